@@ -1,0 +1,225 @@
+"""Agencies, their teams, and the professionals who sign in (the custom user)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class AgencyKind(models.TextChoices):
+    """Agency types (DOMAIN §8.1), each mapped to a CIN census referral-source code."""
+
+    SCHOOL = "school", "School, academy or alternative provision"
+    EARLY_YEARS = "early_years", "Early years, childcare or nursery"
+    EDUCATION_SERVICES = "education_services", "Education services (local authority)"
+    COLLEGE = "college", "College or further education"
+    GP = "gp", "GP practice"
+    HEALTH_VISITING = "health_visiting", "Health visiting"
+    SCHOOL_NURSING = "school_nursing", "School nursing"
+    COMMUNITY_HEALTH = "community_health", "Other primary or community health"
+    HOSPITAL = "hospital", "Hospital or A&E"
+    MENTAL_HEALTH = "mental_health", "Mental health and other health"
+    HOUSING = "housing", "Housing"
+    SOCIAL_CARE = "social_care", "Local authority children's social care"
+    EARLY_HELP = "early_help", "Local authority early help or family hub"
+    OTHER_LA = "other_la", "Other local authority services"
+    POLICE = "police", "Police"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice, probation, courts or Cafcass"
+    VOLUNTARY = "voluntary", "Voluntary and community sector"
+    DWP = "dwp", "DWP or Jobcentre Plus"
+
+
+#: CIN census referral-source code for each agency kind (DOMAIN §8.1; local
+#: mappings vary, so the code is stored on each agency and only defaulted here).
+CIN_SOURCE_CODES: dict[str, str] = {
+    AgencyKind.SCHOOL: "2A",
+    AgencyKind.EARLY_YEARS: "2B",
+    AgencyKind.EDUCATION_SERVICES: "2B",
+    AgencyKind.COLLEGE: "2A",
+    AgencyKind.GP: "3A",
+    AgencyKind.HEALTH_VISITING: "3B",
+    AgencyKind.SCHOOL_NURSING: "3C",
+    AgencyKind.COMMUNITY_HEALTH: "3D",
+    AgencyKind.HOSPITAL: "3E",
+    AgencyKind.MENTAL_HEALTH: "3F",
+    AgencyKind.HOUSING: "4",
+    AgencyKind.SOCIAL_CARE: "5A",
+    AgencyKind.EARLY_HELP: "5D",
+    AgencyKind.OTHER_LA: "5B",
+    AgencyKind.POLICE: "6",
+    AgencyKind.YOUTH_JUSTICE: "7",
+    AgencyKind.VOLUNTARY: "8",
+    AgencyKind.DWP: "8",
+}
+
+#: Agency kinds that belong to the local authority itself (DOMAIN §7.1 M8).
+LOCAL_AUTHORITY_KINDS = frozenset(
+    {
+        AgencyKind.EDUCATION_SERVICES,
+        AgencyKind.SOCIAL_CARE,
+        AgencyKind.EARLY_HELP,
+        AgencyKind.OTHER_LA,
+    }
+)
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=AgencyKind.choices)
+    cin_source_code = models.CharField(
+        "CIN referral source code",
+        max_length=4,
+        blank=True,
+        help_text="Defaults from the agency kind when left blank.",
+    )
+    school_urn = models.CharField("School URN", max_length=8, blank=True)
+    ods_code = models.CharField("NHS ODS code", max_length=10, blank=True)
+    locality = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="agency_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.cin_source_code:
+            self.cin_source_code = CIN_SOURCE_CODES.get(self.kind, "8")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_local_authority(self) -> bool:
+        return self.kind in LOCAL_AUTHORITY_KINDS
+
+
+class Team(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    locality = models.CharField(max_length=100, blank=True)
+    managers = models.ManyToManyField("agencies.User", related_name="managed_teams", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint("agency", Lower("name"), name="team_name_unique_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("A professional needs an email address to sign in.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.SYSTEM_ADMINISTRATOR)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A professional who signs in with their work email address."""
+
+    class Role(models.TextChoices):
+        PRACTITIONER = "practitioner", "Practitioner"
+        TEAM_MANAGER = "team_manager", "Team manager"
+        COORDINATOR = "coordinator", "Early help coordinator"
+        SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+        INFORMATION_GOVERNANCE = "information_governance", "Information governance officer"
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="professionals", null=True, blank=True
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, related_name="members", null=True, blank=True
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
+    phone = models.CharField(max_length=40, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "admin site access",
+        default=False,
+        help_text="Can sign in to the configuration (admin) site.",
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = "professional"
+        ordering = ["full_name"]
+        constraints = [
+            # Emails are stored lower-cased (see save()); this keeps it so.
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ", 1)[0] if self.full_name else self.email
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == self.Role.COORDINATOR
+
+    @property
+    def is_system_administrator(self) -> bool:
+        return self.role == self.Role.SYSTEM_ADMINISTRATOR
+
+    @property
+    def is_information_governance(self) -> bool:
+        return self.role == self.Role.INFORMATION_GOVERNANCE
+
+    @property
+    def role_and_agency(self) -> str:
+        """How a contribution is attributed: by role and agency, never by seniority."""
+        title = self.job_title or self.get_role_display()
+        return f"{title}, {self.agency}" if self.agency else title

@@ -1,0 +1,80 @@
+"""The access policy: who may see a case (ARCHITECTURE §5).
+
+This module is the only way code obtains a ``Case`` on behalf of a user. Each
+rule that grants access is written as its own line so that tests cover every
+branch. A case the user may not see is reported exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from cases.models import Case, LeadProfessionalAssignment, TeamMembership
+
+if TYPE_CHECKING:
+    from agencies.models import User
+
+_NOTHING = Q(pk__in=[])
+
+
+def visible_cases_filter(user: User) -> Q:
+    """A filter on ``Case`` matching the cases ``user`` has a legitimate relationship with."""
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    if user.is_system_administrator:
+        # Administrators configure the service; they see no case.
+        return _NOTHING
+    if user.is_coordinator:
+        # Rule 3: the early help coordinator is authority-wide.
+        return Q()
+
+    active_members = TeamMembership.objects.active().filter(case=OuterRef("pk"))
+    active_leads = LeadProfessionalAssignment.objects.active().filter(case=OuterRef("pk"))
+    managed_teams = user.managed_teams.values("pk")
+
+    # Rule 1: an active member of the TAC, or its lead professional.
+    rule_member = Exists(active_members.filter(professional=user))
+    rule_lead = Exists(active_leads.filter(professional=user))
+    # Rule 2: manager of a team with a member on the TAC, or whose member is the lead.
+    rule_manager_member = Exists(active_members.filter(professional__team__in=managed_teams))
+    rule_manager_lead = Exists(active_leads.filter(professional__team__in=managed_teams))
+
+    return Q(rule_member) | Q(rule_lead) | Q(rule_manager_member) | Q(rule_manager_lead)
+
+
+def get_case_for_user(user: User, pk: object) -> Case:
+    """The case with ``pk`` if ``user`` may see it.
+
+    Raises ``Http404`` both when the case does not exist and when the user has no
+    legitimate relationship with it, so the two cannot be told apart.
+    """
+    try:
+        return Case.objects.visible_to(user).select_related("family", "current_level").get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No case found") from None
+
+
+def can_see_case(user: User, case: Case) -> bool:
+    return Case.objects.visible_to(user).filter(pk=case.pk).exists()
+
+
+def is_lead_professional(user: User, case: Case) -> bool:
+    return case.lead_assignments.active().filter(professional=user).exists()
+
+
+def ensure_can_manage_case(user: User, case: Case) -> None:
+    """The lead professional, a manager with sight of the case, or the coordinator.
+
+    Raises ``PermissionDenied`` for a user who can see the case but may not run it.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    is_manager = user.is_coordinator or user.role == user.Role.TEAM_MANAGER
+    if is_manager and can_see_case(user, case):
+        return
+    if is_lead_professional(user, case):
+        return
+    raise PermissionDenied("Only the lead professional or a manager can do this.")

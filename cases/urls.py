@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.my_cases, name="my_cases"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+]

@@ -1,0 +1,42 @@
+"""Validators for identifiers that children's records carry."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+
+
+def nhs_number_is_valid(value: str) -> bool:
+    """True when ``value`` is ten digits whose last is the modulus 11 check digit."""
+    digits = value.replace(" ", "")
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - (total % 11)
+    if check == 11:
+        check = 0
+    if check == 10:
+        return False
+    return check == int(digits[9])
+
+
+def validate_nhs_number(value: str) -> None:
+    if value and not nhs_number_is_valid(value):
+        raise ValidationError(
+            "Enter a real NHS number: 10 digits, like 485 777 3456.", code="invalid_nhs_number"
+        )
+
+
+def normalise_postcode(value: str) -> str:
+    compact = re.sub(r"\s+", "", value.upper())
+    if len(compact) > 3:
+        return f"{compact[:-3]} {compact[-3:]}"
+    return compact
+
+
+def validate_postcode(value: str) -> None:
+    if value and not _POSTCODE.match(value.upper().strip()):
+        raise ValidationError("Enter a real UK postcode, like LS1 4AP.", code="invalid_postcode")

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cases.access import get_case_for_user
+from cases.models import Case, CaseSubject
+from tac_portal.http import AuthenticatedHttpRequest
+
+MY_CASES_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The cases the signed-in professional may see, open ones first."""
+    show_closed = request.GET.get("show") == "closed"
+    cases = Case.objects.visible_to(request.user)
+    cases = cases.closed() if show_closed else cases.open()
+    cases = cases.with_list_details().order_by("next_review_due", "reference")
+    page = list(cases[:MY_CASES_PAGE_SIZE])
+    return render(
+        request,
+        "cases/my_cases.html",
+        {
+            "cases": page,
+            "truncated": len(page) == MY_CASES_PAGE_SIZE,
+            "show_closed": show_closed,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A read-only view of one case. Invisible and missing cases are both 404."""
+    case = get_case_for_user(request.user, pk)
+    subjects = CaseSubject.objects.filter(case=case).select_related("child", "child__school")
+    members = (
+        case.memberships.active()
+        .select_related("professional__agency", "professional__team", "family_member")
+        .order_by("joined_at", "id")
+    )
+    leads = case.lead_assignments.select_related("professional", "agency", "assigned_by")
+    judgements = case.level_judgements.select_related("level", "judged_by__agency")
+    events = case.events.select_related("actor__agency").order_by("-at", "-id")[:50]
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "subjects": subjects,
+            "members": members,
+            "lead": next((a for a in leads if a.ended_at is None), None),
+            "previous_leads": [a for a in leads if a.ended_at is not None],
+            "judgements": judgements,
+            "events": events,
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from tac_portal import views
+
+admin.site.site_header = "TAC Portal configuration"
+admin.site.site_title = "TAC Portal configuration"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:my_cases", permanent=False), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("agencies.urls")),
+    path("cases/", include("cases.urls")),
+    path("admin/", admin.site.urls),
+]
