@@ -52,7 +52,7 @@ class TransitionNotAllowed(CaseError):
     def __init__(self, case: Case, to: str) -> None:
         super().__init__(
             f"A case that is '{case.get_status_display()}' cannot move to "
-            f"'{Case.Status(to).label}'.",
+            f"'{Case.Status(to).label if to in Case.Status.values else to}'.",
             code="transition_not_allowed",
         )
 

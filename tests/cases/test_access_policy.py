@@ -1,0 +1,107 @@
+"""Each rule of the access policy grants sight of a case; nothing else does."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from agencies.models import Team, User
+from cases import services
+from cases.access import get_case_for_user
+from cases.models import Case, TeamMembership
+
+
+def visible(user: User) -> set[Case]:
+    return set(Case.objects.visible_to(user))
+
+
+def test_rule_1_an_active_tac_member_sees_the_case(case: Case, member: User) -> None:
+    assert visible(member) == {case}
+    assert get_case_for_user(member, case.pk) == case
+
+
+def test_rule_1_the_lead_professional_sees_the_case(case: Case, lead: User) -> None:
+    # Even without a membership row, the lead assignment alone grants sight.
+    TeamMembership.objects.filter(case=case, professional=lead).update(left_at=timezone.now())
+    assert visible(lead) == {case}
+
+
+def test_rule_2_a_manager_of_a_members_team_sees_the_case(
+    case: Case, member: User, manager: User, school_team: Team
+) -> None:
+    other_manager = User.objects.create_user(
+        "head@riverside.example", "x", full_name="Hana Head", role=User.Role.TEAM_MANAGER
+    )
+    assert visible(other_manager) == set()
+    school_team.managers.add(other_manager)
+    assert visible(other_manager) == {case}
+
+
+def test_rule_2_a_manager_of_the_leads_team_sees_the_case(case: Case, manager: User) -> None:
+    assert visible(manager) == {case}
+
+
+def test_rule_2_the_lead_alone_grants_the_manager_sight(
+    case: Case, lead: User, manager: User
+) -> None:
+    TeamMembership.objects.filter(case=case, professional=lead).update(left_at=timezone.now())
+    TeamMembership.objects.filter(case=case).update(left_at=timezone.now())
+    assert visible(manager) == {case}
+
+
+def test_rule_3_the_coordinator_sees_every_case(case: Case, coordinator: User) -> None:
+    assert visible(coordinator) == {case}
+
+
+def test_it_hides_the_case_from_a_professional_with_no_relationship(
+    case: Case, outsider: User
+) -> None:
+    assert visible(outsider) == set()
+    with pytest.raises(Http404):
+        get_case_for_user(outsider, case.pk)
+
+
+def test_it_hides_every_case_from_a_system_administrator(case: Case, admin_user: User) -> None:
+    assert visible(admin_user) == set()
+
+
+def test_it_hides_every_case_from_information_governance_by_default(
+    case: Case, auditor: User
+) -> None:
+    assert visible(auditor) == set()
+
+
+def test_it_reports_a_missing_case_exactly_like_an_invisible_one(
+    case: Case, outsider: User
+) -> None:
+    with pytest.raises(Http404) as invisible:
+        get_case_for_user(outsider, case.pk)
+    with pytest.raises(Http404) as missing:
+        get_case_for_user(outsider, case.pk + 1000)
+    assert str(invisible.value) == str(missing.value)
+
+
+def test_it_stops_showing_the_case_once_a_member_leaves(
+    case: Case, member: User, lead: User
+) -> None:
+    membership = case.memberships.active().get(professional=member)
+    services.remove_from_team(membership, by=lead)
+    assert visible(member) == set()
+
+
+def test_it_hides_cases_from_a_deactivated_professional(case: Case, member: User) -> None:
+    member.is_active = False
+    member.save()
+    assert visible(member) == set()
+
+
+def test_a_manager_loses_sight_when_their_teams_members_leave(
+    case: Case, member: User, lead: User, school_team: Team
+) -> None:
+    head = User.objects.create_user(
+        "head@riverside.example", "x", full_name="Hana Head", role=User.Role.TEAM_MANAGER
+    )
+    school_team.managers.add(head)
+    services.remove_from_team(case.memberships.active().get(professional=member), by=lead)
+    assert visible(head) == set()

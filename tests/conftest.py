@@ -1,0 +1,261 @@
+"""Personas and builders shared by the whole suite.
+
+The baseline is a small, fixed cast (never random values a test asserts on):
+
+- Lena Lead: family support worker in the Northgate early help team; lead
+  professional on ``case``.
+- Sam School: designated safeguarding lead at Riverside Primary; a TAC member
+  on ``case``.
+- Mo Manager: team manager of the Northgate early help team (Lena's team).
+- Cora Coordinator: the authority's early help coordinator.
+- Otto Outsider: police officer with no relationship to ``case``: sees nothing.
+- Ada Admin: system administrator: configures the service, sees no case.
+- Iggy Governance: information governance officer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from agencies.models import Agency, AgencyKind, Team, User
+from cases import services
+from cases.models import Case, Child, Family, FamilyMember, LevelOfNeed
+from tests.helpers import PASSWORD, client_for
+
+
+@pytest.fixture
+def early_help_agency(db: None) -> Agency:
+    return Agency.objects.create(
+        name="Northgate Family Hub", kind=AgencyKind.EARLY_HELP, phone="0300 000 1111"
+    )
+
+
+@pytest.fixture
+def school_agency(db: None) -> Agency:
+    return Agency.objects.create(name="Riverside Primary School", kind=AgencyKind.SCHOOL)
+
+
+@pytest.fixture
+def police_agency(db: None) -> Agency:
+    return Agency.objects.create(name="Demo Constabulary", kind=AgencyKind.POLICE)
+
+
+@pytest.fixture
+def early_help_team(early_help_agency: Agency) -> Team:
+    return Team.objects.create(
+        agency=early_help_agency, name="Northgate early help team", phone="0300 000 1112"
+    )
+
+
+@pytest.fixture
+def school_team(school_agency: Agency) -> Team:
+    return Team.objects.create(agency=school_agency, name="Pastoral team")
+
+
+@pytest.fixture
+def police_team(police_agency: Agency) -> Team:
+    return Team.objects.create(agency=police_agency, name="Neighbourhood policing")
+
+
+def _user(email: str, name: str, **extra: Any) -> User:
+    return User.objects.create_user(email, PASSWORD, full_name=name, **extra)
+
+
+@pytest.fixture
+def lead(early_help_team: Team) -> User:
+    return _user(
+        "lena.lead@northgate.example",
+        "Lena Lead",
+        job_title="Family support worker",
+        agency=early_help_team.agency,
+        team=early_help_team,
+    )
+
+
+@pytest.fixture
+def member(school_team: Team) -> User:
+    return _user(
+        "sam.school@riverside.example",
+        "Sam School",
+        job_title="Designated safeguarding lead",
+        agency=school_team.agency,
+        team=school_team,
+    )
+
+
+@pytest.fixture
+def manager(early_help_team: Team) -> User:
+    user = _user(
+        "mo.manager@northgate.example",
+        "Mo Manager",
+        job_title="Early help team manager",
+        agency=early_help_team.agency,
+        role=User.Role.TEAM_MANAGER,
+    )
+    early_help_team.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def coordinator(early_help_agency: Agency) -> User:
+    return _user(
+        "cora.coordinator@demo-la.example",
+        "Cora Coordinator",
+        agency=early_help_agency,
+        role=User.Role.COORDINATOR,
+    )
+
+
+@pytest.fixture
+def outsider(police_team: Team) -> User:
+    return _user(
+        "otto.outsider@police.example",
+        "Otto Outsider",
+        job_title="Police constable",
+        agency=police_team.agency,
+        team=police_team,
+    )
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return _user(
+        "ada.admin@demo-la.example",
+        "Ada Admin",
+        role=User.Role.SYSTEM_ADMINISTRATOR,
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def auditor(db: None) -> User:
+    return _user(
+        "iggy.governance@demo-la.example",
+        "Iggy Governance",
+        role=User.Role.INFORMATION_GOVERNANCE,
+    )
+
+
+@pytest.fixture
+def level_targeted(db: None) -> LevelOfNeed:
+    return LevelOfNeed.objects.get(code="TARGETED")
+
+
+@pytest.fixture
+def make_family(db: None) -> Callable[..., Family]:
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides: Any) -> Family:
+        n = next(counter)
+        fields: dict[str, Any] = {
+            "name": f"Testfamily {n}",
+            "address": f"{n} Example Street\nDemoton",
+            "postcode": "DT1 1AA",
+        }
+        fields.update(overrides)
+        return Family.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_child(make_family: Callable[..., Family]) -> Callable[..., Child]:
+    def make(family: Family | None = None, **overrides: Any) -> Child:
+        family = family or make_family()
+        fields: dict[str, Any] = {
+            "family": family,
+            "given_names": "Jamie",
+            "family_name": family.name.split(" ", 1)[-1],
+            "date_of_birth": dt.date(2016, 5, 17),
+            "sex": "female",
+            "address": family.address,
+            "postcode": family.postcode,
+        }
+        fields.update(overrides)
+        return Child.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_case(make_child: Callable[..., Child], lead: User) -> Callable[..., Case]:
+    """Open a case through the services, with ``lead`` as interim lead unless told otherwise."""
+
+    def make(
+        *,
+        children: list[Child] | None = None,
+        status: str = Case.Status.ACTIVE,
+        by: User | None = None,
+        interim_lead: User | None = None,
+        with_lead: bool = True,
+    ) -> Case:
+        kids = children or [make_child()]
+        return services.open_case(
+            kids[0].family,
+            children=kids,
+            by=by or lead,
+            status=status,
+            interim_lead=(interim_lead or lead) if with_lead else None,
+        )
+
+    return make
+
+
+@pytest.fixture
+def case(make_case: Callable[..., Case], lead: User, member: User) -> Case:
+    """An active case: Lena leads, Sam is on the TAC."""
+    case = make_case()
+    services.add_professional_to_team(case, professional=member, by=lead)
+    return case
+
+
+@pytest.fixture
+def family_member(case: Case) -> FamilyMember:
+    return FamilyMember.objects.create(
+        family=case.family,
+        given_names="Pat",
+        family_name="Parent",
+        relationship=FamilyMember.Relationship.MOTHER,
+        parental_responsibility=FamilyMember.ParentalResponsibility.YES,
+    )
+
+
+@pytest.fixture
+def lead_client(lead: User) -> Client:
+    return client_for(lead)
+
+
+@pytest.fixture
+def member_client(member: User) -> Client:
+    return client_for(member)
+
+
+@pytest.fixture
+def manager_client(manager: User) -> Client:
+    return client_for(manager)
+
+
+@pytest.fixture
+def coordinator_client(coordinator: User) -> Client:
+    return client_for(coordinator)
+
+
+@pytest.fixture
+def outsider_client(outsider: User) -> Client:
+    return client_for(outsider)
+
+
+@pytest.fixture
+def admin_client_(admin_user: User) -> Client:
+    return client_for(admin_user)
+
+
+@pytest.fixture
+def auditor_client(auditor: User) -> Client:
+    return client_for(auditor)
