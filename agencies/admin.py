@@ -36,7 +36,7 @@ class ProfessionalChangeForm(UserChangeForm[User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     form = ProfessionalChangeForm
     add_form = ProfessionalCreationForm
     ordering = ["full_name"]

@@ -45,7 +45,7 @@ def visible_cases_filter(user: User) -> Q:
     return Q(rule_member) | Q(rule_lead) | Q(rule_manager_member) | Q(rule_manager_lead)
 
 
-def get_case_for_user(user: User, pk: object) -> Case:
+def get_case_for_user(user: User, pk: int | str) -> Case:
     """The case with ``pk`` if ``user`` may see it.
 
     Raises ``Http404`` both when the case does not exist and when the user has no

@@ -35,7 +35,7 @@ _REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS
 
 
 def _require(name: str) -> str:
-    value = env.str(name, default="")
+    value: str = env.str(name, default="")
     if not value and PRODUCTION:
         raise ImproperlyConfigured(
             f"The {name} environment variable is required in production "

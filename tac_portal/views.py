@@ -31,7 +31,7 @@ def _check_redis() -> dict[str, object]:
 def _check_celery() -> dict[str, object]:
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-    replies = celery_app.control.ping(timeout=1.0)
+    replies = celery_app.control.ping(timeout=1.0) or []
     return {"ok": bool(replies), "workers": len(replies)}
 
 

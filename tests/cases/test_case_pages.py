@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -82,7 +83,7 @@ def test_my_cases_runs_a_fixed_number_of_queries(
     make_case: Callable[..., Case],
     make_child: Callable[..., Child],
     lead_client: Client,
-    django_assert_max_num_queries: Callable[..., object],
+    django_assert_max_num_queries: Any,
 ) -> None:
     for _ in range(size):
         make_case(
@@ -90,6 +91,6 @@ def test_my_cases_runs_a_fixed_number_of_queries(
                 make_child(),
             ]
         )
-    with django_assert_max_num_queries(8):  # type: ignore[operator]
+    with django_assert_max_num_queries(8):
         response = lead_client.get(reverse("cases:my_cases"))
     assert response.content.decode().count("cases/") >= size
