@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.services import log_record_access
 from cases.access import get_case_for_user
 from cases.models import Case, CaseSubject
 from tac_portal.http import AuthenticatedHttpRequest
@@ -22,6 +23,9 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = cases.closed() if show_closed else cases.open()
     cases = cases.with_list_details().order_by("next_review_due", "reference")
     page = list(cases[:MY_CASES_PAGE_SIZE])
+    log_record_access(
+        request, shown=[(s.child_id, case.pk) for case in page for s in case.subjects.all()]
+    )
     return render(
         request,
         "cases/my_cases.html",
@@ -39,7 +43,8 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A read-only view of one case. Invisible and missing cases are both 404."""
     case = get_case_for_user(request.user, pk)
-    subjects = CaseSubject.objects.filter(case=case).select_related("child", "child__school")
+    subjects = list(CaseSubject.objects.filter(case=case).select_related("child", "child__school"))
+    log_record_access(request, shown=[(s.child_id, case.pk) for s in subjects])
     members = (
         case.memberships.active()
         .select_related("professional__agency", "professional__team", "family_member")
