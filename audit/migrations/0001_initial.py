@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0003_alter_child_ethnicity'),
+        ('cases', '0002_levels_of_need_and_reference_sequence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
