@@ -171,7 +171,7 @@ def make_child(make_family: Callable[..., Family]) -> Callable[..., Child]:
         fields: dict[str, Any] = {
             "family": family,
             "given_names": "Jamie",
-            "family_name": family.name.split(" ", 1)[-1],
+            "family_name": "Fairweather",
             "date_of_birth": dt.date(2016, 5, 17),
             "sex": "female",
             "address": family.address,
