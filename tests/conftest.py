@@ -144,7 +144,11 @@ def auditor(db: None) -> User:
 
 @pytest.fixture
 def level_targeted(db: None) -> LevelOfNeed:
-    return LevelOfNeed.objects.get(code="TARGETED")
+    # Seeded by a data migration, but transactional tests empty every table.
+    level, _ = LevelOfNeed.objects.get_or_create(
+        code="TARGETED", defaults={"ordinal": 3, "label": "Targeted"}
+    )
+    return level
 
 
 @pytest.fixture

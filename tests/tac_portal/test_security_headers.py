@@ -28,6 +28,7 @@ def test_it_keeps_personal_data_out_of_the_logs(
     case: Case, member_client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     child = case.children.get()
+    assert child.date_of_birth is not None
     with caplog.at_level(logging.DEBUG):
         member_client.get(reverse("cases:detail", args=[case.pk]))
         member_client.get(reverse("cases:detail", args=[case.pk + 1000]))
