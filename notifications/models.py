@@ -1,1 +1,268 @@
+"""Reminders, in-app notifications and the email outbox (ARCHITECTURE §7).
+
+The database is the ledger: a ``Reminder`` row is written in the same
+transaction as the date it is about, a ``Notification`` is written exactly once
+per reminder, and an ``EmailOutbox`` row carries each email until it is sent.
+Celery and Redis only wake things up.
+"""
+
 from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+#: What a reminder is about. New subject kinds (actions, assessments, meetings)
+#: add one value here and their rules as data.
+SUBJECT_CASE_REVIEW = "case.review"
+
+
+class Audience(models.TextChoices):
+    """Who a rule's reminder goes to, resolved per subject when it is scheduled."""
+
+    LEAD = "lead", "The lead professional"
+    LEAD_MANAGER = "lead_manager", "The lead professional's team managers"
+    COORDINATOR = "coordinator", "The early help coordinators"
+    OWNER = "owner", "The owner of the action or item"
+
+
+class ReminderRule(models.Model):
+    """When a reminder fires relative to a due date, and to whom. Data, editable in admin."""
+
+    code = models.SlugField(max_length=60, unique=True, help_text="For example review.due_soon.")
+    subject_type = models.CharField(max_length=40, default=SUBJECT_CASE_REVIEW)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    offset_working_days = models.SmallIntegerField(
+        help_text="Working days relative to the due date: -5 is five working days before, "
+        "0 the day itself (the working day before when it falls on a weekend or bank "
+        "holiday), 15 three weeks after."
+    )
+    send_time = models.TimeField(
+        default=dt.time(8, 0), help_text="Local time on the day the reminder goes out."
+    )
+    title = models.CharField(
+        max_length=150,
+        help_text="Shown in the portal and as the email subject. Never put case details or "
+        "names here. {days} is replaced by the number of working days.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["subject_type", "offset_working_days", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def render_title(self) -> str:
+        return self.title.replace("{days}", str(abs(self.offset_working_days)))
+
+
+class ReminderQuerySet(models.QuerySet["Reminder"]):
+    def pending(self) -> ReminderQuerySet:
+        return self.filter(status=Reminder.Status.PENDING)
+
+    def due(self, now: dt.datetime) -> ReminderQuerySet:
+        return self.pending().filter(fire_at__lte=now)
+
+    def for_subject(self, subject_type: str, subject_id: int) -> ReminderQuerySet:
+        return self.filter(subject_type=subject_type, subject_id=subject_id)
+
+
+class Reminder(models.Model):
+    """One reminder: the ledger row for (subject, rule, recipient, due date)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    subject_type = models.CharField(max_length=40)
+    subject_id = models.BigIntegerField()
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    rule = models.ForeignKey(ReminderRule, on_delete=models.PROTECT, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    due_on = models.DateField(help_text="The date the reminder is about (the review date).")
+    fire_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "rule", "recipient", "due_on"],
+                name="reminder_unique_key",
+            ),
+        ]
+        indexes = [
+            # The per-minute tick: pending rows by fire time (dispatch and /healthz).
+            models.Index(
+                fields=["fire_at"], name="reminder_pending_fire_idx", condition=Q(status="pending")
+            ),
+            # Rescheduling and cancelling: pending rows of one subject.
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                name="reminder_pending_subject_idx",
+                condition=Q(status="pending"),
+            ),
+            # Cancelling everything scoped to a case when it closes.
+            models.Index(
+                fields=["case"], name="reminder_pending_case_idx", condition=Q(status="pending")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} for {self.subject_type}:{self.subject_id} on {self.due_on}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app notification. Its title never names a child or gives case details."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    reminder = models.OneToOneField(
+        Reminder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notification",
+        help_text="Exactly one notification per reminder (unique).",
+    )
+    title = models.CharField(max_length=200)
+    link = models.CharField(max_length=300, help_text="A path inside the portal.")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    awaiting_digest = models.BooleanField(
+        default=False, help_text="Emailed in the recipient's next daily digest."
+    )
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The notification centre, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            # The unread count in the page header.
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
+            # The hourly digest: notifications still to be emailed.
+            models.Index(
+                fields=["recipient"],
+                name="notification_digest_idx",
+                condition=Q(awaiting_digest=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class EmailOutbox(models.Model):
+    """An email waiting to go, going (leased), gone, or given up on (dead)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DEAD = "dead", "Dead"
+
+    notification = models.OneToOneField(
+        Notification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="email",
+        help_text="Empty for a digest.",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    to_address = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    message_id = models.CharField(
+        max_length=200, unique=True, help_text="Stable per reminder, so a resend is recognisable."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(
+        max_length=200, blank=True, help_text="The exception class only, never its message."
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "email in the outbox"
+        verbose_name_plural = "email outbox"
+        indexes = [
+            # The per-minute sender: rows ready to send or whose lease ran out.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_unsent_idx",
+                condition=Q(status__in=["pending", "sending"]),
+            ),
+            # The dead-letter alert (admin, /healthz).
+            models.Index(fields=["status"], name="outbox_dead_idx", condition=Q(status="dead")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.to_address} ({self.status})"
+
+
+class NotificationPreference(models.Model):
+    """How a professional wants email; in-app notifications are always on."""
+
+    class EmailFrequency(models.TextChoices):
+        IMMEDIATE = "immediate", "An email for each notification"
+        DAILY_DIGEST = "daily_digest", "One email a day listing new notifications"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_frequency = models.CharField(
+        max_length=20, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATE
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        default=8,
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+        help_text="Local hour the daily digest is sent.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_email_frequency_display()}"
+
+    @property
+    def wants_digest(self) -> bool:
+        return self.email_frequency == self.EmailFrequency.DAILY_DIGEST
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django import forms
+
+from notifications.models import NotificationPreference
+
+
+class PreferenceForm(forms.Form):
+    email_frequency = forms.ChoiceField(
+        label="How do you want to get emails about notifications?",
+        choices=NotificationPreference.EmailFrequency.choices,
+        widget=forms.RadioSelect,
+    )
+    digest_hour = forms.TypedChoiceField(
+        label="If you choose a daily email, when should it arrive?",
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+        coerce=int,
+    )

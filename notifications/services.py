@@ -1,0 +1,563 @@
+"""Reminders, notifications and email: every write goes through these functions.
+
+The reminder ledger (ARCHITECTURE §7):
+
+1. ``schedule_reminders`` makes the pending rows of one subject match its
+   current due date and people, in the caller's transaction.
+2. ``dispatch_due_reminders`` (every minute) claims due rows with
+   ``FOR UPDATE SKIP LOCKED`` and, in the same transaction, writes exactly one
+   ``Notification`` per reminder and an ``EmailOutbox`` row.
+3. ``send_pending_emails`` (every minute) leases outbox rows, sends them with a
+   stable Message-ID, and retries with backoff until ``dead``.
+
+Nothing depends on a Celery message surviving: a missed tick is caught up by
+the next one, and a worker killed mid-send leaves a lease that runs out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import Min
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from notifications.models import (
+    SUBJECT_CASE_REVIEW,
+    Audience,
+    EmailOutbox,
+    Notification,
+    NotificationPreference,
+    Reminder,
+    ReminderRule,
+    local_zone,
+)
+from notifications.working_days import add_working_days
+
+if TYPE_CHECKING:
+    from agencies.models import User
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_EMAIL_MAX_ATTEMPTS = 8
+DEFAULT_EMAIL_LEASE_SECONDS = 300
+RETRY_BASE_SECONDS = 60
+RETRY_CAP_SECONDS = 6 * 60 * 60
+
+
+# --- Subject kinds -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """How the dispatcher treats reminders about one kind of subject.
+
+    ``still_due`` is checked when a reminder fires, so that a reminder whose
+    date moved or whose case closed without a reschedule is cancelled rather
+    than sent. ``link`` is the portal path the notification opens.
+    """
+
+    link: Callable[[Reminder], str]
+    still_due: Callable[[Reminder], bool]
+
+
+def _review_link(reminder: Reminder) -> str:
+    return reverse("cases:detail", args=[reminder.subject_id])
+
+
+def _review_still_due(reminder: Reminder) -> bool:
+    case = reminder.case
+    return case is not None and case.is_open and case.next_review_due == reminder.due_on
+
+
+#: One entry per subject type; actions, assessments and meetings add theirs.
+SUBJECT_KINDS: dict[str, SubjectKind] = {
+    SUBJECT_CASE_REVIEW: SubjectKind(link=_review_link, still_due=_review_still_due),
+}
+
+
+def _kind(subject_type: str) -> SubjectKind:
+    return SUBJECT_KINDS.get(
+        subject_type, SubjectKind(link=lambda r: "/", still_due=lambda r: True)
+    )
+
+
+# --- Scheduling --------------------------------------------------------------
+
+
+def fire_at_for(rule: ReminderRule, due_on: dt.date) -> dt.datetime:
+    """When ``rule`` fires for a subject due on ``due_on`` (local time, working days)."""
+    day = add_working_days(due_on, rule.offset_working_days)
+    return dt.datetime.combine(day, rule.send_time, tzinfo=local_zone())
+
+
+_UPSERT_SQL = """
+INSERT INTO notifications_reminder
+    (subject_type, subject_id, case_id, rule_id, recipient_id, due_on, fire_at, status,
+     created_at)
+VALUES {values}
+ON CONFLICT ON CONSTRAINT reminder_unique_key DO UPDATE
+    SET status = 'pending', fire_at = EXCLUDED.fire_at, cancelled_at = NULL
+    WHERE notifications_reminder.status <> 'sent'
+"""
+
+
+@transaction.atomic
+def schedule_reminders(
+    subject_type: str,
+    subject_id: int,
+    *,
+    case: Case | None,
+    due_on: dt.date | None,
+    audiences: Mapping[str, Iterable[User]],
+) -> int:
+    """Make the ledger for one subject match its due date and people; returns rows written.
+
+    Pending rows whose key (rule, recipient, due date) is no longer wanted are
+    cancelled. Wanted keys that fire today or later are inserted, or brought
+    back if they were cancelled; a key already sent is never sent again. Keys
+    whose day has passed are left as they are, so a reschedule during a
+    dispatcher outage loses nothing and a new date does not send stale notices.
+    ``due_on=None`` (no date, subject completed) cancels everything pending.
+    The caller serialises calls per subject (``schedule_review_reminders``
+    locks the case row).
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    wanted: dict[tuple[int, int], dt.datetime] = {}
+    if due_on is not None:
+        for rule in ReminderRule.objects.filter(subject_type=subject_type, is_active=True):
+            for user in audiences.get(rule.audience, ()):
+                if user.is_active:
+                    wanted[(rule.pk, user.pk)] = fire_at_for(rule, due_on)
+
+    pending = Reminder.objects.pending().for_subject(subject_type, subject_id)
+    stale = [
+        pk
+        for pk, rule_id, recipient_id, row_due_on in pending.values_list(
+            "pk", "rule_id", "recipient_id", "due_on"
+        )
+        if row_due_on != due_on or (rule_id, recipient_id) not in wanted
+    ]
+    if stale:
+        Reminder.objects.filter(pk__in=stale, status=Reminder.Status.PENDING).update(
+            status=Reminder.Status.CANCELLED, cancelled_at=now
+        )
+
+    rows = [
+        (subject_type, subject_id, case.pk if case else None, rule_id, user_id, due_on, at, now)
+        for (rule_id, user_id), at in wanted.items()
+        if timezone.localdate(at) >= today
+    ]
+    if not rows:
+        return 0
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, 'pending', %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT_SQL.format(values=values), [v for row in rows for v in row])
+        return int(cursor.rowcount)
+
+
+def _review_audiences(case: Case) -> dict[str, list[User]]:
+    from agencies.models import User
+
+    assignment = case.lead_assignments.active().select_related("professional").first()
+    lead = assignment.professional if assignment else None
+    managers: list[User] = []
+    if lead is not None and lead.team_id is not None:
+        managers = list(User.objects.filter(managed_teams=lead.team_id, is_active=True))
+    return {
+        Audience.LEAD: [lead] if lead is not None else [],
+        Audience.LEAD_MANAGER: managers,
+        Audience.COORDINATOR: list(User.objects.filter(role=User.Role.COORDINATOR, is_active=True)),
+    }
+
+
+@transaction.atomic
+def schedule_review_reminders(case: Case, *, by: User | None = None) -> int:
+    """Bring the review reminders of ``case`` in line with its review date and lead.
+
+    Call it in the same transaction whenever ``next_review_due``, the lead
+    professional or the case's openness changes. It locks the case row, reads
+    the date as this transaction sees it, and is idempotent. Returns rows written.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    due_on = locked.next_review_due if locked.is_open else None
+    return schedule_reminders(
+        SUBJECT_CASE_REVIEW,
+        locked.pk,
+        case=locked,
+        due_on=due_on,
+        audiences=_review_audiences(locked) if due_on is not None else {},
+    )
+
+
+def cancel_reminders_for(
+    case: Case, *, subject_type: str | None = None, subject_id: int | None = None
+) -> int:
+    """Cancel pending reminders of ``case`` (all, or one subject's); returns how many."""
+    pending = Reminder.objects.pending().filter(case=case)
+    if subject_type is not None:
+        pending = pending.filter(subject_type=subject_type)
+    if subject_id is not None:
+        pending = pending.filter(subject_id=subject_id)
+    return pending.update(status=Reminder.Status.CANCELLED, cancelled_at=timezone.now())
+
+
+# --- Dispatch ----------------------------------------------------------------
+
+
+def _message_domain() -> str:
+    return str(getattr(settings, "TAC_EMAIL_MESSAGE_ID_DOMAIN", "tac-portal"))
+
+
+def reminder_message_id(reminder_id: int) -> str:
+    """The Message-ID of a reminder's email: the same on every attempt."""
+    return f"<reminder-{reminder_id}@{_message_domain()}>"
+
+
+def _portal_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _render_reminder_email(notification: Notification) -> tuple[str, str, str]:
+    context = {
+        "title": notification.title,
+        "url": _portal_url(reverse("notifications:open", args=[notification.pk])),
+        "service_name": settings.TAC_SERVICE_NAME,
+        "authority_name": settings.TAC_AUTHORITY_NAME,
+    }
+    subject = f"{settings.TAC_SERVICE_NAME}: {notification.title}"
+    return (
+        subject,
+        render_to_string("notifications/email/reminder.txt", context),
+        render_to_string("notifications/email/reminder.html", context),
+    )
+
+
+def _dispatch_batch(*, batch_size: int) -> tuple[int, int]:
+    """One transaction: claim up to ``batch_size`` due reminders; returns (claimed, notified)."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Reminder.objects.due(now)
+            .select_related("rule", "recipient", "case")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("fire_at", "id")[:batch_size]
+        )
+        if not claimed:
+            return 0, 0
+        live = [
+            r
+            for r in claimed
+            if r.rule.is_active and r.recipient.is_active and _kind(r.subject_type).still_due(r)
+        ]
+        live_ids = {r.pk for r in live}
+        withdrawn = [r.pk for r in claimed if r.pk not in live_ids]
+        if withdrawn:
+            Reminder.objects.filter(pk__in=withdrawn).update(
+                status=Reminder.Status.CANCELLED, cancelled_at=now
+            )
+        if live:
+            digest_users = set(
+                NotificationPreference.objects.filter(
+                    user_id__in={r.recipient_id for r in live},
+                    email_frequency=NotificationPreference.EmailFrequency.DAILY_DIGEST,
+                ).values_list("user_id", flat=True)
+            )
+            Notification.objects.bulk_create(
+                [
+                    Notification(
+                        recipient_id=r.recipient_id,
+                        reminder=r,
+                        title=r.rule.render_title(),
+                        link=_kind(r.subject_type).link(r),
+                        created_at=now,
+                        awaiting_digest=r.recipient_id in digest_users,
+                    )
+                    for r in live
+                ],
+                ignore_conflicts=True,  # unique on reminder: exactly once
+            )
+            immediate = (
+                Notification.objects.filter(reminder_id__in=live_ids, awaiting_digest=False)
+                .select_related("recipient")
+                .exclude(recipient__email="")
+            )
+            outbox = []
+            for notification in immediate:
+                if notification.reminder_id is None:  # pragma: no cover - filtered above
+                    continue
+                subject, text, html = _render_reminder_email(notification)
+                outbox.append(
+                    EmailOutbox(
+                        notification=notification,
+                        recipient_id=notification.recipient_id,
+                        to_address=notification.recipient.email,
+                        subject=subject,
+                        body_text=text,
+                        body_html=html,
+                        message_id=reminder_message_id(notification.reminder_id),
+                        next_attempt_at=now,
+                        created_at=now,
+                    )
+                )
+            EmailOutbox.objects.bulk_create(outbox, ignore_conflicts=True)
+            Reminder.objects.filter(pk__in=live_ids).update(
+                status=Reminder.Status.SENT, sent_at=now
+            )
+        return len(claimed), len(live)
+
+
+def dispatch_due_reminders(*, batch_size: int = 500, max_batches: int = 1000) -> int:
+    """Turn every due reminder into a notification (and an outbox email); returns how many.
+
+    Batches commit one by one, so a crash loses at most the batch in flight,
+    and that batch's rows are still pending for the next run. Several
+    dispatchers can run at once: each skips rows another has locked.
+    """
+    notified = 0
+    for _ in range(max_batches):
+        claimed, batch_notified = _dispatch_batch(batch_size=batch_size)
+        notified += batch_notified
+        if claimed < batch_size:
+            break
+    if notified:
+        logger.info("reminders dispatched", extra={"notifications": notified})
+    return notified
+
+
+# --- Email delivery ----------------------------------------------------------
+
+
+def _max_attempts() -> int:
+    return int(getattr(settings, "TAC_EMAIL_MAX_ATTEMPTS", DEFAULT_EMAIL_MAX_ATTEMPTS))
+
+
+def _lease_seconds() -> float:
+    return float(getattr(settings, "TAC_EMAIL_LEASE_SECONDS", DEFAULT_EMAIL_LEASE_SECONDS))
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential backoff after ``attempts`` failed attempts: 1, 2, 4 … minutes, at most 6 h."""
+    seconds = RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, RETRY_CAP_SECONDS))
+
+
+# A sending row's lease runs out at next_attempt_at, so one predicate (and one
+# partial index) finds both new rows and rows whose worker died.
+_LEASE_SQL = """
+WITH picked AS (
+    SELECT id FROM notifications_emailoutbox
+    WHERE status IN ('pending', 'sending') AND next_attempt_at <= %(now)s
+    ORDER BY next_attempt_at, id
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE notifications_emailoutbox AS o
+SET status = 'sending', lease_until = %(lease)s, next_attempt_at = %(lease)s,
+    attempts = o.attempts + 1
+FROM picked WHERE o.id = picked.id
+RETURNING o.id
+"""
+
+
+def _lease_batch(limit: int) -> list[int]:
+    now = timezone.now()
+    lease = now + dt.timedelta(seconds=_lease_seconds())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_LEASE_SQL, {"now": now, "limit": limit, "lease": lease})
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _send_one(row: EmailOutbox) -> bool:
+    leased = EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING)
+    if row.attempts > _max_attempts():
+        # The previous holders of the lease died mid-send every time.
+        leased.update(status=EmailOutbox.Status.DEAD, lease_until=None)
+        logger.error("email dead", extra={"outbox": row.pk, "attempts": row.attempts - 1})
+        return False
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to_address],
+        headers={"Message-ID": row.message_id},
+    )
+    message.attach_alternative(row.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # any failure is retried; the class name is all we keep
+        error = type(exc).__name__[:200]
+        if row.attempts >= _max_attempts():
+            leased.update(status=EmailOutbox.Status.DEAD, lease_until=None, last_error=error)
+            logger.error("email dead", extra={"outbox": row.pk, "error": error})
+        else:
+            leased.update(
+                status=EmailOutbox.Status.PENDING,
+                lease_until=None,
+                next_attempt_at=timezone.now() + retry_delay(row.attempts),
+                last_error=error,
+            )
+            logger.warning("email failed", extra={"outbox": row.pk, "error": error})
+        return False
+    leased.update(status=EmailOutbox.Status.SENT, sent_at=timezone.now(), lease_until=None)
+    return True
+
+
+def send_pending_emails(*, batch_size: int = 50, max_batches: int = 100) -> int:
+    """Send outbox emails that are due, including ones whose lease ran out; returns how many.
+
+    A crash after the mail server accepted a message but before the row was
+    marked sent sends it once more, with the same Message-ID; nothing is lost.
+    """
+    sent = 0
+    for _ in range(max_batches):
+        ids = _lease_batch(batch_size)
+        for row in EmailOutbox.objects.filter(pk__in=ids).order_by("id"):
+            sent += _send_one(row)
+        if len(ids) < batch_size:
+            break
+    return sent
+
+
+@transaction.atomic
+def retry_dead_emails(rows: Iterable[EmailOutbox]) -> int:
+    """Give dead emails a fresh set of attempts (the admin's retry action)."""
+    return EmailOutbox.objects.filter(
+        pk__in=[r.pk for r in rows], status=EmailOutbox.Status.DEAD
+    ).update(
+        status=EmailOutbox.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        lease_until=None,
+    )
+
+
+# --- Daily digest ------------------------------------------------------------
+
+
+def _write_digest(user_id: int, now: dt.datetime) -> bool:
+    from agencies.models import User
+
+    with transaction.atomic():
+        items = list(
+            Notification.objects.filter(recipient_id=user_id, awaiting_digest=True)
+            .select_for_update(skip_locked=True)
+            .order_by("created_at", "id")
+        )
+        if not items:
+            return False
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(awaiting_digest=False)
+        unread = [n for n in items if n.read_at is None]
+        user = User.objects.get(pk=user_id)
+        if not unread or not user.is_active or not user.email:
+            return False
+        context = {
+            "count": len(unread),
+            "titles": [n.title for n in unread],
+            "url": _portal_url(reverse("notifications:list")),
+            "service_name": settings.TAC_SERVICE_NAME,
+            "authority_name": settings.TAC_AUTHORITY_NAME,
+        }
+        noun = "notification" if len(unread) == 1 else "notifications"
+        EmailOutbox.objects.create(
+            recipient=user,
+            to_address=user.email,
+            subject=f"{settings.TAC_SERVICE_NAME}: {len(unread)} new {noun}",
+            body_text=render_to_string("notifications/email/digest.txt", context),
+            body_html=render_to_string("notifications/email/digest.html", context),
+            message_id=f"<digest-{user_id}-{items[0].pk}@{_message_domain()}>",
+            next_attempt_at=now,
+            created_at=now,
+        )
+        return True
+
+
+def send_daily_digests(*, now: dt.datetime | None = None) -> int:
+    """Write a digest email for each user whose digest hour it is; returns how many.
+
+    Also flushes notifications left waiting by someone who has since switched
+    to immediate email. The emails go out through the outbox.
+    """
+    now = now or timezone.now()
+    hour = timezone.localtime(now, local_zone()).hour
+    waiting = set(
+        Notification.objects.filter(awaiting_digest=True).values_list("recipient_id", flat=True)
+    )
+    digest_now = set(
+        NotificationPreference.objects.filter(
+            user_id__in=waiting,
+            email_frequency=NotificationPreference.EmailFrequency.DAILY_DIGEST,
+            digest_hour=hour,
+        ).values_list("user_id", flat=True)
+    )
+    still_digest = set(
+        NotificationPreference.objects.filter(
+            user_id__in=waiting,
+            email_frequency=NotificationPreference.EmailFrequency.DAILY_DIGEST,
+        ).values_list("user_id", flat=True)
+    )
+    due = digest_now | (waiting - still_digest)
+    return sum(_write_digest(user_id, now) for user_id in sorted(due))
+
+
+# --- In the portal -----------------------------------------------------------
+
+
+def mark_notification_read(notification: Notification, *, by: User) -> Notification:
+    """Mark one of ``by``'s own notifications read (the view fetched it scoped to them)."""
+    if notification.recipient_id != by.pk:
+        raise PermissionError("A notification can only be marked read by its recipient.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_notifications_read(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def set_notification_preference(
+    user: User, *, email_frequency: str, digest_hour: int
+) -> NotificationPreference:
+    """Choose immediate emails or a daily digest (in-app notifications are always on)."""
+    if email_frequency not in NotificationPreference.EmailFrequency.values:
+        raise ValueError(f"Unknown email frequency {email_frequency!r}")
+    if not 0 <= digest_hour <= 23:
+        raise ValueError("The digest hour is between 0 and 23.")
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email_frequency": email_frequency, "digest_hour": digest_hour}
+    )
+    return preference
+
+
+# --- Health ------------------------------------------------------------------
+
+
+def reminder_health(*, lag_alert_seconds: float = 600) -> dict[str, object]:
+    """For /healthz: the age of the oldest due-but-unsent reminder and the dead emails.
+
+    ``ok`` is false when a due reminder has waited longer than
+    ``lag_alert_seconds`` (the dispatcher is not running) or an email is dead.
+    """
+    now = timezone.now()
+    oldest = Reminder.objects.due(now).aggregate(oldest=Min("fire_at"))["oldest"]
+    age = (now - oldest).total_seconds() if oldest is not None else 0.0
+    dead = EmailOutbox.objects.filter(status=EmailOutbox.Status.DEAD).count()
+    return {
+        "ok": age <= lag_alert_seconds and dead == 0,
+        "oldest_due_reminder_seconds": round(age, 1),
+        "dead_emails": dead,
+    }
