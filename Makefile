@@ -1,0 +1,126 @@
+# TAC Portal developer commands.
+#
+#   make run        the portal with demo data (embedded PostgreSQL/Redis when
+#                   DATABASE_URL / REDIS_URL are unset), web + worker + beat
+#   make test       the whole test suite (PYTEST_ARGS="..." passes options to pytest)
+#   make lint       ruff check, ruff format --check, mypy, makemigrations --check
+#   make fmt        ruff format and ruff check --fix
+#   make typecheck  mypy
+
+SHELL := /bin/bash
+THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed-from-lock
+UV_VERSION := 0.13.9
+EMBEDDED := $(PY) -m tac_portal.embedded run --
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# Commands in Procfile (python, celery) and honcho itself come from the virtualenv.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
+
+# mypy's Django plugin imports the settings, which need the two URLs to be set;
+# nothing connects to them while type checking.
+TYPECHECK_ENV := TAC_ENVIRONMENT=test \
+	DATABASE_URL="$${DATABASE_URL:-postgres://localhost/tac_portal}" \
+	REDIS_URL="$${REDIS_URL:-redis://localhost:6379/0}"
+
+.PHONY: help run _serve test lint fmt typecheck venv
+
+help:
+	@sed -n '3,9p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
+
+# --- Virtualenv: rebuilt only when requirements.lock changes -----------------
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	if $(VENV)/bin/pip install --quiet uv==$(UV_VERSION); then \
+		$(VENV)/bin/uv pip sync --python $(PY) requirements.lock; \
+	else \
+		echo "uv is not available; installing with pip instead"; \
+		$(VENV)/bin/pip install --quiet -r requirements.lock; \
+	fi
+	touch $@
+
+# --- Running the portal ------------------------------------------------------
+
+run: export TAC_ENVIRONMENT := development
+run: export TAC_REQUIRE_MFA ?= 0
+run: export SECURE_COOKIES ?= 0
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export PORT := $(PORT)
+run: $(VENV_STAMP)
+	$(EMBEDDED) $(MAKE) --no-print-directory -f $(THIS_MAKEFILE) _serve
+
+define SEEDED_CHECK
+from django.contrib.auth import get_user_model
+seeded = get_user_model().objects.filter(email="practitioner@demo.tac.example").exists()
+print("yes" if seeded else "no")
+endef
+export SEEDED_CHECK
+
+define BANNER
+import os
+from django.conf import settings
+accounts = [
+    ("practitioner", "health visitor, member of several TACs"),
+    ("lead", "family support worker, lead professional"),
+    ("school", "school designated safeguarding lead"),
+    ("outsider", "police officer with no relationship to any demo case"),
+    ("manager", "early help team manager"),
+    ("coordinator", "local authority early help coordinator"),
+    ("admin", "system administrator (configuration only)"),
+    ("auditor", "information governance officer"),
+]
+rule = "-" * 72
+print(rule)
+print(f"TAC Portal: http://localhost:{os.environ.get('PORT', '8000')}/")
+print()
+print(f"Demo sign-ins, all with the password: {settings.DEMO_PASSWORD}")
+for name, who in accounts:
+    print(f"  {name + '@demo.tac.example':<32} {who}")
+print()
+if not settings.TAC_REQUIRE_MFA:
+    print("Two-factor sign-in is off for this demo (TAC_REQUIRE_MFA=0).")
+print(f"Emails are written to {settings.EMAIL_FILE_PATH}")
+print("Press Ctrl-C to stop the web server, worker, beat and embedded servers.")
+print(rule, flush=True)
+endef
+export BANNER
+
+# Runs inside the embedded wrapper, with DATABASE_URL and REDIS_URL set.
+_serve:
+	$(PY) manage.py migrate --noinput
+	@seeded="$$($(PY) manage.py shell --verbosity 0 --no-imports -c "$$SEEDED_CHECK")" && \
+	if [ "$$seeded" = yes ]; then \
+		echo "Demo data already loaded."; \
+	else \
+		echo "Loading demo data (first run only)..." && $(PY) manage.py seed_demo; \
+	fi
+	@$(PY) manage.py shell --verbosity 0 --no-imports -c "$$BANNER"
+	exec honcho start --port $(PORT)
+
+# --- Checks ------------------------------------------------------------------
+
+test: export TAC_ENVIRONMENT := test
+test: $(VENV_STAMP)
+	$(EMBEDDED) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TYPECHECK_ENV) $(VENV)/bin/mypy .
+	TAC_ENVIRONMENT=test $(EMBEDDED) $(PY) manage.py makemigrations --check --dry-run
+
+typecheck: $(VENV_STAMP)
+	$(TYPECHECK_ENV) $(VENV)/bin/mypy .
+
+fmt: $(VENV_STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
