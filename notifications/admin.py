@@ -75,7 +75,7 @@ class EmailOutboxAdmin(admin.ModelAdmin[EmailOutbox]):
     list_display = ["pk", "status", "attempts", "last_error", "next_attempt_at", "sent_at"]
     list_filter = ["status"]
     # Bodies are not shown: they carry nothing sensitive, but there is no need.
-    fields = _OUTBOX_FIELDS
+    fields = tuple(_OUTBOX_FIELDS)
     readonly_fields = _OUTBOX_FIELDS
     actions = ["retry"]
 

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from cases.models import Case
+from notifications.services import schedule_review_reminders
+
+
+@pytest.fixture(autouse=True)
+def _notification_urls(settings: Any) -> None:
+    settings.ROOT_URLCONF = "tests.notifications.urls"
+
+
+@pytest.fixture
+def set_review() -> Callable[[Case, dt.date | None], Case]:
+    """Set a case's review date the way cases/services.py will: update, then reschedule."""
+
+    def set_(case: Case, due: dt.date | None) -> Case:
+        Case.objects.filter(pk=case.pk).update(next_review_due=due)
+        schedule_review_reminders(case)
+        case.refresh_from_db()
+        return case
+
+    return set_

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from notifications.working_days import add_working_days, is_working_day
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (D(2026, 12, 24), True),
+        (D(2026, 12, 25), False),  # Christmas Day
+        (D(2026, 12, 28), False),  # Boxing Day substitute (26th is a Saturday)
+        (D(2027, 3, 26), False),  # Good Friday
+        (D(2027, 3, 29), False),  # Easter Monday
+        (D(2027, 3, 27), False),  # Saturday
+        (D(2027, 3, 30), True),
+    ],
+)
+def test_it_knows_england_and_wales_bank_holidays(day: dt.date, working: bool) -> None:
+    assert is_working_day(day) is working
+
+
+def test_it_counts_back_over_christmas() -> None:
+    assert add_working_days(D(2026, 12, 31), -5) == D(2026, 12, 22)
+
+
+def test_it_counts_forward_over_easter() -> None:
+    assert add_working_days(D(2027, 3, 25), 1) == D(2027, 3, 30)
+    assert add_working_days(D(2027, 4, 1), 5) == D(2027, 4, 8)
+    assert add_working_days(D(2027, 4, 1), 15) == D(2027, 4, 22)
+
+
+def test_it_moves_a_weekend_due_day_to_the_friday_before() -> None:
+    assert add_working_days(D(2027, 4, 3), 0) == D(2027, 4, 2)
+    assert add_working_days(D(2027, 3, 29), 0) == D(2027, 3, 25)  # Easter Monday
+    assert add_working_days(D(2027, 4, 1), 0) == D(2027, 4, 1)
