@@ -1,0 +1,129 @@
+"""The notification centre: your own notifications only, mark read, preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from agencies.models import User
+from notifications.context_processors import unread_count
+from notifications.models import Notification, NotificationPreference
+
+pytestmark = pytest.mark.django_db
+
+
+def _notify(user: User, title: str = "A case review is due today", link: str = "/cases/1/"):
+    return Notification.objects.create(
+        recipient=user, title=title, link=link, created_at=timezone.now()
+    )
+
+
+def test_it_lists_only_your_own_notifications(
+    lead_client: Client, lead: User, member: User
+) -> None:
+    _notify(lead, "A case review is due today")
+    _notify(member, "Something for Sam only")
+    response = lead_client.get("/notifications/")
+    assert response.status_code == 200
+    assert "A case review is due today" in response.content.decode()
+    assert "Something for Sam only" not in response.content.decode()
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client: Client) -> None:
+    response = client.get("/notifications/")
+    assert response.status_code == 302
+    assert "/accounts/" in response["Location"]
+
+
+def test_it_marks_a_notification_read(lead_client: Client, lead: User) -> None:
+    notification = _notify(lead)
+    response = lead_client.post(f"/notifications/{notification.pk}/read/")
+    assert response.status_code == 302
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_it_returns_404_for_someone_elses_notification(
+    outsider_client: Client, lead_client: Client, lead: User
+) -> None:
+    notification = _notify(lead)
+    assert outsider_client.post(f"/notifications/{notification.pk}/read/").status_code == 404
+    assert outsider_client.get(f"/notifications/{notification.pk}/").status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    # The same request from the recipient succeeds.
+    assert lead_client.post(f"/notifications/{notification.pk}/read/").status_code == 302
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_the_thing(
+    lead_client: Client, lead: User
+) -> None:
+    notification = _notify(lead, link="/cases/42/")
+    response = lead_client.get(f"/notifications/{notification.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == "/cases/42/"
+    notification.refresh_from_db()
+    assert notification.is_read
+
+
+def test_it_never_redirects_off_site(lead_client: Client, lead: User) -> None:
+    notification = _notify(lead, link="//evil.example/")
+    assert lead_client.get(f"/notifications/{notification.pk}/")["Location"] == "/"
+
+
+def test_it_marks_all_read(lead_client: Client, lead: User, member: User) -> None:
+    _notify(lead)
+    _notify(lead)
+    other = _notify(member)
+    assert lead_client.post("/notifications/read-all/").status_code == 302
+    assert Notification.objects.filter(recipient=lead, read_at__isnull=True).count() == 0
+    other.refresh_from_db()
+    assert other.read_at is None
+
+
+def test_marking_read_needs_a_post(lead_client: Client, lead: User) -> None:
+    notification = _notify(lead)
+    assert lead_client.get(f"/notifications/{notification.pk}/read/").status_code == 405
+
+
+def test_it_counts_unread_for_the_header(lead: User, member: User) -> None:
+    _notify(lead)
+    _notify(lead)
+    read = _notify(lead)
+    read.read_at = timezone.now()
+    read.save()
+    _notify(member)
+    request = RequestFactory().get("/")
+    request.user = lead
+    assert unread_count(request) == {"unread_notifications": 2}
+
+
+def test_it_saves_email_preferences(lead_client: Client, lead: User) -> None:
+    assert lead_client.get("/notifications/preferences/").status_code == 200
+    response = lead_client.post(
+        "/notifications/preferences/", {"email_frequency": "daily_digest", "digest_hour": "7"}
+    )
+    assert response.status_code == 302
+    preference = NotificationPreference.objects.get(user=lead)
+    assert (preference.email_frequency, preference.digest_hour) == ("daily_digest", 7)
+
+
+def test_it_rejects_an_unknown_preference(lead_client: Client, lead: User) -> None:
+    response = lead_client.post(
+        "/notifications/preferences/", {"email_frequency": "hourly", "digest_hour": "7"}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert not NotificationPreference.objects.filter(user=lead).exists()
+
+
+def test_the_list_uses_a_fixed_number_of_queries(
+    lead_client: Client, lead: User, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(30):
+        _notify(lead)
+    with django_assert_max_num_queries(8):
+        assert lead_client.get("/notifications/").status_code == 200
