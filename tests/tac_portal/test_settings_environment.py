@@ -20,7 +20,11 @@ PRODUCTION_ENV = {
 
 
 def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "tac_portal.settings"
     return subprocess.run(
