@@ -99,13 +99,13 @@ def locked(timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process (an exited one awaiting its parent is not)."""
+    import psutil  # type: ignore[import-untyped]  # installed with pgserver
+
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
-        return True
-    return True
 
 
 def load_state() -> dict[str, list[int] | list[str]]:
@@ -274,8 +274,14 @@ def _redis_executable() -> str:
 
 
 def _redis_client() -> Any:
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     return redis.Redis(
-        unix_socket_path=str(redis_socket_path()), socket_timeout=5, socket_connect_timeout=2
+        unix_socket_path=str(redis_socket_path()),
+        socket_timeout=5,
+        socket_connect_timeout=2,
+        retry=Retry(NoBackoff(), 0),  # a check answers at once; SHUTDOWN drops the connection
     )
 
 

@@ -1,0 +1,173 @@
+"""The production shape (docker-compose.yml, Dockerfile) and the local run files.
+
+No container engine runs in the test environment, so these read the files and check
+what they promise: which services run, from which images and commands, with which
+health checks and volumes, and that Redis keeps every queued task.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUIRED_ENV = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    data = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, Any]:
+    services = compose["services"]
+    assert isinstance(services, dict)
+    return services
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> str:
+    return (ROOT / "Dockerfile").read_text()
+
+
+def words(command: str | list[str]) -> list[str]:
+    """A compose command as a list of arguments, whichever form it is written in."""
+    return shlex.split(command) if isinstance(command, str) else [str(c) for c in command]
+
+
+def healthcheck_text(service: dict[str, Any]) -> str:
+    test = service["healthcheck"]["test"]
+    return test if isinstance(test, str) else " ".join(str(part) for part in test)
+
+
+def test_it_runs_the_five_services(services: dict[str, Any]) -> None:
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+
+
+def test_it_uses_postgres_16_and_redis_7(services: dict[str, Any]) -> None:
+    assert services["postgres"]["image"] == "postgres:16"
+    assert services["redis"]["image"] == "redis:7"
+
+
+def test_it_builds_the_app_services_from_the_dockerfile(services: dict[str, Any]) -> None:
+    for name in ("web", "worker", "beat"):
+        assert services[name]["build"] == ".", name
+
+
+def test_it_keeps_every_queued_task_in_redis(services: dict[str, Any]) -> None:
+    command = words(services["redis"]["command"])
+    assert command[0] == "redis-server"
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+
+
+def test_it_serves_the_web_through_gunicorn(services: dict[str, Any]) -> None:
+    command = words(services["web"]["command"])
+    assert command[0] == "gunicorn"
+    assert "tac_portal.wsgi" in command
+
+
+def test_it_runs_a_celery_worker_on_the_tac_queue(services: dict[str, Any]) -> None:
+    command = words(services["worker"]["command"])
+    assert command[0] == "celery"
+    assert "--app=tac_portal" in command
+    assert "worker" in command
+    assert "--queues=tac" in command
+
+
+def test_it_runs_celery_beat(services: dict[str, Any]) -> None:
+    command = words(services["beat"]["command"])
+    assert command[0] == "celery"
+    assert "--app=tac_portal" in command
+    assert "beat" in command
+
+
+def test_it_health_checks_every_service(services: dict[str, Any]) -> None:
+    for name in ("postgres", "redis", "web", "worker", "beat"):
+        assert "healthcheck" in services[name], name
+    assert "pg_isready" in healthcheck_text(services["postgres"])
+    assert "redis-cli ping" in healthcheck_text(services["redis"])
+    web_check = healthcheck_text(services["web"])
+    assert "curl" in web_check
+    assert "/healthz" in web_check
+    assert "inspect ping" in healthcheck_text(services["worker"])
+
+
+def test_it_waits_for_healthy_postgres_and_redis(services: dict[str, Any]) -> None:
+    for name in ("web", "worker", "beat"):
+        depends_on = services[name]["depends_on"]
+        assert depends_on["postgres"]["condition"] == "service_healthy", name
+        assert depends_on["redis"]["condition"] == "service_healthy", name
+
+
+def test_it_keeps_database_and_redis_data_in_named_volumes(
+    compose: dict[str, Any], services: dict[str, Any]
+) -> None:
+    volumes = set(compose["volumes"])
+    postgres_mounts = dict(m.split(":", 1) for m in services["postgres"]["volumes"])
+    redis_mounts = dict(m.split(":", 1) for m in services["redis"]["volumes"])
+    assert postgres_mounts.keys() & volumes
+    assert "/var/lib/postgresql/data" in postgres_mounts.values()
+    assert redis_mounts.keys() & volumes
+    assert "/data" in redis_mounts.values()
+
+
+def test_it_configures_the_app_for_production(services: dict[str, Any]) -> None:
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["TAC_ENVIRONMENT"] == "production", name
+        for variable in REQUIRED_ENV:
+            assert environment.get(variable), (name, variable)
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert "@postgres:5432/" in environment["DATABASE_URL"]
+        assert environment["REDIS_URL"].startswith("redis://redis:6379/")
+
+
+def test_it_never_ships_a_default_secret(services: dict[str, Any]) -> None:
+    environment = services["web"]["environment"]
+    # ${VAR:?message} makes compose refuse to start when the variable is unset.
+    assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]*\}", environment["SECRET_KEY"])
+    assert re.fullmatch(r"\$\{ALLOWED_HOSTS:\?[^}]*\}", environment["ALLOWED_HOSTS"])
+
+
+def test_it_builds_on_python_3_11_slim(dockerfile: str) -> None:
+    assert re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.MULTILINE)
+
+
+def test_it_installs_from_the_lock_file(dockerfile: str) -> None:
+    assert re.search(r"^COPY .*requirements\.lock", dockerfile, re.MULTILINE)
+    install_steps = [
+        step for step in re.split(r"\n(?=[A-Z]+ )", dockerfile) if "pip install" in step
+    ]
+    assert install_steps
+    assert all("requirements.lock" in step for step in install_steps)
+
+
+def test_it_collects_static_files_and_runs_as_a_non_root_user(dockerfile: str) -> None:
+    assert "collectstatic --noinput" in dockerfile
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+    assert users
+    assert users[-1] not in {"root", "0"}
+
+
+def test_it_runs_web_worker_and_beat_locally_from_the_procfile() -> None:
+    entries = dict(
+        line.split(":", 1)
+        for line in (ROOT / "Procfile").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    assert set(entries) == {"web", "worker", "beat"}
+    assert "manage.py runserver" in entries["web"]
+    worker = words(entries["worker"])
+    assert worker[:3] == ["celery", "-A", "tac_portal"]
+    assert "-Q" in worker
+    assert worker[worker.index("-Q") + 1] == "tac"
+    assert ".data/" in entries["beat"]
