@@ -19,7 +19,6 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.helpers import PASSWORD
 
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

@@ -19,12 +19,17 @@ PRODUCTION_ENV = {
 }
 
 
-def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {
+def _inherited() -> dict[str, str]:
+    """This process's environment less the production variables and test-only overrides."""
+    return {
         k: v
         for k, v in os.environ.items()
         if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
+
+
+def load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = _inherited()
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "tac_portal.settings"
     return subprocess.run(
@@ -61,7 +66,7 @@ def test_debug_is_off_unless_asked_for() -> None:
             "from django.conf import settings; print(settings.DEBUG)",
         ],
         cwd=ROOT,
-        env={**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "tac_portal.settings"},
+        env={**_inherited(), **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "tac_portal.settings"},
         capture_output=True,
         text=True,
         timeout=60,
@@ -74,7 +79,7 @@ def test_it_passes_the_deployment_checks_with_production_settings() -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**os.environ, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "tac_portal.settings"},
+        env={**_inherited(), **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "tac_portal.settings"},
         capture_output=True,
         text=True,
         timeout=120,
