@@ -1,0 +1,78 @@
+"""Time ``manage.py seed_demo`` for a million children on a fresh database.
+
+    .venv/bin/python benchmarks/seed_demo_benchmark.py [--children N] [--db NAME] [--keep-as NAME]
+
+Drops and recreates the database ``--db`` (default ``tac_bench_seed``) on the server in
+``DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432``), migrates it, runs
+``seed_demo --children N --bulk`` and prints the elapsed time and children per second.
+With ``--keep-as NAME`` the seeded database is renamed to NAME afterwards (replacing
+any database of that name) so that other benchmarks can use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def _server_url() -> str:
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+def _psql(server: str, sql: str) -> None:
+    subprocess.run(["psql", f"{server}/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                   check=True)  # fmt: skip
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--db", default="tac_bench_seed")
+    parser.add_argument("--keep-as", default="", help="rename the seeded database afterwards")
+    args = parser.parse_args()
+
+    server = _server_url()
+    env = dict(os.environ)
+    env.setdefault("TAC_ENVIRONMENT", "development")
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env["DATABASE_URL"] = f"{server}/{args.db}"
+
+    _psql(server, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+    _psql(server, f'CREATE DATABASE "{args.db}"')
+    _manage(env, "migrate", "-v", "0")
+
+    started = time.monotonic()
+    _manage(env, "seed_demo", "--bulk", "--children", str(args.children), "--seed", str(args.seed))
+    elapsed = time.monotonic() - started
+
+    print()
+    print(f"machine:   {os.cpu_count()} CPU cores, {platform.python_implementation()} "
+          f"{platform.python_version()}")  # fmt: skip
+    print(f"children:  {args.children:,}")
+    print(f"elapsed:   {elapsed:,.1f} s ({elapsed / 60:.1f} min, including process start-up)")
+    print(f"rate:      {args.children / elapsed:,.0f} children/s")
+
+    if args.keep_as:
+        _psql(server, f'DROP DATABASE IF EXISTS "{args.keep_as}" WITH (FORCE)')
+        _psql(server, f'ALTER DATABASE "{args.db}" RENAME TO "{args.keep_as}"')
+        print(f"database:  kept as {args.keep_as}")
+
+
+if __name__ == "__main__":
+    main()
