@@ -35,9 +35,7 @@ def test_it_notifies_nothing_before_the_fire_time(scheduled: Case) -> None:
     assert Notification.objects.count() == 0
 
 
-def test_it_notifies_the_lead_once_when_the_reminder_falls_due(
-    scheduled: Case, lead: User
-) -> None:
+def test_it_notifies_the_lead_once_when_the_reminder_falls_due(scheduled: Case, lead: User) -> None:
     with time_machine.travel(DUE_SOON_FIRES, tick=False):
         assert services.dispatch_due_reminders() == 1
         assert services.dispatch_due_reminders() == 0
@@ -88,9 +86,7 @@ def test_it_cancels_a_reminder_whose_review_moved_without_a_reschedule(
     assert Reminder.objects.filter(status="cancelled").count() == 1
 
 
-def test_the_email_carries_no_case_details_or_names(
-    scheduled: Case, settings: Any
-) -> None:
+def test_the_email_carries_no_case_details_or_names(scheduled: Case, settings: Any) -> None:
     settings.SITE_URL = "https://tac.example.gov.uk"
     with time_machine.travel(DUE_SOON_FIRES, tick=False):
         services.dispatch_due_reminders()
@@ -98,7 +94,9 @@ def test_the_email_carries_no_case_details_or_names(
 
     (message,) = mail.outbox
     notification = Notification.objects.get()
-    assert message.extra_headers["Message-ID"] == f"<reminder-{notification.reminder_id}@tac-portal>"
+    assert (
+        message.extra_headers["Message-ID"] == f"<reminder-{notification.reminder_id}@tac-portal>"
+    )
     assert message.subject == "TAC Portal: A case review is due in 5 working days"
     html = message.alternatives[0][0]  # type: ignore[index]
     link = f"https://tac.example.gov.uk/notifications/{notification.pk}/"
@@ -172,9 +170,7 @@ def test_it_takes_over_a_row_whose_lease_ran_out(scheduled: Case) -> None:
     assert (row.status, row.attempts) == ("sent", 2)
 
 
-def test_it_marks_a_row_dead_when_every_lease_holder_died(
-    scheduled: Case, settings: Any
-) -> None:
+def test_it_marks_a_row_dead_when_every_lease_holder_died(scheduled: Case, settings: Any) -> None:
     settings.TAC_EMAIL_MAX_ATTEMPTS = 2
     with time_machine.travel(DUE_SOON_FIRES, tick=False) as clock:
         services.dispatch_due_reminders()
@@ -186,9 +182,7 @@ def test_it_marks_a_row_dead_when_every_lease_holder_died(
     assert mail.outbox == []
 
 
-def test_a_digest_user_gets_one_email_a_day_at_their_hour(
-    scheduled: Case, lead: User
-) -> None:
+def test_a_digest_user_gets_one_email_a_day_at_their_hour(scheduled: Case, lead: User) -> None:
     services.set_notification_preference(lead, email_frequency="daily_digest", digest_hour=17)
     with time_machine.travel(dt.datetime(2027, 4, 1, 12, 0, tzinfo=UTC), tick=False):
         assert services.dispatch_due_reminders() == 2  # due soon and due today
@@ -237,5 +231,3 @@ def test_the_tasks_call_the_services(scheduled: Case) -> None:
         assert tasks.dispatch_reminders.delay().get() == 1
         assert tasks.send_emails.delay().get() == 1
         assert tasks.send_digests.delay().get() == 0
-
-

@@ -140,4 +140,7 @@ def test_a_moved_date_never_leaves_two_pending_keys(
 ) -> None:
     for due in [DUE, dt.date(2027, 4, 2), DUE, dt.date(2027, 6, 1)]:
         set_review(case, due)
-    assert Reminder.objects.filter(case=case, status="pending").values("due_on").distinct().count() == 1
+    assert (
+        Reminder.objects.filter(case=case, status="pending").values("due_on").distinct().count()
+        == 1
+    )
