@@ -378,8 +378,8 @@ def ensure_running(names: Sequence[str]) -> list[str]:
             if is_running():
                 say(f"{name} already running; reusing it")
             else:
+                started.append(name)  # before start(): an interrupted start is stopped too
                 start()
-                started.append(name)
         if POSTGRES in names:
             _ensure_database(_postmaster_info())
     except BaseException:
@@ -417,13 +417,33 @@ def _terminal_delivers_sigint() -> bool:
         return False
 
 
+class Interrupted(BaseException):
+    """A signal arrived while the servers were starting."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
 def run(command: Sequence[str]) -> int:
     names = wanted_servers()
-    with locked():
-        state = load_state()
-        started = ensure_running(names)
-        auto = sorted(set(_auto(state)) | set(started))
-        save_state(auto, [*_clients(state), os.getpid()])
+    starting = {sig: signal.signal(sig, _interrupt) for sig in FORWARDED_SIGNALS}
+    try:
+        with locked():
+            state = load_state()
+            started = ensure_running(names)  # stops what it started if interrupted
+            auto = sorted(set(_auto(state)) | set(started))
+            save_state(auto, [*_clients(state), os.getpid()])
+    except Interrupted as interrupted:
+        say("interrupted while starting; stopped what had been started")
+        return 128 + interrupted.signum
+    finally:
+        for sig, handler in starting.items():
+            signal.signal(sig, handler)
     os.environ.update(export_urls(names))
 
     child: subprocess.Popen[bytes] | None = None
@@ -445,8 +465,8 @@ def run(command: Sequence[str]) -> int:
             say(f"cannot run {command[0]!r}: {exc.strerror}")
             returncode = 127
         else:
-            for signum in pending:
-                child.send_signal(signum)
+            for pending_signum in pending:
+                child.send_signal(pending_signum)
             while True:
                 try:
                     returncode = child.wait()
