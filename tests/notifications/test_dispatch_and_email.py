@@ -98,7 +98,7 @@ def test_the_email_carries_no_case_details_or_names(scheduled: Case, settings: A
         message.extra_headers["Message-ID"] == f"<reminder-{notification.reminder_id}@tac-portal>"
     )
     assert message.subject == "TAC Portal: A case review is due in 5 working days"
-    html = message.alternatives[0][0]  # type: ignore[index]
+    html = message.alternatives[0][0]  # type: ignore[attr-defined]
     link = f"https://tac.example.gov.uk/notifications/{notification.pk}/"
     assert link in message.body
     assert link in str(html)
