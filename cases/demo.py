@@ -19,6 +19,7 @@ postcode area). Nothing here prints personal data; the summary holds counts only
 
 from __future__ import annotations
 
+import importlib
 import io
 import random
 import time
@@ -917,8 +918,25 @@ def build_directory(
             p for p in by_kind.get(AgencyKind.SOCIAL_CARE, []) if p.job_title == "Social worker"
         ],
         schools=schools,
-        levels={level.code: level for level in LevelOfNeed.objects.all()},
+        levels=_levels_of_need(),
     )
+
+
+def _levels_of_need() -> dict[str, LevelOfNeed]:
+    """The levels by code, restoring the four defaults if the table was emptied.
+
+    A data migration seeds them, but a database emptied by ``flush`` (as
+    transactional tests do) has none.
+    """
+    defaults = importlib.import_module(
+        "cases.migrations.0002_levels_of_need_and_reference_sequence"
+    ).LEVELS
+    if not LevelOfNeed.objects.exists():
+        for code, ordinal, label, description in defaults:
+            LevelOfNeed.objects.create(
+                code=code, ordinal=ordinal, label=label, description=description
+            )
+    return {level.code: level for level in LevelOfNeed.objects.all()}
 
 
 def _bulk_multiplier(spec: AgencySpec, children: int, bulk: bool) -> int:

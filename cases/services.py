@@ -354,9 +354,17 @@ def assign_lead_professional(
         started_at=now,
         assigned_by=by,
     )
-    add_professional_to_team(
+    if current is not None:
+        # The outgoing lead stays on the TAC as a practitioner unless they leave.
+        locked.memberships.active().filter(
+            professional_id=current.professional_id, role=TACRole.LEAD_PROFESSIONAL
+        ).update(role=TACRole.PRACTITIONER)
+    membership = add_professional_to_team(
         locked, professional=professional, by=by, role=TACRole.LEAD_PROFESSIONAL, at=now
     )
+    if membership.role != TACRole.LEAD_PROFESSIONAL:
+        membership.role = TACRole.LEAD_PROFESSIONAL
+        membership.save(update_fields=["role"])
     record_event(
         locked,
         "lead.assigned" if current is None else "lead.changed",

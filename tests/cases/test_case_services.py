@@ -84,6 +84,8 @@ def test_it_hands_the_lead_over_and_keeps_history(case: Case, lead: User, member
     assert previous.ended_at == current.started_at
     assert previous.end_reason == "REPLACED"
     assert case.events.filter(code="lead.changed").exists()
+    roles = dict(case.memberships.active().values_list("professional__email", "role"))
+    assert roles == {member.email: "lead_professional", lead.email: "practitioner"}
 
 
 def test_it_reassigning_the_same_lead_changes_nothing(case: Case, lead: User) -> None:
