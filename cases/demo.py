@@ -1535,7 +1535,7 @@ def _write_case_with_services(directory: Directory, fam: FamilySpec, plan: CaseP
                 at=action.at,
             )
     if plan.next_review_due is not None:
-        Case.objects.filter(pk=case.pk).update(next_review_due=plan.next_review_due)
+        services.set_next_review_due(case, due=plan.next_review_due, by=lead)
     plan.id = case.pk
     return case
 

@@ -7,7 +7,7 @@ chronology event that tells the story of the case.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from cases.models import (
     TACRole,
     TeamMembership,
 )
+from notifications.services import cancel_reminders_for, schedule_review_reminders
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -365,6 +366,8 @@ def assign_lead_professional(
     if membership.role != TACRole.LEAD_PROFESSIONAL:
         membership.role = TACRole.LEAD_PROFESSIONAL
         membership.save(update_fields=["role"])
+    # Review reminders go to the lead: re-address them in this transaction.
+    schedule_review_reminders(locked, by=by)
     record_event(
         locked,
         "lead.assigned" if current is None else "lead.changed",
@@ -432,6 +435,8 @@ def change_status(
         _end_lead_assignment(locked, reason=end_reason, at=now)
 
     locked.save(update_fields=fields)
+    if to in Case.TERMINAL_STATUSES:
+        cancel_reminders_for(locked)
     record_event(
         locked,
         "case.closed" if to in Case.TERMINAL_STATUSES else "case.status_changed",
@@ -483,6 +488,36 @@ def record_level_of_need(
         data={"judgement": judgement.pk, "level": level.code},
     )
     return judgement
+
+
+@transaction.atomic
+def set_next_review_due(case: Case, *, due: date | None, by: User) -> Case:
+    """Set (or clear) when the case's plan is next reviewed.
+
+    Review reminders are moved in the same transaction, so they follow the date
+    whatever happens to Celery.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise CaseError("A closed case has no review date.", code="case_closed")
+    previous = locked.next_review_due
+    if previous == due:
+        return locked
+    locked.next_review_due = due
+    locked.save(update_fields=["next_review_due", "updated_at"])
+    schedule_review_reminders(locked, by=by)
+    record_event(
+        locked,
+        "review.date_set",
+        by=by,
+        summary=f"Next review due {due:%d %B %Y}" if due else "Next review date cleared",
+        data={
+            "from": previous.isoformat() if previous else None,
+            "to": due.isoformat() if due else None,
+        },
+    )
+    case.next_review_due = due
+    return locked
 
 
 def open_cases_for(children: Iterable[Child]) -> dict[int, Case]:

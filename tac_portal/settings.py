@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tac_portal.context_processors.service",
                 "csp.context_processors.nonce",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -184,7 +186,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "tac"
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every minute: due reminders become notifications and outbox emails. The
+    # database is the ledger, so a missed tick is caught up by the next one.
+    "dispatch-reminders": {
+        "task": "notifications.tasks.dispatch_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Every minute: send outbox emails (backoff, dead after TAC_EMAIL_MAX_ATTEMPTS).
+    "send-emails": {
+        "task": "notifications.tasks.send_emails",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Hourly on the hour: daily digests for those whose digest hour it is.
+    "send-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 3500},
+    },
+}
+TAC_EMAIL_MAX_ATTEMPTS = env.int("TAC_EMAIL_MAX_ATTEMPTS", default=8)
 
 # --- Authentication ----------------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from notifications.services import reminder_health
 from tac_portal.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         ("database", _check_database),
         ("redis", _check_redis),
         ("celery", _check_celery),
+        ("reminders", reminder_health),
     ):
         started = time.monotonic()
         try:

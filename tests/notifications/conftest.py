@@ -2,17 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from cases.models import Case
 from notifications.services import schedule_review_reminders
-
-
-@pytest.fixture(autouse=True)
-def _notification_urls(settings: Any) -> None:
-    settings.ROOT_URLCONF = "tests.notifications.urls"
 
 
 @pytest.fixture

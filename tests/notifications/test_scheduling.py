@@ -115,7 +115,9 @@ def test_it_cancels_everything_when_the_review_is_completed_or_the_case_closes(
     set_review(case, DUE)
     case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
     case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
-    assert cancel_reminders_for(case) == 5
+    # Closing the case cancelled them in the same transaction.
+    assert _pending(case) == set()
+    assert cancel_reminders_for(case) == 0
     schedule_review_reminders(case)
     assert _pending(case) == set()
 
@@ -144,3 +146,16 @@ def test_a_moved_date_never_leaves_two_pending_keys(
         Reminder.objects.filter(case=case, status="pending").values("due_on").distinct().count()
         == 1
     )
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False)
+def test_the_case_service_moves_reminders_with_the_review_date(
+    case: Case, lead: User, people: None
+) -> None:
+    case_services.set_next_review_due(case, due=DUE, by=lead)
+    first = {due for _, _, due, _ in _pending(case)}
+    case_services.set_next_review_due(case, due=DUE + dt.timedelta(days=14), by=lead)
+    moved = {due for _, _, due, _ in _pending(case)}
+    assert first == {DUE}
+    assert moved == {DUE + dt.timedelta(days=14)}
+    assert case.events.filter(code="review.date_set").count() == 2

@@ -14,5 +14,4 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = False
 EMAIL_BACKEND = "tests.notifications.backends.SlowLoggingBackend"
 TAC_EMAIL_LEASE_SECONDS = float(os.environ.get("TAC_EMAIL_LEASE_SECONDS", "300"))
-ROOT_URLCONF = "tests.notifications.urls"
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
