@@ -64,5 +64,9 @@ def test_it_signs_in_and_lists_the_leads_cases(
     assert page.get_by_role("heading", name="The Brightwater family").is_visible()
     check_page(page, "case-page")
 
+    page.get_by_role("link", name="Notifications").click()
+    assert page.get_by_role("heading", name="Notifications").is_visible()
+    check_page(page, "notifications")
+
     page.get_by_role("button", name="Sign out").click()
     assert page.get_by_role("heading", name="Sign in to TAC Portal").is_visible()
