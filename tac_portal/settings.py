@@ -149,7 +149,8 @@ def _redis_db_url(url: str, db: int) -> str:
     """Point a redis:// or unix:// URL at one logical database."""
     parts = urlsplit(url)
     if parts.scheme == "unix":
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, f"db={db}", ""))
+        # urlunsplit would drop the empty authority: unix:///path must keep its //.
+        return f"unix://{parts.netloc}{parts.path}?db={db}"
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
 
 
@@ -284,7 +285,7 @@ USE_TZ = True
 # --- Static files ------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

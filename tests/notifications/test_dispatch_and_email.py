@@ -228,6 +228,6 @@ def test_the_tasks_call_the_services(scheduled: Case) -> None:
     from notifications import tasks
 
     with time_machine.travel(DUE_SOON_FIRES, tick=False):
-        assert tasks.dispatch_reminders.delay().get() == 1
-        assert tasks.send_emails.delay().get() == 1
-        assert tasks.send_digests.delay().get() == 0
+        assert tasks.dispatch_reminders() == 1
+        assert tasks.send_emails() == 1
+        assert tasks.send_digests() == 0

@@ -19,6 +19,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -43,7 +44,10 @@ pytestmark = [
 def _test_database_url() -> str:
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    # A socket directory as host is percent-encoded (the embedded server uses one).
+    host = quote(db["HOST"] or "", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:

@@ -86,3 +86,59 @@ def test_it_passes_the_deployment_checks_with_production_settings() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_collects_static_files_for_production(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env={
+            **_inherited(),
+            **PRODUCTION_ENV,
+            "DJANGO_SETTINGS_MODULE": "tac_portal.settings",
+            "STATIC_ROOT": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "cache", "broker"),
+    [
+        (
+            "redis://cache.example:6379/0",
+            "redis://cache.example:6379/1",
+            "redis://cache.example:6379/0",
+        ),
+        (
+            "unix:///run/redis/redis.sock",
+            "unix:///run/redis/redis.sock?db=1",
+            "redis+socket:///run/redis/redis.sock?db=0",
+        ),
+    ],
+)
+def test_it_derives_cache_and_broker_urls_from_redis_url(url: str, cache: str, broker: str) -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHE_REDIS_URL); print(settings.CELERY_BROKER_URL)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **_inherited(),
+            **PRODUCTION_ENV,
+            "REDIS_URL": url,
+            "DJANGO_SETTINGS_MODULE": "tac_portal.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.split() == [cache, broker], result.stderr
