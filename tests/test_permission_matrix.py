@@ -1,0 +1,202 @@
+"""The permission matrix: every URL pattern and every persona → the expected status.
+
+A URL pattern that is not in ``MATRIX`` fails ``test_every_url_pattern_is_in_the_matrix``,
+so a new page is denied review until someone decides who may reach it. Objects a
+persona may not see are 404, never 403.
+
+Personas (tests/conftest.py): ``lead`` leads the case, ``member`` is on its TAC,
+``manager`` manages the lead's team, ``coordinator`` is authority-wide,
+``outsider`` has no relationship, ``admin`` configures the service, ``auditor``
+is information governance, ``anonymous`` is signed out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from agencies.models import User
+from cases.models import Case
+from notifications.models import Notification
+from tests.helpers import client_for
+
+PERSONAS = ("lead", "member", "manager", "coordinator", "outsider", "admin", "auditor", "anonymous")
+SIGN_IN = 302  # signed-out visitors are sent to sign in
+HEALTH = frozenset({200, 503})
+
+
+@dataclass
+class Objects:
+    case: Case
+    notification: Notification
+
+
+@dataclass
+class Route:
+    method: str
+    args: Callable[[Objects], list[Any]] = lambda o: []
+    expect: dict[str, int | frozenset[int]] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def everyone(
+    status: int | frozenset[int], *, anonymous: int | frozenset[int] = SIGN_IN
+) -> dict[str, int | frozenset[int]]:
+    return {p: status for p in PERSONAS if p != "anonymous"} | {"anonymous": anonymous}
+
+
+CASE_READERS = {"lead", "member", "manager", "coordinator"}
+
+
+def case_page(ok: int = 200) -> dict[str, int | frozenset[int]]:
+    return {p: (ok if p in CASE_READERS else 404) for p in PERSONAS if p != "anonymous"} | {
+        "anonymous": SIGN_IN
+    }
+
+
+def own_notification(ok: int) -> dict[str, int | frozenset[int]]:
+    # The notification belongs to the lead; anyone else's request is a 404.
+    return {p: (ok if p == "lead" else 404) for p in PERSONAS if p != "anonymous"} | {
+        "anonymous": SIGN_IN
+    }
+
+
+MATRIX: dict[str, Route] = {
+    "home": Route("get", expect=everyone(302, anonymous=302)),
+    # Public and free of personal data: healthy (200) or not (503, e.g. no worker).
+    "healthz": Route("get", expect=everyone(HEALTH, anonymous=HEALTH)),
+    "agencies:sign_in": Route("get", expect=everyone(302, anonymous=200)),
+    "agencies:sign_out": Route("post", expect=everyone(302, anonymous=302)),
+    "cases:my_cases": Route("get", expect=everyone(200)),
+    "cases:detail": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
+    "notifications:list": Route("get", expect=everyone(200)),
+    "notifications:open": Route(
+        "get", args=lambda o: [o.notification.pk], expect=own_notification(302)
+    ),
+    "notifications:read": Route(
+        "post", args=lambda o: [o.notification.pk], expect=own_notification(302)
+    ),
+    "notifications:read_all": Route("post", expect=everyone(302)),
+    "notifications:preferences": Route("get", expect=everyone(200)),
+}
+
+# The configuration site: only staff (the system administrator) get in; it holds
+# no case data (see test_the_admin_registers_no_case_data).
+ADMIN_NAMESPACE = "admin"
+ADMIN_SAMPLES = [
+    "admin:index",
+    "admin:agencies_agency_changelist",
+    "admin:agencies_team_changelist",
+    "admin:agencies_user_changelist",
+    "admin:cases_levelofneed_changelist",
+]
+
+
+def _pattern_names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= _pattern_names(entry, namespace)
+        elif isinstance(entry, URLPattern):
+            if entry.name is None:
+                names.add(f"{prefix}<unnamed {entry.pattern}>")
+            else:
+                names.add(f"{prefix}{entry.name}")
+    return names
+
+
+def test_every_url_pattern_is_in_the_matrix() -> None:
+    names = _pattern_names(get_resolver())
+    undecided = sorted(
+        n for n in names if n not in MATRIX and not n.startswith(f"{ADMIN_NAMESPACE}:")
+    )
+    assert undecided == [], f"add these URL patterns to the permission matrix: {undecided}"
+    stale = sorted(set(MATRIX) - names)
+    assert stale == [], f"remove these from the matrix (no such URL pattern): {stale}"
+
+
+def test_the_admin_registers_no_case_data() -> None:
+    registered = {m._meta.label for m in admin.site._registry}
+    case_data = {"cases.Case", "cases.Child", "cases.Family", "cases.FamilyMember"}
+    assert registered & case_data == set()
+    assert not any(
+        label.startswith(("audit.", "assessments.", "meetings.")) for label in registered
+    )
+
+
+@pytest.fixture
+def objects(case: Case, lead: User) -> Objects:
+    notification = Notification.objects.create(
+        recipient=lead,
+        title="A case review is due in 5 working days",
+        link=reverse("cases:detail", args=[case.pk]),
+        created_at=timezone.now(),
+    )
+    return Objects(case=case, notification=notification)
+
+
+@pytest.fixture
+def persona_client(request: pytest.FixtureRequest) -> Callable[[str], Client]:
+    fixtures = {
+        "lead": "lead",
+        "member": "member",
+        "manager": "manager",
+        "coordinator": "coordinator",
+        "outsider": "outsider",
+        "admin": "admin_user",
+        "auditor": "auditor",
+    }
+
+    def make(persona: str) -> Client:
+        if persona == "anonymous":
+            return Client()
+        return client_for(request.getfixturevalue(fixtures[persona]))
+
+    return make
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route_name", sorted(MATRIX))
+def test_it_answers_each_persona_as_the_matrix_says(
+    route_name: str,
+    persona: str,
+    objects: Objects,
+    persona_client: Callable[[str], Client],
+) -> None:
+    route = MATRIX[route_name]
+    url = reverse(route_name, args=route.args(objects))
+    response = getattr(persona_client(persona), route.method)(url, route.data)
+    expected = route.expect[persona]
+    allowed = expected if isinstance(expected, frozenset) else {expected}
+    assert response.status_code in allowed, f"{route.method.upper()} {route_name} as {persona}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route_name", ADMIN_SAMPLES)
+def test_only_the_administrator_reaches_the_configuration_site(
+    route_name: str, persona: str, persona_client: Callable[[str], Client], objects: Objects
+) -> None:
+    response = persona_client(persona).get(reverse(route_name))
+    if persona == "admin":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "admin", "auditor"])
+def test_an_invisible_case_never_appears_in_lists(
+    persona: str, objects: Objects, persona_client: Callable[[str], Client]
+) -> None:
+    body = persona_client(persona).get(reverse("cases:my_cases")).content.decode()
+    assert objects.case.reference not in body
+    child = objects.case.children.get()
+    assert child.family_name not in body
