@@ -19,7 +19,6 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -39,15 +38,6 @@ pytestmark = [
     # send_task always goes through the broker, which is the point here.
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
 ]
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    # A socket directory as host is percent-encoded (the embedded server uses one).
-    host = quote(db["HOST"] or "", safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
@@ -86,7 +76,8 @@ class Worker:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
             "TAC_ENVIRONMENT": "test",
-            "DATABASE_URL": _test_database_url(),
+            # Same server as this process (whatever DATABASE_URL says), pytest's test database.
+            "TAC_TEST_DATABASE_NAME": connection.settings_dict["NAME"],
             "TAC_TEST_EMAIL_LOG": str(self.email_log),
             "TAC_TEST_EMAIL_DELAY": "0.05",
             "TAC_EMAIL_LEASE_SECONDS": "2",
@@ -120,7 +111,7 @@ class Worker:
         )
         wait_for(
             lambda: bool(celery_app.control.ping(destination=[self.hostname], timeout=0.3)),
-            timeout=60,
+            timeout=120,
             what="the worker to start",
         )
 
@@ -181,7 +172,7 @@ def _assert_exactly_once_and_at_least_one_email(worker: Worker) -> Counter[str]:
 
 def _run_ticks_until(worker: Worker, task: str, done: Callable[[], bool], **kwargs: int) -> None:
     """Send the task once a second, as beat would, until ``done``."""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while not done():
         assert time.monotonic() < deadline, f"{task} did not finish"
         worker.send(task, **kwargs)
@@ -193,13 +184,13 @@ def test_killing_the_worker_child_mid_dispatch_and_mid_send(worker: Worker, lead
     worker.start()
 
     worker.send("dispatch_reminders", batch_size=2)
-    wait_for(lambda: _sent_reminders() > 0, timeout=30, what="dispatch to start")
+    wait_for(lambda: _sent_reminders() > 0, timeout=90, what="dispatch to start")
     worker.kill_child()
     assert _sent_reminders() < REMINDERS  # killed in the middle
     _run_ticks_until(worker, "dispatch_reminders", lambda: _sent_reminders() == REMINDERS)
 
     worker.send("send_emails", batch_size=5)
-    wait_for(lambda: len(_emails_logged(worker)) > 3, timeout=30, what="sending to start")
+    wait_for(lambda: len(_emails_logged(worker)) > 3, timeout=90, what="sending to start")
     worker.kill_child()
     assert _unsent_emails() > 0
     _run_ticks_until(worker, "send_emails", lambda: _unsent_emails() == 0, batch_size=5)
@@ -214,14 +205,14 @@ def test_killing_the_whole_worker_mid_dispatch_and_mid_send(worker: Worker, lead
     worker.start()
 
     worker.send("dispatch_reminders", batch_size=2)
-    wait_for(lambda: _sent_reminders() > 0, timeout=30, what="dispatch to start")
+    wait_for(lambda: _sent_reminders() > 0, timeout=90, what="dispatch to start")
     worker.kill_all()
     assert _sent_reminders() < REMINDERS
     worker.start()
     _run_ticks_until(worker, "dispatch_reminders", lambda: _sent_reminders() == REMINDERS)
 
     worker.send("send_emails", batch_size=5)
-    wait_for(lambda: len(_emails_logged(worker)) > 3, timeout=30, what="sending to start")
+    wait_for(lambda: len(_emails_logged(worker)) > 3, timeout=90, what="sending to start")
     worker.kill_all()
     assert _unsent_emails() > 0
     worker.start()
