@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.http import HttpRequest
 
 from agencies.models import Agency, Team, User
+from agencies.services import deactivate_user
 
 
 @admin.register(Agency)
@@ -59,3 +63,10 @@ class UserAdmin(DjangoUserAdmin[User]):
             },
         ),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            by = request.user if isinstance(request.user, User) else None
+            deactivate_user(obj, by=by)

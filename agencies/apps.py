@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class AgenciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "agencies"
+
+    def ready(self) -> None:
+        from agencies import security
+
+        security.connect_axes_signals()

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from agencies.models import User
 
 
 class SignInForm(AuthenticationForm):
@@ -28,3 +32,62 @@ class SignInForm(AuthenticationForm):
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
         return username.strip().lower()
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A 6-digit code from the authenticator app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label="Security code",
+        max_length=16,
+        strip=True,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        return code.replace(" ", "").replace("-", "").lower()
+
+
+class TwoFactorSetupForm(TwoFactorCodeForm):
+    code = forms.CharField(
+        label="Enter the 6-digit code from your authenticator app",
+        max_length=16,
+        strip=True,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class ResetPasswordForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        return email.strip().lower()
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    error_messages = {"password_mismatch": "The two passwords do not match"}
+
+    def __init__(self, user: User | None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "Confirm new password"

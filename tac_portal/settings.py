@@ -8,6 +8,7 @@ the two service URLs, which ``tac_portal.embedded`` provides when they are unset
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -72,6 +73,10 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "agencies",
     "cases",
     "assessments",
@@ -89,11 +94,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "agencies.middleware.SessionTimeoutMiddleware",
+    "agencies.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "tac_portal.middleware.NoStoreForAuthenticatedMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tac_portal.urls"
@@ -228,7 +238,35 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "agencies.validators.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
 ]
+
+# django-axes checks for a lockout first; ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failures for one (email address, IP address) pair lock that pair out for
+# 15 minutes from the lockout: never a permanent lock.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+# Emails are case-insensitive: "Lena@" and "lena@" count against the same lock.
+AXES_USERNAME_CALLABLE = "agencies.security.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "agencies/locked_out.html"
+# Our own security log records sign-ins (tac.security) without email addresses.
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True
+
+OTP_TOTP_ISSUER = "TAC Portal"
+# A password reset link works once, for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Two-factor sign-in is required in production; the local demo may relax it
 # and the sign-in page then says so.

@@ -76,6 +76,15 @@ MATRIX: dict[str, Route] = {
     "healthz": Route("get", expect=everyone(HEALTH, anonymous=HEALTH)),
     "agencies:sign_in": Route("get", expect=everyone(302, anonymous=200)),
     "agencies:sign_out": Route("post", expect=everyone(302, anonymous=302)),
+    # Two-factor is off in the test settings: with no device there is no code to ask for.
+    "agencies:two_factor": Route("get", expect=everyone(302, anonymous=302)),
+    "agencies:two_factor_setup": Route("get", expect=everyone(200, anonymous=302)),
+    "agencies:password_reset": Route("get", expect=everyone(200, anonymous=200)),
+    "agencies:password_reset_done": Route("get", expect=everyone(200, anonymous=200)),
+    "agencies:password_reset_confirm": Route(
+        "get", args=lambda o: ["MQ", "not-a-token"], expect=everyone(200, anonymous=200)
+    ),
+    "agencies:password_reset_complete": Route("get", expect=everyone(200, anonymous=200)),
     "cases:my_cases": Route("get", expect=everyone(200)),
     "cases:detail": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
     "notifications:list": Route("get", expect=everyone(200)),

@@ -1,0 +1,37 @@
+"""Account services: deactivating a professional ends every session they have."""
+
+from __future__ import annotations
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import User
+from agencies.security import log_event
+
+
+def end_sessions(user: User) -> int:
+    """Delete every live session signed in as ``user``; return how many."""
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def deactivate_user(user: User, *, by: User | None) -> None:
+    """Stop ``user`` signing in and end their sessions at once."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    ended = end_sessions(user)
+    log_event(
+        "user_deactivated",
+        None,
+        user_id=user.pk,
+        by_user_id=getattr(by, "pk", None),
+        sessions_ended=ended,
+    )
