@@ -6,8 +6,9 @@ The code calls an early help episode a ``Case`` (DOMAIN §11.1).
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,7 +20,31 @@ from cases.validators import validate_nhs_number, validate_postcode
 if TYPE_CHECKING:
     from agencies.models import User
 
+_Model = TypeVar("_Model", bound=type[models.Model])
 
+
+def tracked(model: _Model) -> _Model:
+    """Keep the model's change history: every insert, update and delete, by database trigger.
+
+    Each change is a row in ``<Model>History`` (``pgh_obj`` the record, ``pgh_label``
+    insert/update/delete, the row as it was after the change, or before a delete) with
+    the ``pghistory`` context of the request or command that made it (acting user, URL).
+    Triggers also catch raw SQL and ``COPY``. History rows are append-only: the
+    database refuses to update or delete them.
+    """
+    pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        model_name=f"{model.__name__}History",
+        # ``Case.events`` is the case chronology; the history is ``<record>.history``.
+        obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history"),
+        append_only=True,
+    )(model)
+    return model
+
+
+@tracked
 class Family(models.Model):
     """A household: the unit an early help case is about (DOMAIN §9.2 A7)."""
 
@@ -82,6 +107,7 @@ class Religion(models.TextChoices):
     OTHER = "other", "Other"
 
 
+@tracked
 class Child(models.Model):
     """A child's identifying details (DOMAIN §2.2 section B)."""
 
@@ -172,6 +198,7 @@ class Child(models.Model):
         return years
 
 
+@tracked
 class FamilyMember(models.Model):
     """A parent, carer or network member of a family (DOMAIN §2.2 section D)."""
 
@@ -285,6 +312,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         )
 
 
+@tracked
 class Case(models.Model):
     """A family's early help episode with one or more subject children."""
 
@@ -420,6 +448,7 @@ class Case(models.Model):
         return self.lead_assignments.active().select_related("professional", "agency").first()
 
 
+@tracked
 class CaseSubject(models.Model):
     """A child who is a subject of a case.
 
@@ -444,6 +473,7 @@ class CaseSubject(models.Model):
         return f"{self.child} in {self.case}"
 
 
+@tracked
 class LevelOfNeedJudgement(models.Model):
     """A named professional's judgement of the level of need, with a rationale (DOMAIN §4.1)."""
 
@@ -489,6 +519,7 @@ class TeamMembershipQuerySet(models.QuerySet["TeamMembership"]):
         return self.filter(left_at__isnull=True)
 
 
+@tracked
 class TeamMembership(models.Model):
     """Someone on a case's TAC: a professional, a family member or an external contact."""
 
@@ -589,6 +620,7 @@ class LeadProfessionalAssignmentQuerySet(models.QuerySet["LeadProfessionalAssign
         return self.filter(ended_at__isnull=True)
 
 
+@tracked
 class LeadProfessionalAssignment(models.Model):
     """Who holds the lead professional role, and since when (DOMAIN §5.4)."""
 

@@ -9,4 +9,5 @@ app_name = "cases"
 urlpatterns = [
     path("", views.my_cases, name="my_cases"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/history/", views.case_history, name="history"),
 ]

@@ -87,6 +87,10 @@ MATRIX: dict[str, Route] = {
     "agencies:password_reset_complete": Route("get", expect=everyone(200, anonymous=200)),
     "cases:my_cases": Route("get", expect=everyone(200)),
     "cases:detail": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
+    # A forensic tool for information governance only; for anyone else it does not exist.
+    "cases:history": Route(
+        "get", args=lambda o: [o.case.pk], expect=everyone(404) | {"auditor": 200}
+    ),
     "notifications:list": Route("get", expect=everyone(200)),
     "notifications:open": Route(
         "get", args=lambda o: [o.notification.pk], expect=own_notification(302)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pghistory
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases import demo
@@ -52,12 +53,14 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 self.stdout.write(f"  {done:,} children written ({elapsed:,.0f} s)")
 
-        if bulk:
-            self.stdout.write(f"Seeding {n_children:,} children with COPY (seed {seed})…")
-            summary = demo.seed_bulk(n_children, seed, progress=progress)
-        else:
-            self.stdout.write(f"Seeding {n_children:,} children through the case services…")
-            summary = demo.seed_small(n_children, seed)
+        # Change history records which command wrote the rows (there is no acting user).
+        with pghistory.context(command="seed_demo"):
+            if bulk:
+                self.stdout.write(f"Seeding {n_children:,} children with COPY (seed {seed})…")
+                summary = demo.seed_bulk(n_children, seed, progress=progress)
+            else:
+                self.stdout.write(f"Seeding {n_children:,} children through the case services…")
+                summary = demo.seed_small(n_children, seed)
 
         for label, count in summary.counts.items():
             self.stdout.write(f"  {label:<20} {count:>12,}")
