@@ -5,6 +5,7 @@ from __future__ import annotations
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
 
 class RecordAccess(models.Model):
@@ -53,3 +54,76 @@ class RecordAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.route} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class BreakGlassGrantQuerySet(models.QuerySet["BreakGlassGrant"]):
+    def active(self) -> BreakGlassGrantQuerySet:
+        return self.filter(expires_at__gt=Now())
+
+
+class BreakGlassGrant(models.Model):
+    """Time-limited emergency access to a case for someone with no relationship to it.
+
+    Granting it notifies the professional's team managers and information
+    governance at once; information governance reviews every grant afterwards.
+    Break-glass never unmasks restricted items.
+    """
+
+    class ReasonCode(models.TextChoices):
+        SAFEGUARDING_CONCERN = "SAFEGUARDING_CONCERN", "Immediate safeguarding concern"
+        EMERGENCY_CONTACT = "EMERGENCY_CONTACT", "Emergency contact with the child or family"
+        OUT_OF_HOURS_DUTY = "OUT_OF_HOURS_DUTY", "Out-of-hours duty"
+        OTHER = "OTHER", "Other (explain below)"
+
+    class ReviewOutcome(models.TextChoices):
+        APPROPRIATE = "APPROPRIATE", "Appropriate"
+        INAPPROPRIATE = "INAPPROPRIATE", "Inappropriate"
+        NEEDS_FOLLOW_UP = "NEEDS_FOLLOW_UP", "Needs follow-up"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    reason_code = models.CharField(max_length=32, choices=ReasonCode.choices)
+    justification = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    review_outcome = models.CharField(
+        max_length=20, choices=ReviewOutcome.choices, blank=True, default=""
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="break_glass_reviews",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    objects = BreakGlassGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [
+            # The access rule: an unexpired grant for this case and user.
+            models.Index(fields=["case", "user", "expires_at"], name="breakglass_case_user_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="breakglass_expires_after_granted",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(justification=""), name="breakglass_justification_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Break-glass grant {self.pk}"
+
+    @property
+    def is_reviewed(self) -> bool:
+        return bool(self.review_outcome)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Now
 from django.http import Http404
 
+from audit.models import BreakGlassGrant
 from cases.models import Case, LeadProfessionalAssignment, TeamMembership
 
 if TYPE_CHECKING:
@@ -20,8 +22,12 @@ if TYPE_CHECKING:
 _NOTHING = Q(pk__in=[])
 
 
-def visible_cases_filter(user: User) -> Q:
-    """A filter on ``Case`` matching the cases ``user`` has a legitimate relationship with."""
+def visible_cases_filter(user: User, *, include_break_glass: bool = True) -> Q:
+    """A filter on ``Case`` matching the cases ``user`` has a legitimate relationship with.
+
+    ``include_break_glass=False`` leaves out rule 4, to tell whether someone is
+    looking at a case only by emergency access.
+    """
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
     if user.is_system_administrator:
@@ -41,8 +47,12 @@ def visible_cases_filter(user: User) -> Q:
     # Rule 2: manager of a team with a member on the TAC, or whose member is the lead.
     rule_manager_member = Exists(active_members.filter(professional__team__in=managed_teams))
     rule_manager_lead = Exists(active_leads.filter(professional__team__in=managed_teams))
+    # Rule 4: an unexpired break-glass grant (emergency access) for the case.
+    grants = BreakGlassGrant.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=Now())
+    rule_break_glass = Exists(grants)
 
-    return Q(rule_member) | Q(rule_lead) | Q(rule_manager_member) | Q(rule_manager_lead)
+    relationship = Q(rule_member) | Q(rule_lead) | Q(rule_manager_member) | Q(rule_manager_lead)
+    return relationship | Q(rule_break_glass) if include_break_glass else relationship
 
 
 def get_case_for_user(user: User, pk: int | str) -> Case:
@@ -59,6 +69,19 @@ def get_case_for_user(user: User, pk: int | str) -> Case:
 
 def can_see_case(user: User, case: Case) -> bool:
     return Case.objects.visible_to(user).filter(pk=case.pk).exists()
+
+
+def break_glass_grant_in_use(user: User, case: Case) -> BreakGlassGrant | None:
+    """The grant through which ``user`` sees ``case``, when no other rule lets them."""
+    relationship = visible_cases_filter(user, include_break_glass=False)
+    if Case.objects.filter(relationship, pk=case.pk).exists():
+        return None
+    return (
+        BreakGlassGrant.objects.active()
+        .filter(user=user, case=case)
+        .order_by("-expires_at")
+        .first()
+    )
 
 
 def is_lead_professional(user: User, case: Case) -> bool:

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.access import can_read_case_access_report
 from audit.services import log_record_access
-from cases.access import get_case_for_user
+from cases.access import break_glass_grant_in_use, get_case_for_user
 from cases.history import case_history_page
 from cases.models import Case, CaseSubject
 from tac_portal.http import AuthenticatedHttpRequest
@@ -45,7 +46,9 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A read-only view of one case. Invisible and missing cases are both 404."""
     case = get_case_for_user(request.user, pk)
     subjects = list(CaseSubject.objects.filter(case=case).select_related("child", "child__school"))
-    log_record_access(request, shown=[(s.child_id, case.pk) for s in subjects])
+    grant = break_glass_grant_in_use(request.user, case)
+    shown = [(s.child_id, case.pk) for s in subjects]
+    log_record_access(request, shown=shown, break_glass_grant_id=grant.pk if grant else None)
     members = (
         case.memberships.active()
         .select_related("professional__agency", "professional__team", "family_member")
@@ -66,6 +69,8 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "judgements": judgements,
             "events": events,
             "today": timezone.localdate(),
+            "break_glass_grant": grant,
+            "can_read_access_report": can_read_case_access_report(request.user, case),
         },
     )
 

@@ -371,6 +371,7 @@ SPECTACULAR_SETTINGS = {
 # --- Service -----------------------------------------------------------------
 
 TAC_SERVICE_NAME = "TAC Portal"
+TAC_BREAK_GLASS_HOURS = env.int("TAC_BREAK_GLASS_HOURS", default=4)
 TAC_AUTHORITY_NAME = env.str("TAC_AUTHORITY_NAME", default="Demo Borough Council")
 TAC_MASH_CONTACT = env.str(
     "TAC_MASH_CONTACT",

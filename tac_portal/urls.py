@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("agencies.urls")),
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ is information governance, ``anonymous`` is signed out.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from agencies.models import User
+from audit.models import BreakGlassGrant
 from cases.models import Case
 from notifications.models import Notification
 from tests.helpers import client_for
@@ -70,6 +72,26 @@ def own_notification(ok: int) -> dict[str, int | frozenset[int]]:
     return expect
 
 
+def only(ok: int, *allowed: str) -> dict[str, int | frozenset[int]]:
+    # Reports someone may not read are a 404, like a missing one.
+    expect: dict[str, int | frozenset[int]] = {"anonymous": SIGN_IN}
+    for p in PERSONAS[:-1]:
+        expect[p] = ok if p in allowed else 404
+    return expect
+
+
+def _grant(o: Objects) -> int:
+    now = timezone.now()
+    return BreakGlassGrant.objects.create(
+        user_id=o.notification.recipient_id,
+        case=o.case,
+        reason_code=BreakGlassGrant.ReasonCode.OTHER,
+        justification="Matrix check",
+        granted_at=now,
+        expires_at=now + dt.timedelta(hours=1),
+    ).pk
+
+
 MATRIX: dict[str, Route] = {
     "home": Route("get", expect=everyone(302, anonymous=302)),
     # Public and free of personal data: healthy (200) or not (503, e.g. no worker).
@@ -100,6 +122,23 @@ MATRIX: dict[str, Route] = {
     ),
     "notifications:read_all": Route("post", expect=everyone(302)),
     "notifications:preferences": Route("get", expect=everyone(200)),
+    # Anyone but the administrator may ask for emergency (break-glass) access.
+    "cases:break_glass": Route("get", expect=everyone(200) | {"admin": 403}),
+    "audit:case_access": Route(
+        "get", args=lambda o: [o.case.pk], expect=only(200, "lead", "manager", "auditor")
+    ),
+    "audit:professional_access": Route(
+        "get",
+        args=lambda o: [o.notification.recipient_id],  # the lead
+        expect=only(200, "manager", "auditor"),
+    ),
+    "audit:break_glass_list": Route("get", expect=only(200, "auditor")),
+    "audit:break_glass_review": Route(
+        "post",
+        args=lambda o: [_grant(o)],
+        data={"review_outcome": "APPROPRIATE", "review_note": ""},
+        expect=only(302, "auditor"),
+    ),
 }
 
 # The configuration site: only staff (the system administrator) get in; it holds

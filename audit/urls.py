@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("cases/<int:case_pk>/access/", views.case_access_report, name="case_access"),
+    path(
+        "professionals/<int:user_pk>/access/",
+        views.professional_access_report,
+        name="professional_access",
+    ),
+    path("break-glass/", views.break_glass_list, name="break_glass_list"),
+    path("break-glass/<int:pk>/review/", views.break_glass_review, name="break_glass_review"),
+]
