@@ -130,12 +130,9 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------
 
-DATABASE_URL = _require("DATABASE_URL")
-if not DATABASE_URL:
-    raise ImproperlyConfigured(
-        "DATABASE_URL is not set. Run the portal with `make run` (which starts an "
-        "embedded PostgreSQL) or set DATABASE_URL to a PostgreSQL server."
-    )
+# Outside production an unset URL means a local server; `make run` and
+# `make test` set both to embedded servers instead.
+DATABASE_URL = _require("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/tac_portal"
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured(
@@ -147,12 +144,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker (db 0) and cache (db 1) -----------------------------
 
-REDIS_URL = _require("REDIS_URL")
-if not REDIS_URL:
-    raise ImproperlyConfigured(
-        "REDIS_URL is not set. Run the portal with `make run` (which starts an "
-        "embedded Redis) or set REDIS_URL to a Redis server."
-    )
+REDIS_URL = _require("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 def _redis_db_url(url: str, db: int) -> str:

@@ -142,3 +142,18 @@ def test_it_derives_cache_and_broker_urls_from_redis_url(url: str, cache: str, b
         check=False,
     )
     assert result.stdout.split() == [cache, broker], result.stderr
+
+
+def test_manage_py_works_with_no_configuration_at_all() -> None:
+    bare = {"PATH": os.environ["PATH"]}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=bare,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
