@@ -67,6 +67,22 @@ def get_case_for_user(user: User, pk: int | str) -> Case:
         raise Http404("No case found") from None
 
 
+def get_case_for_history(user: User, pk: int | str) -> Case:
+    """The case whose change history ``user`` may read: information governance only.
+
+    The history is a forensic tool. Information governance officers may open it for
+    any case; for everyone else (the lead included) it does not exist (``Http404``).
+    """
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No case found")
+    if not user.is_information_governance:
+        raise Http404("No case found")
+    try:
+        return Case.objects.select_related("family").get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No case found") from None
+
+
 def can_see_case(user: User, case: Case) -> bool:
     return Case.objects.visible_to(user).filter(pk=case.pk).exists()
 

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.access import can_read_case_access_report
 from audit.services import log_record_access
-from cases.access import break_glass_grant_in_use, get_case_for_user
+from cases.access import break_glass_grant_in_use, get_case_for_history, get_case_for_user
 from cases.history import case_history_page
 from cases.models import Case, CaseSubject
 from tac_portal.http import AuthenticatedHttpRequest
@@ -78,14 +78,8 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def case_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Every tracked change to a case and its records, for information governance only.
-
-    A forensic tool: information governance officers may open it for any case;
-    for everyone else (the lead included) it does not exist.
-    """
-    if not request.user.is_information_governance:
-        raise Http404("No case found")
-    case = get_object_or_404(Case.objects.select_related("family"), pk=pk)
+    """Every tracked change to a case and its records (see ``get_case_for_history``)."""
+    case = get_case_for_history(request.user, pk)
     child_ids = list(CaseSubject.objects.filter(case=case).values_list("child_id", flat=True))
     page = case_history_page(case, child_ids, request.GET.get("page"))
     log_record_access(request, shown=[(child_id, case.pk) for child_id in child_ids])
