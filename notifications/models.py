@@ -15,9 +15,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-#: What a reminder is about. New subject kinds (actions, assessments, meetings)
-#: add one value here and their rules as data.
-SUBJECT_CASE_REVIEW = "case.review"
+#: What a reminder is about. New subject kinds add one value here and their rules
+#: as data. The subject id is the primary key of the row named in the comment.
+SUBJECT_CASE_REVIEW = "case.review"  # cases.Case: its next review date
+SUBJECT_ACTION_DUE = "action.due"  # meetings.Action: its due date
+SUBJECT_ASSESSMENT_DRAFT = "assessment.draft"  # assessments.Assessment: the day it started
+SUBJECT_FIRST_TAC = "case.first_tac"  # cases.Case: the day its assessment was completed
+SUBJECT_RESTRICTION_REVIEW = "restriction.review"  # cases.Restriction: its review date
+SUBJECT_BREAK_GLASS_REVIEW = "break_glass.review"  # audit.BreakGlassGrant: the day granted
+SUBJECT_CONSENT_RECHECK = "consent.recheck"  # cases.Case: the review date or a birthday
 
 
 class Audience(models.TextChoices):
@@ -27,6 +33,7 @@ class Audience(models.TextChoices):
     LEAD_MANAGER = "lead_manager", "The lead professional's team managers"
     COORDINATOR = "coordinator", "The early help coordinators"
     OWNER = "owner", "The owner of the action or item"
+    INFORMATION_GOVERNANCE = "governance", "The information governance officers"
 
 
 class ReminderRule(models.Model):

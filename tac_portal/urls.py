@@ -16,5 +16,9 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("api/v1/", include("tac_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

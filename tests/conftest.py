@@ -263,3 +263,14 @@ def admin_client_(admin_user: User) -> Client:
 @pytest.fixture
 def auditor_client(auditor: User) -> Client:
     return client_for(auditor)
+
+
+@pytest.fixture
+def reminder_rules(db: None) -> None:
+    """The reminder rules the migrations seed (transactional tests empty every table)."""
+    import importlib
+
+    from django.apps import apps
+
+    for name in ("0002_seed_review_rules", "0003_seed_further_rules"):
+        importlib.import_module(f"notifications.migrations.{name}").seed(apps, None)

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from django.contrib import admin
@@ -28,56 +26,17 @@ from audit.models import BreakGlassGrant
 from cases.models import Case
 from notifications.models import Notification
 from tests.helpers import client_for
-
-PERSONAS = ("lead", "member", "manager", "coordinator", "outsider", "admin", "auditor", "anonymous")
-SIGN_IN = 302  # signed-out visitors are sent to sign in
-HEALTH = frozenset({200, 503})
-
-
-@dataclass
-class Objects:
-    case: Case
-    notification: Notification
-
-
-@dataclass
-class Route:
-    method: str
-    args: Callable[[Objects], list[Any]] = lambda o: []
-    expect: dict[str, int | frozenset[int]] = field(default_factory=dict)
-    data: dict[str, str] = field(default_factory=dict)
-
-
-def everyone(
-    status: int | frozenset[int], *, anonymous: int | frozenset[int] = SIGN_IN
-) -> dict[str, int | frozenset[int]]:
-    return {p: status for p in PERSONAS if p != "anonymous"} | {"anonymous": anonymous}
-
-
-CASE_READERS = {"lead", "member", "manager", "coordinator"}
-
-
-def case_page(ok: int = 200) -> dict[str, int | frozenset[int]]:
-    expect: dict[str, int | frozenset[int]] = {"anonymous": SIGN_IN}
-    for p in PERSONAS[:-1]:
-        expect[p] = ok if p in CASE_READERS else 404
-    return expect
-
-
-def own_notification(ok: int) -> dict[str, int | frozenset[int]]:
-    # The notification belongs to the lead; anyone else's request is a 404.
-    expect: dict[str, int | frozenset[int]] = {"anonymous": SIGN_IN}
-    for p in PERSONAS[:-1]:
-        expect[p] = ok if p == "lead" else 404
-    return expect
-
-
-def only(ok: int, *allowed: str) -> dict[str, int | frozenset[int]]:
-    # Reports someone may not read are a 404, like a missing one.
-    expect: dict[str, int | frozenset[int]] = {"anonymous": SIGN_IN}
-    for p in PERSONAS[:-1]:
-        expect[p] = ok if p in allowed else 404
-    return expect
+from tests.matrix import (
+    HEALTH,
+    PERSONAS,
+    Objects,
+    Route,
+    case_page,
+    everyone,
+    only,
+    own_notification,
+)
+from tests.matrix_routes import AREA_ROUTES
 
 
 def _grant(o: Objects) -> int:
@@ -92,7 +51,7 @@ def _grant(o: Objects) -> int:
     ).pk
 
 
-MATRIX: dict[str, Route] = {
+CORE: dict[str, Route] = {
     "home": Route("get", expect=everyone(302, anonymous=302)),
     # Public and free of personal data: healthy (200) or not (503, e.g. no worker).
     "healthz": Route("get", expect=everyone(HEALTH, anonymous=HEALTH)),
@@ -140,6 +99,8 @@ MATRIX: dict[str, Route] = {
         expect=only(302, "auditor"),
     ),
 }
+
+MATRIX: dict[str, Route] = CORE | AREA_ROUTES
 
 # The configuration site: only staff (the system administrator) get in; it holds
 # no case data (see test_the_admin_registers_no_case_data).

@@ -24,13 +24,7 @@ def set_review() -> Callable[[Case, dt.date | None], Case]:
 
 @pytest.fixture(autouse=True)
 def _reminder_rules(request: pytest.FixtureRequest) -> None:
-    """The seeded review rules: transactional tests (ours or others') empty every table."""
+    """The seeded rules: transactional tests (ours or others') empty every table."""
     if request.node.get_closest_marker("django_db") is None:
         return
-    request.getfixturevalue("db")
-    import importlib
-
-    from django.apps import apps
-
-    seed = importlib.import_module("notifications.migrations.0002_seed_review_rules").seed
-    seed(apps, None)
+    request.getfixturevalue("reminder_rules")

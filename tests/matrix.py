@@ -1,0 +1,65 @@
+"""The permission matrix's vocabulary: personas, routes and expectation helpers.
+
+``tests/test_permission_matrix.py`` joins the routes of every area
+(``tests/matrix_routes/``) into one matrix. Each area keeps its routes in its own
+module so that a new page is decided beside the code that adds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cases.models import Case
+from notifications.models import Notification
+
+PERSONAS = ("lead", "member", "manager", "coordinator", "outsider", "admin", "auditor", "anonymous")
+SIGN_IN = 302  # signed-out visitors are sent to sign in
+HEALTH = frozenset({200, 503})
+
+
+@dataclass
+class Objects:
+    case: Case
+    notification: Notification
+
+
+@dataclass
+class Route:
+    method: str
+    args: Callable[[Objects], list[Any]] = lambda o: []
+    expect: dict[str, int | frozenset[int]] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def everyone(
+    status: int | frozenset[int], *, anonymous: int | frozenset[int] = SIGN_IN
+) -> dict[str, int | frozenset[int]]:
+    return {p: status for p in PERSONAS if p != "anonymous"} | {"anonymous": anonymous}
+
+
+CASE_READERS = {"lead", "member", "manager", "coordinator"}
+
+
+def case_page(ok: int = 200) -> dict[str, int | frozenset[int]]:
+    expect: dict[str, int | frozenset[int]] = {"anonymous": SIGN_IN}
+    for p in PERSONAS[:-1]:
+        expect[p] = ok if p in CASE_READERS else 404
+    return expect
+
+
+def own_notification(ok: int) -> dict[str, int | frozenset[int]]:
+    # The notification belongs to the lead; anyone else's request is a 404.
+    expect: dict[str, int | frozenset[int]] = {"anonymous": SIGN_IN}
+    for p in PERSONAS[:-1]:
+        expect[p] = ok if p == "lead" else 404
+    return expect
+
+
+def only(ok: int, *allowed: str) -> dict[str, int | frozenset[int]]:
+    # Reports someone may not read are a 404, like a missing one.
+    expect: dict[str, int | frozenset[int]] = {"anonymous": SIGN_IN}
+    for p in PERSONAS[:-1]:
+        expect[p] = ok if p in allowed else 404
+    return expect
