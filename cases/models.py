@@ -391,6 +391,14 @@ class Case(models.Model):
     )
     is_re_referral = models.BooleanField(default=False)
     next_review_due = models.DateField(null=True, blank=True)
+    review_late_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text="Why an overdue review is late (for example: the family asked to "
+        "reschedule). Shown beside the overdue flag on dashboards; cleared when the "
+        "review date moves.",
+    )
     current_level = models.ForeignKey(
         LevelOfNeed,
         on_delete=models.PROTECT,
@@ -716,3 +724,208 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} on {self.case}"
+
+
+# --- Requests for support, consent and sharing, disclosure decisions ---------
+
+
+class ReferralSource(models.TextChoices):
+    """Children in Need census referral source codes (DOMAIN §3.2)."""
+
+    INDIVIDUAL_FAMILY = "1A", "Individual: family member, relative or carer"
+    INDIVIDUAL_ACQUAINTANCE = "1B", "Individual: acquaintance"
+    INDIVIDUAL_SELF = "1C", "Individual: self"
+    INDIVIDUAL_OTHER = "1D", "Individual: other"
+    SCHOOLS = "2A", "Schools"
+    EDUCATION_SERVICES = "2B", "Education services"
+    GP = "3A", "Health services: GP"
+    HEALTH_VISITOR = "3B", "Health services: health visitor"
+    SCHOOL_NURSE = "3C", "Health services: school nurse"
+    OTHER_PRIMARY_HEALTH = "3D", "Health services: other primary health services"
+    A_AND_E = "3E", "Health services: A&E"
+    OTHER_HEALTH = "3F", "Health services: other"
+    HOUSING = "4", "Housing"
+    LA_SOCIAL_CARE = "5A", "LA services: social care"
+    LA_OTHER_INTERNAL = "5B", "LA services: other internal department"
+    LA_OTHER_COUNCIL = "5C", "LA services: other council"
+    LA_EARLY_HELP = "5D", "LA services: early help"
+    POLICE = "6", "Police"
+    OTHER_LEGAL = "7", "Other legal agency"
+    OTHER = "8", "Other"
+    ANONYMOUS = "9", "Anonymous"
+    UNKNOWN = "10", "Unknown"
+
+
+class TriageDecision(models.TextChoices):
+    ADVICE_SIGNPOST = "advice_signpost", "Advice and signposting"
+    SINGLE_AGENCY = "single_agency", "Single-agency support"
+    EARLY_HELP_ASSESSMENT = "early_help_assessment", "Early help assessment"
+    LP_SUPPORT_EXISTING_PLAN = "lp_support_existing_plan", "Support for an existing plan"
+    REFER_TO_CSC = "refer_to_csc", "Refer to children's social care"
+
+
+@tracked
+class RequestForSupport(models.Model):
+    """A request to the early help hub (DOMAIN §3.2), triaged by a coordinator or manager."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Waiting for triage"
+        TRIAGED = "triaged", "Triaged"
+
+    received_at = models.DateTimeField(help_text="Starts the request-to-assessment clock.")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests_for_support",
+        help_text="Empty for a self-referral or one taken by phone.",
+    )
+    requester_name = models.CharField(max_length=200, blank=True)
+    source_code = models.CharField(max_length=4, choices=ReferralSource.choices)
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    subjects = models.ManyToManyField(Child, related_name="requests_for_support")
+    summary_of_need = models.TextField()
+    family_aware = models.BooleanField(default=False)
+    consent_obtained = models.BooleanField(default=False)
+    existing_case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    triage_decision = models.CharField(max_length=30, choices=TriageDecision.choices, blank=True)
+    triage_decided_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    level_of_need_at_triage = models.ForeignKey(
+        LevelOfNeed, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    triage_rationale = models.TextField(blank=True)
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests_for_support",
+        help_text="The case the request opened or joined.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="request_status_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request for support {self.pk}"
+
+
+class InformationLevel(models.TextChoices):
+    """DOMAIN §6.1: basic = identifying details; additional = needs, including sensitive data."""
+
+    BASIC = "basic", "Basic information"
+    ADDITIONAL = "additional", "Additional information"
+
+
+@tracked
+class ConsentRecord(models.Model):
+    """Agreement to assessment or service, or a sharing preference (DOMAIN §6.1)."""
+
+    class Kind(models.TextChoices):
+        AGREEMENT_TO_ASSESSMENT = "agreement_to_assessment", "Agreement to an assessment"
+        AGREEMENT_TO_SERVICE = "agreement_to_service", "Agreement to early help"
+        SHARING_PREFERENCE = "sharing_preference", "Sharing preference"
+
+    class CapacityBasis(models.TextChoices):
+        ADULT = "adult", "Adult"
+        AGE_16_17 = "age_16_17_presumed", "Aged 16 or 17 (capacity presumed)"
+        GILLICK = "gillick_assessed", "Assessed as competent (Gillick)"
+        PARENT_ON_BEHALF = "parent_on_behalf", "Parent on the child's behalf"
+
+    class Method(models.TextChoices):
+        WRITTEN = "written", "In writing"
+        E_SIGNATURE = "e_signature", "Electronic signature"
+        VERBAL = "verbal", "Verbally (attested by the practitioner)"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    given_by = models.ForeignKey(
+        FamilyMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        help_text="The parent or carer; empty when a young person gave it themselves.",
+    )
+    given_by_child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, null=True, blank=True, related_name="consents_given"
+    )
+    subject_children = models.ManyToManyField(Child, related_name="consents")
+    capacity_basis = models.CharField(max_length=30, choices=CapacityBasis.choices)
+    capacity_note = models.TextField(blank=True)
+    agencies_allowed = models.ManyToManyField(
+        "agencies.Agency", blank=True, related_name="+", help_text="Empty means every TAC agency."
+    )
+    agencies_excluded = models.ManyToManyField(
+        "agencies.Agency",
+        blank=True,
+        related_name="+",
+        help_text="Agencies that must not receive additional information.",
+    )
+    information_level = models.CharField(
+        max_length=20, choices=InformationLevel.choices, default=InformationLevel.BASIC
+    )
+    method = models.CharField(max_length=20, choices=Method.choices)
+    given_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given_by__isnull=False) | Q(given_by_child__isnull=False),
+                name="consent_has_a_giver",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "kind"], name="consent_case_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.case_id}"
+
+
+@tracked
+class DisclosureDecision(models.Model):
+    """A decision to share or not to share information (DOMAIN §6.2 rule 7)."""
+
+    class Decision(models.TextChoices):
+        SHARE = "share", "Shared"
+        NOT_SHARE = "not_share", "Not shared"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disclosures")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    recipient = models.CharField(max_length=200, help_text="Who the information went (or not) to.")
+    information = models.TextField(help_text="What was shared or asked for.")
+    purpose = models.TextField()
+    lawful_basis = models.CharField(max_length=200, blank=True)
+    with_consent = models.BooleanField(default=False)
+    reason = models.TextField(help_text="Why it was, or was not, shared.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Disclosure decision {self.pk}"

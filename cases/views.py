@@ -11,6 +11,7 @@ from audit.services import log_record_access
 from cases.access import break_glass_grant_in_use, get_case_for_history, get_case_for_user
 from cases.history import case_history_page
 from cases.models import Case, CaseSubject
+from cases.panels import case_panels, my_work_panels
 from tac_portal.http import AuthenticatedHttpRequest
 
 MY_CASES_PAGE_SIZE = 50
@@ -36,6 +37,7 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
             "truncated": len(page) == MY_CASES_PAGE_SIZE,
             "show_closed": show_closed,
             "today": timezone.localdate(),
+            "panels": my_work_panels(request.user),
         },
     )
 
@@ -71,6 +73,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "break_glass_grant": grant,
             "can_read_access_report": can_read_case_access_report(request.user, case),
+            "panels": case_panels(case, request.user),
         },
     )
 
