@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.models import BreakGlassGrant, RecordAccess
 from notifications.models import Notification
+from notifications.services import schedule_break_glass_review
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -110,6 +111,7 @@ def grant_break_glass(
                 Notification(recipient=recipient, title=title, link=link, created_at=now)
             )
         Notification.objects.bulk_create(notifications)
+        schedule_break_glass_review(grant.pk, granted_on=timezone.localdate(now))
     security_log.info(
         "break-glass granted",
         extra={"grant": grant.pk, "user_id": user.pk, "case": case.pk, "reason": reason_code},
@@ -127,7 +129,9 @@ def review_break_glass(
     grant.review_note = note
     grant.reviewed_by = by
     grant.reviewed_at = timezone.now()
-    grant.save(update_fields=["review_outcome", "review_note", "reviewed_by", "reviewed_at"])
+    with transaction.atomic():
+        grant.save(update_fields=["review_outcome", "review_note", "reviewed_by", "reviewed_at"])
+        schedule_break_glass_review(grant.pk, granted_on=None)
     security_log.info(
         "break-glass reviewed", extra={"grant": grant.pk, "user_id": by.pk, "outcome": outcome}
     )

@@ -23,7 +23,8 @@ SUBJECT_ASSESSMENT_DRAFT = "assessment.draft"  # assessments.Assessment: the day
 SUBJECT_FIRST_TAC = "case.first_tac"  # cases.Case: the day its assessment was completed
 SUBJECT_RESTRICTION_REVIEW = "restriction.review"  # cases.Restriction: its review date
 SUBJECT_BREAK_GLASS_REVIEW = "break_glass.review"  # audit.BreakGlassGrant: the day granted
-SUBJECT_CONSENT_RECHECK = "consent.recheck"  # cases.Case: the review date or a birthday
+SUBJECT_CONSENT_RECHECK = "consent.recheck"  # cases.Case: its next review date
+SUBJECT_CONSENT_AGE = "consent.age"  # cases.Child: their next 12th or 16th birthday
 
 
 class Audience(models.TextChoices):

@@ -32,7 +32,10 @@ from django.utils import timezone
 
 from cases.models import Case
 from notifications.models import (
+    SUBJECT_BREAK_GLASS_REVIEW,
     SUBJECT_CASE_REVIEW,
+    SUBJECT_CONSENT_AGE,
+    SUBJECT_CONSENT_RECHECK,
     Audience,
     EmailOutbox,
     Notification,
@@ -79,9 +82,35 @@ def _review_still_due(reminder: Reminder) -> bool:
     return case is not None and case.is_open and case.next_review_due == reminder.due_on
 
 
-#: One entry per subject type; actions, assessments and meetings add theirs.
+def _consent_age_still_due(reminder: Reminder) -> bool:
+    case = reminder.case
+    return (
+        case is not None
+        and case.is_open
+        and case.subjects.filter(child_id=reminder.subject_id, is_open=True).exists()
+    )
+
+
+def _break_glass_link(reminder: Reminder) -> str:
+    return reverse("audit:break_glass_list")
+
+
+def _break_glass_still_due(reminder: Reminder) -> bool:
+    from audit.models import BreakGlassGrant
+
+    return BreakGlassGrant.objects.filter(pk=reminder.subject_id, review_outcome="").exists()
+
+
+#: One entry per subject type; other apps add theirs from their ``AppConfig.ready``.
 SUBJECT_KINDS: dict[str, SubjectKind] = {
     SUBJECT_CASE_REVIEW: SubjectKind(link=_review_link, still_due=_review_still_due),
+    SUBJECT_CONSENT_RECHECK: SubjectKind(link=_review_link, still_due=_review_still_due),
+    SUBJECT_CONSENT_AGE: SubjectKind(
+        link=lambda r: reverse("cases:detail", args=[r.case_id]), still_due=_consent_age_still_due
+    ),
+    SUBJECT_BREAK_GLASS_REVIEW: SubjectKind(
+        link=_break_glass_link, still_due=_break_glass_still_due
+    ),
 }
 
 
@@ -191,12 +220,61 @@ def schedule_review_reminders(case: Case, *, by: User | None = None) -> int:
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     due_on = locked.next_review_due if locked.is_open else None
+    audiences = _review_audiences(locked) if locked.is_open else {}
+    written = schedule_reminders(
+        SUBJECT_CASE_REVIEW, locked.pk, case=locked, due_on=due_on, audiences=audiences
+    )
+    # Consent and sharing preferences are re-checked at each review ...
+    written += schedule_reminders(
+        SUBJECT_CONSENT_RECHECK, locked.pk, case=locked, due_on=due_on, audiences=audiences
+    )
+    # ... and when a subject child reaches 12 or 16 (DOMAIN §6.1 capacity).
+    for subject in locked.subjects.select_related("child"):
+        birthday = next_consent_birthday(subject.child.date_of_birth, timezone.localdate())
+        written += schedule_reminders(
+            SUBJECT_CONSENT_AGE,
+            subject.child_id,
+            case=locked,
+            due_on=birthday if locked.is_open and subject.is_open else None,
+            audiences=audiences,
+        )
+    return written
+
+
+#: Ages at which a child's own say in consent and sharing is re-checked.
+CONSENT_AGES = (12, 16)
+
+
+def next_consent_birthday(date_of_birth: dt.date | None, today: dt.date) -> dt.date | None:
+    """The child's next 12th or 16th birthday from ``today`` (inclusive), if any is ahead."""
+    if date_of_birth is None:
+        return None
+    for age in CONSENT_AGES:
+        try:
+            birthday = date_of_birth.replace(year=date_of_birth.year + age)
+        except ValueError:  # born on 29 February: the birthday is 1 March in other years
+            birthday = dt.date(date_of_birth.year + age, 3, 1)
+        if birthday >= today:
+            return birthday
+    return None
+
+
+def schedule_break_glass_review(grant_id: int, *, granted_on: dt.date | None) -> int:
+    """Remind information governance of an unreviewed emergency access grant.
+
+    ``granted_on=None`` (the grant has been reviewed) cancels the reminder.
+    """
+    from agencies.models import User
+
+    governance = User.objects.filter(role=User.Role.INFORMATION_GOVERNANCE, is_active=True)
     return schedule_reminders(
-        SUBJECT_CASE_REVIEW,
-        locked.pk,
-        case=locked,
-        due_on=due_on,
-        audiences=_review_audiences(locked) if due_on is not None else {},
+        SUBJECT_BREAK_GLASS_REVIEW,
+        grant_id,
+        case=None,
+        due_on=granted_on,
+        audiences={Audience.INFORMATION_GOVERNANCE: list(governance)}
+        if granted_on is not None
+        else {},
     )
 
 

@@ -272,5 +272,5 @@ def reminder_rules(db: None) -> None:
 
     from django.apps import apps
 
-    for name in ("0002_seed_review_rules", "0003_seed_further_rules"):
+    for name in ("0002_seed_review_rules", "0003_seed_further_rules", "0005_consent_age_rule"):
         importlib.import_module(f"notifications.migrations.{name}").seed(apps, None)

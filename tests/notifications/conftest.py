@@ -28,3 +28,11 @@ def _reminder_rules(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("django_db") is None:
         return
     request.getfixturevalue("reminder_rules")
+
+
+@pytest.fixture
+def review_rules_only(reminder_rules: None) -> None:
+    """Only the review ladder: for tests that count what one review date schedules."""
+    from notifications.models import SUBJECT_CASE_REVIEW, ReminderRule
+
+    ReminderRule.objects.exclude(subject_type=SUBJECT_CASE_REVIEW).update(is_active=False)

@@ -16,7 +16,7 @@ from notifications import services
 from notifications.models import EmailOutbox, Notification, NotificationPreference, Reminder
 from tests.notifications.test_scheduling import DUE, SetReview
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("review_rules_only")]
 
 UTC = dt.UTC
 BEFORE = dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC)

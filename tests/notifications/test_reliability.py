@@ -85,6 +85,7 @@ Key = tuple[int, int, int, dt.date]  # case, rule, recipient, due date
 
 @pytest.mark.slow
 @pytest.mark.django_db
+@pytest.mark.usefixtures("review_rules_only")
 def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
     lead: User, member: User, manager: User, coordinator: User
 ) -> None:

@@ -11,10 +11,10 @@ import time_machine
 from agencies.models import User
 from cases import services as case_services
 from cases.models import Case
-from notifications.models import Reminder
+from notifications.models import SUBJECT_CASE_REVIEW, Reminder
 from notifications.services import cancel_reminders_for, schedule_review_reminders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("review_rules_only")]
 
 SetReview = Callable[[Case, dt.date | None], Case]
 UTC = dt.UTC
@@ -24,9 +24,9 @@ DUE = dt.date(2027, 4, 1)  # a Thursday just after Easter
 def _pending(case: Case) -> set[tuple[str, str, dt.date, dt.datetime]]:
     return {
         (r.rule.code, r.recipient.full_name, r.due_on, r.fire_at)
-        for r in Reminder.objects.filter(case=case, status="pending").select_related(
-            "rule", "recipient"
-        )
+        for r in Reminder.objects.filter(
+            case=case, status="pending", subject_type=SUBJECT_CASE_REVIEW
+        ).select_related("rule", "recipient")
     }
 
 
