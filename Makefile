@@ -29,7 +29,7 @@ TYPECHECK_ENV := TAC_ENVIRONMENT=test \
 	DATABASE_URL="$${DATABASE_URL:-postgres://localhost/tac_portal}" \
 	REDIS_URL="$${REDIS_URL:-redis://localhost:6379/0}"
 
-.PHONY: help run _serve test lint fmt typecheck venv
+.PHONY: help run _serve test lint security fmt typecheck venv
 
 help:
 	@sed -n '3,9p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
@@ -117,6 +117,15 @@ lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(TYPECHECK_ENV) $(VENV)/bin/mypy .
 	TAC_ENVIRONMENT=test $(EMBEDDED) $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) -f $(THIS_MAKEFILE) security
+
+# Security checks: bandit (medium and high) and the project's own semgrep rules, offline.
+security: $(VENV_STAMP)
+	$(VENV)/bin/bandit -q -c pyproject.toml -r . -ll
+	$(VENV)/bin/semgrep scan --metrics=off --disable-version-check --error --quiet \
+		--config .semgrep/project-rules.yml \
+		--exclude .venv --exclude static --exclude tests --exclude benchmarks \
+		--exclude '*/migrations/*' .
 
 typecheck: $(VENV_STAMP)
 	$(TYPECHECK_ENV) $(VENV)/bin/mypy .

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
+from psycopg2 import sql  # type: ignore[import-untyped]
 
 from agencies.models import CIN_SOURCE_CODES, Agency, AgencyKind, Team, User
 from cases import services
@@ -1892,7 +1893,7 @@ def seed_bulk(
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     for table in ("cases_family", "cases_child", "cases_case", "cases_caseevent"):
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
     return _summary("bulk", started, n_children)
 
 

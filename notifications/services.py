@@ -191,7 +191,9 @@ def schedule_reminders(
         return 0
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, 'pending', %s)"] * len(rows))
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT_SQL.format(values=values), [v for row in rows for v in row])
+        # Only the "%s" placeholders are formatted in; every value is a parameter.
+        query = _UPSERT_SQL.format(values=values)
+        cursor.execute(query, [v for row in rows for v in row])
         return int(cursor.rowcount)
 
 

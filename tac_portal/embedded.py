@@ -39,6 +39,7 @@ from urllib.parse import quote
 
 import psycopg2  # type: ignore[import-untyped]
 import redis
+from psycopg2 import sql  # type: ignore[import-untyped]
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_DIR / ".data"
@@ -188,7 +189,7 @@ def _ensure_database(info: Any) -> None:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
             if cursor.fetchone() is None:
                 say(f"creating database {DATABASE_NAME}")
-                cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
     finally:
         connection.close()
 
