@@ -51,9 +51,9 @@ def username_hash(username: object) -> str:
 def client_ip(request: HttpRequest | None) -> str:
     if request is None:
         return "-"
-    from axes.helpers import get_client_ip_address
+    from tac_portal.client_ip import client_ip as trusted_client_ip
 
-    return get_client_ip_address(request) or "-"
+    return trusted_client_ip(request) or "-"
 
 
 def log_event(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.models import BreakGlassGrant, RecordAccess
 from notifications.models import Notification
 from notifications.services import schedule_break_glass_review
+from tac_portal.client_ip import client_ip
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -25,10 +26,7 @@ security_log = logging.getLogger("tac.security")
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is what the WSGI server saw; behind a trusted proxy it is the
-    # proxy's job to set it (gunicorn --forwarded-allow-ips), not ours to trust
-    # a header any client can send.
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def log_record_access(

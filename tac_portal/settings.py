@@ -254,6 +254,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "agencies/locked_out.html"
 # Our own security log records sign-ins (tac.security) without email addresses.
 AXES_VERBOSE = False
+# How many reverse proxies stand in front of the application (tac_portal/client_ip.py):
+# 0 means clients connect directly. Lockouts and logs use the address this yields.
+TAC_TRUSTED_PROXY_COUNT = env.int("TAC_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "tac_portal.client_ip.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 
 OTP_TOTP_ISSUER = "TAC Portal"
