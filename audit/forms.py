@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from audit.models import BreakGlassGrant
+from audit.models import RESTRICTABLE_FIELDS, BreakGlassGrant, RestrictionTarget
 from cases.models import Case
 
 
@@ -56,4 +56,102 @@ class BreakGlassReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=2000,
+    )
+
+
+class RestrictionForm(forms.Form):
+    """Restrict one detail of someone in a case, or a family member's whole record."""
+
+    item = forms.ChoiceField(
+        label="What must be restricted?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what must be restricted"},
+    )
+    reason = forms.CharField(
+        label="Why must it be restricted?",
+        help_text="For example: a new address that must not reach a parent who is a risk. "
+        "Only the people who run this case and information governance see this.",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter why it must be restricted"},
+    )
+    named_users = forms.MultipleChoiceField(
+        label="Who may see it?",
+        help_text="They will still have to give a reason each time. You always may.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from agencies.models import User
+        from cases.models import CaseSubject, FamilyMember
+
+        items: list[tuple[str, str]] = []
+        for subject in CaseSubject.objects.filter(case=case).select_related("child"):
+            child = subject.child
+            for field_name, label in RESTRICTABLE_FIELDS[RestrictionTarget.CHILD].items():
+                key = f"child:{child.pk}:{field_name}"
+                items.append((key, f"{child.full_name}: {label.lower()}"))
+        for field_name, label in RESTRICTABLE_FIELDS[RestrictionTarget.FAMILY].items():
+            key = f"family:{case.family_id}:{field_name}"
+            items.append((key, f"The household: {label.lower()}"))
+        for member in FamilyMember.objects.filter(family_id=case.family_id).order_by("pk"):
+            for field_name, label in RESTRICTABLE_FIELDS[RestrictionTarget.FAMILY_MEMBER].items():
+                key = f"family_member:{member.pk}:{field_name}"
+                items.append((key, f"{member.full_name}: {label[0].lower()}{label[1:]}"))
+        item_field = self.fields["item"]
+        assert isinstance(item_field, forms.ChoiceField)  # noqa: S101
+        item_field.choices = items
+        self.professionals = {
+            str(u.pk): u
+            for u in User.objects.filter(
+                tac_memberships__case=case,
+                tac_memberships__left_at__isnull=True,
+                is_active=True,
+            ).distinct()
+        }
+        named_field = self.fields["named_users"]
+        assert isinstance(named_field, forms.ChoiceField)  # noqa: S101
+        named_field.choices = [
+            (pk, f"{u.full_name}, {u.role_and_agency}") for pk, u in self.professionals.items()
+        ]
+
+    def clean_item(self) -> tuple[str, int, str]:
+        target, target_id, field_name = self.cleaned_data["item"].split(":")
+        return target, int(target_id), field_name
+
+    def named(self) -> list[Any]:
+        return [self.professionals[pk] for pk in self.cleaned_data.get("named_users", [])]
+
+
+class RestrictionReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Is the restriction still needed?",
+        choices=[("keep", "Yes, keep it for another 90 days"), ("lift", "No, lift it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the restriction is still needed"},
+    )
+    note = forms.CharField(
+        label="Why is it no longer needed?",
+        help_text="Only needed when you lift it.",
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "lift" and not cleaned.get("note", "").strip():
+            self.add_error("note", "Enter why the restriction is no longer needed")
+        return cleaned
+
+
+class UnmaskForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need to see it now?",
+        help_text="This is recorded with your name.",
+        widget=forms.Textarea,
+        max_length=1000,
+        error_messages={"required": "Enter why you need to see it"},
     )

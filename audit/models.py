@@ -127,3 +127,121 @@ class BreakGlassGrant(models.Model):
     @property
     def is_reviewed(self) -> bool:
         return bool(self.review_outcome)
+
+
+# --- Restricted items (DOMAIN §6.2 rule 5) ------------------------------------
+
+
+class RestrictionTarget(models.TextChoices):
+    """Which kind of record a restriction covers."""
+
+    CHILD = "child", "A child"
+    FAMILY = "family", "The family's household"
+    FAMILY_MEMBER = "family_member", "A family member or carer"
+
+
+#: The fields a restriction may cover, per kind of record; empty means the whole record.
+RESTRICTABLE_FIELDS: dict[str, dict[str, str]] = {
+    RestrictionTarget.CHILD: {
+        "address": "Address and postcode",
+        "contact_phone": "Phone number",
+        "email": "Email address",
+        "school": "School",
+    },
+    RestrictionTarget.FAMILY: {"address": "Address and postcode"},
+    RestrictionTarget.FAMILY_MEMBER: {
+        "": "The whole record (for example an informant)",
+        "address": "Address and postcode",
+        "phone": "Phone number",
+        "email": "Email address",
+    },
+}
+
+#: A field that is masked with another: the postcode goes with the address.
+MASKED_TOGETHER: dict[str, str] = {"postcode": "address"}
+
+
+class RestrictionQuerySet(models.QuerySet["Restriction"]):
+    def in_force(self) -> RestrictionQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+
+class Restriction(models.Model):
+    """A record or field that only the people it names may see, and only on purpose.
+
+    Everyone else, break-glass users included, sees it masked. A named person
+    unmasks it by giving a reason; each unmasking is an ``Unmasking`` row.
+    A restriction is reviewed every 90 days by whoever set it.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="restrictions")
+    target = models.CharField(max_length=20, choices=RestrictionTarget.choices)
+    target_id = models.BigIntegerField()
+    field_name = models.CharField(
+        max_length=40, blank=True, help_text="Empty when the whole record is restricted."
+    )
+    reason = models.TextField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="restrictions_set"
+    )
+    set_at = models.DateTimeField()
+    review_due = models.DateField()
+    named_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="restrictions_named_in",
+        help_text="Who may unmask it (the person who set it always may).",
+    )
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    objects = RestrictionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["set_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["case"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="restriction_case_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="restriction_has_a_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Restriction {self.pk}"
+
+    @property
+    def what(self) -> str:
+        fields = RESTRICTABLE_FIELDS.get(self.target, {})
+        label = fields.get(self.field_name, "The whole record")
+        return f"{self.get_target_display()}: {label.lower() if self.field_name else label}"
+
+
+class Unmasking(models.Model):
+    """One look behind a restriction: who, when, why. Append-only."""
+
+    restriction = models.ForeignKey(
+        Restriction, on_delete=models.PROTECT, related_name="unmaskings"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    at = models.DateTimeField(db_default=Now())
+    request_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        triggers = [
+            pgtrigger.Protect(
+                name="unmasking_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Unmasking {self.pk}"

@@ -8,14 +8,23 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import BreakGlassGrant, RecordAccess
-from notifications.models import Notification
-from notifications.services import schedule_break_glass_review
+from audit.masking import may_unmask, remember_unmasked
+from audit.models import (
+    RESTRICTABLE_FIELDS,
+    BreakGlassGrant,
+    RecordAccess,
+    Restriction,
+    RestrictionTarget,
+    Unmasking,
+)
+from notifications.models import SUBJECT_RESTRICTION_REVIEW, Audience, Notification
+from notifications.services import schedule_break_glass_review, schedule_reminders
 from tac_portal.client_ip import client_ip
 
 if TYPE_CHECKING:
@@ -134,3 +143,168 @@ def review_break_glass(
         "break-glass reviewed", extra={"grant": grant.pk, "user_id": by.pk, "outcome": outcome}
     )
     return grant
+
+
+# --- Restricted items --------------------------------------------------------
+
+RESTRICTION_REVIEW_DAYS = 90
+
+
+def _restriction_target_belongs(case: Case, target: str, target_id: int) -> bool:
+    from cases.models import CaseSubject, FamilyMember
+
+    if target == RestrictionTarget.CHILD:
+        return CaseSubject.objects.filter(case=case, child_id=target_id).exists()
+    if target == RestrictionTarget.FAMILY:
+        return case.family_id == target_id
+    if target == RestrictionTarget.FAMILY_MEMBER:
+        return FamilyMember.objects.filter(family_id=case.family_id, pk=target_id).exists()
+    return False
+
+
+def ensure_can_restrict(user: User, case: Case) -> None:
+    """Who may set, review and lift restrictions: those who run the case, not by break-glass."""
+    from cases.access import break_glass_grant_in_use, ensure_can_manage_case
+
+    if break_glass_grant_in_use(user, case) is not None:
+        raise PermissionDenied("Emergency access cannot set or change restrictions.")
+    ensure_can_manage_case(user, case)
+
+
+def _schedule_restriction_review(restriction: Restriction) -> None:
+    schedule_reminders(
+        SUBJECT_RESTRICTION_REVIEW,
+        restriction.pk,
+        case=restriction.case,
+        due_on=restriction.review_due if restriction.lifted_at is None else None,
+        audiences={Audience.OWNER: [restriction.set_by]} if restriction.lifted_at is None else {},
+    )
+
+
+def set_restriction(
+    case: Case,
+    *,
+    by: User,
+    target: str,
+    target_id: int,
+    field_name: str,
+    reason: str,
+    named_users: Iterable[User] = (),
+) -> Restriction:
+    """Restrict a record or one of its fields to the people named (and ``by``).
+
+    Raises ``ValidationError`` for a target outside the case or a field that
+    cannot be restricted, and ``PermissionDenied`` for someone who does not run
+    the case. Writes the chronology (without the reason) and schedules the
+    90-day review reminder to ``by``.
+    """
+    from cases.services import record_event
+
+    ensure_can_restrict(by, case)
+    if field_name not in RESTRICTABLE_FIELDS.get(target, {}) and field_name != "":
+        raise ValidationError({"field_name": "That detail cannot be restricted."})
+    if field_name == "" and "" not in RESTRICTABLE_FIELDS.get(target, {}):
+        raise ValidationError({"field_name": "Choose which detail to restrict."})
+    if not _restriction_target_belongs(case, target, target_id):
+        raise ValidationError({"target": "Choose a person or household in this case."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why this must be restricted."})
+    now = timezone.now()
+    with transaction.atomic():
+        restriction = Restriction.objects.create(
+            case=case,
+            target=target,
+            target_id=target_id,
+            field_name=field_name,
+            reason=reason.strip(),
+            set_by=by,
+            set_at=now,
+            review_due=timezone.localdate(now) + dt.timedelta(days=RESTRICTION_REVIEW_DAYS),
+        )
+        restriction.named_users.set({*named_users, by})
+        _schedule_restriction_review(restriction)
+        record_event(
+            case,
+            "restriction.set",
+            by=by,
+            summary="A detail was restricted to named people",
+            data={"restriction": restriction.pk},
+        )
+    security_log.info(
+        "restriction set", extra={"restriction": restriction.pk, "user_id": by.pk, "case": case.pk}
+    )
+    return restriction
+
+
+def review_restriction(
+    restriction: Restriction, *, by: User, keep: bool, note: str = ""
+) -> Restriction:
+    """Keep a restriction for another 90 days, or lift it (with a reason)."""
+    from cases.services import record_event
+
+    ensure_can_restrict(by, restriction.case)
+    if restriction.lifted_at is not None:
+        raise ValidationError("This restriction has already been lifted.")
+    if not keep and not note.strip():
+        raise ValidationError({"note": "Enter why the restriction is no longer needed."})
+    now = timezone.now()
+    with transaction.atomic():
+        restriction = Restriction.objects.select_for_update().get(pk=restriction.pk)
+        if restriction.lifted_at is not None:
+            raise ValidationError("This restriction has already been lifted.")
+        restriction.last_reviewed_at = now
+        if keep:
+            restriction.review_due = timezone.localdate(now) + dt.timedelta(
+                days=RESTRICTION_REVIEW_DAYS
+            )
+        else:
+            restriction.lifted_at = now
+            restriction.lifted_by = by
+            restriction.lift_reason = note.strip()
+        restriction.save()
+        _schedule_restriction_review(restriction)
+        record_event(
+            restriction.case,
+            "restriction.kept" if keep else "restriction.lifted",
+            by=by,
+            summary="A restriction was reviewed and kept" if keep else "A restriction was lifted",
+            data={"restriction": restriction.pk},
+        )
+    security_log.info(
+        "restriction reviewed",
+        extra={"restriction": restriction.pk, "user_id": by.pk, "kept": keep},
+    )
+    return restriction
+
+
+def unmask(restriction: Restriction, *, request: HttpRequest, reason: str) -> Unmasking:
+    """Show a restricted value to a named person for a while, with the reason logged.
+
+    Raises ``PermissionDenied`` for anyone not named, for a lifted restriction,
+    and for anyone who sees the case only through emergency access.
+    """
+    from cases.access import break_glass_grant_in_use
+
+    user = request.user
+    assert user.is_authenticated  # noqa: S101 - views require sign-in
+    break_glass_only = break_glass_grant_in_use(user, restriction.case) is not None
+    if not may_unmask(user, restriction, break_glass_only=break_glass_only):
+        security_log.warning(
+            "unmasking refused", extra={"restriction": restriction.pk, "user_id": user.pk}
+        )
+        raise PermissionDenied("You are not named on this restriction.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why you need to see this."})
+    unmasking = Unmasking.objects.create(
+        restriction=restriction,
+        user=user,
+        reason=reason.strip(),
+        request_id=getattr(request, "request_id", ""),
+        ip_address=_client_ip(request),
+    )
+    remember_unmasked(request, restriction)
+    security_log.info(
+        "restricted item unmasked",
+        extra={"restriction": restriction.pk, "user_id": user.pk, "unmasking": unmasking.pk},
+    )
+    return unmasking

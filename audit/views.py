@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import access, services
-from audit.forms import BreakGlassRequestForm, BreakGlassReviewForm
-from audit.models import BreakGlassGrant, RecordAccess
-from cases.access import can_see_case
+from audit.forms import (
+    BreakGlassRequestForm,
+    BreakGlassReviewForm,
+    RestrictionForm,
+    RestrictionReviewForm,
+    UnmaskForm,
+)
+from audit.masking import may_unmask
+from audit.models import BreakGlassGrant, RecordAccess, Restriction
+from cases.access import break_glass_grant_in_use, can_see_case, get_case_for_user
+from cases.models import Case
 from tac_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
@@ -101,3 +115,119 @@ def break_glass_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         )
         return redirect("audit:break_glass_list")
     return render(request, "audit/break_glass_review.html", {"grant": grant, "form": form})
+
+
+# --- Restricted items --------------------------------------------------------
+
+
+def _case_for_restrictions(request: AuthenticatedHttpRequest, case_pk: int) -> Case:
+    """The case, if visible (else 404) and run by the user (else 403)."""
+    case = get_case_for_user(request.user, case_pk)
+    services.ensure_can_restrict(request.user, case)
+    return case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_restrictions(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    """The restrictions on a case, and a form to add one."""
+    case = _case_for_restrictions(request, case_pk)
+    form = RestrictionForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        target, target_id, field_name = form.cleaned_data["item"]
+        try:
+            services.set_restriction(
+                case,
+                by=request.user,
+                target=target,
+                target_id=target_id,
+                field_name=field_name,
+                reason=form.cleaned_data["reason"],
+                named_users=form.named(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The detail is now restricted.")
+            return redirect("audit:case_restrictions", case_pk=case.pk)
+    restrictions = (
+        Restriction.objects.filter(case=case)
+        .select_related("set_by__agency", "lifted_by")
+        .prefetch_related("named_users")
+        .order_by("lifted_at", "-set_at")
+    )
+    return render(
+        request,
+        "audit/case_restrictions.html",
+        {"case": case, "form": form, "restrictions": restrictions, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def restriction_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Keep a restriction for another 90 days, or lift it."""
+    restriction = get_object_or_404(
+        Restriction.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=pk
+    )
+    case = _case_for_restrictions(request, restriction.case_id)
+    form = RestrictionReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_restriction(
+                restriction,
+                by=request.user,
+                keep=form.cleaned_data["decision"] == "keep",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The review is recorded.")
+            return redirect("audit:case_restrictions", case_pk=case.pk)
+    return render(
+        request,
+        "audit/restriction_review.html",
+        {"case": case, "restriction": restriction, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unmask(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Ask to see a restricted value: only the people it names, with a reason."""
+    restriction = get_object_or_404(
+        Restriction.objects.in_force().filter(case__in=Case.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    break_glass_only = break_glass_grant_in_use(request.user, restriction.case) is not None
+    if not may_unmask(request.user, restriction, break_glass_only=break_glass_only):
+        raise PermissionDenied("You are not named on this restriction.")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = UnmaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unmask(restriction, request=request, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(next_url or reverse("cases:detail", args=[restriction.case_id]))
+    return render(
+        request,
+        "audit/unmask.html",
+        {"restriction": restriction, "form": form, "next": next_url},
+    )
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field_name if field_name in form.fields else None, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -100,6 +100,41 @@ CORE: dict[str, Route] = {
     ),
 }
 
+
+def _restriction(o: Objects) -> int:
+    from audit.models import Restriction, RestrictionTarget
+
+    restriction = Restriction.objects.create(
+        case=o.case,
+        target=RestrictionTarget.FAMILY,
+        target_id=o.case.family_id,
+        field_name="address",
+        reason="Matrix check",
+        set_by_id=o.notification.recipient_id,  # the lead
+        set_at=timezone.now(),
+        review_due=timezone.localdate() + dt.timedelta(days=90),
+    )
+    return restriction.pk
+
+
+def runs_the_case(ok: int) -> dict[str, int | frozenset[int]]:
+    # Those who run the case; other TAC members see it but may not (403); the rest 404.
+    return only(ok, "lead", "manager", "coordinator") | {"member": 403}
+
+
+CORE |= {
+    "audit:case_restrictions": Route("get", args=lambda o: [o.case.pk], expect=runs_the_case(200)),
+    "audit:restriction_review": Route(
+        "get", args=lambda o: [_restriction(o)], expect=runs_the_case(200)
+    ),
+    # Only the people a restriction names (here the lead who set it) may ask to see it.
+    "audit:unmask": Route(
+        "get",
+        args=lambda o: [_restriction(o)],
+        expect=only(200, "lead") | {"member": 403, "manager": 403, "coordinator": 403},
+    ),
+}
+
 MATRIX: dict[str, Route] = CORE | AREA_ROUTES
 
 # The configuration site: only staff (the system administrator) get in; it holds
