@@ -195,9 +195,9 @@ def hand_over_lead(
     is notified and the review reminders follow them.
     """
     locked = _lock(case)
-    ensure_can_run_episode(by, locked)
     if not locked.is_open:
         raise CaseError("This case is closed: it has no lead professional.", code="case_closed")
+    ensure_can_run_episode(by, locked)
     current = locked.lead_assignments.active().select_related("professional").first()
     if current is None:
         raise CaseError("This case has no lead professional to hand over.", code="no_lead")
@@ -357,17 +357,18 @@ def record_step_up_decision(
     A second decision on the same referral is refused.
     """
     locked = _lock(case)
-    ensure_can_run_episode(by, locked)
     referral = (
         StepUpReferral.objects.select_for_update()
         .filter(case=locked, decision=StepUpReferral.Decision.PENDING)
         .first()
     )
+    # Checked before who is acting: once accepted, the lead role has ended.
     if referral is None or locked.status != Case.Status.STEP_UP_REQUESTED:
         raise CaseError(
             "There is no step-up waiting for social care's decision on this case.",
             code="no_pending_step_up",
         )
+    ensure_can_run_episode(by, locked)
     errors: dict[str, str] = {}
     if decided_at > timezone.now():
         errors["decided_day"] = "The date of the decision must be today or in the past."
@@ -397,6 +398,7 @@ def record_step_up_decision(
             role=TACRole.SOCIAL_WORKER,
         )
         referral.save()
+        now = timezone.now()  # after the social worker joined, so the chronology reads in order
         record_event(
             locked,
             "step_up.accepted",
@@ -588,9 +590,10 @@ def close_case(
     closing at once: the second is told the case is already closed.
     """
     locked = _lock(case)
-    ensure_can_run_episode(by, locked)
+    # Checked before who is acting: once closed, the lead role has ended.
     if not locked.is_open:
         raise CaseError("This case is already closed.", code="already_closed")
+    ensure_can_run_episode(by, locked)
     if locked.status not in {Case.Status.ACTIVE, Case.Status.CLOSING}:
         if locked.status == Case.Status.STEP_UP_REQUESTED:
             raise CaseError(
