@@ -44,6 +44,11 @@ def _add_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _data(request: AuthenticatedHttpRequest) -> Any:
+    # Not ``request.POST or None``: an empty POST must show its errors, not a fresh form.
+    return request.POST if request.method == "POST" else None
+
+
 def _yes(value: str) -> bool:
     return value == "yes"
 
@@ -54,7 +59,7 @@ def lead_handover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _case_for_step(request, pk)
     current = case.lead_assignment
     form = HandoverForm(
-        request.POST or None,
+        _data(request),
         case=case,
         exclude=current.professional if current else None,
         initial={"expected_assignment": current.pk if current else None},
@@ -89,7 +94,7 @@ def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {}
     if case.memberships.active().filter(professional=request.user).exists():
         initial["referred_by"] = request.user.pk
-    form = StepUpForm(request.POST or None, case=case, initial=initial)
+    form = StepUpForm(_data(request), case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -119,7 +124,7 @@ def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def step_up_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _case_for_step(request, pk)
     referral = episode.pending_step_up(case)
-    form = StepUpDecisionForm(request.POST or None)
+    form = StepUpDecisionForm(_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         accepted = data["decision"] == "accepted"
@@ -155,7 +160,7 @@ def step_up_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def closure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _case_for_step(request, pk)
-    form = ClosureForm(request.POST or None)
+    form = ClosureForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             episode.close_case(case, by=request.user, **form.cleaned_data)
@@ -173,7 +178,7 @@ def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A team manager or the coordinator opens a case stepped down from social care."""
     if not episode.can_open_stepped_down_case(request.user):
         raise PermissionDenied(episode.MSG_STEP_DOWN_NOT_ALLOWED)
-    form = StepDownForm(request.POST or None)
+    form = StepDownForm(_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         family, child, parent = form.records()
