@@ -382,7 +382,8 @@ def record_step_up_decision(
         raise CaseError(errors, code="invalid")
 
     now = timezone.now()
-    referral.decided_at = decided_at
+    # A decision dated the day of the referral is never timed before it.
+    referral.decided_at = max(decided_at, referral.referred_at)
     referral.decision_note = note.strip()
     referral.decision_recorded_by = by
     referral.decision_recorded_at = now

@@ -84,7 +84,15 @@ def lead_handover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{data['to']} is now the lead professional.")
             return _after(request, case)
-    return _render(request, "cases/episode/lead_handover.html", case, form, current=current)
+    has_candidates = form.fields["to"].queryset.exists()  # type: ignore[attr-defined]
+    return _render(
+        request,
+        "cases/episode/lead_handover.html",
+        case,
+        form,
+        current=current,
+        has_candidates=has_candidates,
+    )
 
 
 @login_required

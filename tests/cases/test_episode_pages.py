@@ -434,3 +434,12 @@ def test_a_closed_case_offers_no_steps(case: Case, lead: User, coordinator_clien
     page = body(coordinator_client.get(reverse("cases:detail", args=[case.pk])))
     assert reverse("cases:closure", args=[case.pk]) not in page
     assert reverse("cases:lead_handover", args=[case.pk]) not in page
+
+
+def test_the_handover_page_says_when_no_one_else_is_on_the_team(
+    make_case: Any, lead_client: Client
+) -> None:
+    alone = make_case()
+    page = body(lead_client.get(reverse("cases:lead_handover", args=[alone.pk])))
+    assert "No one else is on the team around the child" in page
+    assert "Hand over</button>" not in page

@@ -100,3 +100,41 @@ def test_the_lead_steps_a_case_up_and_social_care_accept(
     assert demo_case.status == Case.Status.CLOSED_STEPPED_UP
     assert demo_case.closure_reason == "STEPPED_UP"
     assert StepUpReferral.objects.get(case=demo_case).decision == "ACCEPTED"
+
+
+def test_the_other_episode_pages_pass_axe_with_and_without_errors(
+    page: Any,
+    demo_case: Case,
+    sign_in: Callable[..., None],
+    check_page: Callable[[Any, str], None],
+) -> None:
+    agency = Agency.objects.get(name="Eastfield Family Hub")
+    User.objects.create_user(
+        "coordinator@demo.tac.example",
+        PASSWORD,
+        full_name="Cody Coordinator",
+        agency=agency,
+        role=User.Role.COORDINATOR,
+    )
+    services.add_professional_to_team(
+        demo_case,
+        professional=User.objects.create_user(
+            "school@demo.tac.example", PASSWORD, full_name="Skye School", agency=agency
+        ),
+        by=demo_case.opened_by,
+    )
+    sign_in(page, "coordinator@demo.tac.example")
+    pages = [
+        (f"/cases/{demo_case.pk}/lead/handover/", "Hand over", "lead-handover"),
+        (f"/cases/{demo_case.pk}/close/", "Close the case", "closure"),
+        ("/cases/step-down/", "Open the case", "step-down-in"),
+    ]
+    for url, button, name in pages:
+        page.goto(url)
+        check_page(page, name)
+        page.get_by_role("button", name=button).click()
+        page.wait_for_load_state("domcontentloaded")
+        assert page.locator(".govuk-error-summary").is_visible()
+        check_page(page, f"{name}-errors")
+    demo_case.refresh_from_db()
+    assert demo_case.status == Case.Status.ACTIVE
