@@ -35,9 +35,15 @@ def _case_for_step(request: AuthenticatedHttpRequest, pk: int) -> Case:
     return case
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's errors on the form fields they name, the rest at the top."""
-    if hasattr(error, "error_dict"):
+def _add_errors(form: Form, error: ValidationError | PermissionDenied) -> None:
+    """Put a service's errors on the form fields they name, the rest at the top.
+
+    ``PermissionDenied`` here means the user's role changed while they were
+    typing (say, the lead was handed over): say so and keep what they wrote.
+    """
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, f"You can no longer do this. {error}")
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
@@ -79,7 +85,7 @@ def lead_handover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 family_consulted=_yes(data["family_consulted"]),
                 family_note=data["family_note"],
             )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
             _add_errors(form, error)
         else:
             messages.success(request, f"{data['to']} is now the lead professional.")
@@ -115,7 +121,7 @@ def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 family_informed=_yes(data["family_informed"]),
                 family_not_informed_reason=data["family_not_informed_reason"],
             )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
             _add_errors(form, error)
         else:
             messages.success(
@@ -148,7 +154,7 @@ def step_up_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 social_worker_email=data["social_worker_email"],
                 decline_outcome=data["decline_outcome"],
             )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
             _add_errors(form, error)
         else:
             if accepted:
@@ -172,7 +178,7 @@ def closure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             episode.close_case(case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
             _add_errors(form, error)
         else:
             messages.success(request, "The case is closed.")
@@ -205,7 +211,7 @@ def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
                 social_worker_agency=data["social_worker_agency"],
                 social_worker_email=data["social_worker_email"],
             )
-        except ValidationError as error:
+        except (ValidationError, PermissionDenied) as error:
             _add_errors(form, error)
         else:
             case = step_down.case

@@ -443,3 +443,25 @@ def test_the_handover_page_says_when_no_one_else_is_on_the_team(
     page = body(lead_client.get(reverse("cases:lead_handover", args=[alone.pk])))
     assert "No one else is on the team around the child" in page
     assert "Hand over</button>" not in page
+
+
+def test_a_lead_replaced_while_typing_a_closure_is_refused(
+    case: Case, lead: User, member: User, coordinator: User, lead_client: Client
+) -> None:
+    url = reverse("cases:closure", args=[case.pk])
+    assert lead_client.get(url).status_code == 200
+    # While Lena types, the coordinator hands the lead role to Sam.
+    episode.hand_over_lead(
+        case,
+        to=member,
+        by=coordinator,
+        expected_assignment_id=None,
+        basis="MANAGER_ALLOCATED",
+        reason="ABSENCE_COVER",
+        note="Covering leave.",
+        family_consulted=True,
+    )
+    # Lena is still on the TAC but no longer runs the case.
+    assert lead_client.post(url, CLOSURE).status_code == 403
+    case.refresh_from_db()
+    assert case.is_open
