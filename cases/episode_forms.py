@@ -264,6 +264,24 @@ class StepUpDecisionForm(DateFieldsMixin):
         return cleaned
 
 
+MAX_STEP_DOWN_CHILDREN = 3
+_CHILD_PARTS = ("given_names", "family_name", "dob_day", "dob_month", "dob_year", "sex")
+
+
+def _child_fields(n: int) -> dict[str, forms.Field]:
+    day, month, year = _date_parts()
+    return {
+        f"child{n}_given_names": _text("Given names", max_length=100, required=False),
+        f"child{n}_family_name": _text("Family name", max_length=100, required=False),
+        f"child{n}_dob_day": day,
+        f"child{n}_dob_month": month,
+        f"child{n}_dob_year": year,
+        f"child{n}_sex": forms.ChoiceField(
+            label="Sex", choices=Sex.choices, widget=forms.RadioSelect, required=False
+        ),
+    }
+
+
 class StepDownForm(DateFieldsMixin):
     family_name = _text(
         "Family name",
@@ -272,19 +290,6 @@ class StepDownForm(DateFieldsMixin):
     )
     address = _long_text("Address", message="Enter the family's address")
     postcode = _text("Postcode", max_length=10, required=False, validators=[validate_postcode])
-    child_given_names = _text(
-        "Given names", max_length=100, message="Enter the child's given names"
-    )
-    child_family_name = _text(
-        "Family name", max_length=100, message="Enter the child's family name"
-    )
-    child_dob_day, child_dob_month, child_dob_year = _date_parts()
-    child_sex = forms.ChoiceField(
-        label="Sex",
-        choices=Sex.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the child's sex"},
-    )
     parent_given_names = _text(
         "Given names", max_length=100, message="Enter the given names of who agreed"
     )
@@ -328,38 +333,83 @@ class StepDownForm(DateFieldsMixin):
         error_messages={"invalid": "Enter an email address like name@example.org"},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each child's boxes, placed after the family's address so errors list in page order.
+        fields = dict(self.fields)
+        ordered: dict[str, forms.Field] = {}
+        for name, field in fields.items():
+            ordered[name] = field
+            if name == "postcode":
+                for n in range(1, MAX_STEP_DOWN_CHILDREN + 1):
+                    ordered |= _child_fields(n)
+        self.fields = ordered
+
+    @property
+    def children(self) -> list[dict[str, Any]]:
+        """Each child's bound fields, for the template."""
+        return [
+            {
+                "number": n,
+                "given_names": self[f"child{n}_given_names"],
+                "family_name": self[f"child{n}_family_name"],
+                "dob_day": self[f"child{n}_dob_day"],
+                "dob": self.dates[f"child{n}_dob"],
+                "sex": self[f"child{n}_sex"],
+            }
+            for n in range(1, MAX_STEP_DOWN_CHILDREN + 1)
+        ]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        cleaned["child_dob"] = self.clean_date("child_dob", what="of birth")
+        cleaned["children"] = []
+        for n in range(1, MAX_STEP_DOWN_CHILDREN + 1):
+            names = [f"child{n}_{p}" for p in _CHILD_PARTS]
+            if n > 1 and not any(str(cleaned.get(name) or "").strip() for name in names):
+                continue  # a further child left blank
+            which = "the child" if n == 1 else f"child {n}"
+            for part, message in (
+                ("given_names", f"Enter the given names of {which}"),
+                ("family_name", f"Enter the family name of {which}"),
+                ("sex", f"Choose the sex of {which}"),
+            ):
+                name = f"child{n}_{part}"
+                if not str(cleaned.get(name) or "").strip() and name not in self.errors:
+                    self.add_error(name, message)
+            dob = self.clean_date(f"child{n}_dob", what=f"of birth of {which}")
+            cleaned["children"].append(
+                {
+                    "given_names": cleaned.get(f"child{n}_given_names", ""),
+                    "family_name": cleaned.get(f"child{n}_family_name", ""),
+                    "date_of_birth": dob,
+                    "sex": cleaned.get(f"child{n}_sex", ""),
+                }
+            )
         cleaned["agreement_on"] = self.clean_date("agreement", what="of the written agreement")
         cleaned["meeting_on"] = self.clean_date(
             "meeting", what="of the handover meeting", required=False
         )
         return cleaned
 
-    def records(self) -> tuple[Any, Child, FamilyMember]:
-        """Unsaved family, child and parent built from the cleaned data."""
+    def records(self) -> tuple[Any, list[Child], FamilyMember]:
+        """Unsaved family, children and parent built from the cleaned data."""
         from cases.models import Family
 
         data = self.cleaned_data
         family = Family(
             name=data["family_name"], address=data["address"], postcode=data["postcode"]
         )
-        child = Child(
-            given_names=data["child_given_names"],
-            family_name=data["child_family_name"],
-            date_of_birth=data["child_dob"],
-            sex=data["child_sex"],
-            address=data["address"],
-            postcode=data["postcode"],
-        )
+        children = [
+            Child(**child, address=data["address"], postcode=data["postcode"])
+            for child in data["children"]
+        ]
         parent = FamilyMember(
             given_names=data["parent_given_names"],
             family_name=data["parent_family_name"],
             relationship=data["parent_relationship"],
             parental_responsibility=FamilyMember.ParentalResponsibility.YES,
         )
-        return family, child, parent
+        return family, children, parent
 
 
 class ClosureForm(forms.Form):

@@ -195,11 +195,11 @@ def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StepDownForm(_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        family, child, parent = form.records()
+        family, children, parent = form.records()
         try:
             step_down = episode.open_stepped_down_case(
                 family,
-                children=[child],
+                children=children,
                 agreement_given_by=parent,
                 agreement_given_on=data["agreement_on"],
                 lead=data["lead"],

@@ -370,10 +370,10 @@ def step_down_data(lead: User) -> dict[str, str]:
         "family_name": "The Rivers family",
         "address": "4 Mill Lane\nDemoton",
         "postcode": "DT3 3AA",
-        "child_given_names": "Robin",
-        "child_family_name": "Rivers",
-        **today_parts("child_dob", dt.date(2014, 2, 3)),
-        "child_sex": "male",
+        "child1_given_names": "Robin",
+        "child1_family_name": "Rivers",
+        **today_parts("child1_dob", dt.date(2014, 2, 3)),
+        "child1_sex": "male",
         "parent_given_names": "Rae",
         "parent_family_name": "Rivers",
         "parent_relationship": "mother",
@@ -410,11 +410,11 @@ def test_a_manager_who_cannot_see_the_new_case_is_sent_to_their_cases(
 def test_a_bad_step_down_keeps_what_was_typed_and_writes_nothing(
     lead: User, coordinator_client: Client
 ) -> None:
-    data = step_down_data(lead) | {"child_dob_year": "", "summary": ""}
+    data = step_down_data(lead) | {"child1_dob_year": "", "summary": ""}
     response = coordinator_client.post(reverse("cases:step_down_in"), data)
     assert response.status_code == 200
     page = body(response)
-    assert "The date of birth must include a year" in page
+    assert "The date of birth of the child must include a year" in page
     assert "Enter the social care handover summary" in page
     assert 'value="Robin"' in page
     assert "Finish the parenting course." in page
@@ -465,3 +465,32 @@ def test_a_lead_replaced_while_typing_a_closure_is_refused(
     assert lead_client.post(url, CLOSURE).status_code == 403
     case.refresh_from_db()
     assert case.is_open
+
+
+def test_a_step_down_may_bring_brothers_and_sisters(lead: User, coordinator_client: Client) -> None:
+    data = step_down_data(lead) | {
+        "child2_given_names": "Wren",
+        "child2_family_name": "Rivers",
+        **today_parts("child2_dob", dt.date(2017, 9, 1)),
+        "child2_sex": "female",
+    }
+    response = coordinator_client.post(reverse("cases:step_down_in"), data)
+    assert response.status_code == 302
+    record = StepDownIn.objects.get()
+    names = sorted(record.case.children.values_list("given_names", flat=True))
+    assert names == ["Robin", "Wren"]
+    assert record.agreement.subject_children.count() == 2
+
+
+def test_a_half_filled_second_child_is_reported_and_kept(
+    lead: User, coordinator_client: Client
+) -> None:
+    data = step_down_data(lead) | {"child2_given_names": "Wren"}
+    response = coordinator_client.post(reverse("cases:step_down_in"), data)
+    assert response.status_code == 200
+    page = body(response)
+    assert "Enter the family name of child 2" in page
+    assert "Enter the date of birth of child 2" in page
+    assert "Choose the sex of child 2" in page
+    assert 'value="Wren"' in page
+    assert not Family.objects.exists()
