@@ -126,11 +126,6 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _not_in_future(value: datetime, field: str, what: str) -> None:
-    if value > timezone.now():
-        raise CaseError({field: f"{what} must be today or in the past."}, code="in_future")
-
-
 # --- Telling a professional --------------------------------------------------
 
 
@@ -209,7 +204,9 @@ def hand_over_lead(
     errors: dict[str, str] = {}
     if to.pk == current.professional_id:
         errors["to"] = f"{to} is already the lead professional. Choose someone else."
-    elif not locked.memberships.active().filter(professional=to, professional__is_active=True):
+    elif not (
+        locked.memberships.active().filter(professional=to, professional__is_active=True).exists()
+    ):
         errors["to"] = "Choose a professional who is on the team around the child."
     if basis not in dict(HANDOVER_BASES):
         errors["basis"] = "Choose how the new lead professional was agreed."
@@ -525,7 +522,9 @@ def open_stepped_down_case(
         given_by=agreement_given_by,
         capacity_basis=ConsentRecord.CapacityBasis.ADULT,
         method=ConsentRecord.Method.WRITTEN,
-        given_at=datetime.combine(agreement_given_on, datetime.min.time(), tzinfo=now.tzinfo),
+        given_at=datetime.combine(
+            agreement_given_on, datetime.min.time(), tzinfo=timezone.get_current_timezone()
+        ),
         recorded_by=by,
     )
     agreement.subject_children.set(children)

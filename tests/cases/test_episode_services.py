@@ -395,6 +395,8 @@ def test_a_coordinator_opens_a_case_stepped_down_from_social_care(
     agreement = record.agreement
     assert agreement.kind == ConsentRecord.Kind.AGREEMENT_TO_SERVICE
     assert agreement.method == ConsentRecord.Method.WRITTEN
+    given_on = timezone.localdate() - dt.timedelta(days=2)
+    assert timezone.localtime(agreement.given_at).date() == given_on
     assert agreement.given_by is not None
     assert agreement.given_by.full_name == "Rae Rivers"
     assert list(agreement.subject_children.all()) == list(case.children.all())
