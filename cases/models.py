@@ -929,3 +929,6 @@ class DisclosureDecision(models.Model):
 
     def __str__(self) -> str:
         return f"Disclosure decision {self.pk}"
+
+
+from cases.episode_models import CaseClosure, LeadHandover, StepDownIn, StepUpReferral  # noqa: E402, F401

@@ -1,0 +1,449 @@
+"""Forms for the episode steps. They parse input; the rules live in ``cases.episode``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from agencies.models import User
+from cases.episode import CLOSURE_FORM_REASONS, HANDOVER_BASES, HANDOVER_REASONS
+from cases.episode_models import CaseClosure, StepUpReferral
+from cases.models import Case, Child, FamilyMember, Sex
+from cases.validators import validate_postcode
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+
+
+def _text(label: str, *, required: bool = True, message: str = "", **extra: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=extra.pop("max_length", 200),
+        error_messages={"required": message} if message else {},
+        **extra,
+    )
+
+
+def _long_text(
+    label: str, *, required: bool = True, message: str = "", help_text: str = ""
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=help_text,
+        error_messages={"required": message} if message else {},
+    )
+
+
+def _yes_no(label: str, message: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": message},
+    )
+
+
+def _date_parts() -> tuple[forms.CharField, forms.CharField, forms.CharField]:
+    def part(label: str, size: int) -> forms.CharField:
+        return forms.CharField(label=label, required=False, max_length=size)
+
+    return part("Day", 2), part("Month", 2), part("Year", 4)
+
+
+class DateFieldsMixin(forms.Form):
+    """GOV.UK date inputs: ``<name>_day``, ``<name>_month`` and ``<name>_year``.
+
+    The parsed date goes in ``cleaned_data[name]``; an error goes on the day box,
+    which the error summary links to.
+    """
+
+    @property
+    def dates(self) -> dict[str, list[forms.BoundField]]:
+        """Each date's three boxes, for ``cases/episode/_date.html``."""
+        names = [n[: -len("_day")] for n in self.fields if n.endswith("_day")]
+        return {n: [self[f"{n}_{p}"] for p in ("day", "month", "year")] for n in names}
+
+    def clean_date(
+        self, name: str, *, what: str, required: bool = True, past: bool = True
+    ) -> dt.date | None:
+        parts = [
+            str(self.cleaned_data.get(f"{name}_{p}") or "").strip()
+            for p in ("day", "month", "year")
+        ]
+        if not any(parts):
+            if required:
+                self.add_error(f"{name}_day", f"Enter the date {what}")
+            return None
+        if not all(parts):
+            missing = [p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+            self.add_error(f"{name}_day", f"The date {what} must include a {missing[0]}")
+            return None
+        try:
+            day, month, year = (int(p) for p in parts)
+            value = dt.date(year, month, day)
+        except ValueError:
+            self.add_error(f"{name}_day", f"The date {what} must be a real date")
+            return None
+        if year < 1900:
+            self.add_error(f"{name}_day", f"The date {what} must be a real date")
+            return None
+        if past and value > timezone.localdate():
+            self.add_error(f"{name}_day", f"The date {what} must be today or in the past")
+            return None
+        return value
+
+
+def _professional_label(user: User) -> str:
+    return f"{user.full_name}, {user.role_and_agency}"
+
+
+class ProfessionalChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return _professional_label(obj)
+
+
+def _team_professionals(case: Case) -> Any:
+    return (
+        User.objects.filter(
+            tac_memberships__case=case,
+            tac_memberships__left_at__isnull=True,
+            is_active=True,
+        )
+        .select_related("agency")
+        .order_by("full_name", "pk")
+        .distinct()
+    )
+
+
+class HandoverForm(forms.Form):
+    expected_assignment = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    to = ProfessionalChoiceField(
+        label="Who is the new lead professional?",
+        help_text="Only professionals on the team around the child are listed.",
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the new lead professional",
+            "invalid_choice": "Choose a professional on the team around the child",
+        },
+    )
+    basis = forms.ChoiceField(
+        label="How was the new lead professional agreed?",
+        choices=HANDOVER_BASES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the new lead professional was agreed"},
+    )
+    reason = forms.ChoiceField(
+        label="Why is the lead professional changing?",
+        choices=HANDOVER_REASONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the reason for the handover"},
+    )
+    reason_detail = _long_text("More about the reason (needed for 'Other')", required=False)
+    note = _long_text(
+        "Handover note",
+        message="Write a handover note for the new lead professional",
+        help_text="What the new lead needs to know: the family's situation, the plan, "
+        "what is going well, what is outstanding and any risks.",
+    )
+    family_consulted = _yes_no(
+        "Was the family consulted about the new lead professional?",
+        "Say whether the family was consulted",
+    )
+    family_note = _long_text(
+        "What the family said, or why they were not consulted",
+        required=False,
+        help_text="Needed if the family was not consulted.",
+    )
+
+    def __init__(self, *args: Any, case: Case, exclude: User | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = _team_professionals(case)
+        if exclude is not None:
+            choices = choices.exclude(pk=exclude.pk)
+        self.fields["to"].queryset = choices  # type: ignore[attr-defined]
+
+
+class StepUpForm(DateFieldsMixin):
+    referred_day, referred_month, referred_year = _date_parts()
+    referred_time = _text(
+        "Time",
+        max_length=5,
+        message="Enter the time of the referral",
+        help_text="Use the 24-hour clock, for example 14:30.",
+    )
+    referred_by = ProfessionalChoiceField(
+        label="Who made the referral?",
+        queryset=User.objects.none(),
+        empty_label="Choose a professional",
+        error_messages={
+            "required": "Choose who made the referral",
+            "invalid_choice": "Choose a professional on the team around the child",
+        },
+    )
+    reason = _long_text(
+        "Why was the child referred to children's social care?",
+        message="Enter why the child was referred to children's social care",
+        help_text="The concerns, and what has been tried under the early help plan.",
+    )
+    family_informed = _yes_no(
+        "Was the family told about the referral?", "Say whether the family was told"
+    )
+    family_not_informed_reason = _long_text(
+        "Why was the family not told?",
+        required=False,
+        help_text="Needed if the family was not told: for example, telling them would "
+        "put the child at greater risk.",
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referred_by"].queryset = _team_professionals(case)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = self.clean_date("referred", what="of the referral")
+        raw_time = str(cleaned.get("referred_time") or "")
+        match = TIME_RE.match(raw_time) if raw_time else None
+        if raw_time and match is None:
+            self.add_error("referred_time", "Enter the time like 14:30")
+        if day is not None and match is not None:
+            cleaned["referred_at"] = dt.datetime.combine(
+                day,
+                dt.time(int(match.group(1)), int(match.group(2))),
+                tzinfo=timezone.get_current_timezone(),
+            )
+        return cleaned
+
+
+class StepUpDecisionForm(DateFieldsMixin):
+    decision = forms.ChoiceField(
+        label="What did children's social care decide?",
+        choices=[("accepted", "They accepted the referral"), ("declined", "They did not")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what children's social care decided"},
+    )
+    decided_day, decided_month, decided_year = _date_parts()
+    social_worker_name = _text("Allocated social worker's name", required=False)
+    social_worker_agency = _text(
+        "Social worker's team", required=False, help_text="For example, Assessment team 2."
+    )
+    social_worker_email = forms.EmailField(
+        label="Social worker's email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org"},
+    )
+    decline_outcome = forms.ChoiceField(
+        label="If they did not accept it, what was the outcome?",
+        choices=StepUpReferral.DeclineOutcome.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    note = _long_text("Notes on the decision (optional)", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = self.clean_date("decided", what="of the decision")
+        if day is not None:
+            now = timezone.localtime()
+            # A decision recorded for today is timed now; an earlier one at the end of its day.
+            cleaned["decided_at"] = (
+                now
+                if day == now.date()
+                else dt.datetime.combine(day, dt.time(17, 0), tzinfo=now.tzinfo)
+            )
+        return cleaned
+
+
+MAX_STEP_DOWN_CHILDREN = 3
+_CHILD_PARTS = ("given_names", "family_name", "dob_day", "dob_month", "dob_year", "sex")
+
+
+def _child_fields(n: int) -> dict[str, forms.Field]:
+    day, month, year = _date_parts()
+    return {
+        f"child{n}_given_names": _text("Given names", max_length=100, required=False),
+        f"child{n}_family_name": _text("Family name", max_length=100, required=False),
+        f"child{n}_dob_day": day,
+        f"child{n}_dob_month": month,
+        f"child{n}_dob_year": year,
+        f"child{n}_sex": forms.ChoiceField(
+            label="Sex", choices=Sex.choices, widget=forms.RadioSelect, required=False
+        ),
+    }
+
+
+class StepDownForm(DateFieldsMixin):
+    family_name = _text(
+        "Family name",
+        message="Enter how the family is known",
+        help_text="How the household is known, for example 'the Okafor family'.",
+    )
+    address = _long_text("Address", message="Enter the family's address")
+    postcode = _text("Postcode", max_length=10, required=False, validators=[validate_postcode])
+    parent_given_names = _text(
+        "Given names", max_length=100, message="Enter the given names of who agreed"
+    )
+    parent_family_name = _text(
+        "Family name", max_length=100, message="Enter the family name of who agreed"
+    )
+    parent_relationship = forms.ChoiceField(
+        label="Relationship to the child",
+        choices=[("", "Choose a relationship"), *FamilyMember.Relationship.choices],
+        error_messages={"required": "Choose their relationship to the child"},
+    )
+    agreement_day, agreement_month, agreement_year = _date_parts()
+    lead = ProfessionalChoiceField(
+        label="Agreed lead professional",
+        queryset=User.objects.filter(
+            is_active=True,
+            role__in=[User.Role.PRACTITIONER, User.Role.TEAM_MANAGER, User.Role.COORDINATOR],
+        )
+        .select_related("agency")
+        .order_by("full_name", "pk"),
+        empty_label="Choose a professional",
+        error_messages={"required": "Choose the agreed lead professional"},
+    )
+    summary = _long_text(
+        "Social care handover summary",
+        message="Enter the social care handover summary",
+        help_text="The single assessment or child in need plan summary: needs, risks, "
+        "what has changed and why early help is now right.",
+    )
+    outstanding_actions = _long_text(
+        "Outstanding actions (optional)",
+        required=False,
+        help_text="Actions from the child in need plan that early help takes on.",
+    )
+    meeting_day, meeting_month, meeting_year = _date_parts()
+    social_worker_name = _text("Social worker's name (optional)", required=False)
+    social_worker_agency = _text("Social worker's team (optional)", required=False)
+    social_worker_email = forms.EmailField(
+        label="Social worker's email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each child's boxes, placed after the family's address so errors list in page order.
+        fields = dict(self.fields)
+        ordered: dict[str, forms.Field] = {}
+        for name, field in fields.items():
+            ordered[name] = field
+            if name == "postcode":
+                for n in range(1, MAX_STEP_DOWN_CHILDREN + 1):
+                    ordered |= _child_fields(n)
+        self.fields = ordered
+
+    @property
+    def children(self) -> list[dict[str, Any]]:
+        """Each child's bound fields, for the template."""
+        return [
+            {
+                "number": n,
+                "given_names": self[f"child{n}_given_names"],
+                "family_name": self[f"child{n}_family_name"],
+                "dob_day": self[f"child{n}_dob_day"],
+                "dob": self.dates[f"child{n}_dob"],
+                "sex": self[f"child{n}_sex"],
+            }
+            for n in range(1, MAX_STEP_DOWN_CHILDREN + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["children"] = []
+        for n in range(1, MAX_STEP_DOWN_CHILDREN + 1):
+            names = [f"child{n}_{p}" for p in _CHILD_PARTS]
+            if n > 1 and not any(str(cleaned.get(name) or "").strip() for name in names):
+                continue  # a further child left blank
+            which = "the child" if n == 1 else f"child {n}"
+            for part, message in (
+                ("given_names", f"Enter the given names of {which}"),
+                ("family_name", f"Enter the family name of {which}"),
+                ("sex", f"Choose the sex of {which}"),
+            ):
+                name = f"child{n}_{part}"
+                if not str(cleaned.get(name) or "").strip() and name not in self.errors:
+                    self.add_error(name, message)
+            dob = self.clean_date(f"child{n}_dob", what=f"of birth of {which}")
+            cleaned["children"].append(
+                {
+                    "given_names": cleaned.get(f"child{n}_given_names", ""),
+                    "family_name": cleaned.get(f"child{n}_family_name", ""),
+                    "date_of_birth": dob,
+                    "sex": cleaned.get(f"child{n}_sex", ""),
+                }
+            )
+        cleaned["agreement_on"] = self.clean_date("agreement", what="of the written agreement")
+        cleaned["meeting_on"] = self.clean_date(
+            "meeting", what="of the handover meeting", required=False
+        )
+        return cleaned
+
+    def records(self) -> tuple[Any, list[Child], FamilyMember]:
+        """Unsaved family, children and parent built from the cleaned data."""
+        from cases.models import Family
+
+        data = self.cleaned_data
+        family = Family(
+            name=data["family_name"], address=data["address"], postcode=data["postcode"]
+        )
+        children = [
+            Child(**child, address=data["address"], postcode=data["postcode"])
+            for child in data["children"]
+        ]
+        parent = FamilyMember(
+            given_names=data["parent_given_names"],
+            family_name=data["parent_family_name"],
+            relationship=data["parent_relationship"],
+            parental_responsibility=FamilyMember.ParentalResponsibility.YES,
+        )
+        return family, children, parent
+
+
+class ClosureForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is the case closing?",
+        choices=CLOSURE_FORM_REASONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the reason the case is closing"},
+    )
+    reason_detail = _long_text("More about the reason (needed for 'Other')", required=False)
+    progress_summary = _long_text("Summary of progress", message="Summarise the progress made")
+    outcomes_achieved = forms.ChoiceField(
+        label="Were the plan's outcomes achieved?",
+        choices=CaseClosure.OutcomesAchieved.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the plan's outcomes were achieved"},
+    )
+    outcomes_detail = _long_text(
+        "Which outcomes were achieved, and why were any not?",
+        message="Say which outcomes were achieved, and why any were not",
+    )
+    child_views = _long_text(
+        "The child's views on closure", message="Record the child's views on closure"
+    )
+    family_views = _long_text(
+        "The family's views on closure", message="Record the family's views on closure"
+    )
+    continuing_support = _long_text(
+        "Who will continue to support the family?",
+        message="Say who will continue to support the family, or that no one will",
+        help_text="For example, the school's pastoral team, or universal services only.",
+    )
+    post_closure_actions = _long_text(
+        "Actions after closure (optional)",
+        required=False,
+        help_text="Anything agreed to happen after the case closes, and who will do it.",
+    )

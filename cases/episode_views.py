@@ -1,0 +1,235 @@
+"""Pages for the episode steps: handover, step-up and its decision, step-down in, closure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from audit.services import log_record_access
+from cases import episode
+from cases.access import can_see_case, get_case_for_user
+from cases.episode_forms import (
+    ClosureForm,
+    HandoverForm,
+    StepDownForm,
+    StepUpDecisionForm,
+    StepUpForm,
+)
+from cases.models import Case, CaseSubject
+from tac_portal.http import AuthenticatedHttpRequest
+
+
+def _case_for_step(request: AuthenticatedHttpRequest, pk: int) -> Case:
+    """The case, if the user may see it (else 404) and run its episode (else 403)."""
+    case = get_case_for_user(request.user, pk)
+    episode.ensure_can_run_episode(request.user, case)
+    subjects = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
+    log_record_access(request, shown=[(child_id, case.pk) for child_id in subjects])
+    return case
+
+
+def _add_errors(form: Form, error: ValidationError | PermissionDenied) -> None:
+    """Put a service's errors on the form fields they name, the rest at the top.
+
+    ``PermissionDenied`` here means the user's role changed while they were
+    typing (say, the lead was handed over): say so and keep what they wrote.
+    """
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, f"You can no longer do this. {error}")
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _data(request: AuthenticatedHttpRequest) -> Any:
+    # Not ``request.POST or None``: an empty POST must show its errors, not a fresh form.
+    return request.POST if request.method == "POST" else None
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_handover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_step(request, pk)
+    current = case.lead_assignment
+    form = HandoverForm(
+        _data(request),
+        case=case,
+        exclude=current.professional if current else None,
+        initial={"expected_assignment": current.pk if current else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            episode.hand_over_lead(
+                case,
+                to=data["to"],
+                by=request.user,
+                expected_assignment_id=data["expected_assignment"],
+                basis=data["basis"],
+                reason=data["reason"],
+                reason_detail=data["reason_detail"],
+                note=data["note"],
+                family_consulted=_yes(data["family_consulted"]),
+                family_note=data["family_note"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{data['to']} is now the lead professional.")
+            return _after(request, case)
+    has_candidates = form.fields["to"].queryset.exists()  # type: ignore[attr-defined]
+    return _render(
+        request,
+        "cases/episode/lead_handover.html",
+        case,
+        form,
+        current=current,
+        has_candidates=has_candidates,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_step(request, pk)
+    initial: dict[str, Any] = {}
+    if case.memberships.active().filter(professional=request.user).exists():
+        initial["referred_by"] = request.user.pk
+    form = StepUpForm(_data(request), case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            episode.request_step_up(
+                case,
+                by=request.user,
+                referred_at=data["referred_at"],
+                referred_by=data["referred_by"],
+                reason=data["reason"],
+                family_informed=_yes(data["family_informed"]),
+                family_not_informed_reason=data["family_not_informed_reason"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Step-up recorded. The case stays open with its lead professional "
+                "until children's social care decides.",
+            )
+            return _after(request, case)
+    return _render(request, "cases/episode/step_up_request.html", case, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_up_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_step(request, pk)
+    referral = episode.pending_step_up(case)
+    form = StepUpDecisionForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        accepted = data["decision"] == "accepted"
+        try:
+            episode.record_step_up_decision(
+                case,
+                by=request.user,
+                accepted=accepted,
+                decided_at=data["decided_at"],
+                note=data["note"],
+                social_worker_name=data["social_worker_name"],
+                social_worker_agency=data["social_worker_agency"],
+                social_worker_email=data["social_worker_email"],
+                decline_outcome=data["decline_outcome"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            if accepted:
+                messages.success(request, "The case is closed: children's social care leads now.")
+            else:
+                case.refresh_from_db()
+                messages.success(
+                    request,
+                    "The case is active again. Hold a TAF review by "
+                    f"{case.next_review_due:%d %B %Y}.",
+                )
+            return _after(request, case)
+    return _render(request, "cases/episode/step_up_decision.html", case, form, referral=referral)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_step(request, pk)
+    form = ClosureForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode.close_case(case, by=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The case is closed.")
+            return _after(request, case)
+    return _render(request, "cases/episode/closure.html", case, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A team manager or the coordinator opens a case stepped down from social care."""
+    if not episode.can_open_stepped_down_case(request.user):
+        raise PermissionDenied(episode.MSG_STEP_DOWN_NOT_ALLOWED)
+    form = StepDownForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        family, children, parent = form.records()
+        try:
+            step_down = episode.open_stepped_down_case(
+                family,
+                children=children,
+                agreement_given_by=parent,
+                agreement_given_on=data["agreement_on"],
+                lead=data["lead"],
+                by=request.user,
+                summary=data["summary"],
+                outstanding_actions=data["outstanding_actions"],
+                handover_meeting_on=data["meeting_on"],
+                social_worker_name=data["social_worker_name"],
+                social_worker_agency=data["social_worker_agency"],
+                social_worker_email=data["social_worker_email"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            case = step_down.case
+            messages.success(
+                request, f"Case {case.reference} opened; {data['lead']} is lead professional."
+            )
+            return _after(request, case)
+    return render(request, "cases/episode/step_down_in.html", {"form": form})
+
+
+def _after(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
+    # Someone acting for another team may no longer see the case afterwards.
+    if can_see_case(request.user, case):
+        return redirect("cases:detail", pk=case.pk)
+    return redirect("cases:my_cases")
+
+
+def _render(
+    request: AuthenticatedHttpRequest, template: str, case: Case, form: Form, **extra: Any
+) -> HttpResponse:
+    return render(request, template, {"case": case, "form": form, **extra})
