@@ -21,10 +21,11 @@ class PublishTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.Textarea(attrs={"rows": 30, "cols": 100}),
     )
 
+    make_default = forms.BooleanField(label="Use for new assessments", required=False, initial=True)
+
     class Meta:
         model = AssessmentTemplate
-        fields = ["code", "name", "definition", "is_default"]
-        labels = {"is_default": "Use for new assessments"}
+        fields = ["code", "name", "definition"]
 
     def clean_definition(self) -> Any:
         definition = self.cleaned_data["definition"]
@@ -53,7 +54,7 @@ class AssessmentTemplateAdmin(admin.ModelAdmin[AssessmentTemplate]):
         self, request: HttpRequest, obj: AssessmentTemplate | None = None
     ) -> list[str]:
         if obj is None:
-            return ["code", "name", "definition", "is_default"]
+            return ["code", "name", "definition", "make_default"]
         return self.readonly_fields
 
     def get_readonly_fields(
@@ -67,7 +68,7 @@ class AssessmentTemplateAdmin(admin.ModelAdmin[AssessmentTemplate]):
             "code": latest.code if latest else "caf-2009",
             "name": latest.name if latest else "",
             "definition": latest.definition if latest else default_definition(),
-            "is_default": True,
+            "make_default": True,
         }
 
     @admin.display(description="Definition")
@@ -80,7 +81,10 @@ class AssessmentTemplateAdmin(admin.ModelAdmin[AssessmentTemplate]):
         if change:
             return  # published versions are read-only
         published = services.publish_template(
-            code=obj.code, name=obj.name, definition=obj.definition, make_default=obj.is_default
+            code=obj.code,
+            name=obj.name,
+            definition=obj.definition,
+            make_default=form.cleaned_data["make_default"],
         )
         obj.pk = published.pk
         obj.version = published.version
