@@ -369,8 +369,8 @@ def _render_section(
                     "speaker": name,
                     "action": reverse("assessments:save_view", args=[assessment.pk, who]),
                     "fields": override.get(form_id)
-                    or _fields_for(form_id, VIEW_FIELDS, current, _versions(record)),
-                    "record": record,
+                    or _fields_for(form_id, VIEW_FIELDS, current, _versions(view)),
+                    "record": view,
                 }
             )
         context["methods"] = ViewRecord.Method.choices
@@ -778,7 +778,7 @@ def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 assessment, given_on=form.cleaned_data["given_on"], by=request.user
             )
         except ValidationError as error:
-            form.add_error("given_on", error)
+            form.add_error(None, error)
         else:
             messages.success(request, "Recorded the date the family was given its copy.")
             return redirect("assessments:detail", assessment.pk)
