@@ -15,7 +15,7 @@ from audit.models import RecordAccess
 from cases.models import Case, ConsentRecord, FamilyMember
 from tests.assessments.conftest import FRESH, consent, fill_for_completion
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def section_url(a: Assessment, key: str) -> str:
@@ -120,7 +120,7 @@ def test_autosave_answers_with_a_status_and_the_new_version(
     response = lead_client.post(
         save_url(assessment, "story"),
         {"fields": "narrative", "f_narrative": "Typing", "v_narrative": "0", "autosave": "1"},
-        **HTMX,
+        headers=HTMX,
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -137,7 +137,7 @@ def test_an_autosave_conflict_shows_both_texts_and_saves_nothing(
     response = lead_client.post(
         save_url(assessment, "story"),
         {"fields": "narrative", "f_narrative": "Mine", "v_narrative": "0", "autosave": "1"},
-        **HTMX,
+        headers=HTMX,
     )
     body = response.content.decode()
     assert "Not saved" in body
