@@ -613,6 +613,9 @@ def record_consent(
         raise AssessmentError({"given_by": "That person is not in the child's family."})
     if given_on > timezone.localdate():
         raise AssessmentError({"given_on": "The date consent was given must not be in the future."})
+    already = locked.consent_to_assessment_id if stage == "start" else locked.consent_to_share_id
+    if already:
+        raise AssessmentError("This consent statement is already recorded.", code="recorded")
     kind = (
         ConsentRecord.Kind.AGREEMENT_TO_ASSESSMENT
         if stage == "start"

@@ -287,3 +287,41 @@ def test_starting_from_the_case_page(lead_client: Client, case: Case, caf_templa
     mine = lead_client.get(reverse("cases:my_cases")).content.decode()
     assert "Assessments I have in draft" in mine
     assert reverse("assessments:detail", args=[assessment.pk]) in mine
+
+
+def test_a_second_child_starts_from_a_siblings_family_sections(
+    lead_client: Client, assessment: Assessment, lead: User
+) -> None:
+    from cases.models import Child
+
+    services.save_section(
+        assessment,
+        "family_situation",
+        values={"household": "Mum, Jamie and Robin"},
+        bases=FRESH,
+        by=lead,
+    )
+    sibling = Child.objects.create(
+        family=assessment.case.family,
+        given_names="Robin",
+        family_name="Fairweather",
+        date_of_birth=dt.date(2019, 4, 1),
+    )
+    assessment.case.subjects.create(child=sibling)
+    start = reverse("assessments:start", args=[assessment.case_id, sibling.pk])
+    page = lead_client.get(start).content.decode()
+    assert "Yes, from Jamie Fairweather&#x27;s assessment (Draft)" in page
+    response = lead_client.post(start, {"copy_from": str(assessment.pk)})
+    assert response.status_code == 302
+    second = Assessment.objects.get(child=sibling)
+    assert second.sections.get(key="family_situation").data == {"household": "Mum, Jamie and Robin"}
+
+
+def test_a_consent_statement_is_recorded_once(
+    assessment: Assessment, lead: User, parent: FamilyMember
+) -> None:
+    import pytest
+
+    consent(assessment, "start", lead, parent)
+    with pytest.raises(services.AssessmentError, match="already recorded"):
+        consent(assessment, "start", lead, parent)

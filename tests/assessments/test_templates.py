@@ -25,9 +25,18 @@ def test_the_default_template_is_the_2009_caf_with_three_domains_and_16_elements
     assert all(e["prompts"] for e in definition.elements.values())
 
 
-def test_the_migration_seeded_version_1_as_the_default(db: None) -> None:
+def test_the_data_migration_seeds_version_1_as_the_default(db: None) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("assessments.migrations.0003_default_caf_template").seed
+    AssessmentTemplate.objects.all().delete()
+    seed(apps, None)
+    seed(apps, None)  # idempotent
     template = AssessmentTemplate.objects.get(is_default=True)
     assert (template.code, template.version) == ("caf-2009", 1)
+    assert template.definition == default_definition()
 
 
 def broken(change: Any) -> dict[str, Any]:

@@ -15,7 +15,15 @@ from tests.matrix import SIGN_IN, Objects, Route, case_page
 
 def _assessment(o: Objects) -> Assessment:
     from assessments import services
+    from assessments.definition import default_definition
+    from assessments.models import AssessmentTemplate
 
+    # Seeded by a data migration, but transactional tests empty every table.
+    AssessmentTemplate.objects.get_or_create(
+        code="caf-2009",
+        version=1,
+        defaults={"name": "CAF", "definition": default_definition(), "is_default": True},
+    )
     lead = o.case.lead_assignment
     assert lead is not None
     return services.start_assessment(o.case, child=o.case.children.get(), by=lead.professional)
