@@ -266,14 +266,26 @@ def test_two_people_editing_the_same_field_lose_nothing(
         stored = AssessmentSection.objects.get(assessment=assessment, key="story").data
         assert stored["narrative"] == "School: Poppy arrives hungry."  # not overwritten
 
-        # The second person merges both texts and chooses to save theirs-plus-mine.
+        # The second person takes their version into the box and adds to it: it saves as typed.
+        second.get_by_role("button", name="Put their version in the box").click()
+        assert box.input_value() == "School: Poppy arrives hungry."
         merged = "School: Poppy arrives hungry. " + mine
         box.fill(merged)
-        second.get_by_role("button", name="Save the text in the box instead of theirs").click()
-        second.wait_for_load_state("domcontentloaded")
-        assert second.get_by_text("Your changes have been saved.").is_visible()
+        second.get_by_text("Saved at").wait_for()
         stored = AssessmentSection.objects.get(assessment=assessment, key="story").data
         assert stored["narrative"] == merged
+
+        # The first person's page is now out of date: their next change is a conflict too,
+        # and they choose, having seen it, to save the text in their box.
+        own = "School: Poppy arrives hungry most days. " + mine
+        first.get_by_label("What's happening for this family?").fill(own)
+        first.locator(".tac-conflict").wait_for()
+        assert merged in first.locator('[data-testid="theirs"]').inner_text()
+        first.get_by_role("button", name="Save the text in the box instead of theirs").click()
+        first.wait_for_load_state("domcontentloaded")
+        assert first.get_by_text("Your changes have been saved.").is_visible()
+        stored = AssessmentSection.objects.get(assessment=assessment, key="story").data
+        assert stored["narrative"] == own
     finally:
         for c in contexts:
             c.close()
