@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+
+from assessments.models import Assessment
+from cases.models import ConsentRecord, FamilyMember, InformationLevel
+
+CHILD_CHOICE = "child"
+
+
+class StartForm(forms.Form):
+    copy_from = forms.ChoiceField(
+        label="Start from a brother's or sister's assessment?",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Copies the parents and carers and family and environment sections. "
+        "Check them with the family: they may be different for this child.",
+    )
+
+    def __init__(self, *args: Any, siblings: list[Assessment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.siblings = {str(a.pk): a for a in siblings}
+        field = cast(forms.ChoiceField, self.fields["copy_from"])
+        field.choices = [("", "No, start with an empty assessment")] + [
+            (str(a.pk), f"Yes, from {a.child.full_name}'s assessment ({a.get_status_display()})")
+            for a in siblings
+        ]
+
+    def chosen_sibling(self) -> Assessment | None:
+        return self.siblings.get(self.cleaned_data.get("copy_from") or "")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ConsentForm(forms.Form):
+    given_by = forms.ChoiceField(
+        label="Who gave consent?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who gave consent."},
+    )
+    capacity_basis = forms.ChoiceField(
+        label="On what basis?",
+        choices=ConsentRecord.CapacityBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the basis on which they gave consent."},
+    )
+    method = forms.ChoiceField(
+        label="How was consent given?",
+        choices=ConsentRecord.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how consent was given."},
+    )
+    information_level = forms.ChoiceField(
+        label="What may be shared?",
+        choices=InformationLevel.choices,
+        widget=forms.RadioSelect,
+        initial=InformationLevel.ADDITIONAL,
+        required=False,
+    )
+    given_on = forms.DateField(
+        label="Date consent was given",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the date consent was given.",
+            "invalid": "Enter a real date.",
+        },
+    )
+    note = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, agencies the family asked not to receive additional information.",
+    )
+
+    def __init__(self, *args: Any, members: list[FamilyMember], child_name: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.pk): m for m in members}
+        field = cast(forms.ChoiceField, self.fields["given_by"])
+        field.choices = [
+            (str(m.pk), f"{m.full_name} ({m.get_relationship_display()})") for m in members
+        ] + [(CHILD_CHOICE, f"{child_name} (the young person)")]
+
+    def clean_given_on(self) -> Any:
+        value = self.cleaned_data["given_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date consent was given must be today or in the past.")
+        return value
+
+    def giver(self) -> FamilyMember | None:
+        return self.members.get(self.cleaned_data["given_by"])
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the assessment being stopped?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the assessment is being stopped."},
+    )
+
+
+class EscalationForm(forms.Form):
+    note = forms.CharField(
+        label="What did you do? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: referred to the front door by phone at 10:15, reference 1234.",
+    )
+
+
+class FamilyCopyForm(forms.Form):
+    given_on = forms.DateField(
+        label="Date the family was given its copy",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the date the family was given its copy.",
+            "invalid": "Enter a real date.",
+        },
+    )

@@ -1,0 +1,823 @@
+"""Assessment pages. Every assessment is reached through a case the user can see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import services
+from assessments.definition import Definition
+from assessments.forms import (
+    CHILD_CHOICE,
+    ConsentForm,
+    EscalationForm,
+    FamilyCopyForm,
+    ReasonForm,
+    StartForm,
+)
+from assessments.models import Assessment, ElementEntry, Source, ViewRecord
+from assessments.services import ELEMENT_FIELDS, VIEW_FIELDS, Base, SaveResult, fingerprint
+from audit.services import log_record_access
+from cases.access import break_glass_grant_in_use, get_case_for_user
+from cases.models import Case, CaseSubject, Child, ConsentRecord, FamilyMember
+from tac_portal.http import AuthenticatedHttpRequest
+
+
+def get_assessment_for_user(user: Any, pk: int) -> Assessment:
+    """The assessment ``pk`` if its case is visible to ``user``; otherwise ``Http404``."""
+    try:
+        return (
+            Assessment.objects.filter(case__in=Case.objects.visible_to(user))
+            .select_related("case__family", "child", "template", "assessor")
+            .get(pk=pk)
+        )
+    except Assessment.DoesNotExist:
+        raise Http404("No assessment found") from None
+
+
+def _log(request: AuthenticatedHttpRequest, assessment: Assessment) -> None:
+    grant = break_glass_grant_in_use(request.user, assessment.case)
+    log_record_access(
+        request,
+        shown=[(assessment.child_id, assessment.case_id)],
+        break_glass_grant_id=grant.pk if grant else None,
+    )
+
+
+def _open(request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False) -> Assessment:
+    assessment = get_assessment_for_user(request.user, pk)
+    if edit:
+        services.ensure_can_edit(request.user, assessment)
+    _log(request, assessment)
+    return assessment
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+# --- Start -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_pk)
+    subject = CaseSubject.objects.filter(case=case, child_id=child_pk).select_related("child")
+    found = subject.first()
+    if found is None:
+        raise Http404("No such child in this case")
+    child: Child = found.child
+    if not services.can_start(request.user, case):
+        raise PermissionDenied("Only the lead professional or a TAC member can start one.")
+    log_record_access(request, shown=[(child.pk, case.pk)])
+    siblings = list(
+        Assessment.objects.filter(case=case)
+        .exclude(child=child)
+        .exclude(status=Assessment.Status.ABANDONED)
+        .select_related("child")
+        .order_by("child_id", "-started_at")
+    )
+    form = StartForm(request.POST or None, siblings=siblings)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.start_assessment(
+                case, child=child, by=request.user, copy_from=form.chosen_sibling()
+            )
+        except ValidationError as error:
+            errors = _messages_of(error)
+        else:
+            messages.success(request, "Assessment started.")
+            return redirect("assessments:detail", assessment.pk)
+    return render(
+        request,
+        "assessments/start.html",
+        {"case": case, "child": child, "form": form, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+# --- Task list ---------------------------------------------------------------
+
+
+def _section_status(
+    section: dict[str, Any],
+    assessment: Assessment,
+    answers: Mapping[str, Mapping[str, str]],
+    entries: Mapping[str, ElementEntry],
+    views: list[ViewRecord],
+    definition: Definition,
+) -> str:
+    kind = section["kind"]
+    if kind in ("fields", "child_details"):
+        data = answers.get(section["key"], {})
+        fields = section.get("fields", [])
+        if not any(str(data.get(f["key"], "")).strip() for f in fields):
+            return "not_started" if fields else "completed"
+        missing = [
+            f for f in fields if f.get("required") and not str(data.get(f["key"], "")).strip()
+        ]
+        return "in_progress" if missing else "completed"
+    if kind == "domain":
+        codes = [e["code"] for e in definition.domains[section["domain"]]["elements"]]
+        done = [
+            c
+            for c in codes
+            if c in entries
+            and (entries[c].strengths or entries[c].needs or entries[c].not_discussed)
+        ]
+        if not done:
+            return "not_started"
+        return "completed" if len(done) == len(codes) else "in_progress"
+    if kind == "views":
+        if not views:
+            return "not_started"
+        return (
+            "completed"
+            if not any("Views:" in p for p in services.completion_problems(assessment))
+            else "in_progress"
+        )
+    if assessment.consent_to_share_id and assessment.consent_to_assessment_id:
+        return "completed"
+    return "in_progress" if assessment.consent_to_assessment_id else "not_started"
+
+
+@login_required
+@require_GET
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The assessment's task list, status and next steps."""
+    assessment = _open(request, pk)
+    return _render_detail(request, assessment)
+
+
+def _render_detail(
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    *,
+    errors: list[str] | None = None,
+    forms: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    definition = Definition(assessment.template.definition)
+    answers = {s.key: s.data for s in assessment.sections.all()}
+    entries = {e.element_code: e for e in assessment.elements.all()}
+    views = list(assessment.views.all())
+    tasks = [
+        {
+            "section": s,
+            "status": _section_status(s, assessment, answers, entries, views, definition),
+            "url": reverse("assessments:section", args=[assessment.pk, s["key"]]),
+        }
+        for s in definition.sections
+    ]
+    forms = forms or {}
+    return render(
+        request,
+        "assessments/detail.html",
+        {
+            "assessment": assessment,
+            "case": assessment.case,
+            "tasks": tasks,
+            "can_edit": services.can_edit(request.user, assessment),
+            "problems": services.completion_problems(assessment)
+            if assessment.status == Assessment.Status.SHARED_WITH_FAMILY
+            else [],
+            "errors": errors or [],
+            "reason_form": forms.get("reason") or ReasonForm(),
+            "escalation_form": forms.get("escalation") or EscalationForm(),
+            "family_copy_form": forms.get("family_copy")
+            or FamilyCopyForm(initial={"given_on": timezone.localdate()}),
+            "previous": assessment.previous_version,
+            "revisions": list(assessment.next_versions.all()),
+            "S": Assessment.Status,
+        },
+        status=400 if errors else 200,
+    )
+
+
+# --- Section pages and saving --------------------------------------------------
+
+
+def _field(
+    form_id: str,
+    name: str,
+    label: str,
+    kind: str,
+    value: str,
+    version: int,
+    *,
+    hint: str = "",
+    conflict: services.Conflict | None = None,
+    error: str = "",
+    base: Base | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": f"{form_id}-{name}",
+        "form_id": form_id,
+        "name": name,
+        "label": label,
+        "type": kind,
+        "hint": hint,
+        "value": value,
+        "values": [v for v in value.split(",") if v] if kind == "choices" else [],
+        "version": base.version if base else version,
+        "fingerprint": base.fingerprint if base else fingerprint(value),
+        "conflict": conflict,
+        "error": error,
+    }
+
+
+def _fields_for(
+    form_id: str,
+    spec: Mapping[str, tuple[str, str]],
+    current: Mapping[str, str],
+    versions: Mapping[str, int],
+    *,
+    hints: Mapping[str, str] | None = None,
+    posted: Mapping[str, str] | None = None,
+    bases: Mapping[str, Base] | None = None,
+    conflicts: list[services.Conflict] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    by_field = {c.field: c for c in conflicts or []}
+    return [
+        _field(
+            form_id,
+            name,
+            label,
+            kind,
+            (posted or {}).get(name, current.get(name, "")),
+            versions.get(name, 0),
+            hint=(hints or {}).get(name, ""),
+            conflict=by_field.get(name),
+            error=(errors or {}).get(name, ""),
+            base=(bases or {}).get(name) if posted and name in posted else None,
+        )
+        for name, (label, kind) in spec.items()
+    ]
+
+
+def _versions(record: Any) -> dict[str, int]:
+    return {k: int(v.get("v", 0)) for k, v in (record.versions if record else {}).items()}
+
+
+def _section_spec(section: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {f["key"]: (f["label"], f["type"]) for f in section.get("fields", [])}
+
+
+@login_required
+@require_GET
+def section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
+    assessment = _open(request, pk)
+    return _render_section(request, assessment, key)
+
+
+def _render_section(
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    key: str,
+    *,
+    override: Mapping[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a section; ``override`` replaces one form's fields (after a failed save)."""
+    definition = Definition(assessment.template.definition)
+    section = definition.section(key)
+    if section is None:
+        raise Http404("No such section")
+    override = override or {}
+    editable = assessment.is_open and services.can_edit(request.user, assessment)
+    forms: list[dict[str, Any]] = []
+    context: dict[str, Any] = {}
+    kind = section["kind"]
+    if kind in ("fields", "child_details"):
+        record = assessment.sections.filter(key=key).first()
+        form_id = "form-section"
+        forms.append(
+            {
+                "id": form_id,
+                "action": reverse("assessments:save_section", args=[assessment.pk, key]),
+                "fields": override.get(form_id)
+                or _fields_for(
+                    form_id,
+                    _section_spec(section),
+                    record.data if record else {},
+                    _versions(record),
+                    hints={f["key"]: f.get("hint", "") for f in section.get("fields", [])},
+                ),
+            }
+        )
+        if kind == "child_details":
+            context["child"] = assessment.child
+    elif kind == "domain":
+        entries = {
+            e.element_code: e
+            for e in assessment.elements.filter(
+                element_code__in=[
+                    e["code"] for e in definition.domains[section["domain"]]["elements"]
+                ]
+            )
+        }
+        for element in definition.domains[section["domain"]]["elements"]:
+            entry = entries.get(element["code"])
+            form_id = f"form-el-{element['code']}"
+            current = {n: services._get(entry, n) for n in ELEMENT_FIELDS} if entry else {}
+            forms.append(
+                {
+                    "id": form_id,
+                    "element": element,
+                    "action": reverse(
+                        "assessments:save_element", args=[assessment.pk, element["code"]]
+                    ),
+                    "fields": override.get(form_id)
+                    or _fields_for(form_id, ELEMENT_FIELDS, current, _versions(entry)),
+                }
+            )
+        context["domain"] = definition.domains[section["domain"]]
+        context["sources"] = Source.choices
+    elif kind == "views":
+        records = list(assessment.views.select_related("family_member"))
+        speakers: list[tuple[str, str, FamilyMember | None]] = [
+            ("child", assessment.child.full_name + " (the child)", None)
+        ] + [
+            (str(m.pk), f"{m.full_name} ({m.get_relationship_display()})", m)
+            for m in services.parents_and_carers(assessment)
+        ]
+        for who, name, member in speakers:
+            view = next(
+                (
+                    r
+                    for r in records
+                    if (r.family_member_id == member.pk if member else r.speaker == "child")
+                ),
+                None,
+            )
+            form_id = f"form-view-{who}"
+            current = {n: services._get(view, n) for n in VIEW_FIELDS} if view else {}
+            forms.append(
+                {
+                    "id": form_id,
+                    "speaker": name,
+                    "action": reverse("assessments:save_view", args=[assessment.pk, who]),
+                    "fields": override.get(form_id)
+                    or _fields_for(form_id, VIEW_FIELDS, current, _versions(view)),
+                    "record": view,
+                }
+            )
+        context["methods"] = ViewRecord.Method.choices
+    elif kind == "consent":
+        members = services.parents_and_carers(assessment)
+        consents = {
+            c.pk: c
+            for c in ConsentRecord.objects.filter(
+                pk__in=[assessment.consent_to_assessment_id, assessment.consent_to_share_id]
+            ).select_related("given_by", "given_by_child", "recorded_by")
+        }
+        context["consent_start"] = consents.get(assessment.consent_to_assessment_id or 0)
+        context["consent_share"] = consents.get(assessment.consent_to_share_id or 0)
+        context["consent_forms"] = override.get("consent") or {
+            stage: ConsentForm(
+                members=members,
+                child_name=assessment.child.full_name,
+                prefix=stage,
+                initial={"given_on": timezone.localdate(), "information_level": "additional"},
+            )
+            for stage in ("start", "completion")
+        }
+    context["field_errors"] = [
+        (f["id"], f["error"]) for form in forms for f in form["fields"] if f["error"]
+    ]
+    context["conflicts_found"] = [
+        (f"conflict-{f['form_id']}-{f['name']}", f["label"])
+        for form in forms
+        for f in form["fields"]
+        if f["conflict"]
+    ]
+    return render(
+        request,
+        f"assessments/section_{kind if kind != 'child_details' else 'fields'}.html",
+        {
+            "assessment": assessment,
+            "case": assessment.case,
+            "section": section,
+            "forms": forms,
+            "editable": editable,
+            **context,
+        },
+        status=status,
+    )
+
+
+def _parse(
+    post: Any, spec: Mapping[str, tuple[str, str]]
+) -> tuple[dict[str, str], dict[str, Base], dict[str, int]]:
+    names = [n for n in post.get("fields", "").split(",") if n in spec]
+    values: dict[str, str] = {}
+    bases: dict[str, Base] = {}
+    overwrite: dict[str, int] = {}
+    for name in names:
+        if spec[name][1] == "choices":
+            values[name] = ",".join(post.getlist(f"f_{name}"))
+        else:
+            values[name] = post.get(f"f_{name}", "")
+        try:
+            version = int(post.get(f"v_{name}", ""))
+        except ValueError:
+            version = -1
+        bases[name] = Base(version=version, fingerprint=post.get(f"h_{name}", ""))
+        raw = post.get(f"overwrite_{name}")
+        if raw is not None and raw.isdigit():
+            overwrite[name] = int(raw)
+    return values, bases, overwrite
+
+
+def _is_autosave(request: AuthenticatedHttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.POST.get("autosave") == "1"
+
+
+def _save(
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    *,
+    key: str,
+    form_id: str,
+    spec: Mapping[str, tuple[str, str]],
+    save: Callable[..., SaveResult],
+    anchor: str,
+    validate: Callable[[dict[str, str]], dict[str, str]] | None = None,
+) -> HttpResponse:
+    """Shared handler of the three save endpoints: autosave (htmx) or a plain form post."""
+    values, bases, overwrite = _parse(request.POST, spec)
+    autosave = _is_autosave(request)
+    hints: dict[str, str] = {}
+    errors = {} if autosave or validate is None else validate(values)
+    if not errors:
+        try:
+            result = save(values=values, bases=bases, overwrite=overwrite, by=request.user)
+        except ValidationError as error:
+            errors = (
+                {k: str(v[0]) for k, v in error.message_dict.items()}
+                if hasattr(error, "error_dict")
+                else {next(iter(values), ""): " ".join(_messages_of(error))}
+            )
+        else:
+            if autosave:
+                return render(
+                    request,
+                    "assessments/includes/save_status.html",
+                    {
+                        "result": result,
+                        "form_id": form_id,
+                        # Only what this save wrote: a field someone else changed keeps
+                        # the version the person saw, so editing it later conflicts.
+                        "fields": [
+                            f
+                            for f in _fields_for(form_id, spec, result.values, result.versions)
+                            if f["name"] in result.saved
+                        ],
+                        "saved_at": timezone.localtime(),
+                    },
+                )
+            if result.ok:
+                messages.success(request, "Your changes have been saved.")
+                url = reverse("assessments:section", args=[assessment.pk, key])
+                return redirect(f"{url}#{anchor}")
+            fields = _fields_for(
+                form_id,
+                spec,
+                result.values,
+                result.versions,
+                hints=hints,
+                posted=values,
+                bases=bases,
+                conflicts=result.conflicts,
+            )
+            return _render_section(request, assessment, key, override={form_id: fields}, status=409)
+    if autosave:
+        return render(
+            request, "assessments/includes/save_status.html", {"errors": errors, "form_id": form_id}
+        )
+    fields = _fields_for(form_id, spec, {}, {}, posted=values, bases=bases, errors=errors)
+    return _render_section(request, assessment, key, override={form_id: fields}, status=400)
+
+
+@login_required
+@require_POST
+def save_section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
+    assessment = _open(request, pk, edit=True)
+    section = Definition(assessment.template.definition).section(key)
+    if section is None or section["kind"] not in ("fields", "child_details"):
+        raise Http404("No such section")
+
+    def save(**kwargs: Any) -> SaveResult:
+        return services.save_section(assessment, key, **kwargs)
+
+    return _save(
+        request,
+        assessment,
+        key=key,
+        form_id="form-section",
+        spec=_section_spec(section),
+        save=save,
+        anchor="form-section",
+    )
+
+
+@login_required
+@require_POST
+def save_element(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = _open(request, pk, edit=True)
+    definition = Definition(assessment.template.definition)
+    if code not in definition.elements:
+        raise Http404("No such element")
+    domain_section = definition.domain_section(definition.element_domain[code])
+    if domain_section is None:
+        raise Http404("No such section")
+
+    def save(**kwargs: Any) -> SaveResult:
+        return services.save_element(assessment, code, **kwargs)
+
+    return _save(
+        request,
+        assessment,
+        key=domain_section["key"],
+        form_id=f"form-el-{code}",
+        spec=ELEMENT_FIELDS,
+        save=save,
+        anchor=f"form-el-{code}",
+    )
+
+
+@login_required
+@require_POST
+def save_view(request: AuthenticatedHttpRequest, pk: int, who: str) -> HttpResponse:
+    assessment = _open(request, pk, edit=True)
+    member: FamilyMember | None = None
+    if who != "child":
+        member = next(
+            (m for m in services.parents_and_carers(assessment) if str(m.pk) == who), None
+        )
+        if member is None:
+            raise Http404("No such parent or carer")
+    views_section = Definition(assessment.template.definition).section_of_kind("views")
+    if views_section is None:
+        raise Http404("No such section")
+    name = member.full_name if member else assessment.child.full_name
+
+    def validate(values: dict[str, str]) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        words = values.get("own_words", "").strip()
+        if not words and not values.get("not_obtained_reason", "").strip():
+            errors["own_words"] = (
+                f"Enter {name}'s views in their own words, or say why they could not be given."
+            )
+        elif words and not values.get("communication_method"):
+            errors["communication_method"] = f"Choose how {name} gave their views."
+        return errors
+
+    def save(**kwargs: Any) -> SaveResult:
+        return services.save_view(assessment, family_member=member, **kwargs)
+
+    return _save(
+        request,
+        assessment,
+        key=views_section["key"],
+        form_id=f"form-view-{who}",
+        spec=VIEW_FIELDS,
+        save=save,
+        anchor=f"form-view-{who}",
+        validate=validate,
+    )
+
+
+@login_required
+@require_POST
+def record_consent(request: AuthenticatedHttpRequest, pk: int, stage: str) -> HttpResponse:
+    assessment = _open(request, pk, edit=True)
+    if stage not in ("start", "completion"):
+        raise Http404("No such consent statement")
+    consent_section = Definition(assessment.template.definition).section_of_kind("consent")
+    if consent_section is None:
+        raise Http404("No such section")
+    members = services.parents_and_carers(assessment)
+    forms = {
+        s: ConsentForm(
+            request.POST if s == stage else None,
+            members=members,
+            child_name=assessment.child.full_name,
+            prefix=s,
+            initial={"given_on": timezone.localdate(), "information_level": "additional"},
+        )
+        for s in ("start", "completion")
+    }
+    form = forms[stage]
+    if form.is_valid():
+        try:
+            services.record_consent(
+                assessment,
+                stage=stage,
+                given_by=form.giver(),
+                given_by_child=form.cleaned_data["given_by"] == CHILD_CHOICE,
+                method=form.cleaned_data["method"],
+                capacity_basis=form.cleaned_data["capacity_basis"],
+                given_on=form.cleaned_data["given_on"],
+                information_level=form.cleaned_data["information_level"] or "basic",
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Consent recorded.")
+            return redirect("assessments:section", assessment.pk, consent_section["key"])
+    return _render_section(
+        request, assessment, consent_section["key"], override={"consent": forms}, status=400
+    )
+
+
+# --- Lifecycle -----------------------------------------------------------------
+
+
+def _transition(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    step: Callable[[Assessment], Assessment],
+    done: str,
+    *,
+    edit: bool = True,
+) -> HttpResponse:
+    assessment = _open(request, pk, edit=edit)
+    try:
+        result = step(assessment)
+    except ValidationError as error:
+        assessment.refresh_from_db()
+        return _render_detail(request, assessment, errors=_messages_of(error))
+    messages.success(request, done)
+    return redirect("assessments:detail", result.pk)
+
+
+@login_required
+@require_POST
+def awaiting_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        lambda a: services.mark_awaiting_consent(a, by=request.user),
+        "Marked as waiting for the family's consent.",
+    )
+
+
+@login_required
+@require_POST
+def begin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        lambda a: services.begin_assessment(a, by=request.user),
+        "Assessment in progress.",
+    )
+
+
+@login_required
+@require_POST
+def share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        lambda a: services.share_with_family(a, by=request.user),
+        "Recorded that the draft was shared with the family.",
+    )
+
+
+@login_required
+@require_POST
+def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        lambda a: services.complete_assessment(a, by=request.user),
+        "Assessment completed. It can no longer be changed.",
+    )
+
+
+@login_required
+@require_POST
+def resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        lambda a: services.resume_after_escalation(a, by=request.user),
+        "Assessment resumed.",
+    )
+
+
+@login_required
+@require_POST
+def revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        lambda a: services.revise_assessment(a, by=request.user),
+        "New version started. The completed one is kept until this one is completed.",
+    )
+
+
+@login_required
+@require_POST
+def abandon(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment = _open(request, pk, edit=True)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(
+            request,
+            assessment,
+            errors=[str(e) for es in form.errors.values() for e in es],
+            forms={"reason": form},
+        )
+    return _transition(
+        request,
+        pk,
+        lambda a: services.abandon_assessment(
+            a, reason=form.cleaned_data["reason"], by=request.user
+        ),
+        "Assessment stopped.",
+    )
+
+
+@login_required
+@require_POST
+def escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    form = EscalationForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _transition(
+        request,
+        pk,
+        lambda a: services.escalate_safeguarding(a, note=note, by=request.user),
+        "Safeguarding concern recorded. Follow your local safeguarding procedures now.",
+        edit=False,
+    )
+
+
+@login_required
+@require_POST
+def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment = _open(request, pk, edit=True)
+    form = FamilyCopyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_family_copy_given(
+                assessment, given_on=form.cleaned_data["given_on"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Recorded the date the family was given its copy.")
+            return redirect("assessments:detail", assessment.pk)
+    return _render_detail(
+        request,
+        assessment,
+        errors=[str(e) for es in form.errors.values() for e in es],
+        forms={"family_copy": form},
+    )
+
+
+@login_required
+@require_GET
+def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The family's own plain-language copy: conclusions, agreed actions, their views."""
+    assessment = _open(request, pk)
+    definition = Definition(assessment.template.definition)
+    conclusions = definition.section("conclusions")
+    answers = {s.key: s.data for s in assessment.sections.all()}
+    rows = [
+        {"label": f["label"], "value": answers.get("conclusions", {}).get(f["key"], "")}
+        for f in (conclusions or {}).get("fields", [])
+        if f["type"] in ("text", "string")
+    ]
+    first = definition.sections[0]
+    story = [
+        {"label": f["label"], "value": answers.get(first["key"], {}).get(f["key"], "")}
+        for f in first.get("fields", [])
+        if f["type"] == "text"
+    ]
+    return render(
+        request,
+        "assessments/family_copy.html",
+        {
+            "assessment": assessment,
+            "case": assessment.case,
+            "story": story,
+            "rows": rows,
+            "views": [v for v in assessment.views.select_related("family_member") if v.is_given],
+            "lead": assessment.case.lead_assignment,
+        },
+    )
