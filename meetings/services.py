@@ -104,50 +104,42 @@ class Cadence:
 def review_cadence(case: Case) -> Cadence:
     """The next review date the cadence gives, from the case's meetings and reviews.
 
-    1. The anchor is the latest review (at a meeting or without one) or, before
-       any review, the day the first TAC meeting was held (the plan start).
+    1. The events are the reviews (at a meeting or without one) and the held
+       meetings that are not reviews (the first TAC). The anchor is the latest.
     2. From the anchor: the date agreed then, else the first-review interval
-       (after the plan start) or the review interval; never later than the
-       maximum interval after the anchor.
+       (when the anchor is the plan's start, the first event) or the review
+       interval; never later than the maximum interval after the anchor.
     3. A meeting scheduled on or after the anchor brings the date to that
        meeting, still within the maximum interval.
-    Before a plan exists the date is the first scheduled meeting, if any.
+    Before any event the date is the first scheduled meeting, or none.
     """
-    held = list(
-        Meeting.objects.filter(case=case, status=Meeting.Status.HELD)
-        .order_by("held_at", "id")
-        .values_list("held_at", "kind", "next_review_on")
-    )
-    reviews = list(
-        Review.objects.filter(case=case)
-        .order_by("reviewed_at", "id")
-        .values_list("reviewed_at", "next_review_on")
-    )
-    candidates: list[tuple[dt.date, dt.date | None, int]] = []
-    plan_started = False
-    for held_at, _kind, agreed in held:
-        if held_at is None:
-            continue
-        weeks = review_interval_weeks() if plan_started else first_review_weeks()
-        plan_started = True
-        candidates.append((_local_date(held_at), agreed, weeks))
-    for reviewed_at, agreed in reviews:
-        candidates.append((_local_date(reviewed_at), agreed, review_interval_weeks()))
-    scheduled = (
-        Meeting.objects.filter(case=case, status=Meeting.Status.SCHEDULED)
+    events: list[tuple[dt.datetime, int, dt.date | None]] = [
+        (held_at, 0, agreed)
+        for held_at, agreed in Meeting.objects.filter(
+            case=case, status=Meeting.Status.HELD, held_at__isnull=False, review__isnull=True
+        ).values_list("held_at", "next_review_on")
+    ]
+    events += [
+        (reviewed_at, 1, agreed)
+        for reviewed_at, agreed in Review.objects.filter(case=case).values_list(
+            "reviewed_at", "next_review_on"
+        )
+    ]
+    scheduled = [
+        _local_date(starts_at)
+        for starts_at in Meeting.objects.filter(case=case, status=Meeting.Status.SCHEDULED)
         .order_by("starts_at", "id")
         .values_list("starts_at", flat=True)
-    )
-    if not candidates:
-        first = scheduled.first()
-        return Cadence(anchor=None, due=_local_date(first) if first else None)
-    anchor, agreed, weeks = max(candidates, key=lambda c: c[0])
+    ]
+    if not events:
+        return Cadence(anchor=None, due=scheduled[0] if scheduled else None)
+    events.sort(key=lambda e: (e[0], e[1]))
+    moment, _, agreed = events[-1]
+    anchor = _local_date(moment)
+    weeks = first_review_weeks() if len(events) == 1 else review_interval_weeks()
     ceiling = anchor + dt.timedelta(days=max_review_interval_days())
     due = min(agreed or anchor + dt.timedelta(weeks=weeks), ceiling)
-    next_meeting = next(
-        (_local_date(s) for s in scheduled if _local_date(s) >= anchor),
-        None,
-    )
+    next_meeting = next((day for day in scheduled if day >= anchor), None)
     if next_meeting is not None:
         due = min(next_meeting, ceiling)
     return Cadence(anchor=anchor, due=due)
@@ -157,11 +149,7 @@ def refresh_next_review_due(case: Case, *, by: User) -> Case:
     """Make ``case.next_review_due`` match its meetings, reviews and cadence."""
     if not case.is_open:
         return case
-    cadence = review_cadence(case)
-    if cadence.due is None and cadence.anchor is None and case.next_review_due is not None:
-        # Nothing of ours says when: leave a date someone else set.
-        return case
-    return case_services.set_next_review_due(case, due=cadence.due, by=by)
+    return case_services.set_next_review_due(case, due=review_cadence(case).due, by=by)
 
 
 # --- Permissions -------------------------------------------------------------
@@ -816,6 +804,7 @@ def set_meeting_next_review(meeting: Meeting, *, by: User, next_review_on: dt.da
     locked.version += 1
     locked.save(update_fields=["next_review_on", "version", "updated_at"])
     if locked.status == Meeting.Status.HELD:
+        Review.objects.filter(meeting=locked).update(next_review_on=next_review_on)
         refresh_next_review_due(locked.case, by=by)
     return locked
 
