@@ -296,6 +296,12 @@ class Action(models.Model):
         return self.is_open and self.due_on < today
 
     @property
+    def latest_update(self) -> ActionUpdate | None:
+        """The newest progress note (uses a prefetch of ``updates`` when there is one)."""
+        updates = list(self.updates.all())
+        return updates[-1] if updates else None
+
+    @property
     def owner_display(self) -> str:
         if self.owner_professional_id:
             return str(self.owner_professional)

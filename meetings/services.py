@@ -118,6 +118,7 @@ def review_cadence(case: Case) -> Cadence:
         for held_at, agreed in Meeting.objects.filter(
             case=case, status=Meeting.Status.HELD, held_at__isnull=False, review__isnull=True
         ).values_list("held_at", "next_review_on")
+        if held_at is not None
     ]
     events += [
         (reviewed_at, 1, agreed)
