@@ -107,23 +107,24 @@ def review_cadence(case: Case) -> Cadence:
     1. The events are the reviews (at a meeting or without one) and the held
        meetings that are not reviews (the first TAC). The anchor is the latest.
     2. From the anchor: the date agreed then, else the first-review interval
-       (when the anchor is the plan's start, the first event) or the review
+       (when the anchor is the first TAC, where the plan starts) or the review
        interval; never later than the maximum interval after the anchor.
     3. A meeting scheduled on or after the anchor brings the date to that
        meeting, still within the maximum interval.
     Before any event the date is the first scheduled meeting, or none.
     """
-    events: list[tuple[dt.datetime, int, dt.date | None]] = [
-        (held_at, 0, agreed)
-        for held_at, agreed in Meeting.objects.filter(
+    # (when, source, id, agreed date): a review wins a tie with a meeting, then the newer row.
+    events: list[tuple[dt.datetime, int, int, dt.date | None]] = [
+        (held_at, 0, pk, agreed)
+        for pk, held_at, agreed in Meeting.objects.filter(
             case=case, status=Meeting.Status.HELD, held_at__isnull=False, review__isnull=True
-        ).values_list("held_at", "next_review_on")
+        ).values_list("pk", "held_at", "next_review_on")
         if held_at is not None
     ]
     events += [
-        (reviewed_at, 1, agreed)
-        for reviewed_at, agreed in Review.objects.filter(case=case).values_list(
-            "reviewed_at", "next_review_on"
+        (reviewed_at, 1, pk, agreed)
+        for pk, reviewed_at, agreed in Review.objects.filter(case=case).values_list(
+            "pk", "reviewed_at", "next_review_on"
         )
     ]
     scheduled = [
@@ -134,10 +135,10 @@ def review_cadence(case: Case) -> Cadence:
     ]
     if not events:
         return Cadence(anchor=None, due=scheduled[0] if scheduled else None)
-    events.sort(key=lambda e: (e[0], e[1]))
-    moment, _, agreed = events[-1]
+    moment, source, _, agreed = max(events)
     anchor = _local_date(moment)
-    weeks = first_review_weeks() if len(events) == 1 else review_interval_weeks()
+    # A held meeting that is not a review is the first TAC: the plan starts there.
+    weeks = first_review_weeks() if source == 0 else review_interval_weeks()
     ceiling = anchor + dt.timedelta(days=max_review_interval_days())
     due = min(agreed or anchor + dt.timedelta(weeks=weeks), ceiling)
     next_meeting = next((day for day in scheduled if day >= anchor), None)

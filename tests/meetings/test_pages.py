@@ -45,9 +45,7 @@ def test_the_lead_schedules_a_meeting_from_the_form(
     assert RecordAccess.objects.filter(case_id=case.pk).exists() is False  # POST success logs none
 
 
-def test_bad_input_keeps_what_was_typed_and_writes_nothing(
-    case: Case, lead_client: Client
-) -> None:
+def test_bad_input_keeps_what_was_typed_and_writes_nothing(case: Case, lead_client: Client) -> None:
     response = lead_client.post(
         reverse("meetings:schedule", args=[case.pk]),
         {
@@ -75,7 +73,9 @@ def test_meeting_mode_answers_htmx_with_the_section(
 ) -> None:
     meeting = schedule()
     response = lead_client.post(
-        reverse("meetings:add_decision", args=[meeting.pk]), {"text": "Refer to CAMHS"}, headers=HTMX
+        reverse("meetings:add_decision", args=[meeting.pk]),
+        {"text": "Refer to CAMHS"},
+        headers=HTMX,
     )
     body = response.content.decode()
     assert response.status_code == 200
