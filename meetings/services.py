@@ -1046,6 +1046,64 @@ def add_action(
     return action
 
 
+@transaction.atomic
+def change_action(
+    action: Action,
+    *,
+    by: User,
+    due_on: dt.date | None = None,
+    owner: Owner | None = None,
+) -> Action:
+    """Move an action's due date or hand it to another owner (the lead or a manager).
+
+    Its reminders follow in the same transaction: the new owner gets them, the
+    old one no longer does.
+    """
+    locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
+    ensure_can_manage_case(by, locked.case)
+    if not locked.is_open:
+        raise MeetingError("A finished action cannot be changed.", code="closed")
+    changes: dict[str, object] = {}
+    if due_on is not None and due_on != locked.due_on:
+        if locked.start_on is not None and due_on < locked.start_on:
+            raise MeetingError(
+                {"due_on": "The due date must be on or after the start date."}, code="due"
+            )
+        changes["due_on"] = [locked.due_on.isoformat(), due_on.isoformat()]
+        locked.due_on = due_on
+    if owner is not None:
+        membership = owner.membership
+        if membership is not None and (
+            membership.case_id != locked.case_id or membership.left_at is not None
+        ):
+            raise MeetingError({"owner": "Choose a current member of the TAC."}, code="owner")
+        if membership is None and not owner.network_name.strip():
+            raise MeetingError({"owner": "Choose who owns the action."}, code="owner")
+        locked.owner_professional = membership.professional if membership else None
+        locked.owner_agency = (
+            membership.professional.agency if membership and membership.professional else None
+        )
+        locked.owner_family_member = membership.family_member if membership else None
+        locked.owner_name = membership.external_name if membership else owner.network_name.strip()
+        if locked.owner_professional or locked.owner_family_member:
+            locked.owner_name = ""
+        changes["owner"] = locked.owner_display
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.save()
+    schedule_action_reminders(locked)
+    record_event(
+        locked.case,
+        "plan.action_changed",
+        by=by,
+        summary="Action's due date or owner changed",
+        data={"action": locked.pk, **changes},
+    )
+    action.refresh_from_db()
+    return locked
+
+
 def can_update_action(user: User, action: Action) -> bool:
     return action.owner_professional_id == user.pk or is_lead_professional(user, action.case)
 

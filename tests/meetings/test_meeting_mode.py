@@ -269,3 +269,30 @@ def test_a_review_meeting_records_a_review_with_the_family_views(
     review = Review.objects.get(meeting=meeting)
     assert review.parent_views == "Calmer"
     assert review.child_views == "Happy"
+
+
+def test_changing_an_actions_due_date_or_owner_moves_its_reminders(
+    case: Case, lead: User, member: User
+) -> None:
+    school = case.memberships.active().get(professional=member)
+    lead_membership = case.memberships.active().get(professional=lead)
+    action = services.add_action(
+        case,
+        by=lead,
+        description="Attendance plan",
+        owner=services.Owner(school),
+        due_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    later = timezone.localdate() + dt.timedelta(days=30)
+
+    services.change_action(action, by=lead, due_on=later, owner=services.Owner(lead_membership))
+
+    pending = Reminder.objects.pending().filter(
+        subject_type=SUBJECT_ACTION_DUE, subject_id=action.pk
+    )
+    assert {r.due_on for r in pending} == {later}
+    assert {r.recipient_id for r in pending} == {lead.pk}
+    action.refresh_from_db()
+    assert action.owner_professional == lead
+    with pytest.raises(PermissionDenied):
+        services.change_action(action, by=member, due_on=later + dt.timedelta(days=1))
