@@ -58,7 +58,7 @@ def test_a_done_action_sends_no_more_reminders(case: Case, lead: User, member: U
     reminder.refresh_from_db()
     assert reminder.status == Reminder.Status.CANCELLED
     assert not Notification.objects.filter(reminder=reminder).exists()
-    assert SUBJECT_ACTION_DUE == reminder.subject_type
+    assert reminder.subject_type == SUBJECT_ACTION_DUE
 
 
 def test_the_task_sends_what_the_outbox_holds(case: Case, lead: User) -> None:
