@@ -33,15 +33,22 @@
   })
 
   // Text typed here but never saved (the laptop closed, the connection dropped):
-  // put it back and save it now.
-  document.querySelectorAll('form.tac-autosave').forEach(function (form) {
+  // put it back and save it now, once htmx has wired up the forms.
+  function restoreDrafts () {
     if (!storage) return
-    var draft = storage.getItem(draftKey(form))
-    var area = form.querySelector('textarea')
-    if (draft === null || !area) return
-    if (draft === area.value) { storage.removeItem(draftKey(form)); return }
-    area.value = draft
-    setStatus(form, 'Restored text typed on this device that had not been saved. Saving…')
-    if (window.htmx) window.htmx.trigger(form, 'submit')
-  })
+    document.querySelectorAll('form.tac-autosave').forEach(function (form) {
+      var draft = storage.getItem(draftKey(form))
+      var area = form.querySelector('textarea')
+      if (draft === null || !area) return
+      if (draft === area.value) { storage.removeItem(draftKey(form)); return }
+      area.value = draft
+      setStatus(form, 'Restored text typed on this device that had not been saved. Saving…')
+      if (window.htmx) window.htmx.trigger(form, 'submit')
+    })
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () { window.setTimeout(restoreDrafts, 0) })
+  } else {
+    window.setTimeout(restoreDrafts, 0)
+  }
 })()

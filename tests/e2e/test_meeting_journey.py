@@ -184,3 +184,32 @@ def test_a_tac_meeting_from_invitation_to_review(
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
     assert case.next_review_due == timezone.localdate() + dt.timedelta(weeks=8)
+
+
+def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
+    page: Any,
+    journey_case: Case,
+    sign_in: Callable[..., None],
+    check_page: Callable[[Any, str], None],
+) -> None:
+    case = journey_case
+    lead = User.objects.get(email="lead@demo.tac.example")
+    meeting = services.schedule_meeting(
+        case,
+        by=lead,
+        kind=Meeting.Kind.INITIAL,
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+        members=list(case.memberships.active()),
+    )
+    sign_in(page, "lead@demo.tac.example")
+    page.goto(f"/meetings/{meeting.pk}/run/")
+    label = "The family's views, in their own words"
+
+    page.get_by_label(label).fill("Typed just before the lid closed")
+    page.reload()  # before the autosave fired
+
+    expect(page.get_by_label(label)).to_have_value("Typed just before the lid closed")
+    _autosaved(page, label)
+    meeting.refresh_from_db()
+    assert meeting.family_views == "Typed just before the lid closed"
+    check_page(page, "meeting-mode-restored")
