@@ -299,3 +299,20 @@ def test_pages_run_a_fixed_number_of_queries(
     small = counts()
     add_rows(2, 14)
     assert counts() == small
+
+
+def test_the_lead_records_the_familys_reply(
+    case: Case, lead_client: Client, parent: TeamMembership, schedule: Callable[..., Meeting]
+) -> None:
+    meeting = schedule()
+    invitation = meeting.invitations.get(family_member=parent.family_member)
+    page = lead_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert f"Reply from {invitation.name}" in page
+
+    response = lead_client.post(
+        reverse("meetings:respond", args=[meeting.pk, invitation.pk]), {"response": "apologies"}
+    )
+
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.response == Invitation.Response.APOLOGIES
