@@ -1266,6 +1266,8 @@ def add_contribution(
         raise MeetingError({"body": "Write your contribution."}, code="body")
     if meeting is not None and meeting.case_id != case.pk:
         raise MeetingError("That meeting is not on this case.", code="meeting")
+    if meeting is not None:
+        meeting = _locked_meeting(meeting)
     contribution = Contribution.objects.create(
         case=case,
         author=by,

@@ -90,3 +90,16 @@ def test_a_discussion_includes_its_recorder_and_refuses_outsiders(
             question="?",
             participants=[outsider],
         )
+
+
+def test_no_written_update_reaches_published_minutes(case: Case, lead: User, member: User) -> None:
+    from meetings.models import Meeting
+
+    meeting = services.schedule_meeting(
+        case, by=lead, kind=Meeting.Kind.INITIAL, starts_at=timezone.now()
+    )
+    services.add_contribution(case, by=member, body="Before", meeting=meeting)
+    services.finish_meeting(meeting, by=lead)
+    services.publish_minutes(meeting, by=lead)
+    with pytest.raises(services.MeetingError):
+        services.add_contribution(case, by=member, body="After", meeting=meeting)
