@@ -1,12 +1,16 @@
-"""TAC meetings, contributions, reviews, and the plan's outcomes and actions (DOMAIN §3.4–3.6)."""
+"""TAC meetings, contributions, reviews, and the plan's outcomes and actions (DOMAIN §3.4-3.6)."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
-from cases.models import Case, FamilyMember, tracked
+from cases.models import Case, FamilyMember, TeamMembership, tracked
 
 
 @tracked
@@ -22,6 +26,12 @@ class Meeting(models.Model):
         HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video call"
+        PHONE = "phone", "Phone call"
+        HYBRID = "hybrid", "In person and video"
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
@@ -34,6 +44,32 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    location = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where, or how to join. Never the family's home address.",
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note_taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    professionals_only = models.BooleanField(default=False)
+    professionals_only_reason = models.TextField(blank=True)
+    ical_uid = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    ical_sequence = models.PositiveIntegerField(default=0)
+    cancelled_reason = models.TextField(blank=True)
+    # Meeting mode: what is typed live, saved as typed.
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every save.")
+    text_versions = models.JSONField(
+        default=dict, blank=True, help_text="Version of each typed field, bumped on every save."
+    )
+    family_views = models.TextField(blank=True, help_text="The family's views, in their words.")
+    child_views = models.TextField(blank=True, help_text="The child's views, in their words.")
+    progress_summary = models.TextField(blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -45,6 +81,14 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}"
 
+    def text_version(self, field: str) -> int:
+        return int(self.text_versions.get(field, 0))
+
+    @property
+    def is_frozen(self) -> bool:
+        """Published minutes are the record: nothing in the meeting changes after."""
+        return self.minutes_published_at is not None or self.status == self.Status.CANCELLED
+
 
 @tracked
 class Contribution(models.Model):
@@ -55,7 +99,9 @@ class Contribution(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contributions"
     )
     author_role = models.CharField(max_length=100, blank=True, help_text="As it was when written.")
-    author_agency = models.CharField(max_length=200, blank=True, help_text="As it was when written.")
+    author_agency = models.CharField(
+        max_length=200, blank=True, help_text="As it was when written."
+    )
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="contributions"
     )
@@ -74,6 +120,11 @@ class Contribution(models.Model):
 class Review(models.Model):
     """A review of the plan, at a meeting or without one (DOMAIN §3.6)."""
 
+    class Progress(models.TextChoices):
+        POSITIVE = "positive", "Positive change"
+        NO_CHANGE = "no_change", "No change"
+        DETERIORATION = "deterioration", "Things have got worse"
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews")
     meeting = models.OneToOneField(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
@@ -84,6 +135,9 @@ class Review(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    progress = models.CharField(max_length=20, choices=Progress.choices, blank=True)
+    summary = models.TextField(blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-reviewed_at", "-id"]
@@ -91,6 +145,26 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review {self.pk}"
+
+
+#: Optional outcome tags (DOMAIN §3.5, §7.2): Every Child Matters and Supporting Families.
+OUTCOME_TAGS = [
+    ("ECM1", "Be healthy"),
+    ("ECM2", "Stay safe"),
+    ("ECM3", "Enjoy and achieve"),
+    ("ECM4", "Make a positive contribution"),
+    ("ECM5", "Achieve economic well-being"),
+    ("SF1", "Getting a good education"),
+    ("SF2", "Good early years development"),
+    ("SF3", "Improved mental and physical health"),
+    ("SF4", "Better managed substance use"),
+    ("SF5", "Improved family relationships"),
+    ("SF6", "Children safe from abuse and exploitation"),
+    ("SF7", "Families diverted from crime"),
+    ("SF8", "Safe from domestic abuse"),
+    ("SF9", "Secure housing"),
+    ("SF10", "Financial stability"),
+]
 
 
 @tracked
@@ -108,9 +182,31 @@ class Outcome(models.Model):
     statement = models.TextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="outcomes"
+    )
+    framework_tags = ArrayField(
+        models.CharField(max_length=10, choices=OUTCOME_TAGS), default=list, blank=True
+    )
+    how_we_will_know = models.TextField(blank=True)
+    baseline_scale = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_scale = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_scale__isnull=True) | Q(baseline_scale__lte=10),
+                name="outcome_baseline_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_scale__isnull=True) | Q(target_scale__lte=10),
+                name="outcome_target_0_10",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Outcome {self.pk}"
@@ -168,6 +264,7 @@ class Action(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -191,6 +288,35 @@ class Action(models.Model):
     def __str__(self) -> str:
         return f"Action {self.pk}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on < today
+
+    @property
+    def latest_update(self) -> ActionUpdate | None:
+        """The newest progress note (uses a prefetch of ``updates`` when there is one)."""
+        updates = list(self.updates.all())
+        return updates[-1] if updates else None
+
+    @property
+    def owner_display(self) -> str:
+        if self.owner_professional_id:
+            return str(self.owner_professional)
+        if self.owner_family_member_id:
+            return str(self.owner_family_member)
+        return self.owner_name
+
+    @property
+    def owner_role_and_agency(self) -> str:
+        if self.owner_professional is not None:
+            return self.owner_professional.role_and_agency
+        if self.owner_family_member is not None:
+            return self.owner_family_member.get_relationship_display()
+        return "Family network"
+
 
 @tracked
 class ActionUpdate(models.Model):
@@ -204,3 +330,199 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Update {self.pk} on action {self.action_id}"
+
+
+@tracked
+class Invitation(models.Model):
+    """Someone asked to a meeting: a professional, a family member or an external attendee.
+
+    Attendance and the person's spoken update are recorded on the same row in
+    meeting mode; ``version`` guards the update against silent overwrites.
+    """
+
+    class Kind(models.TextChoices):
+        PROFESSIONAL = "professional", "Professional"
+        FAMILY = "family", "Family member"
+        EXTERNAL = "external", "Attendee without an account"
+
+    class Response(models.TextChoices):
+        AWAITING = "awaiting", "No reply yet"
+        ATTENDING = "attending", "Attending"
+        APOLOGIES = "apologies", "Sent apologies"
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "unknown", "Not recorded"
+        ATTENDED = "attended", "Attended"
+        APOLOGIES = "apologies", "Apologies"
+        ABSENT = "absent", "Did not attend"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_invitations",
+    )
+    family_member = models.ForeignKey(
+        FamilyMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    membership = models.ForeignKey(
+        TeamMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=200, help_text="As it was when invited.")
+    agency = models.CharField(max_length=200, blank=True, help_text="Role and agency, as invited.")
+    email = models.EmailField(blank=True)
+    response = models.CharField(max_length=20, choices=Response.choices, default=Response.AWAITING)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    attendance = models.CharField(
+        max_length=20, choices=Attendance.choices, default=Attendance.UNKNOWN
+    )
+    update_text = models.TextField(blank=True, help_text="Their update at the meeting.")
+    version = models.PositiveIntegerField(default=1)
+    invited_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "professional"],
+                condition=Q(professional__isnull=False),
+                name="invitation_one_per_professional",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "family_member"],
+                condition=Q(family_member__isnull=False),
+                name="invitation_one_per_family_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} to meeting {self.meeting_id}"
+
+    @property
+    def is_family(self) -> bool:
+        return self.kind == self.Kind.FAMILY
+
+    @property
+    def autosave_target(self) -> str:
+        return f"update-{self.pk}"
+
+
+class MeetingEmail(models.Model):
+    """An invitation, change, cancellation or minutes email waiting to go (an outbox row).
+
+    Written in the same transaction as the meeting change it is about, so a
+    broker outage delays an email but never loses it. The calendar part (when
+    there is one) is stored as sent, so a retry sends the same bytes.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        DEAD = "dead", "Dead"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="emails")
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    to_address = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    ics = models.TextField(blank=True)
+    ics_method = models.CharField(max_length=10, blank=True)
+    message_id = models.CharField(max_length=200, unique=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The sender: rows ready to go, or whose lease ran out.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="meetingemail_unsent_idx",
+                condition=Q(status__in=["pending", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.status})"
+
+
+@tracked
+class Decision(models.Model):
+    """A decision the TAC made at a meeting, with its rationale (DOMAIN §3.4)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    text = models.TextField()
+    rationale = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Decision {self.pk}"
+
+
+@tracked
+class Dissent(models.Model):
+    """ "I see this differently because…" (DOMAIN §9.2 C3). Never in the family's copy."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="dissents")
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by_name = models.CharField(max_length=200)
+    by_role = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Dissent {self.pk}"
+
+
+@tracked
+class CaseDiscussion(models.Model):
+    """A reflective case discussion (DOMAIN §9.2 D1): visible to its participants only.
+
+    It is not part of the chronology and never in the family's copy.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="discussions")
+    held_on = models.DateField()
+    question = models.TextField()
+    hypotheses = models.TextField(blank=True)
+    learning = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Case discussion {self.pk}"
+
+
+def new_ical_uid() -> str:
+    return f"{uuid.uuid4()}@tac-portal"

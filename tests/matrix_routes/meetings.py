@@ -1,7 +1,158 @@
-"""Permission-matrix routes served by the meetings area (see tests/matrix.py for the helpers)."""
+"""Permission-matrix routes served by the meetings area (see tests/matrix.py for the helpers).
+
+Who may do what: anyone who can see the case reads its meetings and the family's
+copy; the lead professional, a manager who can see the case and the coordinator
+run meetings and record reviews (a TAC member who may not gets 403); active TAC
+members contribute; an action is updated by its owner or the lead; a reflective
+discussion exists only for its participants.
+"""
 
 from __future__ import annotations
 
-from tests.matrix import Route
+import datetime as dt
 
-ROUTES: dict[str, Route] = {}
+from django.utils import timezone
+
+from agencies.models import User
+from cases.models import Case
+from meetings import services
+from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting
+from tests.matrix import SIGN_IN, Objects, Route, case_page, only
+
+Expect = dict[str, int | frozenset[int]]
+
+
+def _expect(ok: int, *, allowed: set[str], refused: set[str]) -> Expect:
+    expect: Expect = {"anonymous": SIGN_IN}
+    for persona in ("lead", "member", "manager", "coordinator", "outsider", "admin", "auditor"):
+        expect[persona] = ok if persona in allowed else 403 if persona in refused else 404
+    return expect
+
+
+def runners(ok: int) -> Expect:
+    return _expect(ok, allowed={"lead", "manager", "coordinator"}, refused={"member"})
+
+
+def members(ok: int) -> Expect:
+    return _expect(ok, allowed={"lead", "member"}, refused={"manager", "coordinator"})
+
+
+def _lead(case: Case) -> User:
+    assignment = case.lead_assignment
+    assert assignment is not None
+    return assignment.professional
+
+
+def _member(case: Case) -> User:
+    return case.memberships.active().exclude(professional=_lead(case)).get().professional  # type: ignore[return-value]
+
+
+def _meeting(o: Objects) -> Meeting:
+    return services.schedule_meeting(
+        o.case,
+        by=_lead(o.case),
+        kind=Meeting.Kind.INITIAL,
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        members=list(o.case.memberships.active()),
+    )
+
+
+def _invitation(o: Objects) -> tuple[int, int]:
+    meeting = _meeting(o)
+    invitation = Invitation.objects.get(meeting=meeting, professional=_member(o.case))
+    return meeting.pk, invitation.pk
+
+
+def _action(o: Objects) -> Action:
+    membership = o.case.memberships.active().get(professional=_member(o.case))
+    return services.add_action(
+        o.case,
+        by=_lead(o.case),
+        description="Weekly check-in",
+        owner=services.Owner(membership),
+        due_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+
+
+def _review_action(o: Objects) -> list[int]:
+    action = _action(o)
+    return [_meeting(o).pk, action.pk]
+
+
+def _decision(o: Objects) -> list[int]:
+    meeting = _meeting(o)
+    decision: Decision = services.add_decision(meeting, by=_lead(o.case), text="Refer on")
+    return [meeting.pk, decision.pk]
+
+
+def _discussion(o: Objects) -> int:
+    discussion: CaseDiscussion = services.record_case_discussion(
+        o.case, by=_lead(o.case), held_on=timezone.localdate(), question="What helps?"
+    )
+    return discussion.pk
+
+
+ROUTES: dict[str, Route] = {
+    "meetings:schedule": Route("get", args=lambda o: [o.case.pk], expect=runners(200)),
+    "meetings:review": Route("get", args=lambda o: [o.case.pk], expect=runners(200)),
+    "meetings:contribute": Route("get", args=lambda o: [o.case.pk], expect=members(200)),
+    "meetings:new_discussion": Route(
+        "get",
+        args=lambda o: [o.case.pk],
+        expect=only(200, "lead", "member", "manager", "coordinator"),
+    ),
+    # Only its participants (here: the lead who recorded it) know it exists.
+    "meetings:discussion": Route("get", args=lambda o: [_discussion(o)], expect=only(200, "lead")),
+    # The action is Sam's (member): Sam and the lead update it.
+    "meetings:update_action": Route("get", args=lambda o: [_action(o).pk], expect=members(200)),
+    "meetings:detail": Route("get", args=lambda o: [_meeting(o).pk], expect=case_page()),
+    "meetings:family_copy": Route("get", args=lambda o: [_meeting(o).pk], expect=case_page()),
+    "meetings:reschedule": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
+    "meetings:cancel": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
+    "meetings:written_update": Route("get", args=lambda o: [_meeting(o).pk], expect=members(200)),
+    # Sam replies for himself; those who run the meeting may record it for him.
+    "meetings:respond": Route(
+        "post",
+        args=lambda o: list(_invitation(o)),
+        data={"response": "attending"},
+        expect=case_page(302),
+    ),
+    "meetings:run": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
+    "meetings:attendance": Route(
+        "post",
+        args=lambda o: list(_invitation(o)),
+        data={"attendance": "attended"},
+        expect=runners(302),
+    ),
+    "meetings:autosave": Route(
+        "post",
+        args=lambda o: [_meeting(o).pk, "family_views"],
+        data={"text": "We feel listened to", "version": "0"},
+        expect=runners(302),
+    ),
+    "meetings:autosave_update": Route(
+        "post",
+        args=lambda o: list(_invitation(o)),
+        data={"text": "Attendance is better", "version": "1"},
+        expect=runners(302),
+    ),
+    "meetings:review_action": Route(
+        "post", args=_review_action, data={"status": "done"}, expect=runners(302)
+    ),
+    # An empty form comes back with its errors (200); nothing is written.
+    "meetings:add_action": Route("post", args=lambda o: [_meeting(o).pk], expect=runners(200)),
+    "meetings:add_outcome": Route(
+        "post",
+        args=lambda o: [_meeting(o).pk],
+        data={"statement": "Mornings are calm"},
+        expect=runners(302),
+    ),
+    "meetings:add_decision": Route(
+        "post", args=lambda o: [_meeting(o).pk], data={"text": "Refer on"}, expect=runners(302)
+    ),
+    "meetings:add_dissent": Route("post", args=_decision, expect=runners(200)),
+    "meetings:agree_lead": Route("post", args=lambda o: [_meeting(o).pk], expect=runners(200)),
+    "meetings:next_review": Route("post", args=lambda o: [_meeting(o).pk], expect=runners(200)),
+    "meetings:finish": Route("post", args=lambda o: [_meeting(o).pk], expect=runners(302)),
+    "meetings:publish": Route("post", args=lambda o: [_meeting(o).pk], expect=runners(302)),
+}

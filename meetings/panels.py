@@ -1,0 +1,117 @@
+"""The meetings app's sections on the case page and on "My work" (cases/panels.py).
+
+Each context function runs a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.access import ensure_can_manage_case
+from meetings.models import Action, CaseDiscussion, Contribution, Invitation, Meeting
+from notifications.models import Reminder
+
+if TYPE_CHECKING:
+    from agencies.models import User
+    from cases.models import Case
+
+PANEL_ROWS = 50
+UPCOMING_DAYS = 14
+
+
+def _can_manage(user: User, case: Case) -> bool:
+    try:
+        ensure_can_manage_case(user, case)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def case_meetings(case: Case, user: User) -> Mapping[str, Any]:
+    """Meetings, the plan (outcomes and actions), reviews and my reflective discussions."""
+    today = timezone.localdate()
+    meetings = list(case.meetings.order_by("-starts_at", "-id")[:PANEL_ROWS])
+    actions = list(
+        case.actions.select_related("owner_professional__agency", "owner_family_member").order_by(
+            "due_on", "id"
+        )[:PANEL_ROWS]
+    )
+    return {
+        "case": case,
+        "today": today,
+        "meetings": meetings,
+        "outcomes": list(case.outcomes.order_by("id")[:PANEL_ROWS]),
+        "actions": actions,
+        "reviews": list(case.reviews.select_related("recorded_by")[:10]),
+        "discussions": list(
+            CaseDiscussion.objects.filter(case=case, participants=user).order_by("-held_on")[:10]
+        ),
+        "can_manage": _can_manage(user, case),
+        "user_id": user.pk,
+    }
+
+
+def case_contributions(case: Case, user: User) -> Mapping[str, Any]:
+    """Every member's contributions in one feed: same format for everyone, newest first."""
+    contributions = list(
+        Contribution.objects.filter(case=case)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:PANEL_ROWS]
+    )
+    return {
+        "case": case,
+        "contributions": contributions,
+        "can_contribute": case.memberships.active().filter(professional=user).exists(),
+    }
+
+
+def my_work(user: User) -> Mapping[str, Any]:
+    """Actions the professional owns that are due soon or overdue, and their next meetings.
+
+    Only open cases the user can still see are listed: owning an action on a
+    case one has left does not keep the case visible.
+    """
+    from cases.models import Case
+
+    today = timezone.localdate()
+    visible = Case.objects.visible_to(user).open().values("pk")
+    actions = list(
+        Action.objects.filter(
+            owner_professional=user,
+            status__in=Action.OPEN_STATUSES,
+            due_on__lte=today + dt.timedelta(days=UPCOMING_DAYS),
+            case__in=visible,
+        )
+        .select_related("case")
+        .order_by("due_on", "id")[:PANEL_ROWS]
+    )
+    invitations = list(
+        Invitation.objects.filter(
+            professional=user,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts_at__gte=timezone.now() - dt.timedelta(hours=12),
+            meeting__case__in=visible,
+        )
+        .select_related("meeting__case")
+        .order_by("meeting__starts_at", "id")[:PANEL_ROWS]
+    )
+    return {"today": today, "actions": actions, "invitations": invitations}
+
+
+def action_reminder_link(reminder: Reminder) -> str:
+    return reverse("meetings:update_action", args=[reminder.subject_id])
+
+
+def action_reminder_still_due(reminder: Reminder) -> bool:
+    return Action.objects.filter(
+        pk=reminder.subject_id,
+        due_on=reminder.due_on,
+        status__in=Action.OPEN_STATUSES,
+        case__closed_at__isnull=True,
+    ).exists()

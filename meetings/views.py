@@ -1,0 +1,775 @@
+"""Meeting, plan, review and contribution pages: thin views over meetings.services.
+
+Every page reaches its meeting, action or discussion through a case the user
+can see (404 otherwise) and logs which children's records it showed. Meeting
+mode answers htmx requests with the section that changed, and plain form posts
+with a redirect back to the page, so it works without JavaScript too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.services import log_record_access
+from cases.access import break_glass_grant_in_use, ensure_can_manage_case, get_case_for_user
+from cases.models import Case, CaseSubject
+from meetings import forms, services
+from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting
+from tac_portal.http import AuthenticatedHttpRequest
+
+
+def _log(request: AuthenticatedHttpRequest, case: Case) -> None:
+    child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
+    grant = break_glass_grant_in_use(request.user, case)
+    log_record_access(
+        request,
+        shown=[(child_id, case.pk) for child_id in child_ids],
+        break_glass_grant_id=grant.pk if grant else None,
+    )
+
+
+def _meeting_for_user(user: Any, pk: int) -> Meeting:
+    """The meeting if its case is visible to ``user``; 404 for missing and invisible alike."""
+    try:
+        return Meeting.objects.select_related(
+            "case__family", "chair__agency", "note_taker__agency"
+        ).get(pk=pk, case__in=Case.objects.visible_to(user))
+    except Meeting.DoesNotExist:
+        raise Http404("No meeting found") from None
+
+
+def _runnable_meeting(request: AuthenticatedHttpRequest, pk: int) -> Meeting:
+    meeting = _meeting_for_user(request.user, pk)
+    services.ensure_can_run_meeting(request.user, meeting)
+    return meeting
+
+
+def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- Scheduling and the meeting record ---------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_pk)
+    ensure_can_manage_case(request.user, case)
+    form = forms.ScheduleMeetingForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.schedule_meeting(
+                case,
+                by=request.user,
+                kind=data["kind"],
+                starts_at=form.starts_at,
+                ends_at=form.ends_at,
+                mode=data["mode"],
+                location=data["location"],
+                chair=data["chair"],
+                note_taker=data["note_taker"],
+                members=list(data["members"]),
+                externals=data["externals"],
+                professionals_only=data["professionals_only"],
+                professionals_only_reason=data["professionals_only_reason"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, "Meeting arranged. Invitations are on their way.")
+            return redirect("meetings:detail", meeting.pk)
+    _log(request, case)
+    return render(request, "meetings/schedule.html", {"case": case, "form": form})
+
+
+def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict[str, Any]:
+    invitations = list(meeting.invitations.select_related("professional__agency"))
+    mine = next((i for i in invitations if i.professional_id == request.user.pk), None)
+    decisions = list(meeting.decisions.prefetch_related("dissents"))
+    return {
+        "meeting": meeting,
+        "case": meeting.case,
+        "invitations": sorted(invitations, key=lambda i: (not i.is_family, i.pk)),
+        "my_invitation": mine,
+        "response_form": forms.ResponseForm(),
+        "contribution_form": forms.ContributionForm(),
+        "written": list(meeting.contributions.select_related("author").order_by("created_at")),
+        "decisions": decisions,
+        "actions": list(
+            meeting.actions.select_related("owner_professional__agency", "owner_family_member")
+        ),
+        "outcomes": list(meeting.outcomes.all()),
+        "can_run": services.can_run_meeting(request.user, meeting),
+        "is_member": services.active_membership(request.user, meeting.case) is not None,
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_user(request.user, pk)
+    _log(request, meeting.case)
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    local = timezone.localtime(meeting.starts_at)
+    initial = {
+        "day": local.date(),
+        "starts": local.time(),
+        "ends": timezone.localtime(meeting.ends_at).time() if meeting.ends_at else None,
+        "mode": meeting.mode,
+        "location": meeting.location,
+    }
+    form = forms.RescheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule_meeting(
+                meeting,
+                by=request.user,
+                starts_at=form.starts_at,
+                ends_at=form.ends_at,
+                mode=form.cleaned_data["mode"],
+                location=form.cleaned_data["location"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, "Meeting moved. Everyone invited has been told.")
+            return redirect("meetings:detail", meeting.pk)
+    _log(request, meeting.case)
+    return render(request, "meetings/reschedule.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_meeting(meeting, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, "Meeting cancelled. Everyone invited has been told.")
+            return redirect("cases:detail", meeting.case_id)
+    _log(request, meeting.case)
+    return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_POST
+def respond(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    meeting = _meeting_for_user(request.user, pk)
+    invitation = _invitation(meeting, invitation_pk)
+    form = forms.ResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_response(
+                invitation, by=request.user, response=form.cleaned_data["response"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Reply recorded.")
+    else:
+        messages.error(request, "Choose attending or apologies.")
+    return redirect("meetings:detail", meeting.pk)
+
+
+def _invitation(meeting: Meeting, invitation_pk: int) -> Invitation:
+    try:
+        return meeting.invitations.select_related("meeting").get(pk=invitation_pk)
+    except Invitation.DoesNotExist:
+        raise Http404("No invitation found") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def written_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A TAC member sends a written update for the meeting (read out with equal weight)."""
+    meeting = _meeting_for_user(request.user, pk)
+    form = forms.ContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_contribution(
+                meeting.case, by=request.user, body=form.cleaned_data["body"], meeting=meeting
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, "Written update added to the meeting record.")
+            return redirect("meetings:detail", meeting.pk)
+    if services.active_membership(request.user, meeting.case) is None:
+        raise PermissionDenied("Only members of the team around the child can contribute.")
+    _log(request, meeting.case)
+    return render(request, "meetings/written_update.html", {"meeting": meeting, "form": form})
+
+
+# --- Meeting mode ------------------------------------------------------------
+
+
+def _run_context(
+    request: AuthenticatedHttpRequest, meeting: Meeting, **overrides: Any
+) -> dict[str, Any]:
+    """Everything meeting mode shows, in a fixed number of queries."""
+    case = meeting.case
+    invitations = sorted(
+        meeting.invitations.select_related("professional__agency"),
+        key=lambda i: (not i.is_family, i.pk),
+    )
+    memberships = list(
+        case.memberships.active()
+        .select_related("professional__agency", "family_member")
+        .order_by("kind", "id")
+    )
+    actions = list(
+        case.actions.select_related("owner_professional__agency", "owner_family_member")
+        .prefetch_related("updates")
+        .order_by("due_on", "id")
+    )
+    context = {
+        "meeting": meeting,
+        "case": case,
+        "invitations": invitations,
+        "written": list(meeting.contributions.select_related("author").order_by("created_at")),
+        "previous_actions": [a for a in actions if a.meeting_id != meeting.pk],
+        "new_actions": [a for a in actions if a.meeting_id == meeting.pk],
+        "outcomes": list(case.outcomes.order_by("id")),
+        "decisions": list(meeting.decisions.prefetch_related("dissents")),
+        "lead": case.lead_assignment,
+        "action_form": forms.ActionForm(case=case, memberships=memberships),
+        "outcome_form": forms.OutcomeForm(),
+        "decision_form": forms.DecisionForm(),
+        "dissent_form": forms.DissentForm(meeting=meeting),
+        "lead_form": forms.LeadForm(case=case),
+        "next_review_form": forms.NextReviewForm(
+            initial={"next_review_on": meeting.next_review_on}
+        ),
+        "review_form": forms.ActionReviewForm(),
+        "text_fields": [
+            {
+                "name": name,
+                "label": label,
+                "value": getattr(meeting, name),
+                "version": meeting.text_version(name),
+            }
+            for name, label in (
+                ("family_views", "The family's views, in their own words"),
+                ("child_views", "The child's views, in their own words"),
+                ("progress_summary", "Summary of progress"),
+            )
+        ],
+        "today": timezone.localdate(),
+    }
+    context.update(overrides)
+    return context
+
+
+def _section(
+    request: AuthenticatedHttpRequest, meeting: Meeting, section: str, **overrides: Any
+) -> HttpResponse:
+    if _is_htmx(request):
+        fresh = _meeting_for_user(request.user, meeting.pk)
+        return render(
+            request, f"meetings/run.html#{section}", _run_context(request, fresh, **overrides)
+        )
+    if overrides:
+        fresh = _meeting_for_user(request.user, meeting.pk)
+        _log(request, meeting.case)
+        return render(request, "meetings/run.html", _run_context(request, fresh, **overrides))
+    return redirect(f"{reverse('meetings:run', args=[meeting.pk])}#{section}")
+
+
+@login_required
+@require_http_methods(["GET"])
+def run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    _log(request, meeting.case)
+    return render(request, "meetings/run.html", _run_context(request, meeting))
+
+
+@login_required
+@require_POST
+def attendance(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    invitation = _invitation(meeting, invitation_pk)
+    form = forms.AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_attendance(
+                invitation, by=request.user, attendance=form.cleaned_data["attendance"]
+            )
+        except ValidationError as error:
+            return _section(request, meeting, "attendance", attendance_error=error.messages[0])
+    return _section(request, meeting, "attendance")
+
+
+def _autosave_response(
+    request: AuthenticatedHttpRequest,
+    *,
+    pk: int,
+    target: str,
+    version: int,
+    conflict: services.VersionConflict | None = None,
+    error: str = "",
+) -> HttpResponse:
+    context = {"target": target, "version": version, "conflict": conflict, "error": error}
+    if _is_htmx(request):
+        return render(request, "meetings/_autosave_status.html", context)
+    if conflict is None and not error:
+        return redirect(f"{reverse('meetings:run', args=[pk])}#{target}")
+    return render(request, "meetings/autosave_page.html", context | {"meeting_pk": pk})
+
+
+@login_required
+@require_POST
+def autosave_meeting(request: AuthenticatedHttpRequest, pk: int, field: str) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    form = forms.AutosaveForm(request.POST)
+    target = f"text-{field}"
+    if not form.is_valid():
+        return _autosave_response(
+            request, pk=pk, target=target, version=meeting.text_version(field), error="Not saved."
+        )
+    try:
+        saved = services.save_meeting_text(
+            meeting,
+            by=request.user,
+            field=field,
+            text=form.cleaned_data["text"],
+            version=form.effective_version,
+        )
+    except services.VersionConflict as conflict:
+        return _autosave_response(
+            request, pk=pk, target=target, version=form.cleaned_data["version"], conflict=conflict
+        )
+    except ValidationError as error:
+        return _autosave_response(
+            request,
+            pk=pk,
+            target=target,
+            version=meeting.text_version(field),
+            error=" ".join(error.messages),
+        )
+    return _autosave_response(request, pk=pk, target=target, version=saved.text_version(field))
+
+
+@login_required
+@require_POST
+def autosave_update(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    invitation = _invitation(meeting, invitation_pk)
+    form = forms.AutosaveForm(request.POST)
+    target = f"update-{invitation.pk}"
+    if not form.is_valid():
+        return _autosave_response(
+            request, pk=pk, target=target, version=invitation.version, error="Not saved."
+        )
+    try:
+        saved = services.save_invitation_update(
+            invitation,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            version=form.effective_version,
+        )
+    except services.VersionConflict as conflict:
+        return _autosave_response(
+            request, pk=pk, target=target, version=form.cleaned_data["version"], conflict=conflict
+        )
+    except ValidationError as error:
+        return _autosave_response(
+            request,
+            pk=pk,
+            target=target,
+            version=invitation.version,
+            error=" ".join(error.messages),
+        )
+    return _autosave_response(request, pk=pk, target=target, version=saved.version)
+
+
+@login_required
+@require_POST
+def review_action(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    action = _action_on_case(meeting.case, action_pk)
+    form = forms.ActionReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_action(
+                action,
+                by=request.user,
+                meeting=meeting,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            return _section(request, meeting, "previous-actions", review_error=error.messages[0])
+    else:
+        return _section(request, meeting, "previous-actions", review_error="Choose what happened.")
+    return _section(request, meeting, "previous-actions")
+
+
+def _action_on_case(case: Case, action_pk: int) -> Action:
+    try:
+        return case.actions.get(pk=action_pk)
+    except Action.DoesNotExist:
+        raise Http404("No action found") from None
+
+
+@login_required
+@require_POST
+def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    case = meeting.case
+    memberships = list(case.memberships.active().select_related("professional", "family_member"))
+    form = forms.ActionForm(request.POST, case=case, memberships=memberships)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_action(
+                case,
+                by=request.user,
+                meeting=meeting,
+                description=data["description"],
+                owner=services.Owner(
+                    membership=form.owner_membership(), network_name=data["network_name"]
+                ),
+                start_on=data["start_on"],
+                due_on=data["due_on"],
+                outcomes=list(data["outcomes"]),
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            return _section(request, meeting, "plan")
+    return _section(request, meeting, "plan", action_form=form)
+
+
+@login_required
+@require_POST
+def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    form = forms.OutcomeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_outcome(
+                meeting.case,
+                by=request.user,
+                meeting=meeting,
+                statement=data["statement"],
+                framework_tags=data["framework_tags"],
+                how_we_will_know=data["how_we_will_know"],
+                baseline_scale=data["baseline_scale"],
+                target_scale=data["target_scale"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            return _section(request, meeting, "plan")
+    return _section(request, meeting, "plan", outcome_form=form)
+
+
+@login_required
+@require_POST
+def add_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_decision(
+                meeting,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                rationale=form.cleaned_data["rationale"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            return _section(request, meeting, "decisions")
+    return _section(request, meeting, "decisions", decision_form=form)
+
+
+@login_required
+@require_POST
+def add_dissent(request: AuthenticatedHttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    try:
+        decision = meeting.decisions.get(pk=decision_pk)
+    except Decision.DoesNotExist:
+        raise Http404("No decision found") from None
+    form = forms.DissentForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            services.add_dissent(
+                decision,
+                by=request.user,
+                invitation=form.cleaned_data["invitation"],
+                text=form.cleaned_data["dissent"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            return _section(request, meeting, "decisions")
+    return _section(request, meeting, "decisions", dissent_form=form, dissent_decision=decision.pk)
+
+
+@login_required
+@require_POST
+def agree_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    form = forms.LeadForm(request.POST, case=meeting.case)
+    if form.is_valid():
+        try:
+            services.agree_lead_professional(
+                meeting,
+                by=request.user,
+                professional=form.cleaned_data["professional"],
+                family_preference=form.cleaned_data["family_preference"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            return _section(request, meeting, "lead")
+    return _section(request, meeting, "lead", lead_form=form)
+
+
+@login_required
+@require_POST
+def next_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    form = forms.NextReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_meeting_next_review(
+                meeting, by=request.user, next_review_on=form.cleaned_data["next_review_on"]
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            return _section(request, meeting, "next-review")
+    return _section(request, meeting, "next-review", next_review_form=form)
+
+
+@login_required
+@require_POST
+def finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    try:
+        services.finish_meeting(meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meetings:run", meeting.pk)
+    messages.success(request, "Meeting recorded as held. Check the record, then publish.")
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+@require_POST
+def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _runnable_meeting(request, pk)
+    try:
+        services.publish_minutes(meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Minutes published. TAC members have been told.")
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET"])
+def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The family's own printable copy: plan, decisions and their words. No dissent."""
+    meeting = _meeting_for_user(request.user, pk)
+    case = meeting.case
+    _log(request, case)
+    return render(
+        request,
+        "meetings/family_copy.html",
+        {
+            "meeting": meeting,
+            "case": case,
+            "children": [s.child for s in case.subjects.select_related("child")],
+            "decisions": list(meeting.decisions.all()),
+            "outcomes": list(case.outcomes.exclude(status="no_longer_relevant")),
+            "actions": list(
+                case.actions.filter(status__in=Action.OPEN_STATUSES).select_related(
+                    "owner_professional__agency", "owner_family_member"
+                )
+            ),
+            "lead": case.lead_assignment,
+        },
+    )
+
+
+# --- Reviews, contributions, actions, discussions -----------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_pk)
+    ensure_can_manage_case(request.user, case)
+    form = forms.ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_review_without_meeting(
+                case,
+                by=request.user,
+                child_views=data["child_views"],
+                parent_views=data["parent_views"],
+                summary=data["summary"],
+                progress=data["progress"],
+                next_review_on=data["next_review_on"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, "Review recorded. The next review date has moved.")
+            return redirect("cases:detail", case.pk)
+    _log(request, case)
+    return render(request, "meetings/review_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_contribution(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_pk)
+    if services.active_membership(request.user, case) is None:
+        raise PermissionDenied("Only members of the team around the child can contribute.")
+    form = forms.ContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_contribution(case, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, "Contribution added.")
+            return redirect(f"{reverse('cases:detail', args=[case.pk])}#contributions")
+    _log(request, case)
+    return render(request, "meetings/contribution_form.html", {"case": case, "form": form})
+
+
+def _action_for_user(user: Any, pk: int) -> Action:
+    try:
+        return Action.objects.select_related(
+            "case__family", "owner_professional__agency", "owner_family_member"
+        ).get(pk=pk, case__in=Case.objects.visible_to(user))
+    except Action.DoesNotExist:
+        raise Http404("No action found") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The owner of an action (or the lead) records progress, from "My work"."""
+    action = _action_for_user(request.user, pk)
+    if not services.can_update_action(request.user, action):
+        raise PermissionDenied("Only the action's owner or the lead professional can update it.")
+    form = forms.ActionUpdateForm(request.POST or None, initial={"version": action.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["version"] != action.version:
+            # Show what they typed again, against the latest version of the action.
+            fresh = request.POST.copy()
+            fresh["version"] = str(action.version)
+            form = forms.ActionUpdateForm(fresh)
+            form.is_valid()
+            form.add_error(
+                None,
+                "Someone updated this action since you opened it. Check its latest status "
+                "below, then send your update again.",
+            )
+        else:
+            try:
+                services.update_action(
+                    action,
+                    by=request.user,
+                    status=data["status"] or None,
+                    progress_note=data["progress_note"],
+                )
+            except ValidationError as error:
+                forms.apply_service_error(form, error)
+            else:
+                messages.success(request, "Action updated.")
+                return redirect("cases:my_cases")
+    _log(request, action.case)
+    updates = list(action.updates.select_related("by__agency"))
+    return render(
+        request,
+        "meetings/action_update.html",
+        {"action": action, "form": form, "updates": updates, "case": action.case},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_discussion(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, case_pk)
+    if services.active_membership(request.user, case) is None:
+        ensure_can_manage_case(request.user, case)
+    form = forms.DiscussionForm(
+        request.POST or None, case=case, initial={"held_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            discussion = services.record_case_discussion(
+                case,
+                by=request.user,
+                held_on=data["held_on"],
+                question=data["question"],
+                hypotheses=data["hypotheses"],
+                learning=data["learning"],
+                next_steps=data["next_steps"],
+                participants=list(data["participants"]),
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, "Case discussion recorded.")
+            return redirect("meetings:discussion", discussion.pk)
+    _log(request, case)
+    return render(request, "meetings/discussion_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def discussion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A reflective discussion: only its participants can open it (404 for anyone else)."""
+    try:
+        record = CaseDiscussion.objects.select_related("case__family", "created_by").get(
+            pk=pk,
+            participants=request.user,
+            case__in=Case.objects.visible_to(request.user),
+        )
+    except CaseDiscussion.DoesNotExist:
+        raise Http404("No discussion found") from None
+    _log(request, record.case)
+    return render(
+        request,
+        "meetings/discussion.html",
+        {
+            "discussion": record,
+            "case": record.case,
+            "participants": list(record.participants.select_related("agency")),
+        },
+    )

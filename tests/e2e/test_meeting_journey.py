@@ -1,0 +1,215 @@
+"""A lead professional arranges and runs a TAC meeting; a school member does their action;
+the plan is reviewed without a meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from agencies.models import Agency, AgencyKind, Team, User
+from cases import services as case_services
+from cases.models import Case, Child, Family, FamilyMember
+from meetings import services
+from meetings.models import Action, Meeting, MeetingEmail
+from tests.helpers import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _professional(email: str, name: str, title: str, agency: Agency) -> User:
+    team = Team.objects.create(agency=agency, name=f"{agency.name} team")
+    return User.objects.create_user(
+        email, PASSWORD, full_name=name, job_title=title, agency=agency, team=team
+    )
+
+
+@pytest.fixture
+def journey_case(reminder_rules: None) -> Case:
+    hub = Agency.objects.create(name="Eastfield Family Hub", kind=AgencyKind.EARLY_HELP)
+    school = Agency.objects.create(name="Eastfield Primary School", kind=AgencyKind.SCHOOL)
+    health = Agency.objects.create(
+        name="Eastfield Health Visiting", kind=AgencyKind.HEALTH_VISITING
+    )
+    lead = _professional("lead@demo.tac.example", "Leah Leadworth", "Family support worker", hub)
+    teacher = _professional("school@demo.tac.example", "Sunita Schoolfield", "DSL", school)
+    visitor = _professional("hv@demo.tac.example", "Hal Healthway", "Health visitor", health)
+    family = Family.objects.create(name="The Brightwater family", postcode="DT2 4QB")
+    child = Child.objects.create(
+        family=family, given_names="Poppy", family_name="Brightwater", date_of_birth="2015-03-02"
+    )
+    mum = FamilyMember.objects.create(
+        family=family,
+        given_names="Mara",
+        family_name="Brightwater",
+        relationship=FamilyMember.Relationship.MOTHER,
+        email="mara@example.org",
+    )
+    case = case_services.open_case(
+        family, children=[child], by=lead, interim_lead=lead, status=Case.Status.PLANNING
+    )
+    case_services.add_professional_to_team(case, professional=teacher, by=lead)
+    case_services.add_professional_to_team(case, professional=visitor, by=lead)
+    case_services.add_family_member_to_team(case, family_member=mum, by=lead)
+    return case
+
+
+def _autosaved(page: Any, label: str) -> None:
+    form = page.locator("form.tac-autosave").filter(has=page.get_by_label(label, exact=True))
+    expect(form.locator(".tac-autosave__saved")).to_be_visible()
+
+
+def test_a_tac_meeting_from_invitation_to_review(
+    page: Any,
+    journey_case: Case,
+    sign_in: Callable[..., None],
+    check_page: Callable[[Any, str], None],
+) -> None:
+    case = journey_case
+    memberships = {m.display_name: m for m in case.memberships.active()}
+    day = timezone.localdate() + dt.timedelta(days=1)
+
+    # 1. The lead arranges the first TAC meeting and invites everyone.
+    sign_in(page, "lead@demo.tac.example")
+    page.goto(f"/cases/{case.pk}/")
+    check_page(page, "meeting-case-page")
+    page.get_by_role("link", name="Arrange a TAC meeting").click()
+    check_page(page, "meeting-schedule")
+    page.get_by_label("Initial TAC meeting").check()
+    page.get_by_label("Date", exact=True).fill(day.isoformat())
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("End time").fill("11:00")
+    page.get_by_label("In person", exact=True).check()
+    page.get_by_label("Place, or how to join").fill("Eastfield Primary School, room 2")
+    page.get_by_label("Note-taker").select_option(
+        label="Hal Healthway (Health visitor, Eastfield Health Visiting)"
+    )
+    for checkbox in page.locator("input[name=members]").all():
+        checkbox.check()
+    page.get_by_role("button", name="Arrange meeting and send invitations").click()
+    expect(page.get_by_text("Meeting arranged.")).to_be_visible()
+    check_page(page, "meeting-detail-scheduled")
+
+    meeting = Meeting.objects.get(case=case)
+    assert meeting.invitations.count() == 4
+    services.send_pending_meeting_emails()  # whatever the after-commit task has not sent yet
+    assert set(MeetingEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 4
+    to_mum = next(m for m in mail.outbox if m.to == ["mara@example.org"])
+    (attachment,) = to_mum.attachments
+    calendar = Calendar.from_ical(attachment.get_payload(decode=True))
+    (event,) = calendar.walk("VEVENT")
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(event["UID"]) == meeting.ical_uid
+    assert event.decoded("DTSTART") == meeting.starts_at
+    for message in mail.outbox:
+        for text in (message.subject, message.body, attachment.get_payload(decode=True).decode()):
+            assert "Poppy" not in text
+            assert "Brightwater" not in text
+            assert case.reference not in text
+
+    # 2. Meeting mode: the family first, actions for three owners, a decision, the review date.
+    page.get_by_role("link", name="Start meeting mode").click()
+    page.get_by_label("Attendance of Mara Brightwater").select_option("attended")
+    expect(page.get_by_label("Attendance of Mara Brightwater")).to_have_value("attended")
+    page.get_by_label("Mara Brightwater, Mother", exact=True).fill("Mornings are still hard.")
+    _autosaved(page, "Mara Brightwater, Mother")
+
+    for description, owner in (
+        ("Check in with Poppy every Monday", "Sunita Schoolfield"),
+        ("Home visit about sleep routines", "Hal Healthway"),
+        ("Lights out by 8pm on school nights", "Mara Brightwater"),
+    ):
+        page.get_by_label("What will be done (specific and measurable)").fill(description)
+        page.get_by_label("Who will do it").select_option(str(memberships[owner].pk))
+        page.get_by_label("Due date").fill((day + dt.timedelta(days=1)).isoformat())
+        page.get_by_role("button", name="Add action").click()
+        expect(page.locator("#plan").get_by_text(description)).to_be_visible()
+
+    page.get_by_label("Decision", exact=True).fill("Refer to the sleep clinic")
+    page.get_by_role("button", name="Add decision").click()
+    expect(page.locator("#decisions").get_by_text("Refer to the sleep clinic")).to_be_visible()
+    page.get_by_label("The family's views, in their own words").fill("We want calmer mornings.")
+    _autosaved(page, "The family's views, in their own words")
+    page.get_by_label("Next review date").fill((day + dt.timedelta(weeks=6)).isoformat())
+    page.get_by_role("button", name="Set next review date").click()
+    expect(page.locator("#next-review").get_by_text("Agreed:")).to_be_visible()
+    check_page(page, "meeting-mode")
+
+    page.get_by_role("button", name="Finish meeting").click()
+    page.get_by_role("button", name="Publish minutes").click()
+    expect(page.get_by_text("Minutes published.")).to_be_visible()
+    check_page(page, "meeting-minutes-published")
+    page.get_by_role("link", name="Family's copy (print)").click()
+    expect(page.get_by_role("heading", name="Our family plan")).to_be_visible()
+    check_page(page, "meeting-family-copy")
+    meeting.refresh_from_db()
+    assert meeting.minutes_published_at is not None
+    assert meeting.family_views == "We want calmer mornings."
+    assert MeetingEmail.objects.filter(subject__contains="minutes").count() == 3
+    owners = set(Action.objects.filter(case=case).values_list("owner_agency__name", flat=True))
+    assert owners == {"Eastfield Primary School", "Eastfield Health Visiting", None}
+    page.get_by_role("button", name="Sign out").click()
+
+    # 3. The school marks its action done from "My work".
+    sign_in(page, "school@demo.tac.example")
+    page.goto("/cases/")
+    check_page(page, "meeting-my-work")
+    page.get_by_role("link", name="Check in with Poppy every Monday").click()
+    page.get_by_label("Done").check()
+    page.get_by_label("Progress note").fill("Check-ins running since the meeting.")
+    page.get_by_role("button", name="Save update").click()
+    expect(page.get_by_text("Action updated.")).to_be_visible()
+    action = Action.objects.get(description="Check in with Poppy every Monday")
+    assert action.status == Action.Status.DONE
+    page.get_by_role("button", name="Sign out").click()
+
+    # 4. The lead reviews the plan without a meeting: the next review date moves.
+    sign_in(page, "lead@demo.tac.example")
+    page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("link", name="Review the plan without a meeting").click()
+    page.get_by_role("button", name="Record review").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_page(page, "meeting-review-errors")
+    page.get_by_label("The child's views, in their own words").fill("I like Mondays now.")
+    page.get_by_label("The parents' or carers' views, in their own words").fill("Calmer.")
+    page.get_by_role("button", name="Record review").click()
+    expect(page.get_by_text("Review recorded.")).to_be_visible()
+    case.refresh_from_db()
+    assert case.status == Case.Status.ACTIVE
+    assert case.next_review_due == timezone.localdate() + dt.timedelta(weeks=8)
+
+
+def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
+    page: Any,
+    journey_case: Case,
+    sign_in: Callable[..., None],
+    check_page: Callable[[Any, str], None],
+) -> None:
+    case = journey_case
+    lead = User.objects.get(email="lead@demo.tac.example")
+    meeting = services.schedule_meeting(
+        case,
+        by=lead,
+        kind=Meeting.Kind.INITIAL,
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+        members=list(case.memberships.active()),
+    )
+    sign_in(page, "lead@demo.tac.example")
+    page.goto(f"/meetings/{meeting.pk}/run/")
+    label = "The family's views, in their own words"
+
+    page.get_by_label(label).fill("Typed just before the lid closed")
+    page.reload()  # before the autosave fired
+
+    expect(page.get_by_label(label)).to_have_value("Typed just before the lid closed")
+    _autosaved(page, label)
+    meeting.refresh_from_db()
+    assert meeting.family_views == "Typed just before the lid closed"
+    check_page(page, "meeting-mode-restored")

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from agencies.models import User
+from cases.models import Case, CaseEvent
+from meetings import services
+from meetings.models import Review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_review_without_a_meeting_needs_both_views(case: Case, lead: User) -> None:
+    with pytest.raises(services.MeetingError) as error:
+        services.record_review_without_meeting(case, by=lead, child_views=" ", parent_views="")
+    assert set(error.value.message_dict) == {"child_views", "parent_views"}
+    assert not Review.objects.exists()
+
+
+def test_a_review_without_a_meeting_moves_the_next_review_date(case: Case, lead: User) -> None:
+    review = services.record_review_without_meeting(
+        case, by=lead, child_views="I like school now", parent_views="Mornings are easier"
+    )
+    case.refresh_from_db()
+    assert review.meeting is None
+    assert case.next_review_due == timezone.localdate() + dt.timedelta(weeks=8)
+    assert CaseEvent.objects.filter(case=case, code="review.recorded").exists()
+
+
+def test_a_review_can_agree_an_earlier_date_but_never_beyond_three_months(
+    case: Case, lead: User
+) -> None:
+    soon = timezone.localdate() + dt.timedelta(days=20)
+    services.record_review_without_meeting(
+        case, by=lead, child_views="ok", parent_views="ok", next_review_on=soon
+    )
+    case.refresh_from_db()
+    assert case.next_review_due == soon
+    with pytest.raises(services.MeetingError) as error:
+        services.record_review_without_meeting(
+            case,
+            by=lead,
+            child_views="ok",
+            parent_views="ok",
+            next_review_on=timezone.localdate() + dt.timedelta(days=120),
+        )
+    assert "next_review_on" in error.value.message_dict
+
+
+def test_only_the_lead_or_a_manager_records_a_review(case: Case, member: User) -> None:
+    with pytest.raises(PermissionDenied):
+        services.record_review_without_meeting(case, by=member, child_views="a", parent_views="b")
+
+
+def test_contributions_are_attributed_by_role_and_agency(case: Case, member: User) -> None:
+    contribution = services.add_contribution(case, by=member, body="Attendance is up to 92%")
+    assert contribution.author_role == "Designated safeguarding lead"
+    assert contribution.author_agency == "Riverside Primary School"
+
+
+def test_only_active_members_contribute(case: Case, manager: User, outsider: User) -> None:
+    for someone in (manager, outsider):
+        with pytest.raises(PermissionDenied):
+            services.add_contribution(case, by=someone, body="Hello")
+    with pytest.raises(services.MeetingError):
+        services.add_contribution(case, by=case.lead_assignment.professional, body="  ")  # type: ignore[union-attr]
+
+
+def test_a_discussion_includes_its_recorder_and_refuses_outsiders(
+    case: Case, lead: User, member: User, outsider: User
+) -> None:
+    discussion = services.record_case_discussion(
+        case,
+        by=lead,
+        held_on=timezone.localdate(),
+        question="Why do mornings go wrong?",
+        participants=[member],
+    )
+    assert set(discussion.participants.all()) == {lead, member}
+    assert not CaseEvent.objects.filter(case=case, code__startswith="discussion").exists()
+    with pytest.raises(services.MeetingError):
+        services.record_case_discussion(
+            case,
+            by=lead,
+            held_on=timezone.localdate(),
+            question="?",
+            participants=[outsider],
+        )
+
+
+def test_no_written_update_reaches_published_minutes(case: Case, lead: User, member: User) -> None:
+    from meetings.models import Meeting
+
+    meeting = services.schedule_meeting(
+        case, by=lead, kind=Meeting.Kind.INITIAL, starts_at=timezone.now()
+    )
+    services.add_contribution(case, by=member, body="Before", meeting=meeting)
+    services.finish_meeting(meeting, by=lead)
+    services.publish_minutes(meeting, by=lead)
+    with pytest.raises(services.MeetingError):
+        services.add_contribution(case, by=member, body="After", meeting=meeting)
