@@ -209,8 +209,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute=0),
         "options": {"expires": 3500},
     },
+    # Every minute: meeting invitations, changes, cancellations and minutes in the meetings
+    # outbox (also sent after commit; this sweep catches a broker outage).
+    "send-meeting-emails": {
+        "task": "meetings.tasks.send_meeting_emails",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 TAC_EMAIL_MAX_ATTEMPTS = env.int("TAC_EMAIL_MAX_ATTEMPTS", default=8)
+
+# Review cadence (DOMAIN §3.6): the first review six weeks after the plan starts, then
+# every eight weeks, never more than about three months apart.
+TAC_FIRST_REVIEW_WEEKS = env.int("TAC_FIRST_REVIEW_WEEKS", default=6)
+TAC_REVIEW_INTERVAL_WEEKS = env.int("TAC_REVIEW_INTERVAL_WEEKS", default=8)
+TAC_MAX_REVIEW_INTERVAL_DAYS = env.int("TAC_MAX_REVIEW_INTERVAL_DAYS", default=91)
 
 # --- Authentication ----------------------------------------------------------
 

@@ -91,6 +91,6 @@ def test_my_cases_runs_a_fixed_number_of_queries(
                 make_child(),
             ]
         )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = lead_client.get(reverse("cases:my_cases"))
     assert response.content.decode().count("cases/") >= size
