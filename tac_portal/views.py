@@ -36,6 +36,14 @@ def _check_celery() -> dict[str, object]:
     return {"ok": bool(replies), "workers": len(replies)}
 
 
+def _check_meeting_emails() -> dict[str, object]:
+    """Meeting invitations and minutes that gave up after every retry."""
+    from meetings.models import MeetingEmail
+
+    dead = MeetingEmail.objects.filter(status=MeetingEmail.Status.DEAD).count()
+    return {"ok": dead == 0, "dead_emails": dead}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -46,6 +54,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         ("redis", _check_redis),
         ("celery", _check_celery),
         ("reminders", reminder_health),
+        ("meeting_emails", _check_meeting_emails),
     ):
         started = time.monotonic()
         try:

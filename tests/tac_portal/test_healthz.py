@@ -84,3 +84,34 @@ def test_it_reports_unavailable_when_no_worker_answers(client: Client) -> None:
     assert body["checks"]["celery"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["redis"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_a_dead_meeting_email_is_reported(client: Client, case: object, lead: object) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting, MeetingEmail
+
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        case=case, kind=Meeting.Kind.INITIAL, starts_at=now + dt.timedelta(days=3), created_by=lead
+    )
+    MeetingEmail.objects.create(
+        meeting=meeting,
+        to_address="sam.school@riverside.example",
+        subject="TAC meeting invitation",
+        body_text="See the portal.",
+        message_id="<meeting-test@tac-portal>",
+        status=MeetingEmail.Status.DEAD,
+        attempts=8,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    body = client.get("/healthz").json()
+    assert body["checks"]["meeting_emails"] == {
+        "ok": False,
+        "dead_emails": 1,
+        "ms": body["checks"]["meeting_emails"]["ms"],
+    }
