@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import User
 from audit.models import RecordAccess
@@ -119,7 +120,8 @@ def test_a_visible_child_is_shown_in_full_and_logged(
     assert RecordAccess.objects.filter(user=lead, child=john, case=case).count() == 1
     [line] = [r for r in caplog.records if r.getMessage() == "child search"]
     logged = " ".join(str(v) for v in line.__dict__.values())
-    assert "Smyth" not in logged and "Jon" not in logged.replace("JSON", "")
+    assert "Smyth" not in logged
+    assert "Jon" not in logged
     assert line.criteria == "given_names,family_name"  # type: ignore[attr-defined]
 
 
@@ -153,7 +155,7 @@ def test_a_child_with_no_open_case_i_cannot_see_is_not_shown(
         ({"nhs_number": "12345"}, "NHS number must be 10 digits"),
         (
             {"family_name": "Smith", "date_of_birth_0": "1", "date_of_birth_1": "1",
-             "date_of_birth_2": str(dt.date.today().year + 1)},
+             "date_of_birth_2": str(timezone.localdate().year + 1)},
             "Date of birth must be today or in the past",
         ),
         (
