@@ -213,7 +213,7 @@ def _add_and_continue(
         child = services.add_child(
             details,
             by=request.user,
-            possible_matches=[r.child.pk for r in outcome.visible],
+            possible_matches=outcome.matched_ids,
             reason=data.get("duplicate_reason", "") if _has_matches(outcome) else "",
         )
         if data["next_step"] == NextStep.START_CASE:

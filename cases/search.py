@@ -172,12 +172,10 @@ def score(query: ChildQuery, child: Child) -> Match:
 
 
 def find_children(query: ChildQuery) -> list[Match]:
-    """The likely matches for ``query``, best first (two queries whatever the data)."""
-    candidates = (
-        Child.objects.filter(candidate_filter(query))
-        .select_related("family", "school")
-        .order_by("pk")[:CANDIDATE_LIMIT]
-    )
+    """The likely matches for ``query``, best first (one query whatever the data)."""
+    # No ORDER BY: sorting would tempt the planner to walk the primary key instead of
+    # the bitmap of the index branches. Candidates are ranked by score below.
+    candidates = Child.objects.filter(candidate_filter(query)).order_by()[:CANDIDATE_LIMIT]
     matches = [score(query, child) for child in candidates]
     likely = [m for m in matches if m.score >= LIKELY_MATCH_SCORE]
     likely.sort(key=lambda m: (-m.score, m.child.family_name, m.child.given_names, m.child.pk))
@@ -205,6 +203,8 @@ class SearchOutcome:
     visible: list[VisibleResult]
     known_elsewhere: list[KnownElsewhere]
     hidden: int  # likely matches the user is told nothing about
+    #: Every likely match, shown or not: kept with a new record's duplicate check, never shown.
+    matched_ids: list[int] = field(default_factory=list)
 
     @property
     def shown(self) -> list[tuple[int, int | None]]:
@@ -248,7 +248,7 @@ def resolve_for_user(user: User, matches: Iterable[Match]) -> SearchOutcome:
     for subject in subjects:
         by_child.setdefault(subject.child_id, []).append(subject)
 
-    outcome = SearchOutcome(visible=[], known_elsewhere=[], hidden=0)
+    outcome = SearchOutcome(visible=[], known_elsewhere=[], hidden=0, matched_ids=ids)
     for match in matches:
         rows = by_child.get(match.child.pk, [])
         seen = [s for s in rows if s.visible]  # type: ignore[attr-defined]
