@@ -1,6 +1,7 @@
 """Find a child: typo- and sound-alike tolerant matching over indexed candidates.
 
-A search never scans the children table. Candidates come from indexed columns
+A search never scans the children table (and needs no database extension: the
+embedded PostgreSQL used by ``make run`` has no ``pg_trgm``). Candidates come from indexed columns
 only: the NHS number, the sound-alike keys of the names (``cases.phonetics``), the
 date of birth (also with day and month swapped) and the postcode, combined so
 that every branch of the ``OR`` is an index lookup. The candidates are then scored
@@ -106,6 +107,9 @@ def candidate_filter(query: ChildQuery) -> Q:
     else:
         if family_meta and given_meta:
             branches.append(Q(family_name_metaphone=family_meta, given_name_metaphone=given_meta))
+            # Soundex drops vowels and doubled letters: it catches most typing slips
+            # that change the metaphone ("Smiht").
+            branches.append(Q(family_name_soundex=family_sdx, given_name_metaphone=given_meta))
         elif family_meta and postcode:
             branches.append(Q(family_name_metaphone=family_meta, postcode=postcode))
         elif family_meta:

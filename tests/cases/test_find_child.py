@@ -62,6 +62,11 @@ def test_a_misspelt_sound_alike_name_finds_the_child(john: Child) -> None:
     assert [m.child for m in matches] == [john]
 
 
+def test_a_typing_slip_in_the_name_alone_finds_the_child(john: Child) -> None:
+    matches = find_children(ChildQuery(given_names="John", family_name="Smiht"))
+    assert [m.child for m in matches] == [john]
+
+
 @pytest.mark.parametrize(
     "query",
     [
