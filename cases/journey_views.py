@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies.models import Agency, User
 from audit.services import log_record_access
 from cases import services
-from cases.access import break_glass_grant_in_use, get_case_for_user
+from cases.access import break_glass_grant_in_use, can_see_case, get_case_for_user
 from cases.forms import (
     ChildSearchForm,
     ConsentForm,
@@ -41,7 +41,13 @@ from cases.models import (
     RequestForSupport,
     SafeguardingConcern,
 )
-from cases.search import ChildQuery, SearchOutcome, find_children, resolve_for_user
+from cases.search import (
+    ChildQuery,
+    SearchOutcome,
+    find_children,
+    known_to_early_help,
+    resolve_for_user,
+)
 from tac_portal.http import AuthenticatedHttpRequest
 
 security_log = logging.getLogger("tac.security")
@@ -255,8 +261,12 @@ def start_case(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         case = services.start_case_for_child([subject.child], by=request.user)
     except services.ChildAlreadyInOpenCase as error:
-        messages.info(request, str(error.messages[0]))
-        return redirect("cases:detail", pk=error.existing.pk)
+        if can_see_case(request.user, error.existing):
+            messages.info(request, "This child already has an open case.")
+            return redirect("cases:detail", pk=error.existing.pk)
+        # Never name a case the user cannot see: say who to contact instead.
+        messages.info(request, known_to_early_help(error.existing))
+        return redirect("cases:find_child")
     messages.success(request, f"Case {case.reference} started. You are the interim lead.")
     return redirect("cases:detail", pk=case.pk)
 

@@ -193,6 +193,8 @@ class VisibleResult:
     reasons: list[str]
     case: Case | None  # the visible case to open (the open one when there is one)
     open_case: Case | None
+    #: When the child's open case is one the user cannot see: who to contact.
+    elsewhere: str = ""
 
 
 @dataclass
@@ -227,6 +229,11 @@ def _contact_for(case: Case) -> str:
     return f"{name}, {phone}" if phone else name
 
 
+def known_to_early_help(case: Case) -> str:
+    """The one line shown for a child in an open case the user may not see."""
+    return f"Known to early help: contact {_contact_for(case)}"
+
+
 def resolve_for_user(user: User, matches: Iterable[Match]) -> SearchOutcome:
     """Split matches into what ``user`` may see (fixed number of queries)."""
     matches = list(matches)
@@ -259,15 +266,21 @@ def resolve_for_user(user: User, matches: Iterable[Match]) -> SearchOutcome:
         open_row = next((s for s in rows if s.is_open), None)
         if seen:
             open_seen = next((s.case for s in seen if s.is_open), None)
+            elsewhere = ""
+            if open_seen is None and open_row is not None:
+                elsewhere = known_to_early_help(open_row.case)
             outcome.visible.append(
                 VisibleResult(
-                    match.child, match.score, match.reasons, open_seen or seen[0].case, open_seen
+                    match.child,
+                    match.score,
+                    match.reasons,
+                    open_seen or seen[0].case,
+                    open_seen,
+                    elsewhere,
                 )
             )
         elif open_row is not None:
-            outcome.known_elsewhere.append(
-                KnownElsewhere(f"Known to early help: contact {_contact_for(open_row.case)}")
-            )
+            outcome.known_elsewhere.append(KnownElsewhere(known_to_early_help(open_row.case)))
         else:
             outcome.hidden += 1
     return outcome

@@ -391,3 +391,24 @@ def test_the_triage_queue_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         body = coordinator_client.get(reverse("cases:triage_queue")).content.decode()
     assert body.count("Jamie Fairweather") == size
+
+
+def test_start_early_help_never_names_an_open_case_i_cannot_see(
+    case: Case, lead: User, member: User, lead_client: Client, school_team: Any
+) -> None:
+    services.change_status(case, to=Case.Status.CLOSING, by=lead)
+    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    child = case.children.get()
+    other = services.start_case_for_child([child], by=member)  # the school starts a new one
+    response = lead_client.post(reverse("cases:start_case"), {"child": child.pk}, follow=True)
+    body = response.content.decode()
+    assert "Known to early help: contact Riverside Primary School" in body
+    assert other.reference not in body
+    assert Case.objects.count() == 2
+    search = lead_client.post(
+        reverse("cases:find_child"),
+        {"given_names": "Jamie", "family_name": "Fairweather", "postcode": ""},
+    ).content.decode()
+    assert "Known to early help: contact Riverside Primary School" in search
+    assert other.reference not in search
+    assert "Start early help" not in search
