@@ -190,6 +190,10 @@ class Child(models.Model):
                 fields=["family_name_soundex", "date_of_birth"], name="child_fam_sdx_dob_idx"
             ),
             models.Index(
+                fields=["family_name_soundex", "given_name_metaphone"],
+                name="child_fam_sdx_given_meta_idx",
+            ),
+            models.Index(
                 fields=["given_name_metaphone", "date_of_birth"], name="child_given_meta_dob_idx"
             ),
         ]

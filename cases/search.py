@@ -213,6 +213,11 @@ class SearchOutcome:
     matched_ids: list[int] = field(default_factory=list)
 
     @property
+    def may_be_more(self) -> bool:
+        """As many matches as are shown: a broad search; more details would narrow it."""
+        return len(self.matched_ids) >= RESULT_LIMIT
+
+    @property
     def shown(self) -> list[tuple[int, int | None]]:
         """(child id, case id) pairs shown in full, for the record-access log."""
         return [(r.child.pk, r.case.pk if r.case else None) for r in self.visible]

@@ -209,3 +209,12 @@ def test_search_runs_a_fixed_number_of_queries(
         response = _search(lead_client, given_names="Jon", family_name="Smyth")
     body = response.content.decode()
     assert body.count("Known to early help") == size // 2
+
+
+def test_a_broad_search_asks_for_more_details(
+    make_child: Callable[..., Child], lead_client: Client
+) -> None:
+    for n in range(26):
+        make_child(given_names=f"Child{n}", family_name="Smith")
+    body = _search(lead_client, family_name="Smith").content.decode()
+    assert "Add a date of birth, a given name or a postcode to narrow the search" in body
