@@ -243,19 +243,21 @@ def resolve_for_user(user: User, matches: Iterable[Match]) -> SearchOutcome:
     """Split matches into what ``user`` may see (fixed number of queries)."""
     matches = list(matches)
     ids = [m.child.pk for m in matches]
+    # The cases come by primary key (a prefetch, not a join): index lookups whatever
+    # the planner's estimates.
     subjects = list(
         CaseSubject.objects.filter(child_id__in=ids)
-        .select_related("case", "case__current_level")
         .prefetch_related(
+            Prefetch("case", queryset=Case.objects.select_related("current_level")),
             Prefetch(
                 "case__lead_assignments",
                 queryset=LeadProfessionalAssignment.objects.active().select_related(
                     "professional__team", "professional__agency", "agency"
                 ),
                 to_attr="active_lead_assignments",
-            )
+            ),
         )
-        .order_by("child_id", "-case__opened_at")
+        .order_by("child_id", "-case_id")
     )
     # Decided for these few cases only, so the access rules run as index lookups.
     visible = set(
