@@ -97,7 +97,9 @@ def candidate_filter(query: ChildQuery) -> Q:
         on_date = Q(date_of_birth__in=dates)
         if family_meta:
             branches.append(on_date & Q(family_name_metaphone=family_meta))
-            branches.append(on_date & Q(family_name_soundex=family_sdx))
+            # A slip that changes both sound keys rarely changes the first letter: the
+            # children born that day (the date index) whose family name starts the same.
+            branches.append(on_date & Q(family_name_soundex__startswith=family_sdx[:1]))
         if given_meta:
             branches.append(on_date & Q(given_name_metaphone=given_meta))
         if postcode:
