@@ -34,7 +34,7 @@ CANDIDATE_LIMIT = 400
 #: At most this many results are shown.
 RESULT_LIMIT = 25
 #: A candidate scoring below this is not a likely match.
-LIKELY_MATCH_SCORE = 55.0
+LIKELY_MATCH_SCORE = 65.0
 
 
 @dataclass(frozen=True)
