@@ -56,6 +56,7 @@ from cases.models import (
     TACRole,
     TeamMembership,
 )
+from cases.phonetics import child_name_keys
 
 #: More children than this are written with COPY unless the caller says otherwise.
 BULK_THRESHOLD = 5000
@@ -1552,6 +1553,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "ethnicity", "immigration_status", "first_language", "parent_first_language",
         "interpreter_required", "interpreter_arranged", "has_disability", "disability_details",
         "has_sen", "sen_details", "special_requirements", "is_young_carer", "risk_of_exclusion",
+        "family_name_metaphone", "family_name_soundex", "given_name_metaphone",
         "created_at", "updated_at",
     ),
     "cases_familymember": (
@@ -1680,6 +1682,7 @@ class BulkWriter:
             )  # fmt: skip
         for c in fam.children:
             c.id = self.ids.take("cases_child")
+            keys = child_name_keys(c.given_names, c.family_name)
             self._row(
                 "cases_child", c.id, fam.id, _esc(c.given_names), _esc(c.family_name), "",
                 c.sex, _d(c.date_of_birth), _b(c.is_unborn), _d(c.edd), address, fam.postcode,
@@ -1687,7 +1690,8 @@ class BulkWriter:
                 "", c.ethnicity, "", c.first_language, c.first_language,
                 _b(c.interpreter_required), _b(c.interpreter_required), _b(c.has_disability),
                 "", _b(c.has_sen), "", "", _b(c.is_young_carer), _b(c.risk_of_exclusion),
-                created, created,
+                keys["family_name_metaphone"], keys["family_name_soundex"],
+                keys["given_name_metaphone"], created, created,
             )  # fmt: skip
 
     def case(self, fam: FamilySpec, plan: CasePlan) -> None:

@@ -6,7 +6,7 @@ The code calls an early help episode a ``Case`` (DOMAIN §11.1).
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import pghistory
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.phonetics import child_name_keys
 from cases.validators import validate_nhs_number, validate_postcode
 
 if TYPE_CHECKING:
@@ -95,6 +96,9 @@ class Ethnicity(models.TextChoices):
     NOBT = "NOBT", "Information not yet obtained"
 
 
+CHILD_NAME_KEY_FIELDS = ("family_name_metaphone", "family_name_soundex", "given_name_metaphone")
+
+
 class Religion(models.TextChoices):
     CHRISTIAN = "christian", "Christian"
     JEWISH = "jewish", "Jewish"
@@ -149,6 +153,11 @@ class Child(models.Model):
     special_requirements = models.TextField(blank=True)
     is_young_carer = models.BooleanField(default=False)
     risk_of_exclusion = models.BooleanField("at risk of exclusion from school", default=False)
+    # Sound-alike keys of the names (cases.phonetics), kept by save(): "find a child"
+    # narrows candidates through their indexes before fuzzy scoring.
+    family_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
+    family_name_soundex = models.CharField(max_length=4, blank=True, default="", editable=False)
+    given_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -169,10 +178,36 @@ class Child(models.Model):
             models.Index(fields=["date_of_birth"], name="child_dob_idx"),
             models.Index(fields=["postcode"], name="child_postcode_idx"),
             models.Index(fields=["nhs_number"], name="child_nhs_idx", condition=~Q(nhs_number="")),
+            # ... and by the sound of the names, with or without the date of birth.
+            models.Index(
+                fields=["family_name_metaphone", "date_of_birth"], name="child_fam_meta_dob_idx"
+            ),
+            models.Index(
+                fields=["family_name_metaphone", "given_name_metaphone"],
+                name="child_fam_given_meta_idx",
+            ),
+            models.Index(
+                fields=["family_name_soundex", "date_of_birth"], name="child_fam_sdx_dob_idx"
+            ),
+            models.Index(
+                fields=["family_name_soundex", "given_name_metaphone"],
+                name="child_fam_sdx_given_meta_idx",
+            ),
+            models.Index(
+                fields=["given_name_metaphone", "date_of_birth"], name="child_given_meta_dob_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for name, key in child_name_keys(self.given_names, self.family_name).items():
+            setattr(self, name, key)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"given_names", "family_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *CHILD_NAME_KEY_FIELDS}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -930,5 +965,60 @@ class DisclosureDecision(models.Model):
     def __str__(self) -> str:
         return f"Disclosure decision {self.pk}"
 
+
+# --- Practitioner journeys: duplicate checks, safeguarding concerns ----------
+
+
+@tracked
+class ChildRecordCheck(models.Model):
+    """The duplicate check run before a child record was added (no duplicate children).
+
+    ``possible_matches`` are the ids of the existing children shown as likely
+    matches; adding the child anyway needed ``reason``.
+    """
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="record_check")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField()
+    possible_matches = models.JSONField(default=list, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(possible_matches=[]) | ~Q(reason=""),
+                name="record_check_matches_need_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Record check for child {self.child_id}"
+
+
+@tracked
+class SafeguardingConcern(models.Model):
+    """Someone raised a safeguarding concern from a case page (DOMAIN §6.2, §9.2 F1).
+
+    It records when, by whom and which route (the MASH contact shown to them) and
+    never changes the case's status: that waits for children's social care.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="safeguarding_concerns")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    route = models.CharField(
+        max_length=300, help_text="The MASH contact the professional was given."
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["case", "-raised_at"], name="concern_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"Safeguarding concern {self.pk}"
 
 from cases.episode_models import CaseClosure, LeadHandover, StepDownIn, StepUpReferral  # noqa: E402, F401

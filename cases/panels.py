@@ -21,10 +21,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class CasePanel:
+    """A section of the case page.
+
+    ``family_voice=True`` puts it first, under "In their own words", above every
+    professional summary (DOMAIN §9.2 A1): the latest views of the child and family.
+    """
+
     key: str
     order: int
     template: str
     context: Callable[[Case, User], Mapping[str, Any]]
+    family_voice: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,11 @@ _MY_WORK_PANELS: dict[str, MyWorkPanel] = {}
 
 def register_case_panel(panel: CasePanel) -> None:
     _CASE_PANELS[panel.key] = panel
+
+
+def voice_panel_keys() -> frozenset[str]:
+    """The keys of the case panels that carry the child's and family's own words."""
+    return frozenset(key for key, panel in _CASE_PANELS.items() if panel.family_voice)
 
 
 def register_my_work_panel(panel: MyWorkPanel) -> None:

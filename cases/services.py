@@ -6,11 +6,14 @@ chronology event that tells the story of the case.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -19,19 +22,30 @@ from cases.models import (
     CaseEvent,
     CaseSubject,
     Child,
+    ChildRecordCheck,
     ClosureReason,
+    ConsentRecord,
+    DisclosureDecision,
     Family,
     FamilyMember,
+    InformationLevel,
     LeadProfessionalAssignment,
     LevelOfNeed,
     LevelOfNeedJudgement,
+    ReferralSource,
+    RequestForSupport,
+    SafeguardingConcern,
     TACRole,
     TeamMembership,
+    TriageDecision,
 )
+from cases.validators import normalise_postcode
 from notifications.services import cancel_reminders_for, schedule_review_reminders
 
 if TYPE_CHECKING:
-    from agencies.models import User
+    from agencies.models import Agency, User
+
+security_log = logging.getLogger("tac.security")
 
 
 class CaseError(ValidationError):
@@ -526,3 +540,486 @@ def open_cases_for(children: Iterable[Child]) -> dict[int, Case]:
         "case"
     )
     return {s.child_id: s.case for s in subjects}
+
+
+# --- Practitioner journeys -------------------------------------------------------------
+# Adding a child, starting early help, requests for support and triage, consent and
+# sharing, disclosure decisions, safeguarding concerns (DOMAIN §3.1, §3.2, §6).
+
+#: A new request within this many days of a case closing is a re-referral (DOMAIN §3.7).
+RE_REFERRAL_DAYS = 365
+
+
+def _may_work_on_cases(user: User) -> None:
+    if not user.is_active or user.is_system_administrator:
+        raise CaseError(
+            "System administrators cannot work on cases.", code="administrator_cannot_work"
+        )
+
+
+def recent_closed_case(children: Sequence[Child], *, at: datetime | None = None) -> Case | None:
+    """The most recently closed case of any of ``children`` closed within 12 months."""
+    since = (at or timezone.now()) - timedelta(days=RE_REFERRAL_DAYS)
+    return (
+        Case.objects.closed()
+        .filter(subjects__child__in=list(children), closed_at__gte=since)
+        .order_by("-closed_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class NewChild:
+    """What a practitioner typed to add a child (and their household) to the portal."""
+
+    given_names: str
+    family_name: str
+    date_of_birth: date
+    sex: str
+    postcode: str
+    address: str = ""
+    nhs_number: str = ""
+    family_display_name: str = ""
+    carer_given_names: str = ""
+    carer_family_name: str = ""
+    carer_relationship: str = ""
+    carer_parental_responsibility: str = FamilyMember.ParentalResponsibility.UNKNOWN
+
+
+@transaction.atomic
+def add_child(
+    details: NewChild, *, by: User, possible_matches: Sequence[int], reason: str = ""
+) -> Child:
+    """Add a new child record with its household (and a parent or carer, when given).
+
+    ``possible_matches`` are the ids of the existing children the duplicate check
+    showed the practitioner; adding anyway needs ``reason``. Both are kept as the
+    child's ``ChildRecordCheck``.
+    """
+    _may_work_on_cases(by)
+    if possible_matches and not reason.strip():
+        raise CaseError(
+            {"duplicate_reason": "Explain why none of the possible matches is this child."},
+            code="duplicate_reason_required",
+        )
+    if details.date_of_birth > timezone.localdate():
+        raise CaseError(
+            {"date_of_birth": "Date of birth must be today or in the past."}, code="dob_future"
+        )
+    postcode = normalise_postcode(details.postcode) if details.postcode else ""
+    family = Family.objects.create(
+        name=details.family_display_name.strip() or f"The {details.family_name.strip()} family",
+        address=details.address.strip(),
+        postcode=postcode,
+    )
+    child = Child(
+        family=family,
+        given_names=details.given_names.strip(),
+        family_name=details.family_name.strip(),
+        date_of_birth=details.date_of_birth,
+        sex=details.sex,
+        address=details.address.strip(),
+        postcode=postcode,
+        nhs_number=details.nhs_number.replace(" ", ""),
+    )
+    child.full_clean()
+    child.save()
+    if details.carer_given_names.strip() or details.carer_family_name.strip():
+        FamilyMember.objects.create(
+            family=family,
+            given_names=details.carer_given_names.strip(),
+            family_name=details.carer_family_name.strip() or details.family_name.strip(),
+            relationship=details.carer_relationship or FamilyMember.Relationship.OTHER,
+            parental_responsibility=details.carer_parental_responsibility,
+        )
+    ChildRecordCheck.objects.create(
+        child=child,
+        added_by=by,
+        added_at=timezone.now(),
+        possible_matches=sorted(set(possible_matches)),
+        reason=reason.strip(),
+    )
+    return child
+
+
+@transaction.atomic
+def start_case_for_child(
+    children: Sequence[Child],
+    *,
+    by: User,
+    level: LevelOfNeed | None = None,
+    rationale: str = "",
+) -> Case:
+    """A practitioner starts early help themselves: they become interim lead (DOMAIN §5.4).
+
+    A child whose case closed in the last 12 months starts a re-referral.
+    """
+    _may_work_on_cases(by)
+    if not children:
+        raise CaseError("Choose at least one child.", code="no_children")
+    previous = recent_closed_case(children)
+    case = open_case(
+        children[0].family,
+        children=children,
+        by=by,
+        status=Case.Status.IDENTIFIED,
+        interim_lead=by,
+        previous_case=previous,
+    )
+    for check in ChildRecordCheck.objects.filter(child__in=children).exclude(reason=""):
+        record_event(
+            case,
+            "child.added_despite_matches",
+            by=by,
+            summary="Child record added although possible matches were shown",
+            data={"child": check.child_id, "possible_matches": check.possible_matches},
+        )
+    if level is not None:
+        record_level_of_need(case, level=level, rationale=rationale, by=by)
+    return case
+
+
+@transaction.atomic
+def submit_request_for_support(
+    *,
+    by: User | None,
+    source_code: str,
+    summary_of_need: str,
+    subjects: Sequence[Child],
+    family: Family | None,
+    family_aware: bool,
+    consent_obtained: bool,
+    requester_name: str = "",
+) -> RequestForSupport:
+    """Send a request for support to the early help hub (DOMAIN §3.2).
+
+    ``by`` is the requesting professional, or None for a self-referral or one taken by
+    phone (then ``requester_name`` says who asked). The request waits for triage; a
+    subject child already in an open case is linked to it as ``existing_case``.
+    """
+    errors: dict[str, str] = {}
+    if by is not None:
+        _may_work_on_cases(by)
+    elif not requester_name.strip():
+        errors["requester_name"] = "Enter who asked for support."
+    if source_code not in ReferralSource.values:
+        errors["source_code"] = "Choose where the request comes from."
+    if not summary_of_need.strip():
+        errors["summary_of_need"] = "Describe what support the child or family needs."
+    if not subjects:
+        errors["subjects"] = "Choose at least one child."
+    if errors:
+        raise CaseError(errors, code="request_invalid")
+    families = {child.family_id for child in subjects}
+    if family is None and len(families) == 1:
+        family = subjects[0].family
+    if family is None or families != {family.pk}:
+        raise CaseError(
+            {"subjects": "Every child in a request must belong to the family."},
+            code="child_not_in_family",
+        )
+    existing = open_cases_for(subjects)
+    request = RequestForSupport.objects.create(
+        received_at=timezone.now(),
+        requester=by,
+        requester_name=requester_name.strip(),
+        source_code=source_code,
+        family=family,
+        summary_of_need=summary_of_need.strip(),
+        family_aware=family_aware,
+        consent_obtained=consent_obtained,
+        existing_case=next(iter(existing.values()), None),
+    )
+    request.subjects.set(subjects)
+    security_log.info(
+        "request for support submitted",
+        extra={"request": request.pk, "user_id": by.pk if by else None},
+    )
+    return request
+
+
+@transaction.atomic
+def triage_request(
+    request: RequestForSupport,
+    *,
+    by: User,
+    decision: str,
+    level: LevelOfNeed | None,
+    rationale: str,
+) -> RequestForSupport:
+    """The hub's decision on a request (DOMAIN §3.1 Triaged, §3.2).
+
+    Only the early help coordinator or a team manager triages. An early help
+    assessment decision opens a case awaiting the family's agreement (or joins the
+    child's open case); a child whose case closed in the last 12 months starts a
+    re-referral linked to it. The level of need always has a named rationale.
+    """
+    if not (by.is_active and (by.is_coordinator or by.role == by.Role.TEAM_MANAGER)):
+        raise PermissionDenied("Only the early help coordinator or a manager triages requests.")
+    locked = RequestForSupport.objects.select_for_update().get(pk=request.pk)
+    if locked.status != RequestForSupport.Status.RECEIVED:
+        raise CaseError("This request has already been triaged.", code="already_triaged")
+    errors: dict[str, str] = {}
+    if decision not in TriageDecision.values:
+        errors["decision"] = "Choose a triage decision."
+    if not rationale.strip():
+        errors["rationale"] = "Explain the decision and the level of need."
+    needs_case = decision in {
+        TriageDecision.EARLY_HELP_ASSESSMENT,
+        TriageDecision.LP_SUPPORT_EXISTING_PLAN,
+    }
+    if needs_case and level is None:
+        errors["level"] = "Choose the level of need."
+    if errors:
+        raise CaseError(errors, code="triage_invalid")
+
+    now = timezone.now()
+    children = list(locked.subjects.select_related("family").order_by("pk"))
+    existing = open_cases_for(children)
+    case: Case | None = None
+    if decision == TriageDecision.LP_SUPPORT_EXISTING_PLAN:
+        if not existing:
+            raise CaseError(
+                {"decision": "No child in this request has an open case to support."},
+                code="no_existing_case",
+            )
+        case = next(iter(existing.values()))
+    elif decision == TriageDecision.EARLY_HELP_ASSESSMENT:
+        if existing:
+            case = next(iter(existing.values()))
+        else:
+            requester = locked.requester
+            interim = (
+                requester
+                if requester is not None
+                and requester.is_active
+                and not requester.is_system_administrator
+                else None
+            )
+            case = open_case(
+                children[0].family,
+                children=children,
+                by=by,
+                status=Case.Status.CONSENT_PENDING,
+                interim_lead=interim,
+                previous_case=recent_closed_case(children, at=now),
+                opened_at=now,
+            )
+            record_event(
+                case,
+                "request.triaged",
+                by=by,
+                at=now,
+                summary="Opened from a request for support: early help assessment agreed",
+                data={"request": locked.pk, "decision": decision},
+            )
+    if case is not None and level is not None:
+        record_level_of_need(case, level=level, rationale=rationale, by=by, at=now)
+        if case.pk in {c.pk for c in existing.values()}:
+            record_event(
+                case,
+                "request.linked",
+                by=by,
+                at=now,
+                summary="A new request for support was linked to this case",
+                data={"request": locked.pk, "decision": decision},
+            )
+    locked.status = RequestForSupport.Status.TRIAGED
+    locked.triage_decision = decision
+    locked.triage_decided_at = now
+    locked.triaged_by = by
+    locked.level_of_need_at_triage = level
+    locked.triage_rationale = rationale.strip()
+    locked.case = case
+    locked.save()
+    security_log.info(
+        "request for support triaged",
+        extra={"request": locked.pk, "user_id": by.pk, "decision": decision},
+    )
+    return locked
+
+
+def _ensure_case_worker(case: Case, user: User) -> None:
+    """Anyone who may see the case (and is not an administrator) may record on it."""
+    _may_work_on_cases(user)
+    from cases.access import can_see_case
+
+    if not can_see_case(user, case):
+        raise PermissionDenied("You cannot record on this case.")
+
+
+@transaction.atomic
+def record_consent(
+    case: Case,
+    *,
+    by: User,
+    kind: str,
+    given_by: FamilyMember | None,
+    given_by_child: Child | None,
+    subject_children: Sequence[Child],
+    capacity_basis: str,
+    method: str,
+    given_at: datetime,
+    information_level: str = InformationLevel.BASIC,
+    agencies_allowed: Sequence[Agency] = (),
+    agencies_excluded: Sequence[Agency] = (),
+    capacity_note: str = "",
+) -> ConsentRecord:
+    """Record the family's agreement (to assessment or service) or sharing preference."""
+    _ensure_case_worker(case, by)
+    errors: dict[str, str] = {}
+    if (given_by is None) == (given_by_child is None):
+        errors["given_by"] = "Choose who gave their agreement."
+    if given_by is not None and given_by.family_id != case.family_id:
+        errors["given_by"] = "Choose someone in this family."
+    subject_ids = set(case.subjects.values_list("child_id", flat=True))
+    if given_by_child is not None and given_by_child.pk not in subject_ids:
+        errors["given_by"] = "Choose someone in this family."
+    if not subject_children:
+        errors["subject_children"] = "Choose the children this covers."
+    elif not {c.pk for c in subject_children} <= subject_ids:
+        errors["subject_children"] = "Choose children who are subjects of this case."
+    if given_at > timezone.now():
+        errors["given_at"] = "The date given must be today or in the past."
+    overlap = {a.pk for a in agencies_allowed} & {a.pk for a in agencies_excluded}
+    if overlap:
+        errors["agencies_excluded"] = "An agency cannot be both allowed and excluded."
+    if errors:
+        raise CaseError(errors, code="consent_invalid")
+    consent = ConsentRecord.objects.create(
+        case=case,
+        kind=kind,
+        given_by=given_by,
+        given_by_child=given_by_child,
+        capacity_basis=capacity_basis,
+        capacity_note=capacity_note.strip(),
+        information_level=information_level,
+        method=method,
+        given_at=given_at,
+        recorded_by=by,
+    )
+    consent.subject_children.set(subject_children)
+    consent.agencies_allowed.set(agencies_allowed)
+    consent.agencies_excluded.set(agencies_excluded)
+    record_event(
+        case,
+        "consent.recorded",
+        by=by,
+        summary=f"{consent.get_kind_display()} recorded",
+        data={"consent": consent.pk, "kind": kind, "method": method},
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(consent: ConsentRecord, *, by: User, note: str) -> ConsentRecord:
+    """Record that the family withdrew an agreement or sharing preference.
+
+    Withdrawing agreement to early help is recorded and shown on the case; closing
+    the case (or stepping up, where there is a safeguarding concern) is a separate
+    decision (DOMAIN §6.1).
+    """
+    _ensure_case_worker(consent.case, by)
+    locked = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_at is not None:
+        raise CaseError("This has already been withdrawn.", code="already_withdrawn")
+    if not note.strip():
+        raise CaseError(
+            {"withdrawal_note": "Describe what the family said and when."},
+            code="withdrawal_note_required",
+        )
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawal_note = note.strip()
+    locked.save(update_fields=["withdrawn_at", "withdrawal_note"])
+    record_event(
+        locked.case,
+        f"consent.withdrawn.{locked.kind}",
+        by=by,
+        at=locked.withdrawn_at,
+        summary=f"{locked.get_kind_display()} withdrawn",
+        data={"consent": locked.pk},
+    )
+    return locked
+
+
+@transaction.atomic
+def record_disclosure_decision(
+    case: Case,
+    *,
+    by: User,
+    decision: str,
+    recipient: str,
+    information: str,
+    purpose: str,
+    reason: str,
+    lawful_basis: str = "",
+    with_consent: bool = False,
+    decided_at: datetime | None = None,
+) -> DisclosureDecision:
+    """Record a decision to share, or not to share, information (DOMAIN §6.2 rule 7)."""
+    _ensure_case_worker(case, by)
+    errors: dict[str, str] = {}
+    if decision not in DisclosureDecision.Decision.values:
+        errors["decision"] = "Choose whether the information was shared."
+    for field, text, message in (
+        ("recipient", recipient, "Enter who the information was (or was not) shared with."),
+        ("information", information, "Describe the information."),
+        ("purpose", purpose, "Enter the purpose."),
+        ("reason", reason, "Explain the reasons for the decision."),
+    ):
+        if not text.strip():
+            errors[field] = message
+    now = timezone.now()
+    if decided_at is not None and decided_at > now:
+        errors["decided_at"] = "The decision date must be today or in the past."
+    if errors:
+        raise CaseError(errors, code="disclosure_invalid")
+    disclosure = DisclosureDecision.objects.create(
+        case=case,
+        decision=decision,
+        recipient=recipient.strip(),
+        information=information.strip(),
+        purpose=purpose.strip(),
+        lawful_basis=lawful_basis.strip(),
+        with_consent=with_consent,
+        reason=reason.strip(),
+        decided_by=by,
+        decided_at=decided_at or now,
+    )
+    record_event(
+        case,
+        "disclosure.decided",
+        by=by,
+        summary=f"Information {disclosure.get_decision_display().lower()}: {disclosure.recipient}"[
+            :300
+        ],
+        data={"disclosure": disclosure.pk, "decision": decision},
+    )
+    return disclosure
+
+
+def raise_safeguarding_concern(case: Case, *, by: User) -> SafeguardingConcern:
+    """Record that ``by`` raised a safeguarding concern, and the MASH route given to them.
+
+    Always available to anyone who can see the case; it never waits on consent or any
+    other step, and leaves the case's status alone (DOMAIN §6.2, §9.2 F1).
+    """
+    _may_work_on_cases(by)
+    now = timezone.now()
+    with transaction.atomic():
+        concern = SafeguardingConcern.objects.create(
+            case=case, raised_by=by, raised_at=now, route=settings.TAC_MASH_CONTACT[:300]
+        )
+        record_event(
+            case,
+            "safeguarding.concern_raised",
+            by=by,
+            at=now,
+            summary="Safeguarding concern raised: MASH contact given",
+            data={"concern": concern.pk},
+        )
+    security_log.info(
+        "safeguarding concern raised",
+        extra={"concern": concern.pk, "case": case.pk, "user_id": by.pk},
+    )
+    return concern

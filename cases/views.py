@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,17 +11,21 @@ from audit.access import can_read_case_access_report
 from audit.services import log_record_access
 from cases.access import break_glass_grant_in_use, get_case_for_history, get_case_for_user
 from cases.history import case_history_page
-from cases.models import Case, CaseSubject
-from cases.panels import case_panels, my_work_panels
+from cases.models import Case, CaseSubject, ConsentRecord, RequestForSupport
+from cases.panels import case_panels, my_work_panels, voice_panel_keys
 from tac_portal.http import AuthenticatedHttpRequest
 
 MY_CASES_PAGE_SIZE = 50
+DISCLOSURES_SHOWN = 10
 
 
 @login_required
 @require_GET
 def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The cases the signed-in professional may see, open ones first."""
+    """ "My work": the cases the professional may see, open ones first, and their work.
+
+    Other apps add sections (actions, meetings, draft assessments) as ``MyWorkPanel``.
+    """
     show_closed = request.GET.get("show") == "closed"
     cases = Case.objects.visible_to(request.user)
     cases = cases.closed() if show_closed else cases.open()
@@ -28,6 +33,13 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = list(cases[:MY_CASES_PAGE_SIZE])
     log_record_access(
         request, shown=[(s.child_id, case.pk) for case in page for s in case.subjects.all()]
+    )
+    user = request.user
+    may_triage = user.is_coordinator or user.role == user.Role.TEAM_MANAGER
+    waiting = (
+        RequestForSupport.objects.filter(status=RequestForSupport.Status.RECEIVED).count()
+        if may_triage
+        else None
     )
     return render(
         request,
@@ -38,6 +50,9 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
             "show_closed": show_closed,
             "today": timezone.localdate(),
             "panels": my_work_panels(request.user),
+            "can_work": not user.is_system_administrator,
+            "may_triage": may_triage,
+            "waiting_requests": waiting,
         },
     )
 
@@ -59,6 +74,14 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     leads = case.lead_assignments.select_related("professional", "agency", "assigned_by")
     judgements = case.level_judgements.select_related("level", "judged_by__agency")
     events = case.events.select_related("actor__agency").order_by("-at", "-id")[:50]
+    consents = list(
+        case.consents.select_related("given_by", "given_by_child", "recorded_by").prefetch_related(
+            "subject_children", "agencies_allowed", "agencies_excluded"
+        )
+    )
+    disclosures = list(case.disclosures.select_related("decided_by__agency")[:DISCLOSURES_SHOWN])
+    concerns = list(case.safeguarding_concerns.select_related("raised_by__agency"))
+    panels = case_panels(case, request.user)
     return render(
         request,
         "cases/case_detail.html",
@@ -73,7 +96,22 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "break_glass_grant": grant,
             "can_read_access_report": can_read_case_access_report(request.user, case),
-            "panels": case_panels(case, request.user),
+            "voice_panels": [p for p in panels if p.key in voice_panel_keys()],
+            "panels": [p for p in panels if p.key not in voice_panel_keys()],
+            "consents": consents,
+            "service_withdrawn": next(
+                (
+                    c
+                    for c in consents
+                    if c.kind == ConsentRecord.Kind.AGREEMENT_TO_SERVICE and c.withdrawn_at
+                ),
+                None,
+            ),
+            "decisions": disclosures,
+            "more_decisions": len(disclosures) == DISCLOSURES_SHOWN,
+            "concerns": concerns,
+            "mash_contact": settings.TAC_MASH_CONTACT,
+            "can_work": not request.user.is_system_administrator,
         },
     )
 

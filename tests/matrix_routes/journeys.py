@@ -2,6 +2,76 @@
 
 from __future__ import annotations
 
-from tests.matrix import Route
+from django.utils import timezone
 
-ROUTES: dict[str, Route] = {}
+from cases.models import (
+    ConsentRecord,
+    FamilyMember,
+    ReferralSource,
+    RequestForSupport,
+    SafeguardingConcern,
+)
+from tests.matrix import Objects, Route, case_page, everyone, only
+
+
+def _request(o: Objects) -> list[int]:
+    # Sent by the lead; a waiting request is theirs and the hub's to see.
+    support = RequestForSupport.objects.create(
+        received_at=timezone.now(),
+        requester_id=o.notification.recipient_id,
+        source_code=ReferralSource.LA_EARLY_HELP,
+        family=o.case.family,
+        summary_of_need="Matrix check",
+    )
+    support.subjects.set(o.case.children.all())
+    return [support.pk]
+
+
+def _consent(o: Objects) -> list[int]:
+    parent = FamilyMember.objects.create(
+        family=o.case.family,
+        given_names="Pat",
+        family_name="Parent",
+        relationship=FamilyMember.Relationship.MOTHER,
+    )
+    consent = ConsentRecord.objects.create(
+        case=o.case,
+        kind=ConsentRecord.Kind.AGREEMENT_TO_SERVICE,
+        given_by=parent,
+        capacity_basis=ConsentRecord.CapacityBasis.ADULT,
+        method=ConsentRecord.Method.WRITTEN,
+        given_at=timezone.now(),
+        recorded_by_id=o.notification.recipient_id,
+    )
+    return [o.case.pk, consent.pk]
+
+
+def _concern(o: Objects) -> list[int]:
+    concern = SafeguardingConcern.objects.create(
+        case=o.case,
+        raised_by_id=o.notification.recipient_id,
+        raised_at=timezone.now(),
+        route="MASH",
+    )
+    return [o.case.pk, concern.pk]
+
+
+# Case work is for professionals: the administrator configures and gets a 404.
+WORKERS = everyone(200) | {"admin": 404}
+
+ROUTES: dict[str, Route] = {
+    "cases:find_child": Route("get", expect=WORKERS),
+    "cases:add_child": Route("get", expect=WORKERS),
+    # Starting early help needs a child the user can see: none is named here.
+    "cases:start_case": Route("post", expect=everyone(404)),
+    "cases:request_sent": Route(
+        "get", args=_request, expect=only(200, "lead", "manager", "coordinator")
+    ),
+    "cases:triage_queue": Route("get", expect=only(200, "manager", "coordinator")),
+    "cases:triage": Route("get", args=_request, expect=only(200, "manager", "coordinator")),
+    "cases:consent_new": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
+    "cases:consent_withdraw": Route("get", args=_consent, expect=case_page()),
+    "cases:disclosures": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
+    "cases:raise_concern": Route("post", args=lambda o: [o.case.pk], expect=case_page(302)),
+    "cases:concern": Route("get", args=_concern, expect=case_page()),
+}

@@ -1,0 +1,298 @@
+"""Find a child: typo- and sound-alike tolerant matching over indexed candidates.
+
+A search never scans the children table (and needs no database extension: the
+embedded PostgreSQL used by ``make run`` has no ``pg_trgm``). Candidates come from indexed columns
+only: the NHS number, the sound-alike keys of the names (``cases.phonetics``), the
+date of birth (also with day and month swapped) and the postcode, combined so
+that every branch of the ``OR`` is an index lookup. The candidates are then scored
+in Python with ``rapidfuzz`` and the likely matches returned, best first.
+
+Who may see what is decided here too (DOMAIN §6, ARCHITECTURE §5): a full row only
+for a child the user may see through a case; for a child in an open case the user
+may not see, one line saying who to contact; nothing at all otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q
+from rapidfuzz import fuzz
+
+from cases import phonetics
+from cases.models import Case, CaseSubject, Child, LeadProfessionalAssignment
+from cases.validators import normalise_postcode
+
+if TYPE_CHECKING:
+    from agencies.models import User
+
+#: At most this many candidates are scored (the best-narrowed branches first).
+CANDIDATE_LIMIT = 400
+#: At most this many results are shown.
+RESULT_LIMIT = 25
+#: A candidate scoring below this is not a likely match.
+LIKELY_MATCH_SCORE = 65.0
+
+
+@dataclass(frozen=True)
+class ChildQuery:
+    given_names: str = ""
+    family_name: str = ""
+    date_of_birth: date | None = None
+    postcode: str = ""
+    nhs_number: str = ""
+
+    @property
+    def kinds(self) -> list[str]:
+        """Which parts were given (for the security log: no values)."""
+        parts = {
+            "given_names": self.given_names,
+            "family_name": self.family_name,
+            "date_of_birth": self.date_of_birth,
+            "postcode": self.postcode,
+            "nhs_number": self.nhs_number,
+        }
+        return [name for name, value in parts.items() if value]
+
+
+@dataclass
+class Match:
+    child: Child
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def swapped(day: date) -> date | None:
+    """The date with day and month swapped, when that is a different real date."""
+    if day.day > 12 or day.day == day.month:
+        return None
+    try:
+        return day.replace(month=day.day, day=day.month)
+    except ValueError:
+        return None
+
+
+def _dates(query: ChildQuery) -> list[date]:
+    if query.date_of_birth is None:
+        return []
+    other = swapped(query.date_of_birth)
+    return [query.date_of_birth] if other is None else [query.date_of_birth, other]
+
+
+def candidate_filter(query: ChildQuery) -> Q:
+    """An ``OR`` of index lookups on ``Child`` that every likely match satisfies."""
+    family_meta = phonetics.metaphone(query.family_name)
+    family_sdx = phonetics.soundex(query.family_name)
+    given_meta = phonetics.metaphone(phonetics.first_word(query.given_names))
+    postcode = normalise_postcode(query.postcode) if query.postcode else ""
+    dates = _dates(query)
+
+    branches: list[Q] = []
+    if query.nhs_number:
+        branches.append(Q(nhs_number=query.nhs_number))
+    if dates:
+        on_date = Q(date_of_birth__in=dates)
+        if family_meta:
+            branches.append(on_date & Q(family_name_metaphone=family_meta))
+            # A slip that changes both sound keys rarely changes the first letter: the
+            # children born that day (the date index) whose family name starts the same.
+            branches.append(on_date & Q(family_name_soundex__startswith=family_sdx[:1]))
+        if given_meta:
+            branches.append(on_date & Q(given_name_metaphone=given_meta))
+        if postcode:
+            branches.append(on_date & Q(postcode=postcode))
+        if not (family_meta or given_meta or postcode):
+            branches.append(on_date)
+    else:
+        if family_meta and given_meta:
+            branches.append(Q(family_name_metaphone=family_meta, given_name_metaphone=given_meta))
+            # Soundex drops vowels and doubled letters: it catches most typing slips
+            # that change the metaphone ("Smiht").
+            branches.append(Q(family_name_soundex=family_sdx, given_name_metaphone=given_meta))
+        elif family_meta and postcode:
+            branches.append(Q(family_name_metaphone=family_meta, postcode=postcode))
+        elif family_meta:
+            branches.append(Q(family_name_metaphone=family_meta))
+        if postcode and given_meta:
+            branches.append(Q(postcode=postcode, given_name_metaphone=given_meta))
+        if postcode and not (family_meta or given_meta):
+            branches.append(Q(postcode=postcode))
+    if not branches:
+        return Q(pk__in=[])
+    combined = branches[0]
+    for branch in branches[1:]:
+        combined |= branch
+    return combined
+
+
+def _name_score(query: str, value: str) -> float:
+    if not query:
+        return 0.0
+    return float(fuzz.WRatio(query.lower(), value.lower()))
+
+
+def score(query: ChildQuery, child: Child) -> Match:
+    """How likely ``child`` is the child described, 0 to 100, with the reasons why."""
+    reasons: list[str] = []
+    if query.nhs_number and child.nhs_number == query.nhs_number:
+        return Match(child, 100.0, ["NHS number"])
+
+    points = 0.0
+    weight = 0.0
+    if query.family_name:
+        weight += 40
+        similarity = _name_score(query.family_name, child.family_name)
+        if phonetics.metaphone(query.family_name) == child.family_name_metaphone:
+            similarity = max(similarity, 90.0)
+        points += 40 * similarity / 100
+        if similarity >= 80:
+            reasons.append("family name")
+    if query.given_names:
+        weight += 25
+        similarity = _name_score(query.given_names, child.given_names)
+        given_meta = phonetics.metaphone(phonetics.first_word(query.given_names))
+        if given_meta and given_meta == child.given_name_metaphone:
+            similarity = max(similarity, 90.0)
+        points += 25 * similarity / 100
+        if similarity >= 80:
+            reasons.append("given name")
+    if query.date_of_birth:
+        weight += 25
+        if child.date_of_birth == query.date_of_birth:
+            points += 25
+            reasons.append("date of birth")
+        elif child.date_of_birth == swapped(query.date_of_birth):
+            points += 18
+            reasons.append("date of birth (day and month swapped)")
+    if query.postcode:
+        weight += 10
+        if child.postcode == normalise_postcode(query.postcode):
+            points += 10
+            reasons.append("postcode")
+    if query.nhs_number:
+        weight += 20  # given but different: counts against the candidate
+    return Match(child, round(100 * points / weight, 1) if weight else 0.0, reasons)
+
+
+def find_children(query: ChildQuery) -> list[Match]:
+    """The likely matches for ``query``, best first (one query whatever the data)."""
+    # No ORDER BY: sorting would tempt the planner to walk the primary key instead of
+    # the bitmap of the index branches. Candidates are ranked by score below.
+    candidates = Child.objects.filter(candidate_filter(query)).order_by()[:CANDIDATE_LIMIT]
+    matches = [score(query, child) for child in candidates]
+    likely = [m for m in matches if m.score >= LIKELY_MATCH_SCORE]
+    likely.sort(key=lambda m: (-m.score, m.child.family_name, m.child.given_names, m.child.pk))
+    return likely[:RESULT_LIMIT]
+
+
+@dataclass
+class VisibleResult:
+    child: Child
+    score: float
+    reasons: list[str]
+    case: Case | None  # the visible case to open (the open one when there is one)
+    open_case: Case | None
+    #: When the child's open case is one the user cannot see: who to contact.
+    elsewhere: str = ""
+
+
+@dataclass
+class KnownElsewhere:
+    """A child in an open case the user may not see: who to contact, nothing else."""
+
+    contact: str
+
+
+@dataclass
+class SearchOutcome:
+    visible: list[VisibleResult]
+    known_elsewhere: list[KnownElsewhere]
+    hidden: int  # likely matches the user is told nothing about
+    #: Every likely match, shown or not: kept with a new record's duplicate check, never shown.
+    matched_ids: list[int] = field(default_factory=list)
+
+    @property
+    def may_be_more(self) -> bool:
+        """As many matches as are shown: a broad search; more details would narrow it."""
+        return len(self.matched_ids) >= RESULT_LIMIT
+
+    @property
+    def shown(self) -> list[tuple[int, int | None]]:
+        """(child id, case id) pairs shown in full, for the record-access log."""
+        return [(r.child.pk, r.case.pk if r.case else None) for r in self.visible]
+
+
+def _contact_for(case: Case) -> str:
+    lead = case.lead_assignment
+    if lead is None:
+        return "the early help hub"
+    agency = lead.agency or lead.professional.agency
+    team = lead.professional.team
+    phone = (team.phone if team and team.phone else "") or (agency.phone if agency else "")
+    name = agency.name if agency else "the lead professional's agency"
+    return f"{name}, {phone}" if phone else name
+
+
+def known_to_early_help(case: Case) -> str:
+    """The one line shown for a child in an open case the user may not see."""
+    return f"Known to early help: contact {_contact_for(case)}"
+
+
+def resolve_for_user(user: User, matches: Iterable[Match]) -> SearchOutcome:
+    """Split matches into what ``user`` may see (fixed number of queries)."""
+    matches = list(matches)
+    ids = [m.child.pk for m in matches]
+    # The cases come by primary key (a prefetch, not a join): index lookups whatever
+    # the planner's estimates.
+    subjects = list(
+        CaseSubject.objects.filter(child_id__in=ids)
+        .prefetch_related(
+            Prefetch("case", queryset=Case.objects.select_related("current_level")),
+            Prefetch(
+                "case__lead_assignments",
+                queryset=LeadProfessionalAssignment.objects.active().select_related(
+                    "professional__team", "professional__agency", "agency"
+                ),
+                to_attr="active_lead_assignments",
+            ),
+        )
+        .order_by("child_id", "-case_id")
+    )
+    # Decided for these few cases only, so the access rules run as index lookups.
+    visible = set(
+        Case.objects.visible_to(user)
+        .filter(pk__in={s.case_id for s in subjects})
+        .values_list("pk", flat=True)
+    )
+    by_child: dict[int, list[CaseSubject]] = {}
+    for subject in subjects:
+        by_child.setdefault(subject.child_id, []).append(subject)
+
+    outcome = SearchOutcome(visible=[], known_elsewhere=[], hidden=0, matched_ids=ids)
+    for match in matches:
+        rows = by_child.get(match.child.pk, [])
+        seen = [s for s in rows if s.case_id in visible]
+        open_row = next((s for s in rows if s.is_open), None)
+        if seen:
+            open_seen = next((s.case for s in seen if s.is_open), None)
+            elsewhere = ""
+            if open_seen is None and open_row is not None:
+                elsewhere = known_to_early_help(open_row.case)
+            outcome.visible.append(
+                VisibleResult(
+                    match.child,
+                    match.score,
+                    match.reasons,
+                    open_seen or seen[0].case,
+                    open_seen,
+                    elsewhere,
+                )
+            )
+        elif open_row is not None:
+            outcome.known_elsewhere.append(KnownElsewhere(known_to_early_help(open_row.case)))
+        else:
+            outcome.hidden += 1
+    return outcome
