@@ -1021,4 +1021,5 @@ class SafeguardingConcern(models.Model):
     def __str__(self) -> str:
         return f"Safeguarding concern {self.pk}"
 
+
 from cases.episode_models import CaseClosure, LeadHandover, StepDownIn, StepUpReferral  # noqa: E402, F401

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from agencies.models import User
+from cases.models import Case
 from tac_portal.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +89,7 @@ def test_it_reports_unavailable_when_no_worker_answers(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_a_dead_meeting_email_is_reported(client: Client, case: object, lead: object) -> None:
+def test_a_dead_meeting_email_is_reported(client: Client, case: Case, lead: User) -> None:
     import datetime as dt
 
     from django.utils import timezone
