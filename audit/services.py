@@ -171,6 +171,14 @@ def ensure_can_restrict(user: User, case: Case) -> None:
     ensure_can_manage_case(user, case)
 
 
+def can_restrict(user: User, case: Case) -> bool:
+    try:
+        ensure_can_restrict(user, case)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _schedule_restriction_review(restriction: Restriction) -> None:
     schedule_reminders(
         SUBJECT_RESTRICTION_REVIEW,

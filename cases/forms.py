@@ -6,9 +6,7 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency
 from cases.models import (
@@ -36,12 +34,6 @@ class GovukDateWidget(forms.MultiWidget):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         boxes = [forms.TextInput(attrs={"inputmode": "numeric"}) for _ in range(3)]
         super().__init__(boxes, attrs)
-
-    def _render(
-        self, template_name: str, context: dict[str, Any], renderer: Any = None
-    ) -> SafeString:
-        # The project's template engine, so the markup lives with the other templates.
-        return mark_safe(render_to_string(template_name, context))  # noqa: S308
 
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, date):

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.access import can_read_case_access_report
-from audit.services import log_record_access
+from audit.masking import masks_for
+from audit.services import can_restrict, log_record_access
 from cases.access import break_glass_grant_in_use, get_case_for_history, get_case_for_user
 from cases.history import case_history_page
 from cases.models import Case, CaseSubject, ConsentRecord, RequestForSupport
@@ -112,6 +113,8 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "concerns": concerns,
             "mash_contact": settings.TAC_MASH_CONTACT,
             "can_work": not request.user.is_system_administrator,
+            "masks": masks_for(case, request.user, request),
+            "can_restrict": can_restrict(request.user, case),
         },
     )
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "template_partials",
     "csp",
     "rest_framework",
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
     "audit",
     "dashboards",
 ]
+
+# Widgets render with the project's template engine, so their markup lives in templates/.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

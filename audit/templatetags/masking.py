@@ -22,7 +22,14 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def masked(context: template.Context, obj: Any, field_name: str, lines: bool = False) -> str:
+def masked(
+    context: template.Context,
+    obj: Any,
+    field_name: str,
+    lines: bool = False,
+    postcode: bool = False,
+) -> str:
+    """``lines`` keeps line breaks; ``postcode`` adds the postcode on its own line."""
     masks = context.get("masks")
     if not isinstance(masks, CaseMasks):
         raise ImproperlyConfigured("{% masked %} needs `masks` (audit.masking.masks_for).")
@@ -31,6 +38,9 @@ def masked(context: template.Context, obj: Any, field_name: str, lines: bool = F
         value = getattr(obj, field_name)
         if value is None:
             return ""
+        code: str = obj.postcode if postcode else ""
+        if code:
+            value = f"{value}\n{code}" if value else code
         return str(linebreaksbr(value, autoescape=True)) if lines else format_html("{}", value)
     if restriction.pk in masks.may_unmask:
         request = context.get("request")

@@ -257,7 +257,8 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
         services.record_level_of_need(case, level=level_targeted, rationale=f"R{n}", by=lead)
         if n:
             services.withdraw_consent(consent, by=lead, note="no")
-    with django_assert_max_num_queries(24):
+    # The case page and every app's panel; the same count at both sizes.
+    with django_assert_max_num_queries(42):
         response = lead_client.get(reverse("cases:detail", args=[case.pk]))
     assert response.content.decode().count("Riverside Primary School") >= size
 
@@ -289,7 +290,8 @@ def test_my_work_runs_a_fixed_number_of_queries(
 ) -> None:
     for _ in range(size):
         make_case()
-    with django_assert_max_num_queries(10):
+    # My work and every app's panel; the same count at both sizes.
+    with django_assert_max_num_queries(16):
         response = manager_client.get(reverse("cases:my_cases"))
     assert response.content.decode().count("Lena Lead") == size
 
