@@ -90,3 +90,41 @@ def school_api(school_partner: Partner) -> Client:
 @pytest.fixture
 def police_api(police_partner: Partner) -> Client:
     return client_with_token(police_partner)
+
+
+@pytest.fixture
+def share(case: object, lead: object, family_member: object) -> Callable[..., object]:
+    """Record a sharing preference on ``case`` (given by its parent, recorded by the lead)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import ConsentRecord
+
+    def record(
+        level: str = "additional",
+        *,
+        allowed: list[Agency] | None = None,
+        excluded: list[Agency] | None = None,
+        withdrawn: bool = False,
+        expired: bool = False,
+        on: object = None,
+    ) -> ConsentRecord:
+        now = timezone.now()
+        consent = ConsentRecord.objects.create(
+            case=on or case,
+            kind=ConsentRecord.Kind.SHARING_PREFERENCE,
+            given_by=family_member,
+            capacity_basis=ConsentRecord.CapacityBasis.ADULT,
+            information_level=level,
+            method=ConsentRecord.Method.WRITTEN,
+            given_at=now - dt.timedelta(days=2),
+            expires_at=now - dt.timedelta(days=1) if expired else None,
+            withdrawn_at=now - dt.timedelta(hours=1) if withdrawn else None,
+            recorded_by=lead,
+        )
+        consent.agencies_allowed.set(allowed or [])
+        consent.agencies_excluded.set(excluded or [])
+        return consent
+
+    return record
