@@ -74,9 +74,7 @@ def test_it_hides_everything_from_an_uninvolved_agency(
     assert not RecordAccess.objects.exists()
 
 
-def test_a_missing_case_and_an_invisible_one_look_the_same(
-    case: Case, police_api: Client
-) -> None:
+def test_a_missing_case_and_an_invisible_one_look_the_same(case: Case, police_api: Client) -> None:
     invisible = police_api.get(f"/api/v1/cases/{case.pk}/")
     missing = police_api.get(f"/api/v1/cases/{case.pk + 1000}/")
     assert invisible.status_code == missing.status_code == 404
