@@ -15,6 +15,9 @@ REFERENCE_READ = "reference:read"
 
 
 class AgencySerializer(ApiModelSerializer):
+    # Blank when not known, so not typed as an email address.
+    email = serializers.CharField(read_only=True, help_text="Empty when not known.")
+
     class Meta:
         model = Agency
         fields = [

@@ -245,6 +245,8 @@ class CodeSerializer(serializers.Serializer[Any]):
 
 
 class LevelOfNeedSerializer(ApiModelSerializer):
+    response_guidance_url = serializers.CharField(read_only=True, help_text="Empty when none.")
+
     class Meta:
         model = LevelOfNeed
         fields = ["code", "ordinal", "label", "description", "response_guidance_url", "is_active"]
@@ -305,10 +307,7 @@ CASE_EXAMPLE = {
     examples=[
         OpenApiExample(
             "A page of cases",
-            value={
-                "next": "https://portal.example/api/v1/cases/?cursor=WyIy",
-                "results": [CASE_EXAMPLE],
-            },
+            value=CASE_EXAMPLE,
             response_only=True,
         )
     ],

@@ -260,7 +260,24 @@ class ApiModelSerializer(serializers.ModelSerializer[Any]):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
         if field_class is serializers.DateTimeField:
             field_class = UtcDateTimeField
+        # Read-only fields keep what the column may hold, so that the schema says so.
+        if model_field.null:
+            field_kwargs["allow_null"] = True
+        if model_field.blank and issubclass(
+            field_class, serializers.CharField | serializers.ChoiceField
+        ):
+            field_kwargs["allow_blank"] = True
         return field_class, field_kwargs
+
+    def include_extra_kwargs(
+        self, kwargs: dict[str, Any], extra_kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        # DRF drops allow_blank from read-only fields; keep it so "" is documented.
+        allow_blank = kwargs.get("allow_blank")
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank:
+            kwargs["allow_blank"] = True
+        return kwargs
 
 
 class StrictInputSerializer(serializers.Serializer[Any]):
@@ -285,7 +302,12 @@ class StrictInputSerializer(serializers.Serializer[Any]):
 
 
 def _parse_updated_since(raw: str) -> dt.datetime:
-    value = parse_datetime(raw.strip().replace(" ", "+"))
+    try:
+        value = parse_datetime(raw.strip().replace(" ", "+"))
+        # The database refuses odd offsets (e.g. -23:26): compare in UTC.
+        value = value.astimezone(dt.UTC) if value and value.tzinfo else value
+    except (ValueError, OverflowError):
+        value = None
     if value is None:
         raise InvalidParameters(
             {"updated_since": ["Give an ISO 8601 date and time, e.g. 2026-01-31T09:00:00Z."]}
@@ -307,9 +329,17 @@ def _decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, pk = json.loads(raw)
         position = dt.datetime.fromisoformat(stamp)
-        if position.tzinfo is None or not isinstance(pk, int):
+        if position.tzinfo is None or not isinstance(pk, int) or abs(pk) > 2**63 - 1:
             raise ValueError(cursor)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError, UnicodeDecodeError):
+        position = position.astimezone(dt.UTC)
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        binascii.Error,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+    ):
         raise InvalidParameters(
             {"cursor": ["This cursor is not valid: use the next link you were given."]}
         ) from None
@@ -381,6 +411,7 @@ class KeysetPagination(BasePagination):
                     "nullable": True,
                     "format": "uri",
                     "description": "The next page, or null on the last page.",
+                    "example": "https://portal.example/api/v1/cases/?cursor=WyIyMDI2LTAzLTAxIiwgNDJd",
                 },
                 "results": schema,
             },

@@ -23,7 +23,7 @@ def _assert_problem(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     body: dict[str, Any] = response.json()
-    assert PROBLEM_KEYS <= set(body)
+    assert set(body) >= PROBLEM_KEYS
     assert body["status"] == status
     assert body["instance"] == response.wsgi_request.path
     return body
