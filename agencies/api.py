@@ -38,7 +38,7 @@ class AgencySerializer(ApiModelSerializer):
 
 class AgencyKindSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
     cin_source_code = serializers.CharField(help_text="Children in Need census referral source.")
 
 

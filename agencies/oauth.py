@@ -85,7 +85,7 @@ def revoke_tokens(applications: Any) -> int:
     """Delete every access and refresh token of the given applications; return how many."""
     refresh = RefreshToken.objects.filter(application__in=applications)
     access = AccessToken.objects.filter(application__in=applications)
-    count = access.count()
+    count = int(access.count())
     refresh.delete()
     access.delete()
     return count

@@ -32,6 +32,7 @@ from tac_portal.api.base import (
     ApiDetailView,
     ApiListView,
     ApiModelSerializer,
+    ApiView,
     ReferenceListView,
     UtcDateTimeField,
     get_object_or_404,
@@ -136,7 +137,7 @@ class ChildSerializer(ApiModelSerializer):
 class LevelRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     ordinal = serializers.IntegerField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
 
 
 class LeadProfessionalSerializer(serializers.Serializer[Any]):
@@ -241,7 +242,7 @@ class TeamMemberSerializer(ApiModelSerializer):
 
 class CodeSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
 
 
 class LevelOfNeedSerializer(ApiModelSerializer):
@@ -256,13 +257,13 @@ class LevelOfNeedSerializer(ApiModelSerializer):
 # --- Views ------------------------------------------------------------------------------
 
 
-class CaseLevelsMixin:
+class CaseLevelsMixin(ApiView):
     """Sharing levels for the cases on the page, in one query (``prepare``)."""
 
     levels: dict[int, str]
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        context = dict(super().get_serializer_context())
         context["levels"] = getattr(self, "levels", {})
         return context
 
@@ -352,24 +353,22 @@ class CaseDetail(CaseLevelsMixin, ApiDetailView):
 class ChildViewMixin(CaseLevelsMixin):
     """Children who are subjects of a visible case; a child's level is its most restrictive."""
 
-    serializer_class = ChildSerializer
-    queryset = Child.objects.none()
-    required_scopes = [CASES_READ]
     pairs: list[tuple[int, int | None]]
 
     def visible_children(self) -> QuerySet[Child]:
-        cases = self.viewer.visible_cases()  # type: ignore[attr-defined]
+        cases = self.viewer.visible_cases()
         subjects = CaseSubject.objects.filter(child=OuterRef("pk"), case__in=cases)
         return Child.objects.filter(Exists(subjects)).select_related("school")
 
     def prepare(self, objects: Sequence[Child]) -> None:
-        cases = self.viewer.visible_cases()  # type: ignore[attr-defined]
+        cases = self.viewer.visible_cases()
         self.pairs = list(
             CaseSubject.objects.filter(child__in=[c.pk for c in objects], case__in=cases)
             .order_by("child_id", "case_id")
             .values_list("child_id", "case_id")
         )
-        case_levels = information_levels({p[1] for p in self.pairs}, self.viewer.agency_id)  # type: ignore[attr-defined]
+        case_ids = {case_id for _, case_id in self.pairs if case_id is not None}
+        case_levels = information_levels(case_ids, self.viewer.agency_id)
         self.levels = {}
         for child_id, case_id in self.pairs:
             level = case_levels.get(case_id, BASIC) if case_id else BASIC
@@ -382,12 +381,24 @@ class ChildViewMixin(CaseLevelsMixin):
 
 @extend_schema(summary="Children who are subjects of cases your agency works on")
 class ChildList(ChildViewMixin, ApiListView):
+    """Children who are subjects of cases your agency works on."""
+
+    serializer_class = ChildSerializer
+    queryset = Child.objects.none()
+    required_scopes = [CASES_READ]
+
     def get_queryset(self) -> QuerySet[Child]:
         return self.visible_children()
 
 
 @extend_schema(summary="One child")
 class ChildDetail(ChildViewMixin, ApiDetailView):
+    """One child: identifying details, and needs where the family shares them."""
+
+    serializer_class = ChildSerializer
+    queryset = Child.objects.none()
+    required_scopes = [CASES_READ]
+
     def get_object(self) -> Child:
         child: Child = get_object_or_404(self.visible_children(), pk=self.kwargs["pk"])
         return child

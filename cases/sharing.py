@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from cases.models import ConsentRecord, InformationLevel
 
-BASIC = InformationLevel.BASIC
-ADDITIONAL = InformationLevel.ADDITIONAL
+BASIC: str = InformationLevel.BASIC.value
+ADDITIONAL: str = InformationLevel.ADDITIONAL.value
 
 
 def information_levels(case_ids: Iterable[int], agency_id: int | None) -> dict[int, str]:
@@ -36,7 +36,7 @@ def information_levels(case_ids: Iterable[int], agency_id: int | None) -> dict[i
     sees basic information only.
     """
     wanted = sorted(set(case_ids))
-    levels = dict.fromkeys(wanted, BASIC)
+    levels: dict[int, str] = dict.fromkeys(wanted, BASIC)
     if not wanted or agency_id is None:
         return levels
     now = timezone.now()

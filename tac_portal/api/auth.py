@@ -142,8 +142,8 @@ class PerClientThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read at call time so that a changed setting (and the tests) take effect.
-        rate: str | None = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-        return rate
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return None if rate is None else str(rate)
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         principal = request.user

@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -270,8 +270,8 @@ class ApiModelSerializer(serializers.ModelSerializer[Any]):
         return field_class, field_kwargs
 
     def include_extra_kwargs(
-        self, kwargs: dict[str, Any], extra_kwargs: dict[str, Any]
-    ) -> dict[str, Any]:
+        self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
         # DRF drops allow_blank from read-only fields; keep it so "" is documented.
         allow_blank = kwargs.get("allow_blank")
         kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
@@ -373,8 +373,9 @@ class KeysetPagination(BasePagination):
         return size
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
     ) -> list[Any]:
+        assert isinstance(queryset, QuerySet)  # noqa: S101  (keyset pages need the database)
         self.request = request
         field = getattr(view, "sync_field", "updated_at")
         size = self._page_size(request)
@@ -461,8 +462,6 @@ class ApiView(generics.GenericAPIView[Any]):
 
     required_scopes: ClassVar[Sequence[str]] = ()
     allowed_query_parameters: ClassVar[frozenset[str]] = frozenset()
-    # Lists log the (child, case) pairs they show; see ``shown_records``.
-    pagination_class = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -481,8 +480,8 @@ class ApiView(generics.GenericAPIView[Any]):
             )
 
     def finalize_response(
-        self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
-    ) -> HttpResponse:
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         # Children's data: no browser or proxy may keep a copy.
         response["Cache-Control"] = "no-store"

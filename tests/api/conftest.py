@@ -14,7 +14,8 @@ import pytest
 from django.test import Client
 from oauth2_provider.models import Application
 
-from agencies.models import Agency, ApiScope, PartnerClient
+from agencies.models import Agency, ApiScope, PartnerClient, User
+from cases.models import Case, FamilyMember
 
 SECRET = "a-long-test-client-secret-0123456789abcdef"
 ALL_SCOPES = [s.value for s in ApiScope]
@@ -93,7 +94,7 @@ def police_api(police_partner: Partner) -> Client:
 
 
 @pytest.fixture
-def share(case: object, lead: object, family_member: object) -> Callable[..., object]:
+def share(case: Case, lead: User, family_member: FamilyMember) -> Callable[..., object]:
     """Record a sharing preference on ``case`` (given by its parent, recorded by the lead)."""
     import datetime as dt
 
@@ -108,7 +109,7 @@ def share(case: object, lead: object, family_member: object) -> Callable[..., ob
         excluded: list[Agency] | None = None,
         withdrawn: bool = False,
         expired: bool = False,
-        on: object = None,
+        on: Case | None = None,
     ) -> ConsentRecord:
         now = timezone.now()
         consent = ConsentRecord.objects.create(
