@@ -63,7 +63,7 @@ class AssessmentDetail(ApiDetailView):
     required_scopes = [CASES_READ]
 
     def get_object(self) -> Assessment:
-        visible = Assessment.objects.filter(case__in=self.viewer.visible_cases())
+        visible = Assessment.objects.filter(case__in=self.viewer.reachable_cases())
         assessment: Assessment = get_object_or_404(
             visible.select_related("template"), pk=self.kwargs["pk"]
         )

@@ -339,7 +339,7 @@ class CaseDetail(CaseLevelsMixin, ApiDetailView):
 
     def get_object(self) -> Case:
         case: Case = get_object_or_404(
-            self.viewer.visible_cases().with_list_details(), pk=self.kwargs["pk"]
+            self.viewer.reachable_cases().with_list_details(), pk=self.kwargs["pk"]
         )
         return case
 
@@ -355,13 +355,12 @@ class ChildViewMixin(CaseLevelsMixin):
 
     pairs: list[tuple[int, int | None]]
 
-    def visible_children(self) -> QuerySet[Child]:
-        cases = self.viewer.visible_cases()
+    def visible_children(self, cases: QuerySet[Case]) -> QuerySet[Child]:
         subjects = CaseSubject.objects.filter(child=OuterRef("pk"), case__in=cases)
         return Child.objects.filter(Exists(subjects)).select_related("school")
 
     def prepare(self, objects: Sequence[Child]) -> None:
-        cases = self.viewer.visible_cases()
+        cases = self.viewer.reachable_cases()
         self.pairs = list(
             CaseSubject.objects.filter(child__in=[c.pk for c in objects], case__in=cases)
             .order_by("child_id", "case_id")
@@ -388,7 +387,7 @@ class ChildList(ChildViewMixin, ApiListView):
     required_scopes = [CASES_READ]
 
     def get_queryset(self) -> QuerySet[Child]:
-        return self.visible_children()
+        return self.visible_children(self.viewer.visible_cases())
 
 
 @extend_schema(summary="One child")
@@ -400,7 +399,9 @@ class ChildDetail(ChildViewMixin, ApiDetailView):
     required_scopes = [CASES_READ]
 
     def get_object(self) -> Child:
-        child: Child = get_object_or_404(self.visible_children(), pk=self.kwargs["pk"])
+        child: Child = get_object_or_404(
+            self.visible_children(self.viewer.reachable_cases()), pk=self.kwargs["pk"]
+        )
         return child
 
 
@@ -414,7 +415,7 @@ class CaseScopedListView(ApiListView):
     @property
     def case(self) -> Case:
         if self._case is None:
-            self._case = get_object_or_404(self.viewer.visible_cases(), pk=self.kwargs["case_pk"])
+            self._case = get_object_or_404(self.viewer.reachable_cases(), pk=self.kwargs["case_pk"])
         return self._case
 
     @property
