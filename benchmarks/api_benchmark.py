@@ -264,16 +264,16 @@ def wrk(agency: Agency) -> list[str]:
     )
     lines = []
     try:
-        time.sleep(4)
+        time.sleep(10)
         for path in ["/api/v1/cases/?page_size=100", f"/api/v1/cases/{case_id}/"]:
             out = subprocess.run(
                 [
                     "wrk",
                     "-t2",
-                    "-c8",
+                    "-c4",
                     "-d15s",
                     "--timeout",
-                    "10s",
+                    "20s",
                     "-H",
                     f"Authorization: Bearer {token}",
                     f"http://127.0.0.1:{port}{path}",
