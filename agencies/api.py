@@ -44,6 +44,8 @@ class AgencyKindSerializer(serializers.Serializer[Any]):
 
 @extend_schema(summary="Agencies (inactive ones too, so that a sync sees them go)")
 class AgencyList(ApiListView):
+    """Agencies (inactive ones too, so that a sync sees them go)."""
+
     serializer_class = AgencySerializer
     queryset = Agency.objects.none()
     required_scopes = [REFERENCE_READ]
@@ -54,6 +56,8 @@ class AgencyList(ApiListView):
 
 @extend_schema(summary="One agency")
 class AgencyDetail(ApiDetailView):
+    """One agency."""
+
     serializer_class = AgencySerializer
     queryset = Agency.objects.all()
     required_scopes = [REFERENCE_READ]
@@ -61,6 +65,8 @@ class AgencyDetail(ApiDetailView):
 
 @extend_schema(summary="Agency kinds with their CIN referral-source codes")
 class AgencyKindList(ReferenceListView):
+    """Agency kinds with their CIN referral-source codes."""
+
     serializer_class = AgencyKindSerializer
     required_scopes = [REFERENCE_READ]
 

@@ -58,6 +58,8 @@ class AssessmentSerializer(ApiModelSerializer):
 
 @extend_schema(summary="One assessment's status and dates")
 class AssessmentDetail(ApiDetailView):
+    """One assessment's status and dates."""
+
     serializer_class = AssessmentSerializer
     queryset = Assessment.objects.none()
     required_scopes = [CASES_READ]
@@ -79,6 +81,8 @@ class AssessmentDetail(ApiDetailView):
 
 @extend_schema(summary="The case's assessments (status and dates)")
 class CaseAssessmentList(CaseScopedListView):
+    """The case's assessments (status and dates)."""
+
     serializer_class = AssessmentSerializer
     queryset = Assessment.objects.none()
 

@@ -314,6 +314,8 @@ CASE_EXAMPLE = {
     ],
 )
 class CaseList(CaseLevelsMixin, ApiListView):
+    """Cases your agency works on."""
+
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
     required_scopes = [CASES_READ]
@@ -333,6 +335,8 @@ class CaseList(CaseLevelsMixin, ApiListView):
     examples=[OpenApiExample("A case", value=CASE_EXAMPLE, response_only=True)],
 )
 class CaseDetail(CaseLevelsMixin, ApiDetailView):
+    """One case."""
+
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
     required_scopes = [CASES_READ]
@@ -432,6 +436,8 @@ class CaseScopedListView(ApiListView):
 
 @extend_schema(summary="The case's team around the child (past members too)")
 class CaseTeamList(CaseScopedListView):
+    """The case's team around the child (past members too)."""
+
     serializer_class = TeamMemberSerializer
     queryset = TeamMembership.objects.none()
     # Memberships change by joining and leaving; the later of the two is their change time.
@@ -447,6 +453,8 @@ class CaseTeamList(CaseScopedListView):
 
 @extend_schema(summary="Levels of need on the local continuum")
 class LevelOfNeedList(ReferenceListView):
+    """Levels of need on the local continuum."""
+
     serializer_class = LevelOfNeedSerializer
     required_scopes = [REFERENCE_READ]
 
@@ -456,6 +464,8 @@ class LevelOfNeedList(ReferenceListView):
 
 @extend_schema(summary="Why a case closed")
 class ClosureReasonList(ReferenceListView):
+    """Why a case closed."""
+
     serializer_class = CodeSerializer
     required_scopes = [REFERENCE_READ]
 
@@ -465,6 +475,8 @@ class ClosureReasonList(ReferenceListView):
 
 @extend_schema(summary="DfE ethnicity codes (Annex A, CIN census)")
 class EthnicityCodeList(ReferenceListView):
+    """DfE ethnicity codes (Annex A, CIN census)."""
+
     serializer_class = CodeSerializer
     required_scopes = [REFERENCE_READ]
 

@@ -80,6 +80,8 @@ class ActionSerializer(ApiModelSerializer):
 
 @extend_schema(summary="The case's TAC meetings")
 class CaseMeetingList(CaseScopedListView):
+    """The case's TAC meetings."""
+
     serializer_class = MeetingSerializer
     queryset = Meeting.objects.none()
 
@@ -93,6 +95,8 @@ class CaseMeetingList(CaseScopedListView):
     "information only, the actions your own agency owns.",
 )
 class CaseActionList(CaseScopedListView):
+    """The case's plan actions."""
+
     serializer_class = ActionSerializer
     queryset = Action.objects.none()
 

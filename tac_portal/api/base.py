@@ -284,18 +284,22 @@ class StrictInputSerializer(serializers.Serializer[Any]):
     """For request bodies: a field the serializer does not declare is an error, not ignored."""
 
     def to_internal_value(self, data: Any) -> Any:
+        errors: dict[str, Any] = {}
         if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["This field is not accepted here."] for name in unknown}
-                )
-            read_only = sorted(n for n in data if self.fields[n].read_only)
-            if read_only:
-                raise serializers.ValidationError(
-                    {name: ["This field is read-only."] for name in read_only}
-                )
-        return super().to_internal_value(data)
+            for name in sorted(set(data) - set(self.fields)):
+                errors[name] = ["This field is not accepted here."]
+            for name in sorted(n for n in data if n in self.fields and self.fields[n].read_only):
+                errors[name] = ["This field is read-only."]
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # Report every problem at once, not the first kind found.
+            if not isinstance(exc.detail, dict):
+                raise
+            errors = {**exc.detail, **errors}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 # --- Pagination and incremental sync -------------------------------------------------
@@ -613,6 +617,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>TAC Portal partner API</title>
 <link rel="stylesheet" href="{css}">
+<link rel="stylesheet" href="{overrides}">
 </head>
 <body>
 <main id="swagger-ui" data-schema-url="{schema}" data-csrf-token="{csrf}"></main>
@@ -621,6 +626,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
 </body>
 </html>""",
         css=static("vendor/swagger-ui/swagger-ui.css"),
+        overrides=static("vendor/swagger-ui/tac-overrides.css"),
         schema=reverse("api:schema"),
         csrf=get_token(request),
         bundle=static("vendor/swagger-ui/swagger-ui-bundle.js"),

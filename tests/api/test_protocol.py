@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -241,3 +242,36 @@ def test_list_queries_do_not_grow_with_the_page_size(
             counts.append(len(queries))
         assert counts[0] == counts[1] == counts[2], (url, counts)
         assert counts[0] <= 10, (url, counts)
+
+
+def test_a_body_validation_error_is_a_problem_with_pointers(member: User) -> None:
+    from rest_framework.request import Request
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from tac_portal.api.base import ApiView
+
+    class Note(StrictInputSerializer):
+        text = serializers.CharField(max_length=5)
+
+    class NoteView(ApiView):
+        def post(self, request: Request) -> Response:
+            Note(data=request.data).is_valid(raise_exception=True)
+            return Response(status=201)
+
+    request = APIRequestFactory().post(
+        "/api/v1/notes/", {"text": "far too long", "owner": 1}, format="json"
+    )
+    force_authenticate(request, user=member)
+    response = NoteView.as_view()(request)
+    response.render()
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = json.loads(response.content)
+    assert body["type"] == "urn:tac-portal:problem:validation-error"
+    assert sorted(e["pointer"] for e in body["errors"]) == ["#/owner", "#/text"]
+    assert {
+        "pointer": "#/owner",
+        "detail": "This field is not accepted here.",
+        "code": "invalid",
+    } in body["errors"]

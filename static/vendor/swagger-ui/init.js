@@ -6,7 +6,8 @@
   window.ui = window.SwaggerUIBundle({
     url: root.getAttribute("data-schema-url"),
     domNode: root,
-    deepLinking: true,
+    // No anchor links inside the operation buttons (nested controls trouble screen readers).
+    deepLinking: false,
     // Signed-in professionals try requests with their session; writes need the CSRF token.
     requestInterceptor: function (request) {
       request.headers["X-CSRFToken"] = csrfToken;
