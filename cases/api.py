@@ -10,6 +10,7 @@ serializer, with ``required_scopes = ["referrals:write"]``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -43,6 +44,12 @@ REFERENCE_READ = "reference:read"
 
 
 # --- Serializers ----------------------------------------------------------------------
+
+_UTC = UtcDateTimeField()
+
+
+def _iso_date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 class AgencyRefSerializer(serializers.Serializer[Any]):
@@ -187,8 +194,19 @@ class CaseSerializer(ApiModelSerializer):
 
     @extend_schema_field(ChildSummarySerializer(many=True))
     def get_subject_children(self, case: Case) -> list[dict[str, Any]]:
-        children = [s.child for s in case.subjects.all()]
-        return list(ChildSummarySerializer(children, many=True).data)
+        # Built by hand (a nested serializer per case costs more than the query).
+        return [
+            {
+                "id": c.pk,
+                "given_names": c.given_names,
+                "family_name": c.family_name,
+                "sex": c.sex,
+                "date_of_birth": _iso_date(c.date_of_birth),
+                "is_unborn": c.is_unborn,
+                "expected_date_of_delivery": _iso_date(c.expected_date_of_delivery),
+            }
+            for c in (s.child for s in case.subjects.all())
+        ]
 
     @extend_schema_field(LeadProfessionalSerializer(allow_null=True))
     def get_lead_professional(self, case: Case) -> dict[str, Any] | None:
@@ -196,16 +214,12 @@ class CaseSerializer(ApiModelSerializer):
         if assignment is None:
             return None
         agency = assignment.agency
-        return dict(
-            LeadProfessionalSerializer(
-                {
-                    "name": assignment.professional.full_name,
-                    "job_title": assignment.professional.job_title,
-                    "agency": {"id": agency.pk, "name": agency.name} if agency else None,
-                    "since": assignment.started_at,
-                }
-            ).data
-        )
+        return {
+            "name": assignment.professional.full_name,
+            "job_title": assignment.professional.job_title,
+            "agency": {"id": agency.pk, "name": agency.name} if agency else None,
+            "since": _UTC.to_representation(assignment.started_at),
+        }
 
 
 class TeamMemberSerializer(ApiModelSerializer):

@@ -40,7 +40,20 @@ def test_it_shows_the_case_to_a_client_whose_agency_is_on_the_tac(
     body = detail.json()
     assert body["status"] == "ACTIVE"
     assert body["lead_professional"]["name"] == "Lena Lead"
-    assert [c["family_name"] for c in body["subject_children"]] == ["Fairweather"]
+    child = case.children.get()
+    assert body["subject_children"] == [
+        {
+            "id": child.pk,
+            "given_names": "Jamie",
+            "family_name": "Fairweather",
+            "sex": "female",
+            "date_of_birth": "2016-05-17",
+            "is_unborn": False,
+            "expected_date_of_delivery": None,
+        }
+    ]
+    assert body["lead_professional"]["since"].endswith("Z")
+    assert listed[0] == body
 
 
 def test_it_shows_the_case_to_the_lead_professionals_agency(
