@@ -6,8 +6,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.http import HttpRequest
+from oauth2_provider.admin import ApplicationAdmin
 
-from agencies.models import Agency, Team, User
+from agencies.models import Agency, PartnerClient, Team, User
+from agencies.oauth import deactivate_partner_client, revoke_agency_tokens
 from agencies.services import deactivate_user
 
 
@@ -16,6 +18,46 @@ class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_display = ["name", "kind", "cin_source_code", "locality", "is_active"]
     list_filter = ["kind", "is_active", "locality"]
     search_fields = ["name", "school_urn", "ods_code"]
+
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            # Its partner systems stop at once (their next request is refused anyway).
+            revoke_agency_tokens(obj)
+
+
+class PartnerClientInline(admin.StackedInline[PartnerClient, Any]):
+    model = PartnerClient
+    can_delete = False
+    min_num = 1
+    max_num = 1
+    autocomplete_fields = ["agency"]
+    fields = ["agency", "allowed_scopes", "contact_email", "is_active"]
+
+
+class PartnerApplicationAdmin(ApplicationAdmin):
+    """Register a partner system: an OAuth2 application (client credentials) for one agency.
+
+    The client secret is shown only while the application is being created: copy
+    it before saving, it is stored hashed.
+    """
+
+    inlines = [PartnerClientInline]
+    list_display = ("pk", "name", "partner", "authorization_grant_type", "client_type")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        deactivated = [
+            f.instance
+            for f in formset.forms
+            if isinstance(f.instance, PartnerClient)
+            and f.instance.pk
+            and "is_active" in f.changed_data
+            and not f.instance.is_active
+        ]
+        super().save_formset(request, form, formset, change)
+        for client in deactivated:
+            deactivate_partner_client(client)
 
 
 @admin.register(Team)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -223,3 +225,53 @@ class User(AbstractBaseUser, PermissionsMixin):
         """How a contribution is attributed: by role and agency, never by seniority."""
         title = self.job_title or self.get_role_display()
         return f"{title}, {self.agency}" if self.agency else title
+
+
+class ApiScope(models.TextChoices):
+    """What a partner system's token may do (ARCHITECTURE §2, partner auth)."""
+
+    CASES_READ = "cases:read", "Read the cases, children, teams, plans and meetings it may see"
+    REFERRALS_WRITE = "referrals:write", "Submit requests for support"
+    ACTIONS_WRITE = "actions:write", "Update actions its agency owns"
+    REFERENCE_READ = "reference:read", "Read agencies and reference data"
+
+
+def _default_scopes() -> list[str]:
+    return [ApiScope.CASES_READ, ApiScope.REFERENCE_READ]
+
+
+class PartnerClient(models.Model):
+    """A partner system (school MIS, health system) that calls the API for one agency.
+
+    It owns one OAuth2 application (client credentials only). The client sees
+    what a professional of its agency with a legitimate relationship would see.
+    Deactivating the client, or its agency, stops its tokens at once.
+    """
+
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.CASCADE, related_name="partner"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="partner_clients")
+    allowed_scopes = ArrayField(
+        models.CharField(max_length=32, choices=ApiScope.choices),
+        default=_default_scopes,
+        help_text="Scopes this client may ask for (comma-separated).",
+    )
+    contact_email = models.EmailField(blank=True, help_text="Who runs the partner system.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agency__name", "application__name"]
+
+    def __str__(self) -> str:
+        return f"{self.application.name} ({self.agency})"
+
+    @property
+    def client_id(self) -> str:
+        return str(self.application.client_id)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_active and self.agency.is_active

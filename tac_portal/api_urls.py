@@ -1,9 +1,60 @@
-"""The partner REST API under /api/v1/ (issue: partner REST API)."""
+"""The partner REST API under /api/v1/ (issue: partner REST API).
+
+Read endpoints now. Still to come, each a small view calling its service:
+``POST referrals/`` (``cases.services.submit_request_for_support``) and
+``PATCH actions/<id>/`` (``meetings.services.update_action``).
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path, re_path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
+
+from agencies import api as agencies_api
+from assessments import api as assessments_api
+from cases import api as cases_api
+from meetings import api as meetings_api
+from tac_portal.api import base as api
 
 app_name = "api"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("children/", cases_api.ChildList.as_view(), name="child-list"),
+    path("children/<int:pk>/", cases_api.ChildDetail.as_view(), name="child-detail"),
+    path("cases/", cases_api.CaseList.as_view(), name="case-list"),
+    path("cases/<int:pk>/", cases_api.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<int:case_pk>/team/", cases_api.CaseTeamList.as_view(), name="case-team"),
+    path(
+        "cases/<int:case_pk>/actions/", meetings_api.CaseActionList.as_view(), name="case-actions"
+    ),
+    path(
+        "cases/<int:case_pk>/meetings/",
+        meetings_api.CaseMeetingList.as_view(),
+        name="case-meetings",
+    ),
+    path(
+        "cases/<int:case_pk>/assessments/",
+        assessments_api.CaseAssessmentList.as_view(),
+        name="case-assessments",
+    ),
+    path(
+        "assessments/<int:pk>/",
+        assessments_api.AssessmentDetail.as_view(),
+        name="assessment-detail",
+    ),
+    path("agencies/", agencies_api.AgencyList.as_view(), name="agency-list"),
+    path("agencies/<int:pk>/", agencies_api.AgencyDetail.as_view(), name="agency-detail"),
+    path("agency-kinds/", agencies_api.AgencyKindList.as_view(), name="agency-kinds"),
+    path("levels-of-need/", cases_api.LevelOfNeedList.as_view(), name="levels-of-need"),
+    path("closure-reasons/", cases_api.ClosureReasonList.as_view(), name="closure-reasons"),
+    path("ethnicity-codes/", cases_api.EthnicityCodeList.as_view(), name="ethnicity-codes"),
+    # The description of the API holds no personal data: anyone may read it.
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]),
+        name="schema",
+    ),
+    path("docs/", api.api_docs, name="docs"),
+    re_path(r"^(?P<path>.*)$", api.not_found, name="not-found"),
+]

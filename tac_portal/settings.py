@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "oauth2_provider",
     "pgtrigger",
     "pghistory",
     "rules.apps.AutodiscoverRulesConfig",
@@ -367,18 +368,67 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TAC Portal <no-reply
 # --- REST API ----------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # A bearer token (partner systems) first, so that a request with neither
+    # gets 401 with a WWW-Authenticate challenge; browsers use their session,
+    # with CSRF enforced on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "tac_portal.api.auth.PartnerTokenAuthentication",
+        "tac_portal.api.auth.BrowserSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "tac_portal.api.auth.HasRequiredScopes",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tac_portal.api.base.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["tac_portal.api.auth.PerClientThrottle"],
+    # Per partner client (or per signed-in professional), counted in Redis.
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("TAC_API_RATE", default="600/min")},
+    "UNAUTHENTICATED_USER": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Partner systems: OAuth2 client credentials only, short-lived tokens, scopes
+# limited per client (agencies.PartnerClient).
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("TAC_API_TOKEN_SECONDS", default=600),
+    "SCOPES": {
+        "cases:read": "Read the cases, children, teams, plans and meetings the agency may see",
+        "referrals:write": "Submit requests for support",
+        "actions:write": "Update actions the agency owns",
+        "reference:read": "Read agencies and reference data",
+    },
+    "DEFAULT_SCOPES": ["cases:read", "reference:read"],
+    "SCOPES_BACKEND_CLASS": "agencies.oauth.PartnerClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "agencies.oauth.PartnerClientValidator",
+    "APPLICATION_ADMIN_CLASS": "agencies.admin.PartnerApplicationAdmin",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "PKCE_REQUIRED": True,
+}
+# Named for migrations' swappable dependency; the stock application model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 SPECTACULAR_SETTINGS = {
     "TITLE": "TAC Portal partner API",
+    "DESCRIPTION": (
+        "Read the early help cases your agency works on, and (soon) submit requests "
+        "for support and update the actions your agency owns. Authenticate with "
+        "OAuth2 client credentials at /o/token/. Every error is an RFC 9457 problem "
+        "(application/problem+json). See docs/partner-api.md for a walk-through."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tac_portal.api.base.add_problem_responses",
+    ],
+    "AUTHENTICATION_WHITELIST": [
+        "tac_portal.api.auth.PartnerTokenAuthentication",
+        "tac_portal.api.auth.BrowserSessionAuthentication",
+    ],
 }
 
 # --- Service -----------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from oauth2_provider import views as oauth2_views
 
 from tac_portal import views
 
@@ -20,5 +21,20 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("api/v1/", include("tac_portal.api_urls")),
+    # Partner systems get short-lived tokens here (OAuth2 client credentials only).
+    path(
+        "o/",
+        include(
+            (
+                [
+                    path("token/", oauth2_views.TokenView.as_view(), name="token"),
+                    path(
+                        "revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"
+                    ),
+                ],
+                "oauth2_provider",
+            )
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,210 @@
+"""Who is calling the partner API: a partner system's token or a professional's session.
+
+Kept apart from the views (``tac_portal.api.base``) because DRF imports these
+classes from its settings while its own view module is still loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from agencies.models import PartnerClient, User
+from agencies.oauth import partner_client_for
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+    from cases.models import CaseQuerySet
+
+
+class PartnerPrincipal:
+    """``request.user`` for a partner system's token: the client, never a person."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, client: PartnerClient) -> None:
+        self.client = client
+        self.pk = f"client:{client.pk}"
+
+    def __str__(self) -> str:
+        return self.client.client_id
+
+
+class PartnerTokenAuthentication(OAuth2Authentication):
+    """A bearer token from ``/o/token/`` whose partner client and agency are still active.
+
+    The check runs on every request, so deactivating a client or its agency stops
+    its tokens at once, whatever code path made the change.
+    """
+
+    www_authenticate_realm = "tac-portal"
+
+    def authenticate(self, request: Request) -> tuple[PartnerPrincipal, Any] | None:
+        result = super().authenticate(request)
+        if result is None:
+            if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+                raise exceptions.AuthenticationFailed("The access token is invalid or expired.")
+            return None
+        token = result[1]
+        client = partner_client_for(token.application)
+        if client is None:
+            raise exceptions.AuthenticationFailed("This partner client is no longer active.")
+        return PartnerPrincipal(client), token
+
+
+class BrowserSessionAuthentication(SessionAuthentication):
+    """A signed-in professional's session; DRF enforces CSRF on unsafe methods."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The caller as the access policy sees it: a partner client or a professional."""
+
+    user: User | None
+    client: PartnerClient | None
+
+    @classmethod
+    def of(cls, request: Request) -> Viewer:
+        principal = request.user
+        if isinstance(principal, PartnerPrincipal):
+            return cls(user=None, client=principal.client)
+        if isinstance(principal, User):
+            return cls(user=principal, client=None)
+        raise exceptions.NotAuthenticated()
+
+    @property
+    def agency_id(self) -> int | None:
+        """The agency whose relationship and sharing preferences decide what is shown."""
+        if self.client is not None:
+            return self.client.agency_id
+        return self.user.agency_id if self.user is not None else None
+
+    @property
+    def client_id(self) -> str:
+        return self.client.client_id if self.client is not None else ""
+
+    def visible_cases(self) -> CaseQuerySet:
+        """The cases this caller may reach (404 and absent from lists otherwise).
+
+        A professional's session follows the access policy without break-glass:
+        emergency access is a browser journey with its own justification.
+        """
+        from cases.access import visible_cases_filter
+        from cases.api_access import cases_visible_to_agency
+        from cases.models import Case
+
+        if self.client is not None:
+            return cases_visible_to_agency(self.client.agency_id)
+        if self.user is None:
+            return Case.objects.none()
+        return Case.objects.filter(visible_cases_filter(self.user, include_break_glass=False))
+
+    def case_filter(self) -> Q:
+        """The same policy as ``visible_cases()``, as probes: for reaching a case by id."""
+        from cases.access import visible_cases_filter
+        from cases.api_access import agency_relationship_filter
+
+        if self.client is not None:
+            return agency_relationship_filter(self.client.agency_id)
+        if self.user is None:
+            return Q(pk__in=[])
+        return visible_cases_filter(self.user, include_break_glass=False)
+
+    def reachable_cases(self) -> CaseQuerySet:
+        from cases.models import Case
+
+        return Case.objects.filter(self.case_filter())
+
+
+class HasRequiredScopes(BasePermission):
+    """A token needs every scope the view names in ``required_scopes``.
+
+    Sessions are not scoped: a professional's reach is the access policy itself.
+    """
+
+    message = "This client's token does not have the scope this endpoint needs."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        required: Sequence[str] = getattr(view, "required_scopes", ())
+        if not isinstance(request.user, PartnerPrincipal):
+            return True
+        token = request.auth
+        if token is None or not token.allow_scopes(required):
+            self.message = (
+                "This client's token does not have the scope this endpoint needs: "
+                + " ".join(required)
+            )
+            return False
+        return True
+
+
+class PerClientThrottle(SimpleRateThrottle):
+    """One request budget per partner client or professional, kept in the Redis cache."""
+
+    scope = "api"
+
+    def get_rate(self) -> str | None:
+        # Read at call time so that a changed setting (and the tests) take effect.
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return None if rate is None else str(rate)
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        principal = request.user
+        if isinstance(principal, PartnerPrincipal):
+            ident = f"client-{principal.client.pk}"
+        elif isinstance(principal, User):
+            ident = f"user-{principal.pk}"
+        else:
+            return None
+        return f"throttle_{self.scope}_{ident}"
+
+
+class PartnerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "tac_portal.api.auth.PartnerTokenAuthentication"
+    name = "partnerClient"
+
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[str]]:
+        return {self.name: list(getattr(auto_schema.view, "required_scopes", ()))}
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        from django.conf import settings
+
+        return {
+            "type": "oauth2",
+            "description": "OAuth2 client credentials: one client per partner system.",
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": "/o/token/",
+                    "scopes": settings.OAUTH2_PROVIDER["SCOPES"],
+                }
+            },
+        }
+
+
+class BrowserSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "tac_portal.api.auth.BrowserSessionAuthentication"
+    name = "professionalSession"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        from django.conf import settings
+
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "A professional signed in to the portal (send X-CSRFToken on writes).",
+        }
