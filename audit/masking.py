@@ -117,3 +117,20 @@ def masks_for(case: Case, user: User, request: HttpRequest | None = None) -> Cas
     )
     unmasked = frozenset(_session_unmasked(request) & allowed)
     return CaseMasks(restrictions=restrictions, unmasked=unmasked, may_unmask=allowed)
+
+
+def restricted_fields(target: str, ids: list[int]) -> dict[int, set[str]]:
+    """For machine readers (the partner API), who never unmask: restricted fields by record.
+
+    ``""`` in a record's set means the whole record. One query.
+    """
+    found: dict[int, set[str]] = {}
+    rows = Restriction.objects.in_force().filter(target=target, target_id__in=ids)
+    for target_id, field_name in rows.values_list("target_id", "field_name"):
+        found.setdefault(target_id, set()).add(field_name)
+    return found
+
+
+def is_field_restricted(fields: set[str], field_name: str) -> bool:
+    """Whether ``field_name`` is covered by a record's restricted ``fields``."""
+    return "" in fields or MASKED_TOGETHER.get(field_name, field_name) in fields

@@ -19,6 +19,8 @@ from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 
+from audit.masking import MASK, is_field_restricted, restricted_fields
+from audit.models import RestrictionTarget
 from cases.models import (
     Case,
     CaseSubject,
@@ -97,7 +99,30 @@ class ChildNeedsSerializer(ApiModelSerializer):
         read_only_fields = fields
 
 
+#: Child fields a restriction can cover, and what a partner system sees instead.
+MASKABLE_CHILD_FIELDS = {
+    "address": MASK,
+    "postcode": MASK,
+    "contact_phone": MASK,
+    "email": MASK,
+    "school": None,
+}
+
+
+class ChildListSerializer(serializers.ListSerializer):  # type: ignore[type-arg]
+    """Looks up the restrictions of the whole page in one query."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        items = list(data.all() if hasattr(data, "all") else data)
+        context = self.context  # shared with each child serializer
+        assert isinstance(context, dict)  # noqa: S101
+        context["restricted"] = restricted_fields(RestrictionTarget.CHILD, [c.pk for c in items])
+        return super().to_representation(items)
+
+
 class ChildSerializer(ApiModelSerializer):
+    """A child; restricted details (DOMAIN §6.2 rule 5) read "Restricted" (school: null)."""
+
     school = serializers.SerializerMethodField()
     information_level = serializers.SerializerMethodField()
     additional = serializers.SerializerMethodField()
@@ -122,6 +147,18 @@ class ChildSerializer(ApiModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        list_serializer_class = ChildListSerializer
+
+    def to_representation(self, instance: Child) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        restricted = self.context.get("restricted")
+        if restricted is None:
+            restricted = restricted_fields(RestrictionTarget.CHILD, [instance.pk])
+        fields = restricted.get(instance.pk, set())
+        for name, masked_value in MASKABLE_CHILD_FIELDS.items():
+            if fields and name in data and is_field_restricted(fields, name):
+                data[name] = masked_value
+        return data
 
     @extend_schema_field(AgencyRefSerializer(allow_null=True))
     def get_school(self, child: Child) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from cases.models import (
@@ -81,7 +82,13 @@ def record_event(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> CaseEvent:
-    """Add an entry to the case chronology."""
+    """Add an entry to the case chronology, and mark the case changed.
+
+    Touching ``Case.updated_at`` here makes every step on a case (team, lead,
+    level of need, consent, ...) visible to partner systems that sync with
+    ``updated_since``.
+    """
+    Case.objects.filter(pk=case.pk).update(updated_at=Now())
     return CaseEvent.objects.create(
         case=case, code=code, actor=by, summary=summary, data=data or {}, at=at or timezone.now()
     )

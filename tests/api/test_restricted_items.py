@@ -1,0 +1,79 @@
+"""Restricted details reach no partner system: masked in every API response."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from agencies.models import User
+from audit import services
+from audit.masking import MASK
+from audit.models import RestrictionTarget
+from cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def restricted_address(case: Case, lead: User, member: User) -> Case:
+    child = case.children.get()
+    child.address = "7 Hidden Lane\nSafeton"
+    child.postcode = "SF1 2AB"
+    child.save()
+    # Sam from the school is named, and still sees it masked through the API.
+    services.set_restriction(
+        case,
+        by=lead,
+        target=RestrictionTarget.CHILD,
+        target_id=child.pk,
+        field_name="address",
+        reason="The new address must not reach the father.",
+        named_users=[member],
+    )
+    return case
+
+
+def test_the_child_list_and_detail_mask_a_restricted_address(
+    restricted_address: Case, school_api: Client
+) -> None:
+    child = restricted_address.children.get()
+
+    listed = school_api.get("/api/v1/children/")
+    assert listed.status_code == 200
+    assert "Hidden Lane" not in listed.content.decode()
+    assert "SF1 2AB" not in listed.content.decode()
+    [row] = [r for r in listed.json()["results"] if r["id"] == child.pk]
+    assert (row["address"], row["postcode"]) == (MASK, MASK)
+
+    detail = school_api.get(f"/api/v1/children/{child.pk}/").json()
+    assert (detail["address"], detail["postcode"]) == (MASK, MASK)
+    assert detail["family_name"] == child.family_name  # only the restricted detail is masked
+
+
+def test_unrestricted_children_are_shown_in_full(case: Case, school_api: Client) -> None:
+    child = case.children.get()
+    detail = school_api.get(f"/api/v1/children/{child.pk}/").json()
+    assert detail["address"] == child.address
+    assert detail["postcode"] == child.postcode
+
+
+def test_a_step_on_the_case_moves_it_into_the_next_sync(
+    case: Case, lead: User, school_api: Client
+) -> None:
+    import datetime as dt
+
+    from cases import services as case_services
+
+    before = Case.objects.get(pk=case.pk).updated_at
+    since = (before + dt.timedelta(microseconds=1)).isoformat()
+    assert case.pk not in {
+        r["id"]
+        for r in school_api.get("/api/v1/cases/", {"updated_since": since}).json()["results"]
+    }
+
+    case_services.add_external_contact_to_team(
+        case, name="Dana Doctor", agency="Demo Surgery", email="", by=lead
+    )
+
+    synced = school_api.get("/api/v1/cases/", {"updated_since": since}).json()["results"]
+    assert case.pk in {r["id"] for r in synced}
