@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 
 from agencies.security import LAST_SEEN_AT, SIGNED_IN_AT, TWO_FACTOR_PENDING, log_event
@@ -94,6 +94,16 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if two_factor_outstanding(request) and not self._exempt(request):
+            if request.path_info.startswith("/api/"):
+                # API callers get a problem, not a sign-in page to follow.
+                from tac_portal.api.base import PROBLEM_CONTENT_TYPE, problem
+
+                body = problem(
+                    401,
+                    detail="Give your second sign-in factor in the portal first.",
+                    instance=request.path,
+                )
+                return JsonResponse(body, status=401, content_type=PROBLEM_CONTENT_TYPE)
             url = reverse("agencies:two_factor")
             if request.method == "GET":
                 url += "?" + urlencode({"next": request.path})

@@ -138,6 +138,15 @@ def test_every_page_needs_the_second_factor_when_required(
     assert response["Location"].startswith(reverse("agencies:two_factor"))
 
 
+def test_the_api_answers_a_problem_before_the_second_factor(
+    lead_client: Client, mfa_on: None
+) -> None:
+    response = lead_client.get("/api/v1/cases/")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 401
+
+
 def test_signing_out_and_password_reset_stay_open_before_the_second_factor(
     lead_client: Client, mfa_on: None
 ) -> None:
