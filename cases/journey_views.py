@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Agency, User
+from audit.masking import is_field_restricted, restricted_fields
+from audit.models import RestrictionTarget
 from audit.services import log_record_access
 from cases import services
 from cases.access import break_glass_grant_in_use, can_see_case, get_case_for_user
@@ -85,6 +87,10 @@ def _apply_errors(form: Form, error: ValidationError) -> None:
 def _search(request: AuthenticatedHttpRequest, query: ChildQuery) -> SearchOutcome:
     """Run the matching, log what was shown and that a search happened (ids only)."""
     outcome = resolve_for_user(request.user, find_children(query))
+    restricted = restricted_fields(RestrictionTarget.CHILD, [r.child.pk for r in outcome.visible])
+    outcome.restricted_addresses = frozenset(
+        pk for pk, fields in restricted.items() if is_field_restricted(fields, "postcode")
+    )
     log_record_access(request, shown=outcome.shown)
     security_log.info(
         "child search",

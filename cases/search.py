@@ -213,6 +213,8 @@ class SearchOutcome:
     hidden: int  # likely matches the user is told nothing about
     #: Every likely match, shown or not: kept with a new record's duplicate check, never shown.
     matched_ids: list[int] = field(default_factory=list)
+    #: Shown children whose address (and so postcode) is restricted: shown as "Restricted".
+    restricted_addresses: frozenset[int] = frozenset()
 
     @property
     def may_be_more(self) -> bool:

@@ -229,3 +229,23 @@ def test_a_broad_search_asks_for_more_details(
         make_child(given_names=f"Child{n}", family_name="Smith")
     body = _search(lead_client, family_name="Smith").content.decode()
     assert "Add a date of birth, a given name or a postcode to narrow the search" in body
+
+
+def test_a_restricted_address_keeps_its_postcode_out_of_search_results(
+    john: Child, lead: User, lead_client: Client
+) -> None:
+    from audit import services as audit_services
+    from audit.models import RestrictionTarget
+
+    audit_services.set_restriction(
+        john.cases.get(),
+        by=lead,
+        target=RestrictionTarget.CHILD,
+        target_id=john.pk,
+        field_name="address",
+        reason="The new address must not reach the father.",
+    )
+    body = _search(lead_client, given_names="John", family_name="Smith").content.decode()
+    assert "John Smith" in body
+    assert "LS1 4AP" not in body
+    assert "Restricted" in body
