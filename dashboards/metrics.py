@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from agencies.models import LOCAL_AUTHORITY_KINDS, Agency, Team
 from cases.models import ClosureReason, Ethnicity, LevelOfNeed, ReferralSource, Sex, TriageDecision
@@ -306,18 +307,17 @@ def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboa
     )
     tables: dict[str, Table] = {}
     figures: dict[str, list[Figure]] = {}
-    if refresh is None:
-        return Dashboard(
-            scope, filters, None, None, None, tables, figures, teams, agencies, levels, localities
-        )
-
-    as_of_month = month_start(refresh.as_of)
+    # Before the first refresh every table is there, empty.
+    as_of = refresh.as_of if refresh is not None else timezone.localdate()
+    as_of_month = month_start(as_of)
     period_months = [add_months(as_of_month, -i) for i in range(filters.period - 1, -1, -1)]
     trend_months = [add_months(as_of_month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
     earliest = min(period_months[0], trend_months[0])
     base = MetricCell.objects.filter(cell_filter(scope, filters))
     cells = _Cells(
-        base.filter(
+        []
+        if refresh is None
+        else base.filter(
             Q(metric__in=FLOW_METRICS, month__gte=earliest)
             | Q(metric__in=SNAPSHOT_METRICS, month=as_of_month)
             | Q(metric__in=("M1", "M5"), month__gte=trend_months[0])
@@ -327,11 +327,15 @@ def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboa
         .order_by()
     )
     # M1 now, by level, agency and locality (M1 and M8).
-    open_now = list(
-        base.filter(metric="M1", month=as_of_month)
-        .values("level_id", "agency_id", "locality")
-        .annotate(v=Sum("value"))
-        .order_by()
+    open_now = (
+        []
+        if refresh is None
+        else list(
+            base.filter(metric="M1", month=as_of_month)
+            .values("level_id", "agency_id", "locality")
+            .annotate(v=Sum("value"))
+            .order_by()
+        )
     )
     agency_by_id = {a.pk: a for a in agencies}
     level_by_id = {lv.pk: lv for lv in levels}
@@ -349,7 +353,7 @@ def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboa
         filters,
         refresh,
         period_months[0],
-        refresh.as_of,
+        as_of,
         tables,
         figures,
         teams,

@@ -171,7 +171,8 @@ def _statements() -> list[tuple[str, str]]:
             "M3",
             f"""{_INSERT}
             SELECT 'M3', {_local_month("a.completed_at")}, {_DIMS},
-                   COALESCE(LEAST(GREATEST(w2.ordinal - w1.ordinal, 0), %(max_wd)s)::text, 'none'),
+                   CASE WHEN w1.ordinal IS NULL THEN 'none'
+                        ELSE LEAST(GREATEST(w2.ordinal - w1.ordinal, 0), %(max_wd)s)::text END,
                    '', count(*)
             FROM assessments_assessment a
             JOIN dash_dim d ON d.case_id = a.case_id
@@ -385,6 +386,8 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
         ensure_working_day_calendar()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
+            # Normally dropped at commit; inside an enclosing transaction, drop it here.
+            cursor.execute("DROP TABLE IF EXISTS pg_temp.dash_dim")
             cursor.execute(_DIMENSION_TABLE)
             cursor.execute("CREATE INDEX ON dash_dim (case_id)")
             cursor.execute("ANALYZE dash_dim")
