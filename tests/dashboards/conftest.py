@@ -121,7 +121,7 @@ def assess(template: AssessmentTemplate, lead: User) -> Callable[..., Assessment
     ) -> Assessment:
         return Assessment.objects.create(
             case=case,
-            child=case.children.first(),
+            child=case.subjects.order_by("pk")[0].child,
             template=template,
             assessor=extra.pop("assessor", lead),
             status=Assessment.Status.COMPLETED if completed else Assessment.Status.IN_PROGRESS,

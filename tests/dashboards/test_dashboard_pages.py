@@ -53,7 +53,9 @@ def test_the_coordinator_sees_the_whole_authority_with_filters(
     page = body(client_for(coordinator).get(reverse("dashboards:dashboard")))
 
     assert "The whole authority" in page
-    assert 'name="agency"' in page and 'name="locality"' in page and 'name="level"' in page
+    assert 'name="agency"' in page
+    assert 'name="locality"' in page
+    assert 'name="level"' in page
     assert "Southside family hub" in page  # every team is offered
     assert "Figures as of" in page
 
@@ -102,7 +104,8 @@ def test_charts_are_svg_with_their_tables_and_no_inline_style(coordinator: User)
     refresh_summaries()
     page = body(client_for(coordinator).get(reverse("dashboards:dashboard")))
     assert page.count("<svg") >= 7
-    assert 'role="img"' in page and "<title" in page
+    assert 'role="img"' in page
+    assert "<title" in page
     assert "style=" not in page
     assert "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
 
@@ -127,9 +130,7 @@ def test_drilldown_lists_only_visible_cases_and_logs_every_row(
     page = body(response)
     assert mine.reference in page
     assert theirs.reference not in page
-    logged = set(
-        RecordAccess.objects.filter(user=manager).values_list("child_id", "case_id")
-    )
+    logged = set(RecordAccess.objects.filter(user=manager).values_list("child_id", "case_id"))
     assert logged == {(s.child_id, mine.pk) for s in mine.subjects.all()}
     assert len(logged) == 2
 
@@ -144,7 +145,8 @@ def test_overdue_actions_drilldown_logs_children_and_shows_reasons(
         client_for(coordinator).get(reverse("dashboards:drilldown", args=["overdue-actions"]))
     )
 
-    assert "Waiting list" in page and "Reason given" in page
+    assert "Waiting list" in page
+    assert "Reason given" in page
     assert RecordAccess.objects.filter(user=coordinator, case_id=case.pk).count() == 1
 
 
@@ -158,8 +160,8 @@ def test_unknown_drilldown_is_not_found(coordinator: User) -> None:
 
 @pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
 def test_formula_triggers_are_neutralised(trigger: str) -> None:
-    assert neutralise(f"{trigger}HYPERLINK(\"http://evil.example\")") == (
-        f"'{trigger}HYPERLINK(\"http://evil.example\")"
+    assert neutralise(f'{trigger}HYPERLINK("http://evil.example")') == (
+        f'\'{trigger}HYPERLINK("http://evil.example")'
     )
 
 
@@ -186,7 +188,9 @@ def test_a_drilldown_csv_neutralises_a_hostile_reason(
     assert RecordAccess.objects.filter(user=coordinator, case_id=case.pk).exists()
 
 
-def test_every_dashboard_table_exports_as_csv(coordinator: User, build_case: Callable[..., Case]) -> None:
+def test_every_dashboard_table_exports_as_csv(
+    coordinator: User, build_case: Callable[..., Case]
+) -> None:
     build_case()
     refresh_summaries()
     client = client_for(coordinator)
@@ -260,9 +264,7 @@ def test_annex_a_is_for_the_coordinator_and_information_governance_only(
 # --- Why late ----------------------------------------------------------------------------------
 
 
-def test_the_lead_records_why_a_review_is_late(
-    build_case: Callable[..., Case], lead: User
-) -> None:
+def test_the_lead_records_why_a_review_is_late(build_case: Callable[..., Case], lead: User) -> None:
     case = build_case(review_due=today() - dt.timedelta(days=5))
 
     record_review_late_reason(case, by=lead, reason="  The family asked  to reschedule ")
@@ -308,7 +310,8 @@ def test_a_manager_records_why_an_action_is_late_through_the_form(
     assert "x" * 201 in body(too_long)  # what was typed is kept
     response = client.post(url, {"reason": "Course full until July", "next": back})
 
-    assert response.status_code == 302 and response["Location"] == back
+    assert response.status_code == 302
+    assert response["Location"] == back
     overdue.refresh_from_db()
     assert overdue.late_reason == "Course full until July"
     page = body(client.get(back))
@@ -344,7 +347,9 @@ def test_my_work_shows_the_practitioners_caseload_summary(
     assert panel.data["episodes"] == 1
     assert panel.data["overdue_review_count"] == 1
     assert panel.data["overdue_actions"] == 1
-    assert "Your caseload" in page and overdue.reference in page and "Illness" in page
+    assert "Your caseload" in page
+    assert overdue.reference in page
+    assert "Illness" in page
     assert "Open the caseload dashboard" not in page
 
 

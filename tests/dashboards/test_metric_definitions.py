@@ -70,7 +70,8 @@ def test_m1_counts_open_episodes_by_level(
     assert by_level["Targeted"] == [3]
     assert by_level["Early help"] == [1]
     assert by_level["Not yet judged"] == [1]
-    assert b.tables["m1_level"].rows and board(level_id=level_targeted.pk).figures["m1"][0].value == "3"
+    assert b.tables["m1_level"].rows
+    assert board(level_id=level_targeted.pk).figures["m1"][0].value == "3"
 
 
 def test_m1_trend_counts_episodes_open_at_each_month_end(build_case: Callable[..., Case]) -> None:
@@ -81,7 +82,12 @@ def test_m1_trend_counts_episodes_open_at_each_month_end(build_case: Callable[..
         closed=dt.date(2026, 4, 20),
         reason=ClosureReason.NEEDS_MET,
     )
-    build_case(status=Case.Status.CLOSED_NFA, opened=dt.date(2026, 3, 3), closed=dt.date(2026, 3, 9), reason=ClosureReason.NFA_AFTER_TRIAGE)  # fmt: skip
+    build_case(
+        status=Case.Status.CLOSED_NFA,
+        opened=dt.date(2026, 3, 3),
+        closed=dt.date(2026, 3, 9),
+        reason=ClosureReason.NFA_AFTER_TRIAGE,
+    )
 
     trend = rows(board(), "m1_trend")
 
@@ -250,7 +256,8 @@ def test_m7_is_a_distribution_of_caseloads_not_a_ranking(
     assert figure(b, "m7", "Median open episodes") == "2"
     assert rows(b, "m7c")["1 to 5"] == [2]
     page = " ".join(str(c) for t in b.tables.values() for r in t.rows for c in r)
-    assert lead.full_name not in page and other_lead.full_name not in page
+    assert lead.full_name not in page
+    assert other_lead.full_name not in page
 
 
 def test_m8_partner_led_against_local_authority_led(
@@ -387,4 +394,5 @@ def test_refresh_replaces_the_cells_and_records_the_run(build_case: Callable[...
 
     assert MetricCell.objects.filter(metric="M1", month=dt.date(2026, 6, 1)).count() == 1
     assert second.cell_count == first.cell_count > 0
-    assert second.finished_at is not None and second.as_of == TODAY
+    assert second.finished_at is not None
+    assert second.as_of == TODAY
