@@ -39,6 +39,7 @@ PERIOD_CHOICES = [
 ]
 DEFAULT_PERIOD = 3
 TREND_MONTHS = 12
+LONG_TABLE_ROWS = 25
 FLOW_METRICS = ("M2", "M3", "M4", "M9", "M11D", "M12", "M15", "E2", "E9")
 SNAPSHOT_METRICS = ("M1", "M5", "M6", "M7", "M7C", "E1")
 #: Snapshot metrics not split by level of need (a caseload spans levels).
@@ -142,10 +143,20 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     note: str = ""
+    #: Long tables (one row per agency) show their largest rows; the CSV has them all.
+    display_limit: int | None = None
 
     @property
     def is_empty(self) -> bool:
         return not self.rows
+
+    @property
+    def shown_rows(self) -> list[list[Cell]]:
+        return self.rows if self.display_limit is None else self.rows[: self.display_limit]
+
+    @property
+    def hidden_count(self) -> int:
+        return len(self.rows) - len(self.shown_rows)
 
 
 @dataclass
@@ -402,19 +413,21 @@ def _open_episodes(
         "Open episodes by locality",
         ["Locality", "Open episodes"],
         [[name, v] for name, v in sorted(by_locality.items())],
+        display_limit=LONG_TABLE_ROWS,
     )
     agency_rows: list[list[Cell]] = sorted(
         (
             [agency_by_id[pk].name if pk in agency_by_id else "No lead professional", v]
             for pk, v in by_agency.items()
         ),
-        key=lambda r: str(r[0]),
+        key=lambda r: (-int(r[1] or 0), str(r[0])),
     )
     tables["m1_agency"] = Table(
         "m1_agency",
         "Open episodes by the lead professional's agency",
         ["Lead professional's agency", "Open episodes"],
         agency_rows,
+        display_limit=LONG_TABLE_ROWS,
     )
     trend = cells.by("M1", "month", months=trend_months)
     tables["m1_trend"] = Table(
@@ -519,6 +532,7 @@ def _overdue(
         "Overdue actions by the agency that owns them",
         ["Owner agency", "Overdue actions", "With a reason given", "No reason given"],
         rows,
+        display_limit=LONG_TABLE_ROWS,
     )
     total = sum(int(r[1] or 0) for r in rows)
     reasons = sum(int(r[2] or 0) for r in rows)
