@@ -138,7 +138,7 @@ def add_synthetic_rows() -> None:
     template, _ = AssessmentTemplate.objects.get_or_create(
         code="benchmark", version=1, defaults={"name": MARK, "definition": {}}
     )
-    params = {
+    params: dict[str, Any] = {
         "mark": MARK,
         "template": template.pk,
         "assessing": ["ASSESSING", *ASSESSED],
@@ -177,7 +177,7 @@ def time_page(client: Client, url: str, repeat: int) -> dict[str, Any]:
             started = time.perf_counter()
             response = client.get(url)
             if getattr(response, "streaming", False):
-                b"".join(response.streaming_content)
+                b"".join(response.streaming_content)  # type: ignore[attr-defined]
             times.append(time.perf_counter() - started)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(captured)
