@@ -118,8 +118,20 @@ class Filters:
         return urlencode(pairs)
 
 
+def uses_totals(scope: Scope, filters: Filters) -> bool:
+    """The unfiltered authority view reads the pre-summed totals."""
+    return scope.is_authority and not (
+        filters.team_id or filters.agency_id or filters.locality or filters.level_id
+    )
+
+
 def cell_filter(scope: Scope, filters: Filters) -> Q:
-    q = Q()
+    """The cells a dashboard sums: the totals when it can, else the matching slices."""
+    return Q(is_total=True) if uses_totals(scope, filters) else slice_filter(scope, filters)
+
+
+def slice_filter(scope: Scope, filters: Filters) -> Q:
+    q = Q(is_total=False)
     if scope.team_ids is not None:
         q &= Q(team_id__in=scope.team_ids)
     if filters.team_id is not None:
@@ -342,7 +354,8 @@ def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboa
         []
         if refresh is None
         else list(
-            base.filter(metric="M1", month=as_of_month)
+            MetricCell.objects.filter(slice_filter(scope, filters))
+            .filter(metric="M1", month=as_of_month)
             .values("level_id", "agency_id", "locality")
             .annotate(v=Sum("value"))
             .order_by()

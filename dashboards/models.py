@@ -56,11 +56,17 @@ class MetricCell(models.Model):
     key = models.CharField(max_length=60, blank=True)
     key2 = models.CharField(max_length=60, blank=True)
     value = models.BigIntegerField()
+    is_total = models.BooleanField(
+        db_default=False,
+        help_text="An authority-wide total of the slices (every dimension empty), so that "
+        "the unfiltered authority dashboard sums a few rows instead of every slice.",
+    )
 
     class Meta:
         indexes = [
-            # Every dashboard query: the cells of a set of metrics over a range of months.
-            models.Index(fields=["metric", "month"], name="dash_cell_metric_month_idx"),
+            # Every dashboard query: totals (the unfiltered authority view) or slices,
+            # for a set of metrics over a range of months.
+            models.Index(fields=["is_total", "metric", "month"], name="dash_cell_metric_month_idx"),
             # The team dashboard: the same, for the manager's teams.
             models.Index(fields=["team_id", "metric", "month"], name="dash_cell_team_idx"),
         ]

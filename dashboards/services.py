@@ -333,6 +333,15 @@ def _statements() -> list[tuple[str, str]]:
     ]
 
 
+_TOTALS = f"""
+INSERT INTO {MetricCell._meta.db_table}
+    (metric, month, team_id, agency_id, locality, level_id, key, key2, value, is_total)
+SELECT metric, month, NULL, NULL, '', NULL, key, key2, sum(value), true
+FROM {MetricCell._meta.db_table}
+WHERE NOT is_total AND NOT (metric = ANY(%s) AND month < %s)
+GROUP BY metric, month, key, key2
+"""  # noqa: S608 (a model's table)
+
 _DIMENSION_TABLE = """
 CREATE TEMPORARY TABLE dash_dim ON COMMIT DROP AS
 SELECT c.id AS case_id, c.status, c.opened_at, c.closed_at, c.closure_reason,
@@ -401,6 +410,9 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
             for _metric, sql in _statements():
                 cursor.execute(sql, params)
                 cells += cursor.rowcount
+            # Authority-wide totals of everything just written.
+            cursor.execute(_TOTALS, [list(KEPT_SNAPSHOTS), this_month])
+            cells += cursor.rowcount
         refresh = SummaryRefresh.objects.create(
             started_at=now,
             finished_at=timezone.now(),

@@ -370,6 +370,22 @@ def test_m16_equality_breakdowns(build_case: Callable[..., Case]) -> None:
     assert rows(b, "e_carer")["Yes"][0] == 1
 
 
+def test_totals_match_the_sum_of_the_slices(
+    build_case: Callable[..., Case], lead: User, other_lead: User, level_targeted: LevelOfNeed
+) -> None:
+    build_case(lead_by=lead, level=level_targeted)
+    build_case(lead_by=other_lead)
+    build_case(status=Case.Status.CLOSED, closed=dt.date(2026, 6, 1), reason="NEEDS_MET")
+
+    unfiltered = board()
+    # A filter that matches everything reads the slices instead of the totals.
+    every_team = Scope(team_ids=tuple(Team.objects.values_list("pk", flat=True)))
+    sliced = build_dashboard(every_team, Filters(), dashboard_choices(every_team))
+
+    for key in ("m1_level", "m1_trend", "m9", "m9_trend", "e_sex", "e_age"):
+        assert unfiltered.tables[key].rows == sliced.tables[key].rows, key
+
+
 def test_filters_and_team_scope_narrow_every_figure(
     build_case: Callable[..., Case],
     lead: User,
@@ -392,7 +408,23 @@ def test_refresh_replaces_the_cells_and_records_the_run(build_case: Callable[...
     first = refresh_summaries(today=TODAY)
     second = refresh_summaries(today=TODAY)
 
-    assert MetricCell.objects.filter(metric="M1", month=dt.date(2026, 6, 1)).count() == 1
+    june = MetricCell.objects.filter(metric="M1", month=dt.date(2026, 6, 1))
+    assert june.filter(is_total=False).count() == 1  # one slice
+    assert june.get(is_total=True).value == 1  # and the authority total
     assert second.cell_count == first.cell_count > 0
     assert second.finished_at is not None
     assert second.as_of == TODAY
+
+
+def test_the_periodic_task_refreshes_the_summaries(
+    build_case: Callable[..., Case], settings: Any
+) -> None:
+    from dashboards.models import SummaryRefresh
+    from dashboards.tasks import refresh_summaries as refresh_task
+
+    build_case()
+    written = refresh_task.delay().get()
+
+    assert written == SummaryRefresh.objects.get().cell_count > 0
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-dashboard-summaries"]
+    assert entry["task"] == "dashboards.tasks.refresh_summaries"
