@@ -5,10 +5,18 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
-from agencies.models import Agency, Team
 from cases.models import LevelOfNeed
-from dashboards.metrics import DEFAULT_PERIOD, PERIOD_CHOICES, Filters, Scope
+from dashboards.metrics import (
+    DEFAULT_PERIOD,
+    PERIOD_CHOICES,
+    AgencyChoice,
+    Filters,
+    Scope,
+    TeamChoice,
+)
 
 
 class FilterForm(forms.Form):
@@ -35,13 +43,14 @@ class FilterForm(forms.Form):
         self,
         *args: Any,
         scope: Scope,
-        teams: list[Team],
-        agencies: list[Agency],
+        teams: list[TeamChoice],
+        agencies: list[AgencyChoice],
         levels: list[LevelOfNeed],
         localities: list[str],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.option_lists: dict[str, list[tuple[Any, str]]] = {"period": list(PERIOD_CHOICES)}
         every: list[tuple[Any, str]] = [("", "All")]
         self._choose("team", every + [(t.pk, str(t)) for t in teams])
         self._choose("level", every + [(lv.pk, lv.label) for lv in levels])
@@ -53,9 +62,27 @@ class FilterForm(forms.Form):
             del self.fields["agency"]
 
     def _choose(self, name: str, choices: list[tuple[Any, str]]) -> None:
+        self.option_lists[name] = choices
         field = self.fields[name]
         if isinstance(field, forms.ChoiceField):
             field.choices = choices
+
+    def selects(self) -> list[tuple[forms.BoundField, SafeString]]:
+        """Each filter with its options as HTML, built here: a team list runs to thousands."""
+        out = []
+        for bound in self:
+            chosen = "" if bound.value() is None else str(bound.value())
+            choices = self.option_lists.get(bound.name, [])
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (value, mark_safe(" selected") if str(value) == chosen else "", label)
+                    for value, label in choices
+                ),
+            )
+            out.append((bound, options))
+        return out
 
     def filters(self) -> Filters:
         """The chosen filters; anything invalid falls back to "All" (errors are shown)."""

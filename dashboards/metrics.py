@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -187,8 +187,8 @@ class Dashboard:
     period_end: dt.date | None
     tables: dict[str, Table]
     figures: dict[str, list[Figure]]
-    teams: list[Team]
-    agencies: list[Agency]
+    teams: list[TeamChoice]
+    agencies: list[AgencyChoice]
     levels: list[LevelOfNeed]
     localities: list[str]
 
@@ -293,22 +293,47 @@ class _Cells:
         return out
 
 
+@dataclass(frozen=True)
+class TeamChoice:
+    pk: int
+    name: str
+    agency_name: str
+    locality: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency_name})"
+
+
+@dataclass(frozen=True)
+class AgencyChoice:
+    pk: int
+    name: str
+    kind: str
+    locality: str
+
+
 @dataclass
 class Choices:
     """What the filters offer: teams in scope, agencies, levels and localities."""
 
-    teams: list[Team]
-    agencies: list[Agency]
+    teams: list[TeamChoice]
+    agencies: list[AgencyChoice]
     levels: list[LevelOfNeed]
     localities: list[str]
 
 
 def dashboard_choices(scope: Scope) -> Choices:
-    teams_qs: QuerySet[Team] = Team.objects.select_related("agency").order_by("name")
+    teams_qs = Team.objects.order_by("name")
     if scope.team_ids is not None:
         teams_qs = teams_qs.filter(pk__in=scope.team_ids)
-    teams = list(teams_qs)
-    agencies = list(Agency.objects.order_by("name").only("pk", "name", "kind", "locality"))
+    # Plain rows, not model instances: a large authority has thousands of teams.
+    teams = [
+        TeamChoice(*row) for row in teams_qs.values_list("pk", "name", "agency__name", "locality")
+    ]
+    agencies = [
+        AgencyChoice(*row)
+        for row in Agency.objects.order_by("name").values_list("pk", "name", "kind", "locality")
+    ]
     levels = list(LevelOfNeed.objects.order_by("ordinal"))
     localities = sorted(
         {t.locality for t in teams if t.locality}
@@ -391,7 +416,7 @@ def _open_episodes(
     tables: dict[str, Table],
     figures: dict[str, list[Figure]],
     open_now: Sequence[Mapping[str, Any]],
-    agency_by_id: dict[int, Agency],
+    agency_by_id: dict[int, AgencyChoice],
     level_by_id: dict[int, LevelOfNeed],
     cells: _Cells,
     trend_months: list[dt.date],
@@ -496,7 +521,7 @@ def _overdue(
     tables: dict[str, Table],
     figures: dict[str, list[Figure]],
     cells: _Cells,
-    agency_by_id: dict[int, Agency],
+    agency_by_id: dict[int, AgencyChoice],
     month: dt.date,
     trend_months: list[dt.date],
 ) -> None:
