@@ -413,6 +413,9 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
             # Authority-wide totals of everything just written.
             cursor.execute(_TOTALS, [list(KEPT_SNAPSHOTS), this_month])
             cells += cursor.rowcount
+            # Fresh statistics: stale ones make the page's small queries look big
+            # (and, past the JIT threshold, pay for compiling them).
+            cursor.execute(f"ANALYZE {MetricCell._meta.db_table}")
         refresh = SummaryRefresh.objects.create(
             started_at=now,
             finished_at=timezone.now(),
