@@ -283,6 +283,12 @@ class Action(models.Model):
                 name="action_open_owner_due_idx",
             ),
             models.Index(fields=["case", "status"], name="action_case_status_idx"),
+            # Overdue actions across the authority (dashboards).
+            models.Index(
+                fields=["due_on"],
+                condition=Q(status__in=["not_started", "in_progress", "carried_forward"]),
+                name="action_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -221,6 +221,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Every 15 minutes: rebuild the dashboard summary tables (the page shows "as of").
+    "refresh-dashboard-summaries": {
+        "task": "dashboards.tasks.refresh_summaries",
+        "schedule": 900.0,
+        "options": {"expires": 840},
+    },
 }
 TAC_EMAIL_MAX_ATTEMPTS = env.int("TAC_EMAIL_MAX_ATTEMPTS", default=8)
 

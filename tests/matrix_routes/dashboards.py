@@ -2,6 +2,51 @@
 
 from __future__ import annotations
 
-from tests.matrix import Route
+import datetime as dt
 
-ROUTES: dict[str, Route] = {}
+from meetings.models import Action
+from tests.matrix import SIGN_IN, Objects, Route, only
+
+DASHBOARD_USERS = ("manager", "coordinator")
+
+# The lead, a manager who sees the case, or the coordinator may say why it is late;
+# a TAC member sees the case but may not (403); anyone else does not see it (404).
+LATE_REASON: dict[str, int | frozenset[int]] = {
+    "lead": 200,
+    "manager": 200,
+    "coordinator": 200,
+    "member": 403,
+    "outsider": 404,
+    "admin": 404,
+    "auditor": 404,
+    "anonymous": SIGN_IN,
+}
+
+
+def _action(o: Objects) -> int:
+    return Action.objects.create(
+        case=o.case,
+        description="Book a parenting course",
+        owner_name="Grandmother",
+        due_on=dt.date(2020, 1, 1),
+        created_by=o.case.opened_by,
+    ).pk
+
+
+ROUTES: dict[str, Route] = {
+    "dashboards:dashboard": Route("get", expect=only(200, *DASHBOARD_USERS)),
+    "dashboards:export": Route("get", args=lambda o: ["m9"], expect=only(200, *DASHBOARD_USERS)),
+    "dashboards:drilldown": Route(
+        "get", args=lambda o: ["overdue-reviews"], expect=only(200, *DASHBOARD_USERS)
+    ),
+    "dashboards:drilldown_csv": Route(
+        "get", args=lambda o: ["overdue-actions"], expect=only(200, *DASHBOARD_USERS)
+    ),
+    "dashboards:review_late_reason": Route("get", args=lambda o: [o.case.pk], expect=LATE_REASON),
+    "dashboards:action_late_reason": Route("get", args=lambda o: [_action(o)], expect=LATE_REASON),
+    # The Ofsted extract holds every assessed child: coordinator and information governance.
+    "dashboards:annex_a": Route("get", expect=only(200, "coordinator", "auditor")),
+    "dashboards:annex_a_export": Route(
+        "get", data={"end": "2026-01-31"}, expect=only(200, "coordinator", "auditor")
+    ),
+}

@@ -1,0 +1,245 @@
+"""Dashboard benchmark: page times at two sizes in one run, and the summary refresh.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python benchmarks/dashboard_benchmark.py \\
+        --small tac_dash_10k --large tac_bench_dash
+
+Both databases must be seeded (``seed_demo --bulk``) and migrated. The demo seed
+writes no requests, assessments, meetings, reviews or actions, so the first run
+adds synthetic ones to each database with set-based SQL (one request per case,
+an assessment, a first meeting, a review and two actions where the case's
+status implies them), marked ``benchmark synthetic``, with row triggers off (no
+change history for them). Run it only against a copy made for benchmarking: the
+rows are kept for the next run.
+
+For each database: the summary refresh (once warm-up, then timed), then each
+dashboard page requested ``--repeat`` times in process through the test client
+(after one warm-up request), reporting the median, the slowest and the number
+of queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("TAC_ENVIRONMENT", "development")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tac_portal.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from agencies.models import User  # noqa: E402
+from assessments.models import AssessmentTemplate  # noqa: E402
+from dashboards.models import MetricCell  # noqa: E402
+from dashboards.services import refresh_summaries  # noqa: E402
+
+MARK = "benchmark synthetic"
+ASSESSED = (
+    "PLANNING", "ACTIVE", "REASSESSING", "STEP_UP_REQUESTED", "CLOSING", "CLOSED",
+    "CLOSED_NEEDS_MET", "CLOSED_STEPPED_UP",
+)  # fmt: skip
+MET = ("ACTIVE", "REASSESSING", "STEP_UP_REQUESTED", "CLOSING", "CLOSED", "CLOSED_STEPPED_UP")
+WORKING = ("ACTIVE", "REASSESSING", "STEP_UP_REQUESTED", "CLOSING")
+
+SYNTHETIC_SQL = [
+    # One request per case that got past identification.
+    """
+    INSERT INTO cases_requestforsupport (received_at, requester_name, source_code, family_id,
+        summary_of_need, family_aware, consent_obtained, status, triage_decision,
+        triage_rationale, case_id, created_at, updated_at)
+    SELECT c.opened_at - make_interval(days => (c.id %% 5)::int), '',
+        (ARRAY['1A','2A','2A','2A','3A','3B','3C','4','5A','5D','6','8'])[1 + c.id %% 12],
+        c.family_id, %(mark)s, true, true,
+        CASE WHEN c.status = 'REQUEST_SUBMITTED' THEN 'received' ELSE 'triaged' END,
+        CASE WHEN c.status = 'REQUEST_SUBMITTED' THEN '' ELSE
+            (ARRAY['advice_signpost','single_agency','early_help_assessment',
+                   'early_help_assessment','early_help_assessment','refer_to_csc'])[1 + c.id %% 6]
+        END, '', c.id, now(), now()
+    FROM cases_case c WHERE c.status <> 'IDENTIFIED'
+    """,
+    """
+    INSERT INTO cases_requestforsupport_subjects (requestforsupport_id, child_id)
+    SELECT r.id, s.child_id FROM cases_requestforsupport r
+    JOIN cases_casesubject s ON s.case_id = r.case_id WHERE r.summary_of_need = %(mark)s
+    """,
+    # An assessment of the first child; completed unless the case is still assessing.
+    """
+    INSERT INTO assessments_assessment (case_id, child_id, template_id, status, assessor_id,
+        started_at, completed_at, lock_version, created_at, updated_at)
+    SELECT c.id, s.child_id, %(template)s,
+        CASE WHEN c.status = 'ASSESSING' THEN 'in_progress' ELSE 'completed' END,
+        c.opened_by_id, c.opened_at + interval '1 day',
+        CASE WHEN c.status = 'ASSESSING' THEN NULL
+             ELSE LEAST(c.opened_at + make_interval(days => (3 + c.id %% 30)::int), now()) END,
+        1, now(), now()
+    FROM cases_case c
+    JOIN LATERAL (SELECT child_id FROM cases_casesubject WHERE case_id = c.id
+                  ORDER BY child_id LIMIT 1) s ON true
+    WHERE c.status = ANY(%(assessing)s)
+    """,
+    # The first TAC meeting, held after the assessment.
+    """
+    INSERT INTO meetings_meeting (case_id, kind, status, starts_at, held_at, created_by_id,
+        created_at, updated_at)
+    SELECT a.case_id, 'initial', 'held', t.at, t.at, a.assessor_id, now(), now()
+    FROM assessments_assessment a
+    JOIN cases_case c ON c.id = a.case_id
+    CROSS JOIN LATERAL (SELECT LEAST(a.completed_at
+        + make_interval(days => (2 + a.case_id %% 15)::int), now()) AS at) t
+    WHERE c.status = ANY(%(met)s) AND a.completed_at IS NOT NULL
+    """,
+    # A review two months after the first meeting, with or without the family's views.
+    """
+    INSERT INTO meetings_review (case_id, reviewed_at, child_views, parent_views,
+        recorded_by_id)
+    SELECT m.case_id, m.held_at + interval '60 days',
+        CASE WHEN m.case_id %% 3 <> 0 THEN 'In my own words' ELSE '' END,
+        CASE WHEN m.case_id %% 4 <> 0 THEN 'In our own words' ELSE '' END, m.created_by_id
+    FROM meetings_meeting m WHERE m.held_at + interval '60 days' < now()
+    """,
+    # Two actions on each working case, due around today; a third are done.
+    """
+    INSERT INTO meetings_action (description, owner_name, due_on, status, late_reason,
+        created_at, updated_at, case_id, created_by_id, owner_agency_id, owner_professional_id)
+    SELECT %(mark)s, '', current_date - (c.id %% 40)::int + 20 + n,
+        CASE WHEN (c.id + n) %% 3 = 0 THEN 'done' ELSE 'in_progress' END, '', now(), now(),
+        c.id, l.professional_id, l.agency_id, l.professional_id
+    FROM cases_case c
+    JOIN cases_leadprofessionalassignment l ON l.case_id = c.id AND l.ended_at IS NULL
+    CROSS JOIN generate_series(0, 1) AS n
+    WHERE c.status = ANY(%(working)s)
+    """,
+]
+
+
+def use_database(name: str) -> None:
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = name
+    ContentType.objects.clear_cache()
+
+
+def add_synthetic_rows() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM cases_requestforsupport WHERE summary_of_need = %s", [MARK])
+        if cursor.fetchone():
+            return
+    template, _ = AssessmentTemplate.objects.get_or_create(
+        code="benchmark", version=1, defaults={"name": MARK, "definition": {}}
+    )
+    params: dict[str, Any] = {
+        "mark": MARK,
+        "template": template.pk,
+        "assessing": ["ASSESSING", *ASSESSED],
+        "met": list(MET),
+        "working": list(WORKING),
+    }
+    started = time.monotonic()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Synthetic rows need no change history: row triggers off for this transaction.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for sql in SYNTHETIC_SQL:
+            cursor.execute(sql, params)
+            print(f"    synthetic rows: {cursor.rowcount:,}")
+    with connection.cursor() as cursor:
+        for table in ("cases_requestforsupport", "assessments_assessment", "meetings_meeting",
+                      "meetings_review", "meetings_action"):  # fmt: skip
+            cursor.execute(f"ANALYZE {table}")
+    print(f"    synthetic rows written in {time.monotonic() - started:.1f} s")
+
+
+def counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM cases_child), (SELECT count(*) FROM cases_case),"
+            " (SELECT count(*) FROM cases_requestforsupport),"
+            " (SELECT count(*) FROM assessments_assessment),"
+            " (SELECT count(*) FROM meetings_action)"
+        )
+        row = cursor.fetchone()
+    return dict(zip(("children", "cases", "requests", "assessments", "actions"), row, strict=True))
+
+
+def time_page(client: Client, url: str, repeat: int) -> dict[str, Any]:
+    client.get(url)  # warm-up
+    times, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            if getattr(response, "streaming", False):
+                b"".join(response.streaming_content)  # type: ignore[attr-defined]
+            times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured)
+    return {"median": statistics.median(times), "max": max(times), "queries": queries}
+
+
+PAGES = [
+    ("coordinator", "dashboard, authority", "/dashboards/"),
+    ("coordinator", "dashboard, authority, 12 months", "/dashboards/?period=12"),
+    ("manager", "dashboard, a manager's teams", "/dashboards/"),
+    ("coordinator", "overdue reviews list, authority", "/dashboards/list/overdue-reviews/"),
+    ("manager", "overdue reviews list, teams", "/dashboards/list/overdue-reviews/"),
+    ("coordinator", "overdue actions list, authority", "/dashboards/list/overdue-actions/"),
+    ("lead", "My work (with the caseload panel)", "/cases/"),
+]
+
+
+def run(name: str, repeat: int) -> dict[str, Any]:
+    print(f"database: {name}")
+    use_database(name)
+    add_synthetic_rows()
+    sizes = counts()
+    print("    " + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
+    refresh_summaries()  # warm the cache
+    started = time.perf_counter()
+    refresh_summaries()
+    refresh_time = time.perf_counter() - started
+    cells = MetricCell.objects.count()
+    print(f"    summary refresh: {refresh_time:.2f} s, {cells:,} cells")
+    clients = {}
+    for persona in ("coordinator", "manager", "lead"):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(User.objects.get(email=f"{persona}@demo.tac.example"))
+        clients[persona] = client
+    pages = {}
+    for persona, label, url in PAGES:
+        result = time_page(clients[persona], url, repeat)
+        pages[label] = result
+        print(
+            f"    {label}: median {result['median'] * 1000:.0f} ms,"
+            f" slowest {result['max'] * 1000:.0f} ms, {result['queries']} queries"
+        )
+    return {"sizes": sizes, "refresh": refresh_time, "cells": cells, "pages": pages}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", default="tac_dash_10k")
+    parser.add_argument("--large", default="tac_bench_dash")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    small = run(args.small, args.repeat)
+    large = run(args.large, args.repeat)
+    print("\nlarge / small (page medians):")
+    for label in small["pages"]:
+        ratio = large["pages"][label]["median"] / small["pages"][label]["median"]
+        print(f"    {label}: {ratio:.2f}x")
+    print(f"summary refresh at {large['sizes']['children']:,} children: {large['refresh']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""CSV exports: dashboard tables, drill-down lists and the Ofsted Annex A extract (M17).
+
+Every text cell is neutralised against spreadsheet formula injection: a cell that
+begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed
+with an apostrophe, so a spreadsheet shows it as text instead of running it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from assessments.models import Assessment
+from cases.models import Sex
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """The cell as written to CSV: numbers as they are, risky text defused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """The CSV text, a line at a time (for a streaming response)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return text
+
+    writer.writerow([neutralise(h) for h in header])
+    yield flush()
+    for row in rows:
+        writer.writerow([neutralise(c) for c in row])
+        yield flush()
+
+
+# --- Annex A List 2: early help assessments (DOMAIN §7.1 M17) ---------------------------------
+
+ANNEX_A_COLUMNS = [
+    "Child unique ID",
+    "Gender",
+    "Ethnicity",
+    "Date of birth",
+    "Age of child (years)",
+    "Assessment start date",
+    "Assessment completion date",
+    "Organisation completing assessment",
+    "Team completing assessment",
+]
+ANNEX_A_GENDER: dict[str, str] = {
+    Sex.MALE: "a) Male",
+    Sex.FEMALE: "b) Female",
+    Sex.UNKNOWN: "c) Not stated/recorded",
+    Sex.NOT_SAID: "c) Not stated/recorded",
+}
+ANNEX_A_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class AnnexAWindow:
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def ending(cls, end: dt.date) -> AnnexAWindow:
+        index = end.year * 12 + end.month - 1 - ANNEX_A_MONTHS
+        year, month = index // 12, index % 12 + 1
+        day = min(end.day, calendar.monthrange(year, month)[1])
+        return cls(start=dt.date(year, month, day) + dt.timedelta(days=1), end=end)
+
+
+def _as_datetime(day: dt.date, *, end: bool = False) -> dt.datetime:
+    moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
+    return timezone.make_aware(moment)
+
+
+def annex_a_assessments(window: AnnexAWindow) -> QuerySet[Assessment]:
+    """Early help assessments in progress at any time in the window, or completed in it.
+
+    Abandoned assessments and revisions of a completed one are left out: the
+    list counts each child's assessment once.
+    """
+    start, end = _as_datetime(window.start), _as_datetime(window.end, end=True)
+    return (
+        Assessment.objects.filter(started_at__lte=end, previous_version__isnull=True)
+        .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=start))
+        .exclude(status=Assessment.Status.ABANDONED)
+        .exclude(Q(completed_at__isnull=True) & ~Q(status__in=_IN_PROGRESS))
+        .select_related("child", "assessor__agency", "assessor__team")
+        .order_by("started_at", "pk")
+    )
+
+
+_IN_PROGRESS = [
+    Assessment.Status.DRAFT,
+    Assessment.Status.AWAITING_CONSENT,
+    Assessment.Status.IN_PROGRESS,
+    Assessment.Status.SHARED_WITH_FAMILY,
+]
+
+
+def _dmy(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def annex_a_row(assessment: Assessment, window: AnnexAWindow) -> list[object]:
+    child = assessment.child
+    age = child.age_on(window.end)
+    assessor = assessment.assessor
+    return [
+        child.pk,
+        ANNEX_A_GENDER.get(child.sex, "c) Not stated/recorded"),
+        child.ethnicity,
+        _dmy(child.date_of_birth),
+        "" if age is None else age,
+        _dmy(assessment.started_at),
+        _dmy(assessment.completed_at),
+        assessor.agency.name if assessor.agency else "",
+        assessor.team.name if assessor.team else "",
+    ]

@@ -1,0 +1,404 @@
+"""Who sees which dashboard, drill-downs (visibility and the access log), exports,
+"why late" reasons, the My work panel, and fixed query counts at two data sizes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import User
+from audit.models import RecordAccess
+from cases.models import Case, CaseEvent, ClosureReason
+from dashboards.exports import ANNEX_A_COLUMNS, AnnexAWindow, neutralise
+from dashboards.services import (
+    LateReasonError,
+    record_action_late_reason,
+    record_review_late_reason,
+    refresh_summaries,
+)
+from tests.helpers import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def body(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    return str(response.content.decode())
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- Who sees what -----------------------------------------------------------------------------
+
+
+def test_the_coordinator_sees_the_whole_authority_with_filters(
+    coordinator: User, build_case: Callable[..., Case], lead: User, other_lead: User
+) -> None:
+    build_case(lead_by=lead)
+    build_case(lead_by=other_lead)
+    refresh_summaries()
+
+    page = body(client_for(coordinator).get(reverse("dashboards:dashboard")))
+
+    assert "The whole authority" in page
+    assert 'name="agency"' in page
+    assert 'name="locality"' in page
+    assert 'name="level"' in page
+    assert "Southside family hub" in page  # every team is offered
+    assert "Figures as of" in page
+
+
+def test_a_manager_sees_only_their_teams(
+    manager: User, build_case: Callable[..., Case], lead: User, other_lead: User
+) -> None:
+    build_case(lead_by=lead)
+    build_case(lead_by=lead)
+    build_case(lead_by=other_lead)
+    refresh_summaries()
+
+    response = client_for(manager).get(reverse("dashboards:dashboard"))
+
+    page = body(response)
+    assert "Your teams" in page
+    assert "Southside family hub" not in page
+    assert response.context["board"].figures["m1"][0].value == "2"
+
+
+@pytest.mark.parametrize("persona", ["lead", "member", "outsider", "admin_user", "auditor"])
+def test_everyone_else_gets_not_found(persona: str, request: pytest.FixtureRequest) -> None:
+    client = client_for(request.getfixturevalue(persona))
+    for name, args in (
+        ("dashboards:dashboard", []),
+        ("dashboards:export", ["m1_level"]),
+        ("dashboards:drilldown", ["overdue-reviews"]),
+        ("dashboards:drilldown_csv", ["overdue-actions"]),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 404
+
+
+def test_the_page_says_when_no_figures_exist_yet(coordinator: User) -> None:
+    page = body(client_for(coordinator).get(reverse("dashboards:dashboard")))
+    assert "have not been worked out yet" in page
+
+
+def test_a_bad_filter_is_reported_and_ignored(coordinator: User) -> None:
+    refresh_summaries()
+    response = client_for(coordinator).get(reverse("dashboards:dashboard"), {"team": "999999"})
+    assert response.status_code == 200
+    assert "There is a problem" in body(response)
+
+
+def test_charts_are_svg_with_their_tables_and_no_inline_style(coordinator: User) -> None:
+    refresh_summaries()
+    page = body(client_for(coordinator).get(reverse("dashboards:dashboard")))
+    assert page.count("<svg") >= 7
+    assert 'role="img"' in page
+    assert "<title" in page
+    assert "style=" not in page
+    assert "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+# --- Drill-downs -------------------------------------------------------------------------------
+
+
+def test_drilldown_lists_only_visible_cases_and_logs_every_row(
+    manager: User,
+    build_case: Callable[..., Case],
+    lead: User,
+    other_lead: User,
+    make_child: Callable[..., Any],
+) -> None:
+    mine = build_case(lead_by=lead, review_due=today() - dt.timedelta(days=3))
+    sibling = make_child(family=mine.family, given_names="Robin")
+    mine.subjects.create(child=sibling)
+    theirs = build_case(lead_by=other_lead, review_due=today() - dt.timedelta(days=3))
+
+    response = client_for(manager).get(reverse("dashboards:drilldown", args=["overdue-reviews"]))
+
+    page = body(response)
+    assert mine.reference in page
+    assert theirs.reference not in page
+    logged = set(RecordAccess.objects.filter(user=manager).values_list("child_id", "case_id"))
+    assert logged == {(s.child_id, mine.pk) for s in mine.subjects.all()}
+    assert len(logged) == 2
+
+
+def test_overdue_actions_drilldown_logs_children_and_shows_reasons(
+    coordinator: User, build_case: Callable[..., Case], action: Callable[..., Any]
+) -> None:
+    case = build_case()
+    action(case, due=today() - dt.timedelta(days=2), late_reason="Waiting list")
+
+    page = body(
+        client_for(coordinator).get(reverse("dashboards:drilldown", args=["overdue-actions"]))
+    )
+
+    assert "Waiting list" in page
+    assert "Reason given" in page
+    assert RecordAccess.objects.filter(user=coordinator, case_id=case.pk).count() == 1
+
+
+def test_unknown_drilldown_is_not_found(coordinator: User) -> None:
+    url = reverse("dashboards:drilldown", args=["everyone"])
+    assert client_for(coordinator).get(url).status_code == 404
+
+
+# --- Exports -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
+def test_formula_triggers_are_neutralised(trigger: str) -> None:
+    assert neutralise(f'{trigger}HYPERLINK("http://evil.example")') == (
+        f'\'{trigger}HYPERLINK("http://evil.example")'
+    )
+
+
+def test_numbers_and_plain_text_are_left_alone() -> None:
+    assert neutralise(-3) == -3
+    assert neutralise(12) == 12
+    assert neutralise("Family asked to reschedule") == "Family asked to reschedule"
+    assert neutralise(None) == ""
+
+
+def test_a_drilldown_csv_neutralises_a_hostile_reason(
+    coordinator: User, build_case: Callable[..., Case]
+) -> None:
+    case = build_case(review_due=today() - dt.timedelta(days=1), late_reason="=cmd|' /C calc'!A0")
+
+    response = client_for(coordinator).get(
+        reverse("dashboards:drilldown_csv", args=["overdue-reviews"])
+    )
+
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body(response))))
+    assert rows[1][0] == case.reference
+    assert rows[1][-1] == "'=cmd|' /C calc'!A0"
+    assert RecordAccess.objects.filter(user=coordinator, case_id=case.pk).exists()
+
+
+def test_every_dashboard_table_exports_as_csv(
+    coordinator: User, build_case: Callable[..., Case]
+) -> None:
+    build_case()
+    refresh_summaries()
+    client = client_for(coordinator)
+    tables = client.get(reverse("dashboards:dashboard")).context["board"].tables
+    assert len(tables) >= 20
+    for key, table in tables.items():
+        response = client.get(reverse("dashboards:export", args=[key]))
+        assert response.status_code == 200, key
+        rows = list(csv.reader(io.StringIO(body(response))))
+        assert rows[0] == table.columns
+        assert len(rows) == len(table.rows) + 1
+    assert client.get(reverse("dashboards:export", args=["nothing"])).status_code == 404
+
+
+def test_annex_a_list_2_columns_window_and_access_log(
+    coordinator: User,
+    build_case: Callable[..., Case],
+    assess: Callable[..., Any],
+    lead: User,
+) -> None:
+    end = dt.date(2026, 3, 31)
+    in_window = build_case(sex="female", ethnicity="BCRB", date_of_birth=dt.date(2015, 4, 1))
+    assess(in_window, started=dt.date(2026, 1, 5), completed=dt.date(2026, 2, 2))
+    ongoing = build_case()
+    assess(ongoing, started=dt.date(2025, 9, 1))  # still in progress during the window
+    before = build_case()
+    assess(before, started=dt.date(2025, 6, 1), completed=dt.date(2025, 8, 1))
+    after = build_case()
+    assess(after, started=dt.date(2026, 4, 2))
+
+    response = client_for(coordinator).get(
+        reverse("dashboards:annex_a_export"), {"end": "31/03/2026"}
+    )
+
+    rows = list(csv.reader(io.StringIO(body(response))))
+    assert rows[0] == ANNEX_A_COLUMNS
+    assert len(rows) == 3
+    child = in_window.children.get()
+    first = next(r for r in rows[1:] if r[0] == str(child.pk))
+    assert first == [
+        str(child.pk),
+        "b) Female",
+        "BCRB",
+        "01/04/2015",
+        "10",
+        "05/01/2026",
+        "02/02/2026",
+        "Northgate Family Hub",
+        "Northgate early help team",
+    ]
+    logged = set(RecordAccess.objects.filter(user=coordinator).values_list("case_id", flat=True))
+    assert logged == {in_window.pk, ongoing.pk}
+    assert AnnexAWindow.ending(end).start == dt.date(2025, 10, 1)
+
+
+def test_annex_a_rejects_a_future_date_with_a_message(coordinator: User) -> None:
+    tomorrow = (today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    response = client_for(coordinator).get(reverse("dashboards:annex_a_export"), {"end": tomorrow})
+    assert response.status_code == 400
+    assert "must be today or in the past" in body(response)
+
+
+def test_annex_a_is_for_the_coordinator_and_information_governance_only(
+    manager: User, auditor: User
+) -> None:
+    url = reverse("dashboards:annex_a_export")
+    assert client_for(manager).get(url, {"end": "31/03/2026"}).status_code == 404
+    assert client_for(auditor).get(url, {"end": "31/03/2026"}).status_code == 200
+
+
+# --- Why late ----------------------------------------------------------------------------------
+
+
+def test_the_lead_records_why_a_review_is_late(build_case: Callable[..., Case], lead: User) -> None:
+    case = build_case(review_due=today() - dt.timedelta(days=5))
+
+    record_review_late_reason(case, by=lead, reason="  The family asked  to reschedule ")
+
+    case.refresh_from_db()
+    assert case.review_late_reason == "The family asked to reschedule"
+    event = CaseEvent.objects.get(case=case, code="case.review_late_reason_recorded")
+    assert event.actor == lead
+
+
+def test_a_review_that_is_not_overdue_takes_no_reason(
+    build_case: Callable[..., Case], lead: User
+) -> None:
+    case = build_case(review_due=today() + dt.timedelta(days=5))
+    with pytest.raises(LateReasonError):
+        record_review_late_reason(case, by=lead, reason="Early")
+    case.refresh_from_db()
+    assert case.review_late_reason == ""
+
+
+def test_a_tac_member_cannot_record_a_reason(
+    build_case: Callable[..., Case], member: User, action: Callable[..., Any]
+) -> None:
+    case = build_case(review_due=today() - dt.timedelta(days=5))
+    with pytest.raises(PermissionDenied):
+        record_review_late_reason(case, by=member, reason="Not mine to say")
+    overdue = action(case, due=today() - dt.timedelta(days=1))
+    with pytest.raises(PermissionDenied):
+        record_action_late_reason(overdue, by=member, reason="Not mine to say")
+
+
+def test_a_manager_records_why_an_action_is_late_through_the_form(
+    manager: User, build_case: Callable[..., Case], action: Callable[..., Any]
+) -> None:
+    case = build_case()
+    overdue = action(case, due=today() - dt.timedelta(days=1))
+    client = client_for(manager)
+    url = reverse("dashboards:action_late_reason", args=[overdue.pk])
+    back = reverse("dashboards:drilldown", args=["overdue-actions"])
+
+    too_long = client.post(url, {"reason": "x" * 201, "next": back})
+    assert too_long.status_code == 200
+    assert "x" * 201 in body(too_long)  # what was typed is kept
+    response = client.post(url, {"reason": "Course full until July", "next": back})
+
+    assert response.status_code == 302
+    assert response["Location"] == back
+    overdue.refresh_from_db()
+    assert overdue.late_reason == "Course full until July"
+    page = body(client.get(back))
+    assert "Course full until July" in page
+
+
+def test_the_reason_form_refuses_an_outside_redirect(
+    lead: User, build_case: Callable[..., Case]
+) -> None:
+    case = build_case(review_due=today() - dt.timedelta(days=5))
+    response = client_for(lead).post(
+        reverse("dashboards:review_late_reason", args=[case.pk]),
+        {"reason": "Illness", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("cases:my_cases")
+
+
+# --- My work -----------------------------------------------------------------------------------
+
+
+def test_my_work_shows_the_practitioners_caseload_summary(
+    lead: User, build_case: Callable[..., Case], action: Callable[..., Any]
+) -> None:
+    overdue = build_case(review_due=today() - dt.timedelta(days=2), late_reason="Illness")
+    build_case(status=Case.Status.CONSENT_PENDING)
+    action(overdue, due=today() - dt.timedelta(days=1))
+
+    response = client_for(lead).get(reverse("cases:my_cases"))
+
+    page = body(response)
+    panel = next(p for p in response.context["panels"] if p.key == "caseload")
+    assert panel.data["open_cases"] == 2
+    assert panel.data["episodes"] == 1
+    assert panel.data["overdue_review_count"] == 1
+    assert panel.data["overdue_actions"] == 1
+    assert "Your caseload" in page
+    assert overdue.reference in page
+    assert "Illness" in page
+    assert "Open the caseload dashboard" not in page
+
+
+# --- Fixed query counts at two sizes ---------------------------------------------------------
+
+
+def _populate(build_case: Callable[..., Case], action: Callable[..., Any], n: int) -> None:
+    for i in range(n):
+        case = build_case(review_due=today() - dt.timedelta(days=1 + i % 5))
+        action(case, due=today() - dt.timedelta(days=1))
+        if i % 3 == 0:
+            build_case(
+                status=Case.Status.CLOSED,
+                closed=today() - dt.timedelta(days=i),
+                reason=ClosureReason.NEEDS_MET,
+            )
+    refresh_summaries()
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_pages_run_a_fixed_number_of_queries(
+    size: int,
+    coordinator: User,
+    manager: User,
+    lead: User,
+    build_case: Callable[..., Case],
+    action: Callable[..., Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    _populate(build_case, action, size)
+    clients: dict[str, Client] = {
+        "coordinator": client_for(coordinator),
+        "manager": client_for(manager),
+        "lead": client_for(lead),
+    }
+    # Warm the session so the count is for the page alone.
+    for client in clients.values():
+        client.get(reverse("cases:my_cases"))
+    budgets = [
+        ("coordinator", reverse("dashboards:dashboard"), 12),
+        ("coordinator", reverse("dashboards:dashboard") + "?period=12&level=1", 12),
+        ("manager", reverse("dashboards:dashboard"), 12),
+        ("coordinator", reverse("dashboards:drilldown", args=["overdue-reviews"]), 14),
+        ("manager", reverse("dashboards:drilldown", args=["overdue-actions"]), 14),
+        ("coordinator", reverse("dashboards:export", args=["m9"]), 12),
+        ("lead", reverse("cases:my_cases"), 20),
+    ]
+    for persona, url, budget in budgets:
+        with django_assert_max_num_queries(budget):
+            response = clients[persona].get(url)
+            body(response)
+        assert response.status_code == 200, url

@@ -1,0 +1,73 @@
+"""A team manager opens the caseload dashboard, follows an overdue figure to its list
+and records why a review is late."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyKind, Team, User
+from cases import services
+from cases.models import Case, Child, Family
+from dashboards.services import refresh_summaries
+from tests.helpers import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def overdue_case() -> Case:
+    agency = Agency.objects.create(name="Eastfield Family Hub", kind=AgencyKind.EARLY_HELP)
+    team = Team.objects.create(agency=agency, name="Eastfield early help team", locality="East")
+    lead = User.objects.create_user(
+        "lead@demo.tac.example", PASSWORD, full_name="Leah Leadworth", agency=agency, team=team
+    )
+    manager = User.objects.create_user(
+        "manager@demo.tac.example",
+        PASSWORD,
+        full_name="Mina Manager",
+        agency=agency,
+        role=User.Role.TEAM_MANAGER,
+    )
+    team.managers.add(manager)
+    family = Family.objects.create(name="The Brightwater family", postcode="DT2 4QB")
+    child = Child.objects.create(
+        family=family, given_names="Poppy", family_name="Brightwater", date_of_birth="2015-03-02"
+    )
+    case = services.open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
+    case.next_review_due = timezone.localdate() - dt.timedelta(days=4)
+    case.save(update_fields=["next_review_due"])
+    refresh_summaries()
+    return case
+
+
+def test_a_manager_reads_the_dashboard_and_explains_a_late_review(
+    page: Any,
+    overdue_case: Case,
+    sign_in: Callable[..., None],
+    check_page: Callable[[Any, str], None],
+) -> None:
+    sign_in(page, "manager@demo.tac.example")
+    page.goto("/dashboards/")
+    assert page.get_by_role("heading", name="Caseload dashboard").is_visible()
+    assert page.locator("svg[role=img]").count() >= 7
+    check_page(page, "dashboard-team")
+
+    page.get_by_role("link", name="List the overdue reviews and say why they are late").click()
+    assert page.get_by_role("heading", name="Overdue reviews").is_visible()
+    assert page.get_by_role("link", name=overdue_case.reference, exact=True).is_visible()
+    check_page(page, "dashboard-overdue-reviews")
+
+    page.get_by_role("link", name=f"Say why it is late for {overdue_case.reference}").click()
+    page.get_by_label("Why is it late?").fill("The family asked to move the meeting")
+    check_page(page, "dashboard-late-reason")
+    page.get_by_role("button", name="Save the reason").click()
+
+    assert page.get_by_role("heading", name="Overdue reviews").is_visible()
+    assert page.get_by_text("The family asked to move the meeting").is_visible()
+    overdue_case.refresh_from_db()
+    assert overdue_case.review_late_reason == "The family asked to move the meeting"
