@@ -1,4 +1,4 @@
-""""In their own words": the child's and family's latest views, first on the case page.
+""" "In their own words": the child's and family's latest views, first on the case page.
 
 DOMAIN §9.2 A1: the child's and each parent's or carer's words are attributed
 (whose words, when, who wrote them down) and shown above every professional

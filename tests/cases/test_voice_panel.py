@@ -1,4 +1,4 @@
-""""In their own words": the child's and family's latest views, first on the case page."""
+""" "In their own words": the child's and family's latest views, first on the case page."""
 
 from __future__ import annotations
 
@@ -144,18 +144,22 @@ def test_the_latest_views_of_each_source_come_first_and_are_attributed(
     page = _page(member_client, case)
     voice = _voice(page)
     # Newest review only, with who recorded it and when.
-    assert "I like my new class." in voice and "Mornings are calmer now." in voice
+    assert "I like my new class." in voice
+    assert "Mornings are calmer now." in voice
     assert "An old review" not in page
     assert review.reviewed_at.strftime("%-d %B %Y") in voice
-    assert "Lena" in voice or lead.full_name in voice
+    assert lead.full_name in voice
     # The first TAC's views, attributed to the note-taker.
-    assert "We want help with bedtimes." in voice and "I want my own room." in voice
+    assert "We want help with bedtimes." in voice
+    assert "I want my own room." in voice
     assert "(note-taker)" in voice
     # The latest completed assessment's views: whose words, scribed by whom.
     assert "I drew my family at the park." in voice
     assert "We need a break." in voice
-    assert "Pat Parent" in voice and "(mother)" in voice
-    assert "scribed by Sam Scribe" in voice and "drawing" in voice
+    assert "Pat Parent" in voice
+    assert "(mother)" in voice
+    assert "scribed by Sam Scribe" in voice
+    assert "drawing" in voice
     assert reverse("assessments:detail", args=[latest.pk]) in voice
     assert "Old assessment words." not in page
     assert "Abandoned words." not in page
@@ -206,7 +210,10 @@ def _fill(case: Case, lead: User, template: AssessmentTemplate, size: int) -> No
         _review(case, lead, 10 + n, f"Child {n}", f"Parent {n}")
         _meeting(case, lead, 20 + n, f"Family {n}", f"Child at meeting {n}")
         child = Child.objects.create(
-            family=case.family, given_names=f"Sibling{n}", family_name="Test", sex="male",
+            family=case.family,
+            given_names=f"Sibling{n}",
+            family_name="Test",
+            sex="male",
             date_of_birth=dt.date(2018, 1, 1 + n),
         )
         case.subjects.create(child=child)
