@@ -18,11 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from audit.masking import masks_for
-from cases.access import ensure_can_manage_case
 from cases.models import Case
 from cases.panels import CasePanel, register_case_panel
 
@@ -41,7 +39,7 @@ SHOWN_ASSESSMENT_STATUSES = (
 
 
 def voice_panel(case: Case, user: User) -> Mapping[str, Any]:
-    """Seven queries at most, whatever the case holds."""
+    """Four queries, up to seven with restrictions in force, whatever the case holds."""
     from assessments.models import Assessment, ViewRecord
     from meetings.models import Meeting, Review
 
@@ -59,39 +57,31 @@ def voice_panel(case: Case, user: User) -> Mapping[str, Any]:
         .order_by("-held_at", "-id")
         .first()
     )
-    # The latest assessment of each child (PostgreSQL DISTINCT ON), with its views.
-    assessments = list(
+    # The views in the latest shown assessment of each child (PostgreSQL DISTINCT ON),
+    # read with their assessments in one query.
+    latest = (
         Assessment.objects.filter(case=case, status__in=SHOWN_ASSESSMENT_STATUSES)
-        .select_related("child", "assessor")
         .order_by("child_id", "-started_at", "-id")
         .distinct("child_id")
+        .values("pk")
     )
-    views_by_assessment: dict[int, list[ViewRecord]] = {}
-    if assessments:
-        for view in (
-            ViewRecord.objects.filter(assessment__in=[a.pk for a in assessments])
-            .filter(~Q(own_words="") | ~Q(not_obtained_reason=""))
-            .select_related("family_member", "updated_by")
-            .order_by("assessment_id", "speaker", "id")
-        ):
-            views_by_assessment.setdefault(view.assessment_id, []).append(view)
-    assessment_views = [
-        {"assessment": a, "views": views_by_assessment[a.pk]}
-        for a in sorted(assessments, key=lambda a: (a.started_at, a.pk), reverse=True)
-        if a.pk in views_by_assessment
-    ]
-    try:
-        ensure_can_manage_case(user, case)
-        can_manage = True
-    except PermissionDenied:
-        can_manage = False
+    views = (
+        ViewRecord.objects.filter(assessment__in=Subquery(latest))
+        .filter(~Q(own_words="") | ~Q(not_obtained_reason=""))
+        .select_related("assessment__child", "assessment__assessor", "family_member", "updated_by")
+        .order_by("-assessment__started_at", "-assessment_id", "speaker", "id")
+    )
+    assessment_views: list[dict[str, Any]] = []
+    for view in views:
+        if not assessment_views or assessment_views[-1]["assessment"].pk != view.assessment_id:
+            assessment_views.append({"assessment": view.assessment, "views": []})
+        assessment_views[-1]["views"].append(view)
     return {
         "case": case,
         "review": review,
         "meeting": meeting,
         "assessment_views": assessment_views,
         "any_views": bool(review or meeting or assessment_views),
-        "can_manage": can_manage and case.is_open,
         "masks": masks_for(case, user),
     }
 

@@ -109,17 +109,27 @@ def _views(
         )
 
 
-def test_the_empty_state_says_how_to_record_the_views(
-    case: Case, lead_client: Client, member_client: Client
-) -> None:
-    voice = _voice(_page(lead_client, case))
-    assert "No views of the child or family have been recorded yet" in voice
-    assert "in each child's assessment" in voice
-    assert reverse("meetings:review", args=[case.pk]) in voice
-    # Someone on the team who does not run the case is told, without a link they cannot use.
+def test_the_empty_state_says_how_to_record_the_views(case: Case, member_client: Client) -> None:
     voice = _voice(_page(member_client, case))
     assert "No views of the child or family have been recorded yet" in voice
-    assert reverse("meetings:review", args=[case.pk]) not in voice
+    assert "in each child's assessment" in voice
+    assert "at a TAC meeting" in voice
+    assert 'href="#meetings"' in voice
+
+
+def test_a_view_not_obtained_says_why(
+    case: Case, lead: User, lead_client: Client, template: AssessmentTemplate
+) -> None:
+    assessment = _assessment(case, case.children.get(), template, lead)
+    ViewRecord.objects.create(
+        assessment=assessment,
+        speaker=ViewRecord.Speaker.CHILD,
+        not_obtained_reason="Too young to give views; observed at play.",
+        updated_by=lead,
+    )
+    voice = _voice(_page(lead_client, case))
+    assert "Not obtained: Too young to give views; observed at play." in voice
+    assert "No views of the child or family have been recorded yet" not in voice
 
 
 def test_the_latest_views_of_each_source_come_first_and_are_attributed(
@@ -246,8 +256,8 @@ def test_the_panel_runs_a_fixed_number_of_queries(
         html = render_to_string("cases/panels/voice.html", {"panel": data})
     assert len(data["assessment_views"]) == size
     assert html.count("Restricted") >= 1
-    # Review, meeting, assessments, their views, may-manage, masks and named users.
-    assert len(queries) <= 8
+    # Review, meeting, the assessments' views; masks: restrictions, named users, break-glass.
+    assert len(queries) <= 7
     client = client_for(lead)
-    with django_assert_max_num_queries(52):
+    with django_assert_max_num_queries(48):
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
