@@ -8,4 +8,7 @@ class CasesConfig(AppConfig):
     name = "cases"
 
     def ready(self) -> None:
-        from cases import episode_panels  # noqa: F401
+        from cases import (
+            episode_panels,  # noqa: F401
+            voice_panel,  # noqa: F401
+        )

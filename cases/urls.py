@@ -44,3 +44,8 @@ urlpatterns += [
     path("<int:pk>/close/", episode_views.closure, name="closure"),
     path("step-down/", episode_views.step_down_in, name="step_down_in"),
 ]
+
+# Moving the next review date, with a reason ("why late" when it is overdue).
+from cases import review_date  # noqa: E402
+
+urlpatterns += [path("<int:pk>/review-date/", review_date.review_date, name="review_date")]

@@ -74,4 +74,8 @@ ROUTES: dict[str, Route] = {
     "cases:disclosures": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
     "cases:raise_concern": Route("post", args=lambda o: [o.case.pk], expect=case_page(302)),
     "cases:concern": Route("get", args=_concern, expect=case_page()),
+    # Moving the review date: those who run the case; the rest of the team may not.
+    "cases:review_date": Route(
+        "get", args=lambda o: [o.case.pk], expect=case_page() | {"member": 403}
+    ),
 }

@@ -1,0 +1,197 @@
+"""Change the next review date (DOMAIN §3.6, §7.3): the step, its form and its page.
+
+The lead professional, their team managers and the coordinator move the date with
+a reason. When the review is already overdue, or the new date is in the past, the
+reason is kept on the case as "why late" (``Case.review_late_reason``), shown
+beside the overdue flag on dashboards so the flag is not read as poor practice.
+The date itself goes through ``cases.services.set_next_review_due``, which moves
+the review reminders in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from audit.services import log_record_access
+from cases.access import break_glass_grant_in_use, ensure_can_manage_case, get_case_for_user
+from cases.forms import GovukDateField
+from cases.models import Case, CaseSubject
+from cases.services import CaseError, record_event, set_next_review_due
+from tac_portal.http import AuthenticatedHttpRequest
+
+if TYPE_CHECKING:
+    from agencies.models import User
+
+REASON_MAX_LENGTH = Case._meta.get_field("review_late_reason").max_length or 200
+
+
+def latest_allowed_review_date(today: date) -> date:
+    """No review is set further ahead than the maximum interval (DOMAIN §3.6: 3 months)."""
+    from meetings.services import max_review_interval_days
+
+    return today + timedelta(days=max_review_interval_days())
+
+
+# --- The step --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Case:
+    """Move the case's next review to ``due``, for ``reason``; nothing is written on refusal.
+
+    The reason becomes the case's "why late" when the review was overdue or the
+    new date has passed; otherwise the review is on time and any earlier "why
+    late" is cleared.
+    """
+    ensure_can_manage_case(by, case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise CaseError("This case is closed, so it has no review date.", code="case_closed")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": ValidationError("Enter why the review date is changing", code="required")}
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+                    code="max_length",
+                )
+            }
+        )
+    today = timezone.localdate()
+    opened_on = timezone.localtime(locked.opened_at).date()
+    previous = locked.next_review_due
+    if previous == due:
+        raise ValidationError(
+            {
+                "next_review_due": ValidationError(
+                    f"The next review is already due on {due:%-d %B %Y}: enter a different date",
+                    code="unchanged",
+                )
+            }
+        )
+    if due < opened_on:
+        raise ValidationError(
+            {
+                "next_review_due": ValidationError(
+                    f"The review date must be on or after {opened_on:%-d %B %Y}, "
+                    "when the case opened",
+                    code="before_opened",
+                )
+            }
+        )
+    latest = latest_allowed_review_date(today)
+    if due > latest:
+        raise ValidationError(
+            {
+                "next_review_due": ValidationError(
+                    f"The review date must be on or before {latest:%-d %B %Y}: "
+                    "plans are reviewed at least every 3 months",
+                    code="too_late",
+                )
+            }
+        )
+    is_late = (previous is not None and previous < today) or due < today
+    set_next_review_due(locked, due=due, by=by)
+    locked.review_late_reason = reason if is_late else ""
+    locked.save(update_fields=["review_late_reason", "updated_at"])
+    record_event(
+        locked,
+        "review.date_moved",
+        by=by,
+        summary=f"Review date moved to {due:%-d %B %Y}: {reason}",
+        data={
+            "from": previous.isoformat() if previous else None,
+            "to": due.isoformat(),
+            "late": is_late,
+        },
+    )
+    case.next_review_due = locked.next_review_due
+    case.review_late_reason = locked.review_late_reason
+    return locked
+
+
+# --- The form --------------------------------------------------------------------------
+
+
+class ReviewDateForm(forms.Form):
+    next_review_due = GovukDateField(
+        label="New review date", past_only=False, help_text="For example, 27 3 2027"
+    )
+    reason = forms.CharField(
+        label="Why is the review date changing?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        help_text="If the review is late, this is shown beside the overdue flag, for "
+        "example: the family asked to move the meeting.",
+        error_messages={
+            "required": "Enter why the review date is changing",
+            "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+        },
+    )
+
+
+# --- The page --------------------------------------------------------------------------
+
+
+def _log_case(request: AuthenticatedHttpRequest, case: Case) -> None:
+    grant = break_glass_grant_in_use(request.user, case)
+    child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
+    log_record_access(
+        request,
+        shown=[(child_id, case.pk) for child_id in child_ids],
+        break_glass_grant_id=grant.pk if grant else None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Move the next review date. Who cannot see the case: 404; who cannot run it: 403."""
+    case = get_case_for_user(request.user, pk)
+    ensure_can_manage_case(request.user, case)
+    form = ReviewDateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = form.cleaned_data
+        try:
+            move_next_review_due(
+                case, due=data["next_review_due"], reason=data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    for e in errors:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                for message in error.messages:
+                    form.add_error(None, message)
+        else:
+            messages.success(
+                request, f"Next review date changed to {data['next_review_due']:%-d %B %Y}"
+            )
+            return redirect("cases:detail", pk=case.pk)
+    _log_case(request, case)
+    return render(
+        request,
+        "cases/review_date.html",
+        {
+            "case": case,
+            "form": form,
+            "today": timezone.localdate(),
+            "first_field_id": form["next_review_due"].auto_id,
+        },
+    )
