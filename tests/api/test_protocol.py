@@ -203,9 +203,17 @@ def many_rows(
     )
     template = AssessmentTemplate.objects.create(code="t", version=1, name="T", definition={})
     child = case.children.get()
+    # One assessment in progress per child at most: the earlier ones are superseded.
     Assessment.objects.bulk_create(
-        Assessment(case=case, child=child, template=template, assessor=lead, started_at=now)
-        for _ in range(101)
+        Assessment(
+            case=case,
+            child=child,
+            template=template,
+            assessor=lead,
+            started_at=now,
+            status="superseded" if n else "draft",
+        )
+        for n in range(101)
     )
     Agency.objects.bulk_create(
         Agency(name=f"Agency {n}", kind="voluntary", cin_source_code="8") for n in range(101)

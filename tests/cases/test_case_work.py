@@ -258,7 +258,7 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
         if n:
             services.withdraw_consent(consent, by=lead, note="no")
     # The case page and every app's panel; the same count at both sizes.
-    with django_assert_max_num_queries(42):
+    with django_assert_max_num_queries(46):
         response = lead_client.get(reverse("cases:detail", args=[case.pk]))
     assert response.content.decode().count("Riverside Primary School") >= size
 
