@@ -60,6 +60,25 @@ class InvalidParameters(exceptions.ValidationError):
     """A query parameter was not understood; ``detail`` maps parameter → messages."""
 
 
+class ApiProblem(exceptions.APIException):
+    """A problem with its own ``type``, title and (optionally) field-level errors."""
+
+    def __init__(
+        self,
+        status: int,
+        *,
+        kind: str,
+        title: str,
+        detail: str,
+        errors: list[dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status_code = status
+        self.kind = kind
+        self.title = title
+        self.errors = errors
+
+
 def problem(
     status: int,
     *,
@@ -119,7 +138,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
 
     status = response.status_code
-    if isinstance(exc, InvalidParameters):
+    if isinstance(exc, ApiProblem):
+        body = problem(
+            status,
+            kind=exc.kind,
+            title=exc.title,
+            detail=str(exc.detail),
+            instance=instance,
+            errors=exc.errors,
+        )
+    elif isinstance(exc, InvalidParameters):
         errors = [
             {"parameter": name, "detail": str(message), "code": getattr(message, "code", "")}
             for name, messages in exc.detail.items()  # type: ignore[union-attr]
@@ -465,6 +493,8 @@ class ApiView(generics.GenericAPIView[Any]):
     """What every endpoint shares: JSON bodies only, known query parameters only, no-store."""
 
     required_scopes: ClassVar[Sequence[str]] = ()
+    #: Scopes per HTTP method where they differ from ``required_scopes``.
+    method_scopes: ClassVar[dict[str, Sequence[str]]] = {}
     allowed_query_parameters: ClassVar[frozenset[str]] = frozenset()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
