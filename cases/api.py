@@ -636,7 +636,7 @@ REFERRAL_REQUEST_EXAMPLE = {
     "requester_name": "Sam School (attendance lead)",
     "child_ids": [9182],
 }
-REFERRAL_EXAMPLE = {"id": 311, "status": "RECEIVED", "received_at": "2026-03-02T09:12:44Z"}
+REFERRAL_EXAMPLE = {"id": 311, "status": "received", "received_at": "2026-03-02T09:12:44Z"}
 
 
 def _duplicate_problem(found: list[tuple[int, int, list[int]]]) -> ApiProblem:
