@@ -33,6 +33,7 @@ from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, generics, mixins, serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.renderers import JSONRenderer
@@ -178,6 +179,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     return response
 
 
+@csrf_exempt  # it changes nothing: a PATCH to a bad address is a 404, not a CSRF page
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown addresses under /api/v1/ answer a problem, not an HTML page."""
     body = problem(404, detail="There is no such API endpoint.", instance=request.path)
@@ -237,6 +239,16 @@ _PROBLEM_STATUSES = {
     "429": "Too many requests: wait for Retry-After seconds.",
 }
 
+#: Problems only a write can meet, by method.
+_WRITE_PROBLEM_STATUSES = {
+    "post": {
+        "409": "A new child looks like a child already known (give duplicate_reason).",
+        "422": "The Idempotency-Key was used for another body, or the request cannot be "
+        "met (see type).",
+    },
+    "patch": {"412": "If-Match names another version: fetch the object again."},
+}
+
 
 def add_problem_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
@@ -248,7 +260,8 @@ def add_problem_responses(
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
-            for status, description in _PROBLEM_STATUSES.items():
+            statuses = _PROBLEM_STATUSES | _WRITE_PROBLEM_STATUSES.get(method, {})
+            for status, description in statuses.items():
                 responses.setdefault(
                     status,
                     {
