@@ -417,3 +417,23 @@ def test_sessions_follow_the_service_rules(
     response = patch(api, action, {"progress_note": "Checked in."})
     assert response.status_code == status
     assert ActionUpdate.objects.count() == (1 if status == 200 else 0)
+
+
+# --- The description ---------------------------------------------------------------------------
+
+
+def test_the_schema_describes_the_writes_with_examples(db: None) -> None:
+    schema = Client().get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    create = schema["paths"]["/api/v1/referrals/"]["post"]
+    assert create["security"][0] == {"partnerClient": ["referrals:write"]}
+    assert {"201", "400", "403", "409", "415", "422"} <= set(create["responses"])
+    body = create["requestBody"]["content"]["application/json"]
+    assert len(body["examples"]) == 2
+    assert "Idempotency-Key" in [p["name"] for p in create["parameters"]]
+    update = schema["paths"]["/api/v1/actions/{id}/"]["patch"]
+    assert update["security"][0] == {"partnerClient": ["actions:write"]}
+    assert {"200", "400", "404", "412"} <= set(update["responses"])
+    assert "If-Match" in [p["name"] for p in update["parameters"]]
+    assert update["requestBody"]["content"]["application/json"]["examples"]
+    read = schema["paths"]["/api/v1/actions/{id}/"]["get"]
+    assert read["security"][0] == {"partnerClient": ["cases:read"]}
