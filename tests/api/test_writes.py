@@ -215,6 +215,17 @@ def test_keys_belong_to_their_caller(
     assert RequestForSupport.objects.count() == 2
 
 
+def test_a_session_may_send_a_key_too(case: Case, member: User) -> None:
+    api = client_for(member)
+    body = referral([case.children.get().pk])
+    first = post(api, body, HTTP_IDEMPOTENCY_KEY="from-the-browser")
+    again = post(api, body, HTTP_IDEMPOTENCY_KEY="from-the-browser")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert RequestForSupport.objects.get().requester == member
+    assert IdempotencyKey.objects.get().principal == f"user:{member.pk}"
+
+
 def test_a_failed_request_stores_no_key(case: Case, school_api: Client) -> None:
     bad = post(school_api, referral([], summary_of_need=""), HTTP_IDEMPOTENCY_KEY="k2")
     assert bad.status_code == 400
