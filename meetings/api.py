@@ -23,6 +23,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +34,7 @@ from cases.sharing import ADDITIONAL, information_levels
 from meetings import services
 from meetings.models import Action, Meeting
 from tac_portal.api.base import (
+    NOT_FOUND_DETAIL,
     ApiDetailView,
     ApiModelSerializer,
     StrictInputSerializer,
@@ -200,7 +202,7 @@ class ActionDetail(ApiDetailView):
             # As in the case's action list: others' actions need additional information.
             level = information_levels([action.case_id], self.viewer.agency_id)[action.case_id]
             if level != ADDITIONAL and action.owner_agency_id != self.viewer.agency_id:
-                raise_not_found()
+                raise NotFound(NOT_FOUND_DETAIL)
         return action
 
     def shown_records(self, objects: Sequence[Action]) -> Iterable[tuple[int, int | None]]:
@@ -261,11 +263,3 @@ class ActionDetail(ApiDetailView):
         response = Response(body)
         response["ETag"] = _etag(JSONRenderer().render(body))
         return response
-
-
-def raise_not_found() -> None:
-    from rest_framework.exceptions import NotFound
-
-    from tac_portal.api.base import NOT_FOUND_DETAIL
-
-    raise NotFound(NOT_FOUND_DETAIL)
