@@ -275,3 +275,33 @@ class PartnerClient(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.is_active and self.agency.is_active
+
+
+class IdempotencyKey(models.Model):
+    """A write the partner API already answered, replayed when the same key comes again.
+
+    ``principal`` is the caller (``client:<id>`` for a partner client, ``user:<id>``
+    for a professional's session), so keys of different callers never meet. The
+    answer is stored in the same transaction as the write it describes. It holds
+    only what the write answered (ids and a status), never the request body.
+    """
+
+    principal = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the request body.")
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    location = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["principal", "key"], name="idempotency_key_unique_per_caller"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.principal})"

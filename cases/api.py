@@ -2,10 +2,9 @@
 
 Cases come only from ``Viewer.visible_cases()`` (the access policy for a
 professional, ``cases.api_access`` for a partner client); what is shown of each
-is narrowed by ``cases.sharing``. Future writes: ``POST referrals/`` will be a
-``StrictInputSerializer`` plus a view whose ``post`` calls
-``cases.services.submit_request_for_support(...)`` and returns the output
-serializer, with ``required_scopes = ["referrals:write"]``.
+is narrowed by ``cases.sharing``. ``POST referrals/`` sends a request for support
+through ``cases.services.submit_request_for_support``; the referrer learns only
+that it was received (and, later, triaged), never the case it may join.
 """
 
 from __future__ import annotations
@@ -14,32 +13,52 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from audit.masking import MASK, is_field_restricted, restricted_fields
 from audit.models import RestrictionTarget
+from cases import services
 from cases.models import (
     Case,
     CaseSubject,
     Child,
     ClosureReason,
     Ethnicity,
+    FamilyMember,
     LevelOfNeed,
+    ReferralSource,
+    RequestForSupport,
+    Sex,
     TeamMembership,
 )
+from cases.search import ChildQuery, find_children
 from cases.sharing import ADDITIONAL, BASIC, information_levels
+from tac_portal.api.auth import Viewer
 from tac_portal.api.base import (
     ApiDetailView,
     ApiListView,
     ApiModelSerializer,
+    ApiProblem,
     ApiView,
     ReferenceListView,
+    StrictInputSerializer,
     UtcDateTimeField,
     get_object_or_404,
 )
+from tac_portal.api.writes import history_context, idempotent, validation_problem
 
 CASES_READ = "cases:read"
 REFERENCE_READ = "reference:read"
@@ -533,3 +552,316 @@ class EthnicityCodeList(ReferenceListView):
 
     def entries(self) -> list[Any]:
         return [{"code": c.value, "label": c.label} for c in Ethnicity]
+
+
+# --- Writes: requests for support ---------------------------------------------------------
+
+REFERRALS_WRITE = "referrals:write"
+PARTNER_MARK = "partner system"
+
+
+class NewChildInputSerializer(StrictInputSerializer):
+    """A child not yet known to the portal; the duplicate check runs before it is added."""
+
+    given_names = serializers.CharField(max_length=100)
+    family_name = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField()
+    sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
+    postcode = serializers.CharField(max_length=10, allow_blank=True, default="")
+    address = serializers.CharField(max_length=500, allow_blank=True, default="")
+    nhs_number = serializers.CharField(max_length=12, allow_blank=True, default="")
+    carer_given_names = serializers.CharField(max_length=100, allow_blank=True, default="")
+    carer_family_name = serializers.CharField(max_length=100, allow_blank=True, default="")
+    carer_relationship = serializers.ChoiceField(
+        choices=FamilyMember.Relationship.choices, allow_blank=True, default=""
+    )
+    duplicate_reason = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        default="",
+        help_text="Needed when likely matches exist: why none of them is this child.",
+    )
+
+
+class ReferralInputSerializer(StrictInputSerializer):
+    """A request for support into the early help hub (DOMAIN §3.2)."""
+
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    received_at = UtcDateTimeField(read_only=True)
+    source_code = serializers.ChoiceField(
+        choices=ReferralSource.choices,
+        required=False,
+        help_text="CIN referral source; defaults to your agency's code.",
+    )
+    summary_of_need = serializers.CharField(max_length=10000)
+    family_aware = serializers.BooleanField()
+    consent_obtained = serializers.BooleanField()
+    requester_name = serializers.CharField(
+        max_length=100, allow_blank=True, default="", help_text="Who at your agency asks."
+    )
+    child_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=10,
+        default=list,
+        help_text="Children you can already see (GET /children/).",
+    )
+    new_children = NewChildInputSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("child_ids") and not attrs.get("new_children"):
+            raise serializers.ValidationError(
+                {"child_ids": ["Give at least one child: an id you can see, or new_children."]}
+            )
+        return attrs
+
+
+class ReferralSerializer(ApiModelSerializer):
+    """What the referrer learns: the request was received. Not the case it may join."""
+
+    received_at = UtcDateTimeField(read_only=True)
+
+    class Meta:
+        model = RequestForSupport
+        fields = ["id", "status", "received_at"]
+        read_only_fields = fields
+
+
+REFERRAL_REQUEST_EXAMPLE = {
+    "source_code": "2A",
+    "summary_of_need": "Attendance has fallen to 70% since January; mum asks for help "
+    "with mornings and a younger sibling's sleep.",
+    "family_aware": True,
+    "consent_obtained": True,
+    "requester_name": "Sam School (attendance lead)",
+    "child_ids": [9182],
+}
+REFERRAL_EXAMPLE = {"id": 311, "status": "received", "received_at": "2026-03-02T09:12:44Z"}
+
+
+def _duplicate_problem(found: list[tuple[int, int, list[int]]]) -> ApiProblem:
+    errors = []
+    for index, count, visible in found:
+        detail = (
+            f"{count} child record(s) already look like this child. Give duplicate_reason "
+            "if none of them is this child"
+        )
+        if visible:
+            detail += "; children you can see that match: " + ", ".join(map(str, visible))
+            detail += " (refer them by child_ids instead)"
+        errors.append(
+            {
+                "pointer": f"#/new_children/{index}",
+                "detail": detail + ".",
+                "code": "possible_duplicate",
+            }
+        )
+    return ApiProblem(
+        409,
+        kind="urn:tac-portal:problem:possible-duplicate",
+        title="The child may already be known",
+        detail="Likely matches exist for a new child; nothing was saved.",
+        errors=errors,
+    )
+
+
+@extend_schema(
+    summary="Send a request for support to the early help hub",
+    description="Refer children you can see (`child_ids`) or children new to the portal "
+    "(`new_children`, checked for duplicates like the portal's own form). The answer says "
+    "the request was received; it does not let you see the case it may lead to. Send an "
+    "`Idempotency-Key` header so that a retry never creates a second request.",
+    request=ReferralInputSerializer,
+    responses={201: ReferralSerializer},
+    parameters=[
+        OpenApiParameter(
+            "Idempotency-Key",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
+            description="Any unique string (a UUID): a retry with the same key and body "
+            "answers the first answer.",
+        )
+    ],
+    examples=[
+        OpenApiExample("A child you can see", value=REFERRAL_REQUEST_EXAMPLE, request_only=True),
+        OpenApiExample(
+            "A child new to the portal",
+            value={
+                **REFERRAL_REQUEST_EXAMPLE,
+                "child_ids": [],
+                "new_children": [
+                    {
+                        "given_names": "Robin",
+                        "family_name": "Ashdown",
+                        "date_of_birth": "2017-09-03",
+                        "sex": "male",
+                        "postcode": "AB1 2CD",
+                    }
+                ],
+            },
+            request_only=True,
+        ),
+        OpenApiExample(
+            "Received", value=REFERRAL_EXAMPLE, response_only=True, status_codes=["201"]
+        ),
+    ],
+)
+class ReferralCreate(ApiView):
+    """Send a request for support to the early help hub."""
+
+    serializer_class = ReferralInputSerializer
+    queryset = RequestForSupport.objects.none()
+    required_scopes = [REFERRALS_WRITE]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return idempotent(request, self.submit)
+
+    def submit(self) -> Response:
+        serializer = ReferralInputSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        viewer = self.viewer
+        children = self._known_children(data["child_ids"], viewer)
+        new_children = data.get("new_children") or []
+        matches = self._check_duplicates(new_children, viewer)
+        with history_context(self.request):
+            try:
+                for details, possible in zip(new_children, matches, strict=True):
+                    children.append(self._add_child(details, possible, viewer))
+                referral = services.submit_request_for_support(
+                    by=viewer.user,
+                    source_code=data.get("source_code") or self._default_source(viewer),
+                    summary_of_need=data["summary_of_need"],
+                    subjects=children,
+                    family=None,
+                    family_aware=data["family_aware"],
+                    consent_obtained=data["consent_obtained"],
+                    requester_name=self._requester_name(data["requester_name"], viewer),
+                )
+            except DjangoValidationError as exc:
+                raise validation_problem(exc) from None
+        response = Response(ReferralSerializer(referral).data, status=201)
+        response["Location"] = self.request.build_absolute_uri(
+            reverse("api:referral-detail", args=[referral.pk])
+        )
+        return response
+
+    def _known_children(self, child_ids: list[int], viewer: Viewer) -> list[Child]:
+        if not child_ids:
+            return []
+        subjects = CaseSubject.objects.filter(
+            child=OuterRef("pk"), case__in=viewer.reachable_cases()
+        )
+        found = {
+            c.pk: c
+            for c in Child.objects.filter(Exists(subjects), pk__in=child_ids).select_related(
+                "family"
+            )
+        }
+        missing = [str(i) for i in child_ids if i not in found]
+        if missing:
+            # The same words for a child that does not exist and one you may not see.
+            raise serializers.ValidationError(
+                {"child_ids": [f"No child you can see has the id {', '.join(missing)}."]}
+            )
+        return [found[i] for i in dict.fromkeys(child_ids)]
+
+    def _check_duplicates(
+        self, new_children: list[dict[str, Any]], viewer: Viewer
+    ) -> list[list[int]]:
+        """The likely matches of each new child; 409 when some have no ``duplicate_reason``."""
+        all_matches: list[list[int]] = []
+        for details in new_children:
+            query = ChildQuery(
+                given_names=details["given_names"],
+                family_name=details["family_name"],
+                date_of_birth=details["date_of_birth"],
+                postcode=details["postcode"],
+                nhs_number=details["nhs_number"].replace(" ", ""),
+            )
+            all_matches.append([m.child.pk for m in find_children(query)])
+        unexplained = [
+            (index, ids)
+            for index, (details, ids) in enumerate(zip(new_children, all_matches, strict=True))
+            if ids and not details["duplicate_reason"].strip()
+        ]
+        if unexplained:
+            seen = set(
+                CaseSubject.objects.filter(
+                    child_id__in=[i for _, ids in unexplained for i in ids],
+                    case__in=viewer.reachable_cases(),
+                ).values_list("child_id", flat=True)
+            )
+            raise _duplicate_problem(
+                [(index, len(ids), [i for i in ids if i in seen]) for index, ids in unexplained]
+            )
+        return all_matches
+
+    def _add_child(self, details: dict[str, Any], possible: list[int], viewer: Viewer) -> Child:
+        if viewer.user is None:
+            # A child record's duplicate check names the professional who added it;
+            # a partner system has none, so new children come through a professional.
+            raise ApiProblem(
+                422,
+                kind="urn:tac-portal:problem:new-child-needs-professional",
+                title="New children cannot be referred by a partner system yet",
+                detail="Refer children you can see by child_ids, or ask the early help hub "
+                "to add the child; nothing was saved.",
+                errors=[
+                    {
+                        "pointer": "#/new_children",
+                        "detail": "Not accepted from a partner system yet.",
+                        "code": "not_available",
+                    }
+                ],
+            )
+        return services.add_child(
+            services.NewChild(
+                given_names=details["given_names"],
+                family_name=details["family_name"],
+                date_of_birth=details["date_of_birth"],
+                sex=details["sex"],
+                postcode=details["postcode"],
+                address=details["address"],
+                nhs_number=details["nhs_number"],
+                carer_given_names=details["carer_given_names"],
+                carer_family_name=details["carer_family_name"],
+                carer_relationship=details["carer_relationship"],
+            ),
+            by=viewer.user,
+            possible_matches=possible,
+            reason=details["duplicate_reason"],
+        )
+
+    def _default_source(self, viewer: Viewer) -> str:
+        agency = viewer.client.agency if viewer.client else getattr(viewer.user, "agency", None)
+        return agency.cin_source_code if agency is not None else ReferralSource.OTHER
+
+    def _requester_name(self, name: str, viewer: Viewer) -> str:
+        if viewer.client is None:
+            return name
+        return f"{name.strip() or viewer.client.agency.name} ({PARTNER_MARK} {viewer.client_id})"[
+            -200:
+        ]
+
+
+@extend_schema(summary="A request for support you sent: received, or triaged")
+class ReferralDetail(ApiDetailView):
+    """A request for support you sent (only its status: not the case it led to)."""
+
+    serializer_class = ReferralSerializer
+    queryset = RequestForSupport.objects.none()
+    required_scopes = [REFERRALS_WRITE]
+
+    def get_object(self) -> RequestForSupport:
+        viewer = self.viewer
+        requests = RequestForSupport.objects.all()
+        if viewer.client is not None:
+            requests = requests.filter(
+                requester__isnull=True,
+                requester_name__endswith=f"({PARTNER_MARK} {viewer.client_id})",
+            )
+        else:
+            requests = requests.filter(requester=viewer.user)
+        referral: RequestForSupport = get_object_or_404(requests, pk=self.kwargs["pk"])
+        return referral

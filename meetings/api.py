@@ -1,24 +1,49 @@
-"""Partner API: a case's TAC meetings and plan actions (read-only for now).
+"""Partner API: a case's TAC meetings and plan actions.
 
-Reached only through a visible case (``CaseScopedListView``). Future write:
-``PATCH actions/{id}/`` will be an ``ApiView`` with ``required_scopes =
-["actions:write"]`` and a ``StrictInputSerializer`` (status, note), finding the
-action through a visible case, checking ``If-Match`` against the detail ETag and
-calling ``meetings.services.update_action(...)``.
+Reached only through a visible case. ``PATCH actions/{id}/`` records progress on
+an action through ``meetings.services.update_action``: a partner client may
+update the actions a professional of its agency owns (as that professional, the
+change history naming the client); a professional's session, what the service
+lets them update (their own actions, or any as the lead professional).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from cases.api import AgencyRefSerializer, CaseScopedListView
-from cases.sharing import ADDITIONAL
+from cases.api import CASES_READ, AgencyRefSerializer, CaseScopedListView
+from cases.models import CaseSubject
+from cases.sharing import ADDITIONAL, information_levels
+from meetings import services
 from meetings.models import Action, Meeting
-from tac_portal.api.base import ApiModelSerializer
+from tac_portal.api.base import (
+    NOT_FOUND_DETAIL,
+    ApiDetailView,
+    ApiModelSerializer,
+    StrictInputSerializer,
+    _etag,
+    get_object_or_404,
+)
+from tac_portal.api.writes import check_if_match, history_context, validation_problem
+
+ACTIONS_WRITE = "actions:write"
 
 
 class MeetingSerializer(ApiModelSerializer):
@@ -107,3 +132,134 @@ class CaseActionList(CaseScopedListView):
         if self.level != ADDITIONAL:
             actions = actions.filter(owner_agency_id=self.viewer.agency_id)
         return actions
+
+
+class ActionUpdateInputSerializer(StrictInputSerializer):
+    """Progress on an action: a new status, a progress note, or both."""
+
+    id = serializers.IntegerField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    due_on = serializers.DateField(read_only=True)
+    owner = serializers.JSONField(read_only=True)
+    completed_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
+    progress_note = serializers.CharField(
+        max_length=5000, allow_blank=True, default="", help_text="Added to the action's updates."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "status" not in attrs and not attrs["progress_note"].strip():
+            raise serializers.ValidationError(
+                {"progress_note": ["Write a progress note, or give a new status."]}
+            )
+        return attrs
+
+
+ACTION_EXAMPLE = {
+    "id": 812,
+    "description": "Daily check-in at the school gate for the first half-term",
+    "status": "in_progress",
+    "start_on": "2026-02-10",
+    "due_on": "2026-04-01",
+    "completed_at": None,
+    "owner": {
+        "kind": "professional",
+        "name": "Sam School",
+        "agency": {"id": 7, "name": "Riverside Primary"},
+    },
+    "meeting": 55,
+    "created_at": "2026-02-09T15:30:00Z",
+    "updated_at": "2026-03-02T08:45:10.201000Z",
+}
+
+
+@extend_schema(
+    summary="One plan action",
+    examples=[OpenApiExample("An action", value=ACTION_EXAMPLE, response_only=True)],
+)
+class ActionDetail(ApiDetailView):
+    """One plan action; ``PATCH`` records progress on it."""
+
+    serializer_class = ActionSerializer
+    queryset = Action.objects.none()
+    required_scopes = [CASES_READ]
+    method_scopes = {"PATCH": [ACTIONS_WRITE]}
+
+    def _actions(self) -> QuerySet[Action]:
+        viewer = self.viewer
+        actions = Action.objects.filter(case__in=viewer.reachable_cases()).select_related(
+            "owner_professional", "owner_family_member", "owner_agency", "case"
+        )
+        if viewer.client is not None and self.request.method == "PATCH":
+            # A partner system updates only what its own agency's professionals own.
+            return actions.filter(owner_professional__agency_id=viewer.client.agency_id)
+        return actions
+
+    def get_object(self) -> Action:
+        action: Action = get_object_or_404(self._actions(), pk=self.kwargs["pk"])
+        if self.request.method == "GET":
+            # As in the case's action list: others' actions need additional information.
+            level = information_levels([action.case_id], self.viewer.agency_id)[action.case_id]
+            if level != ADDITIONAL and action.owner_agency_id != self.viewer.agency_id:
+                raise NotFound(NOT_FOUND_DETAIL)
+        return action
+
+    def shown_records(self, objects: Sequence[Action]) -> Iterable[tuple[int, int | None]]:
+        case_ids = {a.case_id for a in objects}
+        return list(
+            CaseSubject.objects.filter(case_id__in=case_ids)
+            .order_by("child_id")
+            .values_list("child_id", "case_id")
+        )
+
+    @extend_schema(
+        summary="Record progress on an action your agency owns",
+        description="A new `status`, a `progress_note` (added to the action's updates), or "
+        "both. Send the `ETag` you read as `If-Match`: if the action changed since, the "
+        "answer is 412 and nothing is saved.",
+        request=ActionUpdateInputSerializer,
+        responses={200: ActionSerializer},
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="The ETag of the version you read.",
+            )
+        ],
+        examples=[
+            OpenApiExample(
+                "Done, with a note",
+                value={"status": "done", "progress_note": "Attendance back to 96%."},
+                request_only=True,
+            ),
+            OpenApiExample("The updated action", value=ACTION_EXAMPLE, response_only=True),
+        ],
+    )
+    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        action = self.get_object()
+        serializer = ActionUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        viewer = self.viewer
+        # A partner client acts as the owning professional; the history names the client.
+        by = viewer.user if viewer.user is not None else action.owner_professional
+        assert by is not None  # noqa: S101  (_actions() keeps only professionals' actions)
+        with transaction.atomic(), history_context(request):
+            # Locked, then compared: no one can change it between the check and the write.
+            Action.objects.select_for_update().filter(pk=action.pk).exists()
+            action = self._actions().get(pk=action.pk)
+            check_if_match(request, _etag(JSONRenderer().render(ActionSerializer(action).data)))
+            try:
+                updated = services.update_action(
+                    action, by=by, status=data.get("status"), progress_note=data["progress_note"]
+                )
+            except DjangoValidationError as exc:
+                raise validation_problem(exc) from None
+        fresh = self._actions().get(pk=updated.pk)
+        body = ActionSerializer(fresh).data
+        self.log_access([fresh])
+        response = Response(body)
+        response["ETag"] = _etag(JSONRenderer().render(body))
+        return response

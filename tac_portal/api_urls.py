@@ -1,8 +1,8 @@
 """The partner REST API under /api/v1/ (issue: partner REST API).
 
-Read endpoints now. Still to come, each a small view calling its service:
-``POST referrals/`` (``cases.services.submit_request_for_support``) and
-``PATCH actions/<id>/`` (``meetings.services.update_action``).
+Reads, and two writes, each a small view calling its service: ``POST referrals/``
+(``cases.services.submit_request_for_support``) and ``PATCH actions/<id>/``
+(``meetings.services.update_action``).
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         assessments_api.AssessmentDetail.as_view(),
         name="assessment-detail",
     ),
+    path("referrals/", cases_api.ReferralCreate.as_view(), name="referral-create"),
+    path("referrals/<int:pk>/", cases_api.ReferralDetail.as_view(), name="referral-detail"),
+    path("actions/<int:pk>/", meetings_api.ActionDetail.as_view(), name="action-detail"),
     path("agencies/", agencies_api.AgencyList.as_view(), name="agency-list"),
     path("agencies/<int:pk>/", agencies_api.AgencyDetail.as_view(), name="agency-detail"),
     path("agency-kinds/", agencies_api.AgencyKindList.as_view(), name="agency-kinds"),

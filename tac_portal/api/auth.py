@@ -130,6 +130,15 @@ class Viewer:
         return Case.objects.filter(self.case_filter())
 
 
+def scopes_for(view: Any, method: str) -> Sequence[str]:
+    """The scopes a token needs for ``method`` (``method_scopes``, else ``required_scopes``)."""
+    per_method: dict[str, Sequence[str]] = getattr(view, "method_scopes", {})
+    if method.upper() in per_method:
+        return per_method[method.upper()]
+    required: Sequence[str] = getattr(view, "required_scopes", ())
+    return required
+
+
 class HasRequiredScopes(BasePermission):
     """A token needs every scope the view names in ``required_scopes``.
 
@@ -139,7 +148,7 @@ class HasRequiredScopes(BasePermission):
     message = "This client's token does not have the scope this endpoint needs."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        required: Sequence[str] = getattr(view, "required_scopes", ())
+        required = scopes_for(view, request.method or "GET")
         if not isinstance(request.user, PartnerPrincipal):
             return True
         token = request.auth
@@ -178,7 +187,7 @@ class PartnerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unt
     name = "partnerClient"
 
     def get_security_requirement(self, auto_schema: Any) -> dict[str, list[str]]:
-        return {self.name: list(getattr(auto_schema.view, "required_scopes", ()))}
+        return {self.name: list(scopes_for(auto_schema.view, auto_schema.method))}
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         from django.conf import settings

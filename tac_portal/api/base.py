@@ -33,6 +33,7 @@ from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, generics, mixins, serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.renderers import JSONRenderer
@@ -58,6 +59,25 @@ LIST_PARAMETERS = frozenset({"cursor", "page_size", "updated_since"})
 
 class InvalidParameters(exceptions.ValidationError):
     """A query parameter was not understood; ``detail`` maps parameter → messages."""
+
+
+class ApiProblem(exceptions.APIException):
+    """A problem with its own ``type``, title and (optionally) field-level errors."""
+
+    def __init__(
+        self,
+        status: int,
+        *,
+        kind: str,
+        title: str,
+        detail: str,
+        errors: list[dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status_code = status
+        self.kind = kind
+        self.title = title
+        self.errors = errors
 
 
 def problem(
@@ -119,7 +139,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
 
     status = response.status_code
-    if isinstance(exc, InvalidParameters):
+    if isinstance(exc, ApiProblem):
+        body = problem(
+            status,
+            kind=exc.kind,
+            title=exc.title,
+            detail=str(exc.detail),
+            instance=instance,
+            errors=exc.errors,
+        )
+    elif isinstance(exc, InvalidParameters):
         errors = [
             {"parameter": name, "detail": str(message), "code": getattr(message, "code", "")}
             for name, messages in exc.detail.items()  # type: ignore[union-attr]
@@ -150,6 +179,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     return response
 
 
+@csrf_exempt  # it changes nothing: a PATCH to a bad address is a 404, not a CSRF page
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown addresses under /api/v1/ answer a problem, not an HTML page."""
     body = problem(404, detail="There is no such API endpoint.", instance=request.path)
@@ -209,6 +239,16 @@ _PROBLEM_STATUSES = {
     "429": "Too many requests: wait for Retry-After seconds.",
 }
 
+#: Problems only a write can meet, by method.
+_WRITE_PROBLEM_STATUSES = {
+    "post": {
+        "409": "A new child looks like a child already known (give duplicate_reason).",
+        "422": "The Idempotency-Key was used for another body, or the request cannot be "
+        "met (see type).",
+    },
+    "patch": {"412": "If-Match names another version: fetch the object again."},
+}
+
 
 def add_problem_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
@@ -220,7 +260,8 @@ def add_problem_responses(
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
-            for status, description in _PROBLEM_STATUSES.items():
+            statuses = _PROBLEM_STATUSES | _WRITE_PROBLEM_STATUSES.get(method, {})
+            for status, description in statuses.items():
                 responses.setdefault(
                     status,
                     {
@@ -465,6 +506,8 @@ class ApiView(generics.GenericAPIView[Any]):
     """What every endpoint shares: JSON bodies only, known query parameters only, no-store."""
 
     required_scopes: ClassVar[Sequence[str]] = ()
+    #: Scopes per HTTP method where they differ from ``required_scopes``.
+    method_scopes: ClassVar[dict[str, Sequence[str]]] = {}
     allowed_query_parameters: ClassVar[frozenset[str]] = frozenset()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:

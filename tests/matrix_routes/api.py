@@ -61,6 +61,40 @@ def _shared_assessment(o: Objects) -> list[int]:
     return [assessment.pk]
 
 
+def _leads_action(o: Objects) -> list[int]:
+    """An action the lead owns (early help agency); no sharing preference is recorded."""
+    import datetime as dt
+
+    from meetings.models import Action
+
+    lead = o.case.opened_by
+    action = Action.objects.create(
+        case=o.case,
+        description="Matrix action",
+        owner_professional=lead,
+        owner_agency=lead.agency,
+        due_on=dt.date(2026, 12, 1),
+        created_by=lead,
+    )
+    return [action.pk]
+
+
+def _leads_referral(o: Objects) -> list[int]:
+    """A request for support the lead sent."""
+    from cases import services
+
+    request = services.submit_request_for_support(
+        by=o.case.opened_by,
+        source_code="5D",
+        summary_of_need="Matrix referral",
+        subjects=list(o.case.children.all()),
+        family=None,
+        family_aware=True,
+        consent_obtained=True,
+    )
+    return [request.pk]
+
+
 ROUTES: dict[str, Route] = {
     "api:case-list": Route("get", expect=everyone(200, anonymous=UNAUTHORISED)),
     "api:child-list": Route("get", expect=everyone(200, anonymous=UNAUTHORISED)),
@@ -71,6 +105,27 @@ ROUTES: dict[str, Route] = {
     "api:case-meetings": Route("get", args=lambda o: [o.case.pk], expect=api_case_data()),
     "api:case-assessments": Route("get", args=lambda o: [o.case.pk], expect=api_case_data()),
     "api:assessment-detail": Route("get", args=_shared_assessment, expect=api_case_data()),
+    # Writes take JSON only: the matrix sends a form, which everyone (signed out too: the
+    # body is parsed while the caller is identified) gets back as 415 before anything is
+    # looked up. Who may write what is decided per persona
+    # in tests/api/test_writes.py (PATCH actions: owner and lead 200, manager and
+    # coordinator 403, anyone without sight of the case 404).
+    "api:referral-create": Route("post", expect=everyone(415, anonymous=415)),
+    # Reading an action follows the case's action list: with basic information only (no
+    # sharing preference here) a professional sees their own agency's actions. The lead,
+    # manager and coordinator work for the early help agency that owns this one.
+    "api:action-detail": Route(
+        "get",
+        args=_leads_action,
+        expect=everyone(404, anonymous=UNAUTHORISED)
+        | {"lead": 200, "manager": 200, "coordinator": 200},
+    ),
+    # A request for support's status is shown to whoever sent it, and no one else.
+    "api:referral-detail": Route(
+        "get",
+        args=_leads_referral,
+        expect=everyone(404, anonymous=UNAUTHORISED) | {"lead": 200},
+    ),
     # Reference data holds no personal data: anyone signed in.
     "api:agency-list": Route("get", expect=everyone(200, anonymous=UNAUTHORISED)),
     "api:agency-detail": Route(
