@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.e2e.conftest import axe, browser, check_page, page  # noqa: F401  (fixtures)
-
 
 def test_the_docs_page_uses_no_inline_script_or_cdn() -> None:
     response = Client().get("/api/v1/docs/")
@@ -34,8 +32,8 @@ def test_the_schema_is_public_and_documents_problems() -> None:
 
 @pytest.mark.browser
 def test_swagger_ui_renders_under_the_csp(
-    page: Any,  # noqa: F811
-    check_page: Callable[[Any, str], None],  # noqa: F811
+    page: Any,
+    check_page: Callable[[Any, str], None],
 ) -> None:
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Refused" in m.text else None)

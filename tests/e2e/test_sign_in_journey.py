@@ -54,7 +54,7 @@ def test_it_signs_in_and_lists_the_leads_cases(
     check_page(page, "sign-in-error")
 
     sign_in(page, "lead@demo.tac.example")
-    assert page.get_by_role("heading", name="My cases").is_visible()
+    assert page.get_by_role("heading", name="My work").is_visible()
     row = page.get_by_role("row").filter(has_text=demo_case.reference)
     assert "Poppy Brightwater" in row.inner_text()
     assert "Leah Leadworth" in row.inner_text()

@@ -55,7 +55,7 @@ def test_it_enrols_an_authenticator_app_and_reaches_my_cases(
     check_page(page, "backup-codes")
 
     page.get_by_role("link", name="I have saved my backup codes").click()
-    assert page.get_by_role("heading", name="My cases").is_visible()
+    assert page.get_by_role("heading", name="My work").is_visible()
     check_page(page, "my-cases-after-two-factor")
 
     page.get_by_role("button", name="Sign out").click()
