@@ -1908,7 +1908,8 @@ def seed_bulk(
         "cases_caseevent",
     ):
         with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+            statement = sql.SQL("ANALYZE {}").format(sql.Identifier(table))
+            cursor.execute(statement.as_string(connection.connection))
     return _summary("bulk", started, n_children)
 
 
