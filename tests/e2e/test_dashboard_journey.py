@@ -71,3 +71,28 @@ def test_a_manager_reads_the_dashboard_and_explains_a_late_review(
     assert page.get_by_text("The family asked to move the meeting").is_visible()
     overdue_case.refresh_from_db()
     assert overdue_case.review_late_reason == "The family asked to move the meeting"
+
+
+def test_the_coordinator_reads_the_authority_dashboard_and_filters_it(
+    page: Any,
+    overdue_case: Case,
+    sign_in: Callable[..., None],
+    check_page: Callable[[Any, str], None],
+) -> None:
+    agency = Agency.objects.get(name="Eastfield Family Hub")
+    User.objects.create_user(
+        "coordinator@demo.tac.example",
+        PASSWORD,
+        full_name="Cora Coordinator",
+        agency=agency,
+        role=User.Role.COORDINATOR,
+    )
+    sign_in(page, "coordinator@demo.tac.example")
+    page.goto("/dashboards/")
+    assert page.get_by_role("heading", name="Caseload dashboard").is_visible()
+    assert page.locator("svg[role=img]").count() >= 7
+    check_page(page, "dashboard-authority")
+
+    page.get_by_role("link", name="List the overdue reviews and say why they are late").click()
+    assert page.get_by_role("link", name=overdue_case.reference, exact=True).is_visible()
+    check_page(page, "dashboard-authority-overdue-reviews")
