@@ -798,23 +798,6 @@ class ReferralCreate(ApiView):
         return all_matches
 
     def _add_child(self, details: dict[str, Any], possible: list[int], viewer: Viewer) -> Child:
-        if viewer.user is None:
-            # A child record's duplicate check names the professional who added it;
-            # a partner system has none, so new children come through a professional.
-            raise ApiProblem(
-                422,
-                kind="urn:tac-portal:problem:new-child-needs-professional",
-                title="New children cannot be referred by a partner system yet",
-                detail="Refer children you can see by child_ids, or ask the early help hub "
-                "to add the child; nothing was saved.",
-                errors=[
-                    {
-                        "pointer": "#/new_children",
-                        "detail": "Not accepted from a partner system yet.",
-                        "code": "not_available",
-                    }
-                ],
-            )
         return services.add_child(
             services.NewChild(
                 given_names=details["given_names"],
@@ -831,6 +814,7 @@ class ReferralCreate(ApiView):
             by=viewer.user,
             possible_matches=possible,
             reason=details["duplicate_reason"],
+            client_id=viewer.client_id,
         )
 
     def _default_source(self, viewer: Viewer) -> str:

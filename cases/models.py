@@ -981,7 +981,10 @@ class ChildRecordCheck(models.Model):
 
     child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="record_check")
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_by_client = models.CharField(
+        max_length=100, blank=True, help_text="The partner system, for a child referred by API."
     )
     added_at = models.DateTimeField()
     possible_matches = models.JSONField(default=list, blank=True)
@@ -992,6 +995,10 @@ class ChildRecordCheck(models.Model):
             models.CheckConstraint(
                 condition=Q(possible_matches=[]) | ~Q(reason=""),
                 name="record_check_matches_need_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(added_by__isnull=False) | ~Q(added_by_client=""),
+                name="record_check_names_who_added",
             ),
         ]
 

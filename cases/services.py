@@ -595,15 +595,24 @@ class NewChild:
 
 @transaction.atomic
 def add_child(
-    details: NewChild, *, by: User, possible_matches: Sequence[int], reason: str = ""
+    details: NewChild,
+    *,
+    by: User | None,
+    possible_matches: Sequence[int],
+    reason: str = "",
+    client_id: str = "",
 ) -> Child:
     """Add a new child record with its household (and a parent or carer, when given).
 
     ``possible_matches`` are the ids of the existing children the duplicate check
     showed the practitioner; adding anyway needs ``reason``. Both are kept as the
-    child's ``ChildRecordCheck``.
+    child's ``ChildRecordCheck``, with who added it: the professional ``by``, or the
+    partner system ``client_id`` when a referral came by API (``by=None``).
     """
-    _may_work_on_cases(by)
+    if by is not None:
+        _may_work_on_cases(by)
+    elif not client_id:
+        raise CaseError("A new child record needs a professional or a partner system.")
     if possible_matches and not reason.strip():
         raise CaseError(
             {"duplicate_reason": "Explain why none of the possible matches is this child."},
@@ -642,6 +651,7 @@ def add_child(
     ChildRecordCheck.objects.create(
         child=child,
         added_by=by,
+        added_by_client=client_id if by is None else "",
         added_at=timezone.now(),
         possible_matches=sorted(set(possible_matches)),
         reason=reason.strip(),

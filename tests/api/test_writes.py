@@ -177,12 +177,18 @@ def test_likely_matches_answer_409_without_naming_children(
     assert sorted(check.possible_matches) == sorted([hidden.pk, seen.pk])
 
 
-def test_a_partner_cannot_add_a_new_child_yet(case: Case, school_api: Client) -> None:
+def test_a_partner_adds_a_new_child_through_the_duplicate_check(
+    case: Case, school_api: Client, school_partner: object
+) -> None:
     response = post(school_api, referral([], new_children=[NEW_CHILD]))
-    assert response.status_code == 422
-    assert response.json()["type"] == "urn:tac-portal:problem:new-child-needs-professional"
-    assert not Child.objects.filter(family_name="Ashdown").exists()
-    assert not RequestForSupport.objects.exists()
+    assert response.status_code == 201, response.json()
+    child = Child.objects.get(family_name="Ashdown")
+    check = ChildRecordCheck.objects.get(child=child)
+    assert check.added_by is None
+    assert check.added_by_client == school_partner.client_id  # type: ignore[attr-defined]
+    assert list(RequestForSupport.objects.get().subjects.all()) == [child]
+    # Referring a new child gives the partner no sight of it.
+    assert school_api.get(f"/api/v1/children/{child.pk}/").status_code == 404
 
 
 def test_the_same_idempotency_key_makes_one_request(case: Case, school_api: Client) -> None:
