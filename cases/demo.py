@@ -2041,6 +2041,7 @@ OUTCOMES = (
 PLAN_ACTIONS: tuple[tuple[str, str, int], ...] = (
     (SCHOOL_EMAIL, "Offer both children a breakfast club place, free of charge, from Monday.", -20),
     (SCHOOL_EMAIL, "Meet mum each Friday for two weeks to review attendance figures.", 4),
+    (SCHOOL_EMAIL, "Send mum the attendance certificate and the new term dates.", -2),
     (PRACTITIONER_EMAIL, "Home visit to check the baby's weight and mum's sleep.", -6),
     (PRACTITIONER_EMAIL, "Refer mum to the perinatal wellbeing group and confirm a start date.", 9),
     ("family", "Use the morning routine chart every school day and tick it off.", 14),
