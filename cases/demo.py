@@ -1989,8 +1989,8 @@ WAITING_REQUESTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "3B",
-        "New baby and a toddler; mum is isolated since moving to the area and finds it hard "
-        "to get out to groups. She would like support.",
+        "Mum is isolated since moving to the area and finds it hard to get the children to "
+        "appointments. She would like support.",
     ),
     (
         "1A",
@@ -2042,7 +2042,7 @@ PLAN_ACTIONS: tuple[tuple[str, str, int], ...] = (
     (SCHOOL_EMAIL, "Offer both children a breakfast club place, free of charge, from Monday.", -20),
     (SCHOOL_EMAIL, "Meet mum each Friday for two weeks to review attendance figures.", 4),
     (SCHOOL_EMAIL, "Send mum the attendance certificate and the new term dates.", -2),
-    (PRACTITIONER_EMAIL, "Home visit to check the baby's weight and mum's sleep.", -6),
+    (PRACTITIONER_EMAIL, "Home visit to check the children's health needs and mum's sleep.", -6),
     (PRACTITIONER_EMAIL, "Refer mum to the perinatal wellbeing group and confirm a start date.", 9),
     ("family", "Use the morning routine chart every school day and tick it off.", 14),
     (LEAD_EMAIL, "Book mum onto the Family Links parenting group this term.", 2),
@@ -2051,7 +2051,7 @@ PLAN_ACTIONS: tuple[tuple[str, str, int], ...] = (
 ACTION_DONE_NOTE = "Both children started breakfast club on Monday and have been every day."
 CONTRIBUTIONS: tuple[tuple[str, str], ...] = (
     (SCHOOL_EMAIL, "Attendance this half term: 91 % (up from 82 %). No late marks this week."),
-    (PRACTITIONER_EMAIL, "Home visit done. The baby is gaining weight well; mum is sleeping "
+    (PRACTITIONER_EMAIL, "Home visit done. The children are well; mum is sleeping "
      "better since her sister started helping on Tuesdays."),
     (LEAD_EMAIL, "Mum has a place on the Family Links group starting on the 14th."),
 )  # fmt: skip
