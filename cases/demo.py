@@ -2169,7 +2169,7 @@ class Cycle:
             subject_children=cf.children,
             capacity_basis=ConsentRecord.CapacityBasis.ADULT,
             method=self.rng.choice(list(ConsentRecord.Method.values)),
-            given_at=case.opened_at + timedelta(days=3),
+            given_at=min(case.opened_at + timedelta(days=3), self.now),
             information_level=InformationLevel.ADDITIONAL,
             agencies_excluded=excluded,
         )
@@ -2507,7 +2507,7 @@ def share_preferences_on_active_cases(directory: Directory, rng: random.Random) 
             subject_children=list(case.children.all()),
             capacity_basis=ConsentRecord.CapacityBasis.ADULT,
             method=rng.choice(list(ConsentRecord.Method.values)),
-            given_at=case.opened_at + timedelta(days=2),
+            given_at=min(case.opened_at + timedelta(days=2), timezone.now()),
             information_level=InformationLevel.ADDITIONAL,
             agencies_excluded=excluded if basic_only else [],
         )
