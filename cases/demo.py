@@ -35,7 +35,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
-from psycopg2 import sql  # type: ignore[import-untyped]
 
 from agencies.models import CIN_SOURCE_CODES, Agency, AgencyKind, Team, User
 from assessments import services as assessments
@@ -1941,7 +1940,8 @@ def seed_bulk(
         "cases_caseevent",
     ):
         with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+            # A plain string: pghistory's cursor wrapper cannot read psycopg2's Composed SQL.
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
     return _summary("bulk", started, n_children)
 
 
@@ -2037,16 +2037,18 @@ OUTCOMES = (
     "The children get to school on time every day and are ready to learn.",
     "Mum feels less stressed and knows where to get support for herself.",
 )
-#: (owner: email or "family", description, due in days from today). -20 is done.
+#: (owner: email or "family", description, due in days from today). -20 is done. Reminders
+#: whose day has passed are never scheduled, so due dates of -1 (overdue fires today) and 5
+#: (due soon fires today) give the dispatcher something to send on the day of seeding.
 PLAN_ACTIONS: tuple[tuple[str, str, int], ...] = (
     (SCHOOL_EMAIL, "Offer both children a breakfast club place, free of charge, from Monday.", -20),
-    (SCHOOL_EMAIL, "Meet mum each Friday for two weeks to review attendance figures.", 4),
-    (SCHOOL_EMAIL, "Send mum the attendance certificate and the new term dates.", -2),
+    (SCHOOL_EMAIL, "Meet mum each Friday for two weeks to review attendance figures.", 5),
+    (SCHOOL_EMAIL, "Send mum the attendance certificate and the new term dates.", -1),
     (PRACTITIONER_EMAIL, "Home visit to check the children's health needs and mum's sleep.", -6),
-    (PRACTITIONER_EMAIL, "Refer mum to the perinatal wellbeing group and confirm a start date.", 9),
+    (PRACTITIONER_EMAIL, "Refer mum to the perinatal wellbeing group and confirm a start date.", 5),
     ("family", "Use the morning routine chart every school day and tick it off.", 14),
     (LEAD_EMAIL, "Book mum onto the Family Links parenting group this term.", 2),
-    (LEAD_EMAIL, "Apply to the household support fund for school uniform.", -3),
+    (LEAD_EMAIL, "Apply to the household support fund for school uniform.", -1),
 )
 ACTION_DONE_NOTE = "Both children started breakfast club on Monday and have been every day."
 CONTRIBUTIONS: tuple[tuple[str, str], ...] = (
