@@ -38,25 +38,39 @@ from faker import Faker
 from psycopg2 import sql  # type: ignore[import-untyped]
 
 from agencies.models import CIN_SOURCE_CODES, Agency, AgencyKind, Team, User
-from cases import services
+from assessments import services as assessments
+from assessments.models import Assessment
+from assessments.services import Base
+from audit import services as audit
+from audit.models import RestrictionTarget
+from cases import episode, services
+from cases.episode_models import CaseClosure
 from cases.models import (
     Case,
     CaseEvent,
     CaseSubject,
     Child,
     ClosureReason,
+    ConsentRecord,
+    DisclosureDecision,
     Ethnicity,
     Family,
     FamilyMember,
+    InformationLevel,
     LeadProfessionalAssignment,
     LevelOfNeed,
     LevelOfNeedJudgement,
+    ReferralSource,
     Religion,
     Sex,
     TACRole,
     TeamMembership,
+    TriageDecision,
 )
 from cases.phonetics import child_name_keys
+from meetings import services as meetings
+from meetings.models import Action as MeetingAction
+from meetings.models import Meeting, Review
 
 #: More children than this are written with COPY unless the caller says otherwise.
 BULK_THRESHOLD = 5000
@@ -1113,6 +1127,13 @@ class Planner:
             age=age,
         )
 
+    def cycle_child(self, family: FamilySpec) -> ChildSpec:
+        """A child of school age (the cycle's stories are about school and home)."""
+        while True:
+            child = self.child(family)
+            if 5 <= child.age <= 15 and child.school_id is not None:
+                return child
+
     def _school_for(self, age: int) -> int | None:
         rng = self.rng
         s = self.d.schools
@@ -1386,6 +1407,14 @@ def seed_small(n_children: int, seed: int) -> SeedSummary:
     with transaction.atomic():
         directory = build_directory(rng, names, expected_children=n_children, bulk=False)
         planner = Planner(rng, names, directory)
+        cycle_families: list[FamilySpec] = []
+        if n_children >= CYCLE_MIN_CHILDREN:
+            # The families the demo sign-ins walk through the TAC cycle come first.
+            for size in CYCLE_FAMILY_SIZES:
+                fam = planner.family()
+                fam.children = [planner.cycle_child(fam) for _ in range(size)]
+                cycle_families.append(fam)
+            n_children -= CYCLE_CHILDREN
         families = list(planner.families(n_children))
         # Every status appears at least once when there are enough families.
         order = list(STATUS_WEIGHTS)
@@ -1396,6 +1425,10 @@ def seed_small(n_children: int, seed: int) -> SeedSummary:
                 status = order[i] if i < len(order) else planner.random_status()
                 plan = planner.plan_family_cases(fam, status)
                 _write_case_with_services(directory, fam, plan)
+        if cycle_families:
+            Cycle(directory, planner, cycle_families).run()
+            share_preferences_on_active_cases(directory, rng)
+            n_children += CYCLE_CHILDREN
     return _summary("small", started, n_children)
 
 
@@ -1939,3 +1972,547 @@ def _summary(path: str, started: float, n_children: int) -> SeedSummary:
         elapsed=elapsed,
         children_per_second=n_children / elapsed if elapsed else 0.0,
     )
+
+
+# --- The TAC cycle for the demo sign-ins (small path) ---------------------------------------
+
+#: The cycle runs when the small path seeds at least this many children.
+CYCLE_MIN_CHILDREN = 100
+#: Children in each family the cycle uses, in order (they count towards ``n_children``).
+CYCLE_FAMILY_SIZES = (2, 1, 2, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1)
+CYCLE_CHILDREN = sum(CYCLE_FAMILY_SIZES)
+#: Requests for support left waiting for triage: (source code, summary of need).
+WAITING_REQUESTS: tuple[tuple[str, str], ...] = (
+    (
+        "2A",
+        "Attendance has fallen to 82 % this term and the children are often late; mum has "
+        "asked the school for help with morning routines.",
+    ),
+    (
+        "3B",
+        "Mum is isolated since moving to the area and finds it hard to get the children to "
+        "appointments. She would like support.",
+    ),
+    (
+        "1A",
+        "Grandmother called: she is worried about her grandson's behaviour at home since his "
+        "parents separated and asks what help there is.",
+    ),
+    (
+        "3A",
+        "Parent reports low mood and money worries; the child has missed two hospital "
+        "appointments.",
+    ),
+)
+
+
+#: Answers that let an assessment be completed (the required fields of the default template).
+ASSESSMENT_ANSWERS: dict[str, dict[str, str]] = {
+    "story": {
+        "narrative": "Mum says mornings are a battle: the children are tired, breakfast is "
+        "skipped and they are often late. Since dad left she works nights and is exhausted."
+    },
+    "assessment_information": {
+        "reason_for_assessment": "School attendance and mum's wellbeing",
+        "existing_assessment_checked": "yes",
+    },
+    "conclusions": {
+        "analysis": "The children are loved and well cared for, but the family's routines "
+        "have broken down since the separation; mum needs practical help and a break.",
+        "agreed_actions": "Breakfast club, a morning routine chart, a GP appointment for mum "
+        "and a place on the Family Links parenting group.",
+    },
+}
+CHILD_VIEWS = "I like art and my friends. I don't like being late because everyone looks at me."
+PARENT_VIEWS = "I want help in the mornings and someone to talk to. I'm not coping on my own."
+DRAFT_STORY = "First visit held: dad is caring for the children alone since mum went into "
+DRAFT_STORY += "hospital. Still to talk to the children and the school."
+FIRST_TAC_TEXT = {
+    "family_views": "Mum said the meeting helped her feel less alone; she wants mornings to "
+    "be calmer and to get back to her own doctor.",
+    "child_views": "Shared by the school: 'I want to get to school on time and see my friends.'",
+    "progress_summary": "Assessment agreed. Plan made with two outcomes and five actions; "
+    "Lena Lead agreed as lead professional.",
+}
+OUTCOMES = (
+    "The children get to school on time every day and are ready to learn.",
+    "Mum feels less stressed and knows where to get support for herself.",
+)
+#: (owner: email or "family", description, due in days from today). -20 is done. Reminders
+#: whose day has passed are never scheduled, so due dates of -1 (overdue fires today) and 5
+#: (due soon fires today) give the dispatcher something to send on the day of seeding.
+PLAN_ACTIONS: tuple[tuple[str, str, int], ...] = (
+    (SCHOOL_EMAIL, "Offer both children a breakfast club place, free of charge, from Monday.", -20),
+    (SCHOOL_EMAIL, "Meet mum each Friday for two weeks to review attendance figures.", 5),
+    (SCHOOL_EMAIL, "Send mum the attendance certificate and the new term dates.", -1),
+    (PRACTITIONER_EMAIL, "Home visit to check the children's health needs and mum's sleep.", -6),
+    (PRACTITIONER_EMAIL, "Refer mum to the perinatal wellbeing group and confirm a start date.", 5),
+    ("family", "Use the morning routine chart every school day and tick it off.", 14),
+    (LEAD_EMAIL, "Book mum onto the Family Links parenting group this term.", 2),
+    (LEAD_EMAIL, "Apply to the household support fund for school uniform.", -1),
+)
+ACTION_DONE_NOTE = "Both children started breakfast club on Monday and have been every day."
+CONTRIBUTIONS: tuple[tuple[str, str], ...] = (
+    (SCHOOL_EMAIL, "Attendance this half term: 91 % (up from 82 %). No late marks this week."),
+    (PRACTITIONER_EMAIL, "Home visit done. The children are well; mum is sleeping "
+     "better since her sister started helping on Tuesdays."),
+    (LEAD_EMAIL, "Mum has a place on the Family Links group starting on the 14th."),
+)  # fmt: skip
+GP_CONTRIBUTION = "Mum seen at the surgery; a review of her medication is booked in four weeks."
+REVIEW_CHILD_VIEWS = "Breakfast club is fun. I had toast and I wasn't late."
+REVIEW_PARENT_VIEWS = "Mornings are much better. I still get tired but I have help now."
+
+
+@dataclass
+class CycleFamily:
+    family: Family
+    children: list[Child]
+    members: list[FamilyMember]
+
+
+class Cycle:
+    """Walks a handful of families through the whole TAC cycle with the real services.
+
+    Everything the demo sign-ins try first is here (ARCHITECTURE §9): requests
+    waiting for triage, lead@'s cases at every stage (assessment in draft, a first
+    TAC coming up, a plan with actions and contributions after published minutes,
+    overdue reviews, a step-up, a closure), actions owned by school@ and
+    practitioner@, sharing preferences, a disclosure decision, a safeguarding
+    concern and a restriction. Reminders are those the services schedule.
+    """
+
+    def __init__(self, directory: Directory, planner: Planner, families: list[FamilySpec]) -> None:
+        self.d = directory
+        self.rng = planner.rng
+        self.now = planner.now
+        self.today = planner.today
+        demo = directory.demo
+        self.lead = demo[LEAD_EMAIL]
+        self.school = demo[SCHOOL_EMAIL]
+        self.hv = demo[PRACTITIONER_EMAIL]
+        self.coordinator = demo[COORDINATOR_EMAIL]
+        self.manager = demo[MANAGER_EMAIL]
+        self.specs = families
+        self.families: deque[CycleFamily] = deque()
+
+    # Helpers.
+
+    def _next_family(self) -> CycleFamily:
+        return self.families.popleft()
+
+    def _at(self, days_ago: int, hour: int = 10) -> datetime:
+        moment = (self.now - timedelta(days=days_ago)).replace(hour=hour, minute=0, second=0)
+        return min(moment, self.now - timedelta(minutes=30))
+
+    def _meeting_time(self, days_ahead: int, hour: int = 10) -> datetime:
+        day = self.today + timedelta(days=days_ahead)
+        return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
+
+    def _other(self, kind: str) -> User:
+        return self.d.users[self.rng.choice(self.d.by_kind[kind]).id]
+
+    def _open(self, cf: CycleFamily, *, to: str, days_ago: int) -> Case:
+        """A case led by lead@ from identification to ``to``, with a TAC and the family."""
+        opened = self._at(days_ago, 9)
+        case = services.open_case(
+            cf.family, children=cf.children, by=self.lead, interim_lead=self.lead, opened_at=opened
+        )
+        path = _shortest_path(to)
+        step = max(1, days_ago // (len(path) + 2))
+        for i, status in enumerate(path, start=1):
+            at = self._at(days_ago - i * step, 11)
+            if status == S.TRIAGED:
+                level = self.d.levels["EARLY_HELP"]
+                services.record_level_of_need(
+                    case,
+                    level=level,
+                    rationale=self.rng.choice(RATIONALES["EARLY_HELP"]),
+                    by=self.lead,
+                    family_informed=True,
+                    at=at - timedelta(minutes=1),
+                )
+            if status == S.ASSESSING:
+                for prof in (self.school, self.hv):
+                    services.add_professional_to_team(case, professional=prof, by=self.lead, at=at)
+                for kind in (AgencyKind.GP, AgencyKind.MENTAL_HEALTH):
+                    services.add_professional_to_team(
+                        case, professional=self._other(kind), by=self.lead, at=at
+                    )
+                for member in cf.members:
+                    services.add_family_member_to_team(case, family_member=member, by=self.lead)
+            services.change_status(case, to=status, by=self.lead, at=at)
+        case.refresh_from_db()
+        return case
+
+    def _members(self, case: Case) -> dict[str, TeamMembership]:
+        """The case's active memberships by professional email, and "family" for a parent."""
+        out: dict[str, TeamMembership] = {}
+        for m in case.memberships.active().select_related("professional", "family_member"):
+            if m.professional is not None:
+                out[m.professional.email] = m
+            elif m.family_member is not None and "family" not in out:
+                out["family"] = m
+        return out
+
+    def _sharing(self, case: Case, cf: CycleFamily, *, by: User, basic_only: bool) -> None:
+        """A sharing preference: additional information, or basic only for some agencies."""
+        excluded: list[Agency] = []
+        if basic_only:
+            excluded = [
+                a
+                for a in self.d.agencies
+                if a.kind in (AgencyKind.HOUSING, AgencyKind.POLICE, AgencyKind.DWP)
+            ]
+        services.record_consent(
+            case,
+            by=by,
+            kind=ConsentRecord.Kind.SHARING_PREFERENCE,
+            given_by=cf.members[0],
+            given_by_child=None,
+            subject_children=cf.children,
+            capacity_basis=ConsentRecord.CapacityBasis.ADULT,
+            method=self.rng.choice(list(ConsentRecord.Method.values)),
+            given_at=min(case.opened_at + timedelta(days=3), self.now),
+            information_level=InformationLevel.ADDITIONAL,
+            agencies_excluded=excluded,
+        )
+
+    def _complete_assessment(self, case: Case, cf: CycleFamily) -> Assessment:
+        parent = cf.members[0]
+        assessment = assessments.start_assessment(case, child=cf.children[0], by=self.lead)
+        fresh = _FreshBases()
+        consent_args: dict[str, Any] = {
+            "given_by": parent,
+            "given_by_child": False,
+            "method": ConsentRecord.Method.WRITTEN,
+            "capacity_basis": ConsentRecord.CapacityBasis.ADULT,
+            "given_on": self.today,
+            "information_level": InformationLevel.ADDITIONAL,
+            "by": self.lead,
+        }
+        assessments.record_consent(assessment, stage="start", **consent_args)
+        assessments.begin_assessment(assessment, by=self.lead)
+        for key, values in ASSESSMENT_ANSWERS.items():
+            assessments.save_section(assessment, key, values=values, bases=fresh, by=self.lead)
+        assessments.save_view(
+            assessment,
+            family_member=None,
+            values={"own_words": CHILD_VIEWS, "communication_method": "spoken"},
+            bases=fresh,
+            by=self.lead,
+        )
+        assessments.save_view(
+            assessment,
+            family_member=parent,
+            values={"own_words": PARENT_VIEWS, "communication_method": "spoken"},
+            bases=fresh,
+            by=self.lead,
+        )
+        assessments.share_with_family(assessment, by=self.lead)
+        assessments.record_consent(assessment, stage="completion", **consent_args)
+        return assessments.complete_assessment(assessment, by=self.lead)
+
+    # The scenarios.
+
+    def run(self) -> None:
+        _ensure_reference_data()
+        for spec in self.specs:
+            _save_family(spec)
+            family = Family.objects.get(pk=spec.id)
+            self.families.append(
+                CycleFamily(
+                    family,
+                    list(family.children.order_by("pk")),
+                    list(family.members.order_by("pk")),
+                )
+            )
+        self.full_plan()
+        self.assessment_in_draft()
+        self.first_tac_coming_up()
+        self.overdue_review(late_reason="")
+        self.overdue_review(late_reason="The family asked to move the review after half term.")
+        self.stepped_up()
+        self.closed_needs_met()
+        self.requests_for_support()
+
+    def full_plan(self) -> None:
+        """Completed assessment, first TAC held with minutes published, a plan, a review."""
+        cf = self._next_family()
+        case = self._open(cf, to=S.ASSESSING, days_ago=75)
+        self._sharing(case, cf, by=self.lead, basic_only=True)
+        self._complete_assessment(case, cf)
+        services.change_status(case, to=S.PLANNING, by=self.lead, at=self._at(50))
+        members = self._members(case)
+        meeting = meetings.schedule_meeting(
+            case,
+            by=self.lead,
+            kind=Meeting.Kind.INITIAL,
+            starts_at=self._at(45, 10),
+            ends_at=self._at(45, 11),
+            location="Northgate Family Hub, meeting room 2",
+            chair=self.lead,
+            members=list(case.memberships.active()),
+        )
+        for field_name, text in FIRST_TAC_TEXT.items():
+            meeting = meetings.save_meeting_text(
+                meeting,
+                by=self.lead,
+                field=field_name,
+                text=text,
+                version=meeting.text_version(field_name),
+            )
+        outcomes = [
+            meetings.add_outcome(case, by=self.lead, meeting=meeting, statement=statement)
+            for statement in OUTCOMES
+        ]
+        actions: list[MeetingAction] = []
+        for owner_key, description, due_in in PLAN_ACTIONS:
+            owner = meetings.Owner(membership=members[owner_key])
+            actions.append(
+                meetings.add_action(
+                    case,
+                    by=self.lead,
+                    meeting=meeting,
+                    description=description,
+                    owner=owner,
+                    due_on=self.today + timedelta(days=due_in),
+                    outcomes=[outcomes[len(actions) % len(outcomes)]],
+                )
+            )
+        meetings.finish_meeting(meeting, by=self.lead)
+        meetings.publish_minutes(meeting, by=self.lead)
+        # school@ has done one of theirs; practitioner@ has started on another.
+        done = next(a for a, spec in zip(actions, PLAN_ACTIONS, strict=True) if spec[2] == -20)
+        meetings.update_action(
+            done, by=self.school, status=MeetingAction.Status.DONE, progress_note=ACTION_DONE_NOTE
+        )
+        for email, body in CONTRIBUTIONS:
+            author = members[email].professional
+            if author is not None:
+                meetings.add_contribution(case, by=author, body=body)
+        gp = next(
+            m.professional
+            for m in members.values()
+            if m.professional is not None
+            and m.professional.agency is not None
+            and m.professional.agency.kind == AgencyKind.GP
+        )
+        meetings.add_contribution(case, by=gp, body=GP_CONTRIBUTION)
+        meetings.record_review_without_meeting(
+            case,
+            by=self.lead,
+            child_views=REVIEW_CHILD_VIEWS,
+            parent_views=REVIEW_PARENT_VIEWS,
+            summary="Mornings are calmer; attendance is up to 91 %.",
+            progress=Review.Progress.POSITIVE,
+            next_review_on=self.today + timedelta(days=42),
+        )
+        services.record_disclosure_decision(
+            case,
+            by=self.lead,
+            decision=DisclosureDecision.Decision.SHARE,
+            recipient="Demo Borough Council Housing Options (homelessness prevention team)",
+            information="The family's address, the rent arrears and the plan's housing outcome.",
+            purpose="To prevent the family losing their tenancy.",
+            reason="Mum asked us to share this so that housing can help before the court date.",
+            lawful_basis="Consent (UK GDPR article 6(1)(a))",
+            with_consent=True,
+            decided_at=self._at(20, 14),
+        )
+        audit.set_restriction(
+            case,
+            by=self.lead,
+            target=RestrictionTarget.CHILD,
+            target_id=cf.children[0].pk,
+            field_name="address",
+            reason="The family moved to a refuge address; the father must not learn it.",
+            named_users=[self.lead],
+        )
+
+    def assessment_in_draft(self) -> None:
+        cf = self._next_family()
+        case = self._open(cf, to=S.ASSESSING, days_ago=12)
+        self._sharing(case, cf, by=self.lead, basic_only=False)
+        assessment = assessments.start_assessment(case, child=cf.children[0], by=self.lead)
+        assessments.save_section(
+            assessment,
+            "story",
+            values={"narrative": DRAFT_STORY},
+            bases=_FreshBases(),
+            by=self.lead,
+        )
+
+    def first_tac_coming_up(self) -> None:
+        cf = self._next_family()
+        case = self._open(cf, to=S.PLANNING, days_ago=30)
+        self._sharing(case, cf, by=self.lead, basic_only=False)
+        meetings.schedule_meeting(
+            case,
+            by=self.lead,
+            kind=Meeting.Kind.INITIAL,
+            starts_at=self._meeting_time(6, 14),
+            ends_at=self._meeting_time(6, 15),
+            mode=Meeting.Mode.VIDEO,
+            location="Video call (link in the invitation)",
+            chair=self.lead,
+            members=list(case.memberships.active()),
+        )
+
+    def overdue_review(self, *, late_reason: str) -> None:
+        cf = self._next_family()
+        case = self._open(cf, to=S.ACTIVE, days_ago=120)
+        self._sharing(case, cf, by=self.lead, basic_only=self.rng.random() < 0.5)
+        days_late = 5 if late_reason else 16
+        services.set_next_review_due(case, due=self.today - timedelta(days=days_late), by=self.lead)
+        if late_reason:
+            # No service writes this dashboard note yet; it changes nothing else.
+            Case.objects.filter(pk=case.pk).update(review_late_reason=late_reason)
+        else:
+            services.raise_safeguarding_concern(case, by=self.school)
+
+    def stepped_up(self) -> None:
+        cf = self._next_family()
+        case = self._open(cf, to=S.ACTIVE, days_ago=90)
+        episode.request_step_up(
+            case,
+            by=self.lead,
+            referred_at=self._at(6, 15),
+            referred_by=self.lead,
+            reason="Disclosure of domestic abuse at home; the risk has escalated despite the plan.",
+            family_informed=True,
+        )
+        episode.record_step_up_decision(
+            case,
+            by=self.lead,
+            accepted=True,
+            decided_at=self._at(3, 12),
+            note="Allocated for a child and family assessment (section 17).",
+            social_worker_name="Sasha Okafor",
+            social_worker_agency="Demo Borough Council Children's Social Care",
+            social_worker_email=f"sasha.okafor@csc.{DEMO_DOMAIN}",
+        )
+
+    def closed_needs_met(self) -> None:
+        cf = self._next_family()
+        case = self._open(cf, to=S.ACTIVE, days_ago=200)
+        episode.close_case(
+            case,
+            by=self.lead,
+            reason=ClosureReason.NEEDS_MET,
+            progress_summary="Routines are settled, attendance is above 95 % and mum is "
+            "going to a parenting group.",
+            outcomes_achieved=CaseClosure.OutcomesAchieved.ALL,
+            outcomes_detail="Both outcomes achieved at the last review.",
+            child_views="I like school now and I don't get told off for being late.",
+            family_views="We feel we can manage now, and we know who to call.",
+            continuing_support="The school's pastoral team keeps in touch each half term.",
+        )
+
+    def requests_for_support(self) -> None:
+        """Four requests waiting for triage, and one the coordinator triaged."""
+        requesters: list[User | None] = [
+            self.school,
+            self.hv,
+            None,
+            self._other(AgencyKind.GP),
+        ]
+        for (code, summary), by in zip(WAITING_REQUESTS, requesters, strict=True):
+            cf = self._next_family()
+            services.submit_request_for_support(
+                by=by,
+                source_code=code,
+                summary_of_need=summary,
+                subjects=cf.children,
+                family=cf.family,
+                family_aware=True,
+                consent_obtained=by is not None,
+                requester_name="" if by is not None else f"{cf.members[0]} (by phone)",
+            )
+        cf = self._next_family()
+        requester = self.d.users[self.d.lead_pool[0].id]
+        request = services.submit_request_for_support(
+            by=requester,
+            source_code=ReferralSource.LA_EARLY_HELP,
+            summary_of_need="Young carer for a parent with MS; tired, missing homework and "
+            "withdrawn at school.",
+            subjects=cf.children,
+            family=cf.family,
+            family_aware=True,
+            consent_obtained=True,
+        )
+        services.triage_request(
+            request,
+            by=self.coordinator,
+            decision=TriageDecision.EARLY_HELP_ASSESSMENT,
+            level=self.d.levels["EARLY_HELP"],
+            rationale="Needs across school and home that one agency cannot meet: early help "
+            "assessment with the family hub.",
+        )
+
+
+def _ensure_reference_data() -> None:
+    """Restore the default assessment template and the reminder rules if a ``flush`` emptied them.
+
+    Data migrations create both, but a database emptied by ``flush`` (as
+    transactional tests do) has neither.
+    """
+    from django.apps import apps
+
+    from assessments.definition import default_definition
+    from assessments.models import AssessmentTemplate
+    from notifications.models import ReminderRule
+
+    if not AssessmentTemplate.objects.filter(is_default=True).exists():
+        AssessmentTemplate.objects.get_or_create(
+            code="caf-2009",
+            version=1,
+            defaults={
+                "name": "Early help assessment",
+                "definition": default_definition(),
+                "is_default": True,
+            },
+        )
+    if not ReminderRule.objects.exists():
+        for name in ("0002_seed_review_rules", "0003_seed_further_rules", "0005_consent_age_rule"):
+            importlib.import_module(f"notifications.migrations.{name}").seed(apps, None)
+
+
+class _FreshBases(dict[str, Base]):
+    """Bases for assessment fields nobody has written yet (version 0)."""
+
+    def get(self, key: str, default: Any = None) -> Base:  # type: ignore[override]
+        return Base(version=0)
+
+
+def share_preferences_on_active_cases(directory: Directory, rng: random.Random) -> int:
+    """Record a sharing preference on most open cases past triage, by their lead."""
+    done = 0
+    cases = (
+        Case.objects.filter(status__in=(S.ASSESSING, S.PLANNING, S.ACTIVE, S.REASSESSING))
+        .exclude(consents__kind=ConsentRecord.Kind.SHARING_PREFERENCE)
+        .order_by("pk")
+    )
+    excluded = [a for a in directory.agencies if a.kind in (AgencyKind.HOUSING, AgencyKind.POLICE)]
+    for case in cases:
+        if rng.random() < 0.2:
+            continue
+        lead = case.lead_assignment
+        giver = case.family.members.order_by("pk").first()
+        if lead is None or giver is None:
+            continue
+        basic_only = rng.random() < 0.3
+        services.record_consent(
+            case,
+            by=lead.professional,
+            kind=ConsentRecord.Kind.SHARING_PREFERENCE,
+            given_by=giver,
+            given_by_child=None,
+            subject_children=list(case.children.all()),
+            capacity_basis=ConsentRecord.CapacityBasis.ADULT,
+            method=rng.choice(list(ConsentRecord.Method.values)),
+            given_at=min(case.opened_at + timedelta(days=2), timezone.now()),
+            information_level=InformationLevel.ADDITIONAL,
+            agencies_excluded=excluded if basic_only else [],
+        )
+        done += 1
+    return done
