@@ -64,9 +64,17 @@ def case_contributions(case: Case, user: User) -> Mapping[str, Any]:
         .select_related("author")
         .order_by("-created_at", "-id")[:PANEL_ROWS]
     )
+    # Every step on the case (meetings, reviews, handovers, step-up, closure...) joins the
+    # members' own words in the one feed, newest first (DOMAIN §9.2 C).
+    steps = list(case.events.select_related("actor__agency").order_by("-at", "-id")[:PANEL_ROWS])
+    feed: list[tuple[dt.datetime, str, Any]] = [
+        (c.created_at, "contribution", c) for c in contributions
+    ] + [(e.at, "step", e) for e in steps]
+    feed.sort(key=lambda entry: entry[0], reverse=True)
     return {
         "case": case,
         "contributions": contributions,
+        "feed": [{"kind": kind, "item": item} for _, kind, item in feed[:PANEL_ROWS]],
         "can_contribute": case.memberships.active().filter(professional=user).exists(),
     }
 
