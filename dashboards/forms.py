@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from cases.models import LevelOfNeed
 from dashboards.metrics import (
@@ -77,7 +77,7 @@ class FilterForm(forms.Form):
                 "",
                 '<option value="{}"{}>{}</option>',
                 (
-                    (value, mark_safe(" selected") if str(value) == chosen else "", label)
+                    (value, " selected" if str(value) == chosen else "", label)
                     for value, label in choices
                 ),
             )

@@ -137,7 +137,7 @@ def _statements() -> list[tuple[str, str]]:
             f"""{_INSERT}
             SELECT 'M1', %(month)s, {_DIMS}, '', '', count(*)
             FROM dash_dim d WHERE d.status = ANY(%(episode)s)
-            GROUP BY {_DIMS}""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY {_DIMS}""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M1 trend: episodes open at the end of each earlier month, from opening and
         # closing dates (the status history is not replayed; see the page's note).
@@ -152,7 +152,7 @@ def _statements() -> list[tuple[str, str]]:
             JOIN dash_dim d ON d.opened_at < m.month_end
                  AND (d.closed_at IS NULL OR d.closed_at >= m.month_end)
             WHERE d.status <> ALL(%(never_episode)s)
-            GROUP BY m.month, {_DIMS}""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY m.month, {_DIMS}""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M2: requests received, by CIN source code and triage decision.
         (
@@ -163,7 +163,7 @@ def _statements() -> list[tuple[str, str]]:
                    r.source_code, COALESCE(NULLIF(r.triage_decision, ''), 'untriaged'), count(*)
             FROM cases_requestforsupport r LEFT JOIN dash_dim d ON d.case_id = r.case_id
             WHERE r.received_at >= %(flow_start_ts)s
-            GROUP BY 2, 3, 4, 5, 6, 7, 8""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY 2, 3, 4, 5, 6, 7, 8""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M3: working days from the case's first request to each first (not revised)
         # completed assessment, by month of completion; 'none' when no request exists.
@@ -182,7 +182,7 @@ def _statements() -> list[tuple[str, str]]:
             LEFT JOIN {wd} w1 ON w1.day = {_local_day("r.received_at")}
             LEFT JOIN {wd} w2 ON w2.day = {_local_day("a.completed_at")}
             WHERE a.completed_at >= %(flow_start_ts)s AND a.previous_version_id IS NULL
-            GROUP BY 2, {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY 2, {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M4: working days from the case's first completed assessment to its first
         # TAC meeting held on or after it, by month of the meeting.
@@ -202,7 +202,7 @@ def _statements() -> list[tuple[str, str]]:
             JOIN {wd} w1 ON w1.day = {_local_day("f.completed")}
             JOIN {wd} w2 ON w2.day = {_local_day("f.held")}
             WHERE f.held >= %(flow_start_ts)s
-            GROUP BY 2, {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY 2, {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M5 now: open cases whose review date has passed with no review held since.
         (
@@ -214,7 +214,7 @@ def _statements() -> list[tuple[str, str]]:
             WHERE d.status = ANY(%(open)s) AND d.next_review_due < %(today)s
               AND NOT EXISTS (SELECT 1 FROM meetings_review rv WHERE rv.case_id = d.case_id
                               AND {_local_day("rv.reviewed_at")} >= d.next_review_due)
-            GROUP BY {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M6 now: open actions past their due date on open cases, by owner agency.
         (
@@ -225,7 +225,7 @@ def _statements() -> list[tuple[str, str]]:
             FROM meetings_action a JOIN dash_dim d ON d.case_id = a.case_id
             WHERE a.status = ANY(%(open_actions)s) AND a.due_on < %(today)s
               AND d.status = ANY(%(open)s)
-            GROUP BY {_DIMS}, 7, 8""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY {_DIMS}, 7, 8""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M7 now: how many lead professionals hold each caseload size (episodes, and
         # subject children). A distribution: no professional is named or ranked.
@@ -242,7 +242,7 @@ def _statements() -> list[tuple[str, str]]:
                   GROUP BY d.lead_id, d.team_id, d.agency_id, d.locality) per_lead
             CROSS JOIN LATERAL (VALUES ('M7', per_lead.episodes), ('M7C', per_lead.children))
                  AS v(metric, size)
-            GROUP BY metric, team_id, agency_id, locality, size""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY metric, team_id, agency_id, locality, size""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M9: closures by reason, by month of closing.
         (
@@ -250,7 +250,7 @@ def _statements() -> list[tuple[str, str]]:
             f"""{_INSERT}
             SELECT 'M9', {_local_month("d.closed_at")}, {_DIMS}, d.closure_reason, '', count(*)
             FROM dash_dim d WHERE d.closed_at >= %(flow_start_ts)s
-            GROUP BY 2, {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY 2, {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M11: step-downs in from children's social care, by month.
         (
@@ -259,7 +259,7 @@ def _statements() -> list[tuple[str, str]]:
             SELECT 'M11D', {_local_month("e.at")}, {_DIMS}, '', '', count(DISTINCT e.case_id)
             FROM cases_caseevent e JOIN dash_dim d ON d.case_id = e.case_id
             WHERE e.code = %(stepped_down_in)s AND e.at >= %(flow_start_ts)s
-            GROUP BY 2, {_DIMS}""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY 2, {_DIMS}""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M12: cases opened, and those that are re-referrals: a subject child's
         # earlier case closed in the 12 months before this one opened.
@@ -279,7 +279,7 @@ def _statements() -> list[tuple[str, str]]:
                    CASE WHEN rr.case_id IS NULL THEN 'first' ELSE 'rereferral' END, '', count(*)
             FROM dash_dim d LEFT JOIN rereferred rr ON rr.case_id = d.case_id
             WHERE d.opened_at >= %(flow_start_ts)s
-            GROUP BY 2, {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY 2, {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M15: reviews held, with the child's and the parents' views recorded or not.
         (
@@ -290,7 +290,7 @@ def _statements() -> list[tuple[str, str]]:
                    CASE WHEN btrim(rv.parent_views) <> '' THEN 'yes' ELSE 'no' END, count(*)
             FROM meetings_review rv JOIN dash_dim d ON d.case_id = rv.case_id
             WHERE rv.reviewed_at >= %(flow_start_ts)s
-            GROUP BY 2, {_DIMS}, 7, 8""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY 2, {_DIMS}, 7, 8""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M16 for M1: children in open episodes, by equality dimension.
         (
@@ -301,7 +301,7 @@ def _statements() -> list[tuple[str, str]]:
             JOIN cases_child ch ON ch.id = s.child_id
             {_EQUALITY.format(age_band=_AGE_BAND.format(ref="%(today)s::date"))}
             WHERE d.status = ANY(%(episode)s)
-            GROUP BY {_DIMS}, eq.key""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY {_DIMS}, eq.key""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M16 for M2: children named in requests received.
         (
@@ -316,7 +316,7 @@ def _statements() -> list[tuple[str, str]]:
             LEFT JOIN dash_dim d ON d.case_id = r.case_id
             {_EQUALITY.format(age_band=_AGE_BAND.format(ref=_local_day("r.received_at")))}
             WHERE r.received_at >= %(flow_start_ts)s
-            GROUP BY 2, 3, 4, 5, 6, 7""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY 2, 3, 4, 5, 6, 7""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M16 for M9-M11: children in closed cases, by closure reason.
         (
@@ -328,7 +328,7 @@ def _statements() -> list[tuple[str, str]]:
             JOIN cases_child ch ON ch.id = s.child_id
             {_EQUALITY.format(age_band=_AGE_BAND.format(ref=_local_day("d.closed_at")))}
             WHERE d.closed_at >= %(flow_start_ts)s
-            GROUP BY 2, {_DIMS}, eq.key, d.closure_reason""",  # noqa: S608 (constants only; values are parameters)
+            GROUP BY 2, {_DIMS}, eq.key, d.closure_reason""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
     ]
 
@@ -340,7 +340,7 @@ SELECT metric, month, NULL, NULL, '', NULL, key, key2, sum(value), true
 FROM {MetricCell._meta.db_table}
 WHERE NOT is_total AND NOT (metric = ANY(%s) AND month < %s)
 GROUP BY metric, month, key, key2
-"""  # noqa: S608 (a model's table)
+"""  # noqa: S608 (a model's table)  # nosec B608
 
 _DIMENSION_TABLE = """
 CREATE TEMPORARY TABLE dash_dim ON COMMIT DROP AS
@@ -402,7 +402,7 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
             cursor.execute("ANALYZE dash_dim")
             # Kept snapshots keep their earlier months; everything else is rebuilt.
             cursor.execute(
-                f"DELETE FROM {MetricCell._meta.db_table} "  # noqa: S608 (a model's table)
+                f"DELETE FROM {MetricCell._meta.db_table} "  # noqa: S608 (a model's table)  # nosec B608
                 "WHERE NOT (metric = ANY(%s) AND month < %s)",
                 [list(KEPT_SNAPSHOTS), this_month],
             )

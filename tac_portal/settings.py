@@ -426,6 +426,14 @@ OAUTH2_PROVIDER = {
 # Named for migrations' swappable dependency; the stock application model.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 SPECTACULAR_SETTINGS = {
+    # Every "status" has its own named enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "ReferralStatusEnum": "cases.models.RequestForSupport.Status",
+        "ActionStatusEnum": "meetings.models.Action.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+    },
     "TITLE": "TAC Portal partner API",
     "DESCRIPTION": (
         "Read the early help cases your agency works on, and (soon) submit requests "

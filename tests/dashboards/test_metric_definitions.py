@@ -423,7 +423,7 @@ def test_the_periodic_task_refreshes_the_summaries(
     from dashboards.tasks import refresh_summaries as refresh_task
 
     build_case()
-    written = refresh_task.delay().get()
+    written = refresh_task.apply().get()
 
     assert written == SummaryRefresh.objects.get().cell_count > 0
     entry = settings.CELERY_BEAT_SCHEDULE["refresh-dashboard-summaries"]
