@@ -415,7 +415,8 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
             cells += cursor.rowcount
             # Fresh statistics: stale ones make the page's small queries look big
             # (and, past the JIT threshold, pay for compiling them).
-            cursor.execute(f"ANALYZE {MetricCell._meta.db_table}")
+            statement = "ANALYZE " + connection.ops.quote_name(MetricCell._meta.db_table)
+            cursor.execute(statement)
         refresh = SummaryRefresh.objects.create(
             started_at=now,
             finished_at=timezone.now(),
