@@ -8,6 +8,7 @@ with a redirect back to the page, so it works without JavaScript too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -296,6 +297,30 @@ def _section(
     return redirect(f"{reverse('meetings:run', args=[meeting.pk])}#{section}")
 
 
+def _section_form(
+    request: AuthenticatedHttpRequest,
+    meeting: Meeting,
+    section: str,
+    form: Any,
+    form_name: str,
+    save: Callable[[dict[str, Any]], object],
+    **extra: Any,
+) -> HttpResponse:
+    """Save a meeting-mode form through ``save`` and show its section again.
+
+    An invalid form, or one the service refuses, is shown with its errors and
+    what was typed.
+    """
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            return _section(request, meeting, section)
+    return _section(request, meeting, section, **{form_name: form}, **extra)
+
+
 @login_required
 @require_http_methods(["GET"])
 def run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -466,24 +491,23 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _runnable_meeting(request, pk)
     form = forms.OutcomeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_outcome(
-                meeting.case,
-                by=request.user,
-                meeting=meeting,
-                statement=data["statement"],
-                framework_tags=data["framework_tags"],
-                how_we_will_know=data["how_we_will_know"],
-                baseline_scale=data["baseline_scale"],
-                target_scale=data["target_scale"],
-            )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
-            return _section(request, meeting, "plan")
-    return _section(request, meeting, "plan", outcome_form=form)
+    return _section_form(
+        request,
+        meeting,
+        "plan",
+        form,
+        "outcome_form",
+        lambda data: services.add_outcome(
+            meeting.case,
+            by=request.user,
+            meeting=meeting,
+            statement=data["statement"],
+            framework_tags=data["framework_tags"],
+            how_we_will_know=data["how_we_will_know"],
+            baseline_scale=data["baseline_scale"],
+            target_scale=data["target_scale"],
+        ),
+    )
 
 
 @login_required
@@ -491,19 +515,16 @@ def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def add_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _runnable_meeting(request, pk)
     form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_decision(
-                meeting,
-                by=request.user,
-                text=form.cleaned_data["text"],
-                rationale=form.cleaned_data["rationale"],
-            )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
-            return _section(request, meeting, "decisions")
-    return _section(request, meeting, "decisions", decision_form=form)
+    return _section_form(
+        request,
+        meeting,
+        "decisions",
+        form,
+        "decision_form",
+        lambda data: services.add_decision(
+            meeting, by=request.user, text=data["text"], rationale=data["rationale"]
+        ),
+    )
 
 
 @login_required
@@ -515,19 +536,17 @@ def add_dissent(request: AuthenticatedHttpRequest, pk: int, decision_pk: int) ->
     except Decision.DoesNotExist:
         raise Http404("No decision found") from None
     form = forms.DissentForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        try:
-            services.add_dissent(
-                decision,
-                by=request.user,
-                invitation=form.cleaned_data["invitation"],
-                text=form.cleaned_data["dissent"],
-            )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
-            return _section(request, meeting, "decisions")
-    return _section(request, meeting, "decisions", dissent_form=form, dissent_decision=decision.pk)
+    return _section_form(
+        request,
+        meeting,
+        "decisions",
+        form,
+        "dissent_form",
+        lambda data: services.add_dissent(
+            decision, by=request.user, invitation=data["invitation"], text=data["dissent"]
+        ),
+        dissent_decision=decision.pk,
+    )
 
 
 @login_required
@@ -535,19 +554,19 @@ def add_dissent(request: AuthenticatedHttpRequest, pk: int, decision_pk: int) ->
 def agree_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _runnable_meeting(request, pk)
     form = forms.LeadForm(request.POST, case=meeting.case)
-    if form.is_valid():
-        try:
-            services.agree_lead_professional(
-                meeting,
-                by=request.user,
-                professional=form.cleaned_data["professional"],
-                family_preference=form.cleaned_data["family_preference"],
-            )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
-            return _section(request, meeting, "lead")
-    return _section(request, meeting, "lead", lead_form=form)
+    return _section_form(
+        request,
+        meeting,
+        "lead",
+        form,
+        "lead_form",
+        lambda data: services.agree_lead_professional(
+            meeting,
+            by=request.user,
+            professional=data["professional"],
+            family_preference=data["family_preference"],
+        ),
+    )
 
 
 @login_required
@@ -555,16 +574,16 @@ def agree_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def next_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _runnable_meeting(request, pk)
     form = forms.NextReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_meeting_next_review(
-                meeting, by=request.user, next_review_on=form.cleaned_data["next_review_on"]
-            )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
-            return _section(request, meeting, "next-review")
-    return _section(request, meeting, "next-review", next_review_form=form)
+    return _section_form(
+        request,
+        meeting,
+        "next-review",
+        form,
+        "next_review_form",
+        lambda data: services.set_meeting_next_review(
+            meeting, by=request.user, next_review_on=data["next_review_on"]
+        ),
+    )
 
 
 @login_required
