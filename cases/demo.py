@@ -2365,8 +2365,9 @@ class Cycle:
         days_late = 5 if late_reason else 16
         services.set_next_review_due(case, due=self.today - timedelta(days=days_late), by=self.lead)
         if late_reason:
-            # No service writes this dashboard note yet; it changes nothing else.
-            Case.objects.filter(pk=case.pk).update(review_late_reason=late_reason)
+            from dashboards.services import record_review_late_reason
+
+            record_review_late_reason(case, by=self.lead, reason=late_reason)
         else:
             services.raise_safeguarding_concern(case, by=self.school)
 
