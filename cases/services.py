@@ -1040,3 +1040,96 @@ def raise_safeguarding_concern(case: Case, *, by: User) -> SafeguardingConcern:
         extra={"concern": concern.pk, "case": case.pk, "user_id": by.pk},
     )
     return concern
+
+
+# --- Moving the review date by hand ------------------------------------------
+
+REASON_MAX_LENGTH = Case._meta.get_field("review_late_reason").max_length or 200
+
+
+def latest_allowed_review_date(today: date) -> date:
+    """No review is set further ahead than the maximum interval (DOMAIN §3.6: 3 months)."""
+    from meetings.services import max_review_interval_days
+
+    return today + timedelta(days=max_review_interval_days())
+
+
+@transaction.atomic
+def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Case:
+    """Move the case's next review to ``due``, for ``reason``; nothing is written on refusal.
+
+    The reason becomes the case's "why late" when the review was overdue or the
+    new date has passed; otherwise the review is on time and any earlier "why
+    late" is cleared.
+    """
+    from cases.access import ensure_can_manage_case
+
+    ensure_can_manage_case(by, case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise CaseError("This case is closed, so it has no review date.", code="case_closed")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": ValidationError("Enter why the review date is changing", code="required")}
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+                    code="max_length",
+                )
+            }
+        )
+    today = timezone.localdate()
+    opened_on = timezone.localtime(locked.opened_at).date()
+    previous = locked.next_review_due
+    if previous == due:
+        raise ValidationError(
+            {
+                "next_review_due": ValidationError(
+                    f"The next review is already due on {due:%-d %B %Y}: enter a different date",
+                    code="unchanged",
+                )
+            }
+        )
+    if due < opened_on:
+        raise ValidationError(
+            {
+                "next_review_due": ValidationError(
+                    f"The review date must be on or after {opened_on:%-d %B %Y}, "
+                    "when the case opened",
+                    code="before_opened",
+                )
+            }
+        )
+    latest = latest_allowed_review_date(today)
+    if due > latest:
+        raise ValidationError(
+            {
+                "next_review_due": ValidationError(
+                    f"The review date must be on or before {latest:%-d %B %Y}: "
+                    "plans are reviewed at least every 3 months",
+                    code="too_late",
+                )
+            }
+        )
+    is_late = (previous is not None and previous < today) or due < today
+    set_next_review_due(locked, due=due, by=by)
+    locked.review_late_reason = reason if is_late else ""
+    locked.save(update_fields=["review_late_reason", "updated_at"])
+    record_event(
+        locked,
+        "review.date_moved",
+        by=by,
+        summary=f"Review date moved to {due:%-d %B %Y}: {reason}",
+        data={
+            "from": previous.isoformat() if previous else None,
+            "to": due.isoformat(),
+            "late": is_late,
+        },
+    )
+    case.next_review_due = locked.next_review_due
+    case.review_late_reason = locked.review_late_reason
+    return locked
