@@ -2059,6 +2059,11 @@ CONTRIBUTIONS: tuple[tuple[str, str], ...] = (
     (LEAD_EMAIL, "Mum has a place on the Family Links group starting on the 14th."),
 )  # fmt: skip
 GP_CONTRIBUTION = "Mum seen at the surgery; a review of her medication is booked in four weeks."
+#: The family's answers at the demo review to "is this working for you?".
+FAMILY_FEEDBACK = [
+    ("parent", "working", "We have one person to call now instead of five."),
+    ("child", "partly", "The breakfast club is good but I still don't like the bus."),
+]
 REVIEW_CHILD_VIEWS = "Breakfast club is fun. I had toast and I wasn't late."
 REVIEW_PARENT_VIEWS = "Mornings are much better. I still get tired but I have help now."
 
@@ -2298,7 +2303,7 @@ class Cycle:
             and m.professional.agency.kind == AgencyKind.GP
         )
         meetings.add_contribution(case, by=gp, body=GP_CONTRIBUTION)
-        meetings.record_review_without_meeting(
+        review = meetings.record_review_without_meeting(
             case,
             by=self.lead,
             child_views=REVIEW_CHILD_VIEWS,
@@ -2307,6 +2312,15 @@ class Cycle:
             progress=Review.Progress.POSITIVE,
             next_review_on=self.today + timedelta(days=42),
         )
+        for given_by, answer, words in FAMILY_FEEDBACK:
+            meetings.record_family_feedback(
+                review,
+                by=self.lead,
+                given_by=given_by,
+                answer=answer,
+                in_their_words=words,
+                may_quote=True,
+            )
         services.record_disclosure_decision(
             case,
             by=self.lead,

@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
+from audit.models import Restriction
 from cases.models import Case, CaseQuerySet, CaseSubject, LeadProfessionalAssignment
 from dashboards.metrics import Filters, Scope
 from dashboards.services import OPEN_ACTION_STATUSES, OPEN_STATUSES
-from meetings.models import Action, Review
+from meetings.models import Action, FamilyFeedback, Review
 
 if TYPE_CHECKING:
     from agencies.models import User
 
 DRILLDOWN_LIMIT = 200
+#: How many of the family's own words the dashboard shows beside the closure figures.
+FEEDBACK_SAMPLE = 3
 
 
 def scoped_cases(user: User, scope: Scope, filters: Filters) -> CaseQuerySet:
@@ -131,3 +134,22 @@ def shown_in_reviews(rows: list[ReviewRow]) -> list[tuple[int, int | None]]:
 
 def shown_in_actions(rows: list[ActionRow]) -> list[tuple[int, int | None]]:
     return [(s.child_id, s.case_id) for r in rows for s in r.subjects]
+
+
+def recent_family_feedback(
+    user: User, scope: Scope, filters: Filters, *, limit: int = FEEDBACK_SAMPLE
+) -> list[FamilyFeedback]:
+    """The newest words families agreed may be quoted, from cases in the viewer's view.
+
+    Shown without names or case references, so no record is opened and none is
+    logged; a case under a restriction in force is left out altogether. One query.
+    """
+    restricted = Restriction.objects.in_force().filter(case=OuterRef("review__case"))
+    return list(
+        FamilyFeedback.objects.filter(
+            may_quote=True, review__case__in=scoped_cases(user, scope, filters).values("pk")
+        )
+        .exclude(in_their_words="")
+        .exclude(Exists(restricted))
+        .order_by("-recorded_at", "-id")[:limit]
+    )

@@ -23,6 +23,7 @@ from agencies.models import LOCAL_AUTHORITY_KINDS, Agency, Team
 from cases.models import ClosureReason, Ethnicity, LevelOfNeed, ReferralSource, Sex, TriageDecision
 from dashboards.models import MetricCell, SummaryRefresh
 from dashboards.services import add_months, month_start
+from meetings.models import FamilyFeedback
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -40,7 +41,7 @@ PERIOD_CHOICES = [
 DEFAULT_PERIOD = 3
 TREND_MONTHS = 12
 LONG_TABLE_ROWS = 25
-FLOW_METRICS = ("M2", "M3", "M4", "M9", "M11D", "M12", "M15", "E2", "E9")
+FLOW_METRICS = ("M2", "M3", "M4", "M9", "M11D", "M12", "M15", "M15F", "M15A", "E2", "E9")
 SNAPSHOT_METRICS = ("M1", "M5", "M6", "M7", "M7C", "E1")
 #: Snapshot metrics not split by level of need (a caseload spans levels).
 NO_LEVEL_METRICS = ("M7", "M7C")
@@ -743,15 +744,32 @@ def _family_voice(
     reviews = cells.total("M15", months=months)
     child = cells.total("M15", months=months, key="yes")
     parent = cells.total("M15", months=months, key2="yes")
+    feedback = cells.total("M15F", months=months, key="yes")
     tables["m15"] = Table(
         "m15",
         "Family voice in reviews",
-        ["Reviews", "With the child's views", "Share", "With parents' views", "Share"],
-        [[reviews, child, percent(child, reviews), parent, percent(parent, reviews)]],
+        ["Measure", "Reviews", "Out of", "Share"],
+        [
+            ["With the child's views", child, reviews, percent(child, reviews)],
+            ["With the parents' or carers' views", parent, reviews, percent(parent, reviews)],
+            ["With family feedback returned", feedback, reviews, percent(feedback, reviews)],
+        ],
+    )
+    answers = cells.by("M15A", "key", months=months)
+    given = sum(answers.values())
+    tables["m15_answers"] = Table(
+        "m15_answers",
+        "Is this working for you? The family's answers at reviews",
+        ["Answer", "Answers", "Share"],
+        [
+            [label, answers.get(code, 0), percent(answers.get(code, 0), given)]
+            for code, label in FamilyFeedback.Answer.choices
+        ],
     )
     figures["m15"] = [
         Figure("Reviews with the child's views", percent(child, reviews)),
         Figure("Reviews with parents' views", percent(parent, reviews)),
+        Figure("Reviews with family feedback", percent(feedback, reviews)),
     ]
 
 

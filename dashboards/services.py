@@ -292,6 +292,29 @@ def _statements() -> list[tuple[str, str]]:
             WHERE rv.reviewed_at >= %(flow_start_ts)s
             GROUP BY 2, {_DIMS}, 7, 8""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
+        # M15: reviews with family feedback returned ("is this working for you?") or not.
+        (
+            "M15F",
+            f"""{_INSERT}
+            SELECT 'M15F', {_local_month("rv.reviewed_at")}, {_DIMS},
+                   CASE WHEN EXISTS (SELECT 1 FROM meetings_familyfeedback f
+                                     WHERE f.review_id = rv.id) THEN 'yes' ELSE 'no' END,
+                   '', count(*)
+            FROM meetings_review rv JOIN dash_dim d ON d.case_id = rv.case_id
+            WHERE rv.reviewed_at >= %(flow_start_ts)s
+            GROUP BY 2, {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
+        ),
+        # M15: the family's answers, by answer and by who gave them (in the review's month).
+        (
+            "M15A",
+            f"""{_INSERT}
+            SELECT 'M15A', {_local_month("rv.reviewed_at")}, {_DIMS}, f.answer, f.given_by,
+                   count(*)
+            FROM meetings_familyfeedback f JOIN meetings_review rv ON rv.id = f.review_id
+            JOIN dash_dim d ON d.case_id = rv.case_id
+            WHERE rv.reviewed_at >= %(flow_start_ts)s
+            GROUP BY 2, {_DIMS}, f.answer, f.given_by""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
+        ),
         # M16 for M1: children in open episodes, by equality dimension.
         (
             "E1",

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from agencies.models import User
 from cases.models import Case, TeamMembership
-from meetings.models import OUTCOME_TAGS, Action, Invitation, Meeting, Outcome, Review
+from meetings.models import (
+    OUTCOME_TAGS,
+    Action,
+    FamilyFeedback,
+    Invitation,
+    Meeting,
+    Outcome,
+    Review,
+)
 from meetings.services import REVIEW_STATUSES, ExternalInvitee
 from notifications.models import local_zone
 
@@ -350,6 +358,40 @@ class ReviewForm(forms.Form):
         help_text="Leave blank to use the usual interval.",
         widget=forms.DateInput(_DATE),
     )
+
+
+class FamilyFeedbackForm(forms.Form):
+    given_by = forms.ChoiceField(
+        label="Who answered?",
+        choices=FamilyFeedback.GivenBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who gave the feedback."},
+    )
+    answer = forms.ChoiceField(
+        label="Is this working for you?",
+        choices=FamilyFeedback.Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the family's answer: is this working for them?"},
+    )
+    in_their_words = forms.CharField(
+        label="What they said, in their own words (optional)",
+        required=False,
+        help_text="About the help and the team around them. Leave out names.",
+        widget=forms.Textarea(attrs=_AREA),
+    )
+    may_quote = forms.BooleanField(
+        label="They agreed their words may be shown to managers, without names, "
+        "to improve the service",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("may_quote") and not data.get("in_their_words", "").strip():
+            self.add_error(
+                "may_quote", "There are no words to quote: write their words or untick this."
+            )
+        return data
 
 
 class ContributionForm(forms.Form):

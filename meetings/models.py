@@ -147,6 +147,53 @@ class Review(models.Model):
         return f"Review {self.pk}"
 
 
+@tracked
+class FamilyFeedback(models.Model):
+    """The family's answer, at a review, to "is this working for you?" (DOMAIN §9.2 A4).
+
+    The lightweight check-in on their relationship with the lead professional and the
+    team: collated as "family feedback returned" (M15). Words the family agreed may be
+    quoted without names are the sample of recent feedback on the dashboards (§7.3).
+    """
+
+    class Answer(models.TextChoices):
+        WORKING = "working", "Yes, it is working for us"
+        PARTLY = "partly", "Partly"
+        NOT_WORKING = "not_working", "No, it is not working for us"
+
+    class GivenBy(models.TextChoices):
+        CHILD = "child", "The child or young person"
+        PARENT = "parent", "A parent or carer"
+        FAMILY = "family", "The family together"
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="feedback")
+    given_by = models.CharField(max_length=20, choices=GivenBy.choices)
+    answer = models.CharField(max_length=20, choices=Answer.choices)
+    in_their_words = models.TextField(blank=True)
+    may_quote = models.BooleanField(
+        default=False,
+        help_text="The family agreed their words may be shown to managers without names.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            # The dashboards' sample of recent words the family agreed may be quoted.
+            models.Index(
+                fields=["-recorded_at"],
+                name="feedback_quotable_idx",
+                condition=Q(may_quote=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Family feedback {self.pk}"
+
+
 #: Optional outcome tags (DOMAIN §3.5, §7.2): Every Child Matters and Supporting Families.
 OUTCOME_TAGS = [
     ("ECM1", "Be healthy"),

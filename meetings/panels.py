@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,7 +49,11 @@ def case_meetings(case: Case, user: User) -> Mapping[str, Any]:
         "meetings": meetings,
         "outcomes": list(case.outcomes.order_by("id")[:PANEL_ROWS]),
         "actions": actions,
-        "reviews": list(case.reviews.select_related("recorded_by")[:10]),
+        "reviews": list(
+            case.reviews.select_related("recorded_by").annotate(feedback_count=Count("feedback"))[
+                :10
+            ]
+        ),
         "discussions": list(
             CaseDiscussion.objects.filter(case=case, participants=user).order_by("-held_on")[:10]
         ),

@@ -41,6 +41,7 @@ from meetings.models import (
     Contribution,
     Decision,
     Dissent,
+    FamilyFeedback,
     Invitation,
     Meeting,
     MeetingEmail,
@@ -1248,6 +1249,63 @@ def record_review_without_meeting(
     )
     refresh_next_review_due(case, by=by)
     return review
+
+
+#: Room for a few sentences in the family's words, not a document.
+FEEDBACK_WORDS_MAX = 2000
+
+
+@transaction.atomic
+def record_family_feedback(
+    review: Review,
+    *,
+    by: User,
+    given_by: str,
+    answer: str,
+    in_their_words: str = "",
+    may_quote: bool = False,
+) -> FamilyFeedback:
+    """The family's answer at a review to "is this working for you?" (DOMAIN §9.2 A4).
+
+    One review may have several answers (the child's and a parent's, say). Words may
+    be quoted on the dashboards only when the family agreed and there are words to quote.
+    """
+    case = Case.objects.select_for_update().get(pk=review.case_id)
+    ensure_can_manage_case(by, case)
+    if not case.is_open:
+        raise MeetingError("This case is closed: feedback is no longer recorded.", code="closed")
+    words = in_their_words.strip()
+    errors: dict[str, str] = {}
+    if given_by not in FamilyFeedback.GivenBy.values:
+        errors["given_by"] = "Choose who gave the feedback."
+    if answer not in FamilyFeedback.Answer.values:
+        errors["answer"] = "Choose the family's answer: is this working for them?"
+    if len(words) > FEEDBACK_WORDS_MAX:
+        errors["in_their_words"] = (
+            f"Keep their words to {FEEDBACK_WORDS_MAX:,} characters or fewer "
+            f"(this is {len(words):,})."
+        )
+    if may_quote and not words:
+        errors["may_quote"] = "There are no words to quote: write their words or untick this."
+    if errors:
+        raise MeetingError(errors, code="invalid")
+    feedback = FamilyFeedback.objects.create(
+        review=review,
+        given_by=given_by,
+        answer=answer,
+        in_their_words=words,
+        may_quote=may_quote,
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
+    record_event(
+        case,
+        "review.feedback",
+        by=by,
+        summary="Family feedback recorded at a review",
+        data={"review": review.pk, "feedback": feedback.pk},
+    )
+    return feedback
 
 
 # --- Contributions and reflective discussions -------------------------------

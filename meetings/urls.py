@@ -9,6 +9,11 @@ app_name = "meetings"
 urlpatterns = [
     path("case/<int:case_pk>/schedule/", views.schedule, name="schedule"),
     path("case/<int:case_pk>/review/", views.review_without_meeting, name="review"),
+    path(
+        "case/<int:case_pk>/reviews/<int:review_pk>/feedback/",
+        views.family_feedback,
+        name="feedback",
+    ),
     path("case/<int:case_pk>/contribute/", views.add_contribution, name="contribute"),
     path("case/<int:case_pk>/discussions/new/", views.new_discussion, name="new_discussion"),
     path("discussions/<int:pk>/", views.discussion, name="discussion"),

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,7 +24,7 @@ from audit.services import log_record_access
 from cases.access import break_glass_grant_in_use, ensure_can_manage_case, get_case_for_user
 from cases.models import Case, CaseSubject
 from meetings import forms, services
-from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting
+from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting, Review
 from tac_portal.http import AuthenticatedHttpRequest
 
 
@@ -650,7 +650,7 @@ def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> H
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_review_without_meeting(
+            review = services.record_review_without_meeting(
                 case,
                 by=request.user,
                 child_views=data["child_views"],
@@ -662,10 +662,53 @@ def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> H
         except ValidationError as error:
             forms.apply_service_error(form, error)
         else:
-            messages.success(request, "Review recorded. The next review date has moved.")
-            return redirect("cases:detail", case.pk)
+            messages.success(
+                request,
+                "Review recorded. The next review date has moved. "
+                "Now ask the family: is this working for you?",
+            )
+            return redirect("meetings:feedback", case.pk, review.pk)
     _log(request, case)
     return render(request, "meetings/review_form.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def family_feedback(
+    request: AuthenticatedHttpRequest, case_pk: int, review_pk: int
+) -> HttpResponse:
+    """Record the family's answer to "is this working for you?" at a review."""
+    case = get_case_for_user(request.user, case_pk)
+    ensure_can_manage_case(request.user, case)
+    review = get_object_or_404(Review, pk=review_pk, case=case)
+    form = forms.FamilyFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_family_feedback(
+                review,
+                by=request.user,
+                given_by=data["given_by"],
+                answer=data["answer"],
+                in_their_words=data["in_their_words"],
+                may_quote=data["may_quote"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, "Family feedback recorded.")
+            return redirect(f"{reverse('cases:detail', args=[case.pk])}#meetings")
+    _log(request, case)
+    return render(
+        request,
+        "meetings/feedback_form.html",
+        {
+            "case": case,
+            "review": review,
+            "form": form,
+            "given": list(review.feedback.order_by("recorded_at", "id")),
+        },
+    )
 
 
 @login_required

@@ -32,7 +32,7 @@ from cases.models import (
     RequestForSupport,
     SafeguardingConcern,
 )
-from meetings.models import Action, Contribution, Invitation, Meeting, Review
+from meetings.models import Action, Contribution, FamilyFeedback, Invitation, Meeting, Review
 from notifications.models import Notification
 from notifications.services import dispatch_due_reminders
 from tests.helpers import client_for
@@ -86,6 +86,8 @@ def test_lead_leads_cases_at_every_stage(seeded: None) -> None:
     agencies = set(Contribution.objects.filter(case=full).values_list("author_agency", flat=True))
     assert len(agencies) >= 3
     assert Review.objects.filter(case=full, meeting__isnull=True).exists()
+    # The family answered "is this working for you?" and agreed their words may be quoted.
+    assert FamilyFeedback.objects.filter(review__case=full, may_quote=True).count() == 2
     assert DisclosureDecision.objects.filter(case=full).count() == 1
     restriction = Restriction.objects.get(case=full)
     assert restriction.field_name == "address"

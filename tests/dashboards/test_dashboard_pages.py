@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from audit.models import RecordAccess
+from audit.models import RecordAccess, Restriction
 from cases.models import Case, CaseEvent, ClosureReason
 from dashboards.exports import ANNEX_A_COLUMNS, AnnexAWindow, neutralise
 from dashboards.services import (
@@ -25,6 +25,7 @@ from dashboards.services import (
     record_review_late_reason,
     refresh_summaries,
 )
+from meetings.models import FamilyFeedback
 from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,60 @@ def test_a_manager_sees_only_their_teams(
     assert "Your teams" in page
     assert "Southside family hub" not in page
     assert response.context["board"].figures["m1"][0].value == "2"
+
+
+def test_the_feedback_sample_shows_only_words_families_agreed_to_share(
+    coordinator: User,
+    manager: User,
+    lead: User,
+    other_lead: User,
+    build_case: Callable[..., Case],
+    review: Callable[..., Any],
+) -> None:
+    def feedback(case: Case, words: str, *, may_quote: bool = True) -> None:
+        FamilyFeedback.objects.create(
+            review=review(case, today()),
+            given_by="parent",
+            answer="working",
+            in_their_words=words,
+            may_quote=may_quote,
+            recorded_by=lead,
+            recorded_at=timezone.now(),
+        )
+
+    ours, theirs, private, restricted = (
+        build_case(lead_by=lead),
+        build_case(lead_by=other_lead),
+        build_case(lead_by=lead),
+        build_case(lead_by=lead),
+    )
+    feedback(ours, "Someone finally listened to us")
+    feedback(theirs, "The hub helped with the housing forms")
+    feedback(private, "Kept between us", may_quote=False)
+    feedback(restricted, "Words from a restricted case")
+    Restriction.objects.create(
+        case=restricted,
+        target="family",
+        target_id=restricted.family_id,
+        field_name="address",
+        reason="Fleeing domestic abuse",
+        set_by=lead,
+        set_at=timezone.now(),
+        review_due=today() + dt.timedelta(days=90),
+    )
+    refresh_summaries()
+
+    authority = body(client_for(coordinator).get(reverse("dashboards:dashboard")))
+    team = body(client_for(manager).get(reverse("dashboards:dashboard")))
+
+    assert "Someone finally listened to us" in authority
+    assert "The hub helped with the housing forms" in authority
+    assert "Someone finally listened to us" in team
+    assert "The hub helped with the housing forms" not in team  # another team's case
+    for page in (authority, team):
+        assert "Kept between us" not in page
+        assert "Words from a restricted case" not in page
+        assert ours.reference not in page  # quoted without the case
 
 
 @pytest.mark.parametrize("persona", ["lead", "member", "outsider", "admin_user", "auditor"])

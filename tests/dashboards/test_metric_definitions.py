@@ -26,6 +26,7 @@ from cases.models import (
 from dashboards.metrics import Dashboard, Filters, Scope, build_dashboard, dashboard_choices
 from dashboards.models import MetricCell
 from dashboards.services import refresh_summaries
+from meetings.models import FamilyFeedback
 from tests.dashboards.conftest import TODAY, at
 
 AUTHORITY = Scope(team_ids=None)
@@ -344,7 +345,41 @@ def test_m15_family_voice_coverage_of_reviews(
 
     b = board(period=1)
 
-    assert b.tables["m15"].rows == [[4, 1, "25%", 2, "50%"]]
+    assert rows(b, "m15") == {
+        "With the child's views": [1, 4, "25%"],
+        "With the parents' or carers' views": [2, 4, "50%"],
+        "With family feedback returned": [0, 4, "0%"],
+    }
+
+
+def test_m15_family_feedback_returned_counts_reviews_and_answers(
+    build_case: Callable[..., Case], review: Callable[..., Any], lead: User
+) -> None:
+    case = build_case()
+    first = review(case, dt.date(2026, 6, 1))
+    second = review(case, dt.date(2026, 6, 8))
+    review(case, dt.date(2026, 6, 15))  # nobody asked
+    earlier = review(case, dt.date(2026, 4, 1))  # outside the period
+    for rv, given_by, answer in [
+        (first, "child", "working"),
+        (first, "parent", "partly"),  # two answers, still one review with feedback
+        (second, "family", "not_working"),
+        (earlier, "parent", "working"),
+    ]:
+        FamilyFeedback.objects.create(
+            review=rv, given_by=given_by, answer=answer, recorded_by=lead, recorded_at=at(TODAY)
+        )
+
+    b = board(period=1)
+
+    assert rows(b, "m15")["With family feedback returned"] == [2, 3, "67%"]
+    assert figure(b, "m15", "Reviews with family feedback") == "67%"
+    assert rows(b, "m15_answers") == {
+        "Yes, it is working for us": [1, "33%"],
+        "Partly": [1, "33%"],
+        "No, it is not working for us": [1, "33%"],
+    }
+    assert rows(board(period=3), "m15")["With family feedback returned"] == [3, 4, "75%"]
 
 
 def test_m16_equality_breakdowns(build_case: Callable[..., Case]) -> None:

@@ -14,6 +14,7 @@ from agencies.models import Agency, AgencyKind, Team, User
 from cases import services
 from cases.models import Case, Child, Family
 from dashboards.services import refresh_summaries
+from meetings.models import FamilyFeedback, Review
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +40,21 @@ def overdue_case() -> Case:
         family=family, given_names="Poppy", family_name="Brightwater", date_of_birth="2015-03-02"
     )
     case = services.open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
+    review = Review.objects.create(
+        case=case,
+        reviewed_at=timezone.now() - dt.timedelta(days=30),
+        child_views="ok",
+        recorded_by=lead,
+    )
+    FamilyFeedback.objects.create(
+        review=review,
+        given_by="parent",
+        answer="working",
+        in_their_words="We have one person to call now.",
+        may_quote=True,
+        recorded_by=lead,
+        recorded_at=timezone.now(),
+    )
     case.next_review_due = timezone.localdate() - dt.timedelta(days=4)
     case.save(update_fields=["next_review_due"])
     refresh_summaries()
@@ -91,6 +107,7 @@ def test_the_coordinator_reads_the_authority_dashboard_and_filters_it(
     page.goto("/dashboards/")
     assert page.get_by_role("heading", name="Caseload dashboard").is_visible()
     assert page.locator("svg[role=img]").count() >= 7
+    assert page.get_by_text("We have one person to call now.").is_visible()
     check_page(page, "dashboard-authority")
 
     page.get_by_role("link", name="List the overdue reviews and say why they are late").click()

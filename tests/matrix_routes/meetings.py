@@ -85,6 +85,13 @@ def _decision(o: Objects) -> list[int]:
     return [meeting.pk, decision.pk]
 
 
+def _review_args(o: Objects) -> list[int]:
+    review = services.record_review_without_meeting(
+        o.case, by=_lead(o.case), child_views="Fine", parent_views="Better"
+    )
+    return [o.case.pk, review.pk]
+
+
 def _discussion(o: Objects) -> int:
     discussion: CaseDiscussion = services.record_case_discussion(
         o.case, by=_lead(o.case), held_on=timezone.localdate(), question="What helps?"
@@ -95,6 +102,7 @@ def _discussion(o: Objects) -> int:
 ROUTES: dict[str, Route] = {
     "meetings:schedule": Route("get", args=lambda o: [o.case.pk], expect=runners(200)),
     "meetings:review": Route("get", args=lambda o: [o.case.pk], expect=runners(200)),
+    "meetings:feedback": Route("get", args=_review_args, expect=runners(200)),
     "meetings:contribute": Route("get", args=lambda o: [o.case.pk], expect=members(200)),
     "meetings:new_discussion": Route(
         "get",

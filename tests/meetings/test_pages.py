@@ -12,7 +12,16 @@ from agencies.models import User
 from audit.models import RecordAccess
 from cases.models import Case, TeamMembership
 from meetings import services
-from meetings.models import Action, Contribution, Invitation, Meeting, MeetingEmail, Review
+from meetings.models import (
+    Action,
+    Contribution,
+    FamilyFeedback,
+    Invitation,
+    Meeting,
+    MeetingEmail,
+    Review,
+)
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -192,8 +201,52 @@ def test_review_without_a_meeting_over_http(case: Case, lead_client: Client) -> 
     assert "Record the child" in missing.content.decode()
     assert "Calmer at home" in missing.content.decode()
     done = lead_client.post(url, {"parent_views": "Calmer", "child_views": "I sleep better"})
+    review = Review.objects.get()
+    assert review.child_views == "I sleep better"
+    # Next: ask the family whether this is working for them.
     assert done.status_code == 302
-    assert Review.objects.get().child_views == "I sleep better"
+    assert done["Location"] == reverse("meetings:feedback", args=[case.pk, review.pk])
+
+
+def test_the_lead_records_family_feedback_from_the_form(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    review = services.record_review_without_meeting(
+        case, by=lead, child_views="ok", parent_views="ok"
+    )
+    url = reverse("meetings:feedback", args=[case.pk, review.pk])
+    assert "Is this working for you?" in lead_client.get(url).content.decode()
+
+    bad = lead_client.post(url, {"given_by": "child", "may_quote": "on"})
+    page = bad.content.decode()
+    assert bad.status_code == 200
+    assert "Choose the family" in page
+    assert "There are no words to quote" in page
+    assert not FamilyFeedback.objects.exists()
+
+    done = lead_client.post(
+        url, {"given_by": "child", "answer": "working", "in_their_words": "Jo listens to me"}
+    )
+    assert done.status_code == 302
+    feedback = FamilyFeedback.objects.get()
+    assert (feedback.answer, feedback.may_quote) == ("working", False)
+    case_page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Family feedback recorded (1)" in case_page
+
+
+def test_family_feedback_is_for_this_cases_reviews_and_its_managers(
+    case: Case, lead: User, member: User, make_case: Callable[..., Case]
+) -> None:
+    review = services.record_review_without_meeting(
+        case, by=lead, child_views="ok", parent_views="ok"
+    )
+    other = make_case()
+    wrong_case = reverse("meetings:feedback", args=[other.pk, review.pk])
+    assert client_for(lead).get(wrong_case).status_code == 404
+    url = reverse("meetings:feedback", args=[case.pk, review.pk])
+    refused = client_for(member).post(url, {"given_by": "child", "answer": "working"})
+    assert refused.status_code == 403
+    assert not FamilyFeedback.objects.exists()
 
 
 def test_the_family_copy_leaves_out_dissent(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case, CaseEvent
 from meetings import services
-from meetings.models import Review
+from meetings.models import FamilyFeedback, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,57 @@ def test_a_review_can_agree_an_earlier_date_but_never_beyond_three_months(
 def test_only_the_lead_or_a_manager_records_a_review(case: Case, member: User) -> None:
     with pytest.raises(PermissionDenied):
         services.record_review_without_meeting(case, by=member, child_views="a", parent_views="b")
+
+
+def _review(case: Case, lead: User) -> Review:
+    return services.record_review_without_meeting(
+        case, by=lead, child_views="I like school now", parent_views="Mornings are easier"
+    )
+
+
+def test_family_feedback_is_recorded_against_the_review(case: Case, lead: User) -> None:
+    review = _review(case, lead)
+
+    feedback = services.record_family_feedback(
+        review,
+        by=lead,
+        given_by="parent",
+        answer="partly",
+        in_their_words="  Better since the school got involved.  ",
+        may_quote=True,
+    )
+
+    assert feedback.review == review
+    assert feedback.in_their_words == "Better since the school got involved."
+    event = CaseEvent.objects.get(case=case, code="review.feedback")
+    # The chronology says that feedback was given, never what it said.
+    assert "school" not in event.summary
+    assert event.data == {"review": review.pk, "feedback": feedback.pk}
+
+
+def test_bad_family_feedback_names_every_field_and_writes_nothing(case: Case, lead: User) -> None:
+    review = _review(case, lead)
+    with pytest.raises(services.MeetingError) as error:
+        services.record_family_feedback(
+            review, by=lead, given_by="neighbour", answer="maybe", may_quote=True
+        )
+    assert set(error.value.message_dict) == {"given_by", "answer", "may_quote"}
+    with pytest.raises(services.MeetingError) as error:
+        services.record_family_feedback(
+            review, by=lead, given_by="child", answer="working", in_their_words="x" * 2001
+        )
+    assert "2,000 characters" in error.value.message_dict["in_their_words"][0]
+    assert not FamilyFeedback.objects.exists()
+    assert not CaseEvent.objects.filter(code="review.feedback").exists()
+
+
+def test_only_the_lead_or_a_manager_records_family_feedback(
+    case: Case, lead: User, member: User
+) -> None:
+    review = _review(case, lead)
+    with pytest.raises(PermissionDenied):
+        services.record_family_feedback(review, by=member, given_by="child", answer="working")
+    assert not FamilyFeedback.objects.exists()
 
 
 def test_contributions_are_attributed_by_role_and_agency(case: Case, member: User) -> None:
