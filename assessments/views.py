@@ -27,7 +27,7 @@ from assessments.forms import (
 from assessments.models import Assessment, ElementEntry, Source, ViewRecord
 from assessments.services import ELEMENT_FIELDS, VIEW_FIELDS, Base, SaveResult, fingerprint
 from audit.services import log_record_access
-from cases.access import break_glass_grant_in_use, get_case_for_user
+from cases.access import get_case_for_user
 from cases.models import Case, CaseSubject, Child, ConsentRecord, FamilyMember
 from tac_portal.http import AuthenticatedHttpRequest
 
@@ -45,12 +45,7 @@ def get_assessment_for_user(user: Any, pk: int) -> Assessment:
 
 
 def _log(request: AuthenticatedHttpRequest, assessment: Assessment) -> None:
-    grant = break_glass_grant_in_use(request.user, assessment.case)
-    log_record_access(
-        request,
-        shown=[(assessment.child_id, assessment.case_id)],
-        break_glass_grant_id=grant.pk if grant else None,
-    )
+    log_record_access(request, shown=[(assessment.child_id, assessment.case_id)])
 
 
 def _open(request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False) -> Assessment:

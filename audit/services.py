@@ -49,26 +49,74 @@ def log_record_access(
     """Write one row per (child id, case id) shown in answer to ``request``.
 
     Returns the number of rows written. Call it in the view that renders the
-    data, after access has been decided, so that a 404 logs nothing.
+    data, after access has been decided, so that a 404 logs nothing. A row for a
+    case the viewer sees only by emergency access carries the grant's id, found
+    here (one query) unless the caller passes it.
     """
     user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
     match = getattr(request, "resolver_match", None)
     route_name = route or (match.view_name if match else request.path)
+    pairs = list(dict.fromkeys(shown))
+    grants: dict[int, int] = {}
+    if break_glass_grant_id is None and user is not None:
+        grants = grants_in_use(user, {case_id for _, case_id in pairs if case_id is not None})
     rows = [
         RecordAccess(
-            user=user if user is not None and user.is_authenticated else None,
+            user=user,
             client_id=client_id,
             child_id=child_id,
             case_id=case_id,
             route=route_name,
             request_id=getattr(request, "request_id", ""),
             ip_address=_client_ip(request),
-            break_glass_grant_id=break_glass_grant_id,
+            break_glass_grant_id=break_glass_grant_id
+            if break_glass_grant_id is not None
+            else grants.get(case_id)
+            if case_id is not None
+            else None,
         )
-        for child_id, case_id in dict.fromkeys(shown)
+        for child_id, case_id in pairs
     ]
     RecordAccess.objects.bulk_create(rows)
     return len(rows)
+
+
+def log_case_access(request: HttpRequest, case: Case) -> int:
+    """Log every child of ``case`` as shown: a page about the whole case."""
+    from cases.models import CaseSubject
+
+    child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
+    return log_record_access(request, shown=[(child_id, case.pk) for child_id in child_ids])
+
+
+def grants_in_use(user: User, case_ids: Iterable[int]) -> dict[int, int]:
+    """For each of ``case_ids`` that ``user`` sees only by emergency access, its grant id.
+
+    One query, none for the coordinator (authority-wide, never by grant) or when
+    there are no cases.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from cases.access import visible_cases_filter
+    from cases.models import Case
+
+    ids = set(case_ids)
+    if not ids or user.is_coordinator or user.is_system_administrator:
+        return {}
+    related = Case.objects.filter(
+        visible_cases_filter(user, include_break_glass=False), pk=OuterRef("case_id")
+    )
+    grants = (
+        BreakGlassGrant.objects.active()
+        .filter(user=user, case_id__in=ids)
+        .exclude(Exists(related))
+        .order_by("case_id", "-expires_at", "-id")
+        .distinct("case_id")
+        .values_list("case_id", "pk")
+    )
+    return dict(grants)
 
 
 def _break_glass_recipients(user: User) -> list[User]:

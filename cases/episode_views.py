@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from audit.services import log_record_access
+from audit.services import log_case_access
 from cases import episode
 from cases.access import can_see_case, get_case_for_user
 from cases.episode_forms import (
@@ -22,7 +22,7 @@ from cases.episode_forms import (
     StepUpDecisionForm,
     StepUpForm,
 )
-from cases.models import Case, CaseSubject
+from cases.models import Case
 from tac_portal.http import AuthenticatedHttpRequest
 
 
@@ -30,8 +30,7 @@ def _case_for_step(request: AuthenticatedHttpRequest, pk: int) -> Case:
     """The case, if the user may see it (else 404) and run its episode (else 403)."""
     case = get_case_for_user(request.user, pk)
     episode.ensure_can_run_episode(request.user, case)
-    subjects = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
-    log_record_access(request, shown=[(child_id, case.pk) for child_id in subjects])
+    log_case_access(request, case)
     return case
 
 

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies.models import Agency, User
 from audit.masking import is_field_restricted, restricted_fields
 from audit.models import RestrictionTarget
-from audit.services import log_record_access
+from audit.services import log_case_access, log_record_access
 from cases import services
-from cases.access import break_glass_grant_in_use, can_see_case, get_case_for_user
+from cases.access import can_see_case, get_case_for_user
 from cases.forms import (
     ChildSearchForm,
     ConsentForm,
@@ -358,16 +358,6 @@ def _case_for_work(request: AuthenticatedHttpRequest, pk: int) -> Case:
     return get_case_for_user(request.user, pk)
 
 
-def _log_case(request: AuthenticatedHttpRequest, case: Case) -> None:
-    grant = break_glass_grant_in_use(request.user, case)
-    child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
-    log_record_access(
-        request,
-        shown=[(child_id, case.pk) for child_id in child_ids],
-        break_glass_grant_id=grant.pk if grant else None,
-    )
-
-
 def _consent_form(case: Case, data: Any = None) -> ConsentForm:
     members = list(FamilyMember.objects.filter(family=case.family).order_by("pk"))
     subjects = list(Child.objects.filter(case_subjects__case=case).order_by("pk"))
@@ -412,7 +402,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Recorded")
             return redirect("cases:detail", pk=case.pk)
-    _log_case(request, case)
+    log_case_access(request, case)
     return render(request, "cases/consent_form.html", {"case": case, "form": form})
 
 
@@ -443,7 +433,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int
         else:
             messages.success(request, f"{consent.get_kind_display()} withdrawn")
             return redirect("cases:detail", pk=case.pk)
-    _log_case(request, case)
+    log_case_access(request, case)
     return render(
         request, "cases/consent_withdraw.html", {"case": case, "consent": consent, "form": form}
     )
@@ -479,7 +469,7 @@ def disclosures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Disclosure decision recorded")
             return redirect("cases:disclosures", pk=case.pk)
     decisions = case.disclosures.select_related("decided_by__agency")
-    _log_case(request, case)
+    log_case_access(request, case)
     return render(
         request,
         "cases/disclosures.html",

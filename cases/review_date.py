@@ -21,10 +21,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.services import log_record_access
-from cases.access import break_glass_grant_in_use, ensure_can_manage_case, get_case_for_user
+from audit.services import log_case_access
+from cases.access import ensure_can_manage_case, get_case_for_user
 from cases.forms import GovukDateField
-from cases.models import Case, CaseSubject
 from cases.services import REASON_MAX_LENGTH, move_next_review_due
 from tac_portal.http import AuthenticatedHttpRequest
 
@@ -54,16 +53,6 @@ class ReviewDateForm(forms.Form):
 # --- The page --------------------------------------------------------------------------
 
 
-def _log_case(request: AuthenticatedHttpRequest, case: Case) -> None:
-    grant = break_glass_grant_in_use(request.user, case)
-    child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
-    log_record_access(
-        request,
-        shown=[(child_id, case.pk) for child_id in child_ids],
-        break_glass_grant_id=grant.pk if grant else None,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -90,7 +79,7 @@ def review_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 request, f"Next review date changed to {data['next_review_due']:%-d %B %Y}"
             )
             return redirect("cases:detail", pk=case.pk)
-    _log_case(request, case)
+    log_case_access(request, case)
     return render(
         request,
         "cases/review_date.html",

@@ -20,22 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import log_record_access
-from cases.access import break_glass_grant_in_use, ensure_can_manage_case, get_case_for_user
-from cases.models import Case, CaseSubject
+from audit.services import log_case_access
+from cases.access import ensure_can_manage_case, get_case_for_user
+from cases.models import Case
 from meetings import forms, services
 from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting, Review
 from tac_portal.http import AuthenticatedHttpRequest
-
-
-def _log(request: AuthenticatedHttpRequest, case: Case) -> None:
-    child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
-    grant = break_glass_grant_in_use(request.user, case)
-    log_record_access(
-        request,
-        shown=[(child_id, case.pk) for child_id in child_ids],
-        break_glass_grant_id=grant.pk if grant else None,
-    )
 
 
 def _meeting_for_user(user: Any, pk: int) -> Meeting:
@@ -90,7 +80,7 @@ def schedule(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Meeting arranged. Invitations are on their way.")
             return redirect("meetings:detail", meeting.pk)
-    _log(request, case)
+    log_case_access(request, case)
     return render(request, "meetings/schedule.html", {"case": case, "form": form})
 
 
@@ -120,7 +110,7 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
 @require_http_methods(["GET"])
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_user(request.user, pk)
-    _log(request, meeting.case)
+    log_case_access(request, meeting.case)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
@@ -152,7 +142,7 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Meeting moved. Everyone invited has been told.")
             return redirect("meetings:detail", meeting.pk)
-    _log(request, meeting.case)
+    log_case_access(request, meeting.case)
     return render(request, "meetings/reschedule.html", {"meeting": meeting, "form": form})
 
 
@@ -169,7 +159,7 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Meeting cancelled. Everyone invited has been told.")
             return redirect("cases:detail", meeting.case_id)
-    _log(request, meeting.case)
+    log_case_access(request, meeting.case)
     return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form})
 
 
@@ -218,7 +208,7 @@ def written_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("meetings:detail", meeting.pk)
     if services.active_membership(request.user, meeting.case) is None:
         raise PermissionDenied("Only members of the team around the child can contribute.")
-    _log(request, meeting.case)
+    log_case_access(request, meeting.case)
     return render(request, "meetings/written_update.html", {"meeting": meeting, "form": form})
 
 
@@ -292,7 +282,7 @@ def _section(
         )
     if overrides:
         fresh = _meeting_for_user(request.user, meeting.pk)
-        _log(request, meeting.case)
+        log_case_access(request, meeting.case)
         return render(request, "meetings/run.html", _run_context(request, fresh, **overrides))
     return redirect(f"{reverse('meetings:run', args=[meeting.pk])}#{section}")
 
@@ -325,7 +315,7 @@ def _section_form(
 @require_http_methods(["GET"])
 def run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _runnable_meeting(request, pk)
-    _log(request, meeting.case)
+    log_case_access(request, meeting.case)
     return render(request, "meetings/run.html", _run_context(request, meeting))
 
 
@@ -618,7 +608,7 @@ def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The family's own printable copy: plan, decisions and their words. No dissent."""
     meeting = _meeting_for_user(request.user, pk)
     case = meeting.case
-    _log(request, case)
+    log_case_access(request, case)
     return render(
         request,
         "meetings/family_copy.html",
@@ -668,7 +658,7 @@ def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> H
                 "Now ask the family: is this working for you?",
             )
             return redirect("meetings:feedback", case.pk, review.pk)
-    _log(request, case)
+    log_case_access(request, case)
     return render(request, "meetings/review_form.html", {"case": case, "form": form})
 
 
@@ -698,7 +688,7 @@ def family_feedback(
         else:
             messages.success(request, "Family feedback recorded.")
             return redirect(f"{reverse('cases:detail', args=[case.pk])}#meetings")
-    _log(request, case)
+    log_case_access(request, case)
     return render(
         request,
         "meetings/feedback_form.html",
@@ -726,7 +716,7 @@ def add_contribution(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRes
         else:
             messages.success(request, "Contribution added.")
             return redirect(f"{reverse('cases:detail', args=[case.pk])}#contributions")
-    _log(request, case)
+    log_case_access(request, case)
     return render(request, "meetings/contribution_form.html", {"case": case, "form": form})
 
 
@@ -773,7 +763,7 @@ def update_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Action updated.")
                 return redirect("cases:my_cases")
-    _log(request, action.case)
+    log_case_access(request, action.case)
     updates = list(action.updates.select_related("by__agency"))
     return render(
         request,
@@ -809,7 +799,7 @@ def new_discussion(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
         else:
             messages.success(request, "Case discussion recorded.")
             return redirect("meetings:discussion", discussion.pk)
-    _log(request, case)
+    log_case_access(request, case)
     return render(request, "meetings/discussion_form.html", {"case": case, "form": form})
 
 
@@ -825,7 +815,7 @@ def discussion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     except CaseDiscussion.DoesNotExist:
         raise Http404("No discussion found") from None
-    _log(request, record.case)
+    log_case_access(request, record.case)
     return render(
         request,
         "meetings/discussion.html",

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from agencies.models import Team, User
 from audit.models import BreakGlassGrant, RecordAccess
+from cases import services as case_services
 from cases.access import break_glass_grant_in_use
 from cases.models import Case
+from meetings import services as meeting_services
 from notifications.models import Notification
 
 URL = reverse("cases:break_glass")
@@ -84,6 +86,34 @@ def test_an_outsider_gets_emergency_access_and_their_managers_are_told(
     rows = RecordAccess.objects.filter(user=outsider)
     assert rows.count() == 1
     assert {r.break_glass_grant_id for r in rows} == {grant.pk}
+
+
+def test_every_page_seen_by_emergency_access_logs_the_grant(
+    case: Case, make_case: Any, outsider: User, outsider_client: Client, lead: User
+) -> None:
+    """Lists and meeting pages carry the grant too, not only the case page."""
+    _ask(outsider_client, case.reference)
+    grant = BreakGlassGrant.objects.get()
+    own = make_case()
+    case_services.add_professional_to_team(own, professional=outsider, by=lead)
+    meeting = meeting_services.schedule_meeting(
+        case,
+        by=lead,
+        kind="initial",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        members=list(case.memberships.active()),
+    )
+
+    assert outsider_client.get(reverse("cases:my_cases")).status_code == 200
+    assert outsider_client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 200
+
+    listed = RecordAccess.objects.filter(user=outsider, route="cases:my_cases")
+    assert {r.case_id: r.break_glass_grant_id for r in listed} == {
+        case.pk: grant.pk,
+        own.pk: None,
+    }
+    meeting_rows = RecordAccess.objects.filter(user=outsider, route="meetings:detail")
+    assert {r.break_glass_grant_id for r in meeting_rows} == {grant.pk}
 
 
 def test_the_hours_are_configurable(case: Case, outsider_client: Client, settings: object) -> None:

@@ -28,7 +28,7 @@ NEW_ADDRESS = "7 Hidden Lane\nSafeton"
 
 
 @pytest.fixture
-def restricted(case: Case, lead: User, member: User) -> Restriction:
+def restricted(case: Case, lead: User, member: User, reminder_rules: None) -> Restriction:
     """The child's new address is restricted; Sam (the school) is named."""
     child = case.children.get()
     child.address = NEW_ADDRESS

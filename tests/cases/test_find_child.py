@@ -216,7 +216,7 @@ def test_search_runs_a_fixed_number_of_queries(
                 change_reason="MANAGING_CASELOADS",
             )  # fmt: skip
             services.remove_from_team(case.memberships.active().get(professional=lead), by=member)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = _search(lead_client, given_names="Jon", family_name="Smyth")
     body = response.content.decode()
     assert body.count("Known to early help") == size // 2
