@@ -414,6 +414,54 @@ class ActionUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class ChangeActionForm(forms.Form):
+    """Move an action's due date or hand it to someone else (the lead or a manager)."""
+
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(_DATE))
+    owner = forms.ChoiceField(label="Who will do it", widget=forms.Select(_SELECT))
+    network_name = forms.CharField(
+        label="Name of the family network member (if not on the TAC)",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs=_TEXT),
+    )
+    reason = forms.CharField(
+        label="Why it is changing (optional)",
+        required=False,
+        help_text="Everyone on the team sees this with the action's progress notes.",
+        widget=forms.Textarea(attrs=_AREA),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, memberships: list[TeamMembership], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.memberships = {str(m.pk): m for m in memberships}
+        choices = [
+            (str(m.pk), f"{m.display_name} ({m.get_role_display()}, {m.agency_name})")
+            for m in memberships
+        ]
+        choices.append((NETWORK_OWNER, "A family network member not on the TAC"))
+        self.fields["owner"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("owner") == NETWORK_OWNER and not data.get("network_name", "").strip():
+            self.add_error("network_name", "Give the network member's name.")
+        return data
+
+    def owner_membership(self) -> TeamMembership | None:
+        return self.memberships.get(self.cleaned_data["owner"])
+
+
+class CancelActionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the action no longer needed?",
+        widget=forms.Textarea(attrs=_AREA),
+        error_messages={"required": "Say why the action is no longer needed."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class DiscussionForm(forms.Form):
     held_on = forms.DateField(label="Date of the discussion", widget=forms.DateInput(_DATE))
     question = forms.CharField(label="The question we explored", widget=forms.Textarea(_AREA))

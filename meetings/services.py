@@ -1054,14 +1054,23 @@ def change_action(
     by: User,
     due_on: dt.date | None = None,
     owner: Owner | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> Action:
     """Move an action's due date or hand it to another owner (the lead or a manager).
 
     Its reminders follow in the same transaction: the new owner gets them, the
-    old one no longer does.
+    old one no longer does. ``reason`` goes on the action's progress notes.
+    With ``expected_version``, a change made since the editor loaded it is refused.
     """
     locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
     ensure_can_manage_case(by, locked.case)
+    if expected_version is not None and expected_version != locked.version:
+        raise MeetingError(
+            "Someone changed this action since you opened it. Check it below, then "
+            "make your change again.",
+            code="stale",
+        )
     if not locked.is_open:
         raise MeetingError("A finished action cannot be changed.", code="closed")
     changes: dict[str, object] = {}
@@ -1094,6 +1103,10 @@ def change_action(
     locked.version += 1
     locked.save()
     schedule_action_reminders(locked)
+    if reason.strip():
+        ActionUpdate.objects.create(
+            action=locked, by=by, at=timezone.now(), text=f"Changed: {reason.strip()}"
+        )
     record_event(
         locked.case,
         "plan.action_changed",
@@ -1102,6 +1115,43 @@ def change_action(
         data={"action": locked.pk, **changes},
     )
     action.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def cancel_action(
+    action: Action, *, by: User, reason: str, expected_version: int | None = None
+) -> Action:
+    """The lead or a manager takes an action out of the plan, saying why.
+
+    Its reminders are cancelled in the same transaction.
+    """
+    locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
+    ensure_can_manage_case(by, locked.case)
+    if expected_version is not None and expected_version != locked.version:
+        raise MeetingError(
+            "Someone changed this action since you opened it. Check it below first.",
+            code="stale",
+        )
+    if not locked.is_open:
+        raise MeetingError("This action is already finished.", code="closed")
+    if not reason.strip():
+        raise MeetingError({"reason": "Say why the action is no longer needed."}, code="reason")
+    now = timezone.now()
+    locked.status = Action.Status.CANCELLED
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    ActionUpdate.objects.create(
+        action=locked, by=by, at=now, text=f"No longer needed: {reason.strip()}"
+    )
+    schedule_action_reminders(locked)
+    record_event(
+        locked.case,
+        "plan.action_cancelled",
+        by=by,
+        summary="Action taken out of the plan",
+        data={"action": locked.pk},
+    )
     return locked
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import log_case_access
 from cases.access import ensure_can_manage_case, get_case_for_user
-from cases.models import Case
+from cases.models import Case, TeamMembership
 from meetings import forms, services
 from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting, Review
 from tac_portal.http import AuthenticatedHttpRequest
@@ -770,6 +770,126 @@ def update_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "meetings/action_update.html",
         {"action": action, "form": form, "updates": updates, "case": action.case},
     )
+
+
+def _current_owner_choice(action: Action, memberships: list[TeamMembership]) -> str:
+    for m in memberships:
+        if action.owner_professional_id and m.professional_id == action.owner_professional_id:
+            return str(m.pk)
+        if action.owner_family_member_id and m.family_member_id == action.owner_family_member_id:
+            return str(m.pk)
+    return forms.NETWORK_OWNER if action.owner_name else ""
+
+
+def _show_latest_version(form: Any, action: Action, key: str) -> None:
+    """After a refusal, the form carries the action's latest version: what the person
+    typed is kept, and sending it again (having looked) is not refused a second time."""
+    form.data = form.data.copy()
+    form.data[key] = str(action.version)
+
+
+def _change_page(
+    request: AuthenticatedHttpRequest,
+    action: Action,
+    *,
+    change_form: forms.ChangeActionForm,
+    cancel_form: forms.CancelActionForm,
+) -> HttpResponse:
+    log_case_access(request, action.case)
+    return render(
+        request,
+        "meetings/action_change.html",
+        {
+            "action": action,
+            "case": action.case,
+            "change_form": change_form,
+            "cancel_form": cancel_form,
+            "updates": list(action.updates.select_related("by__agency")),
+        },
+    )
+
+
+def _action_to_manage(request: AuthenticatedHttpRequest, pk: int) -> Action:
+    action = _action_for_user(request.user, pk)
+    ensure_can_manage_case(request.user, action.case)
+    if not action.is_open:
+        raise Http404("This action is finished")
+    return action
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The lead or a manager moves an action's due date or hands it to someone else."""
+    action = _action_to_manage(request, pk)
+    memberships = list(
+        action.case.memberships.active().select_related("professional__agency", "family_member")
+    )
+    initial = {
+        "due_on": action.due_on,
+        "owner": _current_owner_choice(action, memberships),
+        "network_name": action.owner_name,
+        "version": action.version,
+    }
+    form = forms.ChangeActionForm(request.POST or None, memberships=memberships, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_action(
+                action,
+                by=request.user,
+                due_on=data["due_on"],
+                owner=services.Owner(
+                    membership=form.owner_membership(), network_name=data["network_name"]
+                ),
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+            action.refresh_from_db()
+            _show_latest_version(form, action, "version")
+        else:
+            messages.success(request, "Action changed. Its reminders have moved with it.")
+            return redirect(f"{reverse('cases:detail', args=[action.case_id])}#plan")
+    cancel_form = forms.CancelActionForm(initial={"version": action.version}, prefix="cancel")
+    return _change_page(request, action, change_form=form, cancel_form=cancel_form)
+
+
+@login_required
+@require_POST
+def cancel_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The lead or a manager takes an action out of the plan, saying why."""
+    action = _action_to_manage(request, pk)
+    form = forms.CancelActionForm(request.POST, prefix="cancel")
+    if form.is_valid():
+        try:
+            services.cancel_action(
+                action,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+            action.refresh_from_db()
+            _show_latest_version(form, action, "cancel-version")
+        else:
+            messages.success(request, "Action taken out of the plan. Its reminders are cancelled.")
+            return redirect(f"{reverse('cases:detail', args=[action.case_id])}#plan")
+    memberships = list(
+        action.case.memberships.active().select_related("professional__agency", "family_member")
+    )
+    change_form = forms.ChangeActionForm(
+        memberships=memberships,
+        initial={
+            "due_on": action.due_on,
+            "owner": _current_owner_choice(action, memberships),
+            "network_name": action.owner_name,
+            "version": action.version,
+        },
+    )
+    return _change_page(request, action, change_form=change_form, cancel_form=form)
 
 
 @login_required

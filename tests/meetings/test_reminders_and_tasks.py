@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from meetings.models import Action, Meeting, MeetingEmail
 from meetings.tasks import send_meeting_emails
 from notifications.models import SUBJECT_ACTION_DUE, Notification, Reminder
 from notifications.services import dispatch_due_reminders
+from tests.helpers import client_for
 from tests.meetings.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +74,111 @@ def test_the_task_sends_what_the_outbox_holds(case: Case, lead: User) -> None:
     assert send_meeting_emails.apply().get() == 2
     assert len(mail.outbox) == 2
     assert set(MeetingEmail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+# --- Changing and cancelling an action from its page -------------------------------------
+
+
+def _pending(action: Action) -> set[tuple[int, dt.date]]:
+    return set(
+        Reminder.objects.filter(
+            subject_type=SUBJECT_ACTION_DUE, subject_id=action.pk, status="pending"
+        ).values_list("recipient_id", "due_on")
+    )
+
+
+def test_the_lead_moves_an_action_and_hands_it_on_with_a_reason(
+    case: Case, lead: User, member: User
+) -> None:
+    action = _action(case, lead, member)
+    later = timezone.localdate() + dt.timedelta(days=30)
+    client = client_for(lead)
+    url = reverse("meetings:change_action", args=[action.pk])
+    assert "Change an action" in client.get(url).content.decode()
+    lead_membership = case.memberships.active().get(professional=lead)
+
+    response = client.post(
+        url,
+        {
+            "due_on": later.isoformat(),
+            "owner": str(lead_membership.pk),
+            "reason": "The school nurse is off until January",
+            "version": str(action.version),
+        },
+    )
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.due_on, action.owner_professional) == (later, lead)
+    assert {recipient for recipient, _ in _pending(action)} == {lead.pk}
+    assert {due for _, due in _pending(action)} == {later}
+    assert action.updates.get().text == "Changed: The school nurse is off until January"
+
+
+def test_a_stale_change_is_refused_and_keeps_what_was_typed(
+    case: Case, lead: User, member: User
+) -> None:
+    action = _action(case, lead, member)
+    stale = action.version
+    services.change_action(action, by=lead, due_on=timezone.localdate() + dt.timedelta(days=20))
+    later = timezone.localdate() + dt.timedelta(days=40)
+    client = client_for(lead)
+    url = reverse("meetings:change_action", args=[action.pk])
+    school = case.memberships.active().get(professional=member)
+    data = {"due_on": later.isoformat(), "owner": str(school.pk), "version": str(stale)}
+
+    refused = client.post(url, data)
+
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone changed this action since you opened it" in page
+    assert later.isoformat() in page
+    action.refresh_from_db()
+    assert action.due_on == timezone.localdate() + dt.timedelta(days=20)
+    # Having looked, sending it again with the version the page now carries works.
+    data["version"] = str(action.version)
+    assert client.post(url, data).status_code == 302
+    action.refresh_from_db()
+    assert action.due_on == later
+
+
+def test_cancelling_an_action_needs_a_reason_and_ends_its_reminders(
+    case: Case, lead: User, member: User
+) -> None:
+    action = _action(case, lead, member)
+    client = client_for(lead)
+    url = reverse("meetings:cancel_action", args=[action.pk])
+
+    missing = client.post(url, {"cancel-reason": " ", "cancel-version": str(action.version)})
+    assert missing.status_code == 200
+    assert "Say why the action is no longer needed." in missing.content.decode()
+    assert _pending(action)
+
+    done = client.post(
+        url, {"cancel-reason": "Family moved school", "cancel-version": str(action.version)}
+    )
+
+    assert done.status_code == 302
+    action.refresh_from_db()
+    assert action.status == Action.Status.CANCELLED
+    assert not _pending(action)
+    assert action.updates.get().text == "No longer needed: Family moved school"
+    # A finished action has no change page.
+    assert client.get(reverse("meetings:change_action", args=[action.pk])).status_code == 404
+
+
+def test_only_the_lead_or_a_manager_changes_or_cancels_an_action(
+    case: Case, lead: User, member: User
+) -> None:
+    action = _action(case, lead, member)
+    with pytest.raises(PermissionDenied):
+        services.cancel_action(action, by=member, reason="Not my job")
+    client = client_for(member)
+    assert client.get(reverse("meetings:change_action", args=[action.pk])).status_code == 403
+    refused = client.post(
+        reverse("meetings:cancel_action", args=[action.pk]),
+        {"cancel-reason": "Not my job", "cancel-version": str(action.version)},
+    )
+    assert refused.status_code == 403
+    action.refresh_from_db()
+    assert action.status == Action.Status.NOT_STARTED
