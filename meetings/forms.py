@@ -94,6 +94,35 @@ class WhenForm(forms.Form):
         return _local(self.cleaned_data["day"], ends) if ends else None
 
 
+def parse_externals(text: str) -> list[ExternalInvitee]:
+    """Attendees without an account, one a line: name, agency, email."""
+    people = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) != 3 or not parts[0]:
+            raise ValidationError(
+                f"Line {number}: write the name, agency and email, separated by commas."
+            )
+        try:
+            forms.EmailField().clean(parts[2])
+        except ValidationError:
+            raise ValidationError(f"Line {number}: '{parts[2]}' is not an email address.") from None
+        people.append(ExternalInvitee(name=parts[0], agency=parts[1], email=parts[2]))
+    return people
+
+
+def _externals_field() -> forms.CharField:
+    return forms.CharField(
+        label="Other attendees without an account",
+        required=False,
+        help_text="One a line: name, agency, email. For example: "
+        "'Alex Advocate, Demo Advocacy Service, alex@advocacy.example'.",
+        widget=forms.Textarea(attrs=_AREA),
+    )
+
+
 class ScheduleMeetingForm(WhenForm):
     kind = forms.ChoiceField(
         label="Kind of meeting", choices=Meeting.Kind.choices, widget=forms.RadioSelect
@@ -114,13 +143,7 @@ class ScheduleMeetingForm(WhenForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    externals = forms.CharField(
-        label="Other attendees without an account",
-        required=False,
-        help_text="One a line: name, agency, email. For example: "
-        "'Alex Advocate, Demo Advocacy Service, alex@advocacy.example'.",
-        widget=forms.Textarea(attrs=_AREA),
-    )
+    externals = _externals_field()
     professionals_only = forms.BooleanField(
         label="Professionals only: the family will not be invited", required=False
     )
@@ -144,23 +167,7 @@ class ScheduleMeetingForm(WhenForm):
         )
 
     def clean_externals(self) -> list[ExternalInvitee]:
-        people = []
-        for number, line in enumerate(self.cleaned_data["externals"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(",")]
-            if len(parts) != 3 or not parts[0]:
-                raise ValidationError(
-                    f"Line {number}: write the name, agency and email, separated by commas."
-                )
-            try:
-                forms.EmailField().clean(parts[2])
-            except ValidationError:
-                raise ValidationError(
-                    f"Line {number}: '{parts[2]}' is not an email address."
-                ) from None
-            people.append(ExternalInvitee(name=parts[0], agency=parts[1], email=parts[2]))
-        return people
+        return parse_externals(self.cleaned_data["externals"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -171,6 +178,34 @@ class ScheduleMeetingForm(WhenForm):
         if chair and note_taker and chair == note_taker:
             self.add_error("note_taker", "Choose someone other than the chair.")
         return data
+
+
+class InviteForm(forms.Form):
+    """More people for a meeting already arranged."""
+
+    members = MembershipChoices(
+        label="Invite from the team around the child",
+        queryset=TeamMembership.objects.none(),
+        required=False,
+        help_text="Everyone on the team who is not invited yet.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    externals = _externals_field()
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = (
+            meeting.case.memberships.active()
+            .exclude(pk__in=meeting.invitations.exclude(membership=None).values("membership"))
+            .select_related("professional__agency", "family_member")
+            .order_by("kind", "id")
+        )
+        if meeting.professionals_only:
+            members = members.exclude(kind=TeamMembership.Kind.FAMILY)
+        self.fields["members"].queryset = members  # type: ignore[attr-defined]
+
+    def clean_externals(self) -> list[ExternalInvitee]:
+        return parse_externals(self.cleaned_data["externals"])
 
 
 class RescheduleForm(WhenForm):

@@ -300,9 +300,18 @@ def _queue_email(
     return email
 
 
-def _email_invitees(meeting: Meeting, *, purpose: str, now: dt.datetime) -> list[int]:
+def _email_invitees(
+    meeting: Meeting,
+    *,
+    purpose: str,
+    now: dt.datetime,
+    invitations: Iterable[Invitation] | None = None,
+) -> list[int]:
+    """Queue an email to each of ``invitations`` (by default everyone invited)."""
     ids: list[int] = []
-    for invitation in meeting.invitations.select_related("professional"):
+    if invitations is None:
+        invitations = meeting.invitations.select_related("professional")
+    for invitation in invitations:
         address = invitation.professional.email if invitation.professional else invitation.email
         email = _queue_email(
             meeting,
@@ -506,6 +515,68 @@ def schedule_meeting(
     refresh_next_review_due(case, by=by)
     _send_after_commit(ids)
     return meeting
+
+
+@transaction.atomic
+def invite_to_meeting(
+    meeting: Meeting,
+    *,
+    by: User,
+    members: Sequence[TeamMembership] = (),
+    externals: Sequence[ExternalInvitee] = (),
+) -> list[Invitation]:
+    """Invite more people to a meeting already arranged: someone who joined the team
+    since, or an attendee without an account. Only they get an invitation email."""
+    locked = _locked_meeting(meeting)
+    ensure_can_run_meeting(by, locked)
+    if locked.status != Meeting.Status.SCHEDULED:
+        raise MeetingError("Only a meeting still to happen takes more invitations.", code="held")
+    if not members and not externals:
+        raise MeetingError(
+            {"members": "Choose someone to invite, or add an attendee without an account."},
+            code="nobody",
+        )
+    invited = set(locked.invitations.values_list("membership_id", flat=True))
+    for membership in members:
+        if membership.case_id != locked.case_id or membership.left_at is not None:
+            raise MeetingError(
+                {"members": "Only current TAC members can be invited."}, code="member"
+            )
+        if membership.pk in invited:
+            raise MeetingError(
+                {"members": f"{membership.display_name} is already invited."}, code="invited"
+            )
+        if locked.professionals_only and membership.kind == TeamMembership.Kind.FAMILY:
+            raise MeetingError(
+                {"members": "A professionals-only meeting cannot invite the family."},
+                code="family",
+            )
+    for external in externals:
+        if not external.name.strip():
+            raise MeetingError({"externals": "Give each attendee's name."}, code="name")
+    now = timezone.now()
+    for membership in members:
+        _invite_member(locked, membership, now=now)
+    for external in externals:
+        Invitation.objects.create(
+            meeting=locked,
+            kind=Invitation.Kind.EXTERNAL,
+            name=external.name.strip(),
+            agency=external.agency.strip(),
+            email=external.email.strip(),
+            invited_at=now,
+        )
+    new = list(locked.invitations.filter(invited_at=now).select_related("professional"))
+    ids = _email_invitees(locked, purpose="invitation", now=now, invitations=new)
+    record_event(
+        locked.case,
+        "meeting.invited",
+        by=by,
+        summary=f"{len(new)} more invited to the {locked.get_kind_display().lower()}",
+        data={"meeting": locked.pk, "invitations": [i.pk for i in new]},
+    )
+    _send_after_commit(ids)
+    return new
 
 
 def _invite_member(meeting: Meeting, membership: TeamMembership, *, now: dt.datetime) -> None:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("actions/<int:pk>/cancel/", views.cancel_action, name="cancel_action"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/reschedule/", views.reschedule, name="reschedule"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/written-update/", views.written_update, name="written_update"),
     path("<int:pk>/reply/<int:invitation_pk>/", views.respond, name="respond"),

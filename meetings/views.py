@@ -116,6 +116,33 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Invite more people to a meeting already arranged; only they are emailed."""
+    meeting = _runnable_meeting(request, pk)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise Http404("This meeting is not still to happen")
+    form = forms.InviteForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.invite_to_meeting(
+                meeting,
+                by=request.user,
+                members=list(form.cleaned_data["members"]),
+                externals=form.cleaned_data["externals"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(
+                request, f"{len(new)} more invited. Their invitations are on their way."
+            )
+            return redirect("meetings:detail", meeting.pk)
+    log_case_access(request, meeting.case)
+    return render(request, "meetings/invite.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _runnable_meeting(request, pk)
     local = timezone.localtime(meeting.starts_at)

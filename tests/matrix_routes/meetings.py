@@ -119,6 +119,7 @@ ROUTES: dict[str, Route] = {
     "meetings:detail": Route("get", args=lambda o: [_meeting(o).pk], expect=case_page()),
     "meetings:family_copy": Route("get", args=lambda o: [_meeting(o).pk], expect=case_page()),
     "meetings:reschedule": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
+    "meetings:invite": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
     "meetings:cancel": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
     "meetings:written_update": Route("get", args=lambda o: [_meeting(o).pk], expect=members(200)),
     # Sam replies for himself; those who run the meeting may record it for him.

@@ -5,6 +5,8 @@ from collections.abc import Callable
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
 from icalendar import Calendar
 
 from agencies.models import User
@@ -160,3 +162,79 @@ def test_invitees_reply_for_themselves(
 def test_time_must_run_forwards(case: Case, schedule: Callable[..., Meeting]) -> None:
     with pytest.raises(services.MeetingError):
         schedule(ends_at=at(7, 9))
+
+
+def test_someone_who_joined_later_is_invited_and_only_they_are_emailed(
+    case: Case,
+    lead: User,
+    member: User,
+    parent: TeamMembership,
+    schedule: Callable[..., Meeting],
+) -> None:
+    school = case.memberships.active().get(professional=member)
+    meeting = schedule(members=[school])
+    before = set(MeetingEmail.objects.values_list("pk", flat=True))
+
+    new = services.invite_to_meeting(
+        meeting,
+        by=lead,
+        members=[parent],
+        externals=[services.ExternalInvitee("Alex Advocate", "Demo Advocacy", "alex@adv.example")],
+    )
+
+    assert {i.name for i in new} == {"Pat Parent", "Alex Advocate"}
+    sent = MeetingEmail.objects.exclude(pk__in=before)
+    assert set(sent.values_list("to_address", flat=True)) == {
+        "pat.parent@example.org",
+        "alex@adv.example",
+    }
+    assert {_ics(e)["uid"] for e in sent} == {meeting.ical_uid}
+    assert CaseEvent.objects.filter(case=case, code="meeting.invited").exists()
+
+
+def test_inviting_again_or_to_a_held_meeting_is_refused(
+    case: Case, lead: User, member: User, schedule: Callable[..., Meeting]
+) -> None:
+    school = case.memberships.active().get(professional=member)
+    meeting = schedule(members=[school])
+    count = Invitation.objects.count()
+    with pytest.raises(services.MeetingError) as error:
+        services.invite_to_meeting(meeting, by=lead, members=[school])
+    assert "already invited" in error.value.message_dict["members"][0]
+    with pytest.raises(services.MeetingError):
+        services.invite_to_meeting(meeting, by=lead)
+    with pytest.raises(PermissionDenied):
+        services.invite_to_meeting(
+            meeting,
+            by=member,
+            externals=[services.ExternalInvitee("Alex Advocate", "Demo Advocacy", "a@b.example")],
+        )
+    services.finish_meeting(meeting, by=lead)
+    with pytest.raises(services.MeetingError):
+        services.invite_to_meeting(
+            meeting,
+            by=lead,
+            externals=[services.ExternalInvitee("Alex Advocate", "Demo Advocacy", "a@b.example")],
+        )
+    assert Invitation.objects.count() == count
+
+
+def test_the_invite_page_offers_only_those_not_yet_invited(
+    case: Case,
+    lead_client: Client,
+    member: User,
+    parent: TeamMembership,
+    schedule: Callable[..., Meeting],
+) -> None:
+    school = case.memberships.active().get(professional=member)
+    meeting = schedule(members=[school])
+    url = reverse("meetings:invite", args=[meeting.pk])
+    page = lead_client.get(url).content.decode()
+    assert "Pat Parent" in page
+    assert "Sam School" not in page
+
+    bad = lead_client.post(url, {"externals": "Alex Advocate, Demo Advocacy"})
+    assert "Line 1: write the name, agency and email" in bad.content.decode()
+    done = lead_client.post(url, {"members": [parent.pk]})
+    assert done.status_code == 302
+    assert meeting.invitations.filter(family_member=parent.family_member).exists()
