@@ -497,6 +497,33 @@ class CancelActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class OutcomeReviewForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Where does this outcome stand?",
+        choices=Outcome.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where this outcome stands."},
+    )
+    current_scale = forms.IntegerField(
+        label="Where are things now, from 0 to 10? (optional)",
+        required=False,
+        min_value=0,
+        max_value=10,
+        help_text="On the same scale as when the outcome was agreed.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
+        error_messages={
+            "min_value": "Use a number from 0 to 10.",
+            "max_value": "Use a number from 0 to 10.",
+            "invalid": "Use a number from 0 to 10.",
+        },
+    )
+    note = forms.CharField(
+        label="What the family and the team said (optional)",
+        required=False,
+        widget=forms.Textarea(attrs=_AREA),
+    )
+
+
 class DiscussionForm(forms.Form):
     held_on = forms.DateField(label="Date of the discussion", widget=forms.DateInput(_DATE))
     question = forms.CharField(label="The question we explored", widget=forms.Textarea(_AREA))

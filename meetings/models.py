@@ -238,6 +238,10 @@ class Outcome(models.Model):
     how_we_will_know = models.TextField(blank=True)
     baseline_scale = models.PositiveSmallIntegerField(null=True, blank=True)
     target_scale = models.PositiveSmallIntegerField(null=True, blank=True)
+    current_scale = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Where things are now, 0 to 10, at the latest review."
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -248,6 +252,10 @@ class Outcome(models.Model):
             models.CheckConstraint(
                 condition=Q(baseline_scale__isnull=True) | Q(baseline_scale__lte=10),
                 name="outcome_baseline_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(current_scale__isnull=True) | Q(current_scale__lte=10),
+                name="outcome_current_0_10",
             ),
             models.CheckConstraint(
                 condition=Q(target_scale__isnull=True) | Q(target_scale__lte=10),

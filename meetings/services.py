@@ -1023,6 +1023,51 @@ def add_outcome(
     return outcome
 
 
+@transaction.atomic
+def review_outcome(
+    outcome: Outcome,
+    *,
+    by: User,
+    status: str,
+    current_scale: int | None = None,
+    note: str = "",
+) -> Outcome:
+    """At a review: how far the family has come towards an outcome, and whether it is met.
+
+    The change history keeps every earlier status and scale; the chronology says
+    what changed (the note goes there too, as the reviewer wrote it).
+    """
+    locked = Outcome.objects.select_for_update().select_related("case").get(pk=outcome.pk)
+    _ensure_can_edit_plan(by, locked.case, None)
+    if not locked.case.is_open:
+        raise MeetingError("This case is closed: its plan is no longer reviewed.", code="closed")
+    errors: dict[str, str] = {}
+    if status not in Outcome.Status.values:
+        errors["status"] = "Choose where this outcome stands."
+    if current_scale is not None and not 0 <= current_scale <= 10:
+        errors["current_scale"] = "Use a number from 0 to 10."
+    if errors:
+        raise MeetingError(errors, code="invalid")
+    previous = (locked.status, locked.current_scale)
+    locked.status = status
+    locked.current_scale = current_scale
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["status", "current_scale", "reviewed_at"])
+    record_event(
+        locked.case,
+        "plan.outcome_reviewed",
+        by=by,
+        summary=f"Outcome reviewed: {locked.get_status_display().lower()}"
+        + (f". {note.strip()}" if note.strip() else ""),
+        data={
+            "outcome": locked.pk,
+            "from": {"status": previous[0], "scale": previous[1]},
+            "to": {"status": status, "scale": current_scale},
+        },
+    )
+    return locked
+
+
 def _action_audiences(action: Action) -> dict[str, list[User]]:
     audiences: dict[str, list[User]] = {}
     if action.owner_professional is not None and action.owner_professional.is_active:

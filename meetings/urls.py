@@ -18,6 +18,7 @@ urlpatterns = [
     path("case/<int:case_pk>/discussions/new/", views.new_discussion, name="new_discussion"),
     path("discussions/<int:pk>/", views.discussion, name="discussion"),
     path("actions/<int:pk>/update/", views.update_action, name="update_action"),
+    path("outcomes/<int:pk>/review/", views.review_outcome, name="review_outcome"),
     path("actions/<int:pk>/change/", views.change_action, name="change_action"),
     path("actions/<int:pk>/cancel/", views.cancel_action, name="cancel_action"),
     path("<int:pk>/", views.detail, name="detail"),

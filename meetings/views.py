@@ -24,7 +24,15 @@ from audit.services import log_case_access
 from cases.access import ensure_can_manage_case, get_case_for_user
 from cases.models import Case, TeamMembership
 from meetings import forms, services
-from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting, Review
+from meetings.models import (
+    Action,
+    CaseDiscussion,
+    Decision,
+    Invitation,
+    Meeting,
+    Outcome,
+    Review,
+)
 from tac_portal.http import AuthenticatedHttpRequest
 
 
@@ -917,6 +925,42 @@ def cancel_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         },
     )
     return _change_page(request, action, change_form=change_form, cancel_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The lead or a manager records where an outcome stands, at or between reviews."""
+    try:
+        outcome = Outcome.objects.select_related("case").get(
+            pk=pk, case__in=Case.objects.visible_to(request.user)
+        )
+    except Outcome.DoesNotExist:
+        raise Http404("No outcome found") from None
+    ensure_can_manage_case(request.user, outcome.case)
+    initial = {"status": outcome.status, "current_scale": outcome.current_scale}
+    form = forms.OutcomeReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.review_outcome(
+                outcome,
+                by=request.user,
+                status=data["status"],
+                current_scale=data["current_scale"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            messages.success(request, "Outcome reviewed.")
+            return redirect(f"{reverse('cases:detail', args=[outcome.case_id])}#plan")
+    log_case_access(request, outcome.case)
+    return render(
+        request,
+        "meetings/outcome_review.html",
+        {"outcome": outcome, "case": outcome.case, "form": form},
+    )
 
 
 @login_required

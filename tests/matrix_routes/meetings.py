@@ -113,6 +113,13 @@ ROUTES: dict[str, Route] = {
     "meetings:discussion": Route("get", args=lambda o: [_discussion(o)], expect=only(200, "lead")),
     # The action is Sam's (member): Sam and the lead update it.
     "meetings:update_action": Route("get", args=lambda o: [_action(o).pk], expect=members(200)),
+    "meetings:review_outcome": Route(
+        "get",
+        args=lambda o: [
+            services.add_outcome(o.case, by=_lead(o.case), statement="Calmer mornings").pk
+        ],
+        expect=runners(200),
+    ),
     "meetings:change_action": Route("get", args=lambda o: [_action(o).pk], expect=runners(200)),
     # A POST with no reason: the form comes back (200) for those who may cancel.
     "meetings:cancel_action": Route("post", args=lambda o: [_action(o).pk], expect=runners(200)),

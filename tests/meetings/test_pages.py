@@ -369,3 +369,22 @@ def test_the_lead_records_the_familys_reply(
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.response == Invitation.Response.APOLOGIES
+
+
+def test_the_lead_reviews_an_outcome_from_the_case_page(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    outcome = services.add_outcome(case, by=lead, statement="Mornings are calm", baseline_scale=2)
+    case_page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    url = reverse("meetings:review_outcome", args=[outcome.pk])
+    assert url in case_page
+
+    bad = lead_client.post(url, {"status": "achieved", "current_scale": "12"})
+    assert "Use a number from 0 to 10." in bad.content.decode()
+    done = lead_client.post(url, {"status": "achieved", "current_scale": "9"})
+
+    assert done.status_code == 302
+    outcome.refresh_from_db()
+    assert (outcome.status, outcome.current_scale) == ("achieved", 9)
+    case_page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "now 9 out of 10 (was 2)" in case_page

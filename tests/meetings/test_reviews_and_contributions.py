@@ -154,3 +154,32 @@ def test_no_written_update_reaches_published_minutes(case: Case, lead: User, mem
     services.publish_minutes(meeting, by=lead)
     with pytest.raises(services.MeetingError):
         services.add_contribution(case, by=member, body="After", meeting=meeting)
+
+
+def test_reviewing_an_outcome_records_status_scale_and_the_change(case: Case, lead: User) -> None:
+    outcome = services.add_outcome(
+        case, by=lead, statement="Mornings are calm", baseline_scale=2, target_scale=8
+    )
+
+    services.review_outcome(
+        outcome, by=lead, status="partly_achieved", current_scale=6, note="Most days now"
+    )
+
+    outcome.refresh_from_db()
+    assert (outcome.status, outcome.current_scale) == ("partly_achieved", 6)
+    assert outcome.reviewed_at is not None
+    event = CaseEvent.objects.get(case=case, code="plan.outcome_reviewed")
+    assert event.data["from"] == {"status": "open", "scale": None}
+    assert event.data["to"] == {"status": "partly_achieved", "scale": 6}
+
+
+def test_a_bad_outcome_review_changes_nothing(case: Case, lead: User, member: User) -> None:
+    outcome = services.add_outcome(case, by=lead, statement="Mornings are calm")
+    with pytest.raises(services.MeetingError) as error:
+        services.review_outcome(outcome, by=lead, status="sort_of", current_scale=11)
+    assert set(error.value.message_dict) == {"status", "current_scale"}
+    with pytest.raises(PermissionDenied):
+        services.review_outcome(outcome, by=member, status="achieved")
+    outcome.refresh_from_db()
+    assert (outcome.status, outcome.current_scale) == ("open", None)
+    assert not CaseEvent.objects.filter(code="plan.outcome_reviewed").exists()
