@@ -273,16 +273,48 @@ class OutcomeForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
-    description = forms.CharField(
-        label="What will be done (specific and measurable)", widget=forms.Textarea(attrs=_AREA)
-    )
+class _OwnedForm(forms.Form):
+    """A form that says who owns an action: a TAC member, or a family network member
+    named by hand (``owner_membership()`` is None then, and ``network_name`` says who)."""
+
+    #: The first option of the owner list, if the form starts with no one chosen.
+    blank_owner: tuple[str, str] | None = None
+
     owner = forms.ChoiceField(label="Who will do it", widget=forms.Select(_SELECT))
     network_name = forms.CharField(
         label="Name of the family network member (if not on the TAC)",
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs=_TEXT),
+    )
+
+    def __init__(self, *args: Any, memberships: list[TeamMembership], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.memberships = {str(m.pk): m for m in memberships}
+        choices = [self.blank_owner] if self.blank_owner else []
+        choices += [
+            (str(m.pk), f"{m.display_name} ({m.get_role_display()}, {m.agency_name})")
+            for m in memberships
+        ]
+        choices.append((NETWORK_OWNER, "A family network member not on the TAC"))
+        self.fields["owner"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("owner") == NETWORK_OWNER and not data.get("network_name", "").strip():
+            self.add_error("network_name", "Give the network member's name.")
+        return data
+
+    def owner_membership(self) -> TeamMembership | None:
+        return self.memberships.get(self.cleaned_data["owner"])
+
+
+class ActionForm(_OwnedForm):
+    blank_owner = ("", "Choose who")
+    field_order = ["description", "owner", "network_name", "start_on", "due_on", "outcomes"]
+
+    description = forms.CharField(
+        label="What will be done (specific and measurable)", widget=forms.Textarea(attrs=_AREA)
     )
     start_on = forms.DateField(label="Start date", required=False, widget=forms.DateInput(_DATE))
     due_on = forms.DateField(label="Due date", widget=forms.DateInput(_DATE))
@@ -294,25 +326,8 @@ class ActionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, case: Case, memberships: list[TeamMembership], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.memberships = {str(m.pk): m for m in memberships}
-        choices = [("", "Choose who")]
-        choices += [
-            (str(m.pk), f"{m.display_name} ({m.get_role_display()}, {m.agency_name})")
-            for m in memberships
-        ]
-        choices.append((NETWORK_OWNER, "A family network member not on the TAC"))
-        self.fields["owner"].choices = choices  # type: ignore[attr-defined]
+        super().__init__(*args, memberships=memberships, **kwargs)
         self.fields["outcomes"].queryset = case.outcomes.all()  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("owner") == NETWORK_OWNER and not data.get("network_name", "").strip():
-            self.add_error("network_name", "Give the network member's name.")
-        return data
-
-    def owner_membership(self) -> TeamMembership | None:
-        return self.memberships.get(self.cleaned_data["owner"])
 
 
 class ActionReviewForm(forms.Form):
@@ -449,17 +464,12 @@ class ActionUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ChangeActionForm(forms.Form):
+class ChangeActionForm(_OwnedForm):
     """Move an action's due date or hand it to someone else (the lead or a manager)."""
 
+    field_order = ["due_on", "owner", "network_name", "reason"]
+
     due_on = forms.DateField(label="Due date", widget=forms.DateInput(_DATE))
-    owner = forms.ChoiceField(label="Who will do it", widget=forms.Select(_SELECT))
-    network_name = forms.CharField(
-        label="Name of the family network member (if not on the TAC)",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs=_TEXT),
-    )
     reason = forms.CharField(
         label="Why it is changing (optional)",
         required=False,
@@ -467,25 +477,6 @@ class ChangeActionForm(forms.Form):
         widget=forms.Textarea(attrs=_AREA),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, memberships: list[TeamMembership], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.memberships = {str(m.pk): m for m in memberships}
-        choices = [
-            (str(m.pk), f"{m.display_name} ({m.get_role_display()}, {m.agency_name})")
-            for m in memberships
-        ]
-        choices.append((NETWORK_OWNER, "A family network member not on the TAC"))
-        self.fields["owner"].choices = choices  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("owner") == NETWORK_OWNER and not data.get("network_name", "").strip():
-            self.add_error("network_name", "Give the network member's name.")
-        return data
-
-    def owner_membership(self) -> TeamMembership | None:
-        return self.memberships.get(self.cleaned_data["owner"])
 
 
 class CancelActionForm(forms.Form):

@@ -130,21 +130,14 @@ def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Http404("This meeting is not still to happen")
     form = forms.InviteForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.invite_to_meeting(
-                meeting,
-                by=request.user,
-                members=list(form.cleaned_data["members"]),
-                externals=form.cleaned_data["externals"],
-            )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
-            messages.success(
-                request, f"{len(new)} more invited. Their invitations are on their way."
-            )
-            return redirect("meetings:detail", meeting.pk)
+    if request.method == "POST" and _saved(
+        form,
+        lambda data: services.invite_to_meeting(
+            meeting, by=request.user, members=list(data["members"]), externals=data["externals"]
+        ),
+    ):
+        messages.success(request, "Invitations are on their way to the people you added.")
+        return redirect("meetings:detail", meeting.pk)
     log_case_access(request, meeting.case)
     return render(request, "meetings/invite.html", {"meeting": meeting, "form": form})
 
@@ -322,6 +315,22 @@ def _section(
     return redirect(f"{reverse('meetings:run', args=[meeting.pk])}#{section}")
 
 
+def _saved(form: Any, save: Callable[[dict[str, Any]], object]) -> bool:
+    """Check ``form`` and hand its data to ``save`` (a service call).
+
+    False when the form is invalid or the service refuses: its errors are then on
+    the form's fields, with what was typed.
+    """
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        forms.apply_service_error(form, error)
+        return False
+    return True
+
+
 def _section_form(
     request: AuthenticatedHttpRequest,
     meeting: Meeting,
@@ -336,13 +345,8 @@ def _section_form(
     An invalid form, or one the service refuses, is shown with its errors and
     what was typed.
     """
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
-            return _section(request, meeting, section)
+    if _saved(form, save):
+        return _section(request, meeting, section)
     return _section(request, meeting, section, **{form_name: form}, **extra)
 
 
@@ -707,22 +711,11 @@ def family_feedback(
     ensure_can_manage_case(request.user, case)
     review = get_object_or_404(Review, pk=review_pk, case=case)
     form = forms.FamilyFeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_family_feedback(
-                review,
-                by=request.user,
-                given_by=data["given_by"],
-                answer=data["answer"],
-                in_their_words=data["in_their_words"],
-                may_quote=data["may_quote"],
-            )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
-            messages.success(request, "Family feedback recorded.")
-            return redirect(f"{reverse('cases:detail', args=[case.pk])}#meetings")
+    if request.method == "POST" and _saved(
+        form, lambda data: services.record_family_feedback(review, by=request.user, **data)
+    ):
+        messages.success(request, "Family feedback recorded.")
+        return redirect(f"{reverse('cases:detail', args=[case.pk])}#meetings")
     log_case_access(request, case)
     return render(
         request,
@@ -940,21 +933,11 @@ def review_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ensure_can_manage_case(request.user, outcome.case)
     initial = {"status": outcome.status, "current_scale": outcome.current_scale}
     form = forms.OutcomeReviewForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.review_outcome(
-                outcome,
-                by=request.user,
-                status=data["status"],
-                current_scale=data["current_scale"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
-            messages.success(request, "Outcome reviewed.")
-            return redirect(f"{reverse('cases:detail', args=[outcome.case_id])}#plan")
+    if request.method == "POST" and _saved(
+        form, lambda data: services.review_outcome(outcome, by=request.user, **data)
+    ):
+        messages.success(request, "Outcome reviewed.")
+        return redirect(f"{reverse('cases:detail', args=[outcome.case_id])}#plan")
     log_case_access(request, outcome.case)
     return render(
         request,
