@@ -17,7 +17,7 @@ from agencies.models import Agency, AgencyKind, Team, User
 from cases import services as case_services
 from cases.models import Case, Child, Family, FamilyMember
 from meetings import services
-from meetings.models import Action, Meeting, MeetingEmail
+from meetings.models import Action, FamilyFeedback, Meeting, MeetingEmail
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -184,6 +184,21 @@ def test_a_tac_meeting_from_invitation_to_review(
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
     assert case.next_review_due == timezone.localdate() + dt.timedelta(weeks=8)
+
+    # 5. Then the family is asked: is this working for you?
+    expect(page.get_by_role("heading", name="Is this working for you?")).to_be_visible()
+    page.get_by_label("A parent or carer").check()
+    page.get_by_label("They agreed their words may be shown").check()
+    page.get_by_role("button", name="Record feedback").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_page(page, "meeting-review-feedback-errors")
+    page.get_by_label("Partly").check()
+    page.get_by_label("What they said, in their own words").fill("Mondays are better now.")
+    page.get_by_role("button", name="Record feedback").click()
+    expect(page.get_by_text("Family feedback recorded.")).to_be_visible()
+    expect(page.get_by_text("Family feedback recorded (1)")).to_be_visible()
+    feedback = FamilyFeedback.objects.get()
+    assert (feedback.answer, feedback.may_quote) == ("partly", True)
 
 
 def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
