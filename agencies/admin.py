@@ -33,7 +33,14 @@ class PartnerClientInline(admin.StackedInline[PartnerClient, Any]):
     min_num = 1
     max_num = 1
     autocomplete_fields = ["agency"]
-    fields = ["agency", "allowed_scopes", "contact_email", "is_active"]
+    fields = [
+        "agency",
+        "allowed_scopes",
+        "sharing_agreement",
+        "purpose",
+        "contact_email",
+        "is_active",
+    ]
 
 
 class PartnerApplicationAdmin(ApplicationAdmin):

@@ -258,6 +258,15 @@ class PartnerClient(models.Model):
         help_text="Scopes this client may ask for (comma-separated).",
     )
     contact_email = models.EmailField(blank=True, help_text="Who runs the partner system.")
+    sharing_agreement = models.CharField(
+        max_length=200,
+        default="",
+        help_text="The information sharing agreement the system's access rests on: its "
+        "reference and title. A system without one gets no data.",
+    )
+    purpose = models.TextField(
+        default="", help_text="What the partner system uses the data for, as the agreement says."
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -274,7 +283,8 @@ class PartnerClient(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        return self.is_active and self.agency.is_active
+        """Active, of an active agency, and with a sharing agreement on record."""
+        return self.is_active and self.agency.is_active and bool(self.sharing_agreement.strip())
 
 
 class IdempotencyKey(models.Model):

@@ -33,6 +33,7 @@ def partner_client_for(application: Any) -> PartnerClient | None:
                 "id",
                 "is_active",
                 "allowed_scopes",
+                "sharing_agreement",
                 "agency__id",
                 "agency__name",
                 "agency__is_active",

@@ -53,9 +53,11 @@ def log_record_access(
     case the viewer sees only by emergency access carries the grant's id, found
     here (one query) unless the caller passes it.
     """
+    from agencies.models import User
+
     user = getattr(request, "user", None)
-    if user is not None and not user.is_authenticated:
-        user = None
+    if not isinstance(user, User) or not user.is_authenticated:
+        user = None  # anonymous, or a partner system (``client_id`` says which)
     match = getattr(request, "resolver_match", None)
     route_name = route or (match.view_name if match else request.path)
     pairs = list(dict.fromkeys(shown))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agencies.models import PartnerClient
 from audit import access, services
 from audit.forms import (
     BreakGlassRequestForm,
@@ -63,12 +64,28 @@ def case_access_report(request: AuthenticatedHttpRequest, case_pk: int) -> HttpR
         RecordAccess.objects.filter(case=case).select_related("user__agency").order_by("-at", "-id")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    _name_partner_systems(page.object_list)
     grants = BreakGlassGrant.objects.filter(case=case).select_related("user__agency")
     return render(
         request,
         "audit/case_access_report.html",
         {"case": case, "page": page, "grants": grants},
     )
+
+
+def _name_partner_systems(rows: Any) -> None:
+    """Give each partner system's row its client record (name, agency, sharing agreement)."""
+    ids = {row.client_id for row in rows if row.client_id}
+    if not ids:
+        return
+    partners = {
+        p.client_id: p
+        for p in PartnerClient.objects.filter(application__client_id__in=ids).select_related(
+            "application", "agency"
+        )
+    }
+    for row in rows:
+        row.partner = partners.get(row.client_id)
 
 
 @login_required

@@ -162,7 +162,12 @@ def partner_for(agency: Agency) -> str:
     )
     PartnerClient.objects.get_or_create(
         application=application,
-        defaults={"agency": agency, "allowed_scopes": [ApiScope.CASES_READ]},
+        defaults={
+            "agency": agency,
+            "allowed_scopes": [ApiScope.CASES_READ],
+            "sharing_agreement": "Benchmark client",
+            "purpose": "Timing the partner API.",
+        },
     )
     response = Client(SERVER_NAME="localhost").post(
         "/o/token/",

@@ -49,6 +49,8 @@ def make_partner(db: None) -> Callable[..., Partner]:
             application=application,
             agency=agency,
             allowed_scopes=ALL_SCOPES if scopes is None else scopes,
+            sharing_agreement="ISA-2026-07 Early help information sharing agreement",
+            purpose="Attendance and pastoral support for pupils on an early help plan.",
         )
         return Partner(record=record, client_id=application.client_id, secret=SECRET)
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, User
@@ -15,6 +16,7 @@ from cases import services
 from cases.models import Case, TeamMembership
 from meetings.models import Action, Meeting
 from tests.api.conftest import Partner, client_with_token
+from tests.helpers import client_for
 
 
 def _assessment(case: Case, lead: User) -> Assessment:
@@ -168,3 +170,17 @@ def test_team_actions_and_meetings_of_a_visible_case(
         "name": "Sam School",
         "agency": {"id": school_agency.pk, "name": "Riverside Primary School"},
     }
+
+
+def test_the_access_report_names_the_partner_system_and_its_agreement(
+    case: Case, school_api: Client, school_partner: Partner, auditor: User
+) -> None:
+    assert school_api.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    row = RecordAccess.objects.get(client_id=school_partner.client_id)
+    assert row.user is None
+
+    report = client_for(auditor).get(reverse("audit:case_access", args=[case.pk]))
+
+    page = report.content.decode()
+    assert f"Partner system {school_partner.record.application.name}" in page
+    assert "Under ISA-2026-07 Early help information sharing agreement" in page

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from oauth2_provider.models import AccessToken
 
-from agencies.models import Agency, User
+from agencies.models import Agency, PartnerClient, User
 from agencies.oauth import deactivate_partner_client
 from cases.models import Case
 from tests.api.conftest import Partner, bearer_client, get_token
@@ -119,6 +119,43 @@ def test_an_application_without_a_partner_record_gets_no_token(
     assert (status, body["error"]) == (401, "invalid_client")
 
 
+def test_a_client_without_a_sharing_agreement_gets_no_data(
+    case: Case, school_partner: Partner
+) -> None:
+    _, body = get_token(school_partner)
+    school_partner.record.sharing_agreement = " "
+    school_partner.record.save(update_fields=["sharing_agreement"])
+    assert bearer_client(str(body["access_token"])).get("/api/v1/cases/").status_code == 401
+    status, body = get_token(school_partner)
+    assert (status, body["error"]) == (401, "invalid_client")
+
+
+def test_the_admin_will_not_register_a_client_without_an_agreement(
+    admin_user: User, school_agency: Agency
+) -> None:
+    response = client_for(admin_user).post(
+        "/admin/oauth2_provider/application/add/",
+        {
+            "name": "Riverside MIS",
+            "client_id": "riverside-mis",
+            "client_secret": "riverside-mis-secret-0123456789abcdef",
+            "hash_client_secret": "on",
+            "client_type": "confidential",
+            "authorization_grant_type": "client-credentials",
+            "partner-TOTAL_FORMS": "1",
+            "partner-INITIAL_FORMS": "0",
+            "partner-MIN_NUM_FORMS": "1",
+            "partner-MAX_NUM_FORMS": "1",
+            "partner-0-agency": str(school_agency.pk),
+            "partner-0-allowed_scopes": "cases:read",
+            "partner-0-is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not PartnerClient.objects.exists()
+
+
 def test_the_admin_registers_a_partner_client(admin_user: User, school_agency: Agency) -> None:
     admin = client_for(admin_user)
     page = admin.get("/admin/oauth2_provider/application/add/")
@@ -144,6 +181,8 @@ def test_the_admin_registers_a_partner_client(admin_user: User, school_agency: A
             "partner-0-allowed_scopes": "cases:read,reference:read",
             "partner-0-contact_email": "mis@riverside.example",
             "partner-0-is_active": "on",
+            "partner-0-sharing_agreement": "ISA-2026-07 Early help information sharing",
+            "partner-0-purpose": "Pastoral support for pupils on an early help plan.",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
