@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from agencies.models import User
-from cases.episode import CLOSURE_FORM_REASONS, HANDOVER_BASES, HANDOVER_REASONS
+from cases.episode import (
+    CLOSURE_FORM_REASONS,
+    HANDOVER_BASES,
+    HANDOVER_REASONS,
+    StepDownChild,
+)
 from cases.episode_models import CaseClosure, StepUpReferral
-from cases.models import Case, Child, FamilyMember, Sex
+from cases.models import Case, Child, Family, FamilyMember, Sex
+from cases.search import ChildQuery, SearchOutcome
 from cases.validators import validate_postcode
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
+CHILD_FIELD_RE = re.compile(r"^child(\d+)_(\w+)$")
 
 
 def _text(label: str, *, required: bool = True, message: str = "", **extra: Any) -> forms.CharField:
@@ -279,10 +288,31 @@ def _child_fields(n: int) -> dict[str, forms.Field]:
         f"child{n}_sex": forms.ChoiceField(
             label="Sex", choices=Sex.choices, widget=forms.RadioSelect, required=False
         ),
+        # Answered once the duplicate check has shown possible matches (see StepDownForm).
+        f"child{n}_record": forms.CharField(required=False, max_length=20),
+        f"child{n}_duplicate_reason": _long_text(
+            "Why is this a different child?",
+            required=False,
+            help_text="For example: different date of birth confirmed with the social worker.",
+        ),
     }
 
 
+#: The answer that none of the possible matches is the child.
+NEW_CHILD = "new"
+
+
 class StepDownForm(DateFieldsMixin):
+    """What the stepping-down social worker passed on, and the duplicate check's answers.
+
+    ``matches`` are the duplicate check's results for each child that has likely
+    matches (keyed by the child's number on the form). With them, each of those
+    children gets a choice: one of the matches the user may see, or ``NEW_CHILD``
+    with a reason. The answers are required only when ``confirm`` is true (the
+    user has already seen these matches); before that, answers posted for
+    earlier matches are dropped.
+    """
+
     family_name = _text(
         "Family name",
         message="Enter how the family is known",
@@ -333,8 +363,21 @@ class StepDownForm(DateFieldsMixin):
         error_messages={"invalid": "Enter an email address like name@example.org"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        matches: Mapping[int, SearchOutcome] | None = None,
+        confirm: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.matches = dict(matches or {})
+        self.confirm = confirm
+        if data is not None and self.matches and not confirm:
+            data = data.copy()
+            for n in self.matches:
+                data.pop(f"child{n}_record", None)
+        super().__init__(data, **kwargs)
         # Each child's boxes, placed after the family's address so errors list in page order.
         fields = dict(self.fields)
         ordered: dict[str, forms.Field] = {}
@@ -344,6 +387,19 @@ class StepDownForm(DateFieldsMixin):
                 for n in range(1, MAX_STEP_DOWN_CHILDREN + 1):
                     ordered |= _child_fields(n)
         self.fields = ordered
+        for n, outcome in self.matches.items():
+            which = "the child" if n == 1 else f"child {n}"
+            self.fields[f"child{n}_record"] = forms.ChoiceField(
+                label=f"Is {which} one of these children?",
+                choices=[(str(r.child.pk), r.child.full_name) for r in outcome.visible]
+                + [(NEW_CHILD, "No, this is a different child")],
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages={
+                    "invalid_choice": f"Choose one of the children shown for {which}, "
+                    "or say this is a different child"
+                },
+            )
 
     @property
     def children(self) -> list[dict[str, Any]]:
@@ -356,6 +412,9 @@ class StepDownForm(DateFieldsMixin):
                 "dob_day": self[f"child{n}_dob_day"],
                 "dob": self.dates[f"child{n}_dob"],
                 "sex": self[f"child{n}_sex"],
+                "outcome": self.matches.get(n),
+                "record": self[f"child{n}_record"],
+                "duplicate_reason": self[f"child{n}_duplicate_reason"],
             }
             for n in range(1, MAX_STEP_DOWN_CHILDREN + 1)
         ]
@@ -379,10 +438,14 @@ class StepDownForm(DateFieldsMixin):
             dob = self.clean_date(f"child{n}_dob", what=f"of birth of {which}")
             cleaned["children"].append(
                 {
-                    "given_names": cleaned.get(f"child{n}_given_names", ""),
-                    "family_name": cleaned.get(f"child{n}_family_name", ""),
-                    "date_of_birth": dob,
-                    "sex": cleaned.get(f"child{n}_sex", ""),
+                    "number": n,
+                    "details": {
+                        "given_names": cleaned.get(f"child{n}_given_names", ""),
+                        "family_name": cleaned.get(f"child{n}_family_name", ""),
+                        "date_of_birth": dob,
+                        "sex": cleaned.get(f"child{n}_sex", ""),
+                    },
+                    **self._match_answer(n, which, cleaned),
                 }
             )
         cleaned["agreement_on"] = self.clean_date("agreement", what="of the written agreement")
@@ -391,16 +454,78 @@ class StepDownForm(DateFieldsMixin):
         )
         return cleaned
 
-    def records(self) -> tuple[Any, list[Child], FamilyMember]:
-        """Unsaved family, children and parent built from the cleaned data."""
-        from cases.models import Family
+    def queries(self) -> dict[int, ChildQuery]:
+        """What the duplicate check looks for, for each child named (by number on the form)."""
+        data = self.cleaned_data
+        return {
+            child["number"]: ChildQuery(
+                given_names=child["details"]["given_names"].strip(),
+                family_name=child["details"]["family_name"].strip(),
+                date_of_birth=child["details"]["date_of_birth"],
+                postcode=data["postcode"],
+            )
+            for child in data["children"]
+        }
 
+    def renumbered(self, error: ValidationError) -> ValidationError:
+        """A service's error with its ``child<i>_`` keys (i-th child given) moved to the
+        boxes of the child's number on the form (a blank child 2 is skipped)."""
+        if not hasattr(error, "error_dict"):
+            return error
+        numbers = [child["number"] for child in self.cleaned_data["children"]]
+        moved: dict[str, Any] = {}
+        for field, errors in error.error_dict.items():
+            found = CHILD_FIELD_RE.match(field)
+            if found and int(found[1]) <= len(numbers):
+                field = f"child{numbers[int(found[1]) - 1]}_{found[2]}"
+            moved[field] = errors
+        return ValidationError(moved)
+
+    def _match_answer(self, n: int, which: str, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """Child ``n``'s answer to the duplicate check: an existing child, or a reason."""
+        outcome = self.matches.get(n)
+        if outcome is None:
+            return {"existing_id": None, "possible_matches": [], "reason": ""}
+        record = cleaned.get(f"child{n}_record") or ""
+        reason = str(cleaned.get(f"child{n}_duplicate_reason") or "").strip()
+        if not outcome.visible:
+            record = NEW_CHILD  # only matches the user may not see: nothing to choose
+        if self.confirm and f"child{n}_record" not in self.errors:
+            if not record:
+                self.add_error(
+                    f"child{n}_record",
+                    f"Choose whether {which} is one of the children shown",
+                )
+            elif record == NEW_CHILD and not reason:
+                self.add_error(
+                    f"child{n}_duplicate_reason",
+                    f"Explain why none of the possible matches is {which}",
+                )
+        return {
+            "existing_id": int(record) if record.isdigit() else None,
+            "possible_matches": list(outcome.matched_ids),
+            "reason": reason if record == NEW_CHILD else "",
+        }
+
+    def records(self) -> tuple[Family, list[StepDownChild], FamilyMember]:
+        """Unsaved family, children and parent built from the cleaned data.
+
+        A child matched to an existing record names it; the unsaved one built
+        from what was typed is then not saved.
+        """
         data = self.cleaned_data
         family = Family(
             name=data["family_name"], address=data["address"], postcode=data["postcode"]
         )
         children = [
-            Child(**child, address=data["address"], postcode=data["postcode"])
+            StepDownChild(
+                record=Child(
+                    **child["details"], address=data["address"], postcode=data["postcode"]
+                ),
+                existing_id=child["existing_id"],
+                possible_matches=child["possible_matches"],
+                reason=child["reason"],
+            )
             for child in data["children"]
         ]
         parent = FamilyMember(

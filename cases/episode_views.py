@@ -22,7 +22,9 @@ from cases.episode_forms import (
     StepUpDecisionForm,
     StepUpForm,
 )
+from cases.journey_views import match_signature, search_children
 from cases.models import Case
+from cases.search import SearchOutcome
 from tac_portal.http import AuthenticatedHttpRequest
 
 
@@ -188,37 +190,70 @@ def closure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A team manager or the coordinator opens a case stepped down from social care."""
+    """A team manager or the coordinator opens a case stepped down from social care.
+
+    Each child is matched against the children already known first (as when a
+    child is added). Likely matches the user may see are shown: the user either
+    chooses the existing child or says why this is a different one. Nothing is
+    written until the matches have been seen and answered.
+    """
     if not episode.can_open_stepped_down_case(request.user):
         raise PermissionDenied(episode.MSG_STEP_DOWN_NOT_ALLOWED)
     form = StepDownForm(_data(request))
+    signature = ""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        family, children, parent = form.records()
-        try:
-            step_down = episode.open_stepped_down_case(
-                family,
-                children=children,
-                agreement_given_by=parent,
-                agreement_given_on=data["agreement_on"],
-                lead=data["lead"],
-                by=request.user,
-                summary=data["summary"],
-                outstanding_actions=data["outstanding_actions"],
-                handover_meeting_on=data["meeting_on"],
-                social_worker_name=data["social_worker_name"],
-                social_worker_agency=data["social_worker_agency"],
-                social_worker_email=data["social_worker_email"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
-        else:
-            case = step_down.case
-            messages.success(
-                request, f"Case {case.reference} opened; {data['lead']} is lead professional."
-            )
-            return _after(request, case)
-    return render(request, "cases/episode/step_down_in.html", {"form": form})
+        matches = {
+            n: outcome
+            for n, query in form.queries().items()
+            if _has_matches(outcome := search_children(request, query))
+        }
+        signature = _step_down_signature(matches)
+        confirm = request.POST.get("seen_matches") == signature
+        form = StepDownForm(request.POST, matches=matches, confirm=confirm)
+        if form.is_valid() and (confirm or not matches):
+            data = form.cleaned_data
+            family, children, parent = form.records()
+            try:
+                step_down = episode.open_stepped_down_case(
+                    family,
+                    children=children,
+                    agreement_given_by=parent,
+                    agreement_given_on=data["agreement_on"],
+                    lead=data["lead"],
+                    by=request.user,
+                    summary=data["summary"],
+                    outstanding_actions=data["outstanding_actions"],
+                    handover_meeting_on=data["meeting_on"],
+                    social_worker_name=data["social_worker_name"],
+                    social_worker_agency=data["social_worker_agency"],
+                    social_worker_email=data["social_worker_email"],
+                )
+            except ValidationError as error:
+                _add_errors(form, form.renumbered(error))
+            except PermissionDenied as error:
+                _add_errors(form, error)
+            else:
+                case = step_down.case
+                messages.success(
+                    request, f"Case {case.reference} opened; {data['lead']} is lead professional."
+                )
+                return _after(request, case)
+    return render(
+        request,
+        "cases/episode/step_down_in.html",
+        {"form": form, "signature": signature, "has_matches": bool(signature)},
+    )
+
+
+def _has_matches(outcome: SearchOutcome) -> bool:
+    return bool(outcome.visible or outcome.known_elsewhere or outcome.hidden)
+
+
+def _step_down_signature(matches: dict[int, SearchOutcome]) -> str:
+    """Which matches were shown for which child: answers count only for these."""
+    if not matches:
+        return ""
+    return "-".join(f"{n}.{match_signature(outcome)}" for n, outcome in sorted(matches.items()))
 
 
 def _after(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:

@@ -84,8 +84,11 @@ def _apply_errors(form: Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _search(request: AuthenticatedHttpRequest, query: ChildQuery) -> SearchOutcome:
-    """Run the matching, log what was shown and that a search happened (ids only)."""
+def search_children(request: AuthenticatedHttpRequest, query: ChildQuery) -> SearchOutcome:
+    """Run the matching, log what was shown and that a search happened (ids only).
+
+    Every page that shows the duplicate check's matches runs it through here.
+    """
     outcome = resolve_for_user(request.user, find_children(query))
     restricted = restricted_fields(RestrictionTarget.CHILD, [r.child.pk for r in outcome.visible])
     outcome.restricted_addresses = frozenset(
@@ -127,7 +130,7 @@ def find_child(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ChildSearchForm(request.POST if request.method == "POST" else None)
     outcome = None
     if request.method == "POST" and form.is_valid():
-        outcome = _search(request, _query_from(form.cleaned_data))
+        outcome = search_children(request, _query_from(form.cleaned_data))
     # What was typed goes on to "Add a new child" in the body, never in a URL.
     carried = [(name, request.POST.get(name, "")) for name in SEARCH_FIELDS]
     return render(
@@ -140,7 +143,7 @@ def find_child(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- Add a child (always after the same matching) ---------------------------------------
 
 
-def _match_signature(outcome: SearchOutcome) -> str:
+def match_signature(outcome: SearchOutcome) -> str:
     ids = sorted(r.child.pk for r in outcome.visible)
     text = f"{ids}|{len(outcome.known_elsewhere)}|{outcome.hidden}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -172,9 +175,9 @@ def add_child(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NewChildForm(request.POST)
     outcome = None
     if form.is_valid():
-        outcome = _search(request, _query_from(form.cleaned_data))
+        outcome = search_children(request, _query_from(form.cleaned_data))
         has_matches = bool(outcome.visible or outcome.known_elsewhere or outcome.hidden)
-        signature = _match_signature(outcome) if has_matches else ""
+        signature = match_signature(outcome) if has_matches else ""
         if has_matches and request.POST.get("seen_matches") != signature:
             # First time these matches are shown: ask the practitioner to look at them.
             return render(

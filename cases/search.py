@@ -243,6 +243,20 @@ def known_to_early_help(case: Case) -> str:
     return f"Known to early help: contact {_contact_for(case)}"
 
 
+def children_visible_to(user: User, ids: Iterable[int]) -> set[int]:
+    """Which of the children ``ids`` ``user`` may see: those with a case the user may see.
+
+    The rule ``resolve_for_user`` shows a full row by, for a write path that is
+    handed a child id (a forged form must not reach a child the user was never shown).
+    """
+    visible_cases = Case.objects.visible_to(user).values("pk")
+    return set(
+        CaseSubject.objects.filter(child_id__in=list(ids), case__in=visible_cases).values_list(
+            "child_id", flat=True
+        )
+    )
+
+
 def resolve_for_user(user: User, matches: Iterable[Match]) -> SearchOutcome:
     """Split matches into what ``user`` may see (fixed number of queries)."""
     matches = list(matches)
