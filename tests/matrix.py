@@ -30,7 +30,12 @@ class Route:
     method: str
     args: Callable[[Objects], list[Any]] = lambda o: []
     expect: dict[str, int | frozenset[int]] = field(default_factory=dict)
-    data: dict[str, str] = field(default_factory=dict)
+    #: The form data, or a function that makes it when the request is sent (for dates:
+    #: a value fixed when the module was imported is wrong after midnight).
+    data: dict[str, str] | Callable[[], dict[str, str]] = field(default_factory=dict)
+
+    def form_data(self) -> dict[str, str]:
+        return self.data() if callable(self.data) else self.data
 
 
 def everyone(

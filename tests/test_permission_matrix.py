@@ -226,7 +226,7 @@ def test_it_answers_each_persona_as_the_matrix_says(
 ) -> None:
     route = MATRIX[route_name]
     url = reverse(route_name, args=route.args(objects))
-    response = getattr(persona_client(persona), route.method)(url, route.data)
+    response = getattr(persona_client(persona), route.method)(url, route.form_data())
     expected = route.expect[persona]
     allowed = expected if isinstance(expected, frozenset) else {expected}
     assert response.status_code in allowed, f"{route.method.upper()} {route_name} as {persona}"

@@ -92,7 +92,7 @@ ROUTES: dict[str, Route] = {
         "post",
         args=lambda o: [_assessment(o).pk],
         expect=_editors(302),
-        data={"given_on": timezone.localdate().isoformat()},
+        data=lambda: {"given_on": timezone.localdate().isoformat()},
     ),
     # Escalation is never blocked: anyone who can see the case may record it.
     "assessments:escalate": Route(
