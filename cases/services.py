@@ -41,7 +41,11 @@ from cases.models import (
     TriageDecision,
 )
 from cases.validators import normalise_postcode
-from notifications.services import cancel_reminders_for, schedule_review_reminders
+from notifications.services import (
+    cancel_reminders_for,
+    schedule_lead_reminders,
+    schedule_review_reminders,
+)
 
 if TYPE_CHECKING:
     from agencies.models import Agency, User
@@ -387,8 +391,10 @@ def assign_lead_professional(
     if membership.role != TACRole.LEAD_PROFESSIONAL:
         membership.role = TACRole.LEAD_PROFESSIONAL
         membership.save(update_fields=["role"])
-    # Review reminders go to the lead: re-address them in this transaction.
+    # Review reminders, and other reminders that copy the lead (an overdue action),
+    # go to the lead: re-address them in this transaction.
     schedule_review_reminders(locked, by=by)
+    schedule_lead_reminders(locked)
     record_event(
         locked,
         "lead.assigned" if current is None else "lead.changed",

@@ -10,8 +10,9 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from cases.panels import CasePanel, MyWorkPanel, register_case_panel, register_my_work_panel
         from meetings import panels
+        from meetings.services import schedule_case_action_reminders
         from notifications.models import SUBJECT_ACTION_DUE
-        from notifications.services import SUBJECT_KINDS, SubjectKind
+        from notifications.services import LEAD_SCHEDULERS, SUBJECT_KINDS, SubjectKind
 
         register_case_panel(
             CasePanel("meetings", 30, "meetings/panels/case_meetings.html", panels.case_meetings)
@@ -30,3 +31,5 @@ class MeetingsConfig(AppConfig):
         SUBJECT_KINDS[SUBJECT_ACTION_DUE] = SubjectKind(
             link=panels.action_reminder_link, still_due=panels.action_reminder_still_due
         )
+        # The overdue copy goes to the lead professional: it follows a change of lead.
+        LEAD_SCHEDULERS[SUBJECT_ACTION_DUE] = schedule_case_action_reminders

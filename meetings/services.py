@@ -1083,9 +1083,11 @@ def schedule_action_reminders(action: Action) -> int:
 
     Owners get the due-soon, due and overdue reminders; the lead only the
     overdue copy (the rules say which audience each goes to). Done and
-    cancelled actions have none.
+    cancelled actions have none, and neither has any action of a closed case
+    (closing cancelled them; a later change to the action must not bring them back).
     """
-    due = action.due_on if action.is_open else None
+    case_open = Case.objects.filter(pk=action.case_id, closed_at__isnull=True).exists()
+    due = action.due_on if action.is_open and case_open else None
     return schedule_reminders(
         SUBJECT_ACTION_DUE,
         action.pk,
@@ -1093,6 +1095,21 @@ def schedule_action_reminders(action: Action) -> int:
         due_on=due,
         audiences=_action_audiences(action) if due is not None else {},
     )
+
+
+def schedule_case_action_reminders(case: Case) -> int:
+    """Re-address the reminders of every open action of ``case`` (its lead changed).
+
+    The action rows are locked, so a concurrent change to one of them either
+    finishes first (and is read here) or waits and then sees the new lead.
+    """
+    actions = (
+        Action.objects.select_for_update(of=("self",))
+        .filter(case_id=case.pk, status__in=Action.OPEN_STATUSES)
+        .select_related("case", "owner_professional")
+        .order_by("id")
+    )
+    return sum(schedule_action_reminders(action) for action in actions)
 
 
 @dataclass(frozen=True)

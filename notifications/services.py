@@ -243,6 +243,21 @@ def schedule_review_reminders(case: Case, *, by: User | None = None) -> int:
     return written
 
 
+#: Other apps' reminders that go to a case's lead professional, by subject type. Each
+#: brings that kind's reminders for one case in line with its current lead; apps add
+#: theirs from their ``AppConfig.ready``, as with ``SUBJECT_KINDS``.
+LEAD_SCHEDULERS: dict[str, Callable[[Case], int]] = {}
+
+
+def schedule_lead_reminders(case: Case) -> int:
+    """Re-address every other app's reminders for ``case`` after its lead changed.
+
+    Call it in the same transaction as the change (``schedule_review_reminders``
+    does the review ladder). Returns rows written.
+    """
+    return sum(scheduler(case) for scheduler in LEAD_SCHEDULERS.values())
+
+
 #: Ages at which a child's own say in consent and sharing is re-checked.
 CONSENT_AGES = (12, 16)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
+from cases import services as case_services
 from cases.models import Case
 from meetings import services
 from meetings.models import Action, Meeting, MeetingEmail
@@ -182,3 +183,58 @@ def test_only_the_lead_or_a_manager_changes_or_cancels_an_action(
     assert refused.status_code == 403
     action.refresh_from_db()
     assert action.status == Action.Status.NOT_STARTED
+
+
+def _pending_rules(action: Action) -> set[tuple[str, int]]:
+    return set(
+        Reminder.objects.pending()
+        .filter(subject_type=SUBJECT_ACTION_DUE, subject_id=action.pk)
+        .values_list("rule__code", "recipient_id")
+    )
+
+
+def test_a_new_lead_gets_the_overdue_copy_and_the_old_one_does_not(
+    case: Case, lead: User, member: User, manager: User
+) -> None:
+    action = _action(case, lead, member, days=2)
+    assert ("action.overdue_lead", lead.pk) in _pending_rules(action)
+
+    case_services.assign_lead_professional(
+        case,
+        professional=member,
+        by=manager,
+        basis="MANAGER_ALLOCATED",
+        change_reason="MANAGING_CASELOADS",
+    )
+
+    pending = _pending_rules(action)
+    assert ("action.overdue_lead", member.pk) in pending
+    assert ("action.overdue_lead", lead.pk) not in pending
+    with time_machine.travel(timezone.now() + dt.timedelta(days=10)):
+        dispatch_due_reminders()
+    copies = Notification.objects.filter(reminder__rule__code="action.overdue_lead")
+    assert list(copies.values_list("recipient_id", flat=True)) == [member.pk]
+
+
+def test_changing_an_action_on_a_closed_case_brings_no_reminder_back(
+    case: Case, lead: User, member: User, coordinator: User
+) -> None:
+    action = _action(case, lead, member)
+    case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
+    case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    assert _pending_rules(action) == set()
+
+    services.change_action(
+        action, by=coordinator, due_on=timezone.localdate() + dt.timedelta(days=20)
+    )
+    services.update_action(action, by=member, progress_note="Still going")
+    later = services.add_action(
+        case,
+        by=coordinator,
+        description="Attendance plan",
+        owner=services.Owner(case.memberships.active().get(professional=member)),
+        due_on=timezone.localdate() + dt.timedelta(days=5),
+    )
+
+    assert _pending_rules(action) == set()
+    assert _pending_rules(later) == set()

@@ -36,3 +36,13 @@ def review_rules_only(reminder_rules: None) -> None:
     from notifications.models import SUBJECT_CASE_REVIEW, ReminderRule
 
     ReminderRule.objects.exclude(subject_type=SUBJECT_CASE_REVIEW).update(is_active=False)
+
+
+@pytest.fixture
+def review_and_action_rules_only(reminder_rules: None) -> None:
+    """The review and action ladders: for tests that model exactly what those schedule."""
+    from notifications.models import SUBJECT_ACTION_DUE, SUBJECT_CASE_REVIEW, ReminderRule
+
+    ReminderRule.objects.exclude(subject_type__in=[SUBJECT_CASE_REVIEW, SUBJECT_ACTION_DUE]).update(
+        is_active=False
+    )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import Min
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -17,8 +19,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from agencies.models import User
 from cases import services as case_services
 from cases.models import Case, Child, Family
+from meetings import services as meeting_services
+from meetings.models import Action
 from notifications import services
 from notifications.models import (
+    SUBJECT_ACTION_DUE,
     SUBJECT_CASE_REVIEW,
     EmailOutbox,
     Notification,
@@ -80,27 +85,63 @@ def test_two_dispatchers_at_once_write_exactly_one_notification_per_reminder(
 # --- The state machine -------------------------------------------------------
 
 START = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
-Key = tuple[int, int, int, dt.date]  # case, rule, recipient, due date
+#: What a reminder is about and for: subject type, subject id, rule, recipient, due date.
+Key = tuple[str, int, int, int, dt.date]
+KEY_FIELDS = (
+    "reminder__subject_type",
+    "reminder__subject_id",
+    "reminder__rule_id",
+    "reminder__recipient_id",
+    "reminder__due_on",
+)
+ACTION_STATUSES = [s.value for s in Action.Status]
+
+
+@dataclass
+class ModelAction:
+    """What the model believes about one action: enough to say which reminders it wants."""
+
+    case_pk: int
+    owner: User | None  # None: a network member without an account owns it
+    due_on: dt.date
+    status: str
 
 
 @pytest.mark.slow
 @pytest.mark.django_db
-@pytest.mark.usefixtures("review_rules_only")
+@pytest.mark.usefixtures("review_and_action_rules_only")
 def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
     lead: User, member: User, manager: User, coordinator: User
 ) -> None:
-    """Create, move, complete and cancel reviews between ticks of the dispatcher.
+    """Create, move, complete and cancel reviews and actions between ticks of the dispatcher.
 
-    The model keeps its own set of live keys: those the current review date and
-    lead call for, whose day had not passed when they were scheduled. After every
-    tick each live key that has fallen due has exactly one notification, and no
-    notification exists for a key that was never live.
+    Every change goes through the real services (cases and meetings); the model
+    keeps its own picture of the cases and actions, and from the seeded rules the
+    set of keys that picture wants. A key is live while it is wanted, from the
+    moment it is wanted on or before its day (the ledger does not send stale
+    notices). After every step: no key has two notifications, no notification is
+    for a key that was never live, no pending reminder is for a key nobody wants,
+    and once nothing is left due every live key whose time has come has its
+    notification.
     """
-    rules = list(ReminderRule.objects.filter(subject_type=SUBJECT_CASE_REVIEW, is_active=True))
+    rules: dict[str, list[ReminderRule]] = {
+        subject_type: list(ReminderRule.objects.filter(subject_type=subject_type, is_active=True))
+        for subject_type in (SUBJECT_CASE_REVIEW, SUBJECT_ACTION_DUE)
+    }
+    assert {r.code for r in rules[SUBJECT_ACTION_DUE]} >= {"action.due", "action.overdue_lead"}
     people = {"lead": lead, "member": member}
     managers_of = {lead.pk: [manager], member.pk: []}
 
-    class ReviewLedger(RuleBasedStateMachine):
+    def keys(
+        subject_type: str, subject_id: int, due_on: dt.date, audiences: dict[str, list[User]]
+    ) -> dict[Key, dt.datetime]:
+        return {
+            (subject_type, subject_id, r.pk, u.pk, due_on): services.fire_at_for(r, due_on)
+            for r in rules[subject_type]
+            for u in audiences.get(r.audience, [])
+        }
+
+    class Ledger(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
             EmailOutbox.objects.all().delete()
@@ -110,6 +151,9 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             self.clock = self.traveller.start()
             self.cases: list[Case] = []
             self.lead_of: dict[int, User] = {}
+            self.review_due: dict[int, dt.date | None] = {}
+            self.closed: set[int] = set()
+            self.actions: dict[int, ModelAction] = {}
             self.live: set[Key] = set()
             self.ever_live: set[Key] = set()
             self.open_case()
@@ -117,32 +161,59 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
         def teardown(self) -> None:
             self.traveller.stop()
 
-        def _wanted(self, case: Case) -> dict[Key, dt.datetime]:
-            case.refresh_from_db()
-            if not case.is_open or case.next_review_due is None:
-                return {}
-            lead_ = self.lead_of[case.pk]
-            audiences = {
-                "lead": [lead_],
-                "lead_manager": managers_of[lead_.pk],
-                "coordinator": [coordinator],
-            }
-            return {
-                (case.pk, r.pk, u.pk, case.next_review_due): services.fire_at_for(
-                    r, case.next_review_due
-                )
-                for r in rules
-                for u in audiences[r.audience]
-            }
+        # The model's side ------------------------------------------------------
 
-        def _rescheduled(self, case: Case) -> None:
-            services.schedule_review_reminders(case)
-            wanted = self._wanted(case)
+        def _wanted(self) -> dict[Key, dt.datetime]:
+            """Every key the model's cases and actions call for, with its fire time."""
+            wanted: dict[Key, dt.datetime] = {}
+            for case in self.cases:
+                due = self.review_due[case.pk]
+                if case.pk in self.closed or due is None:
+                    continue
+                lead_ = self.lead_of[case.pk]
+                audiences = {
+                    "lead": [lead_],
+                    "lead_manager": managers_of[lead_.pk],
+                    "coordinator": [coordinator],
+                }
+                wanted |= keys(SUBJECT_CASE_REVIEW, case.pk, due, audiences)
+            for pk, action in self.actions.items():
+                if action.case_pk in self.closed or action.status not in Action.OPEN_STATUSES:
+                    continue
+                audiences = {
+                    "owner": [action.owner] if action.owner is not None else [],
+                    "lead": [self.lead_of[action.case_pk]],
+                }
+                wanted |= keys(SUBJECT_ACTION_DUE, pk, action.due_on, audiences)
+            return wanted
+
+        def _changed(self) -> None:
+            """After any change: what is no longer wanted stops being live, and what is
+            wanted on or before its day becomes live (the ledger keeps past days as they
+            were)."""
+            wanted = self._wanted()
             today = timezone.localdate()
-            self.live = {k for k in self.live if k[0] != case.pk or k in wanted}
+            self.live &= wanted.keys()
             fresh = {k for k, at in wanted.items() if timezone.localdate(at) >= today}
             self.live |= fresh
             self.ever_live |= fresh
+
+        def _case(self, index: int) -> Case:
+            return self.cases[index % len(self.cases)]
+
+        def _action(self, index: int) -> tuple[Action, ModelAction] | None:
+            if not self.actions:
+                return None
+            pk = sorted(self.actions)[index % len(self.actions)]
+            return Action.objects.get(pk=pk), self.actions[pk]
+
+        def _owner(self, case: Case, who: str) -> meeting_services.Owner:
+            if who == "network":
+                return meeting_services.Owner(network_name="Rosa Testfamily (aunt)")
+            membership = case.memberships.active().get(professional=people[who])
+            return meeting_services.Owner(membership)
+
+        # Reviews ---------------------------------------------------------------
 
         @rule()
         def open_case(self) -> None:
@@ -156,27 +227,36 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             case = case_services.open_case(
                 family, children=[child], by=lead, status=Case.Status.ACTIVE, interim_lead=lead
             )
+            case_services.add_professional_to_team(case, professional=member, by=lead)
+            case.refresh_from_db()
             self.cases.append(case)
             self.lead_of[case.pk] = lead
+            self.review_due[case.pk] = case.next_review_due
+            self._changed()
 
         @rule(index=st.integers(0, 20), days=st.integers(-10, 40))
         def set_review(self, index: int, days: int) -> None:
-            case = self.cases[index % len(self.cases)]
-            Case.objects.filter(pk=case.pk, closed_at__isnull=True).update(
-                next_review_due=timezone.localdate() + dt.timedelta(days=days)
-            )
-            self._rescheduled(case)
+            case = self._case(index)
+            if case.pk in self.closed:
+                return
+            due = timezone.localdate() + dt.timedelta(days=days)
+            case_services.set_next_review_due(case, due=due, by=lead)
+            self.review_due[case.pk] = due
+            self._changed()
 
         @rule(index=st.integers(0, 20))
         def complete_review(self, index: int) -> None:
-            case = self.cases[index % len(self.cases)]
-            Case.objects.filter(pk=case.pk).update(next_review_due=None)
-            self._rescheduled(case)
+            case = self._case(index)
+            if case.pk in self.closed:
+                return
+            case_services.set_next_review_due(case, due=None, by=lead)
+            self.review_due[case.pk] = None
+            self._changed()
 
         @rule(index=st.integers(0, 20), who=st.sampled_from(["lead", "member"]))
         def change_lead(self, index: int, who: str) -> None:
-            case = self.cases[index % len(self.cases)]
-            if not case.is_open or self.lead_of[case.pk] == people[who]:
+            case = self._case(index)
+            if case.pk in self.closed or self.lead_of[case.pk] == people[who]:
                 return
             case_services.assign_lead_professional(
                 case,
@@ -186,63 +266,127 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
                 change_reason="MANAGING_CASELOADS",
             )
             self.lead_of[case.pk] = people[who]
-            self._rescheduled(case)
+            self._changed()
 
         @rule(index=st.integers(0, 20))
-        def cancel_case(self, index: int) -> None:
-            case = self.cases[index % len(self.cases)]
-            if not case.is_open:
+        def close_case(self, index: int) -> None:
+            case = self._case(index)
+            if case.pk in self.closed:
                 return
             case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
             case_services.change_status(
                 case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET"
             )
-            services.cancel_reminders_for(case)
-            case.refresh_from_db()
-            self._rescheduled(case)
+            self.closed.add(case.pk)
+            self.review_due[case.pk] = None
+            self._changed()
+
+        # Actions (the coordinator can manage any case, open or closed) ----------
+
+        @rule(
+            index=st.integers(0, 20),
+            who=st.sampled_from(["lead", "member", "network"]),
+            days=st.integers(-5, 15),
+        )
+        def add_action(self, index: int, who: str, days: int) -> None:
+            case = self._case(index)
+            due = timezone.localdate() + dt.timedelta(days=days)
+            action = meeting_services.add_action(
+                case,
+                by=coordinator,
+                description="Attendance plan",
+                owner=self._owner(case, who),
+                due_on=due,
+            )
+            self.actions[action.pk] = ModelAction(case.pk, people.get(who), due, action.status)
+            self._changed()
+
+        @rule(index=st.integers(0, 50), days=st.integers(-5, 15))
+        def move_action(self, index: int, days: int) -> None:
+            picked = self._action(index)
+            if picked is None or picked[1].status not in Action.OPEN_STATUSES:
+                return
+            action, model = picked
+            due = timezone.localdate() + dt.timedelta(days=days)
+            meeting_services.change_action(action, by=coordinator, due_on=due)
+            model.due_on = due
+            self._changed()
+
+        @rule(index=st.integers(0, 50), who=st.sampled_from(["lead", "member", "network"]))
+        def hand_action_over(self, index: int, who: str) -> None:
+            picked = self._action(index)
+            if picked is None or picked[1].status not in Action.OPEN_STATUSES:
+                return
+            action, model = picked
+            case = Case.objects.get(pk=model.case_pk)
+            meeting_services.change_action(action, by=coordinator, owner=self._owner(case, who))
+            model.owner = people.get(who)
+            self._changed()
+
+        @rule(index=st.integers(0, 50), status=st.sampled_from(ACTION_STATUSES))
+        def update_action(self, index: int, status: str) -> None:
+            """Done, cancelled, in progress, carried forward, or back again."""
+            picked = self._action(index)
+            if picked is None:
+                return
+            action, model = picked
+            if model.case_pk in self.closed and model.owner is None:
+                return  # only the owner could: a closed case has no lead professional
+            by = model.owner or self.lead_of[model.case_pk]
+            meeting_services.update_action(action, by=by, status=status, progress_note="Update")
+            model.status = status
+            self._changed()
+
+        # Time passes -----------------------------------------------------------
 
         @rule(hours=st.integers(1, 24 * 9))
         def tick(self, hours: int) -> None:
             self.clock.shift(dt.timedelta(hours=hours))
             services.dispatch_due_reminders(batch_size=7)
 
+        @rule(minutes=st.integers(0, 90))
+        def tick_to_the_next_reminder(self, minutes: int) -> None:
+            """Jump to just after the next pending reminder's time: where things happen."""
+            upcoming = Reminder.objects.pending().filter(fire_at__gt=timezone.now())
+            next_at = upcoming.aggregate(at=Min("fire_at"))["at"]
+            if next_at is not None:
+                self.clock.move_to(next_at + dt.timedelta(minutes=minutes))
+            services.dispatch_due_reminders(batch_size=7)
+
+        # What must always hold -------------------------------------------------
+
         @invariant()
         def never_more_than_one_notification_per_key(self) -> None:
-            keys = list(
-                Notification.objects.values_list(
-                    "reminder__case_id",
-                    "reminder__rule_id",
-                    "reminder__recipient_id",
-                    "reminder__due_on",
+            notified = list(Notification.objects.values_list(*KEY_FIELDS))
+            assert len(notified) == len(set(notified))
+            assert set(notified) <= self.ever_live
+
+        @invariant()
+        def no_pending_reminder_that_nothing_wants(self) -> None:
+            pending = set(
+                Reminder.objects.pending().values_list(
+                    "subject_type", "subject_id", "rule_id", "recipient_id", "due_on"
                 )
             )
-            assert len(keys) == len(set(keys))
-            assert set(keys) <= self.ever_live
+            unwanted = pending - self._wanted().keys()
+            assert not unwanted, unwanted
 
         @invariant()
         def every_due_live_key_has_its_notification(self) -> None:
             now = timezone.now()
-            notified = set(
-                Notification.objects.values_list(
-                    "reminder__case_id",
-                    "reminder__rule_id",
-                    "reminder__recipient_id",
-                    "reminder__due_on",
-                )
-            )
-            due_pending = Reminder.objects.due(now).exists()
-            if due_pending:
+            if Reminder.objects.due(now).exists():
                 return  # between a change and the next tick
-            for case in self.cases:
-                for key, at in self._wanted(case).items():
-                    if key in self.live and at <= now:
-                        assert key in notified, key
+            notified = set(Notification.objects.values_list(*KEY_FIELDS))
+            missing = {
+                key for key, at in self._wanted().items() if key in self.live and at <= now
+            } - notified
+            assert not missing, missing
 
     run_state_machine_as_test(
-        ReviewLedger,
+        Ledger,
         settings=settings(
-            max_examples=25,
-            stateful_step_count=20,
+            max_examples=50,
+            stateful_step_count=30,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),
