@@ -137,19 +137,27 @@ def shown_in_actions(rows: list[ActionRow]) -> list[tuple[int, int | None]]:
 
 
 def recent_family_feedback(
-    user: User, scope: Scope, filters: Filters, *, limit: int = FEEDBACK_SAMPLE
+    user: User,
+    scope: Scope,
+    filters: Filters,
+    *,
+    since: dt.date | None = None,
+    limit: int = FEEDBACK_SAMPLE,
 ) -> list[FamilyFeedback]:
-    """The newest words families agreed may be quoted, from cases in the viewer's view.
+    """The newest words families agreed may be quoted, from cases in the viewer's view,
+    given at reviews in the dashboard's period (from ``since``).
 
     Shown without names or case references, so no record is opened and none is
     logged; a case under a restriction in force is left out altogether. One query.
     """
     restricted = Restriction.objects.in_force().filter(case=OuterRef("review__case"))
+    feedback = FamilyFeedback.objects.filter(
+        may_quote=True, review__case__in=scoped_cases(user, scope, filters).values("pk")
+    )
+    if since is not None:
+        feedback = feedback.filter(review__reviewed_at__date__gte=since)
     return list(
-        FamilyFeedback.objects.filter(
-            may_quote=True, review__case__in=scoped_cases(user, scope, filters).values("pk")
-        )
-        .exclude(in_their_words="")
+        feedback.exclude(in_their_words="")
         .exclude(Exists(restricted))
         .order_by("-recorded_at", "-id")[:limit]
     )

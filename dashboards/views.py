@@ -73,7 +73,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": filters.as_query(),
             "target": metrics.assessment_target_working_days(),
             "can_export_annex_a": metrics.can_export_annex_a(request.user),
-            "feedback_sample": drilldowns.recent_family_feedback(request.user, scope, filters)
+            "feedback_sample": drilldowns.recent_family_feedback(
+                request.user, scope, filters, since=board.period_start
+            )
             if board.refresh is not None
             else [],
         },

@@ -194,9 +194,12 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        invited = meeting.invitations.all()
         members = (
             meeting.case.memberships.active()
-            .exclude(pk__in=meeting.invitations.exclude(membership=None).values("membership"))
+            .exclude(pk__in=invited.exclude(membership=None).values("membership"))
+            .exclude(professional__in=invited.exclude(professional=None).values("professional"))
+            .exclude(family_member__in=invited.exclude(family_member=None).values("family_member"))
             .select_related("professional__agency", "family_member")
             .order_by("kind", "id")
         )
@@ -262,7 +265,9 @@ class OutcomeForm(forms.Form):
         min_value=0,
         max_value=10,
         required=False,
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-2", "inputmode": "numeric"}
+        ),
     )
     target_scale = forms.IntegerField(
         label="Where the family wants to be, 0 to 10 (optional)",
@@ -464,10 +469,27 @@ class ActionUpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+#: The owner choice that keeps an action with an owner who has left the TAC.
+KEEP_OWNER = "current"
+
+
 class ChangeActionForm(_OwnedForm):
-    """Move an action's due date or hand it to someone else (the lead or a manager)."""
+    """Move an action's due date or hand it to someone else (the lead or a manager).
+
+    ``former_owner`` names an owner who has since left the TAC: they stay the
+    first, chosen option, so moving the date alone never hands the action on.
+    """
 
     field_order = ["due_on", "owner", "network_name", "reason"]
+
+    def __init__(self, *args: Any, former_owner: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if former_owner:
+            keep = (KEEP_OWNER, f"{former_owner} (no longer on the team: keep as owner)")
+            self.fields["owner"].choices = [keep, *self.fields["owner"].choices]  # type: ignore[attr-defined]
+
+    def keeps_owner(self) -> bool:
+        return bool(self.cleaned_data["owner"] == KEEP_OWNER)
 
     due_on = forms.DateField(label="Due date", widget=forms.DateInput(_DATE))
     reason = forms.CharField(
@@ -511,8 +533,10 @@ class OutcomeReviewForm(forms.Form):
     note = forms.CharField(
         label="What the family and the team said (optional)",
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs=_AREA),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DiscussionForm(forms.Form):

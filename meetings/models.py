@@ -242,6 +242,10 @@ class Outcome(models.Model):
         null=True, blank=True, help_text="Where things are now, 0 to 10, at the latest review."
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(
+        blank=True, help_text="What the family and the team said at the latest review."
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every review.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -413,6 +413,12 @@ def _send_email_row(row: MeetingEmail) -> bool:
     return True
 
 
+#: Room for a few sentences in the family's words, not a document.
+FEEDBACK_WORDS_MAX = 2000
+#: The same for a note on an outcome's review.
+NOTE_MAX = 2000
+
+
 # --- Scheduling --------------------------------------------------------------
 
 
@@ -529,6 +535,8 @@ def invite_to_meeting(
     since, or an attendee without an account. Only they get an invitation email."""
     locked = _locked_meeting(meeting)
     ensure_can_run_meeting(by, locked)
+    if not locked.case.is_open:
+        raise MeetingError("This case is closed: no one more is invited.", code="case_closed")
     if locked.status != Meeting.Status.SCHEDULED:
         raise MeetingError("Only a meeting still to happen takes more invitations.", code="held")
     if not members and not externals:
@@ -536,13 +544,16 @@ def invite_to_meeting(
             {"members": "Choose someone to invite, or add an attendee without an account."},
             code="nobody",
         )
-    invited = set(locked.invitations.values_list("membership_id", flat=True))
+    invited = locked.invitations.all()
+    invited_people = {(i.professional_id, i.family_member_id) for i in invited} - {(None, None)}
+    invited_memberships = {i.membership_id for i in invited}
     for membership in members:
         if membership.case_id != locked.case_id or membership.left_at is not None:
             raise MeetingError(
                 {"members": "Only current TAC members can be invited."}, code="member"
             )
-        if membership.pk in invited:
+        person = (membership.professional_id, membership.family_member_id)
+        if membership.pk in invited_memberships or person in invited_people:
             raise MeetingError(
                 {"members": f"{membership.display_name} is already invited."}, code="invited"
             )
@@ -1031,17 +1042,27 @@ def review_outcome(
     status: str,
     current_scale: int | None = None,
     note: str = "",
+    expected_version: int | None = None,
 ) -> Outcome:
     """At a review: how far the family has come towards an outcome, and whether it is met.
 
-    The change history keeps every earlier status and scale; the chronology says
-    what changed (the note goes there too, as the reviewer wrote it).
+    The change history keeps every earlier status, scale and note; the chronology
+    says what changed. With ``expected_version``, a review saved since the editor
+    loaded it is refused rather than overwritten.
     """
     locked = Outcome.objects.select_for_update().select_related("case").get(pk=outcome.pk)
     _ensure_can_edit_plan(by, locked.case, None)
     if not locked.case.is_open:
         raise MeetingError("This case is closed: its plan is no longer reviewed.", code="closed")
+    if expected_version is not None and expected_version != locked.version:
+        raise MeetingError(
+            "Someone reviewed this outcome since you opened it. Check what they recorded "
+            "below, then save yours again if it still stands.",
+            code="stale",
+        )
     errors: dict[str, str] = {}
+    if len(note.strip()) > NOTE_MAX:
+        errors["note"] = f"Keep the note to {NOTE_MAX:,} characters or fewer."
     if status not in Outcome.Status.values:
         errors["status"] = "Choose where this outcome stands."
     if current_scale is not None and not 0 <= current_scale <= 10:
@@ -1051,14 +1072,15 @@ def review_outcome(
     previous = (locked.status, locked.current_scale)
     locked.status = status
     locked.current_scale = current_scale
+    locked.review_note = note.strip()
     locked.reviewed_at = timezone.now()
-    locked.save(update_fields=["status", "current_scale", "reviewed_at"])
+    locked.version += 1
+    locked.save(update_fields=["status", "current_scale", "review_note", "reviewed_at", "version"])
     record_event(
         locked.case,
         "plan.outcome_reviewed",
         by=by,
-        summary=f"Outcome reviewed: {locked.get_status_display().lower()}"
-        + (f". {note.strip()}" if note.strip() else ""),
+        summary=f"Outcome reviewed: {locked.get_status_display().lower()}",
         data={
             "outcome": locked.pk,
             "from": {"status": previous[0], "scale": previous[1]},
@@ -1206,6 +1228,8 @@ def change_action(
         )
     if not locked.is_open:
         raise MeetingError("A finished action cannot be changed.", code="closed")
+    if not locked.case.is_open:
+        raise MeetingError("This case is closed: its plan no longer changes.", code="case_closed")
     changes: dict[str, object] = {}
     if due_on is not None and due_on != locked.due_on:
         if locked.start_on is not None and due_on < locked.start_on:
@@ -1222,6 +1246,7 @@ def change_action(
             raise MeetingError({"owner": "Choose a current member of the TAC."}, code="owner")
         if membership is None and not owner.network_name.strip():
             raise MeetingError({"owner": "Choose who owns the action."}, code="owner")
+        before = _owner_key(locked)
         locked.owner_professional = membership.professional if membership else None
         locked.owner_agency = (
             membership.professional.agency if membership and membership.professional else None
@@ -1230,7 +1255,8 @@ def change_action(
         locked.owner_name = membership.external_name if membership else owner.network_name.strip()
         if locked.owner_professional or locked.owner_family_member:
             locked.owner_name = ""
-        changes["owner"] = locked.owner_display
+        if _owner_key(locked) != before:
+            changes["owner"] = locked.owner_display
     if not changes:
         return locked
     locked.version += 1
@@ -1251,6 +1277,10 @@ def change_action(
     return locked
 
 
+def _owner_key(action: Action) -> tuple[int | None, int | None, str]:
+    return (action.owner_professional_id, action.owner_family_member_id, action.owner_name)
+
+
 @transaction.atomic
 def cancel_action(
     action: Action, *, by: User, reason: str, expected_version: int | None = None
@@ -1268,6 +1298,8 @@ def cancel_action(
         )
     if not locked.is_open:
         raise MeetingError("This action is already finished.", code="closed")
+    if not locked.case.is_open:
+        raise MeetingError("This case is closed: its plan no longer changes.", code="case_closed")
     if not reason.strip():
         raise MeetingError({"reason": "Say why the action is no longer needed."}, code="reason")
     now = timezone.now()
@@ -1434,10 +1466,6 @@ def record_review_without_meeting(
     return review
 
 
-#: Room for a few sentences in the family's words, not a document.
-FEEDBACK_WORDS_MAX = 2000
-
-
 @transaction.atomic
 def record_family_feedback(
     review: Review,
@@ -1472,6 +1500,17 @@ def record_family_feedback(
         errors["may_quote"] = "There are no words to quote: write their words or untick this."
     if errors:
         raise MeetingError(errors, code="invalid")
+    # The same answer sent twice (a double click, a resent form) is kept once.
+    same = FamilyFeedback.objects.filter(
+        review=review,
+        given_by=given_by,
+        answer=answer,
+        in_their_words=words,
+        recorded_by=by,
+        recorded_at__gte=timezone.now() - dt.timedelta(minutes=10),
+    ).first()
+    if same is not None:
+        return same
     feedback = FamilyFeedback.objects.create(
         review=review,
         given_by=given_by,
@@ -1489,6 +1528,33 @@ def record_family_feedback(
         data={"review": review.pk, "feedback": feedback.pk},
     )
     return feedback
+
+
+@transaction.atomic
+def stop_quoting_feedback(feedback: FamilyFeedback, *, by: User) -> FamilyFeedback:
+    """The family no longer agrees their words are shown: they leave the dashboards at once.
+
+    The feedback itself stays (it still counts as returned).
+    """
+    locked = (
+        FamilyFeedback.objects.select_for_update()
+        .select_related("review__case")
+        .get(pk=feedback.pk)
+    )
+    case = locked.review.case
+    ensure_can_manage_case(by, case)
+    if not locked.may_quote:
+        return locked
+    locked.may_quote = False
+    locked.save(update_fields=["may_quote"])
+    record_event(
+        case,
+        "review.feedback_unquoted",
+        by=by,
+        summary="The family's words are no longer shown on the dashboards",
+        data={"feedback": locked.pk},
+    )
+    return locked
 
 
 # --- Contributions and reflective discussions -------------------------------

@@ -14,6 +14,11 @@ urlpatterns = [
         views.family_feedback,
         name="feedback",
     ),
+    path(
+        "case/<int:case_pk>/reviews/<int:review_pk>/feedback/<int:pk>/stop-quoting/",
+        views.stop_quoting_feedback,
+        name="stop_quoting_feedback",
+    ),
     path("case/<int:case_pk>/contribute/", views.add_contribution, name="contribute"),
     path("case/<int:case_pk>/discussions/new/", views.new_discussion, name="new_discussion"),
     path("discussions/<int:pk>/", views.discussion, name="discussion"),

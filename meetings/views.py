@@ -28,6 +28,7 @@ from meetings.models import (
     Action,
     CaseDiscussion,
     Decision,
+    FamilyFeedback,
     Invitation,
     Meeting,
     Outcome,
@@ -127,7 +128,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Invite more people to a meeting already arranged; only they are emailed."""
     meeting = _runnable_meeting(request, pk)
-    if meeting.status != Meeting.Status.SCHEDULED:
+    if meeting.status != Meeting.Status.SCHEDULED or not meeting.case.is_open:
         raise Http404("This meeting is not still to happen")
     form = forms.InviteForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and _saved(
@@ -709,6 +710,8 @@ def family_feedback(
     """Record the family's answer to "is this working for you?" at a review."""
     case = get_case_for_user(request.user, case_pk)
     ensure_can_manage_case(request.user, case)
+    if not case.is_open:
+        raise Http404("This case is closed")
     review = get_object_or_404(Review, pk=review_pk, case=case)
     form = forms.FamilyFeedbackForm(request.POST or None)
     if request.method == "POST" and _saved(
@@ -727,6 +730,20 @@ def family_feedback(
             "given": list(review.feedback.order_by("recorded_at", "id")),
         },
     )
+
+
+@login_required
+@require_POST
+def stop_quoting_feedback(
+    request: AuthenticatedHttpRequest, case_pk: int, review_pk: int, pk: int
+) -> HttpResponse:
+    """The family withdrew their agreement to be quoted."""
+    case = get_case_for_user(request.user, case_pk)
+    ensure_can_manage_case(request.user, case)
+    feedback = get_object_or_404(FamilyFeedback, pk=pk, review_id=review_pk, review__case=case)
+    services.stop_quoting_feedback(feedback, by=request.user)
+    messages.success(request, "Their words are no longer shown to managers.")
+    return redirect("meetings:feedback", case.pk, review_pk)
 
 
 @login_required
@@ -801,19 +818,42 @@ def update_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _current_owner_choice(action: Action, memberships: list[TeamMembership]) -> str:
+    """The owner option that keeps the action where it is."""
     for m in memberships:
         if action.owner_professional_id and m.professional_id == action.owner_professional_id:
             return str(m.pk)
         if action.owner_family_member_id and m.family_member_id == action.owner_family_member_id:
             return str(m.pk)
-    return forms.NETWORK_OWNER if action.owner_name else ""
+        external = not m.professional_id and not m.family_member_id
+        if action.owner_name and external and m.external_name == action.owner_name:
+            return str(m.pk)
+    if action.owner_professional_id or action.owner_family_member_id:
+        return forms.KEEP_OWNER  # they have left the TAC
+    return forms.NETWORK_OWNER
 
 
-def _show_latest_version(form: Any, action: Action, key: str) -> None:
-    """After a refusal, the form carries the action's latest version: what the person
+def _change_action_form(
+    action: Action, memberships: list[TeamMembership], data: Any = None
+) -> forms.ChangeActionForm:
+    owner = _current_owner_choice(action, memberships)
+    return forms.ChangeActionForm(
+        data,
+        memberships=memberships,
+        former_owner=action.owner_display if owner == forms.KEEP_OWNER else "",
+        initial={
+            "due_on": action.due_on,
+            "owner": owner,
+            "network_name": action.owner_name if owner == forms.NETWORK_OWNER else "",
+            "version": action.version,
+        },
+    )
+
+
+def _show_latest_version(form: Any, record: Action | Outcome, key: str) -> None:
+    """After a refusal, the form carries the record's latest version: what the person
     typed is kept, and sending it again (having looked) is not refused a second time."""
     form.data = form.data.copy()
-    form.data[key] = str(action.version)
+    form.data[key] = str(record.version)
 
 
 def _change_page(
@@ -840,8 +880,8 @@ def _change_page(
 def _action_to_manage(request: AuthenticatedHttpRequest, pk: int) -> Action:
     action = _action_for_user(request.user, pk)
     ensure_can_manage_case(request.user, action.case)
-    if not action.is_open:
-        raise Http404("This action is finished")
+    if not action.is_open or not action.case.is_open:
+        raise Http404("This action is finished, or its case is closed")
     return action
 
 
@@ -853,13 +893,7 @@ def change_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     memberships = list(
         action.case.memberships.active().select_related("professional__agency", "family_member")
     )
-    initial = {
-        "due_on": action.due_on,
-        "owner": _current_owner_choice(action, memberships),
-        "network_name": action.owner_name,
-        "version": action.version,
-    }
-    form = forms.ChangeActionForm(request.POST or None, memberships=memberships, initial=initial)
+    form = _change_action_form(action, memberships, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -867,7 +901,9 @@ def change_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 action,
                 by=request.user,
                 due_on=data["due_on"],
-                owner=services.Owner(
+                owner=None
+                if form.keeps_owner()
+                else services.Owner(
                     membership=form.owner_membership(), network_name=data["network_name"]
                 ),
                 reason=data["reason"],
@@ -908,15 +944,7 @@ def cancel_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     memberships = list(
         action.case.memberships.active().select_related("professional__agency", "family_member")
     )
-    change_form = forms.ChangeActionForm(
-        memberships=memberships,
-        initial={
-            "due_on": action.due_on,
-            "owner": _current_owner_choice(action, memberships),
-            "network_name": action.owner_name,
-            "version": action.version,
-        },
-    )
+    change_form = _change_action_form(action, memberships)
     return _change_page(request, action, change_form=change_form, cancel_form=form)
 
 
@@ -931,13 +959,31 @@ def review_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except Outcome.DoesNotExist:
         raise Http404("No outcome found") from None
     ensure_can_manage_case(request.user, outcome.case)
-    initial = {"status": outcome.status, "current_scale": outcome.current_scale}
+    if not outcome.case.is_open:
+        raise Http404("This case is closed")
+    initial = {
+        "status": outcome.status,
+        "current_scale": outcome.current_scale,
+        "note": outcome.review_note,
+        "version": outcome.version,
+    }
     form = forms.OutcomeReviewForm(request.POST or None, initial=initial)
-    if request.method == "POST" and _saved(
-        form, lambda data: services.review_outcome(outcome, by=request.user, **data)
-    ):
-        messages.success(request, "Outcome reviewed.")
-        return redirect(f"{reverse('cases:detail', args=[outcome.case_id])}#plan")
+    if request.method == "POST":
+        if _saved(
+            form,
+            lambda data: services.review_outcome(
+                outcome,
+                by=request.user,
+                status=data["status"],
+                current_scale=data["current_scale"],
+                note=data["note"],
+                expected_version=data["version"],
+            ),
+        ):
+            messages.success(request, "Outcome reviewed.")
+            return redirect(f"{reverse('cases:detail', args=[outcome.case_id])}#plan")
+        outcome.refresh_from_db()
+        _show_latest_version(form, outcome, "version")
     log_case_access(request, outcome.case)
     return render(
         request,

@@ -131,6 +131,34 @@ def test_the_feedback_sample_shows_only_words_families_agreed_to_share(
         assert ours.reference not in page  # quoted without the case
 
 
+def test_the_feedback_sample_keeps_to_the_dashboards_period(
+    coordinator: User, lead: User, build_case: Callable[..., Case], review: Callable[..., Any]
+) -> None:
+    case = build_case(lead_by=lead)
+    for day, words in [
+        (today(), "Said this month"),
+        (today() - dt.timedelta(days=200), "Said long ago"),
+    ]:
+        FamilyFeedback.objects.create(
+            review=review(case, day),
+            given_by="child",
+            answer="partly",
+            in_their_words=words,
+            may_quote=True,
+            recorded_by=lead,
+            recorded_at=timezone.now(),
+        )
+    refresh_summaries()
+    client = client_for(coordinator)
+
+    three_months = body(client.get(reverse("dashboards:dashboard") + "?period=3"))
+    a_year = body(client.get(reverse("dashboards:dashboard") + "?period=12"))
+
+    assert "Said this month" in three_months
+    assert "Said long ago" not in three_months
+    assert "Said long ago" in a_year
+
+
 @pytest.mark.parametrize("persona", ["lead", "member", "outsider", "admin_user", "auditor"])
 def test_everyone_else_gets_not_found(persona: str, request: pytest.FixtureRequest) -> None:
     client = client_for(request.getfixturevalue(persona))

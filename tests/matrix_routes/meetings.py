@@ -16,7 +16,7 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case
 from meetings import services
-from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting
+from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting, Review
 from tests.matrix import SIGN_IN, Objects, Route, case_page, only
 
 Expect = dict[str, int | frozenset[int]]
@@ -92,6 +92,20 @@ def _review_args(o: Objects) -> list[int]:
     return [o.case.pk, review.pk]
 
 
+def _feedback_args(o: Objects) -> list[int]:
+    case_pk, review_pk = _review_args(o)
+    review = Review.objects.get(pk=review_pk)
+    feedback = services.record_family_feedback(
+        review,
+        by=_lead(o.case),
+        given_by="parent",
+        answer="working",
+        in_their_words="Better",
+        may_quote=True,
+    )
+    return [case_pk, review_pk, feedback.pk]
+
+
 def _discussion(o: Objects) -> int:
     discussion: CaseDiscussion = services.record_case_discussion(
         o.case, by=_lead(o.case), held_on=timezone.localdate(), question="What helps?"
@@ -103,6 +117,8 @@ ROUTES: dict[str, Route] = {
     "meetings:schedule": Route("get", args=lambda o: [o.case.pk], expect=runners(200)),
     "meetings:review": Route("get", args=lambda o: [o.case.pk], expect=runners(200)),
     "meetings:feedback": Route("get", args=_review_args, expect=runners(200)),
+    # Quoted words taken back: the page redirects for those who may, nothing for others.
+    "meetings:stop_quoting_feedback": Route("post", args=_feedback_args, expect=runners(302)),
     "meetings:contribute": Route("get", args=lambda o: [o.case.pk], expect=members(200)),
     "meetings:new_discussion": Route(
         "get",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agencies.models import User
 from audit.models import RecordAccess
-from cases.models import Case, TeamMembership
+from cases.models import Case, CaseEvent, TeamMembership
 from meetings import services
 from meetings.models import (
     Action,
@@ -379,12 +379,63 @@ def test_the_lead_reviews_an_outcome_from_the_case_page(
     url = reverse("meetings:review_outcome", args=[outcome.pk])
     assert url in case_page
 
-    bad = lead_client.post(url, {"status": "achieved", "current_scale": "12"})
+    bad = lead_client.post(url, {"status": "achieved", "current_scale": "12", "version": "1"})
     assert "Use a number from 0 to 10." in bad.content.decode()
-    done = lead_client.post(url, {"status": "achieved", "current_scale": "9"})
+    long_note = lead_client.post(url, {"status": "achieved", "note": "x" * 2001, "version": "1"})
+    assert long_note.status_code == 200
+    assert "at most 2000 characters" in long_note.content.decode()
+    done = lead_client.post(
+        url, {"status": "achieved", "current_scale": "9", "note": "y" * 400, "version": "1"}
+    )
 
     assert done.status_code == 302
     outcome.refresh_from_db()
     assert (outcome.status, outcome.current_scale) == ("achieved", 9)
+    assert outcome.review_note == "y" * 400  # kept on the outcome, not in the chronology
     case_page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "now 9 out of 10 (was 2)" in case_page
+
+    # A second reviewer who opened the page before that save is not silently overwritten.
+    stale = lead_client.post(url, {"status": "not_achieved", "version": "1"})
+    assert "Someone reviewed this outcome since you opened it" in stale.content.decode()
+    outcome.refresh_from_db()
+    assert outcome.status == "achieved"
+
+
+def test_error_summary_links_reach_radio_groups(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    review = services.record_review_without_meeting(
+        case, by=lead, child_views="ok", parent_views="ok"
+    )
+    page = lead_client.post(
+        reverse("meetings:feedback", args=[case.pk, review.pk]), {"in_their_words": ""}
+    )
+    html = page.content.decode()
+    for field in ("given_by", "answer"):
+        assert f'href="#id_{field}"' in html
+        assert f'id="id_{field}"' in html  # the first option carries the field's id
+
+
+def test_family_words_stop_being_quoted_when_the_family_says_so(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    review = services.record_review_without_meeting(
+        case, by=lead, child_views="ok", parent_views="ok"
+    )
+    feedback = services.record_family_feedback(
+        review, by=lead, given_by="parent", answer="working", in_their_words="Good", may_quote=True
+    )
+    again = services.record_family_feedback(
+        review, by=lead, given_by="parent", answer="working", in_their_words="Good", may_quote=True
+    )
+    assert again == feedback  # a double submit is kept once
+    url = reverse("meetings:stop_quoting_feedback", args=[case.pk, review.pk, feedback.pk])
+
+    response = lead_client.post(url)
+
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert not feedback.may_quote
+    assert CaseEvent.objects.filter(case=case, code="review.feedback_unquoted").exists()
+    assert FamilyFeedback.objects.count() == 1

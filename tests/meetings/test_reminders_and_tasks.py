@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agencies.models import User
 from cases import services as case_services
-from cases.models import Case
+from cases.models import Case, CaseEvent
 from meetings import services
 from meetings.models import Action, Meeting, MeetingEmail
 from meetings.tasks import send_meeting_emails
@@ -224,9 +224,10 @@ def test_changing_an_action_on_a_closed_case_brings_no_reminder_back(
     case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     assert _pending_rules(action) == set()
 
-    services.change_action(
-        action, by=coordinator, due_on=timezone.localdate() + dt.timedelta(days=20)
-    )
+    with pytest.raises(services.MeetingError):  # a closed case's plan no longer changes
+        services.change_action(
+            action, by=coordinator, due_on=timezone.localdate() + dt.timedelta(days=20)
+        )
     services.update_action(action, by=member, progress_note="Still going")
     later = services.add_action(
         case,
@@ -238,3 +239,67 @@ def test_changing_an_action_on_a_closed_case_brings_no_reminder_back(
 
     assert _pending_rules(action) == set()
     assert _pending_rules(later) == set()
+
+
+def test_moving_only_the_date_keeps_an_owner_who_has_left_the_team(
+    case: Case, lead: User, member: User
+) -> None:
+    action = _action(case, lead, member)
+    school = case.memberships.active().get(professional=member)
+    case_services.remove_from_team(school, by=lead)
+    action.refresh_from_db()
+    client = client_for(lead)
+    url = reverse("meetings:change_action", args=[action.pk])
+    page = client.get(url).content.decode()
+    assert "no longer on the team: keep as owner" in page
+    later = timezone.localdate() + dt.timedelta(days=25)
+
+    response = client.post(
+        url, {"due_on": later.isoformat(), "owner": "current", "version": str(action.version)}
+    )
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.due_on, action.owner_professional) == (later, member)
+    event = CaseEvent.objects.filter(code="plan.action_changed").latest("at")
+    assert "owner" not in event.data
+
+
+def test_saving_an_unchanged_action_changes_nothing(case: Case, lead: User, member: User) -> None:
+    action = _action(case, lead, member)
+    school = case.memberships.active().get(professional=member)
+    version = action.version
+
+    services.change_action(action, by=lead, due_on=action.due_on, owner=services.Owner(school))
+
+    action.refresh_from_db()
+    assert action.version == version
+    assert not CaseEvent.objects.filter(code="plan.action_changed").exists()
+
+
+def test_a_closed_cases_plan_and_meetings_no_longer_change(
+    case: Case, lead: User, member: User, coordinator: User
+) -> None:
+    action = _action(case, lead, member)
+    meeting = services.schedule_meeting(
+        case, by=lead, kind=Meeting.Kind.REVIEW, starts_at=at(3), members=[]
+    )
+    case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
+    case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    action.refresh_from_db()
+    emails = MeetingEmail.objects.count()
+
+    with pytest.raises(services.MeetingError):
+        services.change_action(action, by=coordinator, due_on=timezone.localdate())
+    with pytest.raises(services.MeetingError):
+        services.cancel_action(action, by=coordinator, reason="Closed")
+    with pytest.raises(services.MeetingError):
+        services.invite_to_meeting(
+            meeting,
+            by=coordinator,
+            externals=[services.ExternalInvitee("Alex Advocate", "Demo Advocacy", "a@b.example")],
+        )
+    client = client_for(coordinator)
+    assert client.get(reverse("meetings:change_action", args=[action.pk])).status_code == 404
+    assert client.get(reverse("meetings:invite", args=[meeting.pk])).status_code == 404
+    assert MeetingEmail.objects.count() == emails

@@ -167,6 +167,7 @@ def test_reviewing_an_outcome_records_status_scale_and_the_change(case: Case, le
 
     outcome.refresh_from_db()
     assert (outcome.status, outcome.current_scale) == ("partly_achieved", 6)
+    assert (outcome.review_note, outcome.version) == ("Most days now", 2)
     assert outcome.reviewed_at is not None
     event = CaseEvent.objects.get(case=case, code="plan.outcome_reviewed")
     assert event.data["from"] == {"status": "open", "scale": None}
