@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import SUBJECT_ASSESSMENT_DRAFT, SUBJECT_FIRST_TAC, Reminder
-from notifications.services import SUBJECT_KINDS, SubjectKind
+from notifications.models import SUBJECT_ASSESSMENT_DRAFT, SUBJECT_FIRST_TAC, Audience, Reminder
+from notifications.services import LEAD_SCHEDULERS, SUBJECT_KINDS, SubjectKind, schedule_reminders
+
+if TYPE_CHECKING:
+    from cases.models import Case
 
 
 def _draft_link(reminder: Reminder) -> str:
@@ -46,6 +51,28 @@ def _first_tac_still_due(reminder: Reminder) -> bool:
     return not held_since.exists()
 
 
+def readdress_first_tac(case: Case) -> int:
+    """After a lead change, the "first TAC not held" reminders still waiting go to the
+    new lead, for the same day (the assessment's completion)."""
+    due_on = (
+        Reminder.objects.pending()
+        .filter(subject_type=SUBJECT_FIRST_TAC, subject_id=case.pk)
+        .order_by("-due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    if due_on is None:
+        return 0
+    lead = case.lead_assignment
+    return schedule_reminders(
+        SUBJECT_FIRST_TAC,
+        case.pk,
+        case=case,
+        due_on=due_on,
+        audiences={Audience.LEAD: [lead.professional] if lead else []},
+    )
+
+
 def register() -> None:
     SUBJECT_KINDS[SUBJECT_ASSESSMENT_DRAFT] = SubjectKind(
         link=_draft_link, still_due=_draft_still_due
@@ -53,3 +80,4 @@ def register() -> None:
     SUBJECT_KINDS[SUBJECT_FIRST_TAC] = SubjectKind(
         link=_first_tac_link, still_due=_first_tac_still_due
     )
+    LEAD_SCHEDULERS[SUBJECT_FIRST_TAC] = readdress_first_tac

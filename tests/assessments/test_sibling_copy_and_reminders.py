@@ -10,6 +10,7 @@ from django.utils import timezone
 from agencies.models import User
 from assessments import services
 from assessments.models import Assessment
+from cases import services as case_services
 from cases.models import Case, Child, FamilyMember
 from meetings.models import Meeting
 from notifications.models import SUBJECT_ASSESSMENT_DRAFT, SUBJECT_FIRST_TAC, Reminder
@@ -110,3 +111,30 @@ def test_completing_schedules_the_first_tac_reminder_for_the_lead(
         created_by=lead,
     )
     assert not kind.still_due(reminder)
+
+
+def test_a_new_lead_gets_the_first_tac_reminder_still_waiting(
+    reminder_rules: None,
+    assessment: Assessment,
+    lead: User,
+    member: User,
+    manager: User,
+    parent: FamilyMember,
+) -> None:
+    consent(assessment, "start", lead, parent)
+    services.begin_assessment(assessment, by=lead)
+    services.share_with_family(assessment, by=lead)
+    fill_for_completion(assessment, lead, parent)
+    services.complete_assessment(assessment, by=lead)
+    case = assessment.case
+    case_services.assign_lead_professional(
+        case,
+        professional=member,
+        by=manager,
+        basis="MANAGER_ALLOCATED",
+        change_reason="MANAGING_CASELOADS",
+    )
+
+    pending = Reminder.objects.pending().filter(subject_type=SUBJECT_FIRST_TAC, subject_id=case.pk)
+    assert {r.recipient for r in pending} == {member}
+    assert {r.due_on for r in pending} == {timezone.localdate()}
