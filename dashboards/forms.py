@@ -1,22 +1,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from cases.models import LevelOfNeed
 from dashboards.metrics import (
     DEFAULT_PERIOD,
     PERIOD_CHOICES,
-    AgencyChoice,
+    Choices,
     Filters,
     Scope,
-    TeamChoice,
+    render_options,
 )
+
+
+class IdChoiceField(forms.TypedChoiceField):
+    """A choice among many ids (a large authority has thousands of teams): checked
+    against a set, and offered as ``<option>`` elements rendered once per refresh."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, coerce=int, required=False, empty_value=None, **kwargs)
+        self.known: frozenset[str] = frozenset()
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.known
 
 
 class FilterForm(forms.Form):
@@ -30,33 +41,31 @@ class FilterForm(forms.Form):
         empty_value=None,
         initial=DEFAULT_PERIOD,
     )
-    team = forms.TypedChoiceField(label="Team", coerce=int, required=False, empty_value=None)
-    agency = forms.TypedChoiceField(
-        label="Lead professional's agency", coerce=int, required=False, empty_value=None
-    )
+    team = IdChoiceField(label="Team")
+    agency = IdChoiceField(label="Lead professional's agency")
     locality = forms.ChoiceField(label="Locality", required=False)
     level = forms.TypedChoiceField(
         label="Level of need", coerce=int, required=False, empty_value=None
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        scope: Scope,
-        teams: list[TeamChoice],
-        agencies: list[AgencyChoice],
-        levels: list[LevelOfNeed],
-        localities: list[str],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, scope: Scope, choices: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.option_lists: dict[str, list[tuple[Any, str]]] = {"period": list(PERIOD_CHOICES)}
+        self.rendered: dict[str, SafeString] = {}
         every: list[tuple[Any, str]] = [("", "All")]
-        self._choose("team", every + [(t.pk, str(t)) for t in teams])
-        self._choose("level", every + [(lv.pk, lv.label) for lv in levels])
-        self._choose("locality", every + [(name, name) for name in localities])
+        self._choose_id(
+            "team",
+            {t.pk for t in choices.teams},
+            choices.team_options or render_options((t.pk, str(t)) for t in choices.teams),
+        )
+        self._choose("level", every + [(lv.pk, lv.label) for lv in choices.levels])
+        self._choose("locality", every + [(name, name) for name in choices.localities])
         if scope.is_authority:
-            self._choose("agency", every + [(a.pk, a.name) for a in agencies])
+            self._choose_id(
+                "agency",
+                {a.pk for a in choices.agencies},
+                choices.agency_options or render_options((a.pk, a.name) for a in choices.agencies),
+            )
         else:
             # A manager's view is already their teams: the agency filter adds nothing.
             del self.fields["agency"]
@@ -67,11 +76,19 @@ class FilterForm(forms.Form):
         if isinstance(field, forms.ChoiceField):
             field.choices = choices
 
+    def _choose_id(self, name: str, ids: set[int], options: SafeString) -> None:
+        field = cast(IdChoiceField, self.fields[name])
+        field.known = frozenset(str(pk) for pk in ids)
+        self.rendered[name] = options
+
     def selects(self) -> list[tuple[forms.BoundField, SafeString]]:
         """Each filter with its options as HTML, built here: a team list runs to thousands."""
         out = []
         for bound in self:
             chosen = "" if bound.value() is None else str(bound.value())
+            if bound.name in self.rendered:
+                out.append((bound, self._mark_chosen(bound, chosen)))
+                continue
             choices = self.option_lists.get(bound.name, [])
             options = format_html_join(
                 "",
@@ -83,6 +100,20 @@ class FilterForm(forms.Form):
             )
             out.append((bound, options))
         return out
+
+    def _mark_chosen(self, bound: forms.BoundField, chosen: str) -> SafeString:
+        """The "All" option and the rendered ones, the chosen one (a known id) selected."""
+        options = str(self.rendered[bound.name])
+        field = cast(IdChoiceField, bound.field)
+        if chosen in field.known:
+            options = options.replace(
+                f'<option value="{chosen}">', f'<option value="{chosen}" selected>', 1
+            )
+        every = '<option value="">All</option>'
+        if chosen == "":
+            every = '<option value="" selected>All</option>'
+        # Escaped by render_options; only a literal " selected" is added, at a known id.
+        return mark_safe(every + options)  # noqa: S308  # nosec B308 B703  # nosemgrep
 
     def filters(self) -> Filters:
         """The chosen filters; anything invalid falls back to "All" (errors are shown)."""

@@ -2,8 +2,11 @@
 
 Every figure on a dashboard is a sum over summary cells (``dashboards.models``),
 so the page runs the same few queries at ten thousand or a million children.
-Tables are plain data (``Table``): the page renders them, draws charts from
-them, and the CSV export writes them.
+The unfiltered authority view reads the pre-summed totals, and the filters offer
+the teams and agencies as at the last refresh (``FilterDirectory``, rendered
+once per refresh in each process): neither the number of children nor the size
+of the directory changes what a page reads. Tables are plain data (``Table``):
+the page renders them, draws charts from them, and the CSV export writes them.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Case, DateField, F, Q, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from agencies.models import LOCAL_AUTHORITY_KINDS, Agency, Team
 from cases.models import ClosureReason, Ethnicity, LevelOfNeed, ReferralSource, Sex, TriageDecision
-from dashboards.models import MetricCell, SummaryRefresh
+from dashboards.models import FilterDirectory, MetricCell, MetricTotal, SummaryRefresh
 from dashboards.services import add_months, month_start
 from meetings.models import FamilyFeedback
 
@@ -42,6 +47,10 @@ DEFAULT_PERIOD = 3
 TREND_MONTHS = 12
 LONG_TABLE_ROWS = 25
 FLOW_METRICS = ("M2", "M3", "M4", "M9", "M11D", "M12", "M15", "M15F", "M15A", "E2", "E9")
+#: Flow metrics the page also shows month by month over the trend; the others are
+#: read over the chosen period only.
+TREND_FLOW_METRICS = ("M9",)
+PERIOD_FLOW_METRICS = tuple(m for m in FLOW_METRICS if m not in TREND_FLOW_METRICS)
 SNAPSHOT_METRICS = ("M1", "M5", "M6", "M7", "M7C", "E1")
 #: Snapshot metrics not split by level of need (a caseload spans levels).
 NO_LEVEL_METRICS = ("M7", "M7C")
@@ -120,19 +129,15 @@ class Filters:
 
 
 def uses_totals(scope: Scope, filters: Filters) -> bool:
-    """The unfiltered authority view reads the pre-summed totals."""
+    """The unfiltered authority view reads the pre-summed totals (``MetricTotal``)."""
     return scope.is_authority and not (
         filters.team_id or filters.agency_id or filters.locality or filters.level_id
     )
 
 
-def cell_filter(scope: Scope, filters: Filters) -> Q:
-    """The cells a dashboard sums: the totals when it can, else the matching slices."""
-    return Q(is_total=True) if uses_totals(scope, filters) else slice_filter(scope, filters)
-
-
 def slice_filter(scope: Scope, filters: Filters) -> Q:
-    q = Q(is_total=False)
+    """The cells (``MetricCell``) a scoped or filtered dashboard sums."""
+    q = Q()
     if scope.team_ids is not None:
         q &= Q(team_id__in=scope.team_ids)
     if filters.team_id is not None:
@@ -256,6 +261,9 @@ class _Cells:
 
     def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
         self.rows = list(rows)
+        self.by_metric: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        for row in self.rows:
+            self.by_metric[row["metric"]].append(row)
 
     def select(
         self,
@@ -266,9 +274,7 @@ class _Cells:
         key2: str | None = None,
     ) -> Iterable[Mapping[str, Any]]:
         wanted = set(months) if months is not None else None
-        for row in self.rows:
-            if row["metric"] != metric:
-                continue
+        for row in self.by_metric.get(metric, ()):
             if wanted is not None and row["month"] not in wanted:
                 continue
             if key is not None and row["key"] != key:
@@ -313,41 +319,179 @@ class AgencyChoice:
     locality: str
 
 
+def render_options(choices: Iterable[tuple[Any, str]]) -> SafeString:
+    """``<option>`` elements, none selected (``FilterForm`` marks the chosen one)."""
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The teams and agencies as at a refresh, with the authority's options rendered."""
+
+    teams: tuple[TeamChoice, ...]
+    agencies: tuple[AgencyChoice, ...]
+    localities: tuple[str, ...]
+    team_options: SafeString
+    agency_options: SafeString
+
+    @classmethod
+    def of(cls, teams: Iterable[TeamChoice], agencies: Iterable[AgencyChoice]) -> Directory:
+        all_teams, all_agencies = tuple(teams), tuple(agencies)
+        localities = {t.locality for t in all_teams if t.locality}
+        localities |= {a.locality for a in all_agencies if a.locality}
+        return cls(
+            all_teams,
+            all_agencies,
+            tuple(sorted(localities)),
+            render_options((t.pk, str(t)) for t in all_teams),
+            render_options((a.pk, a.name) for a in all_agencies),
+        )
+
+
 @dataclass
 class Choices:
-    """What the filters offer: teams in scope, agencies, levels and localities."""
+    """What the filters offer (teams in scope, agencies, levels and localities), with
+    the refresh the figures come from (``None`` before the first)."""
 
     teams: list[TeamChoice]
     agencies: list[AgencyChoice]
     levels: list[LevelOfNeed]
     localities: list[str]
+    refresh: SummaryRefresh | None = None
+    #: The teams' and agencies' ``<option>`` elements, rendered once per refresh.
+    team_options: SafeString | None = None
+    agency_options: SafeString | None = None
 
 
-def dashboard_choices(scope: Scope) -> Choices:
-    teams_qs = Team.objects.order_by("name")
-    if scope.team_ids is not None:
-        teams_qs = teams_qs.filter(pk__in=scope.team_ids)
-    # Plain rows, not model instances: a large authority has thousands of teams.
-    teams = [
-        TeamChoice(*row) for row in teams_qs.values_list("pk", "name", "agency__name", "locality")
-    ]
-    agencies = [
-        AgencyChoice(*row)
-        for row in Agency.objects.order_by("name").values_list("pk", "name", "kind", "locality")
-    ]
-    levels = list(LevelOfNeed.objects.order_by("ordinal"))
-    localities = sorted(
-        {t.locality for t in teams if t.locality}
-        | ({a.locality for a in agencies if a.locality} if scope.is_authority else set())
+#: The latest refresh's directory, rendered: ``(refresh id, finished at, directory id)``
+#: and the ``Directory``. A refresh's directory never changes, so this is only replaced.
+_rendered: dict[str, tuple[tuple[Any, ...], Directory]] = {}
+
+
+def latest_refresh() -> SummaryRefresh | None:
+    """The last finished refresh, with the id of its directory (``directory_pk``)."""
+    return (
+        SummaryRefresh.objects.filter(finished_at__isnull=False)
+        .annotate(directory_pk=F("directory__id"))
+        .order_by("-finished_at")
+        .first()
     )
-    return Choices(teams, agencies, levels, localities)
+
+
+def _live_directory() -> Directory:
+    # Plain rows, not model instances: a large authority has thousands of teams.
+    teams = Team.objects.order_by("name", "pk").values_list(
+        "pk", "name", "agency__name", "locality"
+    )
+    agencies = Agency.objects.order_by("name", "pk").values_list("pk", "name", "kind", "locality")
+    return Directory.of(
+        (TeamChoice(*row) for row in teams), (AgencyChoice(*row) for row in agencies)
+    )
+
+
+def directory_of(refresh: SummaryRefresh | None) -> Directory:
+    """The teams and agencies the figures of ``refresh`` know; read and rendered once per
+    refresh. Before the first refresh (or one without a directory), the live ones."""
+    directory_pk = getattr(refresh, "directory_pk", None)
+    if refresh is None or directory_pk is None:
+        return _live_directory()
+    key = (refresh.pk, refresh.finished_at, directory_pk)
+    cached = _rendered.get("latest")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    stored = (
+        FilterDirectory.objects.values_list("teams", "agencies").filter(pk=directory_pk).first()
+    )
+    if stored is None:
+        # A newer refresh replaced it since the refresh was read: this once, the live ones.
+        return _live_directory()
+    teams, agencies = stored
+    directory = Directory.of(
+        (TeamChoice(*row) for row in teams), (AgencyChoice(*row) for row in agencies)
+    )
+    _rendered["latest"] = (key, directory)
+    return directory
+
+
+def dashboard_choices(scope: Scope, refresh: SummaryRefresh | None = None) -> Choices:
+    """What the filters offer, from the directory as at the latest refresh."""
+    refresh = refresh if refresh is not None else latest_refresh()
+    directory = directory_of(refresh)
+    levels = list(LevelOfNeed.objects.order_by("ordinal"))
+    if scope.team_ids is None:
+        return Choices(
+            list(directory.teams),
+            list(directory.agencies),
+            levels,
+            list(directory.localities),
+            refresh,
+            directory.team_options,
+            directory.agency_options,
+        )
+    # A manager's teams only; the agencies still name the tables' rows.
+    in_scope = set(scope.team_ids)
+    teams = [t for t in directory.teams if t.pk in in_scope]
+    localities = sorted({t.locality for t in teams if t.locality})
+    return Choices(teams, list(directory.agencies), levels, localities, refresh)
+
+
+def _months(period: list[dt.date], trend: list[dt.date], now: dt.date) -> Q:
+    """The months each metric is read over: its period, its trend, or now."""
+    return (
+        Q(metric__in=PERIOD_FLOW_METRICS, month__gte=period[0])
+        | Q(metric__in=TREND_FLOW_METRICS, month__gte=min(period[0], trend[0]))
+        | Q(metric__in=SNAPSHOT_METRICS, month=now)
+        | Q(metric__in=("M1", "M5"), month__gte=trend[0])
+    )
+
+
+def _summed_months(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "month": row["summed_month"]} for row in rows]
+
+
+def _read_cells(
+    scope: Scope, filters: Filters, months: Q, period_start: dt.date, now: dt.date
+) -> tuple[_Cells, list[Mapping[str, Any]]]:
+    """The cells the page sums, and open episodes now by level, agency and locality.
+
+    Flow metrics read over the period only are summed over it here (their rows carry
+    the period's first month), so the rows read do not grow with the period.
+    """
+    month = Case(
+        When(metric__in=PERIOD_FLOW_METRICS, then=Value(period_start)),
+        default=F("month"),
+        output_field=DateField(),
+    )
+    if uses_totals(scope, filters):
+        # One read of the authority's totals; open episodes now are kept broken down.
+        rows = _summed_months(
+            MetricTotal.objects.filter(months)
+            .values(
+                "metric", "key", "key2", "level_id", "agency_id", "locality", summed_month=month
+            )
+            .annotate(v=Sum("value"))
+            .order_by()
+        )
+        return _Cells(rows), [r for r in rows if r["metric"] == "M1" and r["month"] == now]
+    cells = MetricCell.objects.filter(slice_filter(scope, filters))
+    summed = _summed_months(
+        cells.filter(months)
+        .values("metric", "key", "key2", summed_month=month)
+        .annotate(v=Sum("value"))
+        .order_by()
+    )
+    by_slice: list[Mapping[str, Any]] = list(
+        cells.filter(metric="M1", month=now)
+        .values("level_id", "agency_id", "locality")
+        .annotate(v=Sum("value"))
+        .order_by()
+    )
+    return _Cells(summed), by_slice
 
 
 def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboard:
     """Every table and figure of the dashboard, in a fixed number of queries."""
-    refresh = (
-        SummaryRefresh.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
-    )
+    refresh = choices.refresh
     teams, agencies, levels, localities = (
         choices.teams,
         choices.agencies,
@@ -361,30 +505,15 @@ def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboa
     as_of_month = month_start(as_of)
     period_months = [add_months(as_of_month, -i) for i in range(filters.period - 1, -1, -1)]
     trend_months = [add_months(as_of_month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
-    earliest = min(period_months[0], trend_months[0])
-    base = MetricCell.objects.filter(cell_filter(scope, filters))
-    cells = _Cells(
-        []
+    cells, open_now = (
+        (_Cells([]), [])
         if refresh is None
-        else base.filter(
-            Q(metric__in=FLOW_METRICS, month__gte=earliest)
-            | Q(metric__in=SNAPSHOT_METRICS, month=as_of_month)
-            | Q(metric__in=("M1", "M5"), month__gte=trend_months[0])
-        )
-        .values("metric", "month", "key", "key2")
-        .annotate(v=Sum("value"))
-        .order_by()
-    )
-    # M1 now, by level, agency and locality (M1 and M8).
-    open_now = (
-        []
-        if refresh is None
-        else list(
-            MetricCell.objects.filter(slice_filter(scope, filters))
-            .filter(metric="M1", month=as_of_month)
-            .values("level_id", "agency_id", "locality")
-            .annotate(v=Sum("value"))
-            .order_by()
+        else _read_cells(
+            scope,
+            filters,
+            _months(period_months, trend_months, as_of_month),
+            period_months[0],
+            as_of_month,
         )
     )
     agency_by_id = {a.pk: a for a in agencies}

@@ -8,6 +8,11 @@ the lead professional's team, agency and locality and the level of need, and up
 to two metric-specific keys (a referral source, a closure reason, a number of
 working days). Any filter the dashboard offers is a sum over cells.
 
+The unfiltered authority view reads ``MetricTotal`` instead: the same counts
+summed over every slice, in a small table of their own. ``FilterDirectory``
+keeps the teams and agencies as at each refresh: what the filters offer and
+how the tables name them, so that serving the page does not read the directory.
+
 Cells hold counts only, never a child's or a professional's identity.
 """
 
@@ -56,23 +61,67 @@ class MetricCell(models.Model):
     key = models.CharField(max_length=60, blank=True)
     key2 = models.CharField(max_length=60, blank=True)
     value = models.BigIntegerField()
-    is_total = models.BooleanField(
-        db_default=False,
-        help_text="An authority-wide total of the slices (every dimension empty), so that "
-        "the unfiltered authority dashboard sums a few rows instead of every slice.",
-    )
 
     class Meta:
         indexes = [
-            # Every dashboard query: totals (the unfiltered authority view) or slices,
-            # for a set of metrics over a range of months.
-            models.Index(fields=["is_total", "metric", "month"], name="dash_cell_metric_month_idx"),
+            # A filtered dashboard: the slices of a set of metrics over a range of months.
+            models.Index(fields=["metric", "month"], name="dash_cell_metric_month_idx"),
             # The team dashboard: the same, for the manager's teams.
             models.Index(fields=["team_id", "metric", "month"], name="dash_cell_team_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.month:%Y-%m} {self.key} {self.key2} = {self.value}"
+
+
+class MetricTotal(models.Model):
+    """An authority-wide figure: the cells of one metric, month and keys summed over
+    every team, agency and locality and the level of need.
+
+    Open episodes now (M1 in the refresh's month) keep their level, agency and
+    locality, which the authority page breaks them down by. Written by the refresh
+    in one statement, so a page reads a few thousand neighbouring rows.
+    """
+
+    metric = models.CharField(max_length=8)
+    month = models.DateField(help_text="First day of the month the figure counts in.")
+    level_id = models.BigIntegerField(null=True, blank=True)
+    agency_id = models.BigIntegerField(null=True, blank=True)
+    locality = models.CharField(max_length=100, blank=True)
+    key = models.CharField(max_length=60, blank=True)
+    key2 = models.CharField(max_length=60, blank=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            # The unfiltered authority dashboard: a set of metrics over a range of months.
+            models.Index(fields=["metric", "month"], name="dash_total_metric_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.month:%Y-%m} {self.key} {self.key2} = {self.value} (total)"
+
+
+class FilterDirectory(models.Model):
+    """The teams and agencies as at a refresh (only the latest refresh's is kept).
+
+    The filters offer these and the tables name agencies by them. The figures know
+    only the teams and agencies that existed at the refresh, so the page need not
+    read the (large) directory tables while it is served.
+    """
+
+    refresh = models.OneToOneField(
+        SummaryRefresh, on_delete=models.CASCADE, related_name="directory"
+    )
+    teams = models.JSONField(
+        default=list, help_text="[id, name, agency name, locality] for every team, by name."
+    )
+    agencies = models.JSONField(
+        default=list, help_text="[id, name, kind, locality] for every agency, by name."
+    )
+
+    def __str__(self) -> str:
+        return f"Filter directory of {self.refresh}"
 
 
 class WorkingDay(models.Model):

@@ -2,7 +2,8 @@
 
 ``refresh_summaries`` rebuilds the summary cells (``dashboards.models``) in one
 transaction with set-based SQL, so that the authority-wide dashboard reads a
-few thousand pre-counted rows instead of the case tables. Metric definitions
+few thousand pre-counted rows (``MetricTotal``) instead of the case tables, and
+keeps the teams and agencies the filters offer (``FilterDirectory``). Metric definitions
 follow DOMAIN §7.1; each statement below names the metric it serves.
 """
 
@@ -17,10 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from agencies.models import Agency, Team
 from cases.access import ensure_can_manage_case
 from cases.models import Case
 from cases.services import record_event
-from dashboards.models import MetricCell, SummaryRefresh, WorkingDay
+from dashboards.models import FilterDirectory, MetricCell, MetricTotal, SummaryRefresh, WorkingDay
 from meetings.models import Action
 from notifications.working_days import is_working_day
 
@@ -356,14 +358,35 @@ def _statements() -> list[tuple[str, str]]:
     ]
 
 
+#: Authority-wide totals of the cells just written, in one statement (so the rows sit
+#: together). Open episodes now keep the level, agency and locality the page breaks
+#: them down by; every other figure is summed to its metric, month and keys.
 _TOTALS = f"""
-INSERT INTO {MetricCell._meta.db_table}
-    (metric, month, team_id, agency_id, locality, level_id, key, key2, value, is_total)
-SELECT metric, month, NULL, NULL, '', NULL, key, key2, sum(value), true
-FROM {MetricCell._meta.db_table}
-WHERE NOT is_total AND NOT (metric = ANY(%s) AND month < %s)
-GROUP BY metric, month, key, key2
-"""  # noqa: S608 (a model's table)  # nosec B608
+INSERT INTO {MetricTotal._meta.db_table}
+    (metric, month, level_id, agency_id, locality, key, key2, value)
+SELECT metric, month, level_id, agency_id, locality, key, key2, sum(value)
+FROM (SELECT metric, month, key, key2, value,
+             CASE WHEN now_m1 THEN level_id END AS level_id,
+             CASE WHEN now_m1 THEN agency_id END AS agency_id,
+             CASE WHEN now_m1 THEN locality ELSE '' END AS locality
+      FROM (SELECT c.*, (c.metric = 'M1' AND c.month = %(month)s) AS now_m1
+            FROM {MetricCell._meta.db_table} c
+            WHERE NOT (c.metric = ANY(%(kept)s) AND c.month < %(month)s)) cells) summed
+GROUP BY metric, month, level_id, agency_id, locality, key, key2
+ORDER BY metric, month
+"""  # noqa: S608 (models' tables)  # nosec B608
+
+#: The teams and agencies as at this refresh, for the filters (``FilterDirectory``).
+_DIRECTORY = f"""
+INSERT INTO {FilterDirectory._meta.db_table} (refresh_id, teams, agencies)
+SELECT %(refresh)s,
+    (SELECT COALESCE(jsonb_agg(jsonb_build_array(t.id, t.name, a.name, t.locality)
+                               ORDER BY t.name, t.id), '[]'::jsonb)
+     FROM {Team._meta.db_table} t JOIN {Agency._meta.db_table} a ON a.id = t.agency_id),
+    (SELECT COALESCE(jsonb_agg(jsonb_build_array(a.id, a.name, a.kind, a.locality)
+                               ORDER BY a.name, a.id), '[]'::jsonb)
+     FROM {Agency._meta.db_table} a)
+"""  # noqa: S608 (models' tables)  # nosec B608
 
 _DIMENSION_TABLE = """
 CREATE TEMPORARY TABLE dash_dim ON COMMIT DROP AS
@@ -424,22 +447,24 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
             cursor.execute("CREATE INDEX ON dash_dim (case_id)")
             cursor.execute("ANALYZE dash_dim")
             # Kept snapshots keep their earlier months; everything else is rebuilt.
-            cursor.execute(
-                f"DELETE FROM {MetricCell._meta.db_table} "  # noqa: S608 (a model's table)  # nosec B608
-                "WHERE NOT (metric = ANY(%s) AND month < %s)",
-                [list(KEPT_SNAPSHOTS), this_month],
-            )
+            for table in (MetricCell._meta.db_table, MetricTotal._meta.db_table):
+                cursor.execute(
+                    f"DELETE FROM {table} "  # noqa: S608 (a model's table)  # nosec B608
+                    "WHERE NOT (metric = ANY(%s) AND month < %s)",
+                    [list(KEPT_SNAPSHOTS), this_month],
+                )
             cells = 0
             for _metric, sql in _statements():
                 cursor.execute(sql, params)
                 cells += cursor.rowcount
             # Authority-wide totals of everything just written.
-            cursor.execute(_TOTALS, [list(KEPT_SNAPSHOTS), this_month])
+            cursor.execute(_TOTALS, {"kept": list(KEPT_SNAPSHOTS), "month": this_month})
             cells += cursor.rowcount
             # Fresh statistics: stale ones make the page's small queries look big
             # (and, past the JIT threshold, pay for compiling them).
-            statement = "ANALYZE " + connection.ops.quote_name(MetricCell._meta.db_table)
-            cursor.execute(statement)
+            for model in (MetricCell, MetricTotal):
+                statement = "ANALYZE " + connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(statement)
         refresh = SummaryRefresh.objects.create(
             started_at=now,
             finished_at=timezone.now(),
@@ -447,6 +472,17 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
             cell_count=cells,
             duration_ms=int((time.monotonic() - started) * 1000),
         )
+        # The directory as at this refresh; earlier ones are no longer read.
+        FilterDirectory.objects.exclude(refresh=refresh).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(_DIRECTORY, {"refresh": refresh.pk})
+    if not connection.in_atomic_block:
+        # The unfiltered authority page reads every totals row: clear the replaced ones
+        # now rather than when autovacuum comes round (a small table: milliseconds).
+        # Inside an enclosing transaction (tests) VACUUM cannot run; autovacuum will.
+        statement = "VACUUM (ANALYZE) " + connection.ops.quote_name(MetricTotal._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
     return refresh
 
 

@@ -29,14 +29,7 @@ def _filter_form(
     request: AuthenticatedHttpRequest, scope: metrics.Scope
 ) -> tuple[FilterForm, metrics.Choices]:
     choices = metrics.dashboard_choices(scope)
-    form = FilterForm(
-        request.GET or None,
-        scope=scope,
-        teams=choices.teams,
-        agencies=choices.agencies,
-        levels=choices.levels,
-        localities=choices.localities,
-    )
+    form = FilterForm(request.GET or None, scope=scope, choices=choices)
     return form, choices
 
 

@@ -11,14 +11,18 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import User
+from agencies.models import Agency, AgencyKind, Team, User
 from audit.models import RecordAccess, Restriction
 from cases.models import Case, CaseEvent, ClosureReason
+from dashboards import metrics
 from dashboards.exports import ANNEX_A_COLUMNS, AnnexAWindow, neutralise
+from dashboards.models import FilterDirectory
 from dashboards.services import (
     LateReasonError,
     record_action_late_reason,
@@ -485,3 +489,142 @@ def test_pages_run_a_fixed_number_of_queries(
             response = clients[persona].get(url)
             body(response)
         assert response.status_code == 200, url
+
+
+# --- Filters: what they offer, from the directory as at the last refresh ---------------------
+
+
+def _select(page: str, name: str) -> str:
+    return page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+
+
+def test_the_coordinator_filters_by_a_team_and_it_stays_chosen(
+    coordinator: User,
+    build_case: Callable[..., Case],
+    lead: User,
+    other_lead: User,
+    second_team: Team,
+) -> None:
+    build_case(lead_by=lead)
+    build_case(lead_by=lead)
+    build_case(lead_by=other_lead)
+    refresh_summaries()
+
+    response = client_for(coordinator).get(
+        reverse("dashboards:dashboard"), {"team": second_team.pk}
+    )
+
+    assert response.context["board"].figures["m1"][0].value == "1"
+    teams = _select(body(response), "team")
+    assert f'<option value="{second_team.pk}" selected>Southside family hub' in teams
+    assert teams.count(" selected") == 1
+    assert '<option value="">All</option>' in teams  # "All" is offered, not chosen
+    unfiltered = _select(body(client_for(coordinator).get(reverse("dashboards:dashboard"))), "team")
+    assert '<option value="" selected>All</option>' in unfiltered
+    assert unfiltered.count(" selected") == 1
+
+
+def test_the_filters_offer_every_team_and_agency_to_the_coordinator_only_their_teams_to_a_manager(
+    coordinator: User,
+    manager: User,
+    early_help_team: Team,
+    second_team: Team,
+    school_team: Team,
+    housing_agency: Agency,
+) -> None:
+    refresh_summaries()
+
+    authority = body(client_for(coordinator).get(reverse("dashboards:dashboard")))
+    teams, agencies = _select(authority, "team"), _select(authority, "agency")
+    for team in (early_help_team, second_team, school_team):
+        assert f'<option value="{team.pk}">{team.name} ({team.agency.name})</option>' in teams
+    for agency in Agency.objects.all():
+        assert f'<option value="{agency.pk}">{agency.name}</option>' in agencies
+
+    own = client_for(manager).get(reverse("dashboards:dashboard"))
+    page = body(own)
+    assert 'name="agency"' not in page
+    assert f'value="{early_help_team.pk}"' in _select(page, "team")
+    assert "Southside family hub" not in page
+    assert "Pastoral team" not in page
+    # Another team's id is refused, not shown.
+    other = client_for(manager).get(reverse("dashboards:dashboard"), {"team": second_team.pk})
+    assert "There is a problem" in body(other)
+    assert other.context["board"].filters.team_id is None
+
+
+def test_the_filters_know_the_teams_and_agencies_as_at_the_last_refresh(
+    coordinator: User, early_help_agency: Agency, build_case: Callable[..., Case]
+) -> None:
+    build_case()
+    refresh_summaries()
+    client = client_for(coordinator)
+    client.get(reverse("dashboards:dashboard"))
+    Team.objects.create(agency=early_help_agency, name="Brand new outreach team")
+
+    page = body(client.get(reverse("dashboards:dashboard")))
+    assert "Brand new outreach team" not in page  # the figures do not know it yet
+
+    refresh_summaries()
+    page = body(client.get(reverse("dashboards:dashboard")))
+    assert "Brand new outreach team" in _select(page, "team")
+    assert FilterDirectory.objects.count() == 1  # only the latest refresh's is kept
+
+
+def test_before_the_first_refresh_the_filters_offer_the_live_directory(
+    coordinator: User, second_team: Team
+) -> None:
+    page = body(client_for(coordinator).get(reverse("dashboards:dashboard")))
+    assert "have not been worked out yet" in page
+    assert "Southside family hub" in _select(page, "team")
+
+
+def _authority_queries(client: Client) -> list[str]:
+    client.get(reverse("dashboards:dashboard"))  # the first after a refresh reads the directory
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("dashboards:dashboard"))
+        assert response.status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_authority_dashboard_reads_neither_the_directory_nor_the_slices(
+    coordinator: User,
+    build_case: Callable[..., Case],
+    action: Callable[..., Any],
+    early_help_agency: Agency,
+    lead: User,
+) -> None:
+    client = client_for(coordinator)
+    client.get(reverse("cases:my_cases"))
+    _populate(build_case, action, 2)
+    small = _authority_queries(client)
+
+    # A bigger authority: more cases, teams and agencies, leads in the new teams.
+    for i in range(30):
+        agency = Agency.objects.create(name=f"Partner agency {i}", kind=AgencyKind.SCHOOL)
+        team = Team.objects.create(agency=agency, name=f"Partner team {i}", locality=f"Area {i}")
+        worker = User.objects.create_user(
+            f"worker{i}@partner.example", "pw-not-used-1234", full_name=f"Worker {i}",
+            agency=agency, team=team,
+        )  # fmt: skip
+        build_case(lead_by=worker)
+    _populate(build_case, action, 25)
+    large = _authority_queries(client)
+
+    assert len(small) == len(large)
+    for sql in large:
+        # Not the teams, the slices, nor the stored directory (only its id, with the refresh).
+        for read in ('"agencies_team"', '"dashboards_metriccell"', '"teams"', '"agencies"'):
+            assert read not in sql, sql
+
+
+def test_a_directory_replaced_while_the_page_is_served_falls_back_to_the_live_one(
+    second_team: Team,
+) -> None:
+    refresh_summaries()
+    refresh = metrics.latest_refresh()
+    FilterDirectory.objects.all().delete()  # as a refresh committing just now would
+
+    choices = metrics.dashboard_choices(metrics.Scope(team_ids=None), refresh)
+
+    assert second_team.pk in {t.pk for t in choices.teams}

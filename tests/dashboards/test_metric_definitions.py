@@ -24,7 +24,7 @@ from cases.models import (
     TriageDecision,
 )
 from dashboards.metrics import Dashboard, Filters, Scope, build_dashboard, dashboard_choices
-from dashboards.models import MetricCell
+from dashboards.models import MetricCell, MetricTotal
 from dashboards.services import refresh_summaries
 from meetings.models import FamilyFeedback
 from tests.dashboards.conftest import TODAY, at
@@ -406,11 +406,19 @@ def test_m16_equality_breakdowns(build_case: Callable[..., Case]) -> None:
 
 
 def test_totals_match_the_sum_of_the_slices(
-    build_case: Callable[..., Case], lead: User, other_lead: User, level_targeted: LevelOfNeed
+    build_case: Callable[..., Case],
+    lead: User,
+    other_lead: User,
+    level_targeted: LevelOfNeed,
+    action: Callable[..., Any],
+    review: Callable[..., Any],
 ) -> None:
-    build_case(lead_by=lead, level=level_targeted)
-    build_case(lead_by=other_lead)
+    first = build_case(lead_by=lead, level=level_targeted, review_due=dt.date(2026, 6, 1))
+    second = build_case(lead_by=other_lead, review_due=dt.date(2026, 5, 1), late_reason="Ill")
     build_case(status=Case.Status.CLOSED, closed=dt.date(2026, 6, 1), reason="NEEDS_MET")
+    action(first, due=dt.date(2026, 6, 10))
+    action(second, due=dt.date(2026, 6, 1), late_reason="Waiting list")
+    review(second, dt.date(2026, 4, 20), child_views="In my words")
 
     unfiltered = board()
     # A filter that matches everything reads the slices instead of the totals.
@@ -419,6 +427,12 @@ def test_totals_match_the_sum_of_the_slices(
 
     for key in ("m1_level", "m1_trend", "m9", "m9_trend", "e_sex", "e_age"):
         assert unfiltered.tables[key].rows == sliced.tables[key].rows, key
+    assert figure(unfiltered, "m5", "Overdue reviews") == "2"
+    assert figure(unfiltered, "m6", "Overdue actions") == "2"
+    assert rows(unfiltered, "m15")["With the child's views"] == [1, 1, "100%"]
+    # Every table and figure: the totals table holds the same counts as the slices.
+    assert unfiltered.tables == sliced.tables
+    assert unfiltered.figures == sliced.figures
 
 
 def test_filters_and_team_scope_narrow_every_figure(
@@ -443,9 +457,9 @@ def test_refresh_replaces_the_cells_and_records_the_run(build_case: Callable[...
     first = refresh_summaries(today=TODAY)
     second = refresh_summaries(today=TODAY)
 
-    june = MetricCell.objects.filter(metric="M1", month=dt.date(2026, 6, 1))
-    assert june.filter(is_total=False).count() == 1  # one slice
-    assert june.get(is_total=True).value == 1  # and the authority total
+    june = {"metric": "M1", "month": dt.date(2026, 6, 1)}
+    assert MetricCell.objects.filter(**june).count() == 1  # one slice
+    assert MetricTotal.objects.get(**june).value == 1  # and the authority total
     assert second.cell_count == first.cell_count > 0
     assert second.finished_at is not None
     assert second.as_of == TODAY
