@@ -64,8 +64,27 @@ class ReminderRule(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def render_title(self) -> str:
-        return self.title.replace("{days}", str(abs(self.offset_working_days)))
+    def render_title(self, *, late_days: int = 0) -> str:
+        """The title. A reminder that goes out ``late_days`` working days after its own day
+        (caught up) counts from the real day: a "due soon" or "due today" reminder for a
+        subject that is overdue by then says so."""
+        if self.offset_working_days <= 0:
+            past_due = late_days + self.offset_working_days
+            if late_days > 0 and past_due > 0:
+                late = LATE_TITLES.get(self.subject_type, self.title)
+                return late.replace("{days}", str(past_due))
+            return self.title.replace("{days}", str(-self.offset_working_days - late_days))
+        return self.title.replace("{days}", str(self.offset_working_days + late_days))
+
+
+#: What a "due soon" or "due today" reminder says when it goes out after its day: its
+#: subject is overdue by then (``{days}``: working days past the due date).
+LATE_TITLES: dict[str, str] = {
+    SUBJECT_CASE_REVIEW: "A case review is overdue: its date passed {days} working days ago",
+    SUBJECT_ACTION_DUE: "An action is overdue: its due date passed {days} working days ago",
+    SUBJECT_RESTRICTION_REVIEW: "A restriction you set is overdue for review",
+    SUBJECT_CONSENT_RECHECK: "Check the family's consent and sharing preferences (overdue)",
+}
 
 
 class ReminderQuerySet(models.QuerySet["Reminder"]):

@@ -182,10 +182,38 @@ def schedule_reminders(
             status=Reminder.Status.CANCELLED, cancelled_at=now
         )
 
+    # A date set in the past must not leave the person unaware: of each person's reminders
+    # whose day has passed, the latest one on or after the due date goes out now, saying
+    # how late it is (unless one of theirs falls today anyway). Earlier ones are not sent.
+    offsets = dict(
+        ReminderRule.objects.filter(pk__in={r for r, _ in wanted}).values_list(
+            "pk", "offset_working_days"
+        )
+    )
+    caught_up: dict[int, tuple[dt.datetime, int]] = {}
+    for (rule_id, user_id), at in wanted.items():
+        passed = timezone.localdate(at) < today and offsets[rule_id] >= 0
+        if passed and (user_id not in caught_up or at > caught_up[user_id][0]):
+            caught_up[user_id] = (at, rule_id)
+    told_today = {u for (_, u), at in wanted.items() if timezone.localdate(at) == today}
+    catch_up_keys = {
+        (rule_id, user_id)
+        for user_id, (_, rule_id) in caught_up.items()
+        if user_id not in told_today
+    }
     rows = [
-        (subject_type, subject_id, case.pk if case else None, rule_id, user_id, due_on, at, now)
+        (
+            subject_type,
+            subject_id,
+            case.pk if case else None,
+            rule_id,
+            user_id,
+            due_on,
+            now if (rule_id, user_id) in catch_up_keys else at,
+            now,
+        )
         for (rule_id, user_id), at in wanted.items()
-        if timezone.localdate(at) >= today
+        if timezone.localdate(at) >= today or (rule_id, user_id) in catch_up_keys
     ]
     if not rows:
         return 0
@@ -338,6 +366,17 @@ def _render_reminder_email(notification: Notification) -> tuple[str, str, str]:
     )
 
 
+def _late_days(reminder: Reminder, now: dt.datetime) -> int:
+    """Working days between the reminder's own day and the day it goes out (0 if on time)."""
+    own_day = add_working_days(reminder.due_on, reminder.rule.offset_working_days)
+    today = timezone.localdate(now)
+    days = 0
+    while own_day < today and days < 400:
+        own_day = add_working_days(own_day, 1)
+        days += 1
+    return days
+
+
 def _dispatch_batch(*, batch_size: int) -> tuple[int, int]:
     """One transaction: claim up to ``batch_size`` due reminders; returns (claimed, notified)."""
     now = timezone.now()
@@ -373,7 +412,7 @@ def _dispatch_batch(*, batch_size: int) -> tuple[int, int]:
                     Notification(
                         recipient_id=r.recipient_id,
                         reminder=r,
-                        title=r.rule.render_title(),
+                        title=r.rule.render_title(late_days=_late_days(r, now)),
                         link=_kind(r.subject_type).link(r),
                         created_at=now,
                         awaiting_digest=r.recipient_id in digest_users,

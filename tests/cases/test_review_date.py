@@ -111,8 +111,13 @@ def test_a_date_in_the_past_keeps_the_reason_and_reminds_the_lead(
         assert case.next_review_due == past
         assert case.review_late_reason == "Review held late: illness"
         assert dispatch_due_reminders() >= 1
-        notification = Notification.objects.get(recipient=lead)
-        assert notification.title == "A case review is 5 working days overdue"
+        titles = set(Notification.objects.filter(recipient=lead).values_list("title", flat=True))
+        # Today's rung of the review ladder, and the consent re-check that went with the
+        # review date, caught up and saying it is late.
+        assert titles == {
+            "A case review is 5 working days overdue",
+            "Check the family's consent and sharing preferences (overdue)",
+        }
 
 
 @pytest.mark.parametrize(

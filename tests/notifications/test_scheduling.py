@@ -11,8 +11,12 @@ import time_machine
 from agencies.models import User
 from cases import services as case_services
 from cases.models import Case
-from notifications.models import SUBJECT_CASE_REVIEW, Reminder
-from notifications.services import cancel_reminders_for, schedule_review_reminders
+from notifications.models import SUBJECT_CASE_REVIEW, Notification, Reminder
+from notifications.services import (
+    cancel_reminders_for,
+    dispatch_due_reminders,
+    schedule_review_reminders,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("review_rules_only")]
 
@@ -134,6 +138,55 @@ def test_it_does_not_write_reminders_whose_day_has_passed(
         "review.overdue_manager",
         "review.overdue_coordinator",
     }
+
+
+# Tuesday 6 April 2027: DUE (Thursday 1 April) was 3 working days ago.
+THREE_DAYS_LATE = dt.datetime(2027, 4, 6, 9, 0, tzinfo=UTC)
+
+
+@time_machine.travel(THREE_DAYS_LATE, tick=False)
+def test_a_date_moved_into_the_past_tells_the_lead_at_once(
+    case: Case, set_review: SetReview, people: None, lead: User
+) -> None:
+    set_review(case, DUE)
+
+    pending = _pending(case)
+    # Not the stale "due soon"; "due today" goes out now, the overdue rungs when they come.
+    assert {code for code, *_ in pending} == {
+        "review.due",
+        "review.overdue",
+        "review.overdue_manager",
+        "review.overdue_coordinator",
+    }
+    assert ("review.due", "Lena Lead", DUE, THREE_DAYS_LATE) in pending
+
+    assert dispatch_due_reminders() == 1
+    notification = Notification.objects.get()
+    assert notification.recipient == lead
+    assert notification.title == "A case review is overdue: its date passed 3 working days ago"
+
+
+@time_machine.travel(dt.datetime(2027, 4, 14, 9, 0, tzinfo=UTC), tick=False)
+def test_only_the_latest_rung_that_has_passed_is_caught_up(
+    case: Case, set_review: SetReview, people: None
+) -> None:
+    set_review(case, DUE)  # 9 working days ago: past the +5 rungs, before the +15 one
+
+    now = dt.datetime(2027, 4, 14, 9, 0, tzinfo=UTC)
+    assert {(code, who) for code, who, _, at in _pending(case) if at == now} == {
+        ("review.overdue", "Lena Lead"),
+        ("review.overdue_manager", "Mo Manager"),
+    }
+    assert "review.due" not in {code for code, *_ in _pending(case)}
+    dispatch_due_reminders()
+    titles = set(Notification.objects.values_list("title", flat=True))
+    assert titles == {
+        "A case review is 9 working days overdue",
+        "A case review in your team is 9 working days overdue",
+    }
+    # Scheduling again (a lead change, say) sends nothing twice.
+    set_review(case, DUE)
+    assert dispatch_due_reminders() == 0
 
 
 @time_machine.travel(dt.datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False)
