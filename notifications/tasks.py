@@ -6,15 +6,29 @@ database rows are the state, the Celery message is only a wake-up call.
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from notifications import services
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task
 def dispatch_reminders(batch_size: int = 500) -> int:
-    """Claim due reminders and write their notifications and outbox emails."""
-    return services.dispatch_due_reminders(batch_size=batch_size)
+    """Claim due reminders and write their notifications and outbox emails.
+
+    When it wrote any, it wakes the sender at once rather than leaving the emails for
+    the sender's next minute (if the wake-up is lost, that minute still sends them).
+    """
+    notified = services.dispatch_due_reminders(batch_size=batch_size)
+    if notified:
+        try:
+            send_emails.delay()
+        except Exception:  # the broker is away: the sender's own minute picks them up
+            logger.warning("email sender not woken", extra={"notifications": notified})
+    return notified
 
 
 @shared_task
