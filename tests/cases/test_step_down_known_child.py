@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from agencies.models import Team, User
-from cases import episode, services
+from cases import episode
 from cases.episode import StepDownChild
 from cases.episode_models import StepDownIn
 from cases.models import (
@@ -26,10 +26,11 @@ from cases.models import (
     Family,
     FamilyMember,
 )
+from tests.cases import step_down as shared
 
 pytestmark = pytest.mark.django_db
 
-DOB = dt.date(2014, 2, 3)
+DOB = shared.DOB
 
 
 @pytest.fixture
@@ -39,36 +40,18 @@ def known_child(
     make_case: Callable[..., Case],
     lead: User,
 ) -> Child:
-    """Robin, whose earlier case (Lena leading) closed last month; Rae, his mother, recorded."""
-    family = make_family(name="The Rivers family", postcode="DT3 3AA")
-    child = make_child(
-        family=family, given_names="Robin", family_name="Rivers", date_of_birth=DOB, sex="male"
+    return shared.known_child(
+        make_family,
+        make_child,
+        make_case,
+        lead,
+        mothers_responsibility=FamilyMember.ParentalResponsibility.UNKNOWN,
     )
-    FamilyMember.objects.create(
-        family=family,
-        given_names="Rae",
-        family_name="Rivers",
-        relationship=FamilyMember.Relationship.MOTHER,
-        parental_responsibility=FamilyMember.ParentalResponsibility.UNKNOWN,
-    )
-    case = make_case(children=[child])
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
-    return child
 
 
 @pytest.fixture
 def other_manager(police_team: Team) -> User:
-    """Manages a police team with no one on Robin's case: may not see him."""
-    user = User.objects.create_user(
-        "pia.police-manager@police.example",
-        "not-used",
-        full_name="Pia Policemanager",
-        agency=police_team.agency,
-        role=User.Role.TEAM_MANAGER,
-    )
-    police_team.managers.add(user)
-    return user
+    return shared.police_manager(police_team)
 
 
 def typed_child(**overrides: Any) -> Child:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -14,15 +13,15 @@ from django.utils import timezone
 
 from agencies.models import Team, User
 from audit.models import RecordAccess
-from cases import services
 from cases.episode_models import StepDownIn
 from cases.models import Case, Child, ChildRecordCheck, Family, FamilyMember
+from tests.cases import step_down as shared
 from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("cases:step_down_in")
-DOB = dt.date(2014, 2, 3)
+DOB = shared.DOB
 
 
 def body(response: Any) -> str:
@@ -36,36 +35,18 @@ def known_child(
     make_case: Callable[..., Case],
     lead: User,
 ) -> Child:
-    """Robin Rivers, whose earlier early help case closed; Rae, his mother, recorded."""
-    family = make_family(name="The Rivers family", postcode="DT3 3AA")
-    child = make_child(
-        family=family, given_names="Robin", family_name="Rivers", date_of_birth=DOB, sex="male"
+    return shared.known_child(
+        make_family,
+        make_child,
+        make_case,
+        lead,
+        mothers_responsibility=FamilyMember.ParentalResponsibility.YES,
     )
-    FamilyMember.objects.create(
-        family=family,
-        given_names="Rae",
-        family_name="Rivers",
-        relationship=FamilyMember.Relationship.MOTHER,
-        parental_responsibility=FamilyMember.ParentalResponsibility.YES,
-    )
-    case = make_case(children=[child])
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
-    return child
 
 
 @pytest.fixture
 def other_manager_client(police_team: Team) -> Client:
-    """A manager of a police team with no one on Robin's case."""
-    user = User.objects.create_user(
-        "pia.police-manager@police.example",
-        "not-used",
-        full_name="Pia Policemanager",
-        agency=police_team.agency,
-        role=User.Role.TEAM_MANAGER,
-    )
-    police_team.managers.add(user)
-    return client_for(user)
+    return client_for(shared.police_manager(police_team))
 
 
 def form_data(lead: User) -> dict[str, str]:
