@@ -1158,6 +1158,8 @@ def add_action(
     if meeting is not None:
         meeting = _locked_meeting(meeting)
     _ensure_can_edit_plan(by, case, meeting)
+    if not Case.objects.get(pk=case.pk).is_open:
+        raise MeetingError("This case is closed: its plan no longer changes.", code="case_closed")
     errors: dict[str, str] = {}
     if not description.strip():
         errors["description"] = "Describe what will be done."

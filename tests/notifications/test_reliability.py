@@ -304,6 +304,8 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
         )
         def add_action(self, index: int, who: str, days: int) -> None:
             case = self._case(index)
+            if case.pk in self.closed:
+                return  # a closed case's plan no longer changes
             due = timezone.localdate() + dt.timedelta(days=days)
             action = meeting_services.add_action(
                 case,
