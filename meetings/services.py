@@ -1328,17 +1328,29 @@ def can_update_action(user: User, action: Action) -> bool:
 
 @transaction.atomic
 def update_action(
-    action: Action, *, by: User, status: str | None = None, progress_note: str = ""
+    action: Action,
+    *,
+    by: User,
+    status: str | None = None,
+    progress_note: str = "",
+    expected_version: int | None = None,
 ) -> Action:
     """The owner (or the lead professional) records progress on an action.
 
     ``status`` moves it (done, in progress, …); ``progress_note`` is added to its
     updates. Reminders stop when it is done or cancelled. Raises
-    ``PermissionDenied`` for anyone else and ``MeetingError`` for bad input.
+    ``PermissionDenied`` for anyone else and ``MeetingError`` for bad input, or,
+    with ``expected_version``, for an update made since the editor loaded it.
     """
     locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
     if not can_update_action(by, locked):
         raise PermissionDenied("Only the action's owner or the lead professional can update it.")
+    if expected_version is not None and expected_version != locked.version:
+        raise MeetingError(
+            "Someone updated this action since you opened it. Check its latest status "
+            "below, then send your update again.",
+            code="stale",
+        )
     if status is not None and status not in Action.Status.values:
         raise MeetingError({"status": "Choose a status from the list."}, code="status")
     if status is None and not progress_note.strip():

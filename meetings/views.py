@@ -782,32 +782,21 @@ def update_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not services.can_update_action(request.user, action):
         raise PermissionDenied("Only the action's owner or the lead professional can update it.")
     form = forms.ActionUpdateForm(request.POST or None, initial={"version": action.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["version"] != action.version:
-            # Show what they typed again, against the latest version of the action.
-            fresh = request.POST.copy()
-            fresh["version"] = str(action.version)
-            form = forms.ActionUpdateForm(fresh)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Someone updated this action since you opened it. Check its latest status "
-                "below, then send your update again.",
-            )
-        else:
-            try:
-                services.update_action(
-                    action,
-                    by=request.user,
-                    status=data["status"] or None,
-                    progress_note=data["progress_note"],
-                )
-            except ValidationError as error:
-                forms.apply_service_error(form, error)
-            else:
-                messages.success(request, "Action updated.")
-                return redirect("cases:my_cases")
+    if request.method == "POST":
+        if _saved(
+            form,
+            lambda data: services.update_action(
+                action,
+                by=request.user,
+                status=data["status"] or None,
+                progress_note=data["progress_note"],
+                expected_version=data["version"],
+            ),
+        ):
+            messages.success(request, "Action updated.")
+            return redirect("cases:my_cases")
+        action.refresh_from_db()
+        _show_latest_version(form, action, "version")
     log_case_access(request, action.case)
     updates = list(action.updates.select_related("by__agency"))
     return render(
