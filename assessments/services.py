@@ -41,7 +41,8 @@ from assessments.models import (
     Source,
     ViewRecord,
 )
-from cases.access import can_see_case, is_lead_professional
+from cases import access
+from cases.access import can_see_case
 from cases.models import Case, CaseSubject, Child, ConsentRecord, FamilyMember, InformationLevel
 from cases.services import record_event
 from notifications.models import SUBJECT_ASSESSMENT_DRAFT, SUBJECT_FIRST_TAC, Audience
@@ -103,10 +104,8 @@ def publish_template(
 
 
 def can_edit(user: User, assessment: Assessment) -> bool:
-    """The assessor and the case's active lead professional write the assessment."""
-    if assessment.assessor_id == user.pk:
-        return True
-    return is_lead_professional(user, assessment.case)
+    """``cases.access.can_edit_assessment`` for this assessment."""
+    return access.can_edit_assessment(user, assessment.case, assessor_id=assessment.assessor_id)
 
 
 def ensure_can_edit(user: User, assessment: Assessment) -> None:
@@ -116,10 +115,8 @@ def ensure_can_edit(user: User, assessment: Assessment) -> None:
 
 
 def can_start(user: User, case: Case) -> bool:
-    """The lead professional or an active professional member of the TAC."""
-    if is_lead_professional(user, case):
-        return True
-    return case.memberships.active().filter(professional=user).exists()
+    """``cases.access.can_start_assessment``."""
+    return access.can_start_assessment(user, case)
 
 
 def _ensure_open(assessment: Assessment) -> None:

@@ -26,33 +26,26 @@ from assessments.forms import (
 )
 from assessments.models import Assessment, ElementEntry, Source, ViewRecord
 from assessments.services import ELEMENT_FIELDS, VIEW_FIELDS, Base, SaveResult, fingerprint
-from audit.services import log_record_access
-from cases.access import get_case_for_user
-from cases.models import Case, CaseSubject, Child, ConsentRecord, FamilyMember
+from cases.access import get_case_for_user, get_case_record_for_user
+from cases.models import AccessPurpose, CaseSubject, Child, ConsentRecord, FamilyMember
 from tac_portal.http import AuthenticatedHttpRequest
 
 
-def get_assessment_for_user(user: Any, pk: int) -> Assessment:
-    """The assessment ``pk`` if its case is visible to ``user``; otherwise ``Http404``."""
-    try:
-        return (
-            Assessment.objects.filter(case__in=Case.objects.visible_to(user))
-            .select_related("case__family", "child", "template", "assessor")
-            .get(pk=pk)
-        )
-    except Assessment.DoesNotExist:
-        raise Http404("No assessment found") from None
-
-
-def _log(request: AuthenticatedHttpRequest, assessment: Assessment) -> None:
-    log_record_access(request, shown=[(assessment.child_id, assessment.case_id)])
-
-
-def _open(request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False) -> Assessment:
-    assessment = get_assessment_for_user(request.user, pk)
+def _open(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    edit: bool = False,
+    purpose: str = AccessPurpose.ASSESSMENT,
+) -> Assessment:
+    """The assessment if its case is visible to the user (else 404) and, with ``edit``, the
+    user may change it (else 403). Its child's record is logged as shown."""
+    assessments = Assessment.objects.select_related("case__family", "child", "template", "assessor")
+    assessment = get_case_record_for_user(
+        request, assessments, pk, purpose=purpose, child_field="child_id"
+    )
     if edit:
         services.ensure_can_edit(request.user, assessment)
-    _log(request, assessment)
     return assessment
 
 
@@ -66,7 +59,7 @@ def _messages_of(error: ValidationError) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_pk)
+    case = get_case_for_user(request, case_pk, purpose=AccessPurpose.ASSESSMENT)
     subject = CaseSubject.objects.filter(case=case, child_id=child_pk).select_related("child")
     found = subject.first()
     if found is None:
@@ -74,7 +67,6 @@ def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> Htt
     child: Child = found.child
     if not services.can_start(request.user, case):
         raise PermissionDenied("Only the lead professional or a TAC member can start one.")
-    log_record_access(request, shown=[(child.pk, case.pk)])
     siblings = list(
         Assessment.objects.filter(case=case)
         .exclude(child=child)
@@ -789,7 +781,7 @@ def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_GET
 def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The family's own plain-language copy: conclusions, agreed actions, their views."""
-    assessment = _open(request, pk)
+    assessment = _open(request, pk, purpose=AccessPurpose.FAMILY_COPY)
     definition = Definition(assessment.template.definition)
     conclusions = definition.section("conclusions")
     answers = {s.key: s.data for s in assessment.sections.all()}

@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from audit.models import Restriction
+        from cases.models import Restriction
         from notifications.models import SUBJECT_RESTRICTION_REVIEW, Reminder
         from notifications.services import SUBJECT_KINDS, SubjectKind
 

@@ -4,8 +4,7 @@ from typing import Any
 
 from django import forms
 
-from audit.models import RESTRICTABLE_FIELDS, BreakGlassGrant, RestrictionTarget
-from cases.models import Case
+from cases.models import RESTRICTABLE_FIELDS, BreakGlassGrant, Case, RestrictionTarget
 
 
 class BreakGlassRequestForm(forms.Form):

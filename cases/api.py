@@ -28,9 +28,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.masking import MASK, is_field_restricted, restricted_fields
-from audit.models import RestrictionTarget
 from cases import services
+from cases.access import requests_sent_by, requests_sent_by_partner
+from cases.masking import MASK, is_field_restricted, restricted_fields
 from cases.models import (
     Case,
     CaseSubject,
@@ -41,12 +41,11 @@ from cases.models import (
     LevelOfNeed,
     ReferralSource,
     RequestForSupport,
+    RestrictionTarget,
     Sex,
     TeamMembership,
 )
-from cases.search import ChildQuery, find_children
 from cases.sharing import ADDITIONAL, BASIC, information_levels
-from tac_portal.api.auth import Viewer
 from tac_portal.api.base import (
     ApiDetailView,
     ApiListView,
@@ -557,7 +556,6 @@ class EthnicityCodeList(ReferenceListView):
 # --- Writes: requests for support ---------------------------------------------------------
 
 REFERRALS_WRITE = "referrals:write"
-PARTNER_MARK = "partner system"
 
 
 class NewChildInputSerializer(StrictInputSerializer):
@@ -721,23 +719,40 @@ class ReferralCreate(ApiView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         viewer = self.viewer
-        children = self._known_children(data["child_ids"], viewer)
-        new_children = data.get("new_children") or []
-        matches = self._check_duplicates(new_children, viewer)
+        new_children = [
+            services.ReferredNewChild(
+                details=services.NewChild(
+                    given_names=d["given_names"],
+                    family_name=d["family_name"],
+                    date_of_birth=d["date_of_birth"],
+                    sex=d["sex"],
+                    postcode=d["postcode"],
+                    address=d["address"],
+                    nhs_number=d["nhs_number"],
+                    carer_given_names=d["carer_given_names"],
+                    carer_family_name=d["carer_family_name"],
+                    carer_relationship=d["carer_relationship"],
+                ),
+                duplicate_reason=d["duplicate_reason"],
+            )
+            for d in data.get("new_children") or []
+        ]
         with history_context(self.request):
             try:
-                for details, possible in zip(new_children, matches, strict=True):
-                    children.append(self._add_child(details, possible, viewer))
-                referral = services.submit_request_for_support(
+                referral = services.refer_children(
                     by=viewer.user,
-                    source_code=data.get("source_code") or self._default_source(viewer),
+                    partner=viewer.client,
+                    visible_cases=viewer.reachable_cases(),
+                    child_ids=data["child_ids"],
+                    new_children=new_children,
+                    source_code=data.get("source_code"),
                     summary_of_need=data["summary_of_need"],
-                    subjects=children,
-                    family=None,
                     family_aware=data["family_aware"],
                     consent_obtained=data["consent_obtained"],
-                    requester_name=self._requester_name(data["requester_name"], viewer),
+                    requester_name=data["requester_name"],
                 )
+            except services.PossibleDuplicates as exc:
+                raise _duplicate_problem(exc.found) from None
             except DjangoValidationError as exc:
                 raise validation_problem(exc) from None
         response = Response(ReferralSerializer(referral).data, status=201)
@@ -745,88 +760,6 @@ class ReferralCreate(ApiView):
             reverse("api:referral-detail", args=[referral.pk])
         )
         return response
-
-    def _known_children(self, child_ids: list[int], viewer: Viewer) -> list[Child]:
-        if not child_ids:
-            return []
-        subjects = CaseSubject.objects.filter(
-            child=OuterRef("pk"), case__in=viewer.reachable_cases()
-        )
-        found = {
-            c.pk: c
-            for c in Child.objects.filter(Exists(subjects), pk__in=child_ids).select_related(
-                "family"
-            )
-        }
-        missing = [str(i) for i in child_ids if i not in found]
-        if missing:
-            # The same words for a child that does not exist and one you may not see.
-            raise serializers.ValidationError(
-                {"child_ids": [f"No child you can see has the id {', '.join(missing)}."]}
-            )
-        return [found[i] for i in dict.fromkeys(child_ids)]
-
-    def _check_duplicates(
-        self, new_children: list[dict[str, Any]], viewer: Viewer
-    ) -> list[list[int]]:
-        """The likely matches of each new child; 409 when some have no ``duplicate_reason``."""
-        all_matches: list[list[int]] = []
-        for details in new_children:
-            query = ChildQuery(
-                given_names=details["given_names"],
-                family_name=details["family_name"],
-                date_of_birth=details["date_of_birth"],
-                postcode=details["postcode"],
-                nhs_number=details["nhs_number"].replace(" ", ""),
-            )
-            all_matches.append([m.child.pk for m in find_children(query)])
-        unexplained = [
-            (index, ids)
-            for index, (details, ids) in enumerate(zip(new_children, all_matches, strict=True))
-            if ids and not details["duplicate_reason"].strip()
-        ]
-        if unexplained:
-            seen = set(
-                CaseSubject.objects.filter(
-                    child_id__in=[i for _, ids in unexplained for i in ids],
-                    case__in=viewer.reachable_cases(),
-                ).values_list("child_id", flat=True)
-            )
-            raise _duplicate_problem(
-                [(index, len(ids), [i for i in ids if i in seen]) for index, ids in unexplained]
-            )
-        return all_matches
-
-    def _add_child(self, details: dict[str, Any], possible: list[int], viewer: Viewer) -> Child:
-        return services.add_child(
-            services.NewChild(
-                given_names=details["given_names"],
-                family_name=details["family_name"],
-                date_of_birth=details["date_of_birth"],
-                sex=details["sex"],
-                postcode=details["postcode"],
-                address=details["address"],
-                nhs_number=details["nhs_number"],
-                carer_given_names=details["carer_given_names"],
-                carer_family_name=details["carer_family_name"],
-                carer_relationship=details["carer_relationship"],
-            ),
-            by=viewer.user,
-            possible_matches=possible,
-            reason=details["duplicate_reason"],
-            client_id=viewer.client_id,
-        )
-
-    def _default_source(self, viewer: Viewer) -> str:
-        agency = viewer.client.agency if viewer.client else getattr(viewer.user, "agency", None)
-        return agency.cin_source_code if agency is not None else ReferralSource.OTHER
-
-    def _requester_name(self, name: str, viewer: Viewer) -> str:
-        if viewer.client is None:
-            return name
-        return f"{name.strip() or viewer.client.agency.name} ({PARTNER_MARK} {viewer.client_id})"[
-            -200:
-        ]
 
 
 @extend_schema(summary="A request for support you sent: received, or triaged")
@@ -839,13 +772,11 @@ class ReferralDetail(ApiDetailView):
 
     def get_object(self) -> RequestForSupport:
         viewer = self.viewer
-        requests = RequestForSupport.objects.all()
         if viewer.client is not None:
-            requests = requests.filter(
-                requester__isnull=True,
-                requester_name__endswith=f"({PARTNER_MARK} {viewer.client_id})",
-            )
+            requests = requests_sent_by_partner(viewer.client)
+        elif viewer.user is not None:
+            requests = requests_sent_by(viewer.user)
         else:
-            requests = requests.filter(requester=viewer.user)
+            requests = RequestForSupport.objects.none()
         referral: RequestForSupport = get_object_or_404(requests, pk=self.kwargs["pk"])
         return referral

@@ -42,11 +42,10 @@ from assessments import services as assessments
 from assessments.models import Assessment
 from assessments.services import Base
 from audit import services as audit
-from audit.models import RestrictionTarget
 from cases import episode, services
-from cases.episode_models import CaseClosure
 from cases.models import (
     Case,
+    CaseClosure,
     CaseEvent,
     CaseSubject,
     Child,
@@ -62,6 +61,7 @@ from cases.models import (
     LevelOfNeedJudgement,
     ReferralSource,
     Religion,
+    RestrictionTarget,
     Sex,
     TACRole,
     TeamMembership,
@@ -2379,7 +2379,7 @@ class Cycle:
         days_late = 5 if late_reason else 16
         services.set_next_review_due(case, due=self.today - timedelta(days=days_late), by=self.lead)
         if late_reason:
-            from dashboards.services import record_review_late_reason
+            from cases.services import record_review_late_reason
 
             record_review_late_reason(case, by=self.lead, reason=late_reason)
         else:

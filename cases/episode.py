@@ -21,16 +21,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.episode_models import CaseClosure, LeadHandover, StepDownIn, StepUpReferral
+from cases.access import can_open_stepped_down_case, ensure_can_run_case
 from cases.models import (
     Case,
+    CaseClosure,
     Child,
     ChildRecordCheck,
     ClosureReason,
     ConsentRecord,
     Family,
     FamilyMember,
+    LeadHandover,
     LeadProfessionalAssignment,
+    StepDownIn,
+    StepUpReferral,
     TACRole,
 )
 from cases.search import children_visible_to
@@ -84,48 +88,7 @@ HANDOVER_BASES = [
     }
 ]
 
-MSG_NOT_ALLOWED = "Only the lead professional, their manager or the coordinator can do this."
 MSG_STEP_DOWN_NOT_ALLOWED = "Only a team manager or the coordinator can open a stepped-down case."
-
-
-# --- Who may act -------------------------------------------------------------
-
-
-def can_run_episode(user: User, case: Case) -> bool:
-    """Whether ``user`` may hand over, step up or close ``case``.
-
-    The lead professional is accountable for the episode (DOMAIN §5.3); their
-    line manager may act for them (the lead is away or has left), and so may
-    the authority's early help coordinator. A manager who only manages another
-    TAC member may not: they are not accountable for the lead role.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_coordinator:
-        return True
-    assignment = case.lead_assignments.active().select_related("professional").first()
-    if assignment is None:
-        return False
-    if assignment.professional_id == user.pk:
-        return True
-    lead_team = assignment.professional.team_id
-    if user.role != user.Role.TEAM_MANAGER or lead_team is None:
-        return False
-    return user.managed_teams.filter(pk=lead_team).exists()
-
-
-def ensure_can_run_episode(user: User, case: Case) -> None:
-    """Raises ``PermissionDenied`` unless ``can_run_episode``."""
-    if not can_run_episode(user, case):
-        raise PermissionDenied(MSG_NOT_ALLOWED)
-
-
-def can_open_stepped_down_case(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_coordinator or user.role == user.Role.TEAM_MANAGER)
-    )
 
 
 def _lock(case: Case) -> Case:
@@ -198,7 +161,7 @@ def hand_over_lead(
     locked = _lock(case)
     if not locked.is_open:
         raise CaseError("This case is closed: it has no lead professional.", code="case_closed")
-    ensure_can_run_episode(by, locked)
+    ensure_can_run_case(by, locked)
     current = locked.lead_assignments.active().select_related("professional").first()
     if current is None:
         raise CaseError("This case has no lead professional to hand over.", code="no_lead")
@@ -290,7 +253,7 @@ def request_step_up(
     professional and TAC until social care decides.
     """
     locked = _lock(case)
-    ensure_can_run_episode(by, locked)
+    ensure_can_run_case(by, locked)
     if not locked.can_move_to(Case.Status.STEP_UP_REQUESTED):
         if locked.status == Case.Status.STEP_UP_REQUESTED:
             raise CaseError(
@@ -371,7 +334,7 @@ def record_step_up_decision(
             "There is no step-up waiting for social care's decision on this case.",
             code="no_pending_step_up",
         )
-    ensure_can_run_episode(by, locked)
+    ensure_can_run_case(by, locked)
     errors: dict[str, str] = {}
     if decided_at > timezone.now():
         errors["decided_day"] = "The date of the decision must be today or in the past."
@@ -758,7 +721,7 @@ def close_case(
     # Checked before who is acting: once closed, the lead role has ended.
     if not locked.is_open:
         raise CaseError("This case is already closed.", code="already_closed")
-    ensure_can_run_episode(by, locked)
+    ensure_can_run_case(by, locked)
     if locked.status not in {Case.Status.ACTIVE, Case.Status.CLOSING}:
         if locked.status == Case.Status.STEP_UP_REQUESTED:
             raise CaseError(

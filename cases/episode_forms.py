@@ -18,8 +18,7 @@ from cases.episode import (
     HANDOVER_REASONS,
     StepDownChild,
 )
-from cases.episode_models import CaseClosure, StepUpReferral
-from cases.models import Case, Child, Family, FamilyMember, Sex
+from cases.models import Case, CaseClosure, Child, Family, FamilyMember, Sex, StepUpReferral
 from cases.search import ChildQuery, SearchOutcome
 from cases.validators import validate_postcode
 

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from cases.episode import can_open_stepped_down_case, can_run_episode
-from cases.episode_models import CaseClosure, LeadHandover, StepDownIn, StepUpReferral
-from cases.models import Case
+from cases.access import can_open_stepped_down_case, can_run_case
+from cases.models import Case, CaseClosure, LeadHandover, StepDownIn, StepUpReferral
 from cases.panels import CasePanel, MyWorkPanel, register_case_panel, register_my_work_panel
 
 if TYPE_CHECKING:
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 
 def episode_panel(case: Case, user: User) -> Mapping[str, Any]:
     """Five queries at most, whatever the case holds."""
-    can_run = can_run_episode(user, case)
+    can_run = can_run_case(user, case)
     step_ups = list(
         StepUpReferral.objects.filter(case=case)
         .select_related("referred_by", "social_worker")

@@ -12,9 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from audit.services import log_case_access
 from cases import episode
-from cases.access import can_see_case, get_case_for_user
+from cases.access import can_open_stepped_down_case, can_see_case, get_case_to_run
 from cases.episode_forms import (
     ClosureForm,
     HandoverForm,
@@ -23,17 +22,14 @@ from cases.episode_forms import (
     StepUpForm,
 )
 from cases.journey_views import match_signature, search_children
-from cases.models import Case
+from cases.models import AccessPurpose, Case
 from cases.search import SearchOutcome
 from tac_portal.http import AuthenticatedHttpRequest
 
 
 def _case_for_step(request: AuthenticatedHttpRequest, pk: int) -> Case:
     """The case, if the user may see it (else 404) and run its episode (else 403)."""
-    case = get_case_for_user(request.user, pk)
-    episode.ensure_can_run_episode(request.user, case)
-    log_case_access(request, case)
-    return case
+    return get_case_to_run(request, pk, purpose=AccessPurpose.CASE_WORK)
 
 
 def _add_errors(form: Form, error: ValidationError | PermissionDenied) -> None:
@@ -197,7 +193,7 @@ def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
     chooses the existing child or says why this is a different one. Nothing is
     written until the matches have been seen and answered.
     """
-    if not episode.can_open_stepped_down_case(request.user):
+    if not can_open_stepped_down_case(request.user):
         raise PermissionDenied(episode.MSG_STEP_DOWN_NOT_ALLOWED)
     form = StepDownForm(_data(request))
     signature = ""

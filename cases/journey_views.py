@@ -20,11 +20,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Agency, User
-from audit.masking import is_field_restricted, restricted_fields
-from audit.models import RestrictionTarget
-from audit.services import log_case_access, log_record_access
 from cases import services
-from cases.access import can_see_case, get_case_for_user
+from cases.access import (
+    can_see_case,
+    can_triage,
+    can_work_on_cases,
+    get_case_for_user,
+    record_records_shown,
+    requests_visible_to,
+)
 from cases.forms import (
     ChildSearchForm,
     ConsentForm,
@@ -34,13 +38,16 @@ from cases.forms import (
     TriageForm,
     WithdrawConsentForm,
 )
+from cases.masking import is_field_restricted, restricted_fields
 from cases.models import (
+    AccessPurpose,
     Case,
     CaseSubject,
     Child,
     ConsentRecord,
     FamilyMember,
     RequestForSupport,
+    RestrictionTarget,
     SafeguardingConcern,
 )
 from cases.search import (
@@ -68,7 +75,7 @@ SEARCH_FIELDS = (
 
 def _not_administrator(user: User) -> None:
     # Administrators configure the service; case work is not theirs.
-    if user.is_system_administrator:
+    if not can_work_on_cases(user):
         raise Http404("Not found")
 
 
@@ -94,7 +101,7 @@ def search_children(request: AuthenticatedHttpRequest, query: ChildQuery) -> Sea
     outcome.restricted_addresses = frozenset(
         pk for pk, fields in restricted.items() if is_field_restricted(fields, "postcode")
     )
-    log_record_access(request, shown=outcome.shown)
+    record_records_shown(request, outcome.shown, purpose=AccessPurpose.SEARCH)
     security_log.info(
         "child search",
         extra={
@@ -283,42 +290,57 @@ def start_case(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- Requests for support and triage -----------------------------------------------------
 
 
-def _may_triage(user: User) -> bool:
-    return user.is_active and (user.is_coordinator or user.role == User.Role.TEAM_MANAGER)
+def _request_for(request: AuthenticatedHttpRequest, pk: int) -> RequestForSupport:
+    """A request its requester, or anyone who triages, may see; others get a 404.
 
-
-def _request_for(user: User, pk: int) -> RequestForSupport:
-    """A request its requester, or anyone who triages, may see; others get a 404."""
-    queryset = RequestForSupport.objects.select_related(
-        "requester__agency", "triaged_by", "level_of_need_at_triage", "case", "family"
-    ).prefetch_related("subjects")
-    if not _may_triage(user):
-        queryset = queryset.filter(requester=user)
+    The children it names are logged as shown.
+    """
+    queryset = (
+        requests_visible_to(request.user)
+        .select_related(
+            "requester__agency",
+            "requester_agency",
+            "triaged_by",
+            "level_of_need_at_triage",
+            "case",
+            "family",
+        )
+        .prefetch_related("subjects")
+    )
     try:
-        return queryset.get(pk=pk)
+        support = queryset.get(pk=pk)
     except RequestForSupport.DoesNotExist:
         raise Http404("No request found") from None
+    record_records_shown(
+        request,
+        [(c.pk, support.case_id) for c in support.subjects.all()],
+        purpose=AccessPurpose.REQUEST,
+    )
+    return support
 
 
 @login_required
 def request_sent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    support = _request_for(request.user, pk)
-    log_record_access(request, shown=[(c.pk, support.case_id) for c in support.subjects.all()])
+    support = _request_for(request, pk)
     return render(request, "cases/request_sent.html", {"support": support})
 
 
 @login_required
 def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Requests waiting for the hub's decision, oldest first (coordinators and managers)."""
-    if not _may_triage(request.user):
+    if not can_triage(request.user):
         raise Http404("Not found")
     waiting = list(
         RequestForSupport.objects.filter(status=RequestForSupport.Status.RECEIVED)
-        .select_related("requester__agency", "family", "existing_case")
+        .select_related("requester__agency", "requester_agency", "family", "existing_case")
         .prefetch_related(Prefetch("subjects", queryset=Child.objects.order_by("pk")))
         .order_by("received_at", "pk")[:TRIAGE_PAGE_SIZE]
     )
-    log_record_access(request, shown=[(c.pk, None) for r in waiting for c in r.subjects.all()])
+    record_records_shown(
+        request,
+        [(c.pk, None) for r in waiting for c in r.subjects.all()],
+        purpose=AccessPurpose.REQUEST,
+    )
     return render(
         request,
         "cases/triage_queue.html",
@@ -329,9 +351,9 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    if not _may_triage(request.user):
+    if not can_triage(request.user):
         raise Http404("Not found")
-    support = _request_for(request.user, pk)
+    support = _request_for(request, pk)
     form = TriageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -349,7 +371,6 @@ def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if support.case_id:
                 return redirect("cases:detail", pk=support.case_id)
             return redirect("cases:triage_queue")
-    log_record_access(request, shown=[(c.pk, support.case_id) for c in support.subjects.all()])
     return render(request, "cases/triage.html", {"support": support, "form": form})
 
 
@@ -358,7 +379,7 @@ def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _case_for_work(request: AuthenticatedHttpRequest, pk: int) -> Case:
     _not_administrator(request.user)
-    return get_case_for_user(request.user, pk)
+    return get_case_for_user(request, pk, purpose=AccessPurpose.CASE_WORK)
 
 
 def _consent_form(case: Case, data: Any = None) -> ConsentForm:
@@ -405,7 +426,6 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Recorded")
             return redirect("cases:detail", pk=case.pk)
-    log_case_access(request, case)
     return render(request, "cases/consent_form.html", {"case": case, "form": form})
 
 
@@ -436,7 +456,6 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int
         else:
             messages.success(request, f"{consent.get_kind_display()} withdrawn")
             return redirect("cases:detail", pk=case.pk)
-    log_case_access(request, case)
     return render(
         request, "cases/consent_withdraw.html", {"case": case, "consent": consent, "form": form}
     )
@@ -472,7 +491,6 @@ def disclosures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Disclosure decision recorded")
             return redirect("cases:disclosures", pk=case.pk)
     decisions = case.disclosures.select_related("decided_by__agency")
-    log_case_access(request, case)
     return render(
         request,
         "cases/disclosures.html",

@@ -10,7 +10,7 @@ the review reminders in the same transaction.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,14 +21,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.services import log_case_access
-from cases.access import ensure_can_manage_case, get_case_for_user
+from cases.access import get_case_to_run
 from cases.forms import GovukDateField
+from cases.models import AccessPurpose
 from cases.services import REASON_MAX_LENGTH, move_next_review_due
 from tac_portal.http import AuthenticatedHttpRequest
-
-if TYPE_CHECKING:
-    pass
 
 # --- The form --------------------------------------------------------------------------
 
@@ -57,8 +54,7 @@ class ReviewDateForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def review_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move the next review date. Who cannot see the case: 404; who cannot run it: 403."""
-    case = get_case_for_user(request.user, pk)
-    ensure_can_manage_case(request.user, case)
+    case = get_case_to_run(request, pk, purpose=AccessPurpose.CASE_WORK)
     form = ReviewDateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
@@ -79,7 +75,6 @@ def review_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 request, f"Next review date changed to {data['next_review_due']:%-d %B %Y}"
             )
             return redirect("cases:detail", pk=case.pk)
-    log_case_access(request, case)
     return render(
         request,
         "cases/review_date.html",

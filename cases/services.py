@@ -15,9 +15,16 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from cases.access import (
+    can_record_on_case,
+    can_work_on_cases,
+    ensure_can_run_case,
+    ensure_can_triage,
+)
 from cases.models import (
     Case,
     CaseEvent,
@@ -40,6 +47,7 @@ from cases.models import (
     TeamMembership,
     TriageDecision,
 )
+from cases.search import ChildQuery, find_children
 from cases.validators import normalise_postcode
 from notifications.services import (
     cancel_reminders_for,
@@ -48,7 +56,7 @@ from notifications.services import (
 )
 
 if TYPE_CHECKING:
-    from agencies.models import Agency, User
+    from agencies.models import Agency, PartnerClient, User
 
 security_log = logging.getLogger("tac.security")
 
@@ -564,7 +572,7 @@ RE_REFERRAL_DAYS = 365
 
 
 def _may_work_on_cases(user: User) -> None:
-    if not user.is_active or user.is_system_administrator:
+    if not can_work_on_cases(user):
         raise CaseError(
             "System administrators cannot work on cases.", code="administrator_cannot_work"
         )
@@ -713,16 +721,24 @@ def submit_request_for_support(
     family_aware: bool,
     consent_obtained: bool,
     requester_name: str = "",
+    requester_agency: Agency | None = None,
+    partner: PartnerClient | None = None,
 ) -> RequestForSupport:
     """Send a request for support to the early help hub (DOMAIN §3.2).
 
-    ``by`` is the requesting professional, or None for a self-referral or one taken by
-    phone (then ``requester_name`` says who asked). The request waits for triage; a
-    subject child already in an open case is linked to it as ``existing_case``.
+    Who asked is one of: ``by``, the requesting professional (their agency is the
+    requesting organisation); ``partner``, a partner system sending it for its agency
+    (``requester_name`` may name the person there); or, for a self-referral or a request
+    taken by phone, ``requester_name`` with ``requester_agency`` when an organisation
+    asked. The request waits for triage; a subject child already in an open case is
+    linked to it as ``existing_case``.
     """
     errors: dict[str, str] = {}
     if by is not None:
         _may_work_on_cases(by)
+        requester_agency = by.agency
+    elif partner is not None:
+        requester_agency = partner.agency
     elif not requester_name.strip():
         errors["requester_name"] = "Enter who asked for support."
     if source_code not in ReferralSource.values:
@@ -746,6 +762,8 @@ def submit_request_for_support(
         received_at=timezone.now(),
         requester=by,
         requester_name=requester_name.strip(),
+        requester_agency=requester_agency,
+        partner_client=partner,
         source_code=source_code,
         family=family,
         summary_of_need=summary_of_need.strip(),
@@ -756,9 +774,127 @@ def submit_request_for_support(
     request.subjects.set(subjects)
     security_log.info(
         "request for support submitted",
-        extra={"request": request.pk, "user_id": by.pk if by else None},
+        extra={
+            "request": request.pk,
+            "user_id": by.pk if by else None,
+            "client_id": partner.client_id if partner else "",
+        },
     )
     return request
+
+
+@dataclass(frozen=True)
+class ReferredNewChild:
+    """A child named in a referral who is not yet known to the portal."""
+
+    details: NewChild
+    #: Why none of the likely matches is this child (needed when there are matches).
+    duplicate_reason: str = ""
+
+
+class PossibleDuplicates(CaseError):
+    """New children in a referral look like children already known; nothing was saved.
+
+    ``found`` holds, per unexplained new child, its position in the referral, how many
+    records look like it, and the ids of those the caller may already see.
+    """
+
+    def __init__(self, found: list[tuple[int, int, list[int]]]) -> None:
+        super().__init__("Likely matches exist for a new child.", code="possible_duplicate")
+        self.found = found
+
+
+@transaction.atomic
+def refer_children(
+    *,
+    by: User | None,
+    partner: PartnerClient | None,
+    visible_cases: QuerySet[Case],
+    child_ids: Sequence[int],
+    new_children: Sequence[ReferredNewChild],
+    source_code: str | None,
+    summary_of_need: str,
+    family_aware: bool,
+    consent_obtained: bool,
+    requester_name: str = "",
+) -> RequestForSupport:
+    """A partner system's (or a professional's API) request for support: the children the
+    caller can already see (``child_ids``, within ``visible_cases``) and children new to
+    the portal, which get the same duplicate check as the portal's own form.
+
+    Raises ``CaseError`` on ``child_ids`` naming a child the caller cannot see (in the
+    same words as a child that does not exist) and ``PossibleDuplicates`` when a new child
+    looks like a known one and no reason says why it is not. All or nothing.
+    """
+    if by is None and partner is None:
+        raise CaseError("A referral needs a professional or a partner system.")
+    children = _children_in(visible_cases, child_ids)
+    matches = [find_children(_query_for(child.details)) for child in new_children]
+    unexplained = [
+        (index, [m.child.pk for m in found])
+        for index, (child, found) in enumerate(zip(new_children, matches, strict=True))
+        if found and not child.duplicate_reason.strip()
+    ]
+    if unexplained:
+        seen = set(
+            CaseSubject.objects.filter(
+                child_id__in=[i for _, ids in unexplained for i in ids], case__in=visible_cases
+            ).values_list("child_id", flat=True)
+        )
+        raise PossibleDuplicates(
+            [(index, len(ids), [i for i in ids if i in seen]) for index, ids in unexplained]
+        )
+    for child, found in zip(new_children, matches, strict=True):
+        children.append(
+            add_child(
+                child.details,
+                by=by,
+                possible_matches=[m.child.pk for m in found],
+                reason=child.duplicate_reason,
+                client_id=partner.client_id if partner else "",
+            )
+        )
+    agency = partner.agency if partner is not None else (by.agency if by else None)
+    return submit_request_for_support(
+        by=by,
+        partner=partner,
+        source_code=source_code
+        or (agency.cin_source_code if agency is not None else ReferralSource.OTHER),
+        summary_of_need=summary_of_need,
+        subjects=children,
+        family=None,
+        family_aware=family_aware,
+        consent_obtained=consent_obtained,
+        requester_name=requester_name,
+    )
+
+
+def _children_in(visible_cases: QuerySet[Case], child_ids: Sequence[int]) -> list[Child]:
+    if not child_ids:
+        return []
+    subjects = CaseSubject.objects.filter(child=OuterRef("pk"), case__in=visible_cases)
+    found = {
+        c.pk: c
+        for c in Child.objects.filter(Exists(subjects), pk__in=child_ids).select_related("family")
+    }
+    missing = [str(i) for i in child_ids if i not in found]
+    if missing:
+        # The same words for a child that does not exist and one the caller may not see.
+        raise CaseError(
+            {"child_ids": f"No child you can see has the id {', '.join(missing)}."},
+            code="child_not_visible",
+        )
+    return [found[i] for i in dict.fromkeys(child_ids)]
+
+
+def _query_for(details: NewChild) -> ChildQuery:
+    return ChildQuery(
+        given_names=details.given_names,
+        family_name=details.family_name,
+        date_of_birth=details.date_of_birth,
+        postcode=details.postcode,
+        nhs_number=details.nhs_number.replace(" ", ""),
+    )
 
 
 @transaction.atomic
@@ -777,8 +913,7 @@ def triage_request(
     child's open case); a child whose case closed in the last 12 months starts a
     re-referral linked to it. The level of need always has a named rationale.
     """
-    if not (by.is_active and (by.is_coordinator or by.role == by.Role.TEAM_MANAGER)):
-        raise PermissionDenied("Only the early help coordinator or a manager triages requests.")
+    ensure_can_triage(by)
     locked = RequestForSupport.objects.select_for_update().get(pk=request.pk)
     if locked.status != RequestForSupport.Status.RECEIVED:
         raise CaseError("This request has already been triaged.", code="already_triaged")
@@ -863,11 +998,9 @@ def triage_request(
 
 
 def _ensure_case_worker(case: Case, user: User) -> None:
-    """Anyone who may see the case (and is not an administrator) may record on it."""
+    """Consent, sharing and safeguarding records (``cases.access.can_record_on_case``)."""
     _may_work_on_cases(user)
-    from cases.access import can_see_case
-
-    if not can_see_case(user, case):
+    if not can_record_on_case(user, case):
         raise PermissionDenied("You cannot record on this case.")
 
 
@@ -1051,6 +1184,7 @@ def raise_safeguarding_concern(case: Case, *, by: User) -> SafeguardingConcern:
 # --- Moving the review date by hand ------------------------------------------
 
 REASON_MAX_LENGTH = Case._meta.get_field("review_late_reason").max_length or 200
+LATE_REASON_MAX_LENGTH = 200
 
 
 def latest_allowed_review_date(today: date) -> date:
@@ -1068,9 +1202,7 @@ def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Cas
     new date has passed; otherwise the review is on time and any earlier "why
     late" is cleared.
     """
-    from cases.access import ensure_can_manage_case
-
-    ensure_can_manage_case(by, case)
+    ensure_can_run_case(by, case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
         raise CaseError("This case is closed, so it has no review date.", code="case_closed")
@@ -1139,3 +1271,40 @@ def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Cas
     case.next_review_due = locked.next_review_due
     case.review_late_reason = locked.review_late_reason
     return locked
+
+
+# --- "Why late" (DOMAIN §7.3) ---------------------------------------------------------------
+
+
+class LateReasonError(CaseError):
+    """A "why late" reason that cannot be recorded (too long, or nothing is late)."""
+
+
+def clean_late_reason(reason: str) -> str:
+    """One line, at most 200 characters (it sits beside the overdue flag on dashboards)."""
+    reason = " ".join(reason.split())
+    if len(reason) > LATE_REASON_MAX_LENGTH:
+        raise LateReasonError(
+            f"The reason must be {LATE_REASON_MAX_LENGTH} characters or fewer.", code="too_long"
+        )
+    return reason
+
+
+@transaction.atomic
+def record_review_late_reason(case: Case, *, by: User, reason: str) -> Case:
+    """Say why a case's overdue review is late (an empty reason clears it)."""
+    ensure_can_run_case(by, case)
+    reason = clean_late_reason(reason)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_review_overdue(timezone.localdate()):
+        raise LateReasonError("This case's review is not overdue.", code="not_overdue")
+    case.review_late_reason = reason
+    case.save(update_fields=["review_late_reason", "updated_at"])
+    record_event(
+        case,
+        "case.review_late_reason_recorded",
+        by=by,
+        summary=f"Why the review is late: {reason}" if reason else "Review late reason cleared",
+        data={"next_review_due": str(case.next_review_due)},
+    )
+    return case

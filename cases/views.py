@@ -7,12 +7,19 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.access import can_read_case_access_report
-from audit.masking import masks_for
-from audit.services import can_restrict, log_record_access
-from cases.access import break_glass_grant_in_use, get_case_for_history, get_case_for_user
+from cases.access import (
+    break_glass_grant_in_use,
+    can_read_access_report,
+    can_restrict,
+    can_triage,
+    can_work_on_cases,
+    get_case_for_history,
+    get_case_for_user,
+    record_records_shown,
+)
 from cases.history import case_history_page
-from cases.models import Case, CaseSubject, ConsentRecord, RequestForSupport
+from cases.masking import masks_for
+from cases.models import AccessPurpose, Case, CaseSubject, ConsentRecord, RequestForSupport
 from cases.panels import case_panels, my_work_panels, voice_panel_keys
 from tac_portal.http import AuthenticatedHttpRequest
 
@@ -32,11 +39,13 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = cases.closed() if show_closed else cases.open()
     cases = cases.with_list_details().order_by("next_review_due", "reference")
     page = list(cases[:MY_CASES_PAGE_SIZE])
-    log_record_access(
-        request, shown=[(s.child_id, case.pk) for case in page for s in case.subjects.all()]
+    record_records_shown(
+        request,
+        [(s.child_id, case.pk) for case in page for s in case.subjects.all()],
+        purpose=AccessPurpose.CASE_LIST,
     )
     user = request.user
-    may_triage = user.is_coordinator or user.role == user.Role.TEAM_MANAGER
+    may_triage = can_triage(user)
     waiting = (
         RequestForSupport.objects.filter(status=RequestForSupport.Status.RECEIVED).count()
         if may_triage
@@ -51,7 +60,7 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
             "show_closed": show_closed,
             "today": timezone.localdate(),
             "panels": my_work_panels(request.user),
-            "can_work": not user.is_system_administrator,
+            "can_work": can_work_on_cases(user),
             "may_triage": may_triage,
             "waiting_requests": waiting,
         },
@@ -62,11 +71,9 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A read-only view of one case. Invisible and missing cases are both 404."""
-    case = get_case_for_user(request.user, pk)
+    case = get_case_for_user(request, pk, purpose=AccessPurpose.CASE)
     subjects = list(CaseSubject.objects.filter(case=case).select_related("child", "child__school"))
     grant = break_glass_grant_in_use(request.user, case)
-    shown = [(s.child_id, case.pk) for s in subjects]
-    log_record_access(request, shown=shown, break_glass_grant_id=grant.pk if grant else None)
     members = (
         case.memberships.active()
         .select_related("professional__agency", "professional__team", "family_member")
@@ -96,7 +103,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "today": timezone.localdate(),
             "break_glass_grant": grant,
-            "can_read_access_report": can_read_case_access_report(request.user, case),
+            "can_read_access_report": can_read_access_report(request.user, case),
             "voice_panels": [p for p in panels if p.key in voice_panel_keys()],
             "panels": [p for p in panels if p.key not in voice_panel_keys()],
             "consents": consents,
@@ -112,7 +119,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "more_decisions": len(disclosures) == DISCLOSURES_SHOWN,
             "concerns": concerns,
             "mash_contact": settings.TAC_MASH_CONTACT,
-            "can_work": not request.user.is_system_administrator,
+            "can_work": can_work_on_cases(request.user),
             "masks": masks_for(case, request.user, request),
             "can_restrict": can_restrict(request.user, case),
         },
@@ -123,8 +130,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def case_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every tracked change to a case and its records (see ``get_case_for_history``)."""
-    case = get_case_for_history(request.user, pk)
+    case = get_case_for_history(request, pk)
     child_ids = list(CaseSubject.objects.filter(case=case).values_list("child_id", flat=True))
     page = case_history_page(case, child_ids, request.GET.get("page"))
-    log_record_access(request, shown=[(child_id, case.pk) for child_id in child_ids])
     return render(request, "cases/case_history.html", {"case": case, "page": page})

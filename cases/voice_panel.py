@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, Subquery
 
-from audit.masking import masks_for
+from cases.masking import masks_for
 from cases.models import Case
 from cases.panels import CasePanel, register_case_panel
 

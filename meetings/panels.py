@@ -9,12 +9,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access import ensure_can_manage_case
+from cases.access import can_contribute, can_run_case
 from meetings.models import Action, CaseDiscussion, Contribution, Invitation, Meeting
 from notifications.models import Reminder
 
@@ -24,14 +23,6 @@ if TYPE_CHECKING:
 
 PANEL_ROWS = 50
 UPCOMING_DAYS = 14
-
-
-def _can_manage(user: User, case: Case) -> bool:
-    try:
-        ensure_can_manage_case(user, case)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def case_meetings(case: Case, user: User) -> Mapping[str, Any]:
@@ -57,7 +48,7 @@ def case_meetings(case: Case, user: User) -> Mapping[str, Any]:
         "discussions": list(
             CaseDiscussion.objects.filter(case=case, participants=user).order_by("-held_on")[:10]
         ),
-        "can_manage": _can_manage(user, case),
+        "can_manage": can_run_case(user, case),
         "user_id": user.pk,
     }
 
@@ -80,7 +71,7 @@ def case_contributions(case: Case, user: User) -> Mapping[str, Any]:
         "case": case,
         "contributions": contributions,
         "feed": [{"kind": kind, "item": item} for _, kind, item in feed[:PANEL_ROWS]],
-        "can_contribute": case.memberships.active().filter(professional=user).exists(),
+        "can_contribute": can_contribute(user, case),
     }
 
 

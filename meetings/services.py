@@ -29,10 +29,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import access
 from cases import services as case_services
-from cases.access import can_see_case, ensure_can_manage_case, is_lead_professional
+from cases.access import can_see_case, ensure_can_run_case
 from cases.models import Case, LeadProfessionalAssignment, TeamMembership
-from cases.services import record_event
+from cases.services import LateReasonError, clean_late_reason, record_event
 from meetings.models import (
     OUTCOME_TAGS,
     Action,
@@ -168,16 +169,10 @@ def active_membership(user: User, case: Case) -> TeamMembership | None:
 
 
 def can_run_meeting(user: User, meeting: Meeting) -> bool:
-    """The lead professional, a manager who can see the case, or the meeting's chair or
-    note-taker while they can see the case."""
-    try:
-        ensure_can_manage_case(user, meeting.case)
-        return True
-    except PermissionDenied:
-        pass
-    if user.pk in (meeting.chair_id, meeting.note_taker_id):
-        return can_see_case(user, meeting.case)
-    return False
+    """``cases.access.can_run_meeting`` for this meeting."""
+    return access.can_run_meeting(
+        user, meeting.case, chair_id=meeting.chair_id, note_taker_id=meeting.note_taker_id
+    )
 
 
 def ensure_can_run_meeting(user: User, meeting: Meeting) -> None:
@@ -456,7 +451,7 @@ def schedule_meeting(
     Everyone invited with an email address gets an invitation with a calendar
     file after commit. A meeting without the family needs a reason (DOMAIN §3.4).
     """
-    ensure_can_manage_case(by, case)
+    ensure_can_run_case(by, case)
     if not case.is_open:
         raise MeetingError("A closed case has no meetings.", code="case_closed")
     if kind not in Meeting.Kind.values:
@@ -984,7 +979,7 @@ def _ensure_can_edit_plan(user: User, case: Case, meeting: Meeting | None) -> No
     if meeting is not None:
         ensure_can_run_meeting(user, meeting)
     else:
-        ensure_can_manage_case(user, case)
+        ensure_can_run_case(user, case)
 
 
 @transaction.atomic
@@ -1221,7 +1216,7 @@ def change_action(
     With ``expected_version``, a change made since the editor loaded it is refused.
     """
     locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
-    ensure_can_manage_case(by, locked.case)
+    ensure_can_run_case(by, locked.case)
     if expected_version is not None and expected_version != locked.version:
         raise MeetingError(
             "Someone changed this action since you opened it. Check it below, then "
@@ -1292,7 +1287,7 @@ def cancel_action(
     Its reminders are cancelled in the same transaction.
     """
     locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
-    ensure_can_manage_case(by, locked.case)
+    ensure_can_run_case(by, locked.case)
     if expected_version is not None and expected_version != locked.version:
         raise MeetingError(
             "Someone changed this action since you opened it. Check it below first.",
@@ -1323,7 +1318,8 @@ def cancel_action(
 
 
 def can_update_action(user: User, action: Action) -> bool:
-    return action.owner_professional_id == user.pk or is_lead_professional(user, action.case)
+    """``cases.access.can_update_action`` for this action."""
+    return access.can_update_action(user, action.case, owner_id=action.owner_professional_id)
 
 
 @transaction.atomic
@@ -1438,7 +1434,7 @@ def record_review_without_meeting(
 
     It moves the next review date just as a review meeting does.
     """
-    ensure_can_manage_case(by, case)
+    ensure_can_run_case(by, case)
     if not case.is_open:
         raise MeetingError("A closed case is not reviewed.", code="case_closed")
     errors: dict[str, str] = {}
@@ -1496,7 +1492,7 @@ def record_family_feedback(
     be quoted on the dashboards only when the family agreed and there are words to quote.
     """
     case = Case.objects.select_for_update().get(pk=review.case_id)
-    ensure_can_manage_case(by, case)
+    ensure_can_run_case(by, case)
     if not case.is_open:
         raise MeetingError("This case is closed: feedback is no longer recorded.", code="closed")
     words = in_their_words.strip()
@@ -1556,7 +1552,7 @@ def stop_quoting_feedback(feedback: FamilyFeedback, *, by: User) -> FamilyFeedba
         .get(pk=feedback.pk)
     )
     case = locked.review.case
-    ensure_can_manage_case(by, case)
+    ensure_can_run_case(by, case)
     if not locked.may_quote:
         return locked
     locked.may_quote = False
@@ -1580,9 +1576,8 @@ def add_contribution(
 ) -> Contribution:
     """Add to the contribution stream. Any active TAC member can; it is attributed by role
     and agency as they are today."""
+    access.ensure_can_contribute(by, case)
     membership = active_membership(by, case)
-    if membership is None:
-        raise PermissionDenied("Only members of the team around the child can contribute.")
     if not body.strip():
         raise MeetingError({"body": "Write your contribution."}, code="body")
     if meeting is not None and meeting.case_id != case.pk:
@@ -1592,7 +1587,7 @@ def add_contribution(
     contribution = Contribution.objects.create(
         case=case,
         author=by,
-        author_role=by.job_title or membership.get_role_display(),
+        author_role=by.job_title or (membership.get_role_display() if membership else ""),
         author_agency=by.agency.name if by.agency else "",
         meeting=meeting,
         body=body.strip(),
@@ -1624,8 +1619,8 @@ def record_case_discussion(
 
     Deliberately not in the chronology (DOMAIN §9.2 D1).
     """
-    if active_membership(by, case) is None:
-        ensure_can_manage_case(by, case)
+    if not access.can_discuss(by, case):
+        raise PermissionDenied("Only the team around the child can record a discussion.")
     if not question.strip():
         raise MeetingError({"question": "Write the question the discussion explored."}, code="q")
     if held_on > timezone.localdate():
@@ -1648,3 +1643,23 @@ def record_case_discussion(
     )
     discussion.participants.set(people.values())
     return discussion
+
+
+@transaction.atomic
+def record_action_late_reason(action: Action, *, by: User, reason: str) -> Action:
+    """Say why an overdue action is late (an empty reason clears it)."""
+    ensure_can_run_case(by, action.case)
+    reason = clean_late_reason(reason)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.status not in Action.OPEN_STATUSES or action.due_on >= timezone.localdate():
+        raise LateReasonError("This action is not overdue.", code="not_overdue")
+    action.late_reason = reason
+    action.save(update_fields=["late_reason", "updated_at"])
+    record_event(
+        action.case,
+        "action.late_reason_recorded",
+        by=by,
+        summary=f"Why an action is late: {reason}" if reason else "Action late reason cleared",
+        data={"action": action.pk, "due_on": action.due_on.isoformat()},
+    )
+    return action

@@ -20,9 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import log_case_access
-from cases.access import ensure_can_manage_case, get_case_for_user
-from cases.models import Case, TeamMembership
+from cases.access import (
+    can_discuss,
+    ensure_can_contribute,
+    ensure_can_run_case,
+    get_case_for_user,
+    get_case_record_for_user,
+    get_case_to_run,
+)
+from cases.models import AccessPurpose, Case, TeamMembership
 from meetings import forms, services
 from meetings.models import (
     Action,
@@ -37,18 +43,17 @@ from meetings.models import (
 from tac_portal.http import AuthenticatedHttpRequest
 
 
-def _meeting_for_user(user: Any, pk: int) -> Meeting:
-    """The meeting if its case is visible to ``user``; 404 for missing and invisible alike."""
-    try:
-        return Meeting.objects.select_related(
-            "case__family", "chair__agency", "note_taker__agency"
-        ).get(pk=pk, case__in=Case.objects.visible_to(user))
-    except Meeting.DoesNotExist:
-        raise Http404("No meeting found") from None
+def _meeting_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, purpose: str = AccessPurpose.MEETING
+) -> Meeting:
+    """The meeting if its case is visible to the user (404 for missing and invisible alike);
+    the read is logged."""
+    meetings = Meeting.objects.select_related("case__family", "chair__agency", "note_taker__agency")
+    return get_case_record_for_user(request, meetings, pk, purpose=purpose)
 
 
 def _runnable_meeting(request: AuthenticatedHttpRequest, pk: int) -> Meeting:
-    meeting = _meeting_for_user(request.user, pk)
+    meeting = _meeting_for_user(request, pk)
     services.ensure_can_run_meeting(request.user, meeting)
     return meeting
 
@@ -63,8 +68,7 @@ def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def schedule(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_pk)
-    ensure_can_manage_case(request.user, case)
+    case = get_case_to_run(request, case_pk, purpose=AccessPurpose.MEETING)
     form = forms.ScheduleMeetingForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -89,7 +93,6 @@ def schedule(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Meeting arranged. Invitations are on their way.")
             return redirect("meetings:detail", meeting.pk)
-    log_case_access(request, case)
     return render(request, "meetings/schedule.html", {"case": case, "form": form})
 
 
@@ -118,8 +121,7 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
 @login_required
 @require_http_methods(["GET"])
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_for_user(request.user, pk)
-    log_case_access(request, meeting.case)
+    meeting = _meeting_for_user(request, pk)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
@@ -139,7 +141,6 @@ def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Invitations are on their way to the people you added.")
         return redirect("meetings:detail", meeting.pk)
-    log_case_access(request, meeting.case)
     return render(request, "meetings/invite.html", {"meeting": meeting, "form": form})
 
 
@@ -171,7 +172,6 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Meeting moved. Everyone invited has been told.")
             return redirect("meetings:detail", meeting.pk)
-    log_case_access(request, meeting.case)
     return render(request, "meetings/reschedule.html", {"meeting": meeting, "form": form})
 
 
@@ -188,14 +188,13 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Meeting cancelled. Everyone invited has been told.")
             return redirect("cases:detail", meeting.case_id)
-    log_case_access(request, meeting.case)
     return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form})
 
 
 @login_required
 @require_POST
 def respond(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    meeting = _meeting_for_user(request.user, pk)
+    meeting = _meeting_for_user(request, pk)
     invitation = _invitation(meeting, invitation_pk)
     form = forms.ResponseForm(request.POST)
     if form.is_valid():
@@ -223,7 +222,7 @@ def _invitation(meeting: Meeting, invitation_pk: int) -> Invitation:
 @require_http_methods(["GET", "POST"])
 def written_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A TAC member sends a written update for the meeting (read out with equal weight)."""
-    meeting = _meeting_for_user(request.user, pk)
+    meeting = _meeting_for_user(request, pk)
     form = forms.ContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,9 +234,7 @@ def written_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Written update added to the meeting record.")
             return redirect("meetings:detail", meeting.pk)
-    if services.active_membership(request.user, meeting.case) is None:
-        raise PermissionDenied("Only members of the team around the child can contribute.")
-    log_case_access(request, meeting.case)
+    ensure_can_contribute(request.user, meeting.case)
     return render(request, "meetings/written_update.html", {"meeting": meeting, "form": form})
 
 
@@ -305,13 +302,12 @@ def _section(
     request: AuthenticatedHttpRequest, meeting: Meeting, section: str, **overrides: Any
 ) -> HttpResponse:
     if _is_htmx(request):
-        fresh = _meeting_for_user(request.user, meeting.pk)
+        fresh = _meeting_for_user(request, meeting.pk)
         return render(
             request, f"meetings/run.html#{section}", _run_context(request, fresh, **overrides)
         )
     if overrides:
-        fresh = _meeting_for_user(request.user, meeting.pk)
-        log_case_access(request, meeting.case)
+        fresh = _meeting_for_user(request, meeting.pk)
         return render(request, "meetings/run.html", _run_context(request, fresh, **overrides))
     return redirect(f"{reverse('meetings:run', args=[meeting.pk])}#{section}")
 
@@ -355,7 +351,6 @@ def _section_form(
 @require_http_methods(["GET"])
 def run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _runnable_meeting(request, pk)
-    log_case_access(request, meeting.case)
     return render(request, "meetings/run.html", _run_context(request, meeting))
 
 
@@ -646,9 +641,8 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The family's own printable copy: plan, decisions and their words. No dissent."""
-    meeting = _meeting_for_user(request.user, pk)
+    meeting = _meeting_for_user(request, pk, purpose=AccessPurpose.FAMILY_COPY)
     case = meeting.case
-    log_case_access(request, case)
     return render(
         request,
         "meetings/family_copy.html",
@@ -674,8 +668,7 @@ def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_pk)
-    ensure_can_manage_case(request.user, case)
+    case = get_case_to_run(request, case_pk, purpose=AccessPurpose.MEETING)
     form = forms.ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -698,7 +691,6 @@ def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> H
                 "Now ask the family: is this working for you?",
             )
             return redirect("meetings:feedback", case.pk, review.pk)
-    log_case_access(request, case)
     return render(request, "meetings/review_form.html", {"case": case, "form": form})
 
 
@@ -708,8 +700,7 @@ def family_feedback(
     request: AuthenticatedHttpRequest, case_pk: int, review_pk: int
 ) -> HttpResponse:
     """Record the family's answer to "is this working for you?" at a review."""
-    case = get_case_for_user(request.user, case_pk)
-    ensure_can_manage_case(request.user, case)
+    case = get_case_to_run(request, case_pk, purpose=AccessPurpose.MEETING)
     if not case.is_open:
         raise Http404("This case is closed")
     review = get_object_or_404(Review, pk=review_pk, case=case)
@@ -719,7 +710,6 @@ def family_feedback(
     ):
         messages.success(request, "Family feedback recorded.")
         return redirect(f"{reverse('cases:detail', args=[case.pk])}#meetings")
-    log_case_access(request, case)
     return render(
         request,
         "meetings/feedback_form.html",
@@ -738,8 +728,7 @@ def stop_quoting_feedback(
     request: AuthenticatedHttpRequest, case_pk: int, review_pk: int, pk: int
 ) -> HttpResponse:
     """The family withdrew their agreement to be quoted."""
-    case = get_case_for_user(request.user, case_pk)
-    ensure_can_manage_case(request.user, case)
+    case = get_case_to_run(request, case_pk, purpose=AccessPurpose.MEETING)
     feedback = get_object_or_404(FamilyFeedback, pk=pk, review_id=review_pk, review__case=case)
     services.stop_quoting_feedback(feedback, by=request.user)
     messages.success(request, "Their words are no longer shown to managers.")
@@ -749,9 +738,8 @@ def stop_quoting_feedback(
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_contribution(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_pk)
-    if services.active_membership(request.user, case) is None:
-        raise PermissionDenied("Only members of the team around the child can contribute.")
+    case = get_case_for_user(request, case_pk, purpose=AccessPurpose.CASE_WORK)
+    ensure_can_contribute(request.user, case)
     form = forms.ContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -761,24 +749,22 @@ def add_contribution(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRes
         else:
             messages.success(request, "Contribution added.")
             return redirect(f"{reverse('cases:detail', args=[case.pk])}#contributions")
-    log_case_access(request, case)
     return render(request, "meetings/contribution_form.html", {"case": case, "form": form})
 
 
-def _action_for_user(user: Any, pk: int) -> Action:
-    try:
-        return Action.objects.select_related(
-            "case__family", "owner_professional__agency", "owner_family_member"
-        ).get(pk=pk, case__in=Case.objects.visible_to(user))
-    except Action.DoesNotExist:
-        raise Http404("No action found") from None
+def _action_for_user(request: AuthenticatedHttpRequest, pk: int) -> Action:
+    """The action if its case is visible to the user (else 404); the read is logged."""
+    actions = Action.objects.select_related(
+        "case__family", "owner_professional__agency", "owner_family_member"
+    )
+    return get_case_record_for_user(request, actions, pk, purpose=AccessPurpose.PLAN)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def update_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The owner of an action (or the lead) records progress, from "My work"."""
-    action = _action_for_user(request.user, pk)
+    action = _action_for_user(request, pk)
     if not services.can_update_action(request.user, action):
         raise PermissionDenied("Only the action's owner or the lead professional can update it.")
     form = forms.ActionUpdateForm(request.POST or None, initial={"version": action.version})
@@ -797,7 +783,6 @@ def update_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:my_cases")
         action.refresh_from_db()
         _show_latest_version(form, action, "version")
-    log_case_access(request, action.case)
     updates = list(action.updates.select_related("by__agency"))
     return render(
         request,
@@ -852,7 +837,6 @@ def _change_page(
     change_form: forms.ChangeActionForm,
     cancel_form: forms.CancelActionForm,
 ) -> HttpResponse:
-    log_case_access(request, action.case)
     return render(
         request,
         "meetings/action_change.html",
@@ -867,8 +851,8 @@ def _change_page(
 
 
 def _action_to_manage(request: AuthenticatedHttpRequest, pk: int) -> Action:
-    action = _action_for_user(request.user, pk)
-    ensure_can_manage_case(request.user, action.case)
+    action = _action_for_user(request, pk)
+    ensure_can_run_case(request.user, action.case)
     if not action.is_open or not action.case.is_open:
         raise Http404("This action is finished, or its case is closed")
     return action
@@ -941,13 +925,9 @@ def cancel_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The lead or a manager records where an outcome stands, at or between reviews."""
-    try:
-        outcome = Outcome.objects.select_related("case").get(
-            pk=pk, case__in=Case.objects.visible_to(request.user)
-        )
-    except Outcome.DoesNotExist:
-        raise Http404("No outcome found") from None
-    ensure_can_manage_case(request.user, outcome.case)
+    outcomes = Outcome.objects.select_related("case")
+    outcome = get_case_record_for_user(request, outcomes, pk, purpose=AccessPurpose.PLAN)
+    ensure_can_run_case(request.user, outcome.case)
     if not outcome.case.is_open:
         raise Http404("This case is closed")
     initial = {
@@ -973,7 +953,6 @@ def review_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{reverse('cases:detail', args=[outcome.case_id])}#plan")
         outcome.refresh_from_db()
         _show_latest_version(form, outcome, "version")
-    log_case_access(request, outcome.case)
     return render(
         request,
         "meetings/outcome_review.html",
@@ -984,9 +963,9 @@ def review_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_discussion(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_pk)
-    if services.active_membership(request.user, case) is None:
-        ensure_can_manage_case(request.user, case)
+    case = get_case_for_user(request, case_pk, purpose=AccessPurpose.CASE_WORK)
+    if not can_discuss(request.user, case):
+        raise PermissionDenied("Only the team around the child can record a discussion.")
     form = forms.DiscussionForm(
         request.POST or None, case=case, initial={"held_on": timezone.localdate()}
     )
@@ -1008,7 +987,6 @@ def new_discussion(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
         else:
             messages.success(request, "Case discussion recorded.")
             return redirect("meetings:discussion", discussion.pk)
-    log_case_access(request, case)
     return render(request, "meetings/discussion_form.html", {"case": case, "form": form})
 
 
@@ -1016,15 +994,10 @@ def new_discussion(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
 @require_http_methods(["GET"])
 def discussion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A reflective discussion: only its participants can open it (404 for anyone else)."""
-    try:
-        record = CaseDiscussion.objects.select_related("case__family", "created_by").get(
-            pk=pk,
-            participants=request.user,
-            case__in=Case.objects.visible_to(request.user),
-        )
-    except CaseDiscussion.DoesNotExist:
-        raise Http404("No discussion found") from None
-    log_case_access(request, record.case)
+    discussions = CaseDiscussion.objects.select_related("case__family", "created_by").filter(
+        participants=request.user
+    )
+    record = get_case_record_for_user(request, discussions, pk, purpose=AccessPurpose.CASE_WORK)
     return render(
         request,
         "meetings/discussion.html",

@@ -96,7 +96,7 @@ def _break_glass_link(reminder: Reminder) -> str:
 
 
 def _break_glass_still_due(reminder: Reminder) -> bool:
-    from audit.models import BreakGlassGrant
+    from cases.models import BreakGlassGrant
 
     return BreakGlassGrant.objects.filter(pk=reminder.subject_id, review_outcome="").exists()
 

@@ -7,6 +7,7 @@ The baseline is a small, fixed cast (never random values a test asserts on):
 - Sam School: designated safeguarding lead at Riverside Primary; a TAC member
   on ``case``.
 - Mo Manager: team manager of the Northgate early help team (Lena's team).
+- Hana Head: team manager of Sam's pastoral team: sees the case, may not run it.
 - Cora Coordinator: the authority's early help coordinator.
 - Otto Outsider: police officer with no relationship to ``case``: sees nothing.
 - Ada Admin: system administrator: configures the service, sees no case.
@@ -25,11 +26,15 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases import services
 from cases.models import Case, Child, Family, FamilyMember, LevelOfNeed
+from notifications.models import Notification
 from tests.helpers import PASSWORD, client_for
+from tests.matrix import Objects
 
 
 @pytest.fixture
@@ -102,6 +107,21 @@ def manager(early_help_team: Team) -> User:
         role=User.Role.TEAM_MANAGER,
     )
     early_help_team.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def member_manager(school_team: Team) -> User:
+    """Hana Head: manages Sam's school team, not Lena's. She sees the case (Sam is on its
+    TAC) but is not accountable for the lead role, so she may not run it."""
+    user = _user(
+        "hana.head@riverside.example",
+        "Hana Head",
+        job_title="Head teacher",
+        agency=school_team.agency,
+        role=User.Role.TEAM_MANAGER,
+    )
+    school_team.managers.add(user)
     return user
 
 
@@ -250,6 +270,11 @@ def manager_client(manager: User) -> Client:
 
 
 @pytest.fixture
+def member_manager_client(member_manager: User) -> Client:
+    return client_for(member_manager)
+
+
+@pytest.fixture
 def coordinator_client(coordinator: User) -> Client:
     return client_for(coordinator)
 
@@ -278,6 +303,41 @@ def reminder_rules(db: None) -> None:
 
     for name in ("0002_seed_review_rules", "0003_seed_further_rules", "0005_consent_age_rule"):
         importlib.import_module(f"notifications.migrations.{name}").seed(apps, None)
+
+
+# --- The permission matrix's objects and a client per persona (tests/matrix.py) ------
+
+
+@pytest.fixture
+def objects(case: Case, lead: User) -> Objects:
+    notification = Notification.objects.create(
+        recipient=lead,
+        title="A case review is due in 5 working days",
+        link=reverse("cases:detail", args=[case.pk]),
+        created_at=timezone.now(),
+    )
+    return Objects(case=case, notification=notification)
+
+
+@pytest.fixture
+def persona_client(request: pytest.FixtureRequest) -> Callable[[str], Client]:
+    fixtures = {
+        "lead": "lead",
+        "member": "member",
+        "manager": "manager",
+        "member_manager": "member_manager",
+        "coordinator": "coordinator",
+        "outsider": "outsider",
+        "admin": "admin_user",
+        "auditor": "auditor",
+    }
+
+    def make(persona: str) -> Client:
+        if persona == "anonymous":
+            return Client()
+        return client_for(request.getfixturevalue(fixtures[persona]))
+
+    return make
 
 
 # --- Browser tests: real Chromium driven by Playwright, axe-core on every page ----------

@@ -42,7 +42,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
-from audit.services import log_record_access
+from cases.access import record_records_shown
+from cases.models import AccessPurpose
 from tac_portal.api.auth import PartnerPrincipal, Viewer
 
 logger = logging.getLogger(__name__)
@@ -550,9 +551,10 @@ class ApiView(generics.GenericAPIView[Any]):
     def log_access(self, objects: Sequence[Any]) -> None:
         shown = list(self.shown_records(objects))
         if shown:
-            log_record_access(
+            record_records_shown(
                 self.request._request,
-                shown=shown,
+                shown,
+                purpose=AccessPurpose.API,
                 client_id=self.viewer.client_id,
             )
 

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 from assessments.models import Assessment, AssessmentTemplate
-from audit.models import RecordAccess
 from cases import services
-from cases.models import Case, TeamMembership
+from cases.models import Case, RecordAccess, TeamMembership
 from meetings.models import Action, Meeting
 from tests.api.conftest import Partner, client_with_token
 from tests.helpers import client_for

@@ -7,9 +7,8 @@ from django.test import Client
 
 from agencies.models import User
 from audit import services
-from audit.masking import MASK
-from audit.models import RestrictionTarget
-from cases.models import Case
+from cases.masking import MASK
+from cases.models import Case, RestrictionTarget
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from django.test import Client
 from pghistory.models import Context
 
 from agencies.models import Agency, IdempotencyKey, User
-from audit.models import RecordAccess
-from cases.models import Case, Child, ChildRecordCheck, RequestForSupport
+from cases.models import Case, Child, ChildRecordCheck, RecordAccess, RequestForSupport
 from meetings.models import Action, ActionUpdate
 from tests.api.conftest import Partner, client_with_token
 from tests.helpers import client_for

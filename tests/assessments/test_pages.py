@@ -11,8 +11,7 @@ from django.utils import timezone
 from agencies.models import User
 from assessments import services
 from assessments.models import Assessment, AssessmentSection
-from audit.models import RecordAccess
-from cases.models import Case, ConsentRecord, FamilyMember
+from cases.models import Case, ConsentRecord, FamilyMember, RecordAccess
 from tests.assessments.conftest import FRESH, consent, fill_for_completion
 
 HTMX = {"HX-Request": "true"}

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from audit.models import BreakGlassGrant, RecordAccess
-from cases.models import Case
+from cases.models import BreakGlassGrant, Case, RecordAccess
 from tests.helpers import client_for
 
 

@@ -13,10 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Team, User
-from audit.models import BreakGlassGrant, RecordAccess
 from cases import services as case_services
 from cases.access import break_glass_grant_in_use
-from cases.models import Case
+from cases.models import BreakGlassGrant, Case, RecordAccess
 from meetings import services as meeting_services
 from notifications.models import Notification
 

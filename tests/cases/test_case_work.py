@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from audit.models import RecordAccess
 from cases import services
 from cases.models import (
     Case,
@@ -22,6 +21,7 @@ from cases.models import (
     DisclosureDecision,
     FamilyMember,
     LevelOfNeed,
+    RecordAccess,
     SafeguardingConcern,
 )
 from cases.panels import _CASE_PANELS, CasePanel, register_case_panel

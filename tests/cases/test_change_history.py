@@ -12,9 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import User
-from audit.models import RecordAccess
 from cases import services
-from cases.models import Case, Child, TeamMembership
+from cases.models import Case, Child, RecordAccess, TeamMembership
 from tests.helpers import client_for
 
 ChildHistory = Child.history.rel.related_model  # type: ignore[attr-defined]

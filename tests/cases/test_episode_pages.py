@@ -13,10 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from audit.models import RecordAccess
 from cases import episode, services
-from cases.episode_models import CaseClosure, StepDownIn, StepUpReferral
-from cases.models import Case, Family
+from cases.models import Case, CaseClosure, Family, RecordAccess, StepDownIn, StepUpReferral
 
 pytestmark = pytest.mark.django_db
 

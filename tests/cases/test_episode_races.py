@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from agencies.models import User
 from cases import episode
-from cases.episode_models import CaseClosure, StepUpReferral
-from cases.models import Case
+from cases.models import Case, CaseClosure, StepUpReferral
 from tests.cases.test_races import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,15 +11,18 @@ from django.utils import timezone
 
 from agencies.models import Team, User
 from cases import episode, services
-from cases.episode_models import CaseClosure, LeadHandover, StepDownIn, StepUpReferral
 from cases.models import (
     Case,
+    CaseClosure,
     CaseEvent,
     Child,
     ConsentRecord,
     Family,
     FamilyMember,
+    LeadHandover,
     LeadProfessionalAssignment,
+    StepDownIn,
+    StepUpReferral,
     TACRole,
 )
 from notifications.models import EmailOutbox, Notification, NotificationPreference, Reminder

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from audit.models import RecordAccess
 from cases import services
-from cases.models import Case, Child
+from cases.models import Case, Child, RecordAccess
 from cases.search import ChildQuery, candidate_filter, find_children, swapped
 
 URL = "cases:find_child"
@@ -235,7 +234,7 @@ def test_a_restricted_address_keeps_its_postcode_out_of_search_results(
     john: Child, lead: User, lead_client: Client
 ) -> None:
     from audit import services as audit_services
-    from audit.models import RestrictionTarget
+    from cases.models import RestrictionTarget
 
     audit_services.set_restriction(
         john.cases.get(),

@@ -16,7 +16,6 @@ from django.utils.html import escape
 
 from agencies.models import User
 from assessments.models import Assessment
-from audit.models import Restriction
 from cases.demo import (
     COORDINATOR_EMAIL,
     CYCLE_MIN_CHILDREN,
@@ -30,6 +29,7 @@ from cases.models import (
     ConsentRecord,
     DisclosureDecision,
     RequestForSupport,
+    Restriction,
     SafeguardingConcern,
 )
 from meetings.models import Action, Contribution, FamilyFeedback, Invitation, Meeting, Review

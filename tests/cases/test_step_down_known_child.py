@@ -17,7 +17,6 @@ from django.utils import timezone
 from agencies.models import Team, User
 from cases import episode
 from cases.episode import StepDownChild
-from cases.episode_models import StepDownIn
 from cases.models import (
     Case,
     CaseEvent,
@@ -25,6 +24,7 @@ from cases.models import (
     ChildRecordCheck,
     Family,
     FamilyMember,
+    StepDownIn,
 )
 from tests.cases import step_down as shared
 

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from agencies.models import User
 from assessments.models import Assessment, AssessmentTemplate, ViewRecord
-from audit.models import RestrictionTarget
 from audit.services import set_restriction
-from cases.models import Case, Child, FamilyMember
+from cases.models import Case, Child, FamilyMember, RestrictionTarget
 from cases.voice_panel import voice_panel
 from meetings.models import Meeting, Review
 from tests.helpers import client_for

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 
 from agencies.models import Agency, AgencyKind, Team, User
-from audit.models import BreakGlassGrant
 from cases import services
-from cases.models import Case, Child, Family
+from cases.models import BreakGlassGrant, Case, Child, Family
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

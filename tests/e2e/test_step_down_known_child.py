@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases import services
-from cases.episode_models import StepDownIn
-from cases.models import Child, Family
+from cases.models import Child, Family, StepDownIn
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

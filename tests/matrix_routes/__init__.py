@@ -7,10 +7,11 @@ module of the app that serves it.
 from __future__ import annotations
 
 from tests.matrix import Route
-from tests.matrix_routes import api, assessments, dashboards, episode, journeys, meetings
+from tests.matrix_routes import api, assessments, core, dashboards, episode, journeys, meetings
 
-AREA_ROUTES: dict[str, Route] = {}
-for _module in (journeys, assessments, meetings, dashboards, api, episode):
-    _overlap = AREA_ROUTES.keys() & _module.ROUTES.keys()
+#: Every URL pattern (but the configuration site's) → who may reach it.
+ROUTES: dict[str, Route] = {}
+for _module in (core, journeys, assessments, meetings, dashboards, api, episode):
+    _overlap = ROUTES.keys() & _module.ROUTES.keys()
     assert not _overlap, f"routes listed twice: {sorted(_overlap)}"
-    AREA_ROUTES |= _module.ROUTES
+    ROUTES |= _module.ROUTES

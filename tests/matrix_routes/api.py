@@ -14,7 +14,7 @@ from agencies.models import Agency
 from tests.matrix import PERSONAS, Objects, Route, everyone
 
 UNAUTHORISED = 401
-CASE_READERS = {"lead", "member", "manager", "coordinator"}
+CASE_READERS = {"lead", "member", "manager", "member_manager", "coordinator"}
 
 
 def api_case_data() -> dict[str, int | frozenset[int]]:

@@ -17,24 +17,28 @@ from agencies.models import User
 from cases.models import Case
 from meetings import services
 from meetings.models import Action, CaseDiscussion, Decision, Invitation, Meeting, Review
-from tests.matrix import SIGN_IN, Objects, Route, case_page, only
+from tests.matrix import PERSONAS, SIGN_IN, Objects, Route, case_page, only
 
 Expect = dict[str, int | frozenset[int]]
 
 
 def _expect(ok: int, *, allowed: set[str], refused: set[str]) -> Expect:
     expect: Expect = {"anonymous": SIGN_IN}
-    for persona in ("lead", "member", "manager", "coordinator", "outsider", "admin", "auditor"):
+    for persona in PERSONAS[:-1]:
         expect[persona] = ok if persona in allowed else 403 if persona in refused else 404
     return expect
 
 
 def runners(ok: int) -> Expect:
-    return _expect(ok, allowed={"lead", "manager", "coordinator"}, refused={"member"})
+    return _expect(
+        ok, allowed={"lead", "manager", "coordinator"}, refused={"member", "member_manager"}
+    )
 
 
 def members(ok: int) -> Expect:
-    return _expect(ok, allowed={"lead", "member"}, refused={"manager", "coordinator"})
+    return _expect(
+        ok, allowed={"lead", "member"}, refused={"manager", "member_manager", "coordinator"}
+    )
 
 
 def _lead(case: Case) -> User:
@@ -123,7 +127,7 @@ ROUTES: dict[str, Route] = {
     "meetings:new_discussion": Route(
         "get",
         args=lambda o: [o.case.pk],
-        expect=only(200, "lead", "member", "manager", "coordinator"),
+        expect=only(200, "lead", "member", "manager", "coordinator") | {"member_manager": 403},
     ),
     # Only its participants (here: the lead who recorded it) know it exists.
     "meetings:discussion": Route("get", args=lambda o: [_discussion(o)], expect=only(200, "lead")),

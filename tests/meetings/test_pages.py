@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from audit.models import RecordAccess
-from cases.models import Case, CaseEvent, TeamMembership
+from cases.models import Case, CaseEvent, RecordAccess, TeamMembership
 from meetings import services
 from meetings.models import (
     Action,

@@ -1,4 +1,11 @@
-"""Who looked at which child's record: the append-only record-access log."""
+"""The access policy's own records (ARCHITECTURE §5; DOMAIN §6.2 rule 5).
+
+Who looked at which child's record (the append-only record-access log), emergency
+(break-glass) access grants, and restricted items with each look behind them. They
+live beside the case because ``cases.access`` reads and writes them as part of
+deciding who may see what; the information governance pages in ``audit`` read them.
+Their tables keep the names they were created with (``audit_*``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,26 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
+
+
+class AccessPurpose(models.TextChoices):
+    """What a record was opened for, as the access report names it."""
+
+    CASE = "case", "Case page"
+    CASE_WORK = "case_work", "Work on the case"
+    TEAM = "team", "Team around the child"
+    MEETING = "meeting", "Meeting"
+    PLAN = "plan", "Plan and actions"
+    ASSESSMENT = "assessment", "Assessment"
+    FAMILY_COPY = "family_copy", "Family's copy"
+    RESTRICTIONS = "restrictions", "Restricted items"
+    CASE_LIST = "case_list", "Case list"
+    SEARCH = "search", "Find a child"
+    REQUEST = "request", "Request for support"
+    DASHBOARD = "dashboard", "Dashboard list"
+    HISTORY = "history", "Change history"
+    ACCESS_REPORT = "access_report", "Access report"
+    API = "api", "API"
 
 
 class RecordAccess(models.Model):
@@ -33,11 +60,15 @@ class RecordAccess(models.Model):
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     route = models.CharField(max_length=100, help_text="What was shown (the route name).")
+    purpose = models.CharField(
+        max_length=20, choices=AccessPurpose.choices, blank=True, help_text="What it was for."
+    )
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     break_glass_grant_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
+        db_table = "audit_recordaccess"
         verbose_name_plural = "record accesses"
         indexes = [
             # Access report by child: who looked, newest first.
@@ -106,6 +137,7 @@ class BreakGlassGrant(models.Model):
     objects = BreakGlassGrantQuerySet.as_manager()
 
     class Meta:
+        db_table = "audit_breakglassgrant"
         ordering = ["-granted_at", "-id"]
         indexes = [
             # The access rule: an unexpired grant for this case and user.
@@ -201,6 +233,7 @@ class Restriction(models.Model):
     objects = RestrictionQuerySet.as_manager()
 
     class Meta:
+        db_table = "audit_restriction"
         ordering = ["set_at", "id"]
         indexes = [
             models.Index(
@@ -236,6 +269,7 @@ class Unmasking(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
+        db_table = "audit_unmasking"
         ordering = ["-at", "-id"]
         triggers = [
             pgtrigger.Protect(

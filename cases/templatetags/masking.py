@@ -1,6 +1,6 @@
 """``{% masked obj "field" %}``: a value, or "Restricted" with a way to unmask it.
 
-The view puts ``masks`` (``audit.masking.CaseMasks``) in the context. A template
+The view puts ``masks`` (``cases.masking.CaseMasks``) in the context. A template
 that uses the tag without it is a programming error and fails loudly, so a
 restricted value can never be shown by forgetting the masks.
 """
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from audit.masking import MASK, CaseMasks
+from cases.masking import MASK, CaseMasks
 
 register = template.Library()
 
@@ -32,7 +32,7 @@ def masked(
     """``lines`` keeps line breaks; ``postcode`` adds the postcode on its own line."""
     masks = context.get("masks")
     if not isinstance(masks, CaseMasks):
-        raise ImproperlyConfigured("{% masked %} needs `masks` (audit.masking.masks_for).")
+        raise ImproperlyConfigured("{% masked %} needs `masks` (cases.masking.masks_for).")
     restriction = masks.restriction_for(obj, field_name)
     if restriction is None or restriction.pk in masks.unmasked:
         value = getattr(obj, field_name)

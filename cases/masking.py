@@ -16,13 +16,21 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from audit.models import MASKED_TOGETHER, Restriction, RestrictionTarget
+from cases.access import break_glass_grant_in_use, can_unmask
+from cases.models import (
+    MASKED_TOGETHER,
+    Case,
+    Child,
+    Family,
+    FamilyMember,
+    Restriction,
+    RestrictionTarget,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from agencies.models import User
-    from cases.models import Case
 
 MASK = "Restricted"
 SESSION_KEY = "tac_unmasked"
@@ -34,8 +42,6 @@ def unmask_minutes() -> int:
 
 def target_of(obj: Any) -> tuple[str, int]:
     """The restriction target kind and id of a child, family or family member."""
-    from cases.models import Child, Family, FamilyMember
-
     if isinstance(obj, Child):
         return RestrictionTarget.CHILD, obj.pk
     if isinstance(obj, Family):
@@ -93,19 +99,8 @@ def remember_unmasked(request: HttpRequest, restriction: Restriction) -> None:
     request.session[SESSION_KEY] = stored
 
 
-def may_unmask(user: User, restriction: Restriction, *, break_glass_only: bool) -> bool:
-    """Named people (and whoever set it) may unmask; never through emergency access."""
-    if break_glass_only or restriction.lifted_at is not None:
-        return False
-    if restriction.set_by_id == user.pk:
-        return True
-    return any(u.pk == user.pk for u in restriction.named_users.all())
-
-
 def masks_for(case: Case, user: User, request: HttpRequest | None = None) -> CaseMasks:
     """The masks for ``user`` looking at ``case`` (two queries, three with break-glass)."""
-    from cases.access import break_glass_grant_in_use
-
     restrictions = list(
         Restriction.objects.in_force().filter(case=case).prefetch_related("named_users")
     )
@@ -113,7 +108,7 @@ def masks_for(case: Case, user: User, request: HttpRequest | None = None) -> Cas
         return CaseMasks()
     break_glass_only = break_glass_grant_in_use(user, case) is not None
     allowed = frozenset(
-        r.pk for r in restrictions if may_unmask(user, r, break_glass_only=break_glass_only)
+        r.pk for r in restrictions if can_unmask(user, r, break_glass_only=break_glass_only)
     )
     unmasked = frozenset(_session_unmasked(request) & allowed)
     return CaseMasks(restrictions=restrictions, unmasked=unmasked, may_unmask=allowed)

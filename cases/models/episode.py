@@ -12,16 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cases.models import (
-    Case,
-    ClosureReason,
-    ConsentRecord,
-    LeadProfessionalAssignment,
-    TeamMembership,
-    tracked,
-)
-
-__all__ = ["CaseClosure", "LeadHandover", "StepDownIn", "StepUpReferral"]
+from cases.models.case import Case, ClosureReason, LeadProfessionalAssignment, TeamMembership
+from cases.models.consent import ConsentRecord
+from cases.models.tracking import tracked
 
 
 @tracked

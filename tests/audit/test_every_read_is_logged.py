@@ -1,0 +1,81 @@
+"""Every page and API route that shows a case's child writes exactly one access-log row.
+
+The rows are written by the access policy's fetch functions (``cases.access``), not by
+each view, so a new page cannot forget them; this walk proves it for every GET route
+in the permission matrix, as the first persona who may open it. The matrix's case has
+one child, so a page about the case writes exactly one row, and a page that shows no
+child's record writes none. A route missing from ``SHOWS_NO_CHILD`` that writes no row,
+or any route that writes two, fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cases.models import RecordAccess
+from tests.matrix import Objects
+from tests.matrix_routes import ROUTES as MATRIX
+
+#: GET routes that show no child's record, with why.
+SHOWS_NO_CHILD = {
+    # Signing in and account pages.
+    "home",
+    "healthz",
+    "agencies:sign_in",
+    "agencies:two_factor",
+    "agencies:two_factor_setup",
+    "agencies:password_reset",
+    "agencies:password_reset_done",
+    "agencies:password_reset_confirm",
+    "agencies:password_reset_complete",
+    # Notifications carry no names; their links lead to pages that log.
+    "notifications:list",
+    "notifications:open",
+    "notifications:preferences",
+    # Empty forms: nothing is shown until a search or a choice is made.
+    "cases:find_child",
+    "cases:add_child",
+    "cases:break_glass",
+    "cases:step_down_in",
+    "dashboards:annex_a",
+    # Who looked at what, by professional, and the list of grants: no child's record.
+    "audit:professional_access",
+    "audit:break_glass_list",
+    # Figures, never records (the drill-downs log the rows they list).
+    "dashboards:dashboard",
+    "dashboards:export",
+}
+
+READERS = ("lead", "manager", "coordinator", "auditor", "member", "member_manager")
+
+
+def _gets() -> list[str]:
+    return sorted(name for name, route in MATRIX.items() if route.method == "get")
+
+
+@pytest.mark.parametrize("route_name", _gets())
+def test_each_route_logs_each_child_it_shows_once(
+    route_name: str, objects: Objects, persona_client: Callable[[str], Client]
+) -> None:
+    route = MATRIX[route_name]
+    persona = next((p for p in READERS if route.expect.get(p) == 200), None)
+    if persona is None:
+        pytest.skip("no persona reads it (it answers a redirect or a refusal)")
+    client = persona_client(persona)
+    url = reverse(route_name, args=route.args(objects))
+    before = RecordAccess.objects.count()
+    response = client.get(url, route.form_data())
+    assert response.status_code == 200, f"{route_name} as {persona}"
+    rows = list(RecordAccess.objects.order_by("id")[before:])
+    if route_name in SHOWS_NO_CHILD:
+        assert rows == [], f"{route_name} shows no child but logged {len(rows)}"
+        return
+    assert len(rows) == 1, f"{route_name} as {persona} logged {len(rows)} rows"
+    (row,) = rows
+    assert row.case_id == objects.case.pk
+    assert row.child_id == objects.case.children.get().pk
+    assert row.purpose, f"{route_name} logged no purpose"
