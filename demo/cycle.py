@@ -68,14 +68,10 @@ class CycleFamily:
 
 
 class Cycle:
-    """Walks a handful of families through the whole TAC cycle with the real services.
+    """What the cycle's stories share: its families, the demo sign-ins, the clock, the RNG.
 
-    Everything the demo sign-ins try first is here (ARCHITECTURE §9): requests
-    waiting for triage, lead@'s cases at every stage (assessment in draft, a first
-    TAC coming up, a plan with actions and contributions after published minutes,
-    overdue reviews, a step-up, a closure), actions owned by school@ and
-    practitioner@, sharing preferences, a disclosure decision, a safeguarding
-    concern and a restriction. Reminders are those the services schedule.
+    Each story takes the next family in turn (``next_family``) and most start with
+    ``open_to``: a case led by lead@, walked through the services to a status.
     """
 
     def __init__(self, directory: Directory, planner: Planner, families: list[FamilySpec]) -> None:
@@ -91,8 +87,6 @@ class Cycle:
         self.manager = demo[MANAGER_EMAIL]
         self.specs = families
         self.families: deque[CycleFamily] = deque()
-
-    # Helpers.
 
     def next_family(self) -> CycleFamily:
         return self.families.popleft()

@@ -55,6 +55,7 @@ DRAFT_STORY += "hospital. Still to talk to the children and the school."
 
 
 def assessment_in_draft(cycle: Cycle) -> None:
+    """lead@ has started the assessment: the family's story so far, not yet complete."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ASSESSING, days_ago=12)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=False)
@@ -69,6 +70,7 @@ def assessment_in_draft(cycle: Cycle) -> None:
 
 
 def first_tac_coming_up(cycle: Cycle) -> None:
+    """The first TAC meeting is booked for next week, by video; the invitations are out."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.PLANNING, days_ago=30)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=False)
@@ -86,6 +88,7 @@ def first_tac_coming_up(cycle: Cycle) -> None:
 
 
 def overdue_review(cycle: Cycle, *, late_reason: str) -> None:
+    """The review is overdue: with the reason given, or with a safeguarding concern raised."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ACTIVE, days_ago=120)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=cycle.rng.random() < 0.5)
@@ -98,6 +101,7 @@ def overdue_review(cycle: Cycle, *, late_reason: str) -> None:
 
 
 def stepped_up(cycle: Cycle) -> None:
+    """Risk escalated: lead@ asked social care to step the case up, and they accepted."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ACTIVE, days_ago=90)
     episode.request_step_up(
@@ -121,6 +125,7 @@ def stepped_up(cycle: Cycle) -> None:
 
 
 def closed_needs_met(cycle: Cycle) -> None:
+    """The family's needs are met: lead@ closed the case with the family's views."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ACTIVE, days_ago=200)
     episode.close_case(
