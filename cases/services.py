@@ -248,8 +248,12 @@ def add_family_member_to_team(
     family_member: FamilyMember,
     by: User,
     role: str = TACRole.FAMILY_MEMBER,
+    at: datetime | None = None,
 ) -> TeamMembership:
-    """Add a parent, carer or network member to the TAC (the family is part of the team)."""
+    """Add a parent, carer or network member to the TAC (the family is part of the team).
+
+    ``at`` dates a membership that began earlier (the demo data's case histories).
+    """
     if family_member.family_id != case.family_id:
         raise CaseError(f"{family_member} is not in {case.family}.", code="not_in_family")
     existing = case.memberships.active().filter(family_member=family_member).first()
@@ -260,13 +264,14 @@ def add_family_member_to_team(
         kind=TeamMembership.Kind.FAMILY,
         family_member=family_member,
         role=role,
-        joined_at=timezone.now(),
+        joined_at=at or timezone.now(),
         added_by=by,
     )
     record_event(
         case,
         "team.member_added",
         by=by,
+        at=at,
         summary=f"{family_member} joined the TAC",
         data={"membership": membership.pk, "role": role},
     )
@@ -282,8 +287,12 @@ def add_external_contact_to_team(
     email: str,
     by: User,
     role: str = TACRole.PRACTITIONER,
+    at: datetime | None = None,
 ) -> TeamMembership:
-    """Add someone without an account (a social worker, an advocate) to the TAC."""
+    """Add someone without an account (a social worker, an advocate) to the TAC.
+
+    ``at`` dates a membership that began earlier (the demo data's case histories).
+    """
     if not name.strip():
         raise CaseError("Enter the contact's name.", code="name_required")
     membership = TeamMembership.objects.create(
@@ -293,13 +302,14 @@ def add_external_contact_to_team(
         external_agency=agency.strip(),
         external_email=email.strip(),
         role=role,
-        joined_at=timezone.now(),
+        joined_at=at or timezone.now(),
         added_by=by,
     )
     record_event(
         case,
         "team.member_added",
         by=by,
+        at=at,
         summary=f"{membership.external_name} ({membership.external_agency}) joined the TAC",
         data={"membership": membership.pk, "role": role},
     )

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "dashboards",
+    # The fictional authority for `make run` and the benchmarks (seed_demo); nothing imports it.
+    "demo",
 ]
 
 # Widgets render with the project's template engine, so their markup lives in templates/.

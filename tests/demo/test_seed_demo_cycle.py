@@ -16,14 +16,6 @@ from django.utils.html import escape
 
 from agencies.models import User
 from assessments.models import Assessment
-from cases.demo import (
-    COORDINATOR_EMAIL,
-    CYCLE_MIN_CHILDREN,
-    LEAD_EMAIL,
-    PRACTITIONER_EMAIL,
-    SCHOOL_EMAIL,
-    seed_small,
-)
 from cases.models import (
     Case,
     ConsentRecord,
@@ -32,6 +24,9 @@ from cases.models import (
     Restriction,
     SafeguardingConcern,
 )
+from demo.authority import COORDINATOR_EMAIL, LEAD_EMAIL, PRACTITIONER_EMAIL, SCHOOL_EMAIL
+from demo.cycle import CYCLE_MIN_CHILDREN
+from demo.small import seed_small
 from meetings.models import Action, Contribution, FamilyFeedback, Invitation, Meeting, Review
 from notifications.models import Notification
 from notifications.services import dispatch_due_reminders

@@ -7,7 +7,9 @@ from typing import Any
 import pghistory
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases import demo
+from demo.authority import DEMO_EMAILS, demo_accounts_exist
+from demo.bulk import BULK_THRESHOLD, seed_bulk
+from demo.small import seed_small
 
 
 class Command(BaseCommand):
@@ -32,7 +34,7 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "Write families and cases with COPY instead of the case services. Chosen "
-                f"automatically for more than {demo.BULK_THRESHOLD} children."
+                f"automatically for more than {BULK_THRESHOLD} children."
             ),
         )
 
@@ -41,12 +43,12 @@ class Command(BaseCommand):
         seed: int = options["seed"]
         if n_children < 0:
             raise CommandError("--children cannot be negative.")
-        if demo.demo_accounts_exist():
+        if demo_accounts_exist():
             self.stdout.write(
                 "Demo data is already loaded (the demo sign-ins exist); nothing to do."
             )
             return
-        bulk = bool(options["bulk"]) or n_children > demo.BULK_THRESHOLD
+        bulk = bool(options["bulk"]) or n_children > BULK_THRESHOLD
         verbosity: int = options["verbosity"]
 
         def progress(done: int, elapsed: float) -> None:
@@ -57,10 +59,10 @@ class Command(BaseCommand):
         with pghistory.context(command="seed_demo"):
             if bulk:
                 self.stdout.write(f"Seeding {n_children:,} children with COPY (seed {seed})…")
-                summary = demo.seed_bulk(n_children, seed, progress=progress)
+                summary = seed_bulk(n_children, seed, progress=progress)
             else:
                 self.stdout.write(f"Seeding {n_children:,} children through the case services…")
-                summary = demo.seed_small(n_children, seed)
+                summary = seed_small(n_children, seed)
 
         for label, count in summary.counts.items():
             self.stdout.write(f"  {label:<20} {count:>12,}")
@@ -68,6 +70,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data loaded in {summary.elapsed:,.1f} s "
                 f"({summary.children_per_second:,.0f} children/s, {summary.path} path). "
-                f"Sign in as any of: {', '.join(demo.DEMO_EMAILS)}."
+                f"Sign in as any of: {', '.join(DEMO_EMAILS)}."
             )
         )

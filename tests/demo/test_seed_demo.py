@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -9,9 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases.demo import DEMO_EMAILS
 from cases.models import (
     Case,
     CaseEvent,
@@ -22,6 +23,7 @@ from cases.models import (
     TeamMembership,
 )
 from cases.validators import nhs_number_is_valid, validate_postcode
+from demo.authority import DEMO_EMAILS
 
 EXPECTED_ROLES = {
     "practitioner@demo.tac.example": User.Role.PRACTITIONER,
@@ -197,6 +199,22 @@ def test_second_run_creates_nothing() -> None:
     assert "already" in output
     assert (Family.objects.count(), Child.objects.count(), Case.objects.count()) == before
     assert User.objects.count() == users
+
+
+@pytest.mark.django_db
+def test_family_and_external_members_join_when_the_case_history_says() -> None:
+    """They join through the team services, dated at the step of the plan, not at seeding."""
+    seed(children=40, seed=7)
+    joined = TeamMembership.objects.exclude(kind=TeamMembership.Kind.PROFESSIONAL)
+    assert joined.filter(kind=TeamMembership.Kind.FAMILY).exists()
+    for membership in joined.select_related("case"):
+        assert membership.joined_at >= membership.case.opened_at
+        event = CaseEvent.objects.get(
+            case=membership.case, code="team.member_added", data__membership=membership.pk
+        )
+        assert event.at == membership.joined_at
+    # Most of these cases started months ago; their families joined then too.
+    assert joined.filter(joined_at__lt=timezone.now() - timedelta(days=30)).exists()
 
 
 class _Rollback(Exception):

@@ -1,0 +1,198 @@
+"""lead@'s other cases at each stage, the requests waiting for triage, and the running order.
+
+Together with ``plan_story.full_plan`` these are the hand-made cases the demo
+sign-ins try first (ARCHITECTURE §9): an assessment in draft, a first TAC coming
+up, overdue reviews (one with a reason, one with a safeguarding concern), a step-up
+accepted by social care, a closure with needs met, and requests for support, four
+waiting and one triaged by the coordinator. Reminders are those the services
+schedule.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from agencies.models import AgencyKind, User
+from assessments import services as assessments
+from cases import episode, services
+from cases.models import CaseClosure, ClosureReason, ReferralSource, TriageDecision
+from cases.services import record_review_late_reason
+from demo.authority import DEMO_DOMAIN
+from demo.cycle import Cycle, FreshBases, ensure_reference_data
+from demo.directory import Directory
+from demo.families import FamilySpec
+from demo.plan_story import full_plan
+from demo.plans import Planner, S
+from meetings import services as meetings
+from meetings.models import Meeting
+
+#: Requests for support left waiting for triage: (source code, summary of need).
+WAITING_REQUESTS: tuple[tuple[str, str], ...] = (
+    (
+        "2A",
+        "Attendance has fallen to 82 % this term and the children are often late; mum has "
+        "asked the school for help with morning routines.",
+    ),
+    (
+        "3B",
+        "Mum is isolated since moving to the area and finds it hard to get the children to "
+        "appointments. She would like support.",
+    ),
+    (
+        "1A",
+        "Grandmother called: she is worried about her grandson's behaviour at home since his "
+        "parents separated and asks what help there is.",
+    ),
+    (
+        "3A",
+        "Parent reports low mood and money worries; the child has missed two hospital "
+        "appointments.",
+    ),
+)
+DRAFT_STORY = "First visit held: dad is caring for the children alone since mum went into "
+DRAFT_STORY += "hospital. Still to talk to the children and the school."
+
+
+def assessment_in_draft(cycle: Cycle) -> None:
+    """lead@ has started the assessment: the family's story so far, not yet complete."""
+    cf = cycle.next_family()
+    case = cycle.open_to(cf, to=S.ASSESSING, days_ago=12)
+    cycle.record_sharing(case, cf, by=cycle.lead, basic_only=False)
+    assessment = assessments.start_assessment(case, child=cf.children[0], by=cycle.lead)
+    assessments.save_section(
+        assessment,
+        "story",
+        values={"narrative": DRAFT_STORY},
+        bases=FreshBases(),
+        by=cycle.lead,
+    )
+
+
+def first_tac_coming_up(cycle: Cycle) -> None:
+    """The first TAC meeting is booked for next week, by video; the invitations are out."""
+    cf = cycle.next_family()
+    case = cycle.open_to(cf, to=S.PLANNING, days_ago=30)
+    cycle.record_sharing(case, cf, by=cycle.lead, basic_only=False)
+    meetings.schedule_meeting(
+        case,
+        by=cycle.lead,
+        kind=Meeting.Kind.INITIAL,
+        starts_at=cycle.meeting_time(6, 14),
+        ends_at=cycle.meeting_time(6, 15),
+        mode=Meeting.Mode.VIDEO,
+        location="Video call (link in the invitation)",
+        chair=cycle.lead,
+        members=list(case.memberships.active()),
+    )
+
+
+def overdue_review(cycle: Cycle, *, late_reason: str) -> None:
+    """The review is overdue: with the reason given, or with a safeguarding concern raised."""
+    cf = cycle.next_family()
+    case = cycle.open_to(cf, to=S.ACTIVE, days_ago=120)
+    cycle.record_sharing(case, cf, by=cycle.lead, basic_only=cycle.rng.random() < 0.5)
+    days_late = 5 if late_reason else 16
+    services.set_next_review_due(case, due=cycle.today - timedelta(days=days_late), by=cycle.lead)
+    if late_reason:
+        record_review_late_reason(case, by=cycle.lead, reason=late_reason)
+    else:
+        services.raise_safeguarding_concern(case, by=cycle.school)
+
+
+def stepped_up(cycle: Cycle) -> None:
+    """Risk escalated: lead@ asked social care to step the case up, and they accepted."""
+    cf = cycle.next_family()
+    case = cycle.open_to(cf, to=S.ACTIVE, days_ago=90)
+    episode.request_step_up(
+        case,
+        by=cycle.lead,
+        referred_at=cycle.at(6, 15),
+        referred_by=cycle.lead,
+        reason="Disclosure of domestic abuse at home; the risk has escalated despite the plan.",
+        family_informed=True,
+    )
+    episode.record_step_up_decision(
+        case,
+        by=cycle.lead,
+        accepted=True,
+        decided_at=cycle.at(3, 12),
+        note="Allocated for a child and family assessment (section 17).",
+        social_worker_name="Sasha Okafor",
+        social_worker_agency="Demo Borough Council Children's Social Care",
+        social_worker_email=f"sasha.okafor@csc.{DEMO_DOMAIN}",
+    )
+
+
+def closed_needs_met(cycle: Cycle) -> None:
+    """The family's needs are met: lead@ closed the case with the family's views."""
+    cf = cycle.next_family()
+    case = cycle.open_to(cf, to=S.ACTIVE, days_ago=200)
+    episode.close_case(
+        case,
+        by=cycle.lead,
+        reason=ClosureReason.NEEDS_MET,
+        progress_summary="Routines are settled, attendance is above 95 % and mum is "
+        "going to a parenting group.",
+        outcomes_achieved=CaseClosure.OutcomesAchieved.ALL,
+        outcomes_detail="Both outcomes achieved at the last review.",
+        child_views="I like school now and I don't get told off for being late.",
+        family_views="We feel we can manage now, and we know who to call.",
+        continuing_support="The school's pastoral team keeps in touch each half term.",
+    )
+
+
+def requests_for_support(cycle: Cycle) -> None:
+    """Four requests waiting for triage, and one the coordinator triaged."""
+    requesters: list[User | None] = [
+        cycle.school,
+        cycle.hv,
+        None,
+        cycle.other(AgencyKind.GP),
+    ]
+    for (code, summary), by in zip(WAITING_REQUESTS, requesters, strict=True):
+        cf = cycle.next_family()
+        services.submit_request_for_support(
+            by=by,
+            source_code=code,
+            summary_of_need=summary,
+            subjects=cf.children,
+            family=cf.family,
+            family_aware=True,
+            consent_obtained=by is not None,
+            requester_name="" if by is not None else f"{cf.members[0]} (by phone)",
+        )
+    cf = cycle.next_family()
+    requester = cycle.d.users[cycle.d.lead_pool[0].id]
+    request = services.submit_request_for_support(
+        by=requester,
+        source_code=ReferralSource.LA_EARLY_HELP,
+        summary_of_need="Young carer for a parent with MS; tired, missing homework and "
+        "withdrawn at school.",
+        subjects=cf.children,
+        family=cf.family,
+        family_aware=True,
+        consent_obtained=True,
+    )
+    services.triage_request(
+        request,
+        by=cycle.coordinator,
+        decision=TriageDecision.EARLY_HELP_ASSESSMENT,
+        level=cycle.d.levels["EARLY_HELP"],
+        rationale="Needs across school and home that one agency cannot meet: early help "
+        "assessment with the family hub.",
+    )
+
+
+def run_cycle(directory: Directory, planner: Planner, families: list[FamilySpec]) -> None:
+    """Tell every story, in this order (the order fixes the ids and what the RNG draws)."""
+    ensure_reference_data()
+    cycle = Cycle(directory, planner, families)
+    cycle.save_families()
+    full_plan(cycle)
+    assessment_in_draft(cycle)
+    first_tac_coming_up(cycle)
+    overdue_review(cycle, late_reason="")
+    overdue_review(cycle, late_reason="The family asked to move the review after half term.")
+    stepped_up(cycle)
+    closed_needs_met(cycle)
+    requests_for_support(cycle)
