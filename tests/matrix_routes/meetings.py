@@ -149,12 +149,13 @@ ROUTES: dict[str, Route] = {
     "meetings:invite": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
     "meetings:cancel": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
     "meetings:written_update": Route("get", args=lambda o: [_meeting(o).pk], expect=members(200)),
-    # Sam replies for himself; those who run the meeting may record it for him.
+    # Sam replies for himself; those who run the meeting may record it for him. His
+    # team's manager sees the case but may not answer for him.
     "meetings:respond": Route(
         "post",
         args=lambda o: list(_invitation(o)),
         data={"response": "attending"},
-        expect=case_page(302),
+        expect=case_page(302) | {"member_manager": 403},
     ),
     "meetings:run": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
     "meetings:attendance": Route(
