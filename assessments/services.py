@@ -44,7 +44,7 @@ from assessments.models import (
 from cases import access
 from cases.access import can_see_case
 from cases.models import Case, CaseSubject, Child, ConsentRecord, FamilyMember, InformationLevel
-from cases.services import record_event
+from cases.services.common import record_event
 from notifications.models import SUBJECT_ASSESSMENT_DRAFT, SUBJECT_FIRST_TAC, Audience
 from notifications.services import schedule_reminders
 

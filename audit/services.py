@@ -23,6 +23,7 @@ from cases.models import (
     RestrictionTarget,
     Unmasking,
 )
+from cases.services.common import record_event
 from notifications.models import SUBJECT_RESTRICTION_REVIEW, Audience, Notification
 from notifications.services import schedule_break_glass_review, schedule_reminders
 from tac_portal.client_ip import client_ip
@@ -152,7 +153,6 @@ def set_restriction(
     the case. Writes the chronology (without the reason) and schedules the
     90-day review reminder to ``by``.
     """
-    from cases.services import record_event
 
     ensure_can_restrict(by, case)
     if field_name not in RESTRICTABLE_FIELDS.get(target, {}) and field_name != "":
@@ -194,7 +194,6 @@ def review_restriction(
     restriction: Restriction, *, by: User, keep: bool, note: str = ""
 ) -> Restriction:
     """Keep a restriction for another 90 days, or lift it (with a reason)."""
-    from cases.services import record_event
 
     ensure_can_restrict(by, restriction.case)
     if restriction.lifted_at is not None:

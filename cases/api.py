@@ -28,7 +28,6 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases import services
 from cases.access import requests_sent_by, requests_sent_by_partner
 from cases.masking import MASK, is_field_restricted, restricted_fields
 from cases.models import (
@@ -45,6 +44,8 @@ from cases.models import (
     Sex,
     TeamMembership,
 )
+from cases.services.children import NewChild
+from cases.services.requests import PossibleDuplicates, ReferredNewChild, refer_children
 from cases.sharing import ADDITIONAL, BASIC, information_levels
 from tac_portal.api.base import (
     ApiDetailView,
@@ -720,8 +721,8 @@ class ReferralCreate(ApiView):
         data = serializer.validated_data
         viewer = self.viewer
         new_children = [
-            services.ReferredNewChild(
-                details=services.NewChild(
+            ReferredNewChild(
+                details=NewChild(
                     given_names=d["given_names"],
                     family_name=d["family_name"],
                     date_of_birth=d["date_of_birth"],
@@ -739,7 +740,7 @@ class ReferralCreate(ApiView):
         ]
         with history_context(self.request):
             try:
-                referral = services.refer_children(
+                referral = refer_children(
                     by=viewer.user,
                     partner=viewer.client,
                     visible_cases=viewer.reachable_cases(),
@@ -751,7 +752,7 @@ class ReferralCreate(ApiView):
                     consent_obtained=data["consent_obtained"],
                     requester_name=data["requester_name"],
                 )
-            except services.PossibleDuplicates as exc:
+            except PossibleDuplicates as exc:
                 raise _duplicate_problem(exc.found) from None
             except DjangoValidationError as exc:
                 raise validation_problem(exc) from None

@@ -12,14 +12,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from agencies.models import User
-from cases.episode import (
-    CLOSURE_FORM_REASONS,
-    HANDOVER_BASES,
-    HANDOVER_REASONS,
-    StepDownChild,
-)
 from cases.models import Case, CaseClosure, Child, Family, FamilyMember, Sex, StepUpReferral
 from cases.search import ChildQuery, SearchOutcome
+from cases.services.closure import CLOSURE_FORM_REASONS
+from cases.services.handover import HANDOVER_BASES, HANDOVER_REASONS
+from cases.services.step_down import StepDownChild
 from cases.validators import validate_postcode
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

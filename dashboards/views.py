@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import services as cases_services
 from cases.access import (
     ensure_can_run_case,
     get_case_record_for_user,
@@ -19,7 +18,7 @@ from cases.access import (
     record_records_shown,
 )
 from cases.models import AccessPurpose
-from cases.services import LateReasonError
+from cases.services.reviews import LateReasonError, record_review_late_reason
 from dashboards import charts, drilldowns, exports, metrics
 from dashboards.forms import AnnexAForm, FilterForm, LateReasonForm
 from meetings import services as meetings_services
@@ -228,9 +227,7 @@ def review_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     form = LateReasonForm(request.POST or None, initial={"reason": case.review_late_reason})
     if request.method == "POST" and form.is_valid():
         try:
-            cases_services.record_review_late_reason(
-                case, by=request.user, reason=form.cleaned_data["reason"]
-            )
+            record_review_late_reason(case, by=request.user, reason=form.cleaned_data["reason"])
         except LateReasonError as error:
             form.add_error("reason", error)
         else:

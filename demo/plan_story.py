@@ -16,7 +16,6 @@ from agencies.models import AgencyKind
 from assessments import services as assessments
 from assessments.models import Assessment
 from audit import services as audit
-from cases import services
 from cases.models import (
     Case,
     ConsentRecord,
@@ -24,6 +23,8 @@ from cases.models import (
     InformationLevel,
     RestrictionTarget,
 )
+from cases.services.consent import record_disclosure_decision
+from cases.services.lifecycle import change_status
 from demo.authority import LEAD_EMAIL, PRACTITIONER_EMAIL, SCHOOL_EMAIL
 from demo.cycle import Cycle, CycleFamily, FreshBases
 from demo.plans import S
@@ -133,7 +134,7 @@ def full_plan(cycle: Cycle) -> None:
     case = cycle.open_to(cf, to=S.ASSESSING, days_ago=75)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=True)
     complete_assessment(cycle, case, cf)
-    services.change_status(case, to=S.PLANNING, by=cycle.lead, at=cycle.at(50))
+    change_status(case, to=S.PLANNING, by=cycle.lead, at=cycle.at(50))
     members = cycle.members(case)
     meeting = meetings.schedule_meeting(
         case,
@@ -208,7 +209,7 @@ def full_plan(cycle: Cycle) -> None:
             in_their_words=words,
             may_quote=True,
         )
-    services.record_disclosure_decision(
+    record_disclosure_decision(
         case,
         by=cycle.lead,
         decision=DisclosureDecision.Decision.SHARE,

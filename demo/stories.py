@@ -14,9 +14,12 @@ from datetime import timedelta
 
 from agencies.models import AgencyKind, User
 from assessments import services as assessments
-from cases import episode, services
 from cases.models import CaseClosure, ClosureReason, ReferralSource, TriageDecision
-from cases.services import record_review_late_reason
+from cases.services.closure import close_case
+from cases.services.consent import raise_safeguarding_concern
+from cases.services.requests import submit_request_for_support, triage_request
+from cases.services.reviews import record_review_late_reason, set_next_review_due
+from cases.services.step_up import record_step_up_decision, request_step_up
 from demo.authority import DEMO_DOMAIN
 from demo.cycle import Cycle, FreshBases, ensure_reference_data
 from demo.directory import Directory
@@ -92,18 +95,18 @@ def overdue_review(cycle: Cycle, *, late_reason: str) -> None:
     case = cycle.open_to(cf, to=S.ACTIVE, days_ago=120)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=cycle.rng.random() < 0.5)
     days_late = 5 if late_reason else 16
-    services.set_next_review_due(case, due=cycle.today - timedelta(days=days_late), by=cycle.lead)
+    set_next_review_due(case, due=cycle.today - timedelta(days=days_late), by=cycle.lead)
     if late_reason:
         record_review_late_reason(case, by=cycle.lead, reason=late_reason)
     else:
-        services.raise_safeguarding_concern(case, by=cycle.school)
+        raise_safeguarding_concern(case, by=cycle.school)
 
 
 def stepped_up(cycle: Cycle) -> None:
     """Risk escalated: lead@ asked social care to step the case up, and they accepted."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ACTIVE, days_ago=90)
-    episode.request_step_up(
+    request_step_up(
         case,
         by=cycle.lead,
         referred_at=cycle.at(6, 15),
@@ -111,7 +114,7 @@ def stepped_up(cycle: Cycle) -> None:
         reason="Disclosure of domestic abuse at home; the risk has escalated despite the plan.",
         family_informed=True,
     )
-    episode.record_step_up_decision(
+    record_step_up_decision(
         case,
         by=cycle.lead,
         accepted=True,
@@ -127,7 +130,7 @@ def closed_needs_met(cycle: Cycle) -> None:
     """The family's needs are met: lead@ closed the case with the family's views."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ACTIVE, days_ago=200)
-    episode.close_case(
+    close_case(
         case,
         by=cycle.lead,
         reason=ClosureReason.NEEDS_MET,
@@ -151,7 +154,7 @@ def requests_for_support(cycle: Cycle) -> None:
     ]
     for (code, summary), by in zip(WAITING_REQUESTS, requesters, strict=True):
         cf = cycle.next_family()
-        services.submit_request_for_support(
+        submit_request_for_support(
             by=by,
             source_code=code,
             summary_of_need=summary,
@@ -163,7 +166,7 @@ def requests_for_support(cycle: Cycle) -> None:
         )
     cf = cycle.next_family()
     requester = cycle.d.users[cycle.d.lead_pool[0].id]
-    request = services.submit_request_for_support(
+    request = submit_request_for_support(
         by=requester,
         source_code=ReferralSource.LA_EARLY_HELP,
         summary_of_need="Young carer for a parent with MS; tired, missing homework and "
@@ -173,7 +176,7 @@ def requests_for_support(cycle: Cycle) -> None:
         family_aware=True,
         consent_obtained=True,
     )
-    services.triage_request(
+    triage_request(
         request,
         by=cycle.coordinator,
         decision=TriageDecision.EARLY_HELP_ASSESSMENT,

@@ -30,10 +30,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import access
-from cases import services as case_services
 from cases.access import can_see_case, ensure_can_run_case
 from cases.models import Case, LeadProfessionalAssignment, TeamMembership
-from cases.services import LateReasonError, clean_late_reason, record_event
+from cases.services.common import record_event
+from cases.services.lifecycle import change_status
+from cases.services.reviews import LateReasonError, clean_late_reason, set_next_review_due
+from cases.services.teams import assign_lead_professional
 from meetings.models import (
     OUTCOME_TAGS,
     Action,
@@ -153,7 +155,7 @@ def refresh_next_review_due(case: Case, *, by: User) -> Case:
     """Make ``case.next_review_due`` match its meetings, reviews and cadence."""
     if not case.is_open:
         return case
-    return case_services.set_next_review_due(case, due=review_cadence(case).due, by=by)
+    return set_next_review_due(case, due=review_cadence(case).due, by=by)
 
 
 # --- Permissions -------------------------------------------------------------
@@ -831,7 +833,7 @@ def agree_lead_professional(
             if first_tac
             else LeadProfessionalAssignment.ChangeReason.OTHER
         )
-    assignment = case_services.assign_lead_professional(
+    assignment = assign_lead_professional(
         case,
         professional=professional,
         by=by,
@@ -920,7 +922,7 @@ def finish_meeting(meeting: Meeting, *, by: User) -> Meeting:
         data={"meeting": locked.pk},
     )
     if case.status == Case.Status.PLANNING and case.can_move_to(Case.Status.ACTIVE):
-        case_services.change_status(case, to=Case.Status.ACTIVE, by=by, note="First TAC held")
+        change_status(case, to=Case.Status.ACTIVE, by=by, note="First TAC held")
         case.refresh_from_db()
     refresh_next_review_due(case, by=by)
     return locked

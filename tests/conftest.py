@@ -30,8 +30,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services
 from cases.models import Case, Child, Family, FamilyMember, LevelOfNeed
+from cases.services.lifecycle import open_case
+from cases.services.teams import add_professional_to_team
 from notifications.models import Notification
 from tests.helpers import PASSWORD, client_for
 from tests.matrix import Objects
@@ -224,7 +225,7 @@ def make_case(make_child: Callable[..., Child], lead: User) -> Callable[..., Cas
         with_lead: bool = True,
     ) -> Case:
         kids = children or [make_child()]
-        return services.open_case(
+        return open_case(
             kids[0].family,
             children=kids,
             by=by or lead,
@@ -239,7 +240,7 @@ def make_case(make_child: Callable[..., Child], lead: User) -> Callable[..., Cas
 def case(make_case: Callable[..., Case], lead: User, member: User) -> Case:
     """An active case: Lena leads, Sam is on the TAC."""
     case = make_case()
-    services.add_professional_to_team(case, professional=member, by=lead)
+    add_professional_to_team(case, professional=member, by=lead)
     return case
 
 

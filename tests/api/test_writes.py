@@ -95,11 +95,11 @@ def test_the_source_code_may_be_given(case: Case, school_api: Client) -> None:
 def test_referring_does_not_let_the_referrer_see_the_case(
     make_case: Callable[..., Case], police_api: Client, lead: User, outsider: User
 ) -> None:
-    from cases import services
+    from cases.services.teams import add_professional_to_team
 
     # The police can refer a child on a case the police officer is on ...
     other = make_case()
-    services.add_professional_to_team(other, professional=outsider, by=lead)
+    add_professional_to_team(other, professional=outsider, by=lead)
     assert post(police_api, referral([other.children.get().pk])).status_code == 201
     # ... but not a child they cannot see, and the answer gives no hint of the child.
     unseen_case = make_case()

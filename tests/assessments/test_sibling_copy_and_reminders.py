@@ -10,8 +10,8 @@ from django.utils import timezone
 from agencies.models import User
 from assessments import services
 from assessments.models import Assessment
-from cases import services as case_services
 from cases.models import Case, Child, FamilyMember
+from cases.services.teams import assign_lead_professional
 from meetings.models import Meeting
 from notifications.models import SUBJECT_ASSESSMENT_DRAFT, SUBJECT_FIRST_TAC, Reminder
 from notifications.services import SUBJECT_KINDS
@@ -127,7 +127,7 @@ def test_a_new_lead_gets_the_first_tac_reminder_still_waiting(
     fill_for_completion(assessment, lead, parent)
     services.complete_assessment(assessment, by=lead)
     case = assessment.case
-    case_services.assign_lead_professional(
+    assign_lead_professional(
         case,
         professional=member,
         by=manager,

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Team, User
-from cases import services as case_services
 from cases.access import break_glass_grant_in_use
 from cases.models import BreakGlassGrant, Case, RecordAccess
+from cases.services.teams import add_professional_to_team
 from meetings import services as meeting_services
 from notifications.models import Notification
 
@@ -94,7 +94,7 @@ def test_every_page_seen_by_emergency_access_logs_the_grant(
     _ask(outsider_client, case.reference)
     grant = BreakGlassGrant.objects.get()
     own = make_case()
-    case_services.add_professional_to_team(own, professional=outsider, by=lead)
+    add_professional_to_team(own, professional=outsider, by=lead)
     meeting = meeting_services.schedule_meeting(
         case,
         by=lead,

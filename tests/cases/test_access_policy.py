@@ -8,9 +8,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from agencies.models import Team, User
-from cases import services
 from cases.access import get_case_for_user
 from cases.models import AccessPurpose, Case, RecordAccess, TeamMembership
+from cases.services.teams import remove_from_team
 
 
 def visible(user: User) -> set[Case]:
@@ -97,7 +97,7 @@ def test_it_stops_showing_the_case_once_a_member_leaves(
     case: Case, member: User, lead: User
 ) -> None:
     membership = case.memberships.active().get(professional=member)
-    services.remove_from_team(membership, by=lead)
+    remove_from_team(membership, by=lead)
     assert visible(member) == set()
 
 
@@ -114,7 +114,7 @@ def test_a_manager_loses_sight_when_their_teams_members_leave(
         "head@riverside.example", "x", full_name="Hana Head", role=User.Role.TEAM_MANAGER
     )
     school_team.managers.add(head)
-    services.remove_from_team(case.memberships.active().get(professional=member), by=lead)
+    remove_from_team(case.memberships.active().get(professional=member), by=lead)
     assert visible(head) == set()
 
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from cases import services
 from cases.models import (
     Case,
     Child,
@@ -25,6 +24,14 @@ from cases.models import (
     SafeguardingConcern,
 )
 from cases.panels import _CASE_PANELS, CasePanel, register_case_panel
+from cases.services.common import CaseError
+from cases.services.consent import (
+    raise_safeguarding_concern,
+    record_consent,
+    record_disclosure_decision,
+    withdraw_consent,
+)
+from cases.services.lifecycle import record_level_of_need
 
 
 def _today() -> dict[str, str]:
@@ -126,7 +133,7 @@ def test_an_agency_cannot_be_allowed_and_excluded(
 def test_withdrawing_agreement_to_early_help_is_recorded_and_shown(
     case: Case, family_member: FamilyMember, lead: User, lead_client: Client
 ) -> None:
-    consent = services.record_consent(
+    consent = record_consent(
         case, by=lead, kind=ConsentRecord.Kind.AGREEMENT_TO_SERVICE, given_by=family_member,
         given_by_child=None, subject_children=list(case.children.all()),
         capacity_basis="adult", method="written", given_at=timezone.now(),
@@ -141,15 +148,15 @@ def test_withdrawing_agreement_to_early_help_is_recorded_and_shown(
     assert "The family withdrew their agreement to early help" in page
     assert "no longer wants support" in page
     assert case.events.filter(code="consent.withdrawn.agreement_to_service").exists()
-    with pytest.raises(services.CaseError):
-        services.withdraw_consent(consent, by=lead, note="again")
+    with pytest.raises(CaseError):
+        withdraw_consent(consent, by=lead, note="again")
 
 
 def test_someone_who_cannot_see_the_case_cannot_record_consent(
     case: Case, family_member: FamilyMember, outsider: User
 ) -> None:
     with pytest.raises(Exception, match="cannot record"):
-        services.record_consent(
+        record_consent(
             case, by=outsider, kind="agreement_to_service", given_by=family_member,
             given_by_child=None, subject_children=list(case.children.all()),
             capacity_basis="adult", method="written", given_at=timezone.now(),
@@ -244,19 +251,19 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
         parent = FamilyMember.objects.create(
             family=case.family, given_names=f"Carer{n}", family_name="Test", relationship="other"
         )
-        consent = services.record_consent(
+        consent = record_consent(
             case, by=lead, kind="sharing_preference", given_by=parent, given_by_child=None,
             subject_children=list(case.children.all()), capacity_basis="adult",
             method="written", given_at=timezone.now(), agencies_allowed=[school_agency],
         )  # fmt: skip
-        services.record_disclosure_decision(
+        record_disclosure_decision(
             case, by=lead, decision="share", recipient=f"Agency {n}", information="x",
             purpose="y", reason="z",
         )  # fmt: skip
-        services.raise_safeguarding_concern(case, by=lead)
-        services.record_level_of_need(case, level=level_targeted, rationale=f"R{n}", by=lead)
+        raise_safeguarding_concern(case, by=lead)
+        record_level_of_need(case, level=level_targeted, rationale=f"R{n}", by=lead)
         if n:
-            services.withdraw_consent(consent, by=lead, note="no")
+            withdraw_consent(consent, by=lead, note="no")
     # The case page and every app's panel; the same count at both sizes.
     with django_assert_max_num_queries(46):
         response = lead_client.get(reverse("cases:detail", args=[case.pk]))

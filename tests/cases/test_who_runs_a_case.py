@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from cases import access, services
+from cases import access
 from cases.models import BreakGlassGrant, Case, LeadProfessionalAssignment
+from cases.services.teams import assign_lead_professional
 from tests.helpers import client_for
 
 
@@ -66,7 +67,7 @@ def test_emergency_access_never_runs_a_case(case: Case, outsider: User) -> None:
 def test_a_manager_of_a_former_lead_no_longer_runs_the_case(
     case: Case, lead: User, member: User, manager: User
 ) -> None:
-    services.assign_lead_professional(
+    assign_lead_professional(
         case,
         professional=member,
         by=lead,

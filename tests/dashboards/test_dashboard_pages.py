@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, CaseEvent, ClosureReason, RecordAccess, Restriction
-from cases.services import LateReasonError, record_review_late_reason
+from cases.services.reviews import LateReasonError, record_review_late_reason
 from dashboards import metrics
 from dashboards.exports import ANNEX_A_COLUMNS, AnnexAWindow, neutralise
 from dashboards.models import FilterDirectory

@@ -14,8 +14,9 @@ from agencies.models import Agency, AgencyKind, Team, User
 from assessments import services as assessment_services
 from assessments.definition import default_definition
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
-from cases import services
 from cases.models import Case, Child, Family, FamilyMember
+from cases.services.lifecycle import open_case
+from cases.services.teams import add_professional_to_team
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,10 +77,10 @@ def demo_case(people: dict[str, User], template: AssessmentTemplate) -> Case:
         relationship=FamilyMember.Relationship.MOTHER,
         parental_responsibility=FamilyMember.ParentalResponsibility.YES,
     )
-    case = services.open_case(
+    case = open_case(
         family, children=[child], by=people["lead"], interim_lead=people["lead"], status="ACTIVE"
     )
-    services.add_professional_to_team(case, professional=people["school"], by=people["lead"])
+    add_professional_to_team(case, professional=people["school"], by=people["lead"])
     return case
 
 

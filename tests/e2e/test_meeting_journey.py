@@ -14,8 +14,9 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services as case_services
 from cases.models import Case, Child, Family, FamilyMember
+from cases.services.lifecycle import open_case
+from cases.services.teams import add_family_member_to_team, add_professional_to_team
 from meetings import services
 from meetings.models import Action, FamilyFeedback, Meeting, MeetingEmail
 from tests.helpers import PASSWORD
@@ -51,12 +52,12 @@ def journey_case(reminder_rules: None) -> Case:
         relationship=FamilyMember.Relationship.MOTHER,
         email="mara@example.org",
     )
-    case = case_services.open_case(
+    case = open_case(
         family, children=[child], by=lead, interim_lead=lead, status=Case.Status.PLANNING
     )
-    case_services.add_professional_to_team(case, professional=teacher, by=lead)
-    case_services.add_professional_to_team(case, professional=visitor, by=lead)
-    case_services.add_family_member_to_team(case, family_member=mum, by=lead)
+    add_professional_to_team(case, professional=teacher, by=lead)
+    add_professional_to_team(case, professional=visitor, by=lead)
+    add_family_member_to_team(case, family_member=mum, by=lead)
     return case
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from cases import episode
+from cases.services.step_up import request_step_up
 from tests.matrix import Objects, Route, everyone, runs_the_case
 
 # Readers who may not act get 403; everyone else who cannot see the case, 404.
@@ -19,7 +19,7 @@ RUNNERS = runs_the_case(200)
 def _with_pending_step_up(o: Objects) -> list[int]:
     lead = o.case.lead_assignment
     assert lead is not None
-    episode.request_step_up(
+    request_step_up(
         o.case,
         by=lead.professional,
         referred_at=timezone.now(),

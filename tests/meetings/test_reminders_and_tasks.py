@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case, CaseEvent
+from cases.services.lifecycle import change_status
+from cases.services.teams import assign_lead_professional, remove_from_team
 from meetings import services
 from meetings.models import Action, Meeting, MeetingEmail
 from meetings.tasks import send_meeting_emails
@@ -199,7 +200,7 @@ def test_a_new_lead_gets_the_overdue_copy_and_the_old_one_does_not(
     action = _action(case, lead, member, days=2)
     assert ("action.overdue_lead", lead.pk) in _pending_rules(action)
 
-    case_services.assign_lead_professional(
+    assign_lead_professional(
         case,
         professional=member,
         by=manager,
@@ -220,8 +221,8 @@ def test_changing_an_action_on_a_closed_case_brings_no_reminder_back(
     case: Case, lead: User, member: User, coordinator: User
 ) -> None:
     action = _action(case, lead, member)
-    case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     assert _pending_rules(action) == set()
 
     with pytest.raises(services.MeetingError):  # a closed case's plan no longer changes
@@ -247,7 +248,7 @@ def test_moving_only_the_date_keeps_an_owner_who_has_left_the_team(
 ) -> None:
     action = _action(case, lead, member)
     school = case.memberships.active().get(professional=member)
-    case_services.remove_from_team(school, by=lead)
+    remove_from_team(school, by=lead)
     action.refresh_from_db()
     client = client_for(lead)
     url = reverse("meetings:change_action", args=[action.pk])
@@ -285,8 +286,8 @@ def test_a_closed_cases_plan_and_meetings_no_longer_change(
     meeting = services.schedule_meeting(
         case, by=lead, kind=Meeting.Kind.REVIEW, starts_at=at(3), members=[]
     )
-    case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     action.refresh_from_db()
     emails = MeetingEmail.objects.count()
 

@@ -21,8 +21,8 @@ from hypothesis.stateful import (
 )
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case, Child, Family
+from cases.services import lifecycle as lifecycle_services
 from meetings import services
 from meetings.models import Meeting
 
@@ -83,7 +83,7 @@ class Cadence(RuleBasedStateMachine):
             family_name="State",
             date_of_birth=dt.date(2018, 1, 1),
         )
-        self.case = case_services.open_case(
+        self.case = lifecycle_services.open_case(
             family,
             children=[child],
             by=self.lead,

@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case, Child, Family
+from cases.services import lifecycle as lifecycle_services
+from cases.services.lifecycle import change_status
+from cases.services.reviews import set_next_review_due
+from cases.services.teams import add_professional_to_team, assign_lead_professional
 from meetings import services as meeting_services
 from meetings.models import Action
 from notifications import services
@@ -238,10 +241,10 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
                 family_name="Machine",
                 date_of_birth=dt.date(2016, 5, 17),
             )
-            case = case_services.open_case(
+            case = lifecycle_services.open_case(
                 family, children=[child], by=lead, status=Case.Status.ACTIVE, interim_lead=lead
             )
-            case_services.add_professional_to_team(case, professional=member, by=lead)
+            add_professional_to_team(case, professional=member, by=lead)
             case.refresh_from_db()
             self.cases.append(case)
             self.lead_of[case.pk] = lead
@@ -254,7 +257,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             if case.pk in self.closed:
                 return
             due = timezone.localdate() + dt.timedelta(days=days)
-            case_services.set_next_review_due(case, due=due, by=lead)
+            set_next_review_due(case, due=due, by=lead)
             self.review_due[case.pk] = due
             self._changed()
 
@@ -263,7 +266,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             case = self._case(index)
             if case.pk in self.closed:
                 return
-            case_services.set_next_review_due(case, due=None, by=lead)
+            set_next_review_due(case, due=None, by=lead)
             self.review_due[case.pk] = None
             self._changed()
 
@@ -272,7 +275,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             case = self._case(index)
             if case.pk in self.closed or self.lead_of[case.pk] == people[who]:
                 return
-            case_services.assign_lead_professional(
+            assign_lead_professional(
                 case,
                 professional=people[who],
                 by=manager,
@@ -287,10 +290,8 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             case = self._case(index)
             if case.pk in self.closed:
                 return
-            case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
-            case_services.change_status(
-                case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET"
-            )
+            change_status(case, to=Case.Status.CLOSING, by=lead)
+            change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
             self.closed.add(case.pk)
             self.review_due[case.pk] = None
             self._changed()

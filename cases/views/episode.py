@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from cases import episode
 from cases.access import can_open_stepped_down_case, can_see_case, get_case_to_run
 from cases.episode_forms import (
     ClosureForm,
@@ -21,9 +20,13 @@ from cases.episode_forms import (
     StepUpDecisionForm,
     StepUpForm,
 )
-from cases.journey_views import match_signature, search_children
 from cases.models import AccessPurpose, Case
 from cases.search import SearchOutcome
+from cases.services.closure import close_case
+from cases.services.handover import hand_over_lead
+from cases.services.step_down import MSG_STEP_DOWN_NOT_ALLOWED, open_stepped_down_case
+from cases.services.step_up import pending_step_up, record_step_up_decision, request_step_up
+from cases.views.journeys import match_signature, search_children
 from tac_portal.http import AuthenticatedHttpRequest
 
 
@@ -70,7 +73,7 @@ def lead_handover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            episode.hand_over_lead(
+            hand_over_lead(
                 case,
                 to=data["to"],
                 by=request.user,
@@ -109,7 +112,7 @@ def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            episode.request_step_up(
+            request_step_up(
                 case,
                 by=request.user,
                 referred_at=data["referred_at"],
@@ -134,13 +137,13 @@ def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def step_up_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _case_for_step(request, pk)
-    referral = episode.pending_step_up(case)
+    referral = pending_step_up(case)
     form = StepUpDecisionForm(_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         accepted = data["decision"] == "accepted"
         try:
-            episode.record_step_up_decision(
+            record_step_up_decision(
                 case,
                 by=request.user,
                 accepted=accepted,
@@ -174,7 +177,7 @@ def closure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ClosureForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            episode.close_case(case, by=request.user, **form.cleaned_data)
+            close_case(case, by=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             _add_errors(form, error)
         else:
@@ -194,7 +197,7 @@ def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
     written until the matches have been seen and answered.
     """
     if not can_open_stepped_down_case(request.user):
-        raise PermissionDenied(episode.MSG_STEP_DOWN_NOT_ALLOWED)
+        raise PermissionDenied(MSG_STEP_DOWN_NOT_ALLOWED)
     form = StepDownForm(_data(request))
     signature = ""
     if request.method == "POST" and form.is_valid():
@@ -210,7 +213,7 @@ def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
             data = form.cleaned_data
             family, children, parent = form.records()
             try:
-                step_down = episode.open_stepped_down_case(
+                step_down = open_stepped_down_case(
                     family,
                     children=children,
                     agreement_given_by=parent,

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from cases.access import get_case_to_run
 from cases.forms import GovukDateField
 from cases.models import AccessPurpose
-from cases.services import REASON_MAX_LENGTH, move_next_review_due
+from cases.services.reviews import REASON_MAX_LENGTH, move_next_review_due
 from tac_portal.http import AuthenticatedHttpRequest
 
 # --- The form --------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Agency, User
-from cases import services
 from cases.access import (
     can_see_case,
     can_triage,
@@ -57,6 +56,17 @@ from cases.search import (
     known_to_early_help,
     resolve_for_user,
 )
+from cases.services import children as children_services
+from cases.services.children import NewChild
+from cases.services.common import ChildAlreadyInOpenCase
+from cases.services.consent import (
+    raise_safeguarding_concern,
+    record_consent,
+    record_disclosure_decision,
+    withdraw_consent,
+)
+from cases.services.lifecycle import start_case_for_child
+from cases.services.requests import submit_request_for_support, triage_request
 from tac_portal.http import AuthenticatedHttpRequest
 
 security_log = logging.getLogger("tac.security")
@@ -197,7 +207,7 @@ def add_child(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.is_valid()
         if form.is_valid():
             data = form.cleaned_data
-            details = services.NewChild(
+            details = NewChild(
                 given_names=data["given_names"],
                 family_name=data["family_name"],
                 date_of_birth=data["date_of_birth"],
@@ -227,22 +237,22 @@ def add_child(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _add_and_continue(
     request: AuthenticatedHttpRequest,
-    details: services.NewChild,
+    details: NewChild,
     data: dict[str, Any],
     outcome: SearchOutcome,
 ) -> HttpResponse:
     with transaction.atomic():
-        child = services.add_child(
+        child = children_services.add_child(
             details,
             by=request.user,
             possible_matches=outcome.matched_ids,
             reason=data.get("duplicate_reason", "") if _has_matches(outcome) else "",
         )
         if data["next_step"] == NextStep.START_CASE:
-            case = services.start_case_for_child([child], by=request.user)
+            case = start_case_for_child([child], by=request.user)
             messages.success(request, f"Case {case.reference} started. You are the interim lead.")
             return redirect("cases:detail", pk=case.pk)
-        support = services.submit_request_for_support(
+        support = submit_request_for_support(
             by=request.user,
             source_code=data["source_code"],
             summary_of_need=data["summary_of_need"],
@@ -275,8 +285,8 @@ def start_case(request: AuthenticatedHttpRequest) -> HttpResponse:
     if subject is None:
         raise Http404("No child found")
     try:
-        case = services.start_case_for_child([subject.child], by=request.user)
-    except services.ChildAlreadyInOpenCase as error:
+        case = start_case_for_child([subject.child], by=request.user)
+    except ChildAlreadyInOpenCase as error:
         if can_see_case(request.user, error.existing):
             messages.info(request, "This child already has an open case.")
             return redirect("cases:detail", pk=error.existing.pk)
@@ -357,7 +367,7 @@ def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = TriageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            support = services.triage_request(
+            support = triage_request(
                 support,
                 by=request.user,
                 decision=form.cleaned_data["decision"],
@@ -406,7 +416,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         given_by, given_by_child = data["given_by"]
         try:
-            services.record_consent(
+            record_consent(
                 case,
                 by=request.user,
                 kind=data["kind"],
@@ -448,9 +458,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int
     form = WithdrawConsentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_consent(
-                consent, by=request.user, note=form.cleaned_data["withdrawal_note"]
-            )
+            withdraw_consent(consent, by=request.user, note=form.cleaned_data["withdrawal_note"])
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -473,7 +481,7 @@ def disclosures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_disclosure_decision(
+            record_disclosure_decision(
                 case,
                 by=request.user,
                 decision=data["decision"],
@@ -507,7 +515,7 @@ def raise_concern(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record that a safeguarding concern was raised and show the MASH contact. Never waits."""
     case = _case_for_work(request, pk)
     try:
-        concern = services.raise_safeguarding_concern(case, by=request.user)
+        concern = raise_safeguarding_concern(case, by=request.user)
     except ValidationError as error:  # pragma: no cover - administrators get a 404 above
         raise PermissionDenied(str(error)) from None
     return redirect("cases:concern", pk=case.pk, concern_pk=concern.pk)
