@@ -380,19 +380,19 @@ REST_FRAMEWORK = {
     # gets 401 with a WWW-Authenticate challenge; browsers use their session,
     # with CSRF enforced on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "tac_portal.api.auth.PartnerTokenAuthentication",
-        "tac_portal.api.auth.BrowserSessionAuthentication",
+        "agencies.api_auth.PartnerTokenAuthentication",
+        "agencies.api_auth.BrowserSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "tac_portal.api.auth.HasRequiredScopes",
+        "agencies.api_auth.HasRequiredScopes",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tac_portal.api.base.problem_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["tac_portal.api.auth.PerClientThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["agencies.api_auth.PerClientThrottle"],
     # Per partner client (or per signed-in professional), counted in Redis.
     "DEFAULT_THROTTLE_RATES": {"api": env.str("TAC_API_RATE", default="600/min")},
     "UNAUTHENTICATED_USER": None,
@@ -452,8 +452,8 @@ SPECTACULAR_SETTINGS = {
         "tac_portal.api.base.add_problem_responses",
     ],
     "AUTHENTICATION_WHITELIST": [
-        "tac_portal.api.auth.PartnerTokenAuthentication",
-        "tac_portal.api.auth.BrowserSessionAuthentication",
+        "agencies.api_auth.PartnerTokenAuthentication",
+        "agencies.api_auth.BrowserSessionAuthentication",
     ],
 }
 

@@ -19,9 +19,9 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from agencies.api_auth import PartnerPrincipal
 from agencies.models import IdempotencyKey
-from tac_portal.api.auth import PartnerPrincipal
-from tac_portal.api.base import ApiProblem, _etag_matches
+from tac_portal.api.base import ApiProblem, etag_matches
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
@@ -39,7 +39,7 @@ def validation_problem(exc: DjangoValidationError) -> exceptions.ValidationError
 def check_if_match(request: Request, etag: str) -> None:
     """412 when ``If-Match`` is given and names another version."""
     header = request.headers.get("If-Match")
-    if header is not None and not _etag_matches(header, etag):
+    if header is not None and not etag_matches(header, etag):
         raise ApiProblem(
             412,
             kind="urn:tac-portal:problem:precondition-failed",

@@ -1,16 +1,16 @@
 """Who is calling the partner API: a partner system's token or a professional's session.
 
-Kept apart from the views (``tac_portal.api.base``) because DRF imports these
-classes from its settings while its own view module is still loading.
+Partner systems are agencies' clients (``PartnerClient``), so their authentication,
+scopes and throttling live here. Kept apart from the views (``tac_portal.api.base``)
+because DRF imports these classes from its settings while its own view module is still
+loading. What each caller may reach of the case data is ``cases.api.base.Viewer``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import exceptions
@@ -25,8 +25,6 @@ from agencies.oauth import partner_client_for
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
-
-    from cases.models import CaseQuerySet
 
 
 class PartnerPrincipal:
@@ -68,66 +66,6 @@ class PartnerTokenAuthentication(OAuth2Authentication):
 
 class BrowserSessionAuthentication(SessionAuthentication):
     """A signed-in professional's session; DRF enforces CSRF on unsafe methods."""
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The caller as the access policy sees it: a partner client or a professional."""
-
-    user: User | None
-    client: PartnerClient | None
-
-    @classmethod
-    def of(cls, request: Request) -> Viewer:
-        principal = request.user
-        if isinstance(principal, PartnerPrincipal):
-            return cls(user=None, client=principal.client)
-        if isinstance(principal, User):
-            return cls(user=principal, client=None)
-        raise exceptions.NotAuthenticated()
-
-    @property
-    def agency_id(self) -> int | None:
-        """The agency whose relationship and sharing preferences decide what is shown."""
-        if self.client is not None:
-            return self.client.agency_id
-        return self.user.agency_id if self.user is not None else None
-
-    @property
-    def client_id(self) -> str:
-        return self.client.client_id if self.client is not None else ""
-
-    def visible_cases(self) -> CaseQuerySet:
-        """The cases this caller may reach (404 and absent from lists otherwise).
-
-        A professional's session follows the access policy without break-glass:
-        emergency access is a browser journey with its own justification.
-        """
-        from cases.access import visible_cases_filter
-        from cases.api_access import cases_visible_to_agency
-        from cases.models import Case
-
-        if self.client is not None:
-            return cases_visible_to_agency(self.client.agency_id)
-        if self.user is None:
-            return Case.objects.none()
-        return Case.objects.filter(visible_cases_filter(self.user, include_break_glass=False))
-
-    def case_filter(self) -> Q:
-        """The same policy as ``visible_cases()``, as probes: for reaching a case by id."""
-        from cases.access import visible_cases_filter
-        from cases.api_access import agency_relationship_filter
-
-        if self.client is not None:
-            return agency_relationship_filter(self.client.agency_id)
-        if self.user is None:
-            return Q(pk__in=[])
-        return visible_cases_filter(self.user, include_break_glass=False)
-
-    def reachable_cases(self) -> CaseQuerySet:
-        from cases.models import Case
-
-        return Case.objects.filter(self.case_filter())
 
 
 def scopes_for(view: Any, method: str) -> Sequence[str]:
@@ -183,7 +121,7 @@ class PerClientThrottle(SimpleRateThrottle):
 
 
 class PartnerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    target_class = "tac_portal.api.auth.PartnerTokenAuthentication"
+    target_class = "agencies.api_auth.PartnerTokenAuthentication"
     name = "partnerClient"
 
     def get_security_requirement(self, auto_schema: Any) -> dict[str, list[str]]:
@@ -205,7 +143,7 @@ class PartnerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unt
 
 
 class BrowserSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
-    target_class = "tac_portal.api.auth.BrowserSessionAuthentication"
+    target_class = "agencies.api_auth.BrowserSessionAuthentication"
     name = "professionalSession"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:

@@ -1,34 +1,30 @@
 """Partner API: children, cases, TAC teams and case reference data (/api/v1/).
 
-Cases come only from ``Viewer.visible_cases()`` (the access policy for a
-professional, ``cases.api_access`` for a partner client); what is shown of each
-is narrowed by ``cases.sharing``. ``POST referrals/`` sends a request for support
-through ``cases.services.submit_request_for_support``; the referrer learns only
-that it was received (and, later, triaged), never the case it may join.
+Cases come only from ``Viewer.visible_cases()`` (``cases.api.base``): the access policy
+for a professional, the agency's relationships for a partner client. What is shown of
+each is narrowed by ``cases.sharing``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
-from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
 )
 from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from cases.access import requests_sent_by, requests_sent_by_partner
+from cases.api.base import (
+    CASES_READ,
+    CaseDataView,
+    CaseScopedListView,
+)
 from cases.masking import MASK, is_field_restricted, restricted_fields
 from cases.models import (
     Case,
@@ -36,31 +32,20 @@ from cases.models import (
     Child,
     ClosureReason,
     Ethnicity,
-    FamilyMember,
     LevelOfNeed,
-    ReferralSource,
-    RequestForSupport,
     RestrictionTarget,
-    Sex,
     TeamMembership,
 )
-from cases.services.children import NewChild
-from cases.services.requests import PossibleDuplicates, ReferredNewChild, refer_children
 from cases.sharing import ADDITIONAL, BASIC, information_levels
 from tac_portal.api.base import (
     ApiDetailView,
     ApiListView,
     ApiModelSerializer,
-    ApiProblem,
-    ApiView,
     ReferenceListView,
-    StrictInputSerializer,
     UtcDateTimeField,
     get_object_or_404,
 )
-from tac_portal.api.writes import history_context, idempotent, validation_problem
 
-CASES_READ = "cases:read"
 REFERENCE_READ = "reference:read"
 
 
@@ -327,7 +312,7 @@ class LevelOfNeedSerializer(ApiModelSerializer):
 # --- Views ------------------------------------------------------------------------------
 
 
-class CaseLevelsMixin(ApiView):
+class CaseLevelsMixin(CaseDataView):
     """Sharing levels for the cases on the page, in one query (``prepare``)."""
 
     levels: dict[int, str]
@@ -479,31 +464,6 @@ class ChildDetail(ChildViewMixin, ApiDetailView):
         return child
 
 
-class CaseScopedListView(ApiListView):
-    """A list belonging to one visible case (``case_pk`` in the URL); 404 otherwise."""
-
-    required_scopes: ClassVar[Sequence[str]] = [CASES_READ]
-    _case: Case | None = None
-    _level: str | None = None
-
-    @property
-    def case(self) -> Case:
-        if self._case is None:
-            self._case = get_object_or_404(self.viewer.reachable_cases(), pk=self.kwargs["case_pk"])
-        return self._case
-
-    @property
-    def level(self) -> str:
-        """What the caller's agency may see of this case under the sharing preferences."""
-        if self._level is None:
-            self._level = information_levels([self.case.pk], self.viewer.agency_id)[self.case.pk]
-        return self._level
-
-    def shown_records(self, objects: Sequence[Any]) -> Iterable[tuple[int, int | None]]:
-        children = CaseSubject.objects.filter(case=self.case).values_list("child_id", flat=True)
-        return [(child_id, self.case.pk) for child_id in children]
-
-
 @extend_schema(summary="The case's team around the child (past members too)")
 class CaseTeamList(CaseScopedListView):
     """The case's team around the child (past members too)."""
@@ -552,232 +512,3 @@ class EthnicityCodeList(ReferenceListView):
 
     def entries(self) -> list[Any]:
         return [{"code": c.value, "label": c.label} for c in Ethnicity]
-
-
-# --- Writes: requests for support ---------------------------------------------------------
-
-REFERRALS_WRITE = "referrals:write"
-
-
-class NewChildInputSerializer(StrictInputSerializer):
-    """A child not yet known to the portal; the duplicate check runs before it is added."""
-
-    given_names = serializers.CharField(max_length=100)
-    family_name = serializers.CharField(max_length=100)
-    date_of_birth = serializers.DateField()
-    sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
-    postcode = serializers.CharField(max_length=10, allow_blank=True, default="")
-    address = serializers.CharField(max_length=500, allow_blank=True, default="")
-    nhs_number = serializers.CharField(max_length=12, allow_blank=True, default="")
-    carer_given_names = serializers.CharField(max_length=100, allow_blank=True, default="")
-    carer_family_name = serializers.CharField(max_length=100, allow_blank=True, default="")
-    carer_relationship = serializers.ChoiceField(
-        choices=FamilyMember.Relationship.choices, allow_blank=True, default=""
-    )
-    duplicate_reason = serializers.CharField(
-        max_length=2000,
-        allow_blank=True,
-        default="",
-        help_text="Needed when likely matches exist: why none of them is this child.",
-    )
-
-
-class ReferralInputSerializer(StrictInputSerializer):
-    """A request for support into the early help hub (DOMAIN §3.2)."""
-
-    id = serializers.IntegerField(read_only=True)
-    status = serializers.CharField(read_only=True)
-    received_at = UtcDateTimeField(read_only=True)
-    source_code = serializers.ChoiceField(
-        choices=ReferralSource.choices,
-        required=False,
-        help_text="CIN referral source; defaults to your agency's code.",
-    )
-    summary_of_need = serializers.CharField(max_length=10000)
-    family_aware = serializers.BooleanField()
-    consent_obtained = serializers.BooleanField()
-    requester_name = serializers.CharField(
-        max_length=100, allow_blank=True, default="", help_text="Who at your agency asks."
-    )
-    child_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
-        max_length=10,
-        default=list,
-        help_text="Children you can already see (GET /children/).",
-    )
-    new_children = NewChildInputSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs.get("child_ids") and not attrs.get("new_children"):
-            raise serializers.ValidationError(
-                {"child_ids": ["Give at least one child: an id you can see, or new_children."]}
-            )
-        return attrs
-
-
-class ReferralSerializer(ApiModelSerializer):
-    """What the referrer learns: the request was received. Not the case it may join."""
-
-    received_at = UtcDateTimeField(read_only=True)
-
-    class Meta:
-        model = RequestForSupport
-        fields = ["id", "status", "received_at"]
-        read_only_fields = fields
-
-
-REFERRAL_REQUEST_EXAMPLE = {
-    "source_code": "2A",
-    "summary_of_need": "Attendance has fallen to 70% since January; mum asks for help "
-    "with mornings and a younger sibling's sleep.",
-    "family_aware": True,
-    "consent_obtained": True,
-    "requester_name": "Sam School (attendance lead)",
-    "child_ids": [9182],
-}
-REFERRAL_EXAMPLE = {"id": 311, "status": "received", "received_at": "2026-03-02T09:12:44Z"}
-
-
-def _duplicate_problem(found: list[tuple[int, int, list[int]]]) -> ApiProblem:
-    errors = []
-    for index, count, visible in found:
-        detail = (
-            f"{count} child record(s) already look like this child. Give duplicate_reason "
-            "if none of them is this child"
-        )
-        if visible:
-            detail += "; children you can see that match: " + ", ".join(map(str, visible))
-            detail += " (refer them by child_ids instead)"
-        errors.append(
-            {
-                "pointer": f"#/new_children/{index}",
-                "detail": detail + ".",
-                "code": "possible_duplicate",
-            }
-        )
-    return ApiProblem(
-        409,
-        kind="urn:tac-portal:problem:possible-duplicate",
-        title="The child may already be known",
-        detail="Likely matches exist for a new child; nothing was saved.",
-        errors=errors,
-    )
-
-
-@extend_schema(
-    summary="Send a request for support to the early help hub",
-    description="Refer children you can see (`child_ids`) or children new to the portal "
-    "(`new_children`, checked for duplicates like the portal's own form). The answer says "
-    "the request was received; it does not let you see the case it may lead to. Send an "
-    "`Idempotency-Key` header so that a retry never creates a second request.",
-    request=ReferralInputSerializer,
-    responses={201: ReferralSerializer},
-    parameters=[
-        OpenApiParameter(
-            "Idempotency-Key",
-            OpenApiTypes.STR,
-            OpenApiParameter.HEADER,
-            description="Any unique string (a UUID): a retry with the same key and body "
-            "answers the first answer.",
-        )
-    ],
-    examples=[
-        OpenApiExample("A child you can see", value=REFERRAL_REQUEST_EXAMPLE, request_only=True),
-        OpenApiExample(
-            "A child new to the portal",
-            value={
-                **REFERRAL_REQUEST_EXAMPLE,
-                "child_ids": [],
-                "new_children": [
-                    {
-                        "given_names": "Robin",
-                        "family_name": "Ashdown",
-                        "date_of_birth": "2017-09-03",
-                        "sex": "male",
-                        "postcode": "AB1 2CD",
-                    }
-                ],
-            },
-            request_only=True,
-        ),
-        OpenApiExample(
-            "Received", value=REFERRAL_EXAMPLE, response_only=True, status_codes=["201"]
-        ),
-    ],
-)
-class ReferralCreate(ApiView):
-    """Send a request for support to the early help hub."""
-
-    serializer_class = ReferralInputSerializer
-    queryset = RequestForSupport.objects.none()
-    required_scopes = [REFERRALS_WRITE]
-
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return idempotent(request, self.submit)
-
-    def submit(self) -> Response:
-        serializer = ReferralInputSerializer(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        viewer = self.viewer
-        new_children = [
-            ReferredNewChild(
-                details=NewChild(
-                    given_names=d["given_names"],
-                    family_name=d["family_name"],
-                    date_of_birth=d["date_of_birth"],
-                    sex=d["sex"],
-                    postcode=d["postcode"],
-                    address=d["address"],
-                    nhs_number=d["nhs_number"],
-                    carer_given_names=d["carer_given_names"],
-                    carer_family_name=d["carer_family_name"],
-                    carer_relationship=d["carer_relationship"],
-                ),
-                duplicate_reason=d["duplicate_reason"],
-            )
-            for d in data.get("new_children") or []
-        ]
-        with history_context(self.request):
-            try:
-                referral = refer_children(
-                    by=viewer.user,
-                    partner=viewer.client,
-                    visible_cases=viewer.reachable_cases(),
-                    child_ids=data["child_ids"],
-                    new_children=new_children,
-                    source_code=data.get("source_code"),
-                    summary_of_need=data["summary_of_need"],
-                    family_aware=data["family_aware"],
-                    consent_obtained=data["consent_obtained"],
-                    requester_name=data["requester_name"],
-                )
-            except PossibleDuplicates as exc:
-                raise _duplicate_problem(exc.found) from None
-            except DjangoValidationError as exc:
-                raise validation_problem(exc) from None
-        response = Response(ReferralSerializer(referral).data, status=201)
-        response["Location"] = self.request.build_absolute_uri(
-            reverse("api:referral-detail", args=[referral.pk])
-        )
-        return response
-
-
-@extend_schema(summary="A request for support you sent: received, or triaged")
-class ReferralDetail(ApiDetailView):
-    """A request for support you sent (only its status: not the case it led to)."""
-
-    serializer_class = ReferralSerializer
-    queryset = RequestForSupport.objects.none()
-    required_scopes = [REFERRALS_WRITE]
-
-    def get_object(self) -> RequestForSupport:
-        viewer = self.viewer
-        if viewer.client is not None:
-            requests = requests_sent_by_partner(viewer.client)
-        elif viewer.user is not None:
-            requests = requests_sent_by(viewer.user)
-        else:
-            requests = RequestForSupport.objects.none()
-        referral: RequestForSupport = get_object_or_404(requests, pk=self.kwargs["pk"])
-        return referral
