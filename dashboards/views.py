@@ -19,7 +19,7 @@ from cases.access import (
 )
 from cases.models import AccessPurpose
 from cases.services.reviews import LateReasonError, record_review_late_reason
-from dashboards import charts, drilldowns, exports, metrics
+from dashboards import charts, drilldowns, exports, metrics, sections
 from dashboards.forms import AnnexAForm, FilterForm, LateReasonForm
 from meetings import services as meetings_services
 from meetings.models import Action
@@ -50,7 +50,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = metrics.dashboard_scope(request.user)
     form, choices = _filter_form(request, scope)
     filters = _filters(form)
-    board = metrics.build_dashboard(scope, filters, choices)
+    board = sections.build_dashboard(scope, filters, choices)
     chart_specs = {}
     if board.refresh is not None:
         chart_specs = {
@@ -94,7 +94,7 @@ def export_table(request: AuthenticatedHttpRequest, table: str) -> StreamingHttp
     """One dashboard table as CSV, with the same filters as the page. Counts only."""
     scope = metrics.dashboard_scope(request.user)
     form, choices = _filter_form(request, scope)
-    board = metrics.build_dashboard(scope, _filters(form), choices)
+    board = sections.build_dashboard(scope, _filters(form), choices)
     found = board.tables.get(table)
     if found is None:
         raise Http404("No such table")

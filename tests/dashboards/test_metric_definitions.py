@@ -23,8 +23,9 @@ from cases.models import (
     RequestForSupport,
     TriageDecision,
 )
-from dashboards.metrics import Dashboard, Filters, Scope, build_dashboard, dashboard_choices
+from dashboards.metrics import Dashboard, Filters, Scope, dashboard_choices
 from dashboards.models import MetricCell, MetricTotal
+from dashboards.sections import build_dashboard
 from dashboards.services import refresh_summaries
 from meetings.models import FamilyFeedback
 from tests.dashboards.conftest import TODAY, at
