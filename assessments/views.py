@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import services
 from assessments.definition import Definition
 from assessments.forms import (
     CHILD_CHOICE,
@@ -25,7 +24,32 @@ from assessments.forms import (
     StartForm,
 )
 from assessments.models import Assessment, ElementEntry, Source, ViewRecord
-from assessments.services import ELEMENT_FIELDS, VIEW_FIELDS, Base, SaveResult, fingerprint
+from assessments.services import consent as consent_services
+from assessments.services import content as content_services
+from assessments.services.common import can_edit, can_start, ensure_can_edit
+from assessments.services.content import (
+    ELEMENT_FIELDS,
+    VIEW_FIELDS,
+    Base,
+    Conflict,
+    SaveResult,
+    field_value,
+    fingerprint,
+    parents_and_carers,
+)
+from assessments.services.lifecycle import (
+    abandon_assessment,
+    begin_assessment,
+    complete_assessment,
+    completion_problems,
+    escalate_safeguarding,
+    mark_awaiting_consent,
+    record_family_copy_given,
+    resume_after_escalation,
+    revise_assessment,
+    share_with_family,
+)
+from assessments.services.starting import start_assessment
 from cases.access import get_case_for_user, get_case_record_for_user
 from cases.models import AccessPurpose, CaseSubject, Child, ConsentRecord, FamilyMember
 from tac_portal.http import AuthenticatedHttpRequest
@@ -45,7 +69,7 @@ def _open(
         request, assessments, pk, purpose=purpose, child_field="child_id"
     )
     if edit:
-        services.ensure_can_edit(request.user, assessment)
+        ensure_can_edit(request.user, assessment)
     return assessment
 
 
@@ -65,7 +89,7 @@ def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> Htt
     if found is None:
         raise Http404("No such child in this case")
     child: Child = found.child
-    if not services.can_start(request.user, case):
+    if not can_start(request.user, case):
         raise PermissionDenied("Only the lead professional or a TAC member can start one.")
     siblings = list(
         Assessment.objects.filter(case=case)
@@ -78,7 +102,7 @@ def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> Htt
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = services.start_assessment(
+            assessment = start_assessment(
                 case, child=child, by=request.user, copy_from=form.chosen_sibling()
             )
         except ValidationError as error:
@@ -131,7 +155,7 @@ def _section_status(
             return "not_started"
         return (
             "completed"
-            if not any("Views:" in p for p in services.completion_problems(assessment))
+            if not any("Views:" in p for p in completion_problems(assessment))
             else "in_progress"
         )
     if assessment.consent_to_share_id and assessment.consent_to_assessment_id:
@@ -174,8 +198,8 @@ def _render_detail(
             "assessment": assessment,
             "case": assessment.case,
             "tasks": tasks,
-            "can_edit": services.can_edit(request.user, assessment),
-            "problems": services.completion_problems(assessment)
+            "can_edit": can_edit(request.user, assessment),
+            "problems": completion_problems(assessment)
             if assessment.status == Assessment.Status.SHARED_WITH_FAMILY
             else [],
             "errors": errors or [],
@@ -203,7 +227,7 @@ def _field(
     version: int,
     *,
     hint: str = "",
-    conflict: services.Conflict | None = None,
+    conflict: Conflict | None = None,
     error: str = "",
     base: Base | None = None,
 ) -> dict[str, Any]:
@@ -232,7 +256,7 @@ def _fields_for(
     hints: Mapping[str, str] | None = None,
     posted: Mapping[str, str] | None = None,
     bases: Mapping[str, Base] | None = None,
-    conflicts: list[services.Conflict] | None = None,
+    conflicts: list[Conflict] | None = None,
     errors: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     by_field = {c.field: c for c in conflicts or []}
@@ -282,7 +306,7 @@ def _render_section(
     if section is None:
         raise Http404("No such section")
     override = override or {}
-    editable = assessment.is_open and services.can_edit(request.user, assessment)
+    editable = assessment.is_open and can_edit(request.user, assessment)
     forms: list[dict[str, Any]] = []
     context: dict[str, Any] = {}
     kind = section["kind"]
@@ -317,7 +341,7 @@ def _render_section(
         for element in definition.domains[section["domain"]]["elements"]:
             entry = entries.get(element["code"])
             form_id = f"form-el-{element['code']}"
-            current = {n: services._get(entry, n) for n in ELEMENT_FIELDS} if entry else {}
+            current = {n: field_value(entry, n) for n in ELEMENT_FIELDS} if entry else {}
             forms.append(
                 {
                     "id": form_id,
@@ -337,7 +361,7 @@ def _render_section(
             ("child", assessment.child.full_name + " (the child)", None)
         ] + [
             (str(m.pk), f"{m.full_name} ({m.get_relationship_display()})", m)
-            for m in services.parents_and_carers(assessment)
+            for m in parents_and_carers(assessment)
         ]
         for who, name, member in speakers:
             view = next(
@@ -349,7 +373,7 @@ def _render_section(
                 None,
             )
             form_id = f"form-view-{who}"
-            current = {n: services._get(view, n) for n in VIEW_FIELDS} if view else {}
+            current = {n: field_value(view, n) for n in VIEW_FIELDS} if view else {}
             forms.append(
                 {
                     "id": form_id,
@@ -362,7 +386,7 @@ def _render_section(
             )
         context["methods"] = ViewRecord.Method.choices
     elif kind == "consent":
-        members = services.parents_and_carers(assessment)
+        members = parents_and_carers(assessment)
         consents = {
             c.pk: c
             for c in ConsentRecord.objects.filter(
@@ -506,7 +530,7 @@ def save_section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpRe
         raise Http404("No such section")
 
     def save(**kwargs: Any) -> SaveResult:
-        return services.save_section(assessment, key, **kwargs)
+        return content_services.save_section(assessment, key, **kwargs)
 
     return _save(
         request,
@@ -531,7 +555,7 @@ def save_element(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpR
         raise Http404("No such section")
 
     def save(**kwargs: Any) -> SaveResult:
-        return services.save_element(assessment, code, **kwargs)
+        return content_services.save_element(assessment, code, **kwargs)
 
     return _save(
         request,
@@ -550,9 +574,7 @@ def save_view(request: AuthenticatedHttpRequest, pk: int, who: str) -> HttpRespo
     assessment = _open(request, pk, edit=True)
     member: FamilyMember | None = None
     if who != "child":
-        member = next(
-            (m for m in services.parents_and_carers(assessment) if str(m.pk) == who), None
-        )
+        member = next((m for m in parents_and_carers(assessment) if str(m.pk) == who), None)
         if member is None:
             raise Http404("No such parent or carer")
     views_section = Definition(assessment.template.definition).section_of_kind("views")
@@ -572,7 +594,7 @@ def save_view(request: AuthenticatedHttpRequest, pk: int, who: str) -> HttpRespo
         return errors
 
     def save(**kwargs: Any) -> SaveResult:
-        return services.save_view(assessment, family_member=member, **kwargs)
+        return content_services.save_view(assessment, family_member=member, **kwargs)
 
     return _save(
         request,
@@ -595,7 +617,7 @@ def record_consent(request: AuthenticatedHttpRequest, pk: int, stage: str) -> Ht
     consent_section = Definition(assessment.template.definition).section_of_kind("consent")
     if consent_section is None:
         raise Http404("No such section")
-    members = services.parents_and_carers(assessment)
+    members = parents_and_carers(assessment)
     forms = {
         s: ConsentForm(
             request.POST if s == stage else None,
@@ -609,7 +631,7 @@ def record_consent(request: AuthenticatedHttpRequest, pk: int, stage: str) -> Ht
     form = forms[stage]
     if form.is_valid():
         try:
-            services.record_consent(
+            consent_services.record_consent(
                 assessment,
                 stage=stage,
                 given_by=form.giver(),
@@ -658,7 +680,7 @@ def awaiting_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return _transition(
         request,
         pk,
-        lambda a: services.mark_awaiting_consent(a, by=request.user),
+        lambda a: mark_awaiting_consent(a, by=request.user),
         "Marked as waiting for the family's consent.",
     )
 
@@ -669,7 +691,7 @@ def begin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.begin_assessment(a, by=request.user),
+        lambda a: begin_assessment(a, by=request.user),
         "Assessment in progress.",
     )
 
@@ -680,7 +702,7 @@ def share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.share_with_family(a, by=request.user),
+        lambda a: share_with_family(a, by=request.user),
         "Recorded that the draft was shared with the family.",
     )
 
@@ -691,7 +713,7 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.complete_assessment(a, by=request.user),
+        lambda a: complete_assessment(a, by=request.user),
         "Assessment completed. It can no longer be changed.",
     )
 
@@ -702,7 +724,7 @@ def resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.resume_after_escalation(a, by=request.user),
+        lambda a: resume_after_escalation(a, by=request.user),
         "Assessment resumed.",
     )
 
@@ -713,7 +735,7 @@ def revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.revise_assessment(a, by=request.user),
+        lambda a: revise_assessment(a, by=request.user),
         "New version started. The completed one is kept until this one is completed.",
     )
 
@@ -733,9 +755,7 @@ def abandon(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.abandon_assessment(
-            a, reason=form.cleaned_data["reason"], by=request.user
-        ),
+        lambda a: abandon_assessment(a, reason=form.cleaned_data["reason"], by=request.user),
         "Assessment stopped.",
     )
 
@@ -748,7 +768,7 @@ def escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.escalate_safeguarding(a, note=note, by=request.user),
+        lambda a: escalate_safeguarding(a, note=note, by=request.user),
         "Safeguarding concern recorded. Follow your local safeguarding procedures now.",
         edit=False,
     )
@@ -761,7 +781,7 @@ def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = FamilyCopyForm(request.POST)
     if form.is_valid():
         try:
-            services.record_family_copy_given(
+            record_family_copy_given(
                 assessment, given_on=form.cleaned_data["given_on"], by=request.user
             )
         except ValidationError as error:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, User
 from assessments.definition import default_definition
 from assessments.models import AssessmentTemplate
-from assessments.services import Base
+from assessments.services.content import Base
 from cases.models import (
     Case,
     Child,

@@ -13,8 +13,12 @@ from datetime import timedelta
 from typing import Any
 
 from agencies.models import AgencyKind
-from assessments import services as assessments
 from assessments.models import Assessment
+from assessments.services import lifecycle as assessment_lifecycle
+from assessments.services.consent import record_consent
+from assessments.services.content import save_section, save_view
+from assessments.services.lifecycle import begin_assessment, share_with_family
+from assessments.services.starting import start_assessment
 from audit import services as audit
 from cases.models import (
     Case,
@@ -94,7 +98,7 @@ REVIEW_PARENT_VIEWS = "Mornings are much better. I still get tired but I have he
 
 def complete_assessment(cycle: Cycle, case: Case, cf: CycleFamily) -> Assessment:
     parent = cf.members[0]
-    assessment = assessments.start_assessment(case, child=cf.children[0], by=cycle.lead)
+    assessment = start_assessment(case, child=cf.children[0], by=cycle.lead)
     fresh = FreshBases()
     consent_args: dict[str, Any] = {
         "given_by": parent,
@@ -105,27 +109,27 @@ def complete_assessment(cycle: Cycle, case: Case, cf: CycleFamily) -> Assessment
         "information_level": InformationLevel.ADDITIONAL,
         "by": cycle.lead,
     }
-    assessments.record_consent(assessment, stage="start", **consent_args)
-    assessments.begin_assessment(assessment, by=cycle.lead)
+    record_consent(assessment, stage="start", **consent_args)
+    begin_assessment(assessment, by=cycle.lead)
     for key, values in ASSESSMENT_ANSWERS.items():
-        assessments.save_section(assessment, key, values=values, bases=fresh, by=cycle.lead)
-    assessments.save_view(
+        save_section(assessment, key, values=values, bases=fresh, by=cycle.lead)
+    save_view(
         assessment,
         family_member=None,
         values={"own_words": CHILD_VIEWS, "communication_method": "spoken"},
         bases=fresh,
         by=cycle.lead,
     )
-    assessments.save_view(
+    save_view(
         assessment,
         family_member=parent,
         values={"own_words": PARENT_VIEWS, "communication_method": "spoken"},
         bases=fresh,
         by=cycle.lead,
     )
-    assessments.share_with_family(assessment, by=cycle.lead)
-    assessments.record_consent(assessment, stage="completion", **consent_args)
-    return assessments.complete_assessment(assessment, by=cycle.lead)
+    share_with_family(assessment, by=cycle.lead)
+    record_consent(assessment, stage="completion", **consent_args)
+    return assessment_lifecycle.complete_assessment(assessment, by=cycle.lead)
 
 
 def full_plan(cycle: Cycle) -> None:

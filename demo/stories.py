@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from agencies.models import AgencyKind, User
-from assessments import services as assessments
+from assessments.services.content import save_section
+from assessments.services.starting import start_assessment
 from cases.models import CaseClosure, ClosureReason, ReferralSource, TriageDecision
 from cases.services.closure import close_case
 from cases.services.consent import raise_safeguarding_concern
@@ -61,8 +62,8 @@ def assessment_in_draft(cycle: Cycle) -> None:
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ASSESSING, days_ago=12)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=False)
-    assessment = assessments.start_assessment(case, child=cf.children[0], by=cycle.lead)
-    assessments.save_section(
+    assessment = start_assessment(case, child=cf.children[0], by=cycle.lead)
+    save_section(
         assessment,
         "story",
         values={"narrative": DRAFT_STORY},
