@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agencies.http import AuthenticatedHttpRequest
 from assessments.definition import Definition
 from assessments.forms import (
     CHILD_CHOICE,
@@ -52,7 +53,6 @@ from assessments.services.lifecycle import (
 from assessments.services.starting import start_assessment
 from cases.access import get_case_for_user, get_case_record_for_user
 from cases.models import AccessPurpose, CaseSubject, Child, ConsentRecord, FamilyMember
-from tac_portal.http import AuthenticatedHttpRequest
 
 
 def _open(

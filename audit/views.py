@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agencies.http import AuthenticatedHttpRequest
 from agencies.models import PartnerClient
 from audit import services
 from audit.forms import (
@@ -38,7 +39,6 @@ from cases.access import (
     get_professional_for_access_report,
 )
 from cases.models import AccessPurpose, BreakGlassGrant, Case, RecordAccess, Restriction
-from tac_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.urls import path
 
-from audit import views as audit_views
 from cases.views import case_page, episode, journeys, review_date
 
 app_name = "cases"
@@ -11,7 +10,6 @@ urlpatterns = [
     path("", case_page.my_cases, name="my_cases"),
     path("<int:pk>/", case_page.case_detail, name="detail"),
     path("<int:pk>/history/", case_page.case_history, name="history"),
-    path("break-glass/", audit_views.break_glass_request, name="break_glass"),
     # Practitioner journeys.
     path("find-a-child/", journeys.find_child, name="find_child"),
     path("add-a-child/", journeys.add_child, name="add_child"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agencies.http import AuthenticatedHttpRequest
 from cases.access import (
     ensure_can_run_case,
     get_case_record_for_user,
@@ -23,7 +24,6 @@ from dashboards import charts, drilldowns, exports, metrics, sections
 from dashboards.forms import AnnexAForm, FilterForm, LateReasonForm
 from meetings import services as meetings_services
 from meetings.models import Action
-from tac_portal.http import AuthenticatedHttpRequest
 
 DRILLDOWNS = {
     "overdue-reviews": "Overdue reviews",

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencies.http import AuthenticatedHttpRequest
 from cases.access import (
     can_discuss,
     ensure_can_contribute,
@@ -40,7 +41,6 @@ from meetings.models import (
     Outcome,
     Review,
 )
-from tac_portal.http import AuthenticatedHttpRequest
 
 
 def _meeting_for_user(

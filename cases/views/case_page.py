@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from agencies.http import AuthenticatedHttpRequest
 from cases.access import (
     break_glass_grant_in_use,
     can_read_access_report,
@@ -21,7 +22,6 @@ from cases.history import case_history_page
 from cases.masking import masks_for
 from cases.models import AccessPurpose, Case, CaseSubject, ConsentRecord, RequestForSupport
 from cases.panels import case_panels, my_work_panels, voice_panel_keys
-from tac_portal.http import AuthenticatedHttpRequest
 
 MY_CASES_PAGE_SIZE = 50
 DISCLOSURES_SHOWN = 10

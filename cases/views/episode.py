@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from agencies.http import AuthenticatedHttpRequest
 from cases.access import can_open_stepped_down_case, can_see_case, get_case_to_run
 from cases.episode_forms import (
     ClosureForm,
@@ -27,7 +28,6 @@ from cases.services.handover import hand_over_lead
 from cases.services.step_down import MSG_STEP_DOWN_NOT_ALLOWED, open_stepped_down_case
 from cases.services.step_up import pending_step_up, record_step_up_decision, request_step_up
 from cases.views.journeys import match_signature, search_children
-from tac_portal.http import AuthenticatedHttpRequest
 
 
 def _case_for_step(request: AuthenticatedHttpRequest, pk: int) -> Case:

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencies.http import AuthenticatedHttpRequest
 from agencies.models import Agency, User
 from cases.access import (
     can_see_case,
@@ -67,7 +68,6 @@ from cases.services.consent import (
 )
 from cases.services.lifecycle import start_case_for_child
 from cases.services.requests import submit_request_for_support, triage_request
-from tac_portal.http import AuthenticatedHttpRequest
 
 security_log = logging.getLogger("tac.security")
 

@@ -21,11 +21,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from agencies.http import AuthenticatedHttpRequest
 from cases.access import get_case_to_run
 from cases.forms import GovukDateField
 from cases.models import AccessPurpose
 from cases.services.reviews import REASON_MAX_LENGTH, move_next_review_due
-from tac_portal.http import AuthenticatedHttpRequest
 
 # --- The form --------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from tests.helpers import client_for
 def looked_at(case: Case, member_client: Client, outsider_client: Client) -> BreakGlassGrant:
     member_client.get(reverse("cases:detail", args=[case.pk]))
     outsider_client.post(
-        reverse("cases:break_glass"),
+        reverse("audit:break_glass_request"),
         {
             "reference": case.reference,
             "reason_code": BreakGlassGrant.ReasonCode.OUT_OF_HOURS_DUTY,

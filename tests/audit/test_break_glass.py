@@ -19,7 +19,7 @@ from cases.services.teams import add_professional_to_team
 from meetings import services as meeting_services
 from notifications.models import Notification
 
-URL = reverse("cases:break_glass")
+URL = reverse("audit:break_glass_request")
 
 
 def _ask(client: Client, reference: str, **overrides: str) -> Any:

@@ -39,7 +39,7 @@ SHOWS_NO_CHILD = {
     # Empty forms: nothing is shown until a search or a choice is made.
     "cases:find_child",
     "cases:add_child",
-    "cases:break_glass",
+    "audit:break_glass_request",
     "cases:step_down_in",
     "dashboards:annex_a",
     # Who looked at what, by professional, and the list of grants: no child's record.

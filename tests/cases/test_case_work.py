@@ -278,14 +278,14 @@ def test_my_work_shows_journeys_and_empty_states(
     assert reverse("cases:find_child") in body
     assert "not on the team around any open case" in body
     assert "waiting for triage" not in body
-    assert reverse("cases:break_glass") in body  # emergency access is findable
+    assert reverse("audit:break_glass_request") in body  # emergency access is findable
     assert (
         "waiting for triage: 0"
         in coordinator_client.get(reverse("cases:my_cases")).content.decode()
     )
     admin_page = admin_client_.get(reverse("cases:my_cases")).content.decode()
     assert reverse("cases:find_child") not in admin_page
-    assert reverse("cases:break_glass") not in admin_page
+    assert reverse("audit:break_glass_request") not in admin_page
 
 
 @pytest.mark.parametrize("size", [1, 10])

@@ -63,7 +63,7 @@ ROUTES: dict[str, Route] = {
     "notifications:read_all": Route("post", expect=everyone(302)),
     "notifications:preferences": Route("get", expect=everyone(200)),
     # Anyone but the administrator may ask for emergency (break-glass) access.
-    "cases:break_glass": Route("get", expect=everyone(200) | {"admin": 403}),
+    "audit:break_glass_request": Route("get", expect=everyone(200) | {"admin": 403}),
     "audit:case_access": Route(
         "get", args=lambda o: [o.case.pk], expect=only(200, "lead", "manager", "auditor")
     ),

@@ -1,13 +1,10 @@
-"""Typed requests for views that require a signed-in professional."""
+"""Typed requests for views that require a signed-in professional (``agencies.User``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.http import HttpRequest
 
-if TYPE_CHECKING:
-    from agencies.models import User
+from agencies.models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
