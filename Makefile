@@ -6,6 +6,7 @@
 #   make lint       ruff check, ruff format --check, mypy, makemigrations --check
 #   make fmt        ruff format and ruff check --fix
 #   make typecheck  mypy
+#   make lock       requirements.lock and requirements-runtime.lock from pyproject.toml
 
 SHELL := /bin/bash
 THIS_MAKEFILE := $(firstword $(MAKEFILE_LIST))
@@ -29,24 +30,38 @@ TYPECHECK_ENV := TAC_ENVIRONMENT=test \
 	DATABASE_URL="$${DATABASE_URL:-postgres://localhost/tac_portal}" \
 	REDIS_URL="$${REDIS_URL:-redis://localhost:6379/0}"
 
-.PHONY: help run _serve test lint security fmt typecheck venv
+.PHONY: help run _serve test lint security fmt typecheck venv lock
 
 help:
-	@sed -n '3,9p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
 
 # --- Virtualenv: rebuilt only when requirements.lock changes -----------------
 
 venv: $(VENV_STAMP)
 
+# Every package in the lock carries its hashes, and both installers check them.
 $(VENV_STAMP): requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	if $(VENV)/bin/pip install --quiet uv==$(UV_VERSION); then \
-		$(VENV)/bin/uv pip sync --python $(PY) requirements.lock; \
+		$(VENV)/bin/uv pip sync --require-hashes --python $(PY) requirements.lock; \
 	else \
 		echo "uv is not available; installing with pip instead"; \
-		$(VENV)/bin/pip install --quiet -r requirements.lock; \
+		$(VENV)/bin/pip install --quiet --require-hashes -r requirements.lock; \
 	fi
 	touch $@
+
+# requirements.lock (everything make venv installs) and requirements-runtime.lock (the
+# image's share of it, at the same versions) from pyproject.toml, with hashes, for
+# Python 3.11 on Linux. Versions already pinned stay; LOCK_ARGS="--upgrade-package
+# NAME" moves one, LOCK_ARGS="--upgrade" all.
+LOCK_TARGET := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --generate-hashes
+LOCK_ARGS ?=
+
+lock: $(VENV_STAMP)
+	$(VENV)/bin/uv pip compile pyproject.toml --group dev $(LOCK_TARGET) $(LOCK_ARGS) \
+		-o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml -c requirements.lock $(LOCK_TARGET) \
+		-o requirements-runtime.lock
 
 # --- Running the portal ------------------------------------------------------
 

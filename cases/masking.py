@@ -37,7 +37,7 @@ SESSION_KEY = "tac_unmasked"
 
 
 def unmask_minutes() -> int:
-    return int(getattr(settings, "TAC_UNMASK_MINUTES", 15))
+    return settings.TAC_UNMASK_MINUTES
 
 
 def target_of(obj: Any) -> tuple[str, int]:

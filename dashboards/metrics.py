@@ -92,7 +92,7 @@ AGE_BAND_ORDER = ("unborn", "0-4", "5-9", "10-15", "16-17", "18+")
 
 
 def assessment_target_working_days() -> int:
-    return int(getattr(settings, "TAC_ASSESSMENT_TARGET_WORKING_DAYS", 15))
+    return settings.TAC_ASSESSMENT_TARGET_WORKING_DAYS
 
 
 @dataclass(frozen=True)

@@ -82,15 +82,15 @@ class VersionConflict(MeetingError):
 
 
 def first_review_weeks() -> int:
-    return int(getattr(settings, "TAC_FIRST_REVIEW_WEEKS", 6))
+    return settings.TAC_FIRST_REVIEW_WEEKS
 
 
 def review_interval_weeks() -> int:
-    return int(getattr(settings, "TAC_REVIEW_INTERVAL_WEEKS", 8))
+    return settings.TAC_REVIEW_INTERVAL_WEEKS
 
 
 def max_review_interval_days() -> int:
-    return int(getattr(settings, "TAC_MAX_REVIEW_INTERVAL_DAYS", 91))
+    return settings.TAC_MAX_REVIEW_INTERVAL_DAYS
 
 
 def _local_date(moment: dt.datetime) -> dt.date:
@@ -202,7 +202,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 
 def _message_domain() -> str:
-    return str(getattr(settings, "TAC_EMAIL_MESSAGE_ID_DOMAIN", "tac-portal"))
+    return settings.TAC_EMAIL_MESSAGE_ID_DOMAIN
 
 
 def _portal_url(path: str) -> str:

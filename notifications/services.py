@@ -51,8 +51,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_EMAIL_MAX_ATTEMPTS = 8
-DEFAULT_EMAIL_LEASE_SECONDS = 300
 RETRY_BASE_SECONDS = 60
 RETRY_CAP_SECONDS = 6 * 60 * 60
 
@@ -339,7 +337,7 @@ def cancel_reminders_for(
 
 
 def _message_domain() -> str:
-    return str(getattr(settings, "TAC_EMAIL_MESSAGE_ID_DOMAIN", "tac-portal"))
+    return settings.TAC_EMAIL_MESSAGE_ID_DOMAIN
 
 
 def reminder_message_id(reminder_id: int) -> str:
@@ -473,11 +471,11 @@ def dispatch_due_reminders(*, batch_size: int = 500, max_batches: int = 1000) ->
 
 
 def _max_attempts() -> int:
-    return int(getattr(settings, "TAC_EMAIL_MAX_ATTEMPTS", DEFAULT_EMAIL_MAX_ATTEMPTS))
+    return settings.TAC_EMAIL_MAX_ATTEMPTS
 
 
 def _lease_seconds() -> float:
-    return float(getattr(settings, "TAC_EMAIL_LEASE_SECONDS", DEFAULT_EMAIL_LEASE_SECONDS))
+    return settings.TAC_EMAIL_LEASE_SECONDS
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

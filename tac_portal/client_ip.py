@@ -27,7 +27,7 @@ def _valid(address: str) -> str | None:
 def client_ip(request: HttpRequest) -> str | None:
     """The address of the client that sent ``request`` (``None`` when unknown)."""
     remote = _valid(request.META.get("REMOTE_ADDR", ""))
-    proxies = int(getattr(settings, "TAC_TRUSTED_PROXY_COUNT", 0))
+    proxies = settings.TAC_TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote
     forwarded = [a for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]

@@ -4,13 +4,20 @@
 without ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``REDIS_URL``;
 ``development`` and ``test`` fill in safe local defaults for everything except
 the two service URLs, which ``tac_portal.embedded`` provides when they are unset.
+
+Every setting the code reads is declared here, so code reads ``settings.X`` and
+never ``getattr(settings, "X", default)``. A malformed value, or one that would be
+dangerous or meaningless, stops the start-up with ``ImproperlyConfigured`` naming
+the variable, rather than surfacing later as a 500 or as a silently weaker portal.
 """
 
 from __future__ import annotations
 
+import re
+import warnings
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import django_stubs_ext
 import environ
@@ -47,7 +54,48 @@ def _require(name: str) -> str:
     return value
 
 
-DEBUG = env.bool("DEBUG", default=False)
+# django-environ reads any unknown word as false, so "TAC_REQUIRE_MFA=ture" would
+# quietly turn two-factor sign-in off: only these spellings are accepted.
+_FALSE_STRINGS = ("false", "off", "no", "n", "0")
+
+
+def _env_bool(name: str, *, default: bool) -> bool:
+    """A true/false setting; unset or empty means ``default``, anything unknown is refused."""
+    raw = env.str(name, default="").strip().lower()
+    if not raw:
+        return default
+    if raw not in (*environ.Env.BOOLEAN_TRUE_STRINGS, *_FALSE_STRINGS):
+        raise ImproperlyConfigured(f"{name} must be true or false (got {raw!r}).")
+    value: bool = env.bool(name)
+    return value
+
+
+def _env_int(
+    name: str, *, default: int, minimum: int, maximum: int | None = None, why: str = ""
+) -> int:
+    """A whole-number setting; unset or empty means ``default``, outside the range is refused."""
+    if not env.str(name, default="").strip():
+        value = default
+    else:
+        try:
+            value = env.int(name)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be a whole number (got {env.str(name)!r})."
+            ) from None
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise ImproperlyConfigured(f"{name} must be {bounds} (got {value}).{why}")
+    return value
+
+
+DEBUG = _env_bool("DEBUG", default=False)
+if DEBUG and PRODUCTION:
+    # Debug pages show settings, SQL and request data: children's records among them.
+    raise ImproperlyConfigured(
+        "DEBUG must be off in production: its error pages show request data and settings. "
+        "Debug a copy with TAC_ENVIRONMENT=development instead."
+    )
 SECRET_KEY = _require("SECRET_KEY") or "insecure-local-development-key-not-for-production-use"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[]) if PRODUCTION else []
 _require("ALLOWED_HOSTS")
@@ -55,6 +103,11 @@ if not PRODUCTION:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Links in email are SITE_URL + a path: a bare host or another scheme makes every one broken.
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the portal's address, like https://tac.example (got {SITE_URL!r})."
+    )
 
 # --- Applications ------------------------------------------------------------
 
@@ -74,7 +127,6 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "pgtrigger",
     "pghistory",
-    "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -145,40 +197,118 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured(
         "TAC Portal runs on PostgreSQL only: DATABASE_URL must be postgres://"
     )
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: Celery broker (db 0) and cache (db 1) -----------------------------
+# --- Redis: Celery broker and cache -------------------------------------------
 
+# REDIS_URL names one Redis database, and the broker and the cache both use it as
+# given: redis://host:6379/3 means database 3 for both. The database named is the
+# one the operator chose (and some managed Redis services offer only database 0),
+# so nothing here moves to another. The cache's keys all start with
+# CACHE_KEY_PREFIX, which keeps them apart from the broker's (the `tac` queue,
+# `_kombu.*`, `unacked*`). CACHE_URL and CELERY_BROKER_URL move either elsewhere.
 REDIS_URL = _require("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
-def _redis_db_url(url: str, db: int) -> str:
-    """Point a redis:// or unix:// URL at one logical database."""
+def _redis_db(name: str, url: str) -> tuple[str, str]:
+    """Check a redis://, rediss:// or unix:// URL; return its scheme and database number.
+
+    redis-py reads the database from ``?db=`` first, then from the path (never the
+    path of a unix:// URL, which is the socket)."""
     parts = urlsplit(url)
-    if parts.scheme == "unix":
-        # urlunsplit would drop the empty authority: unix:///path must keep its //.
-        return f"unix://{parts.netloc}{parts.path}?db={db}"
-    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
+    if parts.scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"{name} must be a redis://, rediss:// or unix:// URL (got {parts.scheme or url!r})."
+        )
+    if parts.scheme == "unix" and not parts.path:
+        raise ImproperlyConfigured(f"{name} must name the socket, like unix:///run/redis.sock")
+    path_db = "" if parts.scheme == "unix" else parts.path.strip("/")
+    db = dict(parse_qsl(parts.query)).get("db") or path_db or "0"
+    if not db.isdigit():
+        raise ImproperlyConfigured(f"{name} must name a Redis database by number (got {db!r}).")
+    return parts.scheme, str(int(db))
 
 
-CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default=_redis_db_url(REDIS_URL, 1))
+def _broker_url(url: str) -> str:
+    """A redis-py URL spelled for Celery's transport (Kombu), keeping its database.
+
+    Kombu rejects ``?db=`` on a redis:// URL and ignores it on a socket, whose database
+    it reads from ``?virtual_host=``; it spells a unix socket ``redis+socket://``."""
+    scheme, db = _redis_db("REDIS_URL", url)
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "db"]
+    if scheme == "unix":
+        # An f-string, because urlunsplit drops the empty authority of unix:///path.
+        params = urlencode([*query, ("virtual_host", db)])
+        return f"redis+socket://{parts.netloc}{parts.path}?{params}"
+    return urlunsplit((scheme, parts.netloc, f"/{db}", urlencode(query), ""))
+
+
+def redis_service_urls(
+    redis_url: str, *, broker_url: str = "", cache_url: str = ""
+) -> tuple[str, str]:
+    """The Celery broker URL and the cache URL, from REDIS_URL and the two overrides.
+
+    Each uses REDIS_URL's server and database unless its own URL is given; a given
+    URL is used as it is (Celery itself reads CELERY_BROKER_URL from the environment
+    before these settings, so a rewritten one would not be the one it used)."""
+    _redis_db("REDIS_URL", redis_url)
+    if broker_url:
+        scheme = urlsplit(broker_url).scheme
+        if scheme == "unix":
+            raise ImproperlyConfigured(
+                "CELERY_BROKER_URL is read by Celery, which spells a unix socket "
+                "redis+socket:///path/to/redis.sock?virtual_host=<database>."
+            )
+        query = dict(parse_qsl(urlsplit(broker_url).query))
+        if scheme == "redis+socket" and "db" in query and "virtual_host" not in query:
+            raise ImproperlyConfigured(
+                "CELERY_BROKER_URL: Celery ignores ?db= on a redis+socket:// URL and would "
+                "use database 0; name the database with ?virtual_host=<database>."
+            )
+    for server in re.split("[;,]", cache_url):
+        if server:
+            _redis_db("CACHE_URL", server)
+    return broker_url or _broker_url(redis_url), cache_url or redis_url
+
+
+# CACHE_REDIS_URL was this variable's first name; it still works, with a warning.
+_cache_url = env.str("CACHE_URL", default="")
+if not _cache_url and env.str("CACHE_REDIS_URL", default=""):
+    warnings.warn(
+        "CACHE_REDIS_URL is deprecated and will be removed: set CACHE_URL instead.",
+        FutureWarning,
+        stacklevel=1,
+    )
+    _cache_url = env.str("CACHE_REDIS_URL")
+CELERY_BROKER_URL, CACHE_URL = redis_service_urls(
+    REDIS_URL, broker_url=env.str("CELERY_BROKER_URL", default=""), cache_url=_cache_url
+)
+CACHE_KEY_PREFIX: str = env.str("CACHE_KEY_PREFIX", default="tac-cache")
+if not CACHE_KEY_PREFIX:
+    raise ImproperlyConfigured(
+        "CACHE_KEY_PREFIX must not be empty: it keeps the cache's keys apart from "
+        "the Celery broker's when they share a Redis database."
+    )
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": CACHE_REDIS_URL,
-        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="tac"),
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
     }
 }
 
 # --- Celery ------------------------------------------------------------------
 
-_broker = _redis_db_url(REDIS_URL, 0)
-if _broker.startswith("unix://"):
-    # Kombu spells a Redis unix socket as redis+socket://
-    _broker = "redis+socket://" + _broker.removeprefix("unix://")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_broker)
+# Tasks keep no results (each records its work in the database), so there is no
+# result backend. Celery would read CELERY_RESULT_BACKEND from the environment by
+# itself: refuse it rather than let it suggest results are kept somewhere.
+if env.str("CELERY_RESULT_BACKEND", default=""):
+    raise ImproperlyConfigured(
+        "CELERY_RESULT_BACKEND is not used: TAC Portal's tasks keep no results. Unset it."
+    )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -230,13 +360,29 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "options": {"expires": 840},
     },
 }
-TAC_EMAIL_MAX_ATTEMPTS = env.int("TAC_EMAIL_MAX_ATTEMPTS", default=8)
+TAC_EMAIL_MAX_ATTEMPTS = _env_int("TAC_EMAIL_MAX_ATTEMPTS", default=8, minimum=1)
+# How long a sender holds the outbox rows it claimed before another may retry them:
+# as long as the task may run (CELERY_TASK_TIME_LIMIT), so a slow send is not doubled.
+TAC_EMAIL_LEASE_SECONDS = float(CELERY_TASK_TIME_LIMIT)
+# The right-hand side of the Message-ID of every email the portal sends.
+TAC_EMAIL_MESSAGE_ID_DOMAIN: str = env.str("TAC_EMAIL_MESSAGE_ID_DOMAIN", default="tac-portal")
+if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", TAC_EMAIL_MESSAGE_ID_DOMAIN):
+    raise ImproperlyConfigured(
+        "TAC_EMAIL_MESSAGE_ID_DOMAIN must be a domain name such as tac.example "
+        f"(got {TAC_EMAIL_MESSAGE_ID_DOMAIN!r})."
+    )
 
 # Review cadence (DOMAIN §3.6): the first review six weeks after the plan starts, then
 # every eight weeks, never more than about three months apart.
-TAC_FIRST_REVIEW_WEEKS = env.int("TAC_FIRST_REVIEW_WEEKS", default=6)
-TAC_REVIEW_INTERVAL_WEEKS = env.int("TAC_REVIEW_INTERVAL_WEEKS", default=8)
-TAC_MAX_REVIEW_INTERVAL_DAYS = env.int("TAC_MAX_REVIEW_INTERVAL_DAYS", default=91)
+TAC_FIRST_REVIEW_WEEKS = _env_int("TAC_FIRST_REVIEW_WEEKS", default=6, minimum=1)
+TAC_REVIEW_INTERVAL_WEEKS = _env_int("TAC_REVIEW_INTERVAL_WEEKS", default=8, minimum=1)
+# The ceiling wins over both intervals, so one below them would silently replace them.
+TAC_MAX_REVIEW_INTERVAL_DAYS = _env_int(
+    "TAC_MAX_REVIEW_INTERVAL_DAYS",
+    default=91,
+    minimum=7 * max(TAC_FIRST_REVIEW_WEEKS, TAC_REVIEW_INTERVAL_WEEKS),
+    why=" It caps TAC_FIRST_REVIEW_WEEKS and TAC_REVIEW_INTERVAL_WEEKS, so it cannot be shorter.",
+)
 
 # --- Authentication ----------------------------------------------------------
 
@@ -282,7 +428,7 @@ AXES_LOCKOUT_TEMPLATE = "agencies/locked_out.html"
 AXES_VERBOSE = False
 # How many reverse proxies stand in front of the application (tac_portal/client_ip.py):
 # 0 means clients connect directly. Lockouts and logs use the address this yields.
-TAC_TRUSTED_PROXY_COUNT = env.int("TAC_TRUSTED_PROXY_COUNT", default=0)
+TAC_TRUSTED_PROXY_COUNT = _env_int("TAC_TRUSTED_PROXY_COUNT", default=0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "tac_portal.client_ip.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 
@@ -292,7 +438,12 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Two-factor sign-in is required in production; the local demo may relax it
 # and the sign-in page then says so.
-TAC_REQUIRE_MFA = env.bool("TAC_REQUIRE_MFA", default=PRODUCTION)
+TAC_REQUIRE_MFA = _env_bool("TAC_REQUIRE_MFA", default=PRODUCTION)
+if PRODUCTION and not TAC_REQUIRE_MFA:
+    raise ImproperlyConfigured(
+        "TAC_REQUIRE_MFA cannot be turned off in production: every account that can "
+        "see a child's record signs in with a second factor."
+    )
 
 # --- Sessions, cookies and security headers ----------------------------------
 
@@ -302,16 +453,18 @@ SESSION_IDLE_TIMEOUT = 30 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SECURE_COOKIES = env.bool("SECURE_COOKIES", default=PRODUCTION)
+SECURE_COOKIES = _env_bool("SECURE_COOKIES", default=PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 if SECURE_COOKIES:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+SECURE_HSTS_SECONDS = _env_int(
+    "SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0, minimum=0
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -367,13 +520,22 @@ EMAIL_BACKEND = env.str(
 )
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mailbox"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_PORT = _env_int("EMAIL_PORT", default=25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TAC Portal <no-reply@tac.example>")
 
 # --- REST API ----------------------------------------------------------------
+
+# Requests per partner client (or signed-in professional) per second, minute, hour or
+# day, as DRF reads it; checked here because DRF would only fail on the first request.
+TAC_API_RATE: str = env.str("TAC_API_RATE", default="600/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", TAC_API_RATE):
+    raise ImproperlyConfigured(
+        f"TAC_API_RATE must be a number of requests per s, min, hour or day, like 600/min "
+        f"(got {TAC_API_RATE!r})."
+    )
 
 REST_FRAMEWORK = {
     # A bearer token (partner systems) first, so that a request with neither
@@ -394,14 +556,20 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "tac_portal.api.base.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["agencies.api_auth.PerClientThrottle"],
     # Per partner client (or per signed-in professional), counted in Redis.
-    "DEFAULT_THROTTLE_RATES": {"api": env.str("TAC_API_RATE", default="600/min")},
+    "DEFAULT_THROTTLE_RATES": {"api": TAC_API_RATE},
     "UNAUTHENTICATED_USER": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Partner systems: OAuth2 client credentials only, short-lived tokens, scopes
 # limited per client (agencies.PartnerClient).
 OAUTH2_PROVIDER = {
-    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("TAC_API_TOKEN_SECONDS", default=600),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": _env_int(
+        "TAC_API_TOKEN_SECONDS",
+        default=600,
+        minimum=1,
+        maximum=24 * 60 * 60,
+        why=" Partner tokens are short-lived: a leaked one must stop working soon.",
+    ),
     "SCOPES": {
         "cases:read": "Read the cases, children, teams, plans and meetings the agency may see",
         "referrals:write": "Submit requests for support",
@@ -460,7 +628,26 @@ SPECTACULAR_SETTINGS = {
 # --- Service -----------------------------------------------------------------
 
 TAC_SERVICE_NAME = "TAC Portal"
-TAC_BREAK_GLASS_HOURS = env.int("TAC_BREAK_GLASS_HOURS", default=4)
+# Emergency access to a case outside one's relationships: hours, never days.
+TAC_BREAK_GLASS_HOURS = _env_int(
+    "TAC_BREAK_GLASS_HOURS",
+    default=4,
+    minimum=1,
+    maximum=24,
+    why=" Emergency access that outlasts a day is no longer an emergency.",
+)
+# How long a restricted detail (a survivor's new address, say) stays shown once unmasked.
+TAC_UNMASK_MINUTES = _env_int(
+    "TAC_UNMASK_MINUTES",
+    default=15,
+    minimum=1,
+    maximum=60,
+    why=" A restricted detail is shown for as long as it is needed, then hidden again.",
+)
+# The dashboards' assessment timeliness target: working days from request to assessment.
+TAC_ASSESSMENT_TARGET_WORKING_DAYS = _env_int(
+    "TAC_ASSESSMENT_TARGET_WORKING_DAYS", default=15, minimum=1
+)
 TAC_AUTHORITY_NAME = env.str("TAC_AUTHORITY_NAME", default="Demo Borough Council")
 TAC_MASH_CONTACT = env.str(
     "TAC_MASH_CONTACT",
@@ -470,7 +657,11 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="tac-demo-password-2026")
 
 # --- Logging -----------------------------------------------------------------
 
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL (got {LOG_LEVEL!r})."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

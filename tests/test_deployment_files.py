@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED_ENV = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
@@ -142,13 +145,60 @@ def test_it_builds_on_python_3_11_slim(dockerfile: str) -> None:
     assert re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.MULTILINE)
 
 
-def test_it_installs_from_the_lock_file(dockerfile: str) -> None:
-    assert re.search(r"^COPY .*requirements\.lock", dockerfile, re.MULTILINE)
+def test_it_installs_from_the_lock_file_checking_every_hash(dockerfile: str) -> None:
+    assert re.search(r"^COPY .*requirements-runtime\.lock", dockerfile, re.MULTILINE)
     install_steps = [
         step for step in re.split(r"\n(?=[A-Z]+ )", dockerfile) if "pip install" in step
     ]
     assert install_steps
-    assert all("requirements.lock" in step for step in install_steps)
+    for step in install_steps:
+        assert "-r requirements-runtime.lock" in step, step
+        assert "--require-hashes" in step, step
+        # Nothing outside the lock: every dependency is pinned and hashed there.
+        assert "--no-deps" in step, step
+
+
+def locked(name: str) -> dict[str, tuple[str, frozenset[str], str]]:
+    """A lock file's packages: name -> (version, hashes, the block with its annotations)."""
+    packages: dict[str, tuple[str, frozenset[str], str]] = {}
+    for block in re.split(r"\n(?=\S)", (ROOT / name).read_text()):
+        pin = re.match(r"([A-Za-z0-9_.-]+)==(\S+)", block)
+        if pin:
+            hashes = frozenset(re.findall(r"--hash=(sha256:[0-9a-f]{64})", block))
+            packages[canonicalize_name(pin[1])] = (pin[2], hashes, block)
+    return packages
+
+
+def declared(group: str | None = None) -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    specs = project["dependency-groups"][group] if group else project["project"]["dependencies"]
+    return {canonicalize_name(Requirement(spec).name) for spec in specs}
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-runtime.lock"])
+def test_every_locked_package_carries_its_hashes(lock: str) -> None:
+    packages = locked(lock)
+    assert packages
+    assert [name for name, (_, hashes, _) in packages.items() if not hashes] == []
+
+
+def test_the_lock_holds_exactly_what_pyproject_declares() -> None:
+    packages = locked("requirements.lock")
+    wanted = declared() | declared("dev")
+    assert wanted <= packages.keys()
+    # A dependency dropped from pyproject.toml leaves the lock too (uv notes why each is in).
+    direct = {name for name, (_, _, block) in packages.items() if "tac-portal (pyproject" in block}
+    assert direct == wanted
+
+
+def test_the_runtime_lock_is_the_lock_less_the_development_tools() -> None:
+    everything = locked("requirements.lock")
+    runtime = locked("requirements-runtime.lock")
+    for name, (version, hashes, _) in runtime.items():
+        assert name in everything, name
+        assert (version, hashes) == everything[name][:2], name
+    assert declared() <= runtime.keys()
+    assert not {"pytest", "mypy", "ruff", "semgrep", "playwright", "pre-commit"} & runtime.keys()
 
 
 def test_it_collects_static_files_and_runs_as_a_non_root_user(dockerfile: str) -> None:

@@ -108,7 +108,7 @@ def notify(user: User, *, title: str, link: str) -> Notification:
             "service_name": settings.TAC_SERVICE_NAME,
             "authority_name": settings.TAC_AUTHORITY_NAME,
         }
-        domain = getattr(settings, "TAC_EMAIL_MESSAGE_ID_DOMAIN", "tac-portal")
+        domain = settings.TAC_EMAIL_MESSAGE_ID_DOMAIN
         EmailOutbox.objects.create(
             notification=notification,
             recipient=user,

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 
@@ -164,7 +165,7 @@ def test_it_takes_over_a_row_whose_lease_ran_out(scheduled: Case) -> None:
         # A worker leased the row and died.
         assert services._lease_batch(10) == [EmailOutbox.objects.get().pk]
         assert services.send_pending_emails() == 0
-        clock.shift(dt.timedelta(seconds=services.DEFAULT_EMAIL_LEASE_SECONDS + 1))
+        clock.shift(dt.timedelta(seconds=settings.TAC_EMAIL_LEASE_SECONDS + 1))
         assert services.send_pending_emails() == 1
     row = EmailOutbox.objects.get()
     assert (row.status, row.attempts) == ("sent", 2)
@@ -176,7 +177,7 @@ def test_it_marks_a_row_dead_when_every_lease_holder_died(scheduled: Case, setti
         services.dispatch_due_reminders()
         for _ in range(2):
             services._lease_batch(10)
-            clock.shift(dt.timedelta(seconds=services.DEFAULT_EMAIL_LEASE_SECONDS + 1))
+            clock.shift(dt.timedelta(seconds=settings.TAC_EMAIL_LEASE_SECONDS + 1))
         assert services.send_pending_emails() == 0
     assert EmailOutbox.objects.get().status == EmailOutbox.Status.DEAD
     assert mail.outbox == []

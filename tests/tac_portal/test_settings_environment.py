@@ -111,21 +111,28 @@ def test_it_collects_static_files_for_production(tmp_path: Path) -> None:
     ("url", "cache", "broker"),
     [
         (
-            "redis://cache.example:6379/0",
-            "redis://cache.example:6379/1",
-            "redis://cache.example:6379/0",
+            "redis://cache.example:6379/3",
+            "redis://cache.example:6379/3",
+            "redis://cache.example:6379/3",
         ),
         (
             "unix:///run/redis/redis.sock",
-            "unix:///run/redis/redis.sock?db=1",
-            "redis+socket:///run/redis/redis.sock?db=0",
+            "unix:///run/redis/redis.sock",
+            "redis+socket:///run/redis/redis.sock?virtual_host=0",
+        ),
+        (
+            "unix:///run/redis/redis.sock?db=2",
+            "unix:///run/redis/redis.sock?db=2",
+            "redis+socket:///run/redis/redis.sock?virtual_host=2",
         ),
     ],
 )
-def test_it_derives_cache_and_broker_urls_from_redis_url(url: str, cache: str, broker: str) -> None:
+def test_the_cache_and_broker_use_the_database_in_redis_url(
+    url: str, cache: str, broker: str
+) -> None:
     code = (
         "import django; django.setup(); from django.conf import settings; "
-        "print(settings.CACHE_REDIS_URL); print(settings.CELERY_BROKER_URL)"
+        "print(settings.CACHES['default']['LOCATION']); print(settings.CELERY_BROKER_URL)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -142,6 +149,52 @@ def test_it_derives_cache_and_broker_urls_from_redis_url(url: str, cache: str, b
         check=False,
     )
     assert result.stdout.split() == [cache, broker], result.stderr
+
+
+def test_the_old_cache_variable_still_works_with_a_warning() -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['LOCATION'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **_inherited(),
+            **PRODUCTION_ENV,
+            "CACHE_REDIS_URL": "redis://cache.example:6379/4",
+            "DJANGO_SETTINGS_MODULE": "tac_portal.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.split() == ["redis://cache.example:6379/4"], result.stderr
+    assert "CACHE_REDIS_URL is deprecated" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEBUG", "true", "DEBUG must be off in production"),
+        ("TAC_REQUIRE_MFA", "false", "TAC_REQUIRE_MFA cannot be turned off in production"),
+        ("TAC_REQUIRE_MFA", "ture", "TAC_REQUIRE_MFA must be true or false"),
+        ("SITE_URL", "tac.example", "SITE_URL must be the portal's address"),
+        ("TAC_BREAK_GLASS_HOURS", "72", "TAC_BREAK_GLASS_HOURS must be from 1 to 24"),
+        ("TAC_API_RATE", "600 per minute", "TAC_API_RATE must be a number of requests"),
+        ("CELERY_RESULT_BACKEND", "redis://redis.example:6379/1", "CELERY_RESULT_BACKEND"),
+        ("CELERY_BROKER_URL", "unix:///run/redis.sock", "redis+socket://"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be"),
+    ],
+)
+def test_it_refuses_to_start_with_a_dangerous_or_meaningless(
+    variable: str, value: str, message: str
+) -> None:
+    result = load_settings({**PRODUCTION_ENV, variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
 
 
 def test_manage_py_works_with_no_configuration_at_all() -> None:
