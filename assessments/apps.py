@@ -8,7 +8,6 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
-        from assessments import panels, reminders
+        from assessments import reminders
 
-        panels.register()
         reminders.register()

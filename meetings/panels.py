@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import can_contribute, can_run_case
-from meetings.models import Action, CaseDiscussion, Contribution, Invitation, Meeting
+from cases.panels import CasePanel, MyWorkPanel
+from meetings.models import Action, CaseDiscussion, Contribution, Invitation, Meeting, Review
 from notifications.models import Reminder
 
 if TYPE_CHECKING:
@@ -119,3 +120,44 @@ def action_reminder_still_due(reminder: Reminder) -> bool:
         status__in=Action.OPEN_STATUSES,
         case__closed_at__isnull=True,
     ).exists()
+
+
+# --- "In their own words" (DOMAIN §9.2 A1) -------------------------------------------
+
+
+def family_voice(case: Case, user: User) -> Mapping[str, Any]:
+    """The child's and family's views at the latest review and the latest held meeting
+    that was not a review (a review meeting copies its views into its review, so those
+    meetings are shown through it). Two queries."""
+    review = (
+        Review.objects.filter(case=case)
+        .exclude(child_views="", parent_views="")
+        .select_related("recorded_by__agency", "meeting")
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )
+    meeting = (
+        Meeting.objects.filter(case=case, status=Meeting.Status.HELD, review__isnull=True)
+        .exclude(family_views="", child_views="")
+        .select_related("note_taker", "created_by")
+        .order_by("-held_at", "-id")
+        .first()
+    )
+    return {"review": review, "meeting": meeting, "any_views": bool(review or meeting)}
+
+
+FAMILY_VOICE = CasePanel(
+    key="meetings_voice",
+    template="meetings/panels/voice.html",
+    context=family_voice,
+    family_voice=True,
+)
+MEETINGS = CasePanel(
+    key="meetings", template="meetings/panels/case_meetings.html", context=case_meetings
+)
+CONTRIBUTIONS = CasePanel(
+    key="contributions",
+    template="meetings/panels/case_contributions.html",
+    context=case_contributions,
+)
+MY_WORK = MyWorkPanel(key="meetings", template="meetings/panels/my_work.html", context=my_work)

@@ -655,6 +655,26 @@ TAC_MASH_CONTACT = env.str(
 )
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="tac-demo-password-2026")
 
+# --- What each app adds to the shared pages -----------------------------------------
+# The case page and "My work" belong to cases, but their sections come from every app.
+# Each entry is the dotted path of a CasePanel or MyWorkPanel, in the order shown; the
+# panels that carry the family's own words go first on the case page (DOMAIN §9.2 A1).
+# Code, not configuration: change it only with the code.
+TAC_CASE_PANELS = [
+    "meetings.panels.FAMILY_VOICE",
+    "assessments.panels.FAMILY_VOICE",
+    "cases.panels.episode.EPISODE",
+    "assessments.panels.ASSESSMENTS",
+    "meetings.panels.MEETINGS",
+    "meetings.panels.CONTRIBUTIONS",
+]
+TAC_MY_WORK_PANELS = [
+    "dashboards.panels.CASELOAD",
+    "meetings.panels.MY_WORK",
+    "assessments.panels.DRAFTS",
+    "cases.panels.episode.STEP_DOWN_IN",
+]
+
 # --- Logging -----------------------------------------------------------------
 
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO").upper()

@@ -21,7 +21,7 @@ from cases.access import (
 from cases.history import case_history_page
 from cases.masking import masks_for
 from cases.models import AccessPurpose, Case, CaseSubject, ConsentRecord, RequestForSupport
-from cases.panels import case_panels, my_work_panels, voice_panel_keys
+from cases.panels import case_panels, my_work_panels
 
 MY_CASES_PAGE_SIZE = 50
 DISCLOSURES_SHOWN = 10
@@ -104,8 +104,9 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "break_glass_grant": grant,
             "can_read_access_report": can_read_access_report(request.user, case),
-            "voice_panels": [p for p in panels if p.key in voice_panel_keys()],
-            "panels": [p for p in panels if p.key not in voice_panel_keys()],
+            "voice_panels": [p for p in panels if p.family_voice],
+            "voice_recorded": any(p.data.get("any_views") for p in panels if p.family_voice),
+            "panels": [p for p in panels if not p.family_voice],
             "consents": consents,
             "service_withdrawn": next(
                 (

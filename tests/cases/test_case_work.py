@@ -23,7 +23,7 @@ from cases.models import (
     RecordAccess,
     SafeguardingConcern,
 )
-from cases.panels import _CASE_PANELS, CasePanel, register_case_panel
+from cases.panels import CasePanel
 from cases.services.common import CaseError
 from cases.services.consent import (
     raise_safeguarding_concern,
@@ -219,20 +219,23 @@ def test_a_concern_can_be_raised_before_anything_else_is_recorded(
     assert lead_client.post(reverse("cases:raise_concern", args=[case.pk])).status_code == 302
 
 
-def test_the_case_page_puts_the_familys_own_words_first(case: Case, lead_client: Client) -> None:
-    register_case_panel(
-        CasePanel(
-            key="test_voice",
-            order=1,
-            template="cases/includes/disclosure_table.html",
-            context=lambda c, u: {},
-            family_voice=True,
-        )
-    )
-    try:
-        page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    finally:
-        _CASE_PANELS.pop("test_voice")
+TEST_VOICE = CasePanel(
+    key="test_voice",
+    template="cases/includes/disclosure_table.html",
+    context=lambda c, u: {},
+    family_voice=True,
+)
+
+
+def test_the_case_page_puts_the_familys_own_words_first(
+    case: Case, lead_client: Client, settings: Any
+) -> None:
+    # Listed last, shown first: the family's words come before every professional summary.
+    settings.TAC_CASE_PANELS = [
+        *settings.TAC_CASE_PANELS,
+        "tests.cases.test_case_work.TEST_VOICE",
+    ]
+    page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     voice = page.index("In their own words")
     assert voice < page.index("No decisions to share or not share") < page.index(">Summary<")
 

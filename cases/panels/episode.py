@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.access import can_open_stepped_down_case, can_run_case
 from cases.models import Case, CaseClosure, LeadHandover, StepDownIn, StepUpReferral
-from cases.panels import CasePanel, MyWorkPanel, register_case_panel, register_my_work_panel
+from cases.panels import CasePanel, MyWorkPanel
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -53,14 +53,7 @@ def episode_panel(case: Case, user: User) -> Mapping[str, Any]:
     }
 
 
-register_case_panel(
-    CasePanel(
-        key="episode",
-        order=10,
-        template="cases/episode/_panel.html",
-        context=episode_panel,
-    )
-)
+EPISODE = CasePanel(key="episode", template="cases/episode/_panel.html", context=episode_panel)
 
 
 def step_down_link(user: User) -> Mapping[str, Any]:
@@ -68,8 +61,6 @@ def step_down_link(user: User) -> Mapping[str, Any]:
     return {"can_step_down": can_open_stepped_down_case(user)}
 
 
-register_my_work_panel(
-    MyWorkPanel(
-        key="step_down_in", order=90, template="cases/episode/_my_work.html", context=step_down_link
-    )
+STEP_DOWN_IN = MyWorkPanel(
+    key="step_down_in", template="cases/episode/_my_work.html", context=step_down_link
 )
