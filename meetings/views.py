@@ -103,6 +103,7 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
         "invitations": sorted(invitations, key=lambda i: (not i.is_family, i.pk)),
         "my_invitation": mine,
         "response_form": forms.ResponseForm(),
+        "reply_form": forms.RecordReplyForm(),
         "contribution_form": forms.ContributionForm(),
         "written": list(meeting.contributions.select_related("author").order_by("created_at")),
         "decisions": decisions,
@@ -277,6 +278,9 @@ def _run_context(
         "outcome_form": forms.OutcomeForm(),
         "decision_form": forms.DecisionForm(),
         "dissent_form": forms.DissentForm(meeting=meeting),
+        # Under every other decision: an empty copy, so errors show only where they belong.
+        "new_dissent_form": forms.DissentForm(meeting=meeting),
+        "attendance_form": forms.AttendanceForm(),
         "lead_form": forms.LeadForm(case=case),
         "next_review_form": forms.NextReviewForm(
             initial={"next_review_on": meeting.next_review_on}

@@ -21,7 +21,7 @@ from meetings.models import (
     MeetingEmail,
     Review,
 )
-from tests.helpers import client_for
+from tests.helpers import client_for, date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_the_lead_schedules_a_meeting_from_the_form(
         reverse("meetings:schedule", args=[case.pk]),
         {
             "kind": "initial",
-            "day": day.isoformat(),
+            **date_fields("day", day),
             "starts": "10:00",
             "ends": "11:00",
             "mode": "in_person",
@@ -59,7 +59,7 @@ def test_bad_input_keeps_what_was_typed_and_writes_nothing(case: Case, lead_clie
         reverse("meetings:schedule", args=[case.pk]),
         {
             "kind": "review",
-            "day": (timezone.localdate() + dt.timedelta(days=5)).isoformat(),
+            **date_fields("day", timezone.localdate() + dt.timedelta(days=5)),
             "starts": "10:00",
             "ends": "09:00",
             "mode": "video",
