@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -454,8 +454,14 @@ class DissentForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitation"].queryset = meeting.invitations.all()  # type: ignore[attr-defined]
-        self.fields["invitation"].label_from_instance = lambda i: f"{i.name} ({i.agency})"  # type: ignore[attr-defined]
+        field = cast("forms.ModelChoiceField[Invitation]", self.fields["invitation"])
+        field.queryset = meeting.invitations.all()
+        # Meeting mode shows this form under every decision: its options are read once
+        # (a list), not once a decision. What is posted is still checked against the queryset.
+        field.choices = [
+            ("", field.empty_label),
+            *((i.pk, f"{i.name} ({i.agency})") for i in field.queryset),
+        ]
 
 
 class LeadForm(forms.Form):

@@ -34,6 +34,7 @@ from meetings.models import (
     Outcome,
     Review,
 )
+from tac_portal.forms import ErrorSummary
 from tac_portal.http import AuthenticatedHttpRequest
 
 
@@ -286,6 +287,8 @@ def _run_context(
             initial={"next_review_on": meeting.next_review_on}
         ),
         "review_form": forms.ActionReviewForm(),
+        # Under every action but one refused (which keeps what was typed): an empty copy.
+        "new_review_form": forms.ActionReviewForm(),
         "text_fields": [
             {
                 "name": name,
@@ -375,7 +378,14 @@ def attendance(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -
                 invitation, by=request.user, attendance=form.cleaned_data["attendance"]
             )
         except ValidationError as error:
-            return _section(request, meeting, "attendance", attendance_error=error.messages[0])
+            return _section(
+                request,
+                meeting,
+                "attendance",
+                attendance_error=ErrorSummary.linking(
+                    f"id_attendance-{invitation.pk}", error.messages[:1]
+                ),
+            )
     return _section(request, meeting, "attendance")
 
 
@@ -478,9 +488,18 @@ def review_action(request: AuthenticatedHttpRequest, pk: int, action_pk: int) ->
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            return _section(request, meeting, "previous-actions", review_error=error.messages[0])
+            return _section(
+                request,
+                meeting,
+                "previous-actions",
+                review_error=ErrorSummary.linking(f"id_status-{action.pk}", error.messages[:1]),
+                review_form=form,
+                reviewed_action=action.pk,
+            )
     else:
-        return _section(request, meeting, "previous-actions", review_error="Choose what happened.")
+        return _section(
+            request, meeting, "previous-actions", review_form=form, reviewed_action=action.pk
+        )
     return _section(request, meeting, "previous-actions")
 
 

@@ -305,3 +305,15 @@ def test_a_closed_cases_plan_and_meetings_no_longer_change(
     assert client.get(reverse("meetings:change_action", args=[action.pk])).status_code == 404
     assert client.get(reverse("meetings:invite", args=[meeting.pk])).status_code == 404
     assert MeetingEmail.objects.count() == emails
+
+
+def test_the_change_page_shows_the_due_date_in_the_day_month_and_year_boxes(
+    case: Case, lead: User, member: User
+) -> None:
+    # The browser's date input was filled in a format it could not read: it showed blank.
+    action = _action(case, lead, member)
+    page = client_for(lead).get(reverse("meetings:change_action", args=[action.pk]))
+    html = page.content.decode()
+    for box, value in date_fields("due_on", action.due_on).items():
+        assert f'name="{box}" type="text" inputmode="numeric" value="{value}"' in html
+    assert 'type="date"' not in html
