@@ -137,8 +137,6 @@ class RestrictionForm(forms.Form):
 
 
 class RestrictionReviewForm(forms.Form):
-    conditional_reveals = {"decision": {"lift": ("note",)}}
-
     decision = forms.ChoiceField(
         label="Is the restriction still needed?",
         choices=[("keep", "Yes, keep it for another 90 days"), ("lift", "No, lift it")],
@@ -147,6 +145,7 @@ class RestrictionReviewForm(forms.Form):
     )
     note = forms.CharField(
         label="Why is it no longer needed?",
+        help_text="Only needed when you lift it.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,

@@ -22,10 +22,8 @@ from cases.episode_models import CaseClosure, StepUpReferral
 from cases.models import (
     Case,
     Child,
-    ClosureReason,
     Family,
     FamilyMember,
-    LeadProfessionalAssignment,
     Sex,
 )
 from cases.search import ChildQuery, SearchOutcome
@@ -97,10 +95,6 @@ def _team_professionals(case: Case) -> Any:
 
 
 class HandoverForm(forms.Form):
-    conditional_reveals = {
-        "reason": {LeadProfessionalAssignment.ChangeReason.OTHER: ("reason_detail",)}
-    }
-
     expected_assignment = forms.IntegerField(widget=forms.HiddenInput, required=False)
     to = ProfessionalChoiceField(
         label="Who is the new lead professional?",
@@ -125,7 +119,7 @@ class HandoverForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the reason for the handover"},
     )
-    reason_detail = _long_text("More about the reason", required=False, rows=3)
+    reason_detail = _long_text("More about the reason (needed for 'Other')", required=False, rows=3)
     note = _long_text(
         "Handover note",
         message="Write a handover note for the new lead professional",
@@ -151,8 +145,6 @@ class HandoverForm(forms.Form):
 
 
 class StepUpForm(forms.Form):
-    conditional_reveals = {"family_informed": {"no": ("family_not_informed_reason",)}}
-
     referred = _date("When was the referral made?", subject="The date of the referral")
     referred_time = _text(
         "Time",
@@ -181,7 +173,8 @@ class StepUpForm(forms.Form):
         "Why was the family not told?",
         required=False,
         rows=3,
-        help_text="For example, telling them would put the child at greater risk.",
+        help_text="Needed if the family was not told: for example, telling them would "
+        "put the child at greater risk.",
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -543,15 +536,13 @@ class StepDownForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    conditional_reveals = {"reason": {ClosureReason.OTHER: ("reason_detail",)}}
-
     reason = forms.ChoiceField(
         label="Why is the case closing?",
         choices=CLOSURE_FORM_REASONS,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the reason the case is closing"},
     )
-    reason_detail = _long_text("More about the reason", required=False, rows=3)
+    reason_detail = _long_text("More about the reason (needed for 'Other')", required=False, rows=3)
     progress_summary = _long_text("Summary of progress", message="Summarise the progress made")
     outcomes_achieved = forms.ChoiceField(
         label="Were the plan's outcomes achieved?",

@@ -100,17 +100,6 @@ class NextStep:
 
 
 class NewChildForm(forms.Form):
-    conditional_reveals = {
-        "next_step": {
-            NextStep.REQUEST_SUPPORT: (
-                "source_code",
-                "summary_of_need",
-                "family_aware",
-                "consent_obtained",
-            )
-        }
-    }
-
     given_names = forms.CharField(
         label="Child's given names",
         max_length=100,
@@ -167,12 +156,12 @@ class NewChildForm(forms.Form):
         error_messages={"required": "Select what you want to do next"},
     )
     source_code = forms.ChoiceField(
-        label="Where does the request come from?",
+        label="Where does the request come from? (for a request for support)",
         choices=[("", "Choose a source"), *ReferralSource.choices],
         required=False,
     )
     summary_of_need = forms.CharField(
-        label="What support does the child or family need?",
+        label="What support does the child or family need? (for a request for support)",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         required=False,

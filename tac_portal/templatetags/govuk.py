@@ -28,6 +28,9 @@ Options, as keyword arguments (a form may also set the starred ones in its widge
 
 A form reveals fields under a radio or checkbox by naming them in a
 ``conditional_reveals`` attribute: ``{"reason": {"other": ("reason_detail",)}}``.
+No form uses it yet: GOV.UK Frontend's script puts ``aria-expanded`` on the radio, which
+axe reports as a critical violation (a known, deliberate GOV.UK choice) and the browser
+tests refuse any critical violation.
 """
 
 from __future__ import annotations

@@ -38,10 +38,11 @@ def test_pages_that_had_no_prefix_get_it_from_the_base_template(
     url = reverse("meetings:schedule", args=[case.pk])
     assert title(lead_client.get(url)).startswith("Arrange a TAC meeting")
 
-    response = lead_client.post(url, {})
+    response = lead_client.post(url, {"location": "Riverside Primary School"})
 
     assert title(response).startswith("Error: Arrange a TAC meeting")
     page = response.content.decode()
     assert "Enter the date of the meeting" in page
     assert "Select the kind of meeting" in page
     assert "This field is required." not in page
+    assert 'value="Riverside Primary School"' in page
