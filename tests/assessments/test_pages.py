@@ -326,3 +326,52 @@ def test_a_consent_statement_is_recorded_once(
     consent(assessment, "start", lead, parent)
     with pytest.raises(services.AssessmentError, match="already recorded"):
         consent(assessment, "start", lead, parent)
+
+
+def test_a_date_in_a_template_is_three_boxes_checked_and_kept(
+    lead_client: Client, assessment: Assessment
+) -> None:
+    # No published template asks for a date yet, but a template may: it is the same field.
+    template = assessment.template
+    template.definition["sections"][0]["fields"].append(
+        {"key": "first_met", "label": "When did you first meet the family?", "type": "date"}
+    )
+    template.save(update_fields=["definition"])
+    page = lead_client.get(section_url(assessment, "story")).content.decode()
+    assert 'type="date"' not in page
+    assert 'name="f_first_met_day"' in page
+    posted = {"fields": "first_met", "v_first_met": "0", "h_first_met": ""}
+
+    bad = lead_client.post(
+        save_url(assessment, "story"),
+        posted | {"f_first_met_day": "31", "f_first_met_month": "", "f_first_met_year": "2026"},
+    )
+
+    body = bad.content.decode()
+    assert bad.status_code == 400
+    assert "<title>Error: " in body
+    message = "When did you first meet the family? must include a month"
+    assert f'<a href="#form-section-first_met_month">{message}</a>' in body
+    assert 'name="f_first_met_day" type="text" inputmode="numeric" value="31"' in body
+    assert not AssessmentSection.objects.filter(assessment=assessment, key="story").exists()
+
+    autosave = lead_client.post(
+        save_url(assessment, "story"),
+        posted
+        | {"f_first_met_day": "x", "f_first_met_month": "3", "f_first_met_year": "2026"}
+        | {"autosave": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Not saved: When did you first meet the family? must be a real date" in (
+        autosave.content.decode()
+    )
+
+    good = lead_client.post(
+        save_url(assessment, "story"),
+        posted | {"f_first_met_day": "3", "f_first_met_month": "Mar", "f_first_met_year": "2026"},
+    )
+    assert good.status_code == 302
+    section = AssessmentSection.objects.get(assessment=assessment, key="story")
+    assert section.data["first_met"] == "2026-03-03"
+    page = lead_client.get(section_url(assessment, "story")).content.decode()
+    assert 'name="f_first_met_month" type="text" inputmode="numeric" value="3"' in page
