@@ -25,6 +25,7 @@ from cases.episode_forms import (
 from cases.journey_views import match_signature, search_children
 from cases.models import Case
 from cases.search import SearchOutcome
+from tac_portal.forms import field_for_error
 from tac_portal.http import AuthenticatedHttpRequest
 
 
@@ -46,7 +47,7 @@ def _add_errors(form: Form, error: ValidationError | PermissionDenied) -> None:
         form.add_error(None, f"You can no longer do this. {error}")
     elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            form.add_error(field_for_error(form, field), errors)
     else:
         form.add_error(None, error)
 

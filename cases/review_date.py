@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods
 
 from audit.services import log_case_access
 from cases.access import ensure_can_manage_case, get_case_for_user
-from cases.forms import GovukDateField
 from cases.services import REASON_MAX_LENGTH, move_next_review_due
+from tac_portal.forms import GovUKDateField
 from tac_portal.http import AuthenticatedHttpRequest
 
 if TYPE_CHECKING:
@@ -34,12 +34,10 @@ if TYPE_CHECKING:
 
 
 class ReviewDateForm(forms.Form):
-    next_review_due = GovukDateField(
-        label="New review date", past_only=False, help_text="For example, 27 3 2027"
-    )
+    next_review_due = GovUKDateField(label="New review date", help_text="For example, 27 3 2027")
     reason = forms.CharField(
         label="Why is the review date changing?",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "character_count": True}),
         max_length=REASON_MAX_LENGTH,
         help_text="If the review is late, this is shown beside the overdue flag, for "
         "example: the family asked to move the meeting.",
