@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
 
 from assessments.models import Assessment
 from cases.models import ConsentRecord, FamilyMember, InformationLevel
+from tac_portal.forms import GovUKDateField
 
 CHILD_CHOICE = "child"
 
@@ -18,6 +18,7 @@ class StartForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Copies the parents and carers and family and environment sections. "
         "Check them with the family: they may be different for this child.",
+        error_messages={"invalid_choice": "Choose one of the assessments shown, or start empty"},
     )
 
     def __init__(self, *args: Any, siblings: list[Assessment], **kwargs: Any) -> None:
@@ -31,10 +32,6 @@ class StartForm(forms.Form):
 
     def chosen_sibling(self) -> Assessment | None:
         return self.siblings.get(self.cleaned_data.get("copy_from") or "")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ConsentForm(forms.Form):
@@ -62,14 +59,7 @@ class ConsentForm(forms.Form):
         initial=InformationLevel.ADDITIONAL,
         required=False,
     )
-    given_on = forms.DateField(
-        label="Date consent was given",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the date consent was given.",
-            "invalid": "Enter a real date.",
-        },
-    )
+    given_on = GovUKDateField(label="Date consent was given", past=True)
     note = forms.CharField(
         label="Notes (optional)",
         required=False,
@@ -84,12 +74,6 @@ class ConsentForm(forms.Form):
         field.choices = [
             (str(m.pk), f"{m.full_name} ({m.get_relationship_display()})") for m in members
         ] + [(CHILD_CHOICE, f"{child_name} (the young person)")]
-
-    def clean_given_on(self) -> Any:
-        value = self.cleaned_data["given_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The date consent was given must be today or in the past.")
-        return value
 
     def giver(self) -> FamilyMember | None:
         return self.members.get(self.cleaned_data["given_by"])
@@ -113,11 +97,4 @@ class EscalationForm(forms.Form):
 
 
 class FamilyCopyForm(forms.Form):
-    given_on = forms.DateField(
-        label="Date the family was given its copy",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the date the family was given its copy.",
-            "invalid": "Enter a real date.",
-        },
-    )
+    given_on = GovUKDateField(label="Date the family was given its copy", past=True)

@@ -53,6 +53,16 @@ from assessments.services.lifecycle import (
 from assessments.services.starting import start_assessment
 from cases.access import get_case_for_user, get_case_record_for_user
 from cases.models import AccessPurpose, CaseSubject, Child, ConsentRecord, FamilyMember
+from tac_portal.forms import (
+    PARTS,
+    ErrorSummary,
+    FieldSpec,
+    GovUKDateField,
+    date_problem,
+    parse_date_parts,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def _open(
@@ -113,7 +123,12 @@ def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> Htt
     return render(
         request,
         "assessments/start.html",
-        {"case": case, "child": child, "form": form, "errors": errors},
+        {
+            "case": case,
+            "child": child,
+            "form": form,
+            "errors": ErrorSummary.linking("id_copy_from", errors),
+        },
         status=400 if errors else 200,
     )
 
@@ -191,6 +206,7 @@ def _render_detail(
         for s in definition.sections
     ]
     forms = forms or {}
+    refused = any(form.errors for form in forms.values())
     return render(
         request,
         "assessments/detail.html",
@@ -202,7 +218,7 @@ def _render_detail(
             "problems": completion_problems(assessment)
             if assessment.status == Assessment.Status.SHARED_WITH_FAMILY
             else [],
-            "errors": errors or [],
+            "errors": ErrorSummary.linking("next-steps", errors or []),
             "reason_form": forms.get("reason") or ReasonForm(),
             "escalation_form": forms.get("escalation") or EscalationForm(),
             "family_copy_form": forms.get("family_copy")
@@ -211,7 +227,7 @@ def _render_detail(
             "revisions": list(assessment.next_versions.all()),
             "S": Assessment.Status,
         },
-        status=400 if errors else 200,
+        status=400 if errors or refused else 200,
     )
 
 
@@ -230,9 +246,17 @@ def _field(
     conflict: Conflict | None = None,
     error: str = "",
     base: Base | None = None,
+    parts: list[str] | None = None,
 ) -> dict[str, Any]:
+    id_ = f"{form_id}-{name}"
+    anchor = id_
+    if kind == "date":
+        # The error summary links to the first wrong box of a date.
+        problem = date_problem(parts) if parts else None
+        anchor = f"{id_}_{problem.parts[0] if problem else 'day'}"
     return {
-        "id": f"{form_id}-{name}",
+        "id": id_,
+        "anchor": anchor,
         "form_id": form_id,
         "name": name,
         "label": label,
@@ -244,7 +268,44 @@ def _field(
         "fingerprint": base.fingerprint if base else fingerprint(value),
         "conflict": conflict,
         "error": error,
+        "spec": _spec(id_, name, label, kind, value, hint=hint, error=error, parts=parts),
     }
+
+
+def _spec(
+    id_: str,
+    name: str,
+    label: str,
+    kind: str,
+    value: str,
+    *,
+    hint: str,
+    error: str,
+    parts: list[str] | None,
+) -> FieldSpec:
+    """How one assessment field is shown: the same GOV.UK templates as every form."""
+    shown: Any = value
+    choices: list[tuple[str, str]] = []
+    template = {"text": "textarea", "string": "input", "date": "date"}.get(kind, kind)
+    if kind == "yes_no":
+        template, choices = "radios", YES_NO
+    elif kind == "choices":
+        template, choices = "checkboxes", list(Source.choices)
+        shown = [v for v in value.split(",") if v]
+    elif kind == "method":
+        template, choices = "select", [("", "Choose how"), *ViewRecord.Method.choices]
+    elif kind == "date" and parts is not None:
+        shown = parts  # what was typed, even when it is not a date
+    return FieldSpec(
+        kind=template,
+        name=f"f_{name}",
+        id=id_,
+        label=label,
+        value=shown,
+        hint=hint,
+        errors=[error] if error else [],
+        choices=choices,
+    )
 
 
 def _fields_for(
@@ -258,6 +319,7 @@ def _fields_for(
     bases: Mapping[str, Base] | None = None,
     conflicts: list[Conflict] | None = None,
     errors: Mapping[str, str] | None = None,
+    dates: Mapping[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     by_field = {c.field: c for c in conflicts or []}
     return [
@@ -272,6 +334,7 @@ def _fields_for(
             conflict=by_field.get(name),
             error=(errors or {}).get(name, ""),
             base=(bases or {}).get(name) if posted and name in posted else None,
+            parts=(dates or {}).get(name),
         )
         for name, (label, kind) in spec.items()
     ]
@@ -404,15 +467,19 @@ def _render_section(
             )
             for stage in ("start", "completion")
         }
-    context["field_errors"] = [
-        (f["id"], f["error"]) for form in forms for f in form["fields"] if f["error"]
-    ]
-    context["conflicts_found"] = [
-        (f"conflict-{f['form_id']}-{f['name']}", f["label"])
-        for form in forms
-        for f in form["fields"]
-        if f["conflict"]
-    ]
+    context["field_errors"] = ErrorSummary(
+        [(f["anchor"], f["error"]) for form in forms for f in form["fields"] if f["error"]]
+    )
+    context["conflicts_found"] = ErrorSummary(
+        [
+            (f"conflict-{f['form_id']}-{f['name']}", f["label"])
+            for form in forms
+            for f in form["fields"]
+            if f["conflict"]
+        ],
+        title="Not saved: someone else changed this while you were writing",
+        description="Your text is kept below, next to theirs. Nothing has been lost.",
+    )
     return render(
         request,
         f"assessments/section_{kind if kind != 'child_details' else 'fields'}.html",
@@ -428,8 +495,29 @@ def _render_section(
     )
 
 
+class _Dates:
+    """A form's dates as typed (day, month and year boxes) and what is wrong with them."""
+
+    def __init__(self) -> None:
+        self.typed: dict[str, list[str]] = {}
+        self.errors: dict[str, str] = {}
+
+    def read(self, post: Any, name: str, label: str) -> str:
+        """The date as stored (ISO, or empty), or empty with an error noted."""
+        parts = [str(post.get(f"f_{name}_{part}", "")) for part in PARTS]
+        self.typed[name] = parts
+        try:
+            day = parse_date_parts(parts)
+        except ValueError:
+            problem = date_problem(parts)
+            code, missing = (problem.code, problem.missing) if problem else ("invalid", "")
+            self.errors[name] = GovUKDateField(label=label).message(code, missing=missing)
+            return ""
+        return day.isoformat() if day else ""
+
+
 def _parse(
-    post: Any, spec: Mapping[str, tuple[str, str]]
+    post: Any, spec: Mapping[str, tuple[str, str]], dates: _Dates
 ) -> tuple[dict[str, str], dict[str, Base], dict[str, int]]:
     names = [n for n in post.get("fields", "").split(",") if n in spec]
     values: dict[str, str] = {}
@@ -438,6 +526,8 @@ def _parse(
     for name in names:
         if spec[name][1] == "choices":
             values[name] = ",".join(post.getlist(f"f_{name}"))
+        elif spec[name][1] == "date":
+            values[name] = dates.read(post, name, spec[name][0])
         else:
             values[name] = post.get(f"f_{name}", "")
         try:
@@ -467,10 +557,13 @@ def _save(
     validate: Callable[[dict[str, str]], dict[str, str]] | None = None,
 ) -> HttpResponse:
     """Shared handler of the three save endpoints: autosave (htmx) or a plain form post."""
-    values, bases, overwrite = _parse(request.POST, spec)
+    dates = _Dates()
+    values, bases, overwrite = _parse(request.POST, spec, dates)
     autosave = _is_autosave(request)
     hints: dict[str, str] = {}
-    errors = {} if autosave or validate is None else validate(values)
+    errors = dict(dates.errors)
+    if not errors and not autosave and validate is not None:
+        errors = validate(values)
     if not errors:
         try:
             result = save(values=values, bases=bases, overwrite=overwrite, by=request.user)
@@ -517,7 +610,9 @@ def _save(
         return render(
             request, "assessments/includes/save_status.html", {"errors": errors, "form_id": form_id}
         )
-    fields = _fields_for(form_id, spec, {}, {}, posted=values, bases=bases, errors=errors)
+    fields = _fields_for(
+        form_id, spec, {}, {}, posted=values, bases=bases, errors=errors, dates=dates.typed
+    )
     return _render_section(request, assessment, key, override={form_id: fields}, status=400)
 
 
@@ -746,12 +841,7 @@ def abandon(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _open(request, pk, edit=True)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        return _render_detail(
-            request,
-            assessment,
-            errors=[str(e) for es in form.errors.values() for e in es],
-            forms={"reason": form},
-        )
+        return _render_detail(request, assessment, forms={"reason": form})
     return _transition(
         request,
         pk,
@@ -789,12 +879,7 @@ def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(request, "Recorded the date the family was given its copy.")
             return redirect("assessments:detail", assessment.pk)
-    return _render_detail(
-        request,
-        assessment,
-        errors=[str(e) for es in form.errors.values() for e in es],
-        forms={"family_copy": form},
-    )
+    return _render_detail(request, assessment, forms={"family_copy": form})
 
 
 @login_required

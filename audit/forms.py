@@ -12,7 +12,11 @@ class BreakGlassRequestForm(forms.Form):
         label="Case reference",
         help_text="For example, EH-000123",
         max_length=20,
-        error_messages={"required": "Enter the case reference"},
+        widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter the case reference",
+            "max_length": "The case reference must be 20 characters or fewer",
+        },
     )
     reason_code = forms.ChoiceField(
         label="Why do you need emergency access?",
@@ -23,9 +27,12 @@ class BreakGlassRequestForm(forms.Form):
     justification = forms.CharField(
         label="Explain why you need to see this case now",
         help_text="Your manager and information governance will read this.",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "character_count": True}),
         max_length=2000,
-        error_messages={"required": "Enter why you need to see this case now"},
+        error_messages={
+            "required": "Enter why you need to see this case now",
+            "max_length": "Your explanation must be 2000 characters or fewer",
+        },
     )
 
     def clean_reference(self) -> Case:
@@ -64,7 +71,10 @@ class RestrictionForm(forms.Form):
     item = forms.ChoiceField(
         label="What must be restricted?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what must be restricted"},
+        error_messages={
+            "required": "Select what must be restricted",
+            "invalid_choice": "Select one of the details listed",
+        },
     )
     reason = forms.CharField(
         label="Why must it be restricted?",
@@ -79,6 +89,7 @@ class RestrictionForm(forms.Form):
         help_text="They will still have to give a reason each time. You always may.",
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        error_messages={"invalid_choice": "Choose people who are on the team around the child"},
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -134,7 +145,7 @@ class RestrictionReviewForm(forms.Form):
     note = forms.CharField(
         label="Why is it no longer needed?",
         help_text="Only needed when you lift it.",
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
     )

@@ -18,6 +18,7 @@ from cases.services.closure import CLOSURE_FORM_REASONS
 from cases.services.handover import HANDOVER_BASES, HANDOVER_REASONS
 from cases.services.step_down import StepDownChild
 from cases.validators import validate_postcode
+from tac_portal.forms import GovUKDateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
@@ -35,13 +36,13 @@ def _text(label: str, *, required: bool = True, message: str = "", **extra: Any)
 
 
 def _long_text(
-    label: str, *, required: bool = True, message: str = "", help_text: str = ""
+    label: str, *, required: bool = True, message: str = "", help_text: str = "", rows: int = 5
 ) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": rows}),
         help_text=help_text,
         error_messages={"required": message} if message else {},
     )
@@ -56,54 +57,9 @@ def _yes_no(label: str, message: str) -> forms.ChoiceField:
     )
 
 
-def _date_parts() -> tuple[forms.CharField, forms.CharField, forms.CharField]:
-    def part(label: str, size: int) -> forms.CharField:
-        return forms.CharField(label=label, required=False, max_length=size)
-
-    return part("Day", 2), part("Month", 2), part("Year", 4)
-
-
-class DateFieldsMixin(forms.Form):
-    """GOV.UK date inputs: ``<name>_day``, ``<name>_month`` and ``<name>_year``.
-
-    The parsed date goes in ``cleaned_data[name]``; an error goes on the day box,
-    which the error summary links to.
-    """
-
-    @property
-    def dates(self) -> dict[str, list[forms.BoundField]]:
-        """Each date's three boxes, for ``cases/episode/_date.html``."""
-        names = [n[: -len("_day")] for n in self.fields if n.endswith("_day")]
-        return {n: [self[f"{n}_{p}"] for p in ("day", "month", "year")] for n in names}
-
-    def clean_date(
-        self, name: str, *, what: str, required: bool = True, past: bool = True
-    ) -> dt.date | None:
-        parts = [
-            str(self.cleaned_data.get(f"{name}_{p}") or "").strip()
-            for p in ("day", "month", "year")
-        ]
-        if not any(parts):
-            if required:
-                self.add_error(f"{name}_day", f"Enter the date {what}")
-            return None
-        if not all(parts):
-            missing = [p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v]
-            self.add_error(f"{name}_day", f"The date {what} must include a {missing[0]}")
-            return None
-        try:
-            day, month, year = (int(p) for p in parts)
-            value = dt.date(year, month, day)
-        except ValueError:
-            self.add_error(f"{name}_day", f"The date {what} must be a real date")
-            return None
-        if year < 1900:
-            self.add_error(f"{name}_day", f"The date {what} must be a real date")
-            return None
-        if past and value > timezone.localdate():
-            self.add_error(f"{name}_day", f"The date {what} must be today or in the past")
-            return None
-        return value
+def _date(label: str, *, subject: str, required: bool = True, **extra: Any) -> GovUKDateField:
+    """A date that cannot be in the future (something that has happened)."""
+    return GovUKDateField(label=label, subject=subject, required=required, past=True, **extra)
 
 
 def _professional_label(user: User) -> str:
@@ -153,7 +109,7 @@ class HandoverForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the reason for the handover"},
     )
-    reason_detail = _long_text("More about the reason (needed for 'Other')", required=False)
+    reason_detail = _long_text("More about the reason (needed for 'Other')", required=False, rows=3)
     note = _long_text(
         "Handover note",
         message="Write a handover note for the new lead professional",
@@ -178,8 +134,8 @@ class HandoverForm(forms.Form):
         self.fields["to"].queryset = choices  # type: ignore[attr-defined]
 
 
-class StepUpForm(DateFieldsMixin):
-    referred_day, referred_month, referred_year = _date_parts()
+class StepUpForm(forms.Form):
+    referred = _date("When was the referral made?", subject="The date of the referral")
     referred_time = _text(
         "Time",
         max_length=5,
@@ -206,6 +162,7 @@ class StepUpForm(DateFieldsMixin):
     family_not_informed_reason = _long_text(
         "Why was the family not told?",
         required=False,
+        rows=3,
         help_text="Needed if the family was not told: for example, telling them would "
         "put the child at greater risk.",
     )
@@ -216,7 +173,7 @@ class StepUpForm(DateFieldsMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        day = self.clean_date("referred", what="of the referral")
+        day = cleaned.get("referred")
         raw_time = str(cleaned.get("referred_time") or "")
         match = TIME_RE.match(raw_time) if raw_time else None
         if raw_time and match is None:
@@ -230,14 +187,14 @@ class StepUpForm(DateFieldsMixin):
         return cleaned
 
 
-class StepUpDecisionForm(DateFieldsMixin):
+class StepUpDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label="What did children's social care decide?",
         choices=[("accepted", "They accepted the referral"), ("declined", "They did not")],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what children's social care decided"},
     )
-    decided_day, decided_month, decided_year = _date_parts()
+    decided = _date("When did they decide?", subject="The date of the decision")
     social_worker_name = _text("Allocated social worker's name", required=False)
     social_worker_agency = _text(
         "Social worker's team", required=False, help_text="For example, Assessment team 2."
@@ -257,7 +214,7 @@ class StepUpDecisionForm(DateFieldsMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        day = self.clean_date("decided", what="of the decision")
+        day = cleaned.get("decided")
         if day is not None:
             now = timezone.localtime()
             # A decision recorded for today is timed now; an earlier one at the end of its day.
@@ -270,17 +227,24 @@ class StepUpDecisionForm(DateFieldsMixin):
 
 
 MAX_STEP_DOWN_CHILDREN = 3
-_CHILD_PARTS = ("given_names", "family_name", "dob_day", "dob_month", "dob_year", "sex")
+_CHILD_PARTS = ("given_names", "family_name", "dob", "sex")
+
+
+def _which(n: int) -> str:
+    return "the child" if n == 1 else f"child {n}"
 
 
 def _child_fields(n: int) -> dict[str, forms.Field]:
-    day, month, year = _date_parts()
     return {
         f"child{n}_given_names": _text("Given names", max_length=100, required=False),
         f"child{n}_family_name": _text("Family name", max_length=100, required=False),
-        f"child{n}_dob_day": day,
-        f"child{n}_dob_month": month,
-        f"child{n}_dob_year": year,
+        # Required once anything about the child is given (see StepDownForm.clean).
+        f"child{n}_dob": _date(
+            "Date of birth",
+            subject=f"The date of birth of {_which(n)}",
+            required=False,
+            help_text="For example, 17 5 2016",
+        ),
         f"child{n}_sex": forms.ChoiceField(
             label="Sex", choices=Sex.choices, widget=forms.RadioSelect, required=False
         ),
@@ -298,7 +262,7 @@ def _child_fields(n: int) -> dict[str, forms.Field]:
 NEW_CHILD = "new"
 
 
-class StepDownForm(DateFieldsMixin):
+class StepDownForm(forms.Form):
     """What the stepping-down social worker passed on, and the duplicate check's answers.
 
     ``matches`` are the duplicate check's results for each child that has likely
@@ -327,7 +291,7 @@ class StepDownForm(DateFieldsMixin):
         choices=[("", "Choose a relationship"), *FamilyMember.Relationship.choices],
         error_messages={"required": "Choose their relationship to the child"},
     )
-    agreement_day, agreement_month, agreement_year = _date_parts()
+    agreement = _date("When was the agreement signed?", subject="The date of the written agreement")
     lead = ProfessionalChoiceField(
         label="Agreed lead professional",
         queryset=User.objects.filter(
@@ -337,7 +301,10 @@ class StepDownForm(DateFieldsMixin):
         .select_related("agency")
         .order_by("full_name", "pk"),
         empty_label="Choose a professional",
-        error_messages={"required": "Choose the agreed lead professional"},
+        error_messages={
+            "required": "Choose the agreed lead professional",
+            "invalid_choice": "Choose a professional from the list",
+        },
     )
     summary = _long_text(
         "Social care handover summary",
@@ -350,7 +317,11 @@ class StepDownForm(DateFieldsMixin):
         required=False,
         help_text="Actions from the child in need plan that early help takes on.",
     )
-    meeting_day, meeting_month, meeting_year = _date_parts()
+    meeting = _date(
+        "Date of the handover meeting (optional)",
+        subject="The date of the handover meeting",
+        required=False,
+    )
     social_worker_name = _text("Social worker's name (optional)", required=False)
     social_worker_agency = _text("Social worker's team (optional)", required=False)
     social_worker_email = forms.EmailField(
@@ -384,7 +355,7 @@ class StepDownForm(DateFieldsMixin):
                     ordered |= _child_fields(n)
         self.fields = ordered
         for n, outcome in self.matches.items():
-            which = "the child" if n == 1 else f"child {n}"
+            which = _which(n)
             self.fields[f"child{n}_record"] = forms.ChoiceField(
                 label=f"Is {which} one of these children?",
                 choices=[(str(r.child.pk), r.child.full_name) for r in outcome.visible]
@@ -405,24 +376,36 @@ class StepDownForm(DateFieldsMixin):
                 "number": n,
                 "given_names": self[f"child{n}_given_names"],
                 "family_name": self[f"child{n}_family_name"],
-                "dob_day": self[f"child{n}_dob_day"],
-                "dob": self.dates[f"child{n}_dob"],
+                "dob": self[f"child{n}_dob"],
                 "sex": self[f"child{n}_sex"],
                 "outcome": self.matches.get(n),
                 "record": self[f"child{n}_record"],
+                "matches": self._shown_matches(n),
                 "duplicate_reason": self[f"child{n}_duplicate_reason"],
             }
             for n in range(1, MAX_STEP_DOWN_CHILDREN + 1)
         ]
 
+    def _shown_matches(self, n: int) -> dict[str, dict[str, Any]]:
+        """Child ``n``'s possible matches the user may see, by the value of their radio."""
+        outcome = self.matches.get(n)
+        if outcome is None:
+            return {}
+        return {
+            str(r.child.pk): {
+                "result": r,
+                "postcode_restricted": r.child.pk in outcome.restricted_addresses,
+            }
+            for r in outcome.visible
+        }
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         cleaned["children"] = []
         for n in range(1, MAX_STEP_DOWN_CHILDREN + 1):
-            names = [f"child{n}_{p}" for p in _CHILD_PARTS]
-            if n > 1 and not any(str(cleaned.get(name) or "").strip() for name in names):
+            if n > 1 and not self._child_given(n):
                 continue  # a further child left blank
-            which = "the child" if n == 1 else f"child {n}"
+            which = _which(n)
             for part, message in (
                 ("given_names", f"Enter the given names of {which}"),
                 ("family_name", f"Enter the family name of {which}"),
@@ -431,7 +414,9 @@ class StepDownForm(DateFieldsMixin):
                 name = f"child{n}_{part}"
                 if not str(cleaned.get(name) or "").strip() and name not in self.errors:
                     self.add_error(name, message)
-            dob = self.clean_date(f"child{n}_dob", what=f"of birth of {which}")
+            dob = cleaned.get(f"child{n}_dob")
+            if dob is None and f"child{n}_dob" not in self.errors:
+                self.add_error(f"child{n}_dob", self.fields[f"child{n}_dob"].message("required"))  # type: ignore[attr-defined]
             cleaned["children"].append(
                 {
                     "number": n,
@@ -444,11 +429,18 @@ class StepDownForm(DateFieldsMixin):
                     **self._match_answer(n, which, cleaned),
                 }
             )
-        cleaned["agreement_on"] = self.clean_date("agreement", what="of the written agreement")
-        cleaned["meeting_on"] = self.clean_date(
-            "meeting", what="of the handover meeting", required=False
-        )
+        cleaned["agreement_on"] = cleaned.get("agreement")
+        cleaned["meeting_on"] = cleaned.get("meeting")
         return cleaned
+
+    def _child_given(self, n: int) -> bool:
+        """Whether anything was typed for child ``n`` (a date's boxes count, even when wrong)."""
+        for part in _CHILD_PARTS:
+            raw = self[f"child{n}_{part}"].data
+            values = raw if isinstance(raw, list | tuple) else [raw]
+            if any(str(v or "").strip() for v in values):
+                return True
+        return False
 
     def queries(self) -> dict[int, ChildQuery]:
         """What the duplicate check looks for, for each child named (by number on the form)."""
@@ -540,7 +532,7 @@ class ClosureForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the reason the case is closing"},
     )
-    reason_detail = _long_text("More about the reason (needed for 'Other')", required=False)
+    reason_detail = _long_text("More about the reason (needed for 'Other')", required=False, rows=3)
     progress_summary = _long_text("Summary of progress", message="Summarise the progress made")
     outcomes_achieved = forms.ChoiceField(
         label="Were the plan's outcomes achieved?",

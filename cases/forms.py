@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
 
 from agencies.models import Agency
 from cases.models import (
@@ -22,73 +20,7 @@ from cases.models import (
     TriageDecision,
 )
 from cases.validators import nhs_number_is_valid, normalise_postcode, validate_postcode
-
-# --- GOV.UK date input -----------------------------------------------------------------
-
-
-class GovukDateWidget(forms.MultiWidget):
-    """Day, month and year boxes (GOV.UK date input); what was typed is kept on errors."""
-
-    template_name = "cases/widgets/date_input.html"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        boxes = [forms.TextInput(attrs={"inputmode": "numeric"}) for _ in range(3)]
-        super().__init__(boxes, attrs)
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        subwidgets = context["widget"]["subwidgets"]
-        base_id = (attrs or {}).get("id") or self.attrs.get("id")
-        if base_id:
-            # The error summary links to the field's id: the day box carries it.
-            subwidgets[0]["attrs"]["id"] = base_id
-        for sub, label, width in zip(subwidgets, ("Day", "Month", "Year"), (2, 2, 4), strict=True):
-            sub["label"] = label
-            sub["width"] = width
-        return context
-
-
-class GovukDateField(forms.MultiValueField):
-    widget = GovukDateWidget
-
-    def __init__(self, *, past_only: bool = True, **kwargs: Any) -> None:
-        self.past_only = past_only
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
-        super().__init__(fields, require_all_fields=False, **kwargs)
-
-    def clean(self, value: Any) -> date | None:
-        parts = [str(p or "").strip() for p in (value or ["", "", ""])]
-        label = str(self.label or "Date")
-        if not any(parts):
-            if self.required:
-                raise forms.ValidationError(f"Enter the {label.lower()}", code="required")
-            return None
-        missing = [
-            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
-        ]
-        if missing:
-            raise forms.ValidationError(
-                f"{label} must include a {' and '.join(missing)}", code="incomplete"
-            )
-        if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-            raise forms.ValidationError(f"{label} must be a real date", code="invalid")
-        try:
-            result = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
-        if self.past_only and result > timezone.localdate():
-            raise forms.ValidationError(f"{label} must be today or in the past", code="future")
-        if result.year < 1900:
-            raise forms.ValidationError(f"{label} must be after 1900", code="too_early")
-        return result
-
-    def compress(self, data_list: list[Any]) -> Any:  # pragma: no cover - clean() does it
-        return data_list
+from tac_portal.forms import GovUKDateField
 
 
 def clean_nhs_number(value: str) -> str:
@@ -121,8 +53,8 @@ def clean_postcode(value: str) -> str:
 class ChildSearchForm(forms.Form):
     given_names = forms.CharField(label="Given names", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
-    date_of_birth = GovukDateField(
-        label="Date of birth", required=False, help_text="For example, 27 3 2016"
+    date_of_birth = GovUKDateField(
+        label="Date of birth", required=False, past=True, help_text="For example, 27 3 2016"
     )
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
     nhs_number = forms.CharField(
@@ -178,7 +110,9 @@ class NewChildForm(forms.Form):
         max_length=100,
         error_messages={"required": "Enter the child's family name"},
     )
-    date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2016")
+    date_of_birth = GovUKDateField(
+        label="Date of birth", past=True, help_text="For example, 27 3 2016"
+    )
     sex = forms.ChoiceField(
         label="Sex",
         choices=Sex.choices,
@@ -189,7 +123,10 @@ class NewChildForm(forms.Form):
         label="NHS number (optional)", max_length=14, required=False, help_text="10 digits"
     )
     address = forms.CharField(
-        label="Address", widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+        label="Address",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": "Enter the child's address"},
     )
     postcode = forms.CharField(
         label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"}
@@ -295,6 +232,7 @@ class TriageForm(forms.Form):
         queryset=LevelOfNeed.objects.filter(is_active=True),
         required=False,
         empty_label="Choose a level",
+        error_messages={"invalid_choice": "Choose a level of need from the list"},
     )
     rationale = forms.CharField(
         label="Rationale",
@@ -341,26 +279,29 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how it was given"},
     )
-    given_on = GovukDateField(label="Date given")
+    given_on = GovUKDateField(label="Date given", past=True)
     information_level = forms.ChoiceField(
         label="What information may be shared?",
         choices=InformationLevel.choices,
         initial=InformationLevel.BASIC,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select what information may be shared"},
         help_text="Basic: name, address, sex, date of birth, school, GP, parents. "
         "Additional: needs, including sensitive information.",
     )
     agencies_allowed = forms.ModelMultipleChoiceField(
         label="Agencies the family agreed may receive information (none ticked: every TAC agency)",
         queryset=Agency.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
         required=False,
+        error_messages={"invalid_choice": "Choose agencies on the team around the child"},
     )
     agencies_excluded = forms.ModelMultipleChoiceField(
         label="Agencies that must not receive additional information",
         queryset=Agency.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
         required=False,
+        error_messages={"invalid_choice": "Choose agencies on the team around the child"},
     )
 
     def __init__(
@@ -456,4 +397,4 @@ class DisclosureForm(forms.Form):
         max_length=5000,
         error_messages={"required": "Explain the reasons for the decision"},
     )
-    decided_on = GovukDateField(label="Date of the decision")
+    decided_on = GovUKDateField(label="Date of the decision", past=True)

@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
-from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,6 +15,7 @@ from dashboards.metrics import (
     Scope,
     render_options,
 )
+from tac_portal.forms import GovUKDateField
 
 
 class IdChoiceField(forms.TypedChoiceField):
@@ -133,22 +133,16 @@ class LateReasonForm(forms.Form):
         help_text="For example: the family asked to move the meeting. Leave empty to clear it.",
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs={"class": "govuk-input", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"max_length": "The reason must be 200 characters or fewer"},
     )
 
 
 class AnnexAForm(forms.Form):
-    end = forms.DateField(
+    end = GovUKDateField(
         label="Last day of the six months",
-        help_text="Usually the day before the inspection. For example, 31/10/2026.",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        subject="The last day",
+        help_text="Usually the day before the inspection. For example, 31 10 2026.",
+        past=True,
+        min_value=dt.date(2000, 1, 1),
     )
-
-    def clean_end(self) -> dt.date:
-        end: dt.date = self.cleaned_data["end"]
-        if end > timezone.localdate():
-            raise forms.ValidationError("The last day must be today or in the past.")
-        if end.year < 2000:
-            raise forms.ValidationError("Enter a date from 2000 onwards.")
-        return end

@@ -288,7 +288,7 @@ def _annex_a_user(request: AuthenticatedHttpRequest) -> None:
 def annex_a(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose the six months for the Ofsted Annex A List 2 (early help) extract."""
     _annex_a_user(request)
-    form = AnnexAForm(initial={"end": timezone.localdate().strftime("%d/%m/%Y")})
+    form = AnnexAForm(initial={"end": timezone.localdate()})
     return render(request, "dashboards/annex_a.html", {"form": form})
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,23 +22,44 @@ from meetings.models import (
 )
 from meetings.services import REVIEW_STATUSES, ExternalInvitee
 from notifications.models import local_zone
+from tac_portal.forms import GovUKDateField, add_service_errors
 
 NETWORK_OWNER = "network"
 
-_TEXT = {"class": "govuk-input"}
-_AREA = {"class": "govuk-textarea", "rows": "4"}
-_SELECT = {"class": "govuk-select"}
-_DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
-_TIME = {"class": "govuk-input govuk-input--width-5", "type": "time"}
+_AREA = {"rows": 4}
+_SCALE = {"width": 2, "inputmode": "numeric", "spellcheck": False}
+_SCALE_MESSAGES = {
+    "invalid": "{what} must be a number from 0 to 10",
+    "min_value": "{what} must be a number from 0 to 10",
+    "max_value": "{what} must be a number from 0 to 10",
+}
+
+
+def _scale_messages(what: str) -> dict[str, str]:
+    return {code: message.format(what=what) for code, message in _SCALE_MESSAGES.items()}
+
+
+def _time(label: str, *, required: bool, what: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=required,
+        help_text="Use the 24-hour clock, for example 14:30.",
+        widget=forms.TimeInput(format="%H:%M", attrs={"width": 5}),
+        error_messages={"required": f"Enter the {what}", "invalid": f"Enter the {what} like 14:30"},
+    )
+
+
+def _version() -> forms.IntegerField:
+    # Posted back unchanged from the page; missing only if the page was tampered with.
+    message = "Something went wrong: go back, reload the page and try again"
+    return forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": message, "invalid": message}
+    )
 
 
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
     """Put a service's validation error on the form's fields (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
+    add_service_errors(form, error)
 
 
 def _professionals(case: Case) -> Any:
@@ -61,12 +82,27 @@ class MembershipChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
         return f"{obj.display_name} ({obj.get_role_display()}, {obj.agency_name})"
 
 
+class ProfessionalChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.role_and_agency})"
+
+
+class OutcomeChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Outcomes named by what will be different, in the family's words."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.statement)
+
+
 class WhenForm(forms.Form):
-    day = forms.DateField(label="Date", widget=forms.DateInput(attrs=_DATE))
-    starts = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs=_TIME))
-    ends = forms.TimeField(label="End time", required=False, widget=forms.TimeInput(attrs=_TIME))
+    day = GovUKDateField(label="Date of the meeting")
+    starts = _time("Start time", required=True, what="start time")
+    ends = _time("End time (optional)", required=False, what="end time")
     mode = forms.ChoiceField(
-        label="How people will meet", choices=Meeting.Mode.choices, widget=forms.RadioSelect
+        label="How people will meet",
+        choices=Meeting.Mode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how people will meet"},
     )
     location = forms.CharField(
         label="Place, or how to join",
@@ -74,7 +110,7 @@ class WhenForm(forms.Form):
         max_length=300,
         help_text="For example 'Riverside Primary School, meeting room 2' or a video link. "
         "Never write the family's home address here: it goes in calendar invitations.",
-        widget=forms.TextInput(attrs=_TEXT),
+        error_messages={"max_length": "The place must be 300 characters or fewer"},
     )
 
     def clean(self) -> dict[str, Any]:
@@ -125,30 +161,39 @@ def _externals_field() -> forms.CharField:
 
 class ScheduleMeetingForm(WhenForm):
     kind = forms.ChoiceField(
-        label="Kind of meeting", choices=Meeting.Kind.choices, widget=forms.RadioSelect
+        label="Kind of meeting",
+        choices=Meeting.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of meeting"},
     )
     chair = MemberChoiceField(
-        label="Chair", queryset=User.objects.none(), required=False, widget=forms.Select(_SELECT)
-    )
-    note_taker = MemberChoiceField(
-        label="Note-taker",
+        label="Chair (optional)",
         queryset=User.objects.none(),
         required=False,
+        empty_label="Not decided yet",
+        error_messages={"invalid_choice": "Choose a chair from the team around the child"},
+    )
+    note_taker = MemberChoiceField(
+        label="Note-taker (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not decided yet",
         help_text="Someone other than the chair takes the notes.",
-        widget=forms.Select(_SELECT),
+        error_messages={"invalid_choice": "Choose a note-taker from the team around the child"},
     )
     members = MembershipChoices(
         label="Invite from the team around the child",
         queryset=TeamMembership.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
+        error_messages={"invalid_choice": "Choose people who are on the team around the child"},
     )
     externals = _externals_field()
     professionals_only = forms.BooleanField(
         label="Professionals only: the family will not be invited", required=False
     )
     professionals_only_reason = forms.CharField(
-        label="Why the family will not be there",
+        label="Why the family will not be there (if professionals only)",
         required=False,
         widget=forms.Textarea(attrs=_AREA),
     )
@@ -173,7 +218,7 @@ class ScheduleMeetingForm(WhenForm):
         data = super().clean()
         day = data.get("day")
         if day and day < timezone.localdate() - dt.timedelta(days=1):
-            self.add_error("day", "Choose today or a future date for the meeting.")
+            self.add_error("day", "The date of the meeting must be today or in the future")
         chair, note_taker = data.get("chair"), data.get("note_taker")
         if chair and note_taker and chair == note_taker:
             self.add_error("note_taker", "Choose someone other than the chair.")
@@ -188,7 +233,8 @@ class InviteForm(forms.Form):
         queryset=TeamMembership.objects.none(),
         required=False,
         help_text="Everyone on the team who is not invited yet.",
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
+        error_messages={"invalid_choice": "Choose people who are on the team around the child"},
     )
     externals = _externals_field()
 
@@ -216,7 +262,11 @@ class RescheduleForm(WhenForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="Why is it cancelled?", widget=forms.Textarea(attrs=_AREA))
+    reason = forms.CharField(
+        label="Why is it cancelled?",
+        widget=forms.Textarea(attrs=_AREA),
+        error_messages={"required": "Enter why the meeting is cancelled"},
+    )
 
 
 class ResponseForm(forms.Form):
@@ -227,19 +277,38 @@ class ResponseForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         label="Your reply",
+        error_messages={"required": "Select attending or sending apologies"},
+    )
+
+
+class RecordReplyForm(ResponseForm):
+    """Someone's reply, recorded for them by whoever runs the meeting: one select a row.
+
+    Posted to the same page as ``ResponseForm``."""
+
+    response = forms.ChoiceField(
+        choices=[
+            (Invitation.Response.ATTENDING, "Attending"),
+            (Invitation.Response.APOLOGIES, "Apologies"),
+        ],
+        label="Reply",
+        error_messages={"required": "Select attending or apologies"},
     )
 
 
 class AttendanceForm(forms.Form):
     attendance = forms.ChoiceField(
-        choices=Invitation.Attendance.choices, widget=forms.Select(_SELECT)
+        label="Attendance",
+        choices=Invitation.Attendance.choices,
+        error_messages={"required": "Select whether they attended"},
     )
 
 
 class AutosaveForm(forms.Form):
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs=_AREA))
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    confirm_version = forms.IntegerField(required=False)
+    version = _version()
+    # Sent by the "Save my text instead of theirs" button, never typed.
+    confirm_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     @property
     def effective_version(self) -> int:
@@ -249,7 +318,9 @@ class AutosaveForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     statement = forms.CharField(
-        label="What will be different, in the family's words", widget=forms.Textarea(attrs=_AREA)
+        label="What will be different, in the family's words",
+        widget=forms.Textarea(attrs=_AREA),
+        error_messages={"required": "Enter what will be different, in the family's words"},
     )
     how_we_will_know = forms.CharField(
         label="How we will know", required=False, widget=forms.Textarea(attrs=_AREA)
@@ -258,23 +329,24 @@ class OutcomeForm(forms.Form):
         label="Outcome tags (optional)",
         choices=OUTCOME_TAGS,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
+        error_messages={"invalid_choice": "Choose tags from the list"},
     )
     baseline_scale = forms.IntegerField(
         label="Where things are now, 0 to 10 (optional)",
         min_value=0,
         max_value=10,
         required=False,
-        widget=forms.TextInput(
-            attrs={"class": "govuk-input govuk-input--width-2", "inputmode": "numeric"}
-        ),
+        widget=forms.TextInput(attrs=_SCALE),
+        error_messages=_scale_messages("Where things are now"),
     )
     target_scale = forms.IntegerField(
         label="Where the family wants to be, 0 to 10 (optional)",
         min_value=0,
         max_value=10,
         required=False,
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
+        widget=forms.TextInput(attrs=_SCALE),
+        error_messages=_scale_messages("Where the family wants to be"),
     )
 
 
@@ -285,12 +357,18 @@ class _OwnedForm(forms.Form):
     #: The first option of the owner list, if the form starts with no one chosen.
     blank_owner: tuple[str, str] | None = None
 
-    owner = forms.ChoiceField(label="Who will do it", widget=forms.Select(_SELECT))
+    owner = forms.ChoiceField(
+        label="Who will do it",
+        error_messages={
+            "required": "Choose who will do it",
+            "invalid_choice": "Choose someone on the team around the child",
+        },
+    )
     network_name = forms.CharField(
         label="Name of the family network member (if not on the TAC)",
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs=_TEXT),
+        error_messages={"max_length": "The name must be 200 characters or fewer"},
     )
 
     def __init__(self, *args: Any, memberships: list[TeamMembership], **kwargs: Any):
@@ -307,7 +385,7 @@ class _OwnedForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("owner") == NETWORK_OWNER and not data.get("network_name", "").strip():
-            self.add_error("network_name", "Give the network member's name.")
+            self.add_error("network_name", "Enter the family network member's name")
         return data
 
     def owner_membership(self) -> TeamMembership | None:
@@ -319,15 +397,18 @@ class ActionForm(_OwnedForm):
     field_order = ["description", "owner", "network_name", "start_on", "due_on", "outcomes"]
 
     description = forms.CharField(
-        label="What will be done (specific and measurable)", widget=forms.Textarea(attrs=_AREA)
+        label="What will be done (specific and measurable)",
+        widget=forms.Textarea(attrs=_AREA),
+        error_messages={"required": "Enter what will be done"},
     )
-    start_on = forms.DateField(label="Start date", required=False, widget=forms.DateInput(_DATE))
-    due_on = forms.DateField(label="Due date", widget=forms.DateInput(_DATE))
-    outcomes = forms.ModelMultipleChoiceField(
-        label="Outcomes it serves",
+    start_on = GovUKDateField(label="Start date (optional)", required=False)
+    due_on = GovUKDateField(label="Due date")
+    outcomes = OutcomeChoices(
+        label="Outcomes it serves (optional)",
         queryset=Outcome.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
+        error_messages={"invalid_choice": "Choose outcomes from this plan"},
     )
 
     def __init__(self, *args: Any, case: Case, memberships: list[TeamMembership], **kwargs: Any):
@@ -339,13 +420,17 @@ class ActionReviewForm(forms.Form):
     status = forms.ChoiceField(
         label="What happened",
         choices=[(s.value, s.label) for s in REVIEW_STATUSES],
-        widget=forms.Select(_SELECT),
+        error_messages={"required": "Select what happened"},
     )
-    note = forms.CharField(label="Note", required=False, widget=forms.TextInput(attrs=_TEXT))
+    note = forms.CharField(label="Note (optional)", required=False)
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label="Decision", widget=forms.Textarea(attrs=_AREA))
+    text = forms.CharField(
+        label="Decision",
+        widget=forms.Textarea(attrs=_AREA),
+        error_messages={"required": "Enter the decision"},
+    )
     rationale = forms.CharField(
         label="Why (optional)", required=False, widget=forms.Textarea(attrs=_AREA)
     )
@@ -355,21 +440,39 @@ class DissentForm(forms.Form):
     invitation = forms.ModelChoiceField(
         label="Whose view",
         queryset=Invitation.objects.none(),
-        widget=forms.Select(_SELECT),
+        empty_label="Choose whose view it is",
+        error_messages={
+            "required": "Choose whose view it is",
+            "invalid_choice": "Choose someone invited to the meeting",
+        },
     )
     dissent = forms.CharField(
-        label="I see this differently because…", widget=forms.Textarea(attrs=_AREA)
+        label="I see this differently because…",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why they see it differently"},
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitation"].queryset = meeting.invitations.all()  # type: ignore[attr-defined]
-        self.fields["invitation"].label_from_instance = lambda i: f"{i.name} ({i.agency})"  # type: ignore[attr-defined]
+        field = cast("forms.ModelChoiceField[Invitation]", self.fields["invitation"])
+        field.queryset = meeting.invitations.all()
+        # Meeting mode shows this form under every decision: its options are read once
+        # (a list), not once a decision. What is posted is still checked against the queryset.
+        field.choices = [
+            ("", field.empty_label),
+            *((i.pk, f"{i.name} ({i.agency})") for i in field.queryset),
+        ]
 
 
 class LeadForm(forms.Form):
     professional = MemberChoiceField(
-        label="Agreed lead professional", queryset=User.objects.none(), widget=forms.Select(_SELECT)
+        label="Agreed lead professional",
+        queryset=User.objects.none(),
+        empty_label="Choose the lead professional",
+        error_messages={
+            "required": "Choose the agreed lead professional",
+            "invalid_choice": "Choose someone on the team around the child",
+        },
     )
     family_preference = forms.CharField(
         label="Who the family would like, in their words",
@@ -383,7 +486,11 @@ class LeadForm(forms.Form):
 
 
 class NextReviewForm(forms.Form):
-    next_review_on = forms.DateField(label="Next review date", widget=forms.DateInput(_DATE))
+    next_review_on = GovUKDateField(
+        label="Next review date",
+        subject="The review date",
+        error_messages={"required": "Enter the date of the review"},
+    )
 
 
 class ReviewForm(forms.Form):
@@ -407,11 +514,11 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    next_review_on = forms.DateField(
+    next_review_on = GovUKDateField(
         label="Next review date (optional)",
+        subject="The review date",
         required=False,
         help_text="Leave blank to use the usual interval.",
-        widget=forms.DateInput(_DATE),
     )
 
 
@@ -450,7 +557,11 @@ class FamilyFeedbackForm(forms.Form):
 
 
 class ContributionForm(forms.Form):
-    body = forms.CharField(label="Your contribution", widget=forms.Textarea(attrs=_AREA))
+    body = forms.CharField(
+        label="Your contribution",
+        widget=forms.Textarea(attrs=_AREA),
+        error_messages={"required": "Enter your contribution"},
+    )
 
 
 class ActionUpdateForm(forms.Form):
@@ -466,7 +577,7 @@ class ActionUpdateForm(forms.Form):
     progress_note = forms.CharField(
         label="Progress note", required=False, widget=forms.Textarea(attrs=_AREA)
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version()
 
 
 #: The owner choice that keeps an action with an owner who has left the TAC.
@@ -491,14 +602,14 @@ class ChangeActionForm(_OwnedForm):
     def keeps_owner(self) -> bool:
         return bool(self.cleaned_data["owner"] == KEEP_OWNER)
 
-    due_on = forms.DateField(label="Due date", widget=forms.DateInput(_DATE))
+    due_on = GovUKDateField(label="Due date")
     reason = forms.CharField(
         label="Why it is changing (optional)",
         required=False,
         help_text="Everyone on the team sees this with the action's progress notes.",
         widget=forms.Textarea(attrs=_AREA),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version()
 
 
 class CancelActionForm(forms.Form):
@@ -507,7 +618,7 @@ class CancelActionForm(forms.Form):
         widget=forms.Textarea(attrs=_AREA),
         error_messages={"required": "Say why the action is no longer needed."},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version()
 
 
 class OutcomeReviewForm(forms.Form):
@@ -523,7 +634,7 @@ class OutcomeReviewForm(forms.Form):
         min_value=0,
         max_value=10,
         help_text="On the same scale as when the outcome was agreed.",
-        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-2"}),
+        widget=forms.TextInput(attrs=_SCALE),
         error_messages={
             "min_value": "Use a number from 0 to 10.",
             "max_value": "Use a number from 0 to 10.",
@@ -536,12 +647,16 @@ class OutcomeReviewForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs=_AREA),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version()
 
 
 class DiscussionForm(forms.Form):
-    held_on = forms.DateField(label="Date of the discussion", widget=forms.DateInput(_DATE))
-    question = forms.CharField(label="The question we explored", widget=forms.Textarea(_AREA))
+    held_on = GovUKDateField(label="Date of the discussion", past=True)
+    question = forms.CharField(
+        label="The question we explored",
+        widget=forms.Textarea(_AREA),
+        error_messages={"required": "Enter the question you explored"},
+    )
     hypotheses = forms.CharField(
         label="Hypotheses: what we think might be happening",
         required=False,
@@ -553,11 +668,12 @@ class DiscussionForm(forms.Form):
     next_steps = forms.CharField(
         label="Agreed next steps", required=False, widget=forms.Textarea(_AREA)
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants = ProfessionalChoices(
         label="Who took part",
         queryset=User.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"small": True}),
+        error_messages={"invalid_choice": "Choose people who are on the team around the child"},
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:

@@ -41,6 +41,7 @@ from meetings.models import (
     Outcome,
     Review,
 )
+from tac_portal.forms import ErrorSummary
 
 
 def _meeting_for_user(
@@ -106,6 +107,7 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
         "invitations": sorted(invitations, key=lambda i: (not i.is_family, i.pk)),
         "my_invitation": mine,
         "response_form": forms.ResponseForm(),
+        "reply_form": forms.RecordReplyForm(),
         "contribution_form": forms.ContributionForm(),
         "written": list(meeting.contributions.select_related("author").order_by("created_at")),
         "decisions": decisions,
@@ -274,11 +276,16 @@ def _run_context(
         "outcome_form": forms.OutcomeForm(),
         "decision_form": forms.DecisionForm(),
         "dissent_form": forms.DissentForm(meeting=meeting),
+        # Under every other decision: an empty copy, so errors show only where they belong.
+        "new_dissent_form": forms.DissentForm(meeting=meeting),
+        "attendance_form": forms.AttendanceForm(),
         "lead_form": forms.LeadForm(case=case),
         "next_review_form": forms.NextReviewForm(
             initial={"next_review_on": meeting.next_review_on}
         ),
         "review_form": forms.ActionReviewForm(),
+        # Under every action but one refused (which keeps what was typed): an empty copy.
+        "new_review_form": forms.ActionReviewForm(),
         "text_fields": [
             {
                 "name": name,
@@ -366,7 +373,14 @@ def attendance(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -
                 invitation, by=request.user, attendance=form.cleaned_data["attendance"]
             )
         except ValidationError as error:
-            return _section(request, meeting, "attendance", attendance_error=error.messages[0])
+            return _section(
+                request,
+                meeting,
+                "attendance",
+                attendance_error=ErrorSummary.linking(
+                    f"id_attendance-{invitation.pk}", error.messages[:1]
+                ),
+            )
     return _section(request, meeting, "attendance")
 
 
@@ -469,9 +483,18 @@ def review_action(request: AuthenticatedHttpRequest, pk: int, action_pk: int) ->
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            return _section(request, meeting, "previous-actions", review_error=error.messages[0])
+            return _section(
+                request,
+                meeting,
+                "previous-actions",
+                review_error=ErrorSummary.linking(f"id_status-{action.pk}", error.messages[:1]),
+                review_form=form,
+                reviewed_action=action.pk,
+            )
     else:
-        return _section(request, meeting, "previous-actions", review_error="Choose what happened.")
+        return _section(
+            request, meeting, "previous-actions", review_form=form, reviewed_action=action.pk
+        )
     return _section(request, meeting, "previous-actions")
 
 

@@ -10,9 +10,11 @@ class PreferenceForm(forms.Form):
         label="How do you want to get emails about notifications?",
         choices=NotificationPreference.EmailFrequency.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select how you want to get emails"},
     )
     digest_hour = forms.TypedChoiceField(
         label="If you choose a daily email, when should it arrive?",
         choices=[(h, f"{h:02d}:00") for h in range(24)],
         coerce=int,
+        error_messages={"required": "Select when the daily email should arrive"},
     )

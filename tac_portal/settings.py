@@ -183,6 +183,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "notifications.context_processors.unread_count",
             ],
+            # The GOV.UK field templates' tags: {% load govuk %}.
+            "libraries": {"govuk": "tac_portal.templatetags.govuk"},
         },
     },
 ]

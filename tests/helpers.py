@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.test import Client
 
 from agencies.models import User
@@ -18,3 +21,21 @@ def client_for(user: User) -> Client:
 
 def active_leads(case: Case) -> list[LeadProfessionalAssignment]:
     return list(LeadProfessionalAssignment.objects.filter(case=case, ended_at__isnull=True))
+
+
+def date_fields(name: str, day: dt.date) -> dict[str, str]:
+    """A date as a form posts it: the day, month and year boxes of field ``name``."""
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
+
+
+def fill_date(scope: Any, legend: str, day: dt.date) -> None:
+    """In a browser test, type ``day`` into the Day, Month and Year boxes of the date
+    whose legend is ``legend``."""
+    group = scope.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))

@@ -75,9 +75,9 @@ TRIAGE_PAGE_SIZE = 50
 SEARCH_FIELDS = (
     "given_names",
     "family_name",
-    "date_of_birth_0",
-    "date_of_birth_1",
-    "date_of_birth_2",
+    "date_of_birth_day",
+    "date_of_birth_month",
+    "date_of_birth_year",
     "postcode",
     "nhs_number",
 )

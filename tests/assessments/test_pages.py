@@ -15,6 +15,7 @@ from assessments.services.content import save_section
 from assessments.services.lifecycle import begin_assessment, share_with_family
 from cases.models import Case, ConsentRecord, FamilyMember, RecordAccess
 from tests.assessments.conftest import FRESH, consent, fill_for_completion
+from tests.helpers import date_fields
 
 HTMX = {"HX-Request": "true"}
 
@@ -95,7 +96,7 @@ def test_a_plain_form_conflict_shows_both_texts_and_keeps_mine_in_the_box(
     assert response.status_code == 409
     assert "Someone else has changed" in body
     assert "Their words" in body
-    assert ">My words</textarea>" in body
+    assert ">\nMy words</textarea>" in body
     assert 'name="v_narrative" value="0"' in body  # still based on what I saw: no silent overwrite
     assert 'name="overwrite_narrative" value="1"' in body
     assert narrative(assessment) == "Their words"
@@ -180,7 +181,7 @@ def test_empty_views_are_refused_with_a_clear_message(
     )
     assert response.status_code == 400
     assert "Choose how Jamie Fairweather gave their views." in response.content.decode()
-    assert ">I like art</textarea>" in response.content.decode()  # what was typed is kept
+    assert ">\nI like art</textarea>" in response.content.decode()  # what was typed is kept
     assert not assessment.views.exists()
 
 
@@ -210,7 +211,7 @@ def test_consent_is_recorded_and_bad_input_refused(
     lead_client: Client, assessment: Assessment, parent: FamilyMember
 ) -> None:
     url = reverse("assessments:record_consent", args=[assessment.pk, "start"])
-    response = lead_client.post(url, {"start-given_on": "2999-01-01"})
+    response = lead_client.post(url, date_fields("start-given_on", dt.date(2999, 1, 1)))
     body = response.content.decode()
     assert response.status_code == 400
     assert "Choose who gave consent." in body
@@ -222,7 +223,7 @@ def test_consent_is_recorded_and_bad_input_refused(
             "start-given_by": str(parent.pk),
             "start-capacity_basis": "adult",
             "start-method": "written",
-            "start-given_on": timezone.localdate().isoformat(),
+            **date_fields("start-given_on", timezone.localdate()),
         },
     )
     assert response.status_code == 302
@@ -263,10 +264,10 @@ def test_the_family_copy_prints_conclusions_and_records_the_date(
     assert "assessment-print.css" in body
     url = reverse("assessments:family_copy_given", args=[assessment.pk])
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    response = lead_client.post(url, {"given_on": tomorrow.isoformat()})
+    response = lead_client.post(url, date_fields("given_on", tomorrow))
     assert response.status_code == 400
     assert "must be today or in the past" in response.content.decode()
-    response = lead_client.post(url, {"given_on": timezone.localdate().isoformat()})
+    response = lead_client.post(url, date_fields("given_on", timezone.localdate()))
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.family_copy_given_on == timezone.localdate()
@@ -324,3 +325,52 @@ def test_a_consent_statement_is_recorded_once(
     consent(assessment, "start", lead, parent)
     with pytest.raises(AssessmentError, match="already recorded"):
         consent(assessment, "start", lead, parent)
+
+
+def test_a_date_in_a_template_is_three_boxes_checked_and_kept(
+    lead_client: Client, assessment: Assessment
+) -> None:
+    # No published template asks for a date yet, but a template may: it is the same field.
+    template = assessment.template
+    template.definition["sections"][0]["fields"].append(
+        {"key": "first_met", "label": "When did you first meet the family?", "type": "date"}
+    )
+    template.save(update_fields=["definition"])
+    page = lead_client.get(section_url(assessment, "story")).content.decode()
+    assert 'type="date"' not in page
+    assert 'name="f_first_met_day"' in page
+    posted = {"fields": "first_met", "v_first_met": "0", "h_first_met": ""}
+
+    bad = lead_client.post(
+        save_url(assessment, "story"),
+        posted | {"f_first_met_day": "31", "f_first_met_month": "", "f_first_met_year": "2026"},
+    )
+
+    body = bad.content.decode()
+    assert bad.status_code == 400
+    assert "<title>Error: " in body
+    message = "When did you first meet the family? must include a month"
+    assert f'<a href="#form-section-first_met_month">{message}</a>' in body
+    assert 'name="f_first_met_day" type="text" inputmode="numeric" value="31"' in body
+    assert not AssessmentSection.objects.filter(assessment=assessment, key="story").exists()
+
+    autosave = lead_client.post(
+        save_url(assessment, "story"),
+        posted
+        | {"f_first_met_day": "x", "f_first_met_month": "3", "f_first_met_year": "2026"}
+        | {"autosave": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Not saved: When did you first meet the family? must be a real date" in (
+        autosave.content.decode()
+    )
+
+    good = lead_client.post(
+        save_url(assessment, "story"),
+        posted | {"f_first_met_day": "3", "f_first_met_month": "Mar", "f_first_met_year": "2026"},
+    )
+    assert good.status_code == 302
+    section = AssessmentSection.objects.get(assessment=assessment, key="story")
+    assert section.data["first_met"] == "2026-03-03"
+    page = lead_client.get(section_url(assessment, "story")).content.decode()
+    assert 'name="f_first_met_month" type="text" inputmode="numeric" value="3"' in page

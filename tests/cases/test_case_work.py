@@ -36,7 +36,7 @@ from cases.services.lifecycle import record_level_of_need
 
 def _today() -> dict[str, str]:
     today = timezone.localdate()
-    return {"_0": str(today.day), "_1": str(today.month), "_2": str(today.year)}
+    return {"day": str(today.day), "month": str(today.month), "year": str(today.year)}
 
 
 def _consent_data(family_member: FamilyMember, case: Case, **overrides: Any) -> dict[str, Any]:
@@ -47,9 +47,9 @@ def _consent_data(family_member: FamilyMember, case: Case, **overrides: Any) -> 
         "subject_children": [str(c.pk) for c in case.children.all()],
         "capacity_basis": "adult",
         "method": "verbal",
-        "given_on_0": today["_0"],
-        "given_on_1": today["_1"],
-        "given_on_2": today["_2"],
+        "given_on_day": today["day"],
+        "given_on_month": today["month"],
+        "given_on_year": today["year"],
         "information_level": "additional",
     }
     data.update(overrides)
@@ -93,7 +93,7 @@ def test_recording_sharing_preferences_shows_them_on_the_case(
     [
         ({"given_by": ""}, "Choose who gave it"),
         ({"subject_children": []}, "Choose the children it covers"),
-        ({"given_on_2": "2999"}, "Date given must be today or in the past"),
+        ({"given_on_year": "2999"}, "Date given must be today or in the past"),
         ({"method": ""}, "Select how it was given"),
     ],
 )
@@ -180,9 +180,9 @@ def test_disclosure_decisions_are_logged_and_listed_on_the_case(
             "information": "The assessment",
             "purpose": "Rehousing application",
             "reason": "Not necessary for the purpose; family not asked.",
-            "decided_on_0": today["_0"],
-            "decided_on_1": today["_1"],
-            "decided_on_2": today["_2"],
+            "decided_on_day": today["day"],
+            "decided_on_month": today["month"],
+            "decided_on_year": today["year"],
         },
     )
     assert response.status_code == 302
@@ -320,7 +320,7 @@ def test_dates_are_checked(case: Case, lead_client: Client) -> None:
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = lead_client.post(
         reverse("cases:disclosures", args=[case.pk]),
-        {"decided_on_0": str(tomorrow.day), "decided_on_1": str(tomorrow.month),
-         "decided_on_2": str(tomorrow.year)},
+        {"decided_on_day": str(tomorrow.day), "decided_on_month": str(tomorrow.month),
+         "decided_on_year": str(tomorrow.year)},
     )  # fmt: skip
     assert "Date of the decision must be today or in the past" in response.content.decode()

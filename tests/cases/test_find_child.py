@@ -29,9 +29,9 @@ def _search(client: Client, **fields: str) -> Any:
     data = {
         "given_names": "",
         "family_name": "",
-        "date_of_birth_0": "",
-        "date_of_birth_1": "",
-        "date_of_birth_2": "",
+        "date_of_birth_day": "",
+        "date_of_birth_month": "",
+        "date_of_birth_year": "",
         "postcode": "",
         "nhs_number": "",
     }
@@ -174,13 +174,13 @@ def test_a_child_with_no_open_case_i_cannot_see_is_not_shown(
         ({"nhs_number": "9434765918"}, "check digit is wrong"),
         ({"nhs_number": "12345"}, "NHS number must be 10 digits"),
         (
-            {"family_name": "Smith", "date_of_birth_0": "1", "date_of_birth_1": "1",
-             "date_of_birth_2": str(timezone.localdate().year + 1)},
+            {"family_name": "Smith", "date_of_birth_day": "1", "date_of_birth_month": "1",
+             "date_of_birth_year": str(timezone.localdate().year + 1)},
             "Date of birth must be today or in the past",
         ),
         (
-            {"family_name": "Smith", "date_of_birth_0": "31", "date_of_birth_1": "2",
-             "date_of_birth_2": "2015"},
+            {"family_name": "Smith", "date_of_birth_day": "31", "date_of_birth_month": "2",
+             "date_of_birth_year": "2015"},
             "Date of birth must be a real date",
         ),
         ({"family_name": "Smith", "postcode": "QQ12"}, "Enter a real UK postcode"),

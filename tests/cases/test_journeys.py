@@ -38,9 +38,9 @@ def _new_child(**overrides: str) -> dict[str, str]:
     data = {
         "given_names": "Rowan",
         "family_name": "Ashdown",
-        "date_of_birth_0": "12",
-        "date_of_birth_1": "9",
-        "date_of_birth_2": "2017",
+        "date_of_birth_day": "12",
+        "date_of_birth_month": "9",
+        "date_of_birth_year": "2017",
         "sex": "male",
         "nhs_number": "",
         "address": "4 Willow Lane\nDemoton",
@@ -139,8 +139,11 @@ def test_the_service_refuses_a_duplicate_without_a_reason(lead: User) -> None:
     ("overrides", "message"),
     [
         ({"given_names": ""}, "Enter the child&#x27;s given names"),
-        ({"date_of_birth_2": str(timezone.localdate().year + 1)}, "must be today or in the past"),
-        ({"date_of_birth_0": ""}, "Date of birth must include a day"),
+        (
+            {"date_of_birth_year": str(timezone.localdate().year + 1)},
+            "must be today or in the past",
+        ),
+        ({"date_of_birth_day": ""}, "Date of birth must include a day"),
         ({"nhs_number": "1234567890"}, "check digit is wrong"),
         ({"postcode": ""}, "Enter the postcode"),
         ({"next_step": "request_support"}, "Describe what support is needed"),

@@ -34,17 +34,17 @@ MOVED = "The family asked to move the meeting"
 def _data(day: dt.date | None, reason: str = MOVED) -> dict[str, str]:
     parts = ["", "", ""] if day is None else [str(day.day), str(day.month), str(day.year)]
     return {
-        "next_review_due_0": parts[0],
-        "next_review_due_1": parts[1],
-        "next_review_due_2": parts[2],
+        "next_review_due_day": parts[0],
+        "next_review_due_month": parts[1],
+        "next_review_due_year": parts[2],
         "reason": reason,
     }
 
 
 FEB_31 = _data(None) | {
-    "next_review_due_0": "31",
-    "next_review_due_1": "2",
-    "next_review_due_2": "2027",
+    "next_review_due_day": "31",
+    "next_review_due_month": "2",
+    "next_review_due_year": "2027",
 }
 
 
@@ -125,7 +125,7 @@ def test_a_date_in_the_past_keeps_the_reason_and_reminds_the_lead(
     ("data", "message"),
     [
         (_data(None), "Enter the new review date"),
-        ({**_data(None), "next_review_due_0": "3"}, "must include a month and year"),
+        ({**_data(None), "next_review_due_day": "3"}, "must include a month and year"),
         (FEB_31, "New review date must be a real date"),
         (_data(dt.date(2027, 1, 1), reason="  "), "Enter why the review date is changing"),
         (_data(dt.date(2027, 1, 1), reason="x" * 201), "200 characters or fewer"),

@@ -26,7 +26,7 @@ from dashboards.models import FilterDirectory
 from dashboards.services import refresh_summaries
 from meetings.models import FamilyFeedback
 from meetings.services import record_action_late_reason
-from tests.helpers import client_for
+from tests.helpers import client_for, date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -305,7 +305,7 @@ def test_annex_a_list_2_columns_window_and_access_log(
     assess(after, started=dt.date(2026, 4, 2))
 
     response = client_for(coordinator).get(
-        reverse("dashboards:annex_a_export"), {"end": "31/03/2026"}
+        reverse("dashboards:annex_a_export"), date_fields("end", dt.date(2026, 3, 31))
     )
 
     rows = list(csv.reader(io.StringIO(body(response))))
@@ -330,8 +330,8 @@ def test_annex_a_list_2_columns_window_and_access_log(
 
 
 def test_annex_a_rejects_a_future_date_with_a_message(coordinator: User) -> None:
-    tomorrow = (today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
-    response = client_for(coordinator).get(reverse("dashboards:annex_a_export"), {"end": tomorrow})
+    tomorrow = date_fields("end", today() + dt.timedelta(days=1))
+    response = client_for(coordinator).get(reverse("dashboards:annex_a_export"), tomorrow)
     assert response.status_code == 400
     assert "must be today or in the past" in body(response)
 
@@ -340,8 +340,9 @@ def test_annex_a_is_for_the_coordinator_and_information_governance_only(
     manager: User, auditor: User
 ) -> None:
     url = reverse("dashboards:annex_a_export")
-    assert client_for(manager).get(url, {"end": "31/03/2026"}).status_code == 404
-    assert client_for(auditor).get(url, {"end": "31/03/2026"}).status_code == 200
+    end = date_fields("end", dt.date(2026, 3, 31))
+    assert client_for(manager).get(url, end).status_code == 404
+    assert client_for(auditor).get(url, end).status_code == 200
 
 
 # --- Why late ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from cases.services.lifecycle import open_case
 from cases.services.teams import add_family_member_to_team, add_professional_to_team
 from meetings import services
 from meetings.models import Action, FamilyFeedback, Meeting, MeetingEmail
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,7 +83,7 @@ def test_a_tac_meeting_from_invitation_to_review(
     page.get_by_role("link", name="Arrange a TAC meeting").click()
     check_page(page, "meeting-schedule")
     page.get_by_label("Initial TAC meeting").check()
-    page.get_by_label("Date", exact=True).fill(day.isoformat())
+    fill_date(page, "Date of the meeting", day)
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("End time").fill("11:00")
     page.get_by_label("In person", exact=True).check()
@@ -129,7 +129,7 @@ def test_a_tac_meeting_from_invitation_to_review(
     ):
         page.get_by_label("What will be done (specific and measurable)").fill(description)
         page.get_by_label("Who will do it").select_option(str(memberships[owner].pk))
-        page.get_by_label("Due date").fill((day + dt.timedelta(days=1)).isoformat())
+        fill_date(page, "Due date", day + dt.timedelta(days=1))
         page.get_by_role("button", name="Add action").click()
         expect(page.locator("#plan").get_by_text(description)).to_be_visible()
 
@@ -138,7 +138,7 @@ def test_a_tac_meeting_from_invitation_to_review(
     expect(page.locator("#decisions").get_by_text("Refer to the sleep clinic")).to_be_visible()
     page.get_by_label("The family's views, in their own words").fill("We want calmer mornings.")
     _autosaved(page, "The family's views, in their own words")
-    page.get_by_label("Next review date").fill((day + dt.timedelta(weeks=6)).isoformat())
+    fill_date(page, "Next review date", day + dt.timedelta(weeks=6))
     page.get_by_role("button", name="Set next review date").click()
     expect(page.locator("#next-review").get_by_text("Agreed:")).to_be_visible()
     check_page(page, "meeting-mode")

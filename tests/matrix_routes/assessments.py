@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from assessments.models import Assessment
+from tests.helpers import date_fields
 from tests.matrix import SIGN_IN, Objects, Route, case_page
 
 
@@ -92,7 +93,7 @@ ROUTES: dict[str, Route] = {
         "post",
         args=lambda o: [_assessment(o).pk],
         expect=_editors(302),
-        data=lambda: {"given_on": timezone.localdate().isoformat()},
+        data=lambda: date_fields("given_on", timezone.localdate()),
     ),
     # Escalation is never blocked: anyone who can see the case may record it.
     "assessments:escalate": Route(

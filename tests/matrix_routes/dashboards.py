@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from meetings.models import Action
+from tests.helpers import date_fields
 from tests.matrix import Objects, Route, only, runs_the_case
 
 DASHBOARD_USERS = ("manager", "member_manager", "coordinator")
@@ -38,6 +39,8 @@ ROUTES: dict[str, Route] = {
     # The Ofsted extract holds every assessed child: coordinator and information governance.
     "dashboards:annex_a": Route("get", expect=only(200, "coordinator", "auditor")),
     "dashboards:annex_a_export": Route(
-        "get", data={"end": "2026-01-31"}, expect=only(200, "coordinator", "auditor")
+        "get",
+        data=date_fields("end", dt.date(2026, 1, 31)),
+        expect=only(200, "coordinator", "auditor"),
     ),
 }

@@ -20,7 +20,7 @@ from meetings.models import (
     MeetingEmail,
     Review,
 )
-from tests.helpers import client_for
+from tests.helpers import client_for, date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_the_lead_schedules_a_meeting_from_the_form(
         reverse("meetings:schedule", args=[case.pk]),
         {
             "kind": "initial",
-            "day": day.isoformat(),
+            **date_fields("day", day),
             "starts": "10:00",
             "ends": "11:00",
             "mode": "in_person",
@@ -58,7 +58,7 @@ def test_bad_input_keeps_what_was_typed_and_writes_nothing(case: Case, lead_clie
         reverse("meetings:schedule", args=[case.pk]),
         {
             "kind": "review",
-            "day": (timezone.localdate() + dt.timedelta(days=5)).isoformat(),
+            **date_fields("day", timezone.localdate() + dt.timedelta(days=5)),
             "starts": "10:00",
             "ends": "09:00",
             "mode": "video",
@@ -438,3 +438,26 @@ def test_family_words_stop_being_quoted_when_the_family_says_so(
     assert not feedback.may_quote
     assert CaseEvent.objects.filter(case=case, code="review.feedback_unquoted").exists()
     assert FamilyFeedback.objects.count() == 1
+
+
+def test_a_refused_action_review_keeps_the_note_typed(
+    case: Case, lead: User, member: User, lead_client: Client, schedule: Callable[..., Meeting]
+) -> None:
+    school = case.memberships.active().get(professional=member)
+    action = services.add_action(
+        case,
+        by=lead,
+        description="Walk to school together",
+        owner=services.Owner(school),
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    meeting = schedule()
+    url = reverse("meetings:review_action", args=[meeting.pk, action.pk])
+
+    response = lead_client.post(url, {"status": "", "note": "Mornings went well"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html
+    assert f'<a href="#id_status-{action.pk}">Select what happened</a>' in html
+    assert f'id="id_note-{action.pk}" name="note" type="text" value="Mornings went well"' in html

@@ -18,7 +18,7 @@ from meetings.models import Action, Meeting, MeetingEmail
 from meetings.tasks import send_meeting_emails
 from notifications.models import SUBJECT_ACTION_DUE, Notification, Reminder
 from notifications.services import dispatch_due_reminders
-from tests.helpers import client_for
+from tests.helpers import client_for, date_fields
 from tests.meetings.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_the_lead_moves_an_action_and_hands_it_on_with_a_reason(
     response = client.post(
         url,
         {
-            "due_on": later.isoformat(),
+            **date_fields("due_on", later),
             "owner": str(lead_membership.pk),
             "reason": "The school nurse is off until January",
             "version": str(action.version),
@@ -127,14 +127,15 @@ def test_a_stale_change_is_refused_and_keeps_what_was_typed(
     client = client_for(lead)
     url = reverse("meetings:change_action", args=[action.pk])
     school = case.memberships.active().get(professional=member)
-    data = {"due_on": later.isoformat(), "owner": str(school.pk), "version": str(stale)}
+    data = {**date_fields("due_on", later), "owner": str(school.pk), "version": str(stale)}
 
     refused = client.post(url, data)
 
     page = refused.content.decode()
     assert refused.status_code == 200
     assert "Someone changed this action since you opened it" in page
-    assert later.isoformat() in page
+    for box, value in date_fields("due_on", later).items():  # what was typed is kept
+        assert f'name="{box}" type="text" inputmode="numeric" value="{value}"' in page
     action.refresh_from_db()
     assert action.due_on == timezone.localdate() + dt.timedelta(days=20)
     # Having looked, sending it again with the version the page now carries works.
@@ -257,7 +258,7 @@ def test_moving_only_the_date_keeps_an_owner_who_has_left_the_team(
     later = timezone.localdate() + dt.timedelta(days=25)
 
     response = client.post(
-        url, {"due_on": later.isoformat(), "owner": "current", "version": str(action.version)}
+        url, {**date_fields("due_on", later), "owner": "current", "version": str(action.version)}
     )
 
     assert response.status_code == 302
@@ -305,3 +306,15 @@ def test_a_closed_cases_plan_and_meetings_no_longer_change(
     assert client.get(reverse("meetings:change_action", args=[action.pk])).status_code == 404
     assert client.get(reverse("meetings:invite", args=[meeting.pk])).status_code == 404
     assert MeetingEmail.objects.count() == emails
+
+
+def test_the_change_page_shows_the_due_date_in_the_day_month_and_year_boxes(
+    case: Case, lead: User, member: User
+) -> None:
+    # The browser's date input was filled in a format it could not read: it showed blank.
+    action = _action(case, lead, member)
+    page = client_for(lead).get(reverse("meetings:change_action", args=[action.pk]))
+    html = page.content.decode()
+    for box, value in date_fields("due_on", action.due_on).items():
+        assert f'name="{box}" type="text" inputmode="numeric" value="{value}"' in html
+    assert 'type="date"' not in html

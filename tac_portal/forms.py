@@ -1,0 +1,322 @@
+"""GOV.UK form pieces every app shares: the date field, and what the field templates need.
+
+Every date on every form is a ``GovUKDateField``: day, month and year boxes (never the
+browser's native date input), GOV.UK error messages, and what was typed shown again
+when the page comes back with errors. The templates and the ``{% govuk_field %}`` tag
+that render fields live in ``templates/includes/fields/`` and
+``tac_portal/templatetags/govuk.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import capfirst
+
+PARTS = ("day", "month", "year")
+
+MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+#: No date on any form is earlier than this: a mistyped year ("1016") is caught.
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def long_date(day: dt.date) -> str:
+    """A date as GOV.UK writes it in messages: 27 March 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _mid_sentence(subject: str) -> str:
+    # "Date of birth" -> "the date of birth"; "The date of the referral" is kept as it is.
+    lowered = subject[:1].lower() + subject[1:]
+    if lowered.startswith(("the ", "your ", "a ", "an ")):
+        return lowered
+    return f"the {lowered}"
+
+
+@dataclass(frozen=True)
+class DateProblem:
+    """Why three boxes are not a date, and which boxes to mark (and link to) as wrong."""
+
+    code: str
+    parts: tuple[str, ...]
+    missing: str = ""
+
+
+def date_problem(parts: Sequence[str]) -> DateProblem | None:
+    """What is wrong with the typed day, month and year, or None when they make a date.
+
+    All three empty is not a problem here: whether the date is required is the field's
+    business. The boxes are checked one by one first so that only the wrong box is
+    marked; a month may be typed as a number or a name ("3", "Mar", "March").
+    """
+    day, month, year = (str(p or "").strip() for p in parts)
+    if not (day or month or year):
+        return None
+    missing = tuple(
+        name for name, value in zip(PARTS, (day, month, year), strict=True) if not value
+    )
+    if missing:
+        return DateProblem("incomplete", missing, missing=" and ".join(missing))
+    wrong: list[str] = []
+    if not day.isdigit() or not 1 <= int(day) <= 31:
+        wrong.append("day")
+    if _month_number(month) is None:
+        wrong.append("month")
+    if not year.isdigit() or len(year) != 4:
+        if not wrong:
+            return DateProblem("year_digits", ("year",))
+        wrong.append("year")
+    if wrong:
+        return DateProblem("invalid", tuple(wrong))
+    try:
+        dt.date(int(year), _month_number(month) or 0, int(day))
+    except ValueError:
+        return DateProblem("invalid", ("day",))  # 31 in a 30-day month, 29 February
+    return None
+
+
+def _month_number(month: str) -> int | None:
+    if month.isdigit():
+        return int(month) if 1 <= int(month) <= 12 else None
+    return MONTH_NAMES.get(month.lower().rstrip("."))
+
+
+def parse_date_parts(parts: Sequence[str]) -> dt.date | None:
+    """The date the three boxes make, None when all are empty; ValueError otherwise."""
+    if date_problem(parts) is not None:
+        raise ValueError("not a date")
+    day, month, year = (str(p or "").strip() for p in parts)
+    if not (day or month or year):
+        return None
+    return dt.date(int(year), _month_number(month) or 0, int(day))
+
+
+class GovUKDateWidget(forms.MultiWidget):
+    """Day, month and year boxes, posted as ``<name>_day``, ``<name>_month``, ``<name>_year``.
+
+    The ``{% govuk_field %}`` tag renders it with ``includes/fields/date.html``.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({part: forms.TextInput() for part in PARTS}, attrs)
+
+    def decompress(self, value: Any) -> list[str | None]:
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, str) and value:
+            try:
+                return self.decompress(dt.date.fromisoformat(value))
+            except ValueError:
+                pass
+        return [None, None, None]
+
+
+class GovUKDateField(forms.Field):
+    """A date typed in three boxes, checked with GOV.UK's messages.
+
+    ``subject`` names the date in messages, capitalised as at the start of a sentence
+    ("Date of birth", "The date of the referral"); it defaults to the label without
+    "(optional)". ``past`` and ``future`` allow today; ``min_value`` and ``max_value``
+    bound the date further. Messages are overridable by code through
+    ``error_messages`` (``required``, ``incomplete``, ``invalid``, ``year_digits``,
+    ``past``, ``future``, ``min_value``, ``max_value``); ``{subject}``,
+    ``{the_subject}``, ``{missing}`` and ``{date}`` are filled in.
+    """
+
+    widget = GovUKDateWidget
+    default_error_messages = {
+        "required": "Enter {the_subject}",
+        "incomplete": "{subject} must include a {missing}",
+        "invalid": "{subject} must be a real date",
+        "year_digits": "The year in {the_subject} must include 4 numbers",
+        "past": "{subject} must be today or in the past",
+        "future": "{subject} must be today or in the future",
+        "min_value": "{subject} must be the same as or after {date}",
+        "max_value": "{subject} must be the same as or before {date}",
+    }
+
+    def __init__(
+        self,
+        *,
+        subject: str = "",
+        past: bool = False,
+        future: bool = False,
+        min_value: dt.date | None = EARLIEST,
+        max_value: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.subject = subject
+        self.past = past
+        self.future = future
+        self.min_value = min_value
+        self.max_value = max_value
+        super().__init__(**kwargs)
+
+    def message(self, code: str, **params: Any) -> str:
+        """The message for ``code``, with this date's name in it."""
+        subject = self.subject or str(self.label or "Date").removesuffix(" (optional)")
+        return str(self.error_messages[code]).format(
+            subject=capfirst(subject), the_subject=_mid_sentence(subject), **params
+        )
+
+    def _error(self, code: str, **params: Any) -> ValidationError:
+        return ValidationError(self.message(code, **params), code=code)
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            value = GovUKDateWidget().decompress(value) if value else ["", "", ""]
+        parts = list(value or ["", "", ""])
+        problem = date_problem(parts)
+        if problem is not None:
+            raise self._error(problem.code, missing=problem.missing)
+        return parse_date_parts(parts)
+
+    def validate(self, value: Any) -> None:
+        if value is None:
+            if self.required:
+                raise self._error("required")
+            return
+        today = timezone.localdate()
+        if self.past and value > today:
+            raise self._error("past")
+        if self.future and value < today:
+            raise self._error("future")
+        if self.min_value is not None and value < self.min_value:
+            raise self._error("min_value", date=long_date(self.min_value))
+        if self.max_value is not None and value > self.max_value:
+            raise self._error("max_value", date=long_date(self.max_value))
+
+    def wrong_parts(self, raw: Any) -> tuple[str, ...]:
+        """The boxes to mark as wrong for what was posted: all three when the boxes make a
+        date that a rule refused (it is the whole date that is wrong then)."""
+        if isinstance(raw, list | tuple):
+            problem = date_problem([str(p or "") for p in raw])
+            if problem is not None:
+                return problem.parts
+        return PARTS
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.to_python(data) != self.to_python(initial)
+        except ValidationError:
+            return True
+
+
+# --- What the error summary and the page title read ---------------------------------------
+
+
+@dataclass
+class ErrorSummary:
+    """Errors that are not on a Django form (an assessment's autosaved fields, a refused
+    step), for ``{% govuk_error_summary %}`` and the page title's "Error: " prefix.
+
+    ``items`` are (the id of the element to link to, the message) pairs.
+    """
+
+    items: list[tuple[str, str]] = field(default_factory=list)
+    title: str = "There is a problem"
+    description: str = ""
+
+    @classmethod
+    def linking(cls, target: str, messages: Iterable[str]) -> ErrorSummary:
+        return cls([(target, str(m)) for m in messages])
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def field_for_error(form: forms.BaseForm, key: str) -> str | None:
+    """The form field a service's error key belongs to, or None for the top of the form.
+
+    A service names a date's error by its day box (``referred_day``): that is the
+    date field ``referred`` here.
+    """
+    if key in form.fields:
+        return key
+    for part in PARTS:
+        stem = key.removesuffix(f"_{part}")
+        if stem != key and isinstance(form.fields.get(stem), GovUKDateField):
+            return stem
+    return None
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for key, errors in error.error_dict.items():
+            form.add_error(field_for_error(form, key), errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+#: Keys a form may put in a widget's ``attrs`` to shape how its field is shown; the
+#: ``{% govuk_field %}`` tag reads them (its own arguments win).
+PRESENTATION = frozenset(
+    {
+        "rows",
+        "width",
+        "autocomplete",
+        "inputmode",
+        "spellcheck",
+        "character_count",
+        "small",
+        "inline",
+        "legend_size",
+        "label_size",
+    }
+)
+
+
+def presentation(widget: forms.Widget) -> Mapping[str, Any]:
+    return {k: v for k, v in widget.attrs.items() if k in PRESENTATION}
+
+
+@dataclass
+class FieldSpec:
+    """A field that is not on a Django form (an assessment's data-driven fields, meeting
+    mode's autosaved notes), described for the same templates as a form field.
+
+    ``kind`` is one of the field templates: ``input``, ``textarea``, ``select``,
+    ``radios``, ``checkboxes``, ``checkbox``, ``date``. ``value`` is a string, a list of
+    strings for checkboxes, or the day, month and year typed for a date.
+    """
+
+    kind: str
+    name: str
+    id: str
+    label: str
+    value: Any = ""
+    hint: str = ""
+    errors: Sequence[str] = ()
+    choices: Sequence[tuple[str, str]] = ()
