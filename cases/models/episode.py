@@ -2,7 +2,7 @@
 
 A lead professional handover, a step-up to children's social care and its
 decision, a case stepped down from social care, and the closure of a case.
-Each one is written by ``cases.episode`` together with the state change and the
+Each one is written by ``cases.services`` together with the state change and the
 chronology event it belongs to.
 """
 

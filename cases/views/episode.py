@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from agencies.http import AuthenticatedHttpRequest
 from cases.access import can_open_stepped_down_case, can_see_case, get_case_to_run
-from cases.episode_forms import (
+from cases.forms.episode import (
     ClosureForm,
     HandoverForm,
     StepDownForm,

@@ -29,7 +29,7 @@ from cases.access import (
     record_records_shown,
     requests_visible_to,
 )
-from cases.forms import (
+from cases.forms.journeys import (
     ChildSearchForm,
     ConsentForm,
     DisclosureForm,

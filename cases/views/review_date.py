@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,27 +22,9 @@ from django.views.decorators.http import require_http_methods
 
 from agencies.http import AuthenticatedHttpRequest
 from cases.access import get_case_to_run
+from cases.forms.reviews import ReviewDateForm
 from cases.models import AccessPurpose
-from cases.services.reviews import REASON_MAX_LENGTH, move_next_review_due
-from tac_portal.forms import GovUKDateField
-
-# --- The form --------------------------------------------------------------------------
-
-
-class ReviewDateForm(forms.Form):
-    next_review_due = GovUKDateField(label="New review date", help_text="For example, 27 3 2027")
-    reason = forms.CharField(
-        label="Why is the review date changing?",
-        widget=forms.Textarea(attrs={"rows": 3, "character_count": True}),
-        max_length=REASON_MAX_LENGTH,
-        help_text="If the review is late, this is shown beside the overdue flag, for "
-        "example: the family asked to move the meeting.",
-        error_messages={
-            "required": "Enter why the review date is changing",
-            "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
-        },
-    )
-
+from cases.services.reviews import move_next_review_due
 
 # --- The page --------------------------------------------------------------------------
 

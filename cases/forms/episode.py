@@ -1,4 +1,4 @@
-"""Forms for the episode steps. They parse input; the rules live in ``cases.episode``."""
+"""Forms for the episode steps. They parse input; the rules live in ``cases.services``."""
 
 from __future__ import annotations
 
