@@ -226,3 +226,27 @@ def test_the_administrator_sends_one_again_then_all(
     assert not EmailOutbox.objects.undelivered().exists()
     page = admin.get(reverse("notifications:undelivered")).content.decode()
     assert "Every email has been delivered or is still on its way." in page
+
+
+# --- Configuration: email on its own queue, never waiting for ever ------------------
+
+
+def test_email_goes_to_its_own_queue_and_reminders_stay_on_tac() -> None:
+    from tac_portal.celery import app
+
+    router = app.amqp.router
+    for task in ("notifications.tasks.send_emails",):
+        assert router.route({}, task)["queue"].name == "email"
+    for task in ("notifications.tasks.dispatch_reminders", "notifications.tasks.send_digests"):
+        assert router.route({}, task)["queue"].name == "tac"
+
+
+def test_the_smtp_connection_gives_up_on_a_silent_server(settings: Any) -> None:
+    from django.core.mail import get_connection
+
+    from tac_portal import settings as project_settings
+
+    assert project_settings.EMAIL_TIMEOUT == 15  # the default when EMAIL_TIMEOUT is unset
+    settings.EMAIL_TIMEOUT = 7
+    smtp = get_connection("django.core.mail.backends.smtp.EmailBackend")
+    assert smtp.timeout == 7  # type: ignore[attr-defined]

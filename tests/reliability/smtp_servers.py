@@ -13,7 +13,7 @@ from __future__ import annotations
 import socketserver
 import threading
 from types import TracebackType
-from typing import Literal
+from typing import Literal, Self
 
 
 class _Server(socketserver.ThreadingTCPServer):
@@ -34,7 +34,7 @@ class _Server(socketserver.ThreadingTCPServer):
     def port(self) -> int:
         return int(self.server_address[1])
 
-    def __enter__(self) -> _Server:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

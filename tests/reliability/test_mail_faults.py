@@ -132,13 +132,12 @@ def _dispatch_latencies(
         started = time.monotonic()
         portal.dispatch()
         holds = while_()
-        wait_for(
-            lambda b=before: (
-                Notification.objects.filter(reminder__isnull=False).count() == b + PER_ROUND
-            ),
-            timeout=MAX_ADDED_DELAY + 30,
-            what="the reminders' notifications",
-        )
+        expected = before + PER_ROUND
+
+        def notified(expected: int = expected) -> bool:
+            return Notification.objects.filter(reminder__isnull=False).count() == expected
+
+        wait_for(notified, timeout=MAX_ADDED_DELAY + 30, what="the reminders' notifications")
         if holds:
             latencies.append(time.monotonic() - started)
         time.sleep(1)
