@@ -124,11 +124,13 @@ def queue_email(
     notification: Notification | None = None,
     about: About | None = None,
     message_id: str = "",
+    wake: bool = True,
 ) -> EmailOutbox | None:
     """Put one email in the outbox, in the caller's transaction; returns its row.
 
-    Nothing is queued without an address (None). The sender is woken after commit;
-    if that wake-up is lost, the sender's own minute sends the email.
+    Nothing is queued without an address (None). The sender is woken after commit
+    (``wake=False``: the caller wakes it once for many); if that wake-up is lost,
+    the sender's own minute sends the email.
     """
     if not to_address:
         return None
@@ -142,7 +144,8 @@ def queue_email(
         message_id=message_id,
     )
     row.save(force_insert=True)
-    wake_sender_on_commit()
+    if wake:
+        wake_sender_on_commit()
     return row
 
 

@@ -46,7 +46,14 @@ from notifications.models import (
     ReminderRule,
     local_zone,
 )
-from notifications.outbox import About, Email, make_message_id, outbox_row, queue_email
+from notifications.outbox import (
+    About,
+    Email,
+    make_message_id,
+    outbox_row,
+    queue_email,
+    wake_sender_on_commit,
+)
 from notifications.working_days import add_working_days
 
 if TYPE_CHECKING:
@@ -494,6 +501,7 @@ def _write_digest(user_id: int) -> bool:
             ),
             recipient=user,
             message_id=make_message_id("digest", f"{user_id}-{items[0].pk}"),
+            wake=False,  # send_daily_digests wakes the sender once for them all
         )
         return True
 
@@ -523,7 +531,10 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
         ).values_list("user_id", flat=True)
     )
     due = digest_now | (waiting - still_digest)
-    return sum(_write_digest(user_id) for user_id in sorted(due))
+    written = sum(_write_digest(user_id) for user_id in sorted(due))
+    if written:
+        wake_sender_on_commit()
+    return written
 
 
 # --- Telling a professional --------------------------------------------------

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import transaction
 
@@ -124,3 +126,18 @@ def test_someone_without_an_account_is_emailed_without_a_notification() -> None:
     assert row.message_id.startswith("<email-")
     assert outbox.queue_email("", MINUTES) is None
     assert not Notification.objects.exists()
+
+
+def test_the_daily_digests_wake_the_sender_once_for_them_all(
+    lead: User, member: User, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    from notifications.services import send_daily_digests, set_notification_preference
+
+    for person in (lead, member):
+        set_notification_preference(person, email_frequency="daily_digest", digest_hour=17)
+        notify(person, title="A step-up was not accepted", link="/x/")
+    five_pm = dt.datetime(2027, 1, 12, 17, 0, tzinfo=dt.UTC)  # 17:00 in London in winter
+    with django_capture_on_commit_callbacks() as callbacks, time_machine.travel(five_pm):
+        assert send_daily_digests() == 2
+    assert len(callbacks) == 1
+    assert EmailOutbox.objects.filter(message_id__startswith="<digest-").count() == 2
