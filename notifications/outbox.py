@@ -39,6 +39,7 @@ from email import encoders
 from email.mime.base import MIMEBase
 from typing import TYPE_CHECKING, TypedDict
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
@@ -288,6 +289,8 @@ def _send_one(row: EmailOutbox) -> Attempt:
         return Attempt.FAILED
     try:
         _message(row).send()
+    except SoftTimeLimitExceeded:
+        raise  # the task has overrun: stop; the leases run out and the rows are retried
     except Exception as exc:  # sorted by classify_failure; nothing else escapes a run
         attempt, error = classify_failure(exc)
         fields = {"outbox": row.pk, "error": error, "attempts": row.attempts}
@@ -314,6 +317,8 @@ def send_pending_emails(
 
     A crash after the mail server accepted a message but before the row was
     marked sent sends it once more, with the same Message-ID; nothing is lost.
+    The run ends early, putting back what it leased but did not try, when the
+    mail server cannot be reached or after ``max_seconds``.
     """
     started = time.monotonic()
     sent = 0

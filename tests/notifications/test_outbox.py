@@ -149,6 +149,19 @@ def test_a_run_leases_nothing_more_after_its_time_budget(scripted: type[Scripted
         ]
 
 
+def test_an_overrunning_task_stops_and_leaves_the_lease_to_run_out(
+    scripted: type[ScriptedBackend],
+) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    _queue("a@example.org")
+    scripted.SCRIPT.append(SoftTimeLimitExceeded())
+    with pytest.raises(SoftTimeLimitExceeded):
+        outbox.send_pending_emails()
+    row = EmailOutbox.objects.get()
+    assert (row.status, row.attempts) == ("sending", 1)  # taken over when the lease ends
+
+
 def test_the_task_logs_the_queue_depth(scripted: type[ScriptedBackend], caplog: Any) -> None:
     _queue("a@example.org", "b@example.org")
     scripted.SCRIPT.append(TimeoutError("timed out"))
