@@ -211,6 +211,12 @@ def test_the_administrator_sees_who_and_why_but_never_the_body(
     assert EMAIL.text not in page
 
 
+def test_the_administrators_menu_leads_there(admin_user: User, coordinator: User) -> None:
+    url = reverse("notifications:undelivered")
+    assert url in client_for(admin_user).get(reverse("notifications:list")).content.decode()
+    assert url not in client_for(coordinator).get(reverse("notifications:list")).content.decode()
+
+
 def test_everyone_else_finds_no_such_page(
     undelivered: list[EmailOutbox], coordinator: User, client: Client
 ) -> None:
