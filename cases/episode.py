@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,7 +46,7 @@ from cases.services import (
     record_event,
     set_next_review_due,
 )
-from notifications.models import EmailOutbox, Notification, NotificationPreference
+from notifications.services import notify
 from notifications.working_days import add_working_days
 
 if TYPE_CHECKING:
@@ -130,44 +128,6 @@ def can_open_stepped_down_case(user: User) -> bool:
 
 def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
-
-
-# --- Telling a professional --------------------------------------------------
-
-
-def notify(user: User, *, title: str, link: str) -> Notification:
-    """An in-app notification for ``user`` and, unless they take a daily digest, an email.
-
-    The title never names a child or gives case details (it is emailed). Both
-    rows are written in the caller's transaction; the outbox sends the email.
-    """
-    now = timezone.now()
-    digest = NotificationPreference.objects.filter(
-        user=user, email_frequency=NotificationPreference.EmailFrequency.DAILY_DIGEST
-    ).exists()
-    notification = Notification.objects.create(
-        recipient=user, title=title, link=link, created_at=now, awaiting_digest=digest
-    )
-    if not digest and user.email:
-        context = {
-            "title": title,
-            "url": f"{settings.SITE_URL}{reverse('notifications:open', args=[notification.pk])}",
-            "service_name": settings.TAC_SERVICE_NAME,
-            "authority_name": settings.TAC_AUTHORITY_NAME,
-        }
-        domain = settings.TAC_EMAIL_MESSAGE_ID_DOMAIN
-        EmailOutbox.objects.create(
-            notification=notification,
-            recipient=user,
-            to_address=user.email,
-            subject=f"{settings.TAC_SERVICE_NAME}: {title}",
-            body_text=render_to_string("notifications/email/reminder.txt", context),
-            body_html=render_to_string("notifications/email/reminder.html", context),
-            message_id=f"<notification-{notification.pk}@{domain}>",
-            next_attempt_at=now,
-            created_at=now,
-        )
-    return notification
 
 
 # --- Lead professional handover (DOMAIN §5.4) ---------------------------------

@@ -13,10 +13,10 @@ from agencies.models import User
 from cases import services as case_services
 from cases.models import Case, CaseEvent
 from meetings import services
-from meetings.models import Action, Meeting, MeetingEmail
-from meetings.tasks import send_meeting_emails
-from notifications.models import SUBJECT_ACTION_DUE, Notification, Reminder
+from meetings.models import Action, Meeting
+from notifications.models import SUBJECT_ACTION_DUE, EmailOutbox, Notification, Reminder
 from notifications.services import dispatch_due_reminders
+from notifications.tasks import send_emails
 from tests.helpers import client_for, date_fields
 from tests.meetings.conftest import at
 
@@ -72,9 +72,9 @@ def test_the_task_sends_what_the_outbox_holds(case: Case, lead: User) -> None:
         starts_at=at(3),
         members=list(case.memberships.active()),
     )
-    assert send_meeting_emails.apply().get() == 2
+    assert send_emails.apply().get() == 2
     assert len(mail.outbox) == 2
-    assert set(MeetingEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(EmailOutbox.objects.values_list("status", flat=True)) == {"sent"}
 
 
 # --- Changing and cancelling an action from its page -------------------------------------
@@ -289,7 +289,7 @@ def test_a_closed_cases_plan_and_meetings_no_longer_change(
     case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
     case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     action.refresh_from_db()
-    emails = MeetingEmail.objects.count()
+    emails = EmailOutbox.objects.count()
 
     with pytest.raises(services.MeetingError):
         services.change_action(action, by=coordinator, due_on=timezone.localdate())
@@ -304,7 +304,7 @@ def test_a_closed_cases_plan_and_meetings_no_longer_change(
     client = client_for(coordinator)
     assert client.get(reverse("meetings:change_action", args=[action.pk])).status_code == 404
     assert client.get(reverse("meetings:invite", args=[meeting.pk])).status_code == 404
-    assert MeetingEmail.objects.count() == emails
+    assert EmailOutbox.objects.count() == emails
 
 
 def test_the_change_page_shows_the_due_date_in_the_day_month_and_year_boxes(
