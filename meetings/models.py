@@ -475,52 +475,6 @@ class Invitation(models.Model):
         return f"update-{self.pk}"
 
 
-class MeetingEmail(models.Model):
-    """An invitation, change, cancellation or minutes email waiting to go (an outbox row).
-
-    Written in the same transaction as the meeting change it is about, so a
-    broker outage delays an email but never loses it. The calendar part (when
-    there is one) is stored as sent, so a retry sends the same bytes.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        DEAD = "dead", "Dead"
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="emails")
-    invitation = models.ForeignKey(
-        Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
-    )
-    to_address = models.EmailField()
-    subject = models.CharField(max_length=200)
-    body_text = models.TextField()
-    ics = models.TextField(blank=True)
-    ics_method = models.CharField(max_length=10, blank=True)
-    message_id = models.CharField(max_length=200, unique=True, default="")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    last_error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [
-            # The sender: rows ready to go, or whose lease ran out.
-            models.Index(
-                fields=["next_attempt_at"],
-                name="meetingemail_unsent_idx",
-                condition=Q(status__in=["pending", "sending"]),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.subject} ({self.status})"
-
-
 @tracked
 class Decision(models.Model):
     """A decision the TAC made at a meeting, with its rationale (DOMAIN §3.4)."""

@@ -4,9 +4,11 @@ Each runs in one transaction, checks who may do it, writes the case chronology
 (``CaseEvent``) for case-level steps and queues its side effects so that they
 happen only after commit:
 
-- emails (invitations with a calendar file, changes, cancellations, minutes)
-  are outbox rows (``MeetingEmail``) written in the transaction and sent after
-  commit, and again by the periodic sweep if the broker was down;
+- invitations with a calendar file, changes, cancellations and minutes go
+  through ``notifications``: ``notify()`` for professionals (an in-app notice
+  and the email together), the same outbox without a notice for family members
+  and attendees without an account; written in the transaction, sent after
+  commit (and by the sender's minute if the broker was down);
 - action reminders are ledger rows (``notifications.Reminder``) moved in the
   same transaction as the due date or owner they are about;
 - ``Case.next_review_due`` is recomputed from the meetings, reviews and the
@@ -23,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -47,13 +48,13 @@ from meetings.models import (
     FamilyFeedback,
     Invitation,
     Meeting,
-    MeetingEmail,
     Outcome,
     Review,
     new_ical_uid,
 )
 from notifications.models import SUBJECT_ACTION_DUE, Audience, local_zone
-from notifications.services import schedule_reminders
+from notifications.outbox import About, Email, queue_email, undelivered_about
+from notifications.services import notify, schedule_reminders
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -201,10 +202,6 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 # --- Emails ------------------------------------------------------------------
 
 
-def _message_domain() -> str:
-    return settings.TAC_EMAIL_MESSAGE_ID_DOMAIN
-
-
 def _portal_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
@@ -252,6 +249,10 @@ def meeting_path(meeting: Meeting) -> str:
     return reverse("meetings:detail", args=[meeting.pk])
 
 
+#: What an email or in-app notice is about, for the outbox (notifications.outbox.About).
+ABOUT_INVITATION = "meetings.invitation"
+ABOUT_MEETING = "meetings.meeting"
+
 _SUBJECTS = {
     "invitation": "Invitation: TAC meeting",
     "changed": "Changed: TAC meeting",
@@ -259,18 +260,16 @@ _SUBJECTS = {
     "minutes": "TAC meeting minutes are ready",
 }
 
+#: The in-app notice a professional gets with the email: no names, no case details.
+_TITLES = {
+    "invitation": "You are invited to a TAC meeting",
+    "changed": "A TAC meeting you are invited to has changed",
+    "cancelled": "A TAC meeting you were invited to has been cancelled",
+    "minutes": "The minutes of a TAC meeting are ready",
+}
 
-def _queue_email(
-    meeting: Meeting,
-    *,
-    purpose: str,
-    to_address: str,
-    invitation: Invitation | None,
-    has_account: bool,
-    now: dt.datetime,
-) -> MeetingEmail | None:
-    if not to_address:
-        return None
+
+def _meeting_email(meeting: Meeting, *, purpose: str, to_address: str, has_account: bool) -> Email:
     method = {"invitation": "REQUEST", "changed": "REQUEST", "cancelled": "CANCEL"}.get(purpose, "")
     context = {
         "purpose": purpose,
@@ -280,134 +279,65 @@ def _queue_email(
         "service_name": settings.TAC_SERVICE_NAME,
         "authority_name": settings.TAC_AUTHORITY_NAME,
     }
-    email = MeetingEmail(
-        meeting=meeting,
-        invitation=invitation,
-        to_address=to_address,
+    return Email(
         subject=f"{settings.TAC_SERVICE_NAME}: {_SUBJECTS[purpose]}",
-        body_text=render_to_string("meetings/email/meeting_email.txt", context),
-        ics=build_ics(meeting, method=method, attendee=to_address) if method else "",
-        ics_method=method,
-        next_attempt_at=now,
-        created_at=now,
+        text=render_to_string("meetings/email/meeting_email.txt", context),
+        calendar=build_ics(meeting, method=method, attendee=to_address) if method else "",
+        calendar_method=method,
     )
-    email.save()
-    email.message_id = f"<meeting-{meeting.pk}-{email.pk}@{_message_domain()}>"
-    email.save(update_fields=["message_id"])
-    return email
 
 
-def _email_invitees(
+def _tell(
     meeting: Meeting,
     *,
     purpose: str,
-    now: dt.datetime,
-    invitations: Iterable[Invitation] | None = None,
-) -> list[int]:
-    """Queue an email to each of ``invitations`` (by default everyone invited)."""
-    ids: list[int] = []
+    professional: User | None,
+    address: str,
+    about: About,
+) -> None:
+    """A professional gets an in-app notice and the email (``notify``); anyone else,
+    the email alone, in the same outbox."""
+    if professional is not None:
+        notify(
+            professional,
+            title=_TITLES[purpose],
+            link=meeting_path(meeting),
+            email=_meeting_email(
+                meeting, purpose=purpose, to_address=professional.email, has_account=True
+            ),
+            about=about,
+        )
+    elif address:
+        queue_email(
+            address,
+            _meeting_email(meeting, purpose=purpose, to_address=address, has_account=False),
+            about=about,
+        )
+
+
+def _email_invitees(
+    meeting: Meeting, *, purpose: str, invitations: Iterable[Invitation] | None = None
+) -> None:
+    """Tell each of ``invitations`` (by default everyone invited)."""
     if invitations is None:
         invitations = meeting.invitations.select_related("professional")
     for invitation in invitations:
-        address = invitation.professional.email if invitation.professional else invitation.email
-        email = _queue_email(
+        _tell(
             meeting,
             purpose=purpose,
-            to_address=address,
-            invitation=invitation,
-            has_account=invitation.professional_id is not None,
-            now=now,
+            professional=invitation.professional,
+            address=invitation.email,
+            about=(ABOUT_INVITATION, invitation.pk),
         )
-        if email is not None:
-            ids.append(email.pk)
-    return ids
 
 
-def _send_after_commit(ids: list[int]) -> None:
-    if not ids:
-        return
-
-    def send() -> None:
-        from meetings.tasks import send_meeting_emails
-
-        try:
-            send_meeting_emails.delay()
-        except Exception:  # the periodic sweep sends them when the broker is back
-            logger.warning("meeting emails queued for the sweep", extra={"emails": len(ids)})
-
-    transaction.on_commit(send)
-
-
-EMAIL_MAX_ATTEMPTS = 8
-EMAIL_LEASE = dt.timedelta(minutes=5)
-
-
-def send_pending_meeting_emails(*, limit: int = 100) -> int:
-    """Send outbox rows that are due (and rows whose sender died); returns how many went.
-
-    Each row is leased in its own short transaction, so two senders never send
-    the same row at once; a crash mid-send sends it once more with the same
-    Message-ID, never loses it.
-    """
-    sent = 0
-    for _ in range(limit):
-        now = timezone.now()
-        with transaction.atomic():
-            row = (
-                MeetingEmail.objects.select_for_update(skip_locked=True)
-                .filter(
-                    status__in=[MeetingEmail.Status.PENDING, MeetingEmail.Status.SENDING],
-                    next_attempt_at__lte=now,
-                )
-                .order_by("next_attempt_at", "id")
-                .first()
-            )
-            if row is None:
-                break
-            row.status = MeetingEmail.Status.SENDING
-            row.attempts += 1
-            row.next_attempt_at = now + EMAIL_LEASE
-            row.save(update_fields=["status", "attempts", "next_attempt_at"])
-        sent += _send_email_row(row)
-    return sent
-
-
-def _send_email_row(row: MeetingEmail) -> bool:
-    message = EmailMultiAlternatives(
-        subject=row.subject,
-        body=row.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[row.to_address],
-        headers={"Message-ID": row.message_id},
-    )
-    if row.ics:
-        from email.mime.base import MIMEBase
-
-        part = MIMEBase("text", "calendar", method=row.ics_method, charset="UTF-8")
-        part.set_payload(row.ics.encode())
-        from email import encoders
-
-        encoders.encode_base64(part)
-        part.add_header("Content-Disposition", "attachment", filename="meeting.ics")
-        message.attach(part)
-    leased = MeetingEmail.objects.filter(pk=row.pk, status=MeetingEmail.Status.SENDING)
-    try:
-        message.send()
-    except Exception as exc:  # retried with backoff; only the class name is kept
-        error = type(exc).__name__[:200]
-        if row.attempts >= EMAIL_MAX_ATTEMPTS:
-            leased.update(status=MeetingEmail.Status.DEAD, last_error=error)
-        else:
-            delay = dt.timedelta(minutes=2 ** (row.attempts - 1))
-            leased.update(
-                status=MeetingEmail.Status.PENDING,
-                next_attempt_at=timezone.now() + delay,
-                last_error=error,
-            )
-        logger.warning("meeting email failed", extra={"email": row.pk, "error": error})
-        return False
-    leased.update(status=MeetingEmail.Status.SENT, sent_at=timezone.now())
-    return True
+def undelivered_invitations(meeting: Meeting) -> list[Invitation]:
+    """The people invited whose invitation, change or cancellation could not be delivered
+    (the mail server refused it, or every attempt failed): the organiser tells them
+    another way, or corrects the address and asks an administrator to retry."""
+    invitations = list(meeting.invitations.all())
+    failed = undelivered_about(ABOUT_INVITATION, [i.pk for i in invitations])
+    return [i for i in invitations if i.pk in failed]
 
 
 #: Room for a few sentences in the family's words, not a document.
@@ -506,7 +436,7 @@ def schedule_meeting(
             email=external.email.strip(),
             invited_at=now,
         )
-    ids = _email_invitees(meeting, purpose="invitation", now=now)
+    _email_invitees(meeting, purpose="invitation")
     record_event(
         case,
         "meeting.scheduled",
@@ -516,7 +446,6 @@ def schedule_meeting(
         data={"meeting": meeting.pk, "kind": kind, "professionals_only": professionals_only},
     )
     refresh_next_review_due(case, by=by)
-    _send_after_commit(ids)
     return meeting
 
 
@@ -575,7 +504,7 @@ def invite_to_meeting(
             invited_at=now,
         )
     new = list(locked.invitations.filter(invited_at=now).select_related("professional"))
-    ids = _email_invitees(locked, purpose="invitation", now=now, invitations=new)
+    _email_invitees(locked, purpose="invitation", invitations=new)
     record_event(
         locked.case,
         "meeting.invited",
@@ -583,7 +512,6 @@ def invite_to_meeting(
         summary=f"{len(new)} more invited to the {locked.get_kind_display().lower()}",
         data={"meeting": locked.pk, "invitations": [i.pk for i in new]},
     )
-    _send_after_commit(ids)
     return new
 
 
@@ -653,8 +581,7 @@ def reschedule_meeting(
     locked.save(
         update_fields=["starts_at", "ends_at", "mode", "location", "ical_sequence", "updated_at"]
     )
-    now = timezone.now()
-    ids = _email_invitees(locked, purpose="changed", now=now)
+    _email_invitees(locked, purpose="changed")
     record_event(
         locked.case,
         "meeting.rescheduled",
@@ -664,7 +591,6 @@ def reschedule_meeting(
         data={"meeting": locked.pk, "from": previous.isoformat()},
     )
     refresh_next_review_due(locked.case, by=by)
-    _send_after_commit(ids)
     meeting.refresh_from_db()
     return locked
 
@@ -682,7 +608,7 @@ def cancel_meeting(meeting: Meeting, *, by: User, reason: str) -> Meeting:
     locked.cancelled_reason = reason.strip()
     locked.ical_sequence += 1
     locked.save(update_fields=["status", "cancelled_reason", "ical_sequence", "updated_at"])
-    ids = _email_invitees(locked, purpose="cancelled", now=timezone.now())
+    _email_invitees(locked, purpose="cancelled")
     record_event(
         locked.case,
         "meeting.cancelled",
@@ -691,7 +617,6 @@ def cancel_meeting(meeting: Meeting, *, by: User, reason: str) -> Meeting:
         data={"meeting": locked.pk, "reason": locked.cancelled_reason},
     )
     refresh_next_review_due(locked.case, by=by)
-    _send_after_commit(ids)
     meeting.refresh_from_db()
     return locked
 
@@ -947,21 +872,15 @@ def publish_minutes(meeting: Meeting, *, by: User) -> Meeting:
             summary=locked.progress_summary,
             next_review_on=locked.next_review_on,
         )
-    ids: list[int] = []
     members = locked.case.memberships.active().filter(professional__isnull=False)
     for membership in members.select_related("professional"):
-        if membership.professional is None:  # pragma: no cover - filtered above
-            continue
-        email = _queue_email(
+        _tell(
             locked,
             purpose="minutes",
-            to_address=membership.professional.email,
-            invitation=None,
-            has_account=True,
-            now=now,
+            professional=membership.professional,
+            address="",
+            about=(ABOUT_MEETING, locked.pk),
         )
-        if email is not None:
-            ids.append(email.pk)
     record_event(
         locked.case,
         "meeting.minutes_published",
@@ -970,7 +889,6 @@ def publish_minutes(meeting: Meeting, *, by: User) -> Meeting:
         data={"meeting": locked.pk},
     )
     refresh_next_review_due(locked.case, by=by)
-    _send_after_commit(ids)
     return locked
 
 

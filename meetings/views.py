@@ -101,6 +101,7 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
     invitations = list(meeting.invitations.select_related("professional__agency"))
     mine = next((i for i in invitations if i.professional_id == request.user.pk), None)
     decisions = list(meeting.decisions.prefetch_related("dissents"))
+    can_run = services.can_run_meeting(request.user, meeting)
     return {
         "meeting": meeting,
         "case": meeting.case,
@@ -115,8 +116,10 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
             meeting.actions.select_related("owner_professional__agency", "owner_family_member")
         ),
         "outcomes": list(meeting.outcomes.all()),
-        "can_run": services.can_run_meeting(request.user, meeting),
+        "can_run": can_run,
         "is_member": services.active_membership(request.user, meeting.case) is not None,
+        # Those who run the meeting see whose invitation did not arrive, to tell them.
+        "undelivered": services.undelivered_invitations(meeting) if can_run else [],
     }
 
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
-from notifications import services
+from notifications import outbox
 from notifications.models import (
     EmailOutbox,
     Notification,
@@ -62,6 +65,9 @@ _OUTBOX_FIELDS = [
     "status",
     "attempts",
     "last_error",
+    "about_type",
+    "about_id",
+    "calendar_method",
     "message_id",
     "next_attempt_at",
     "lease_until",
@@ -72,9 +78,10 @@ _OUTBOX_FIELDS = [
 
 @admin.register(EmailOutbox)
 class EmailOutboxAdmin(admin.ModelAdmin[EmailOutbox]):
-    list_display = ["pk", "status", "attempts", "last_error", "next_attempt_at", "sent_at"]
-    list_filter = ["status"]
-    # Bodies are not shown: they carry nothing sensitive, but there is no need.
+    list_display = ["pk", "status", "about_type", "attempts", "last_error", "sent_at"]
+    list_filter = ["status", "about_type"]
+    # Bodies and addresses are not shown: the undelivered-emails page shows administrators
+    # what they need to act on.
     fields = tuple(_OUTBOX_FIELDS)
     readonly_fields = _OUTBOX_FIELDS
     actions = ["retry"]
@@ -85,21 +92,32 @@ class EmailOutboxAdmin(admin.ModelAdmin[EmailOutbox]):
     def has_delete_permission(self, request: HttpRequest, obj: EmailOutbox | None = None) -> bool:
         return False
 
-    @admin.action(description="Retry the selected dead emails")
+    @admin.action(description="Send the selected undelivered emails again")
     def retry(self, request: HttpRequest, queryset: QuerySet[EmailOutbox]) -> None:
-        count = services.retry_dead_emails(queryset)
-        self.message_user(request, f"{count} dead email(s) will be retried within a minute.")
+        try:
+            count = outbox.retry_undelivered_emails(
+                by=request.user,  # type: ignore[arg-type]
+                ids=queryset.values_list("pk", flat=True),
+            )
+        except PermissionDenied as denied:
+            self.message_user(request, str(denied), level=messages.ERROR)
+            return
+        self.message_user(request, f"{count} undelivered email(s) will be sent within a minute.")
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, object] | None = None
     ) -> TemplateResponse:
-        dead = EmailOutbox.objects.filter(status=EmailOutbox.Status.DEAD).count()
+        dead = EmailOutbox.objects.undelivered().count()
         if dead:
+            page = reverse("notifications:undelivered")
             self.message_user(
                 request,
-                f"{dead} email(s) could not be delivered after every attempt. Filter by "
-                "status 'Dead', fix the cause (usually the mail server or the address), then "
-                "use 'Retry the selected dead emails'.",
+                format_html(
+                    '{} email(s) could not be delivered. <a href="{}">See why and send them '
+                    "again</a> once the cause (usually the mail server or an address) is fixed.",
+                    dead,
+                    page,
+                ),
                 level=messages.ERROR,
             )
         return super().changelist_view(request, extra_context)  # type: ignore[return-value]

@@ -9,6 +9,7 @@ Celery and Redis only wake things up.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -208,14 +209,34 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
+class EmailOutboxQuerySet(models.QuerySet["EmailOutbox"]):
+    def unsent(self) -> EmailOutboxQuerySet:
+        """Waiting to go or going (leased): the sender's queue."""
+        return self.filter(status__in=[EmailOutbox.Status.PENDING, EmailOutbox.Status.SENDING])
+
+    def undelivered(self) -> EmailOutboxQuerySet:
+        """Given up on: the dead letters an administrator looks at."""
+        return self.filter(status=EmailOutbox.Status.DEAD)
+
+    def about(self, about_type: str, about_ids: Iterable[int]) -> EmailOutboxQuerySet:
+        return self.filter(about_type=about_type, about_id__in=list(about_ids))
+
+
 class EmailOutbox(models.Model):
-    """An email waiting to go, going (leased), gone, or given up on (dead)."""
+    """One email the portal sends: waiting, going (leased), gone, or given up on (dead).
+
+    Every email goes through this table: reminders, notices from ``notify()``,
+    daily digests, meeting invitations with their calendar part, and emails to
+    people without an account. The row is written in the same transaction as
+    the change it tells of, so a broker outage delays an email but never loses
+    it, and it is stored as sent, so a retry sends the same bytes.
+    """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
+        PENDING = "pending", "Waiting"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
-        DEAD = "dead", "Dead"
+        DEAD = "dead", "Could not be delivered"
 
     notification = models.OneToOneField(
         Notification,
@@ -223,44 +244,85 @@ class EmailOutbox(models.Model):
         null=True,
         blank=True,
         related_name="email",
-        help_text="Empty for a digest.",
+        help_text="The in-app notification this email tells of; empty for a digest or for "
+        "someone without an account.",
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for someone without an account (a family member, an external attendee).",
     )
     to_address = models.EmailField()
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
-    body_html = models.TextField()
+    body_html = models.TextField(blank=True)
+    calendar = models.TextField(
+        blank=True, help_text="An iCalendar file, sent as a text/calendar part (invitations)."
+    )
+    calendar_method = models.CharField(
+        max_length=10, blank=True, help_text="The iCalendar method: REQUEST or CANCEL."
+    )
+    about_type = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="What the email is about, for the sender's page (e.g. meetings.invitation).",
+    )
+    about_id = models.BigIntegerField(null=True, blank=True)
     message_id = models.CharField(
-        max_length=200, unique=True, help_text="Stable per reminder, so a resend is recognisable."
+        max_length=200, unique=True, help_text="Stable per email, so a resend is recognisable."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(
-        max_length=200, blank=True, help_text="The exception class only, never its message."
+        max_length=200,
+        blank=True,
+        help_text="The exception class and SMTP reply code only, never the server's message.",
     )
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmailOutboxQuerySet.as_manager()
 
     class Meta:
         verbose_name = "email in the outbox"
         verbose_name_plural = "email outbox"
         indexes = [
-            # The per-minute sender: rows ready to send or whose lease ran out.
+            # The sender: rows ready to send or whose lease ran out; the queue depth.
             models.Index(
                 fields=["next_attempt_at"],
                 name="outbox_unsent_idx",
                 condition=Q(status__in=["pending", "sending"]),
             ),
-            # The dead-letter alert (admin, /healthz).
+            # The dead-letter page and alert (/healthz).
             models.Index(fields=["status"], name="outbox_dead_idx", condition=Q(status="dead")),
+            # The page of what an email is about: "the invitation to … could not be delivered".
+            models.Index(
+                fields=["about_type", "about_id"],
+                name="outbox_about_idx",
+                condition=Q(about_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} to {self.to_address} ({self.status})"
+        return f"Email {self.pk} ({self.status})"
+
+    @property
+    def smtp_code(self) -> int | None:
+        """The SMTP reply code of the last failure, when the mail server gave one."""
+        _, _, code = self.last_error.rpartition(" ")
+        return int(code) if code.isdigit() else None
+
+    @property
+    def refused(self) -> bool:
+        """The mail server refused it outright (a 5xx reply): a retry will not help until
+        someone corrects the address or the server."""
+        code = self.smtp_code
+        return code is not None and 500 <= code <= 599
 
 
 class NotificationPreference(models.Model):

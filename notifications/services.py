@@ -7,8 +7,11 @@ The reminder ledger (ARCHITECTURE §7):
 2. ``dispatch_due_reminders`` (every minute) claims due rows with
    ``FOR UPDATE SKIP LOCKED`` and, in the same transaction, writes exactly one
    ``Notification`` per reminder and an ``EmailOutbox`` row.
-3. ``send_pending_emails`` (every minute) leases outbox rows, sends them with a
-   stable Message-ID, and retries with backoff until ``dead``.
+3. The outbox (``notifications/outbox.py``) sends the emails with a lease and
+   a stable Message-ID.
+
+Telling one professional something outside the ledger (a new lead, a meeting
+invitation) is ``notify()``: the in-app notification and its email together.
 
 Nothing depends on a Celery message surviving: a missed tick is caught up by
 the next one, and a worker killed mid-send leaves a lease that runs out.
@@ -20,12 +23,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -44,15 +46,20 @@ from notifications.models import (
     ReminderRule,
     local_zone,
 )
+from notifications.outbox import (
+    About,
+    Email,
+    make_message_id,
+    outbox_row,
+    queue_email,
+    wake_sender_on_commit,
+)
 from notifications.working_days import add_working_days
 
 if TYPE_CHECKING:
     from agencies.models import User
 
 logger = logging.getLogger(__name__)
-
-RETRY_BASE_SECONDS = 60
-RETRY_CAP_SECONDS = 6 * 60 * 60
 
 
 # --- Subject kinds -----------------------------------------------------------
@@ -336,31 +343,28 @@ def cancel_reminders_for(
 # --- Dispatch ----------------------------------------------------------------
 
 
-def _message_domain() -> str:
-    return settings.TAC_EMAIL_MESSAGE_ID_DOMAIN
-
-
 def reminder_message_id(reminder_id: int) -> str:
     """The Message-ID of a reminder's email: the same on every attempt."""
-    return f"<reminder-{reminder_id}@{_message_domain()}>"
+    return make_message_id("reminder", reminder_id)
 
 
 def _portal_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _render_reminder_email(notification: Notification) -> tuple[str, str, str]:
+def notice_email(notification: Notification) -> Email:
+    """The standard email for a notification: its title and a link that opens (and marks
+    read) the notification, never what it is about."""
     context = {
         "title": notification.title,
         "url": _portal_url(reverse("notifications:open", args=[notification.pk])),
         "service_name": settings.TAC_SERVICE_NAME,
         "authority_name": settings.TAC_AUTHORITY_NAME,
     }
-    subject = f"{settings.TAC_SERVICE_NAME}: {notification.title}"
-    return (
-        subject,
-        render_to_string("notifications/email/reminder.txt", context),
-        render_to_string("notifications/email/reminder.html", context),
+    return Email(
+        subject=f"{settings.TAC_SERVICE_NAME}: {notification.title}",
+        text=render_to_string("notifications/email/reminder.txt", context),
+        html=render_to_string("notifications/email/reminder.html", context),
     )
 
 
@@ -424,24 +428,18 @@ def _dispatch_batch(*, batch_size: int) -> tuple[int, int]:
                 .select_related("recipient")
                 .exclude(recipient__email="")
             )
-            outbox = []
-            for notification in immediate:
-                if notification.reminder_id is None:  # pragma: no cover - filtered above
-                    continue
-                subject, text, html = _render_reminder_email(notification)
-                outbox.append(
-                    EmailOutbox(
-                        notification=notification,
-                        recipient_id=notification.recipient_id,
-                        to_address=notification.recipient.email,
-                        subject=subject,
-                        body_text=text,
-                        body_html=html,
-                        message_id=reminder_message_id(notification.reminder_id),
-                        next_attempt_at=now,
-                        created_at=now,
-                    )
+            outbox = [
+                outbox_row(
+                    notification.recipient.email,
+                    notice_email(notification),
+                    now=now,
+                    recipient_id=notification.recipient_id,
+                    notification=notification,
+                    message_id=reminder_message_id(reminder_id),
                 )
+                for notification in immediate
+                if (reminder_id := notification.reminder_id) is not None
+            ]
             EmailOutbox.objects.bulk_create(outbox, ignore_conflicts=True)
             Reminder.objects.filter(pk__in=live_ids).update(
                 status=Reminder.Status.SENT, sent_at=now
@@ -467,117 +465,10 @@ def dispatch_due_reminders(*, batch_size: int = 500, max_batches: int = 1000) ->
     return notified
 
 
-# --- Email delivery ----------------------------------------------------------
-
-
-def _max_attempts() -> int:
-    return settings.TAC_EMAIL_MAX_ATTEMPTS
-
-
-def _lease_seconds() -> float:
-    return settings.TAC_EMAIL_LEASE_SECONDS
-
-
-def retry_delay(attempts: int) -> dt.timedelta:
-    """Exponential backoff after ``attempts`` failed attempts: 1, 2, 4 … minutes, at most 6 h."""
-    seconds = RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
-    return dt.timedelta(seconds=min(seconds, RETRY_CAP_SECONDS))
-
-
-# A sending row's lease runs out at next_attempt_at, so one predicate (and one
-# partial index) finds both new rows and rows whose worker died.
-_LEASE_SQL = """
-WITH picked AS (
-    SELECT id FROM notifications_emailoutbox
-    WHERE status IN ('pending', 'sending') AND next_attempt_at <= %(now)s
-    ORDER BY next_attempt_at, id
-    LIMIT %(limit)s
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE notifications_emailoutbox AS o
-SET status = 'sending', lease_until = %(lease)s, next_attempt_at = %(lease)s,
-    attempts = o.attempts + 1
-FROM picked WHERE o.id = picked.id
-RETURNING o.id
-"""
-
-
-def _lease_batch(limit: int) -> list[int]:
-    now = timezone.now()
-    lease = now + dt.timedelta(seconds=_lease_seconds())
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_LEASE_SQL, {"now": now, "limit": limit, "lease": lease})
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _send_one(row: EmailOutbox) -> bool:
-    leased = EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING)
-    if row.attempts > _max_attempts():
-        # The previous holders of the lease died mid-send every time.
-        leased.update(status=EmailOutbox.Status.DEAD, lease_until=None)
-        logger.error("email dead", extra={"outbox": row.pk, "attempts": row.attempts - 1})
-        return False
-    message = EmailMultiAlternatives(
-        subject=row.subject,
-        body=row.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[row.to_address],
-        headers={"Message-ID": row.message_id},
-    )
-    message.attach_alternative(row.body_html, "text/html")
-    try:
-        message.send()
-    except Exception as exc:  # any failure is retried; the class name is all we keep
-        error = type(exc).__name__[:200]
-        if row.attempts >= _max_attempts():
-            leased.update(status=EmailOutbox.Status.DEAD, lease_until=None, last_error=error)
-            logger.error("email dead", extra={"outbox": row.pk, "error": error})
-        else:
-            leased.update(
-                status=EmailOutbox.Status.PENDING,
-                lease_until=None,
-                next_attempt_at=timezone.now() + retry_delay(row.attempts),
-                last_error=error,
-            )
-            logger.warning("email failed", extra={"outbox": row.pk, "error": error})
-        return False
-    leased.update(status=EmailOutbox.Status.SENT, sent_at=timezone.now(), lease_until=None)
-    return True
-
-
-def send_pending_emails(*, batch_size: int = 50, max_batches: int = 100) -> int:
-    """Send outbox emails that are due, including ones whose lease ran out; returns how many.
-
-    A crash after the mail server accepted a message but before the row was
-    marked sent sends it once more, with the same Message-ID; nothing is lost.
-    """
-    sent = 0
-    for _ in range(max_batches):
-        ids = _lease_batch(batch_size)
-        for row in EmailOutbox.objects.filter(pk__in=ids).order_by("id"):
-            sent += _send_one(row)
-        if len(ids) < batch_size:
-            break
-    return sent
-
-
-@transaction.atomic
-def retry_dead_emails(rows: Iterable[EmailOutbox]) -> int:
-    """Give dead emails a fresh set of attempts (the admin's retry action)."""
-    return EmailOutbox.objects.filter(
-        pk__in=[r.pk for r in rows], status=EmailOutbox.Status.DEAD
-    ).update(
-        status=EmailOutbox.Status.PENDING,
-        attempts=0,
-        next_attempt_at=timezone.now(),
-        lease_until=None,
-    )
-
-
 # --- Daily digest ------------------------------------------------------------
 
 
-def _write_digest(user_id: int, now: dt.datetime) -> bool:
+def _write_digest(user_id: int) -> bool:
     from agencies.models import User
 
     with transaction.atomic():
@@ -601,15 +492,16 @@ def _write_digest(user_id: int, now: dt.datetime) -> bool:
             "authority_name": settings.TAC_AUTHORITY_NAME,
         }
         noun = "notification" if len(unread) == 1 else "notifications"
-        EmailOutbox.objects.create(
+        queue_email(
+            user.email,
+            Email(
+                subject=f"{settings.TAC_SERVICE_NAME}: {len(unread)} new {noun}",
+                text=render_to_string("notifications/email/digest.txt", context),
+                html=render_to_string("notifications/email/digest.html", context),
+            ),
             recipient=user,
-            to_address=user.email,
-            subject=f"{settings.TAC_SERVICE_NAME}: {len(unread)} new {noun}",
-            body_text=render_to_string("notifications/email/digest.txt", context),
-            body_html=render_to_string("notifications/email/digest.html", context),
-            message_id=f"<digest-{user_id}-{items[0].pk}@{_message_domain()}>",
-            next_attempt_at=now,
-            created_at=now,
+            message_id=make_message_id("digest", f"{user_id}-{items[0].pk}"),
+            wake=False,  # send_daily_digests wakes the sender once for them all
         )
         return True
 
@@ -639,7 +531,62 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
         ).values_list("user_id", flat=True)
     )
     due = digest_now | (waiting - still_digest)
-    return sum(_write_digest(user_id, now) for user_id in sorted(due))
+    written = sum(_write_digest(user_id) for user_id in sorted(due))
+    if written:
+        wake_sender_on_commit()
+    return written
+
+
+# --- Telling a professional --------------------------------------------------
+
+
+def _takes_digest(user: User) -> bool:
+    return NotificationPreference.objects.filter(
+        user=user, email_frequency=NotificationPreference.EmailFrequency.DAILY_DIGEST
+    ).exists()
+
+
+def notify(
+    user: User,
+    *,
+    title: str,
+    link: str,
+    email: Email | bool = True,
+    about: About | None = None,
+) -> Notification:
+    """Tell a professional something: an in-app notification and, as they prefer, an email.
+
+    Both rows are written in the caller's transaction; the email goes out from the
+    outbox after commit. ``title`` is emailed, so it never names a child or gives
+    case details, and nor does a custom ``email``. ``link`` is a portal path.
+
+    - ``email=True``: the standard email (the title and a link that opens the
+      notification), or a line in the daily digest for someone who takes one;
+    - ``email=Email(...)``: that email instead, e.g. a meeting invitation. One
+      carrying a calendar entry goes at once even to a digest reader: a digest
+      cannot carry it and the meeting will not wait;
+    - ``email=False``: the notification alone.
+
+    No email goes to an inactive account or one without an address. ``about``
+    says what the email concerns (see ``outbox.About``). People without an
+    account are emailed with ``outbox.queue_email``, with no notification.
+    """
+    emails = email is not False
+    calendar = isinstance(email, Email) and bool(email.calendar)
+    digest = emails and not calendar and _takes_digest(user)
+    notification = Notification.objects.create(
+        recipient=user, title=title, link=link, created_at=timezone.now(), awaiting_digest=digest
+    )
+    if emails and not digest and user.is_active and user.email:
+        queue_email(
+            user.email,
+            email if isinstance(email, Email) else notice_email(notification),
+            recipient=user,
+            notification=notification,
+            about=about,
+            message_id=make_message_id("notification", notification.pk),
+        )
+    return notification
 
 
 # --- In the portal -----------------------------------------------------------
@@ -678,18 +625,23 @@ def set_notification_preference(
 # --- Health ------------------------------------------------------------------
 
 
-def reminder_health(*, lag_alert_seconds: float = 600) -> dict[str, object]:
-    """For /healthz: the age of the oldest due-but-unsent reminder and the dead emails.
+class ReminderDepth(TypedDict):
+    reminders_due: int
+    oldest_due_reminder_seconds: float
 
-    ``ok`` is false when a due reminder has waited longer than
-    ``lag_alert_seconds`` (the dispatcher is not running) or an email is dead.
-    """
+
+def reminder_depth() -> ReminderDepth:
+    """The dispatcher's queue, for the worker's log and /healthz: how many reminders
+    are due and how long the oldest of them has waited."""
     now = timezone.now()
-    oldest = Reminder.objects.due(now).aggregate(oldest=Min("fire_at"))["oldest"]
-    age = (now - oldest).total_seconds() if oldest is not None else 0.0
-    dead = EmailOutbox.objects.filter(status=EmailOutbox.Status.DEAD).count()
-    return {
-        "ok": age <= lag_alert_seconds and dead == 0,
-        "oldest_due_reminder_seconds": round(age, 1),
-        "dead_emails": dead,
-    }
+    due = Reminder.objects.due(now).aggregate(count=Count("id"), oldest=Min("fire_at"))
+    waited = (now - due["oldest"]).total_seconds() if due["oldest"] is not None else 0.0
+    return {"reminders_due": due["count"], "oldest_due_reminder_seconds": round(waited, 1)}
+
+
+def reminder_health(*, lag_alert_seconds: float = 600) -> dict[str, object]:
+    """For /healthz: ``ok`` is false when a due reminder has waited longer than
+    ``lag_alert_seconds`` (the dispatcher is not running). Emails have their own
+    check (``outbox.email_health``)."""
+    depth = reminder_depth()
+    return {"ok": depth["oldest_due_reminder_seconds"] <= lag_alert_seconds, **depth}

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("undelivered/", views.undelivered_emails, name="undelivered"),
+    path("undelivered/<int:pk>/retry/", views.retry_undelivered_email, name="retry_undelivered"),
+    path("undelivered/retry/", views.retry_all_undelivered_emails, name="retry_all_undelivered"),
 ]

@@ -1,19 +1,20 @@
-"""The notification centre: a professional's own notifications and email preferences."""
+"""The notification centre (a professional's own notifications and email preferences)
+and the administrators' page of emails that could not be delivered."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
-from notifications import services
+from notifications import outbox, services
 from notifications.forms import PreferenceForm
-from notifications.models import Notification, NotificationPreference
+from notifications.models import EmailOutbox, Notification, NotificationPreference
 
 PAGE_SIZE = 25
 
@@ -80,3 +81,43 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, "Your email preferences have been saved.")
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+# --- Undelivered emails (the dead letters), for system administrators --------
+
+
+def _ensure_administrator(request: AuthenticatedHttpRequest) -> None:
+    # Like a report someone may not read: for anyone else the page does not exist.
+    if not request.user.is_system_administrator:
+        raise Http404("No such page")
+
+
+@login_required
+@require_GET
+def undelivered_emails(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Emails given up on: refused by the mail server, or every attempt failed. Who they
+    were to and why, never what they said."""
+    _ensure_administrator(request)
+    rows = EmailOutbox.objects.undelivered().order_by("-created_at", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/undelivered.html", {"page": page})
+
+
+@login_required
+@require_POST
+def retry_undelivered_email(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _ensure_administrator(request)
+    row = get_object_or_404(EmailOutbox.objects.undelivered(), pk=pk)
+    outbox.retry_undelivered_emails(by=request.user, ids=[row.pk])
+    messages.success(request, "The email will be sent again within a minute.")
+    return redirect("notifications:undelivered")
+
+
+@login_required
+@require_POST
+def retry_all_undelivered_emails(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _ensure_administrator(request)
+    count = outbox.retry_undelivered_emails(by=request.user)
+    noun = "email" if count == 1 else "emails"
+    messages.success(request, f"{count} {noun} will be sent again within a minute.")
+    return redirect("notifications:undelivered")

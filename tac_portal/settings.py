@@ -327,6 +327,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "health_check_interval": 30,
 }
 CELERY_TASK_DEFAULT_QUEUE = "tac"
+# Email goes out on a queue and worker of its own (Procfile, docker-compose), so a slow
+# or hung mail server never holds up reminder dispatch on "tac".
+CELERY_TASK_ROUTES = {"notifications.tasks.send_emails": {"queue": "email"}}
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every minute: due reminders become notifications and outbox emails. The
@@ -336,7 +339,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
-    # Every minute: send outbox emails (backoff, dead after TAC_EMAIL_MAX_ATTEMPTS).
+    # Every minute: send outbox emails (also woken after each commit that queues one;
+    # backoff, dead after TAC_EMAIL_MAX_ATTEMPTS or at once on a 5xx refusal).
     "send-emails": {
         "task": "notifications.tasks.send_emails",
         "schedule": 60.0,
@@ -347,13 +351,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(minute=0),
         "options": {"expires": 3500},
-    },
-    # Every minute: meeting invitations, changes, cancellations and minutes in the meetings
-    # outbox (also sent after commit; this sweep catches a broker outage).
-    "send-meeting-emails": {
-        "task": "meetings.tasks.send_meeting_emails",
-        "schedule": 60.0,
-        "options": {"expires": 55},
     },
     # Every 15 minutes: rebuild the dashboard summary tables (the page shows "as of").
     "refresh-dashboard-summaries": {
@@ -527,6 +524,8 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TAC Portal <no-reply@tac.example>")
+# Seconds to wait on a silent mail server before giving up (the email is retried later).
+EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", default=15, minimum=1, maximum=300)
 
 # --- REST API ----------------------------------------------------------------
 

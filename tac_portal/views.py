@@ -11,6 +11,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from notifications.outbox import email_health
 from notifications.services import reminder_health
 from tac_portal.celery import app as celery_app
 
@@ -36,25 +37,18 @@ def _check_celery() -> dict[str, object]:
     return {"ok": bool(replies), "workers": len(replies)}
 
 
-def _check_meeting_emails() -> dict[str, object]:
-    """Meeting invitations and minutes that gave up after every retry."""
-    from meetings.models import MeetingEmail
-
-    dead = MeetingEmail.objects.filter(status=MeetingEmail.Status.DEAD).count()
-    return {"ok": dead == 0, "dead_emails": dead}
-
-
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, Redis and Celery reachability as JSON: 200 when all are up, else 503."""
+    """Database, Redis and Celery reachability, the reminder and email queues, as JSON:
+    200 when all are well, else 503."""
     checks: dict[str, dict[str, object]] = {}
     for name, check in (
         ("database", _check_database),
         ("redis", _check_redis),
         ("celery", _check_celery),
         ("reminders", reminder_health),
-        ("meeting_emails", _check_meeting_emails),
+        ("emails", email_health),
     ):
         started = time.monotonic()
         try:

@@ -51,8 +51,8 @@ def healthcheck_text(service: dict[str, Any]) -> str:
     return test if isinstance(test, str) else " ".join(str(part) for part in test)
 
 
-def test_it_runs_the_five_services(services: dict[str, Any]) -> None:
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+def test_it_runs_the_six_services(services: dict[str, Any]) -> None:
+    assert {"postgres", "redis", "web", "worker", "email-worker", "beat"} <= set(services)
 
 
 def test_it_uses_postgres_16_and_redis_7(services: dict[str, Any]) -> None:
@@ -61,7 +61,7 @@ def test_it_uses_postgres_16_and_redis_7(services: dict[str, Any]) -> None:
 
 
 def test_it_builds_the_app_services_from_the_dockerfile(services: dict[str, Any]) -> None:
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "email-worker", "beat"):
         assert services[name]["build"] == ".", name
 
 
@@ -86,6 +86,17 @@ def test_it_runs_a_celery_worker_on_the_tac_queue(services: dict[str, Any]) -> N
     assert "--queues=tac" in command
 
 
+def test_it_sends_email_from_a_worker_of_its_own(services: dict[str, Any]) -> None:
+    # A hung mail server must hold up only this worker, never reminder dispatch.
+    command = words(services["email-worker"]["command"])
+    assert command[0] == "celery"
+    assert "--app=tac_portal" in command
+    assert "worker" in command
+    assert "--queues=email" in command
+    assert "--queues=email" not in words(services["worker"]["command"])
+    assert services["email-worker"]["environment"]["EMAIL_TIMEOUT"]
+
+
 def test_it_runs_celery_beat(services: dict[str, Any]) -> None:
     command = words(services["beat"]["command"])
     assert command[0] == "celery"
@@ -94,7 +105,7 @@ def test_it_runs_celery_beat(services: dict[str, Any]) -> None:
 
 
 def test_it_health_checks_every_service(services: dict[str, Any]) -> None:
-    for name in ("postgres", "redis", "web", "worker", "beat"):
+    for name in ("postgres", "redis", "web", "worker", "email-worker", "beat"):
         assert "healthcheck" in services[name], name
     assert "pg_isready" in healthcheck_text(services["postgres"])
     assert "redis-cli ping" in healthcheck_text(services["redis"])
@@ -102,10 +113,11 @@ def test_it_health_checks_every_service(services: dict[str, Any]) -> None:
     assert "curl" in web_check
     assert "/healthz" in web_check
     assert "inspect ping" in healthcheck_text(services["worker"])
+    assert "inspect ping" in healthcheck_text(services["email-worker"])
 
 
 def test_it_waits_for_healthy_postgres_and_redis(services: dict[str, Any]) -> None:
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "email-worker", "beat"):
         depends_on = services[name]["depends_on"]
         assert depends_on["postgres"]["condition"] == "service_healthy", name
         assert depends_on["redis"]["condition"] == "service_healthy", name
@@ -124,7 +136,7 @@ def test_it_keeps_database_and_redis_data_in_named_volumes(
 
 
 def test_it_configures_the_app_for_production(services: dict[str, Any]) -> None:
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "email-worker", "beat"):
         environment = services[name]["environment"]
         assert environment["TAC_ENVIRONMENT"] == "production", name
         for variable in REQUIRED_ENV:
@@ -214,10 +226,16 @@ def test_it_runs_web_worker_and_beat_locally_from_the_procfile() -> None:
         for line in (ROOT / "Procfile").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     )
-    assert set(entries) == {"web", "worker", "beat"}
+    assert set(entries) == {"web", "worker", "email", "beat"}
     assert "manage.py runserver" in entries["web"]
     worker = words(entries["worker"])
     assert worker[:3] == ["celery", "-A", "tac_portal"]
     assert "-Q" in worker
     assert worker[worker.index("-Q") + 1] == "tac"
+    # Email has a worker of its own (a hung mail server holds up only that one), with
+    # a node name of its own beside the other worker on the same machine.
+    email = words(entries["email"])
+    assert email[:3] == ["celery", "-A", "tac_portal"]
+    assert email[email.index("-Q") + 1] == "email"
+    assert email[email.index("--hostname") + 1].startswith("email@")
     assert ".data/" in entries["beat"]

@@ -6,7 +6,6 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -23,10 +22,6 @@ from cases.models import (
 if TYPE_CHECKING:
     from agencies.models import User
 
-from django.template.loader import render_to_string
-from django.urls import reverse
-
-from notifications.models import EmailOutbox, Notification, NotificationPreference
 
 security_log = logging.getLogger("tac.security")
 
@@ -86,38 +81,3 @@ def ensure_works_on_cases(user: User) -> None:
 def lock_case(case: Case) -> Case:
     """The case, locked for this transaction: two people acting on it at once queue."""
     return Case.objects.select_for_update().get(pk=case.pk)
-
-
-def notify(user: User, *, title: str, link: str) -> Notification:
-    """An in-app notification for ``user`` and, unless they take a daily digest, an email.
-
-    The title never names a child or gives case details (it is emailed). Both
-    rows are written in the caller's transaction; the outbox sends the email.
-    """
-    now = timezone.now()
-    digest = NotificationPreference.objects.filter(
-        user=user, email_frequency=NotificationPreference.EmailFrequency.DAILY_DIGEST
-    ).exists()
-    notification = Notification.objects.create(
-        recipient=user, title=title, link=link, created_at=now, awaiting_digest=digest
-    )
-    if not digest and user.email:
-        context = {
-            "title": title,
-            "url": f"{settings.SITE_URL}{reverse('notifications:open', args=[notification.pk])}",
-            "service_name": settings.TAC_SERVICE_NAME,
-            "authority_name": settings.TAC_AUTHORITY_NAME,
-        }
-        domain = settings.TAC_EMAIL_MESSAGE_ID_DOMAIN
-        EmailOutbox.objects.create(
-            notification=notification,
-            recipient=user,
-            to_address=user.email,
-            subject=f"{settings.TAC_SERVICE_NAME}: {title}",
-            body_text=render_to_string("notifications/email/reminder.txt", context),
-            body_html=render_to_string("notifications/email/reminder.html", context),
-            message_id=f"<notification-{notification.pk}@{domain}>",
-            next_attempt_at=now,
-            created_at=now,
-        )
-    return notification

@@ -13,8 +13,9 @@ from cases.models import (
     LeadHandover,
     LeadProfessionalAssignment,
 )
-from cases.services.common import CaseError, lock_case, notify, record_event
+from cases.services.common import CaseError, lock_case, record_event
 from cases.services.teams import assign_lead_professional
+from notifications.services import notify
 
 if TYPE_CHECKING:
     from agencies.models import User

@@ -25,13 +25,14 @@ from cases.models import (
     TACRole,
 )
 from cases.search import children_visible_to
-from cases.services.common import CaseError, ChildAlreadyInOpenCase, notify, record_event
+from cases.services.common import CaseError, ChildAlreadyInOpenCase, record_event
 from cases.services.lifecycle import open_case, open_cases_for, recent_closed_case
 from cases.services.teams import (
     add_external_contact_to_team,
     add_family_member_to_team,
     assign_lead_professional,
 )
+from notifications.services import notify
 
 if TYPE_CHECKING:
     from agencies.models import User

@@ -16,10 +16,11 @@ from cases.models import (
     StepUpReferral,
     TACRole,
 )
-from cases.services.common import CaseError, TransitionNotAllowed, lock_case, notify, record_event
+from cases.services.common import CaseError, TransitionNotAllowed, lock_case, record_event
 from cases.services.lifecycle import change_status
 from cases.services.reviews import set_next_review_due
 from cases.services.teams import add_external_contact_to_team
+from notifications.services import notify
 from notifications.working_days import add_working_days
 
 if TYPE_CHECKING:

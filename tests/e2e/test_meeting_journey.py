@@ -18,7 +18,9 @@ from cases.models import Case, Child, Family, FamilyMember
 from cases.services.lifecycle import open_case
 from cases.services.teams import add_family_member_to_team, add_professional_to_team
 from meetings import services
-from meetings.models import Action, FamilyFeedback, Meeting, MeetingEmail
+from meetings.models import Action, FamilyFeedback, Meeting
+from notifications import outbox
+from notifications.models import EmailOutbox
 from tests.helpers import PASSWORD, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,8 +101,8 @@ def test_a_tac_meeting_from_invitation_to_review(
 
     meeting = Meeting.objects.get(case=case)
     assert meeting.invitations.count() == 4
-    services.send_pending_meeting_emails()  # whatever the after-commit task has not sent yet
-    assert set(MeetingEmail.objects.values_list("status", flat=True)) == {"sent"}
+    outbox.send_pending_emails()  # whatever the after-commit task has not sent yet
+    assert set(EmailOutbox.objects.values_list("status", flat=True)) == {"sent"}
     assert len(mail.outbox) == 4
     to_mum = next(m for m in mail.outbox if m.to == ["mara@example.org"])
     (attachment,) = to_mum.attachments
@@ -153,7 +155,7 @@ def test_a_tac_meeting_from_invitation_to_review(
     meeting.refresh_from_db()
     assert meeting.minutes_published_at is not None
     assert meeting.family_views == "We want calmer mornings."
-    assert MeetingEmail.objects.filter(subject__contains="minutes").count() == 3
+    assert EmailOutbox.objects.filter(subject__contains="minutes").count() == 3
     owners = set(Action.objects.filter(case=case).values_list("owner_agency__name", flat=True))
     assert owners == {"Eastfield Primary School", "Eastfield Health Visiting", None}
     page.get_by_role("button", name="Sign out").click()

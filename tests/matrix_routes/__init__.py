@@ -7,11 +7,20 @@ module of the app that serves it.
 from __future__ import annotations
 
 from tests.matrix import Route
-from tests.matrix_routes import api, assessments, core, dashboards, episode, journeys, meetings
+from tests.matrix_routes import (
+    api,
+    assessments,
+    core,
+    dashboards,
+    episode,
+    journeys,
+    meetings,
+    notifications,
+)
 
 #: Every URL pattern (but the configuration site's) → who may reach it.
 ROUTES: dict[str, Route] = {}
-for _module in (core, journeys, assessments, meetings, dashboards, api, episode):
+for _module in (core, journeys, assessments, meetings, dashboards, api, episode, notifications):
     _overlap = ROUTES.keys() & _module.ROUTES.keys()
     assert not _overlap, f"routes listed twice: {sorted(_overlap)}"
     ROUTES |= _module.ROUTES

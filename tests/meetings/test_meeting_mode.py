@@ -10,8 +10,9 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case, CaseEvent, LeadProfessionalAssignment, TeamMembership
 from meetings import services
-from meetings.models import Action, Meeting, MeetingEmail, Review
-from notifications.models import SUBJECT_ACTION_DUE, Reminder
+from meetings.models import Action, Meeting, Review
+from notifications.models import SUBJECT_ACTION_DUE, EmailOutbox, Reminder
+from tests.meetings.emails import meeting_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -243,15 +244,15 @@ def test_finishing_and_publishing_freezes_the_record(
     services.finish_meeting(meeting, by=lead)
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
-    MeetingEmail.objects.all().delete()
+    EmailOutbox.objects.all().delete()
 
     services.publish_minutes(meeting, by=lead)
 
     meeting.refresh_from_db()
     assert meeting.minutes_published_at is not None
-    minutes = list(MeetingEmail.objects.filter(meeting=meeting))
+    minutes = list(meeting_emails(meeting))
     assert {e.to_address for e in minutes} == {lead.email, member.email}  # never the family
-    assert all(e.ics == "" for e in minutes)
+    assert all(e.calendar == "" for e in minutes)
     assert all(f"/meetings/{meeting.pk}/" in e.body_text for e in minutes)
     with pytest.raises(services.MeetingError):
         services.save_meeting_text(meeting, by=lead, field="family_views", text="x", version=1)

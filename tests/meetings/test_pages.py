@@ -17,9 +17,9 @@ from meetings.models import (
     FamilyFeedback,
     Invitation,
     Meeting,
-    MeetingEmail,
     Review,
 )
+from notifications.models import EmailOutbox
 from tests.helpers import client_for, date_fields
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_the_lead_schedules_a_meeting_from_the_form(
     assert response.status_code == 302
     assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
     assert meeting.invitations.count() == 3
-    assert MeetingEmail.objects.count() == 3
+    assert EmailOutbox.objects.count() == 3
     assert RecordAccess.objects.filter(case_id=case.pk).exists() is False  # POST success logs none
 
 

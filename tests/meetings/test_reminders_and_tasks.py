@@ -14,10 +14,10 @@ from cases.models import Case, CaseEvent
 from cases.services.lifecycle import change_status
 from cases.services.teams import assign_lead_professional, remove_from_team
 from meetings import services
-from meetings.models import Action, Meeting, MeetingEmail
-from meetings.tasks import send_meeting_emails
-from notifications.models import SUBJECT_ACTION_DUE, Notification, Reminder
+from meetings.models import Action, Meeting
+from notifications.models import SUBJECT_ACTION_DUE, EmailOutbox, Notification, Reminder
 from notifications.services import dispatch_due_reminders
+from notifications.tasks import send_emails
 from tests.helpers import client_for, date_fields
 from tests.meetings.conftest import at
 
@@ -73,9 +73,9 @@ def test_the_task_sends_what_the_outbox_holds(case: Case, lead: User) -> None:
         starts_at=at(3),
         members=list(case.memberships.active()),
     )
-    assert send_meeting_emails.apply().get() == 2
+    assert send_emails.apply().get() == 2
     assert len(mail.outbox) == 2
-    assert set(MeetingEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(EmailOutbox.objects.values_list("status", flat=True)) == {"sent"}
 
 
 # --- Changing and cancelling an action from its page -------------------------------------
@@ -290,7 +290,7 @@ def test_a_closed_cases_plan_and_meetings_no_longer_change(
     change_status(case, to=Case.Status.CLOSING, by=lead)
     change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     action.refresh_from_db()
-    emails = MeetingEmail.objects.count()
+    emails = EmailOutbox.objects.count()
 
     with pytest.raises(services.MeetingError):
         services.change_action(action, by=coordinator, due_on=timezone.localdate())
@@ -305,7 +305,7 @@ def test_a_closed_cases_plan_and_meetings_no_longer_change(
     client = client_for(coordinator)
     assert client.get(reverse("meetings:change_action", args=[action.pk])).status_code == 404
     assert client.get(reverse("meetings:invite", args=[meeting.pk])).status_code == 404
-    assert MeetingEmail.objects.count() == emails
+    assert EmailOutbox.objects.count() == emails
 
 
 def test_the_change_page_shows_the_due_date_in_the_day_month_and_year_boxes(

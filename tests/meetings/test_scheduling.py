@@ -12,14 +12,17 @@ from icalendar import Calendar
 from agencies.models import User
 from cases.models import Case, CaseEvent, TeamMembership
 from meetings import services
-from meetings.models import Invitation, Meeting, MeetingEmail
+from meetings.models import Invitation, Meeting
+from notifications import outbox
+from notifications.models import EmailOutbox
 from tests.meetings.conftest import at
+from tests.meetings.emails import meeting_emails
 
 pytestmark = pytest.mark.django_db
 
 
-def _ics(email: MeetingEmail) -> dict[str, object]:
-    calendar = Calendar.from_ical(email.ics)
+def _ics(email: EmailOutbox) -> dict[str, object]:
+    calendar = Calendar.from_ical(email.calendar)
     (event,) = calendar.walk("VEVENT")
     return {
         "method": str(calendar["METHOD"]),
@@ -40,7 +43,7 @@ def test_it_invites_members_and_externals_with_a_calendar_file(
 
     invitations = {i.name: i for i in meeting.invitations.all()}
     assert set(invitations) == {"Lena Lead", "Sam School", "Pat Parent", "Alex Advocate"}
-    emails = list(MeetingEmail.objects.filter(meeting=meeting))
+    emails = list(meeting_emails(meeting))
     assert {e.to_address for e in emails} == {
         "lena.lead@northgate.example",
         "sam.school@riverside.example",
@@ -55,7 +58,7 @@ def test_it_invites_members_and_externals_with_a_calendar_file(
         assert ics["start"] == meeting.starts_at
         # No child's or family's name, no case details.
         child = case.children.get()
-        for text in (email.body_text, email.ics, email.subject):
+        for text in (email.body_text, email.calendar, email.subject):
             assert child.given_names not in text
             assert child.family_name not in text
             assert case.family.name not in text
@@ -72,17 +75,18 @@ def test_it_sends_the_outbox_with_the_ics_attached(
 ) -> None:
     meeting = schedule()
 
-    sent = services.send_pending_meeting_emails()
+    sent = outbox.send_pending_emails()
 
     assert sent == 2
-    assert MeetingEmail.objects.filter(status=MeetingEmail.Status.SENT).count() == 2
+    assert EmailOutbox.objects.filter(status=EmailOutbox.Status.SENT).count() == 2
     message = mail.outbox[0]
     (attachment,) = message.attachments
     assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "REQUEST"
     assert meeting.ical_uid in attachment.get_payload(decode=True).decode()
-    assert message.extra_headers["Message-ID"].startswith(f"<meeting-{meeting.pk}-")
-    assert services.send_pending_meeting_emails() == 0
+    row = meeting_emails(meeting).get(to_address=message.to[0])
+    assert message.extra_headers["Message-ID"] == row.message_id
+    assert outbox.send_pending_emails() == 0
 
 
 def test_a_failed_send_stays_in_the_outbox(
@@ -91,11 +95,15 @@ def test_a_failed_send_stays_in_the_outbox(
     schedule()
     settings.EMAIL_BACKEND = "tests.notifications.backends.FailingBackend"  # type: ignore[attr-defined]
 
-    assert services.send_pending_meeting_emails() == 0
+    assert outbox.send_pending_emails() == 0
 
-    rows = list(MeetingEmail.objects.all())
-    assert all(r.status == MeetingEmail.Status.PENDING and r.attempts == 1 for r in rows)
-    assert all(r.last_error for r in rows)
+    # The mail server could not be reached: the first email waits to be retried, and
+    # the rest of the run was put back untried rather than each timing out in turn.
+    first, second = EmailOutbox.objects.order_by("id")
+    assert (first.status, first.attempts) == (EmailOutbox.Status.PENDING, 1)
+    assert first.last_error == "ConnectionRefusedError"
+    assert (second.status, second.attempts) == (EmailOutbox.Status.PENDING, 0)
+    assert second.next_attempt_at < first.next_attempt_at
 
 
 def test_reschedule_and_cancel_keep_the_uid_and_bump_the_sequence(
@@ -107,8 +115,8 @@ def test_reschedule_and_cancel_keep_the_uid_and_bump_the_sequence(
     )
     services.cancel_meeting(meeting, by=lead, reason="The family asked to rearrange")
 
-    changed = MeetingEmail.objects.filter(subject__contains="Changed").first()
-    cancelled = MeetingEmail.objects.filter(subject__contains="Cancelled").first()
+    changed = EmailOutbox.objects.filter(subject__contains="Changed").first()
+    cancelled = EmailOutbox.objects.filter(subject__contains="Cancelled").first()
     assert changed is not None
     assert cancelled is not None
     assert _ics(changed)["uid"] == _ics(cancelled)["uid"] == meeting.ical_uid
@@ -142,7 +150,7 @@ def test_nothing_is_written_when_an_invitee_is_invalid(
     with pytest.raises(services.MeetingError):
         schedule(members=list(other.memberships.all()))
     assert not Meeting.objects.exists()
-    assert not MeetingEmail.objects.exists()
+    assert not EmailOutbox.objects.exists()
 
 
 def test_invitees_reply_for_themselves(
@@ -173,7 +181,7 @@ def test_someone_who_joined_later_is_invited_and_only_they_are_emailed(
 ) -> None:
     school = case.memberships.active().get(professional=member)
     meeting = schedule(members=[school])
-    before = set(MeetingEmail.objects.values_list("pk", flat=True))
+    before = set(EmailOutbox.objects.values_list("pk", flat=True))
 
     new = services.invite_to_meeting(
         meeting,
@@ -183,7 +191,7 @@ def test_someone_who_joined_later_is_invited_and_only_they_are_emailed(
     )
 
     assert {i.name for i in new} == {"Pat Parent", "Alex Advocate"}
-    sent = MeetingEmail.objects.exclude(pk__in=before)
+    sent = EmailOutbox.objects.exclude(pk__in=before)
     assert set(sent.values_list("to_address", flat=True)) == {
         "pat.parent@example.org",
         "alex@adv.example",

@@ -6,6 +6,7 @@ import json
 import os
 import time
 from collections.abc import Sequence
+from typing import ClassVar
 
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
@@ -30,4 +31,30 @@ class SlowLoggingBackend(BaseEmailBackend):
                 line = {"message_id": message.extra_headers["Message-ID"], "to": message.to}
                 log.write(json.dumps(line) + "\n")
                 log.flush()
+        return len(email_messages)
+
+
+class ScriptedBackend(BaseEmailBackend):
+    """A mail server run by the test: raises ``BY_ADDRESS[to]`` for a message to that
+    address, else the next exception in ``SCRIPT`` (none left: accepts the message).
+    Every address it was handed is appended to ``HANDED``."""
+
+    SCRIPT: ClassVar[list[Exception]] = []
+    BY_ADDRESS: ClassVar[dict[str, Exception]] = {}
+    HANDED: ClassVar[list[str]] = []
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.SCRIPT.clear()
+        cls.BY_ADDRESS.clear()
+        cls.HANDED.clear()
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        for message in email_messages:
+            to = message.to[0]
+            ScriptedBackend.HANDED.append(to)
+            if to in ScriptedBackend.BY_ADDRESS:
+                raise ScriptedBackend.BY_ADDRESS[to]
+            if ScriptedBackend.SCRIPT:
+                raise ScriptedBackend.SCRIPT.pop(0)
         return len(email_messages)

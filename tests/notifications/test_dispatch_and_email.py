@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from agencies.models import User
 from cases.models import Case
-from notifications import services
+from notifications import outbox, services
 from notifications.models import EmailOutbox, Notification, NotificationPreference, Reminder
 from tests.notifications.test_scheduling import DUE, SetReview
 
@@ -91,7 +91,7 @@ def test_the_email_carries_no_case_details_or_names(scheduled: Case, settings: A
     settings.SITE_URL = "https://tac.example.gov.uk"
     with time_machine.travel(DUE_SOON_FIRES, tick=False):
         services.dispatch_due_reminders()
-        assert services.send_pending_emails() == 1
+        assert outbox.send_pending_emails() == 1
 
     (message,) = mail.outbox
     notification = Notification.objects.get()
@@ -122,12 +122,14 @@ def _fail_emails(settings: Any) -> None:
     settings.EMAIL_BACKEND = "tests.notifications.backends.FailingBackend"
 
 
-def test_it_retries_with_backoff_and_gives_up_as_dead(scheduled: Case, settings: Any) -> None:
+def test_it_retries_with_backoff_and_gives_up_as_dead(
+    scheduled: Case, settings: Any, admin_user: User
+) -> None:
     _fail_emails(settings)
     settings.TAC_EMAIL_MAX_ATTEMPTS = 3
     with time_machine.travel(DUE_SOON_FIRES, tick=False) as clock:
         services.dispatch_due_reminders()
-        assert services.send_pending_emails() == 0
+        assert outbox.send_pending_emails() == 0
         row = EmailOutbox.objects.get()
         assert (row.status, row.attempts, row.last_error) == (
             "pending",
@@ -136,26 +138,26 @@ def test_it_retries_with_backoff_and_gives_up_as_dead(scheduled: Case, settings:
         )
         assert row.next_attempt_at == DUE_SOON_FIRES + dt.timedelta(minutes=1)
 
-        assert services.send_pending_emails() == 0  # not yet: backing off
+        assert outbox.send_pending_emails() == 0  # not yet: backing off
         assert EmailOutbox.objects.get().attempts == 1
 
         clock.shift(dt.timedelta(minutes=1))
-        services.send_pending_emails()
+        outbox.send_pending_emails()
         row.refresh_from_db()
         assert row.attempts == 2
         assert row.next_attempt_at == DUE_SOON_FIRES + dt.timedelta(minutes=3)
 
         clock.shift(dt.timedelta(minutes=2))
-        services.send_pending_emails()
+        outbox.send_pending_emails()
         row.refresh_from_db()
         assert (row.status, row.attempts) == ("dead", 3)
-        health = services.reminder_health()
+        health = outbox.email_health()
         assert health["dead_emails"] == 1
         assert health["ok"] is False
 
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        assert services.retry_dead_emails([row]) == 1
-        assert services.send_pending_emails() == 1
+        assert outbox.retry_undelivered_emails(by=admin_user, ids=[row.pk]) == 1
+        assert outbox.send_pending_emails() == 1
     assert len(mail.outbox) == 1
 
 
@@ -163,10 +165,10 @@ def test_it_takes_over_a_row_whose_lease_ran_out(scheduled: Case) -> None:
     with time_machine.travel(DUE_SOON_FIRES, tick=False) as clock:
         services.dispatch_due_reminders()
         # A worker leased the row and died.
-        assert services._lease_batch(10) == [EmailOutbox.objects.get().pk]
-        assert services.send_pending_emails() == 0
+        assert outbox._lease_batch(10) == [EmailOutbox.objects.get().pk]
+        assert outbox.send_pending_emails() == 0
         clock.shift(dt.timedelta(seconds=settings.TAC_EMAIL_LEASE_SECONDS + 1))
-        assert services.send_pending_emails() == 1
+        assert outbox.send_pending_emails() == 1
     row = EmailOutbox.objects.get()
     assert (row.status, row.attempts) == ("sent", 2)
 
@@ -176,9 +178,9 @@ def test_it_marks_a_row_dead_when_every_lease_holder_died(scheduled: Case, setti
     with time_machine.travel(DUE_SOON_FIRES, tick=False) as clock:
         services.dispatch_due_reminders()
         for _ in range(2):
-            services._lease_batch(10)
+            outbox._lease_batch(10)
             clock.shift(dt.timedelta(seconds=settings.TAC_EMAIL_LEASE_SECONDS + 1))
-        assert services.send_pending_emails() == 0
+        assert outbox.send_pending_emails() == 0
     assert EmailOutbox.objects.get().status == EmailOutbox.Status.DEAD
     assert mail.outbox == []
 
@@ -192,7 +194,7 @@ def test_a_digest_user_gets_one_email_a_day_at_their_hour(scheduled: Case, lead:
     with time_machine.travel(dt.datetime(2027, 4, 1, 16, 0, tzinfo=UTC), tick=False):
         assert services.send_daily_digests() == 1
         assert services.send_daily_digests() == 0
-        services.send_pending_emails()
+        outbox.send_pending_emails()
     (message,) = mail.outbox
     assert message.subject == "TAC Portal: 2 new notifications"
     assert "A case review is due today" in message.body
@@ -216,11 +218,19 @@ def test_health_reports_the_age_of_the_oldest_due_reminder(scheduled: Case) -> N
     with time_machine.travel(DUE_SOON_FIRES + dt.timedelta(minutes=30), tick=False):
         health = services.reminder_health()
         assert health["oldest_due_reminder_seconds"] == 1800.0
+        assert health["reminders_due"] == 1
         assert health["ok"] is False
         services.dispatch_due_reminders()
         assert services.reminder_health() == {
             "ok": True,
+            "reminders_due": 0,
             "oldest_due_reminder_seconds": 0.0,
+        }
+        # The reminder's email now waits in the outbox: nothing is overdue yet.
+        assert outbox.email_health() == {
+            "ok": True,
+            "emails_waiting": 1,
+            "oldest_due_email_seconds": 0.0,
             "dead_emails": 0,
         }
 

@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from agencies.models import User
-from cases.models import Case
 from tac_portal.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,31 +87,31 @@ def test_it_reports_unavailable_when_no_worker_answers(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_a_dead_meeting_email_is_reported(client: Client, case: Case, lead: User) -> None:
-    import datetime as dt
-
+def test_an_undelivered_email_is_reported(client: Client) -> None:
     from django.utils import timezone
 
-    from meetings.models import Meeting, MeetingEmail
+    from notifications.models import EmailOutbox
 
     now = timezone.now()
-    meeting = Meeting.objects.create(
-        case=case, kind=Meeting.Kind.INITIAL, starts_at=now + dt.timedelta(days=3), created_by=lead
-    )
-    MeetingEmail.objects.create(
-        meeting=meeting,
-        to_address="sam.school@riverside.example",
+    EmailOutbox.objects.create(
+        to_address="pat.parent@example.org",
         subject="TAC meeting invitation",
         body_text="See the portal.",
+        about_type="meetings.invitation",
+        about_id=1,
         message_id="<meeting-test@tac-portal>",
-        status=MeetingEmail.Status.DEAD,
-        attempts=8,
+        status=EmailOutbox.Status.DEAD,
+        attempts=1,
+        last_error="SMTPRecipientsRefused 554",
         next_attempt_at=now,
         created_at=now,
     )
     body = client.get("/healthz").json()
-    assert body["checks"]["meeting_emails"] == {
+    assert body["checks"]["emails"] == {
         "ok": False,
+        "emails_waiting": 0,
+        "oldest_due_email_seconds": 0.0,
         "dead_emails": 1,
-        "ms": body["checks"]["meeting_emails"]["ms"],
+        "ms": body["checks"]["emails"]["ms"],
     }
+    assert "pat.parent" not in str(body)
