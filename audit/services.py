@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.reminders import schedule_break_glass_review
 from cases.access import break_glass_grant_in_use, can_unmask, ensure_can_restrict
 from cases.masking import remember_unmasked
 from cases.models import (
@@ -25,7 +26,7 @@ from cases.models import (
 )
 from cases.services.common import record_event
 from notifications.models import SUBJECT_RESTRICTION_REVIEW, Audience, Notification
-from notifications.services import schedule_break_glass_review, schedule_reminders
+from notifications.services import schedule_reminders
 from tac_portal.client_ip import client_ip
 
 if TYPE_CHECKING:

@@ -10,13 +10,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import can_contribute, can_run_case
 from cases.panels import CasePanel, MyWorkPanel
 from meetings.models import Action, CaseDiscussion, Contribution, Invitation, Meeting, Review
-from notifications.models import Reminder
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -107,19 +105,6 @@ def my_work(user: User) -> Mapping[str, Any]:
         .order_by("meeting__starts_at", "id")[:PANEL_ROWS]
     )
     return {"today": today, "actions": actions, "invitations": invitations}
-
-
-def action_reminder_link(reminder: Reminder) -> str:
-    return reverse("meetings:update_action", args=[reminder.subject_id])
-
-
-def action_reminder_still_due(reminder: Reminder) -> bool:
-    return Action.objects.filter(
-        pk=reminder.subject_id,
-        due_on=reminder.due_on,
-        status__in=Action.OPEN_STATUSES,
-        case__closed_at__isnull=True,
-    ).exists()
 
 
 # --- "In their own words" (DOMAIN §9.2 A1) -------------------------------------------

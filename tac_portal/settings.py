@@ -656,7 +656,7 @@ TAC_MASH_CONTACT = env.str(
 )
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="tac-demo-password-2026")
 
-# --- What each app adds to the shared pages -----------------------------------------
+# --- What each app adds to the shared pages and the reminders ------------------
 # The case page and "My work" belong to cases, but their sections come from every app.
 # Each entry is the dotted path of a CasePanel or MyWorkPanel, in the order shown; the
 # panels that carry the family's own words go first on the case page (DOMAIN §9.2 A1).
@@ -674,6 +674,25 @@ TAC_MY_WORK_PANELS = [
     "meetings.panels.MY_WORK",
     "assessments.panels.DRAFTS",
     "cases.panels.episode.STEP_DOWN_IN",
+]
+
+# What each kind of reminder links to, and whether it is still due when it fires
+# (a notifications.services.SubjectKind, by subject type: notifications.models), and
+# how each app's reminders to the lead professional follow a change of lead. Code, not
+# configuration, like the panels above.
+TAC_REMINDER_SUBJECTS = {
+    "case.review": "cases.services.reminders.CASE_REVIEW",
+    "consent.recheck": "cases.services.reminders.CONSENT_RECHECK",
+    "consent.age": "cases.services.reminders.CONSENT_AGE",
+    "case.first_tac": "meetings.reminders.FIRST_TAC",
+    "action.due": "meetings.reminders.ACTION_DUE",
+    "assessment.draft": "assessments.reminders.DRAFT",
+    "restriction.review": "audit.reminders.RESTRICTION_REVIEW",
+    "break_glass.review": "audit.reminders.BREAK_GLASS_REVIEW",
+}
+TAC_LEAD_REMINDER_SCHEDULERS = [
+    "meetings.services.schedule_case_action_reminders",
+    "meetings.reminders.readdress_first_tac",
 ]
 
 # --- Logging -----------------------------------------------------------------

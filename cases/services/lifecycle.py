@@ -20,9 +20,7 @@ from cases.models import (
     LevelOfNeed,
     LevelOfNeedJudgement,
 )
-from notifications.services import (
-    cancel_reminders_for,
-)
+from notifications.services import cancel_reminders_for
 
 if TYPE_CHECKING:
     from agencies.models import User

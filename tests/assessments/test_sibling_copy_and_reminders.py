@@ -17,7 +17,7 @@ from cases.models import Case, Child, FamilyMember
 from cases.services.teams import assign_lead_professional
 from meetings.models import Meeting
 from notifications.models import SUBJECT_ASSESSMENT_DRAFT, SUBJECT_FIRST_TAC, Reminder
-from notifications.services import SUBJECT_KINDS
+from notifications.services import subject_kind
 from tests.assessments.conftest import FRESH, consent, fill_for_completion
 
 
@@ -77,14 +77,14 @@ def test_starting_schedules_the_draft_reminder_and_leaving_draft_cancels_it(
     assert reminder.recipient == lead
     assert reminder.due_on == timezone.localdate(assessment.started_at)
     assert reminder.status == Reminder.Status.PENDING
-    assert SUBJECT_KINDS[SUBJECT_ASSESSMENT_DRAFT].still_due(reminder)
+    assert subject_kind(SUBJECT_ASSESSMENT_DRAFT).still_due(reminder)
     consent(assessment, "start", lead, parent)
     begin_assessment(assessment, by=lead)
     assert reminders(SUBJECT_ASSESSMENT_DRAFT, assessment.pk)[0].status == Reminder.Status.PENDING
     share_with_family(assessment, by=lead)
     (reminder,) = reminders(SUBJECT_ASSESSMENT_DRAFT, assessment.pk)
     assert reminder.status == Reminder.Status.CANCELLED
-    assert not SUBJECT_KINDS[SUBJECT_ASSESSMENT_DRAFT].still_due(reminder)
+    assert not subject_kind(SUBJECT_ASSESSMENT_DRAFT).still_due(reminder)
 
 
 def test_completing_schedules_the_first_tac_reminder_for_the_lead(
@@ -98,7 +98,7 @@ def test_completing_schedules_the_first_tac_reminder_for_the_lead(
     (reminder,) = reminders(SUBJECT_FIRST_TAC, assessment.case_id)
     assert reminder.recipient == lead
     assert reminder.due_on == timezone.localdate()
-    kind = SUBJECT_KINDS[SUBJECT_FIRST_TAC]
+    kind = subject_kind(SUBJECT_FIRST_TAC)
     assert kind.still_due(reminder)
     assert kind.link(reminder) == f"/cases/{assessment.case_id}/"
     Meeting.objects.create(

@@ -11,14 +11,11 @@ import time_machine
 from agencies.models import User
 from cases.models import Case
 from cases.services.lifecycle import change_status
+from cases.services.reminders import schedule_review_reminders
 from cases.services.reviews import set_next_review_due
 from cases.services.teams import assign_lead_professional
 from notifications.models import SUBJECT_CASE_REVIEW, Notification, Reminder
-from notifications.services import (
-    cancel_reminders_for,
-    dispatch_due_reminders,
-    schedule_review_reminders,
-)
+from notifications.services import cancel_reminders_for, dispatch_due_reminders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("review_rules_only")]
 
