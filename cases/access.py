@@ -393,23 +393,29 @@ def get_case_for_user(request: HttpRequest, pk: int | str, *, purpose: str) -> C
     legitimate relationship with it, so the two cannot be told apart. ``purpose``
     (an ``AccessPurpose``) says what the case was opened for, in the access log.
     """
+    case = _visible_case(request, pk)
+    log_case_read(request, case, purpose=purpose)
+    return case
+
+
+def get_case_to_run(request: HttpRequest, pk: int | str, *, purpose: str) -> Case:
+    """The case if the user may see it (else 404) and run it (else 403, and nothing is
+    logged: nothing was shown); the read is logged."""
+    case = _visible_case(request, pk)
+    ensure_can_run_case(_user(request), case)
+    log_case_read(request, case, purpose=purpose)
+    return case
+
+
+def _visible_case(request: HttpRequest, pk: int | str) -> Case:
     try:
-        case = (
+        return (
             Case.objects.visible_to(_user(request))
             .select_related("family", "current_level")
             .get(pk=pk)
         )
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No case found") from None
-    log_case_read(request, case, purpose=purpose)
-    return case
-
-
-def get_case_to_run(request: HttpRequest, pk: int | str, *, purpose: str) -> Case:
-    """The case if the user may see it (else 404) and run it (else 403); the read is logged."""
-    case = get_case_for_user(request, pk, purpose=purpose)
-    ensure_can_run_case(_user(request), case)
-    return case
 
 
 def get_case_record_for_user(

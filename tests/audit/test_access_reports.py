@@ -183,4 +183,7 @@ def test_reports_run_a_fixed_number_of_queries_and_page_at_50(
     assert count() == few
     second = auditor_client.get(url, {"page": 2})
     assert second.status_code == 200
-    assert len(second.context["page"].object_list) in {11, 12}
+    # Opening a case's report is itself a read of the case: the auditor's three looks
+    # are on it too.
+    own_looks = 3 if route == "audit:case_access" else 0
+    assert len(second.context["page"].object_list) - own_looks in {11, 12}
