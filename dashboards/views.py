@@ -22,8 +22,8 @@ from cases.models import AccessPurpose
 from cases.services.reviews import LateReasonError, record_review_late_reason
 from dashboards import charts, drilldowns, exports, metrics, sections
 from dashboards.forms import AnnexAForm, FilterForm, LateReasonForm
-from meetings import services as meetings_services
 from meetings.models import Action
+from meetings.services.plan import record_action_late_reason
 
 DRILLDOWNS = {
     "overdue-reviews": "Overdue reviews",
@@ -256,9 +256,7 @@ def action_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     form = LateReasonForm(request.POST or None, initial={"reason": action.late_reason})
     if request.method == "POST" and form.is_valid():
         try:
-            meetings_services.record_action_late_reason(
-                action, by=request.user, reason=form.cleaned_data["reason"]
-            )
+            record_action_late_reason(action, by=request.user, reason=form.cleaned_data["reason"])
         except LateReasonError as error:
             form.add_error("reason", error)
         else:

@@ -27,8 +27,8 @@ from demo.directory import Directory
 from demo.families import FamilySpec
 from demo.plan_story import full_plan
 from demo.plans import Planner, S
-from meetings import services as meetings
 from meetings.models import Meeting
+from meetings.services.scheduling import schedule_meeting
 
 #: Requests for support left waiting for triage: (source code, summary of need).
 WAITING_REQUESTS: tuple[tuple[str, str], ...] = (
@@ -77,7 +77,7 @@ def first_tac_coming_up(cycle: Cycle) -> None:
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.PLANNING, days_ago=30)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=False)
-    meetings.schedule_meeting(
+    schedule_meeting(
         case,
         by=cycle.lead,
         kind=Meeting.Kind.INITIAL,

@@ -33,8 +33,8 @@ from cases.api.base import CASES_READ, CaseDataDetailView, CaseScopedListView
 from cases.api.resources import AgencyRefSerializer
 from cases.models import CaseSubject
 from cases.sharing import ADDITIONAL, information_levels
-from meetings import services
 from meetings.models import Action, Meeting
+from meetings.services.plan import update_action
 from tac_portal.api.base import (
     NOT_FOUND_DETAIL,
     ApiModelSerializer,
@@ -252,7 +252,7 @@ class ActionDetail(CaseDataDetailView):
             action = self._actions().get(pk=action.pk)
             check_if_match(request, _etag(JSONRenderer().render(ActionSerializer(action).data)))
             try:
-                updated = services.update_action(
+                updated = update_action(
                     action, by=by, status=data.get("status"), progress_note=data["progress_note"]
                 )
             except DjangoValidationError as exc:

@@ -691,7 +691,7 @@ TAC_REMINDER_SUBJECTS = {
     "break_glass.review": "audit.reminders.BREAK_GLASS_REVIEW",
 }
 TAC_LEAD_REMINDER_SCHEDULERS = [
-    "meetings.services.schedule_case_action_reminders",
+    "meetings.services.plan.schedule_case_action_reminders",
     "meetings.reminders.readdress_first_tac",
 ]
 

@@ -16,7 +16,7 @@ from agencies.models import Team, User
 from cases.access import break_glass_grant_in_use
 from cases.models import BreakGlassGrant, Case, RecordAccess
 from cases.services.teams import add_professional_to_team
-from meetings import services as meeting_services
+from meetings.services.scheduling import schedule_meeting
 from notifications.models import Notification
 
 URL = reverse("audit:break_glass_request")
@@ -95,7 +95,7 @@ def test_every_page_seen_by_emergency_access_logs_the_grant(
     grant = BreakGlassGrant.objects.get()
     own = make_case()
     add_professional_to_team(own, professional=outsider, by=lead)
-    meeting = meeting_services.schedule_meeting(
+    meeting = schedule_meeting(
         case,
         by=lead,
         kind="initial",

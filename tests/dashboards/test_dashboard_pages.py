@@ -25,7 +25,7 @@ from dashboards.exports import ANNEX_A_COLUMNS, AnnexAWindow, neutralise
 from dashboards.models import FilterDirectory
 from dashboards.services import refresh_summaries
 from meetings.models import FamilyFeedback
-from meetings.services import record_action_late_reason
+from meetings.services.plan import record_action_late_reason
 from tests.helpers import client_for, date_fields
 
 pytestmark = pytest.mark.django_db

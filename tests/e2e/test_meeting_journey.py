@@ -17,8 +17,8 @@ from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, Child, Family, FamilyMember
 from cases.services.lifecycle import open_case
 from cases.services.teams import add_family_member_to_team, add_professional_to_team
-from meetings import services
 from meetings.models import Action, FamilyFeedback, Meeting
+from meetings.services.scheduling import schedule_meeting
 from notifications import outbox
 from notifications.models import EmailOutbox
 from tests.helpers import PASSWORD, fill_date
@@ -212,7 +212,7 @@ def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
 ) -> None:
     case = journey_case
     lead = User.objects.get(email="lead@demo.tac.example")
-    meeting = services.schedule_meeting(
+    meeting = schedule_meeting(
         case,
         by=lead,
         kind=Meeting.Kind.INITIAL,

@@ -10,8 +10,8 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case, FamilyMember, TeamMembership
 from cases.services.teams import add_family_member_to_team
-from meetings import services
 from meetings.models import Meeting
+from meetings.services.scheduling import schedule_meeting
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +48,6 @@ def schedule(case: Case, lead: User) -> Callable[..., Meeting]:
             "members": list(overrides.pop("members", case.memberships.active())),
         }
         fields.update(overrides)
-        return services.schedule_meeting(case, **fields)
+        return schedule_meeting(case, **fields)
 
     return make

@@ -12,7 +12,7 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case
 from cases.services.reviews import set_next_review_due
-from meetings import services
+from meetings.services.contributions import add_contribution
 from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def test_a_step_and_a_contribution_appear_in_one_feed_newest_first(
     case: Case, lead: User, member: User
 ) -> None:
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=1), tick=False):
-        services.add_contribution(case, by=member, body="Attendance is up to 92% this term.")
+        add_contribution(case, by=member, body="Attendance is up to 92% this term.")
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=2), tick=False):
         set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=20), by=lead)
 

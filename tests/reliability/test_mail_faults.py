@@ -30,8 +30,8 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case, FamilyMember
 from cases.services.teams import add_family_member_to_team
-from meetings import services as meeting_services
 from meetings.models import Meeting
+from meetings.services.scheduling import schedule_meeting
 from notifications import services
 from notifications.models import EmailOutbox, Notification, Reminder, ReminderRule
 from tests.helpers import client_for
@@ -222,7 +222,7 @@ def test_a_554_is_undelivered_at_once_and_never_retried(
         with routed_to(portal.queues):
             # The lead arranges a meeting: the invitations are woken out after commit.
             started = time.monotonic()
-            meeting = meeting_services.schedule_meeting(
+            meeting = schedule_meeting(
                 case,
                 by=lead,
                 kind=Meeting.Kind.INITIAL,
