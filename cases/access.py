@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.functions import Now
 from django.http import Http404, HttpRequest
@@ -437,7 +437,7 @@ def get_case_record_for_user(
     visible = Case.objects.visible_to(_user(request))
     try:
         record = records.filter(case__in=visible).get(pk=pk)
-    except (records.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("Nothing found") from None
     case_id: int = record.case_id  # type: ignore[attr-defined]
     if child_field is None:

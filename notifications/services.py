@@ -197,7 +197,7 @@ def cancel_reminders_for(
 ) -> int:
     """Cancel pending reminders of ``case`` (a ``cases.Case``: all, or one subject's);
     returns how many."""
-    pending = Reminder.objects.pending().filter(case=case)
+    pending = Reminder.objects.pending().filter(case_id=case.pk)
     if subject_type is not None:
         pending = pending.filter(subject_type=subject_type)
     if subject_id is not None:
