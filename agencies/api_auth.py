@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import exceptions
@@ -128,8 +129,6 @@ class PartnerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unt
         return {self.name: list(scopes_for(auto_schema.view, auto_schema.method))}
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        from django.conf import settings
-
         return {
             "type": "oauth2",
             "description": "OAuth2 client credentials: one client per partner system.",
@@ -147,8 +146,6 @@ class BrowserSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-u
     name = "professionalSession"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        from django.conf import settings
-
         return {
             "type": "apiKey",
             "in": "cookie",

@@ -14,12 +14,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import User
 from audit.reminders import schedule_break_glass_review
 from cases.access import break_glass_grant_in_use, can_unmask, ensure_can_restrict
 from cases.masking import remember_unmasked
 from cases.models import (
     RESTRICTABLE_FIELDS,
     BreakGlassGrant,
+    CaseSubject,
+    FamilyMember,
     Restriction,
     RestrictionTarget,
     Unmasking,
@@ -30,7 +33,6 @@ from notifications.services import schedule_reminders
 from tac_portal.client_ip import client_ip
 
 if TYPE_CHECKING:
-    from agencies.models import User
     from cases.models import Case
 
 security_log = logging.getLogger("tac.security")
@@ -38,8 +40,6 @@ security_log = logging.getLogger("tac.security")
 
 def _break_glass_recipients(user: User) -> list[User]:
     """The requester's team managers and every active information governance officer."""
-    from agencies.models import User
-
     managers = User.objects.filter(managed_teams__members=user, is_active=True)
     governance = User.objects.filter(role=User.Role.INFORMATION_GOVERNANCE, is_active=True)
     recipients = {u.pk: u for u in [*managers, *governance] if u.pk != user.pk}
@@ -116,8 +116,6 @@ RESTRICTION_REVIEW_DAYS = 90
 
 
 def _restriction_target_belongs(case: Case, target: str, target_id: int) -> bool:
-    from cases.models import CaseSubject, FamilyMember
-
     if target == RestrictionTarget.CHILD:
         return CaseSubject.objects.filter(case=case, child_id=target_id).exists()
     if target == RestrictionTarget.FAMILY:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Case, DateField, F, Q, Sum, Value, When
@@ -136,8 +137,6 @@ class Filters:
     level_id: int | None = None
 
     def as_query(self) -> str:
-        from urllib.parse import urlencode
-
         pairs: dict[str, Any] = {"period": self.period}
         for name in ("team_id", "agency_id", "level_id"):
             if getattr(self, name) is not None:

@@ -13,12 +13,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cases.access import can_contribute, can_run_case
+from cases.models import Case
 from cases.panels import CasePanel, MyWorkPanel
 from meetings.models import Action, CaseDiscussion, Contribution, Invitation, Meeting, Review
 
 if TYPE_CHECKING:
     from agencies.models import User
-    from cases.models import Case
 
 PANEL_ROWS = 50
 UPCOMING_DAYS = 14
@@ -80,8 +80,6 @@ def my_work(user: User) -> Mapping[str, Any]:
     Only open cases the user can still see are listed: owning an action on a
     case one has left does not keep the case visible.
     """
-    from cases.models import Case
-
     today = timezone.localdate()
     visible = Case.objects.visible_to(user).open().values("pk")
     actions = list(

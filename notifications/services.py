@@ -23,7 +23,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from agencies.models import User
 from notifications.models import (
     EmailOutbox,
     Notification,
@@ -51,9 +52,6 @@ from notifications.outbox import (
     wake_sender_on_commit,
 )
 from notifications.working_days import add_working_days
-
-if TYPE_CHECKING:
-    from agencies.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -336,8 +334,6 @@ def dispatch_due_reminders(*, batch_size: int = 500, max_batches: int = 1000) ->
 
 
 def _write_digest(user_id: int) -> bool:
-    from agencies.models import User
-
     with transaction.atomic():
         items = list(
             Notification.objects.filter(recipient_id=user_id, awaiting_digest=True)

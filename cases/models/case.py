@@ -61,6 +61,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
     def visible_to(self, user: User) -> CaseQuerySet:
         """The cases ``user`` has a legitimate relationship with (ARCHITECTURE §5)."""
+        # Imported here to break a real cycle: the access policy queries these models.
         from cases.access import visible_cases_filter
 
         return self.filter(visible_cases_filter(user))

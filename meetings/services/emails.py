@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress
 
 from meetings.models import (
     Invitation,
@@ -32,8 +34,6 @@ def _portal_url(path: str) -> str:
 def build_ics(meeting: Meeting, *, method: str, attendee: str) -> str:
     """An iCalendar file for ``meeting``: the same UID for its whole life, SEQUENCE bumped
     on every change. It names no child or family: only "TAC meeting" and a link."""
-    from icalendar import Calendar, Event, vCalAddress
-
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.TAC_SERVICE_NAME}//Meetings//EN")
     calendar.add("version", "2.0")
@@ -63,8 +63,6 @@ def build_ics(meeting: Meeting, *, method: str, attendee: str) -> str:
 
 
 def _from_address() -> str:
-    from email.utils import parseaddr
-
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "no-reply@tac.example"
 
 

@@ -32,6 +32,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
@@ -637,8 +638,6 @@ def ids(objects: Iterable[Model]) -> list[int]:
 
 def api_docs(request: HttpRequest) -> HttpResponse:
     """Swagger UI from vendored files, no inline script or style (the CSP holds)."""
-    from django.urls import reverse
-
     html = format_html(
         """<!DOCTYPE html>
 <html lang="en">
