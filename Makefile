@@ -3,7 +3,8 @@
 #   make run        the portal with demo data (embedded PostgreSQL/Redis when
 #                   DATABASE_URL / REDIS_URL are unset), web + worker + beat
 #   make test       the whole test suite (PYTEST_ARGS="..." passes options to pytest)
-#   make lint       ruff check, ruff format --check, mypy, makemigrations --check
+#   make lint       ruff check, ruff format --check, mypy, the import contracts,
+#                   makemigrations --check, bandit and semgrep
 #   make fmt        ruff format and ruff check --fix
 #   make typecheck  mypy
 #   make lock       requirements.lock and requirements-runtime.lock from pyproject.toml
@@ -33,7 +34,7 @@ TYPECHECK_ENV := TAC_ENVIRONMENT=test \
 .PHONY: help run _serve test lint security fmt typecheck venv lock
 
 help:
-	@sed -n '3,10p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
 
 # --- Virtualenv: rebuilt only when requirements.lock changes -----------------
 
@@ -131,6 +132,7 @@ lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TYPECHECK_ENV) $(VENV)/bin/mypy .
+	$(TYPECHECK_ENV) $(VENV)/bin/lint-imports
 	TAC_ENVIRONMENT=test $(EMBEDDED) $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) -f $(THIS_MAKEFILE) security
 
