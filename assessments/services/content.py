@@ -41,7 +41,7 @@ def fingerprint(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
-def stamp(version: int, by: User) -> dict[str, Any]:
+def version_stamp(version: int, by: User) -> dict[str, Any]:
     return {"v": version, "by": by.full_name, "at": timezone.now().isoformat()}
 
 
@@ -203,7 +203,7 @@ def _save_fields(
         for name, value in changes.items():
             set_field_value(record, name, value)
             new_version = int(record.versions.get(name, {}).get("v", 0)) + 1
-            record.versions[name] = stamp(new_version, by)
+            record.versions[name] = version_stamp(new_version, by)
             result.saved[name] = new_version
         record.updated_by = by
         record.save()

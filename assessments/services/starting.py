@@ -24,7 +24,7 @@ from cases.services.common import record_event
 if TYPE_CHECKING:
     from agencies.models import User
 from assessments.services.common import AssessmentError, can_start, reschedule_draft_reminder
-from assessments.services.content import ELEMENT_FIELDS, stamp
+from assessments.services.content import ELEMENT_FIELDS, version_stamp
 from assessments.services.templates import default_template
 
 
@@ -116,7 +116,7 @@ def _copy_content(
     source: Assessment, target: Assessment, *, sections: set[str], elements: set[str], by: User
 ) -> None:
     def fresh_versions(values: Iterable[str]) -> dict[str, Any]:
-        return {name: stamp(1, by) for name in values}
+        return {name: version_stamp(1, by) for name in values}
 
     AssessmentSection.objects.bulk_create(
         [

@@ -76,7 +76,10 @@ def test_a_partner_refers_a_child_it_can_see(
     assert list(request.subjects.all()) == [child]
     assert request.requester is None
     assert request.source_code == school_agency.cin_source_code
-    assert school_partner.client_id in request.requester_name
+    # The partner system and its agency are records, not a marked name.
+    assert request.partner_client is not None
+    assert request.partner_client.client_id == school_partner.client_id
+    assert request.requester_agency == school_agency
     assert request.requester_name.startswith("Sam School")
     assert Context.objects.filter(metadata__partner_client=school_partner.client_id).exists()
     # It can follow the Location (its status only), and no child's data was shown.
