@@ -12,11 +12,6 @@ from django.utils import timezone
 
 from agencies.models import LOCAL_AUTHORITY_KINDS
 from cases.models import ClosureReason, Ethnicity, LevelOfNeed, ReferralSource, Sex, TriageDecision
-from dashboards.services import add_months, month_start
-from meetings.models import FamilyFeedback
-
-if TYPE_CHECKING:
-    pass
 from dashboards.metrics import (
     AGE_BAND_ORDER,
     CASELOAD_BANDS,
@@ -45,6 +40,11 @@ from dashboards.metrics import (
     quantile_of,
     read_cells,
 )
+from dashboards.services import add_months, month_start
+from meetings.models import FamilyFeedback
+
+if TYPE_CHECKING:
+    pass
 
 
 def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboard:

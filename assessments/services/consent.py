@@ -11,11 +11,6 @@ from django.utils import timezone
 from assessments.models import (
     Assessment,
 )
-from cases.models import ConsentRecord, FamilyMember, InformationLevel
-from cases.services.common import record_event
-
-if TYPE_CHECKING:
-    from agencies.models import User
 from assessments.services.common import (
     AssessmentError,
     S,
@@ -24,6 +19,11 @@ from assessments.services.common import (
     lock_assessment,
     move_assessment,
 )
+from cases.models import ConsentRecord, FamilyMember, InformationLevel
+from cases.services.common import record_event
+
+if TYPE_CHECKING:
+    from agencies.models import User
 
 
 @transaction.atomic

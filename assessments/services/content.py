@@ -24,16 +24,16 @@ from assessments.models import (
     Source,
     ViewRecord,
 )
-from cases.models import FamilyMember
-
-if TYPE_CHECKING:
-    from agencies.models import User
 from assessments.services.common import (
     AssessmentError,
     ensure_can_edit,
     ensure_open,
     lock_assessment,
 )
+from cases.models import FamilyMember
+
+if TYPE_CHECKING:
+    from agencies.models import User
 
 
 def fingerprint(value: str) -> str:

@@ -18,13 +18,6 @@ from assessments.models import (
     Assessment,
     ViewRecord,
 )
-from cases.access import can_see_case
-from cases.services.common import record_event
-from notifications.models import SUBJECT_FIRST_TAC, Audience
-from notifications.services import schedule_reminders
-
-if TYPE_CHECKING:
-    from agencies.models import User
 from assessments.services.common import (
     AssessmentError,
     S,
@@ -33,6 +26,13 @@ from assessments.services.common import (
     move_assessment,
 )
 from assessments.services.starting import start_assessment
+from cases.access import can_see_case
+from cases.services.common import record_event
+from notifications.models import SUBJECT_FIRST_TAC, Audience
+from notifications.services import schedule_reminders
+
+if TYPE_CHECKING:
+    from agencies.models import User
 
 
 def _expect(assessment: Assessment, *statuses: str, action: str) -> None:

@@ -18,14 +18,14 @@ from assessments.models import (
     AssessmentTemplate,
     ElementEntry,
 )
+from assessments.services.common import AssessmentError, can_start, reschedule_draft_reminder
+from assessments.services.content import ELEMENT_FIELDS, version_stamp
+from assessments.services.templates import default_template
 from cases.models import Case, CaseSubject, Child
 from cases.services.common import record_event
 
 if TYPE_CHECKING:
     from agencies.models import User
-from assessments.services.common import AssessmentError, can_start, reschedule_draft_reminder
-from assessments.services.content import ELEMENT_FIELDS, version_stamp
-from assessments.services.templates import default_template
 
 
 @transaction.atomic

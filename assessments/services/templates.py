@@ -13,10 +13,10 @@ from assessments.definition import (
 from assessments.models import (
     AssessmentTemplate,
 )
+from assessments.services.common import AssessmentError
 
 if TYPE_CHECKING:
     pass
-from assessments.services.common import AssessmentError
 
 
 def default_template() -> AssessmentTemplate:

@@ -20,7 +20,7 @@ from cases.models import (
     TriageDecision,
 )
 from cases.validators import nhs_number_is_valid, normalise_postcode, validate_postcode
-from tac_portal.forms import GovUKDateField
+from tac_portal.forms import GovUKDateField, SubmissionTokenField
 
 
 def clean_nhs_number(value: str) -> str:
@@ -100,6 +100,7 @@ class NextStep:
 
 
 class NewChildForm(forms.Form):
+    submission_token = SubmissionTokenField()
     given_names = forms.CharField(
         label="Child's given names",
         max_length=100,

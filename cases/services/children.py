@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import (
@@ -16,11 +16,11 @@ from cases.models import (
     Family,
     FamilyMember,
 )
+from cases.services.common import CaseError, ensure_works_on_cases
 from cases.validators import normalise_postcode
 
 if TYPE_CHECKING:
     from agencies.models import User
-from cases.services.common import CaseError, ensure_works_on_cases
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ def add_child(
         raise CaseError(
             {"date_of_birth": "Date of birth must be today or in the past."}, code="dob_future"
         )
+    _refuse_a_twin_of_a_record_just_added(details, possible_matches)
     postcode = normalise_postcode(details.postcode) if details.postcode else ""
     family = Family.objects.create(
         name=details.family_display_name.strip() or f"The {details.family_name.strip()} family",
@@ -105,3 +106,40 @@ def add_child(
         reason=reason.strip(),
     )
     return child
+
+
+#: pg_advisory_xact_lock namespace for adding a child (the second key is the identity).
+CHILD_IDENTITY_LOCK = 7_212_101
+
+
+def _refuse_a_twin_of_a_record_just_added(details: NewChild, seen: Sequence[int]) -> None:
+    """Two forms for the same child sent at once both pass the duplicate check, which ran
+    before either was saved. Adding a child therefore takes a lock on the child's
+    identity (names and date of birth, as written, ignoring case and spaces) until the
+    transaction ends, and refuses a record whose identical twin exists but was not among
+    the matches the practitioner was shown."""
+    identity = "|".join(
+        [
+            " ".join(details.given_names.split()).casefold(),
+            " ".join(details.family_name.split()).casefold(),
+            details.date_of_birth.isoformat(),
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [CHILD_IDENTITY_LOCK, identity]
+        )
+    twins = Child.objects.filter(
+        given_names__iexact=" ".join(details.given_names.split()),
+        family_name__iexact=" ".join(details.family_name.split()),
+        date_of_birth=details.date_of_birth,
+    ).exclude(pk__in=list(seen))
+    if twins.exists():
+        raise CaseError(
+            {
+                "duplicate_reason": "A record for a child with these names and this date of "
+                "birth was added a moment ago. Check the possible matches again before "
+                "adding another."
+            },
+            code="possible_duplicate",
+        )

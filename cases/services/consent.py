@@ -23,10 +23,10 @@ from cases.models import (
     InformationLevel,
     SafeguardingConcern,
 )
+from cases.services.common import CaseError, ensure_works_on_cases, record_event, security_log
 
 if TYPE_CHECKING:
     from agencies.models import Agency, User
-from cases.services.common import CaseError, ensure_works_on_cases, record_event, security_log
 
 
 def _ensure_case_worker(case: Case, user: User) -> None:

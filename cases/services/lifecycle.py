@@ -20,10 +20,6 @@ from cases.models import (
     LevelOfNeed,
     LevelOfNeedJudgement,
 )
-from notifications.services import cancel_reminders_for
-
-if TYPE_CHECKING:
-    from agencies.models import User
 from cases.services.common import (
     CaseError,
     ChildAlreadyInOpenCase,
@@ -32,6 +28,10 @@ from cases.services.common import (
     record_event,
 )
 from cases.services.teams import assign_lead_professional
+from notifications.services import cancel_reminders_for
+
+if TYPE_CHECKING:
+    from agencies.models import User
 
 
 def _next_reference() -> str:

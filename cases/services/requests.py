@@ -24,9 +24,6 @@ from cases.models import (
     TriageDecision,
 )
 from cases.search import ChildQuery, find_children
-
-if TYPE_CHECKING:
-    from agencies.models import Agency, PartnerClient, User
 from cases.services.children import NewChild, add_child
 from cases.services.common import CaseError, ensure_works_on_cases, record_event, security_log
 from cases.services.lifecycle import (
@@ -35,6 +32,9 @@ from cases.services.lifecycle import (
     recent_closed_case,
     record_level_of_need,
 )
+
+if TYPE_CHECKING:
+    from agencies.models import Agency, PartnerClient, User
 
 
 @transaction.atomic

@@ -16,11 +16,11 @@ from cases.access import (
 from cases.models import (
     Case,
 )
+from cases.services.common import CaseError, record_event
+from cases.services.reminders import schedule_review_reminders
 
 if TYPE_CHECKING:
     from agencies.models import User
-from cases.services.common import CaseError, record_event
-from cases.services.reminders import schedule_review_reminders
 
 
 @transaction.atomic

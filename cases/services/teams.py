@@ -15,11 +15,11 @@ from cases.models import (
     TACRole,
     TeamMembership,
 )
+from cases.services.common import CaseError, record_event
+from cases.services.reminders import schedule_lead_reminders, schedule_review_reminders
 
 if TYPE_CHECKING:
     from agencies.models import User
-from cases.services.common import CaseError, record_event
-from cases.services.reminders import schedule_lead_reminders, schedule_review_reminders
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
 from agencies.models import Agency, User
+from agencies.submissions import answer_if_submitted, submit_once
 from cases.access import (
     can_see_case,
     can_triage,
@@ -192,6 +193,9 @@ def add_child(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NewChildForm(request.POST)
     outcome = None
     if form.is_valid():
+        token = form.cleaned_data["submission_token"]
+        if (earlier := answer_if_submitted(request, token)) is not None:
+            return earlier
         outcome = search_children(request, _query_from(form.cleaned_data))
         has_matches = bool(outcome.visible or outcome.known_elsewhere or outcome.hidden)
         signature = match_signature(outcome) if has_matches else ""
@@ -222,7 +226,11 @@ def add_child(request: AuthenticatedHttpRequest) -> HttpResponse:
                 or FamilyMember.ParentalResponsibility.UNKNOWN,
             )
             try:
-                target = _add_and_continue(request, details, data, outcome)
+                target = submit_once(
+                    request,
+                    token,
+                    lambda: _add_and_continue(request, details, data, outcome),
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:

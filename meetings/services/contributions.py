@@ -19,10 +19,10 @@ from meetings.models import (
     Contribution,
     Meeting,
 )
+from meetings.services.common import MeetingError, active_membership, lock_meeting
 
 if TYPE_CHECKING:
     from agencies.models import User
-from meetings.services.common import MeetingError, active_membership, lock_meeting
 
 
 @transaction.atomic

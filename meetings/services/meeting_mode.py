@@ -20,9 +20,6 @@ from meetings.models import (
     Meeting,
     Review,
 )
-
-if TYPE_CHECKING:
-    from agencies.models import User
 from meetings.services.cadence import local_date, max_review_interval_days, refresh_next_review_due
 from meetings.services.common import (
     MeetingError,
@@ -31,6 +28,9 @@ from meetings.services.common import (
     lock_meeting,
 )
 from meetings.services.emails import ABOUT_MEETING, tell_about_meeting
+
+if TYPE_CHECKING:
+    from agencies.models import User
 
 
 @transaction.atomic

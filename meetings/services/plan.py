@@ -23,12 +23,12 @@ from meetings.models import (
     Meeting,
     Outcome,
 )
+from meetings.services.common import NOTE_MAX, MeetingError, ensure_can_run_meeting, lock_meeting
 from notifications.models import SUBJECT_ACTION_DUE, Audience
 from notifications.services import schedule_reminders
 
 if TYPE_CHECKING:
     from agencies.models import User
-from meetings.services.common import NOTE_MAX, MeetingError, ensure_can_run_meeting, lock_meeting
 
 
 def _ensure_can_edit_plan(user: User, case: Case, meeting: Meeting | None) -> None:

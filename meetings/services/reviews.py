@@ -15,11 +15,11 @@ from meetings.models import (
     FamilyFeedback,
     Review,
 )
+from meetings.services.cadence import max_review_interval_days, refresh_next_review_due
+from meetings.services.common import FEEDBACK_WORDS_MAX, MeetingError
 
 if TYPE_CHECKING:
     from agencies.models import User
-from meetings.services.cadence import max_review_interval_days, refresh_next_review_due
-from meetings.services.common import FEEDBACK_WORDS_MAX, MeetingError
 
 
 @transaction.atomic

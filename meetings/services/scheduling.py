@@ -18,13 +18,13 @@ from meetings.models import (
     Meeting,
     new_ical_uid,
 )
+from meetings.services.cadence import refresh_next_review_due
+from meetings.services.common import MeetingError, ensure_can_run_meeting, lock_meeting
+from meetings.services.emails import email_invitees
 from notifications.models import local_zone
 
 if TYPE_CHECKING:
     from agencies.models import User
-from meetings.services.cadence import refresh_next_review_due
-from meetings.services.common import MeetingError, ensure_can_run_meeting, lock_meeting
-from meetings.services.emails import email_invitees
 
 
 @dataclass(frozen=True)
