@@ -58,8 +58,8 @@ def submit_once(
     long ago or a moment ago in another request (which this one waits for). A refusal
     (a ``ValidationError`` from the service) stores nothing, so the corrected form can be
     sent again with the same token; a refusal caused by the same form saved at that
-    moment by another submit answers that submit's redirect. Without a token (a client that sends none) the create
-    simply runs.
+    moment by another submit answers that submit's redirect. Without a token (a client
+    that sends none) the create simply runs.
     """
     if not token:
         with transaction.atomic():
