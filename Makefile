@@ -2,7 +2,12 @@
 #
 #   make run        the portal with demo data (embedded PostgreSQL/Redis when
 #                   DATABASE_URL / REDIS_URL are unset), web + worker + beat
-#   make test       the whole test suite (PYTEST_ARGS="..." passes options to pytest)
+#   make test       the whole test suite, in parallel (pytest-xdist), browser tests
+#                   included: gets a Chromium first or fails saying how to get one
+#                   (PYTEST_ARGS="..." passes options to pytest, TEST_WORKERS=N sets
+#                   the number of workers, TEST_WORKERS=0 runs serially)
+#   make test-quick the suite WITHOUT the browser tests (-m "not browser"), on purpose:
+#                   for a machine with no Chromium; make test is the one that counts
 #   make lint       ruff check, ruff format --check, mypy, makemigrations --check
 #   make fmt        ruff format and ruff check --fix
 #   make typecheck  mypy
@@ -18,6 +23,13 @@ UV_VERSION := 0.13.9
 EMBEDDED := $(PY) -m tac_portal.embedded run --
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Two cores: two workers, each with its own test database (test_<name>_gw0, _gw1...),
+# its own Redis key prefix, live server and Chromium. worksteal hands the long tests
+# (state machines, worker kills, browser journeys) out first and lets an idle worker
+# take over the rest of a busy one's queue.
+TEST_WORKERS ?= auto
+TEST_DIST ?= worksteal
+XDIST_ARGS = -n $(TEST_WORKERS) --dist $(TEST_DIST)
 
 # Commands in Procfile (python, celery) and honcho itself come from the virtualenv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -29,10 +41,10 @@ TYPECHECK_ENV := TAC_ENVIRONMENT=test \
 	DATABASE_URL="$${DATABASE_URL:-postgres://localhost/tac_portal}" \
 	REDIS_URL="$${REDIS_URL:-redis://localhost:6379/0}"
 
-.PHONY: help run _serve test lint security fmt typecheck venv
+.PHONY: help run _serve test test-quick chromium lint security fmt typecheck venv
 
 help:
-	@sed -n '3,9p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
 
 # --- Virtualenv: rebuilt only when requirements.lock changes -----------------
 
@@ -109,8 +121,19 @@ _serve:
 # --- Checks ------------------------------------------------------------------
 
 test: export TAC_ENVIRONMENT := test
-test: $(VENV_STAMP)
-	$(EMBEDDED) $(VENV)/bin/pytest $(PYTEST_ARGS)
+test: $(VENV_STAMP) chromium
+	$(EMBEDDED) $(VENV)/bin/pytest $(XDIST_ARGS) $(PYTEST_ARGS)
+
+test-quick: export TAC_ENVIRONMENT := test
+test-quick: $(VENV_STAMP)
+	@echo "make test-quick: the browser tests (marked browser) are left out on purpose."
+	@echo "make test-quick: make test runs them, and CI runs make test."
+	$(EMBEDDED) $(VENV)/bin/pytest $(XDIST_ARGS) -m "not browser" $(PYTEST_ARGS)
+
+# A Chromium for the browser tests: Debian's, else installed (apt-get as root, else
+# Playwright's download), else a clear failure saying how to get one (tests/chromium.py).
+chromium: $(VENV_STAMP)
+	@$(PY) -m tests.chromium ensure >/dev/null
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .

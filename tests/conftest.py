@@ -16,6 +16,7 @@ The baseline is a small, fixed cast (never random values a test asserts on):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from django.test import Client
 from agencies.models import Agency, AgencyKind, Team, User
 from cases import services
 from cases.models import Case, Child, Family, FamilyMember, LevelOfNeed
+from tests import chromium
 from tests.helpers import PASSWORD, client_for
 
 
@@ -280,25 +282,92 @@ def reminder_rules(db: None) -> None:
         importlib.import_module(f"notifications.migrations.{name}").seed(apps, None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _redis_keys_of_this_process() -> Iterator[None]:
+    """At the end, delete the Redis keys this test process wrote (cache and broker).
+
+    tac_portal/test_settings.py gives each test process (each xdist worker) a prefix of
+    its own, new for every run, so nothing else removes them.
+    """
+    yield
+    import redis
+    from django.conf import settings
+
+    from tac_portal.settings import _redis_db_url
+
+    for url in {settings.CACHE_REDIS_URL, _redis_db_url(settings.REDIS_URL, 0)}:
+        client = redis.Redis.from_url(url)
+        try:
+            keys = list(client.scan_iter(match=f"{settings.TEST_REDIS_PREFIX}*", count=1000))
+            if keys:
+                client.delete(*keys)
+        finally:
+            client.close()
+
+
 # --- Browser tests: real Chromium driven by Playwright, axe-core on every page ----------
 # Here rather than in tests/e2e so that every browser test in the suite shares the one
-# Chromium (Playwright's sync API allows one per thread): ``browser`` (one per session),
-# ``page`` (a fresh context per test), ``sign_in(page, email)``, and ``check_page(page,
+# Chromium (Playwright's sync API allows one per thread): ``browser`` (one per session,
+# so one per xdist worker, beside that worker's one live server; tests/chromium.py says
+# which Chromium), ``page`` (a fresh context per test), ``sign_in(page, email)``, and ``check_page(page,
 # name)``, which runs axe-core (no serious or critical violations) and saves a screenshot
 # under ``test-artifacts/``.
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+@functools.cache
+def _chromium() -> Path | None:
+    return chromium.find()
+
+
+def _is_browser_test(item: pytest.Item) -> bool:
+    return item.get_closest_marker("browser") is not None
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected what they will
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Selected browser tests with no Chromium to drive stop the run before any test.
+
+    ``make test`` gets a Chromium first (tests/chromium.py); anything else that
+    selects the browser tests (a bare ``pytest``, an IDE) gets this clear failure
+    instead of a column of skips. ``-m "not browser"`` (``make test-quick``)
+    deselects them on purpose and needs no browser. An xdist worker cannot stop
+    the run cleanly from here, so there each browser test fails in its setup
+    instead (below).
+    """
+    browser_tests = [item for item in items if _is_browser_test(item)]
+    if browser_tests and not hasattr(config, "workerinput") and _chromium() is None:
+        raise pytest.UsageError(
+            f"{len(browser_tests)} browser tests are selected.\n{chromium.missing_message()}"
+        )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _is_browser_test(item) and _chromium() is None:
+        pytest.fail(chromium.missing_message(), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A browser test is never skipped: a skip from any fixture or helper is a failure."""
+    report = yield
+    if report.skipped and item.get_closest_marker("browser") is not None:
+        if not hasattr(report, "wasxfail"):
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+            reason = str(reason).removeprefix("Skipped: ")
+            report.outcome = "failed"
+            report.longrepr = f"browser tests are never skipped, but this one was: {reason}"
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing at /usr/bin/chromium; CI must install it")
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    """One Chromium for the session (for each xdist worker): never a skip when it is missing."""
+    executable = _chromium()
+    if executable is None:
+        pytest.fail(chromium.missing_message(), pytrace=False)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in the test thread; the ORM calls
@@ -307,7 +376,7 @@ def browser() -> Iterator[Any]:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+                executable_path=str(executable), headless=True, args=chromium.FLAGS
             )
             yield browser
             browser.close()
