@@ -86,7 +86,7 @@ def _run(command: list[str]) -> bool:
     _say("running " + " ".join(command))
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     try:
-        result = subprocess.run(  # noqa: S603  (fixed commands, no shell)
+        result = subprocess.run(
             command, env=env, stdin=subprocess.DEVNULL, timeout=INSTALL_TIMEOUT_SECONDS
         )
     except (OSError, subprocess.TimeoutExpired) as error:

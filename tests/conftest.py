@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import os
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,50 @@ from django.test import Client
 from agencies.models import Agency, AgencyKind, Team, User
 from cases import services
 from cases.models import Case, Child, Family, FamilyMember, LevelOfNeed
-from tests import chromium
+from tests import chromium, databases
 from tests.helpers import PASSWORD, client_for
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """This process's test database: a copy of one migrated template (tests/databases.py).
+
+    Replaces pytest-django's fixture of the same name, whose options it keeps
+    (``--reuse-db``, ``--create-db``); ``--nomigrations`` is not offered, since the
+    suite relies on the rows the data migrations seed.
+    """
+    if not django_db_use_migrations:
+        raise pytest.UsageError("--nomigrations: the tests need the rows the migrations seed")
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    _aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    # One id for all the xdist workers of a run (xdist sets it); a serial run is its own.
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        original_name = databases.set_up(
+            run_id=run_id,
+            keepdb=django_db_keepdb,
+            createdb=django_db_createdb,
+            verbosity=verbosity,
+        )
+        if serialized_aliases:
+            from django.db import connections
+
+            for alias in serialized_aliases:
+                connection = connections[alias]
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        databases.tear_down(original_name, keepdb=django_db_keepdb, verbosity=verbosity)
 
 
 @pytest.fixture
@@ -307,11 +350,11 @@ def _redis_keys_of_this_process() -> Iterator[None]:
 
 # --- Browser tests: real Chromium driven by Playwright, axe-core on every page ----------
 # Here rather than in tests/e2e so that every browser test in the suite shares the one
-# Chromium (Playwright's sync API allows one per thread): ``browser`` (one per session,
-# so one per xdist worker, beside that worker's one live server; tests/chromium.py says
-# which Chromium), ``page`` (a fresh context per test), ``sign_in(page, email)``, and ``check_page(page,
-# name)``, which runs axe-core (no serious or critical violations) and saves a screenshot
-# under ``test-artifacts/``.
+# Chromium (Playwright's sync API allows one per thread): ``browser`` (one per session, so
+# one per xdist worker, beside that worker's one live server; tests/chromium.py says which
+# Chromium), ``page`` (a fresh context per test), ``sign_in(page, email)``, and
+# ``check_page(page, name)``, which runs axe-core (no serious or critical violations) and
+# saves a screenshot under ``test-artifacts/``.
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -353,12 +396,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """A browser test is never skipped: a skip from any fixture or helper is a failure."""
     report = yield
-    if report.skipped and item.get_closest_marker("browser") is not None:
-        if not hasattr(report, "wasxfail"):
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
-            reason = str(reason).removeprefix("Skipped: ")
-            report.outcome = "failed"
-            report.longrepr = f"browser tests are never skipped, but this one was: {reason}"
+    if report.skipped and _is_browser_test(item) and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        reason = str(reason).removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = f"browser tests are never skipped, but this one was: {reason}"
     return report
 
 
