@@ -15,7 +15,6 @@ The baseline is a small, fixed cast (never random values a test asserts on):
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import re
@@ -28,10 +27,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 
-from agencies.models import Agency, AgencyKind, Team, User
-from cases import services
+from agencies.models import Agency, Team, User
 from cases.models import Case, Child, Family, FamilyMember, LevelOfNeed
-from tests import chromium, databases
+from tests import chromium, databases, personas
 from tests.helpers import PASSWORD, client_for
 
 
@@ -79,116 +77,67 @@ def django_db_setup(
 
 @pytest.fixture
 def early_help_agency(db: None) -> Agency:
-    return Agency.objects.create(
-        name="Northgate Family Hub", kind=AgencyKind.EARLY_HELP, phone="0300 000 1111"
-    )
+    return personas.early_help_agency()
 
 
 @pytest.fixture
 def school_agency(db: None) -> Agency:
-    return Agency.objects.create(name="Riverside Primary School", kind=AgencyKind.SCHOOL)
+    return personas.school_agency()
 
 
 @pytest.fixture
 def police_agency(db: None) -> Agency:
-    return Agency.objects.create(name="Demo Constabulary", kind=AgencyKind.POLICE)
+    return personas.police_agency()
 
 
 @pytest.fixture
 def early_help_team(early_help_agency: Agency) -> Team:
-    return Team.objects.create(
-        agency=early_help_agency, name="Northgate early help team", phone="0300 000 1112"
-    )
+    return personas.early_help_team(early_help_agency)
 
 
 @pytest.fixture
 def school_team(school_agency: Agency) -> Team:
-    return Team.objects.create(agency=school_agency, name="Pastoral team")
+    return personas.school_team(school_agency)
 
 
 @pytest.fixture
 def police_team(police_agency: Agency) -> Team:
-    return Team.objects.create(agency=police_agency, name="Neighbourhood policing")
-
-
-def _user(email: str, name: str, **extra: Any) -> User:
-    return User.objects.create_user(email, PASSWORD, full_name=name, **extra)
+    return personas.police_team(police_agency)
 
 
 @pytest.fixture
 def lead(early_help_team: Team) -> User:
-    return _user(
-        "lena.lead@northgate.example",
-        "Lena Lead",
-        job_title="Family support worker",
-        agency=early_help_team.agency,
-        team=early_help_team,
-    )
+    return personas.lead(early_help_team)
 
 
 @pytest.fixture
 def member(school_team: Team) -> User:
-    return _user(
-        "sam.school@riverside.example",
-        "Sam School",
-        job_title="Designated safeguarding lead",
-        agency=school_team.agency,
-        team=school_team,
-    )
+    return personas.member(school_team)
 
 
 @pytest.fixture
 def manager(early_help_team: Team) -> User:
-    user = _user(
-        "mo.manager@northgate.example",
-        "Mo Manager",
-        job_title="Early help team manager",
-        agency=early_help_team.agency,
-        role=User.Role.TEAM_MANAGER,
-    )
-    early_help_team.managers.add(user)
-    return user
+    return personas.manager(early_help_team)
 
 
 @pytest.fixture
 def coordinator(early_help_agency: Agency) -> User:
-    return _user(
-        "cora.coordinator@demo-la.example",
-        "Cora Coordinator",
-        agency=early_help_agency,
-        role=User.Role.COORDINATOR,
-    )
+    return personas.coordinator(early_help_agency)
 
 
 @pytest.fixture
 def outsider(police_team: Team) -> User:
-    return _user(
-        "otto.outsider@police.example",
-        "Otto Outsider",
-        job_title="Police constable",
-        agency=police_team.agency,
-        team=police_team,
-    )
+    return personas.outsider(police_team)
 
 
 @pytest.fixture
 def admin_user(db: None) -> User:
-    return _user(
-        "ada.admin@demo-la.example",
-        "Ada Admin",
-        role=User.Role.SYSTEM_ADMINISTRATOR,
-        is_staff=True,
-        is_superuser=True,
-    )
+    return personas.admin_user()
 
 
 @pytest.fixture
 def auditor(db: None) -> User:
-    return _user(
-        "iggy.governance@demo-la.example",
-        "Iggy Governance",
-        role=User.Role.INFORMATION_GOVERNANCE,
-    )
+    return personas.auditor()
 
 
 @pytest.fixture
@@ -205,14 +154,7 @@ def make_family(db: None) -> Callable[..., Family]:
     counter = iter(range(1, 10_000))
 
     def make(**overrides: Any) -> Family:
-        n = next(counter)
-        fields: dict[str, Any] = {
-            "name": f"Testfamily {n}",
-            "address": f"{n} Example Street\nDemoton",
-            "postcode": "DT1 1AA",
-        }
-        fields.update(overrides)
-        return Family.objects.create(**fields)
+        return personas.family(next(counter), **overrides)
 
     return make
 
@@ -220,18 +162,7 @@ def make_family(db: None) -> Callable[..., Family]:
 @pytest.fixture
 def make_child(make_family: Callable[..., Family]) -> Callable[..., Child]:
     def make(family: Family | None = None, **overrides: Any) -> Child:
-        family = family or make_family()
-        fields: dict[str, Any] = {
-            "family": family,
-            "given_names": "Jamie",
-            "family_name": "Fairweather",
-            "date_of_birth": dt.date(2016, 5, 17),
-            "sex": "female",
-            "address": family.address,
-            "postcode": family.postcode,
-        }
-        fields.update(overrides)
-        return Child.objects.create(**fields)
+        return personas.child(family or make_family(), **overrides)
 
     return make
 
@@ -248,10 +179,8 @@ def make_case(make_child: Callable[..., Child], lead: User) -> Callable[..., Cas
         interim_lead: User | None = None,
         with_lead: bool = True,
     ) -> Case:
-        kids = children or [make_child()]
-        return services.open_case(
-            kids[0].family,
-            children=kids,
+        return personas.open_case(
+            children or [make_child()],
             by=by or lead,
             status=status,
             interim_lead=(interim_lead or lead) if with_lead else None,
@@ -261,11 +190,9 @@ def make_case(make_child: Callable[..., Child], lead: User) -> Callable[..., Cas
 
 
 @pytest.fixture
-def case(make_case: Callable[..., Case], lead: User, member: User) -> Case:
+def case(make_child: Callable[..., Child], lead: User, member: User) -> Case:
     """An active case: Lena leads, Sam is on the TAC."""
-    case = make_case()
-    services.add_professional_to_team(case, professional=member, by=lead)
-    return case
+    return personas.case_with_tac(lead, member, make_child())
 
 
 @pytest.fixture
