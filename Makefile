@@ -120,6 +120,12 @@ _serve:
 
 # --- Checks ------------------------------------------------------------------
 
+# Python may cache bytecode while testing, even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE=1): without a cache every process the suite starts (xdist
+# workers, Celery workers, the settings and semgrep checks) compiles Django and the rest
+# from source, several seconds each. The caches go to __pycache__/, which git ignores.
+test test-quick: export PYTHONDONTWRITEBYTECODE :=
+
 test: export TAC_ENVIRONMENT := test
 test: $(VENV_STAMP) chromium
 	$(EMBEDDED) $(VENV)/bin/pytest $(XDIST_ARGS) $(PYTEST_ARGS)
