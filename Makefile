@@ -125,6 +125,10 @@ _serve:
 # workers, Celery workers, the settings and semgrep checks) compiles Django and the rest
 # from source, several seconds each. The caches go to __pycache__/, which git ignores.
 test test-quick: export PYTHONDONTWRITEBYTECODE :=
+# The suite's settings, named here because the embedded wrapper imports the Celery app,
+# which sets DJANGO_SETTINGS_MODULE=tac_portal.settings for itself and its children, and
+# pytest-django prefers that to pyproject's tac_portal.test_settings.
+test test-quick: export DJANGO_SETTINGS_MODULE := tac_portal.test_settings
 
 test: export TAC_ENVIRONMENT := test
 test: $(VENV_STAMP) chromium

@@ -33,6 +33,22 @@ from tests import chromium, databases, personas
 from tests.helpers import PASSWORD, client_for
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite runs on tac_portal/test_settings.py (or a module built on it), nothing else.
+
+    A DJANGO_SETTINGS_MODULE in the environment wins over pyproject's, and the Celery
+    app sets one for tac_portal.settings when it is imported: that once ran the whole
+    suite on the production hashers and mail backend without a word.
+    """
+    from django.conf import settings
+
+    if not hasattr(settings, "TEST_REDIS_PREFIX"):
+        raise pytest.UsageError(
+            f"the tests need tac_portal.test_settings, not {settings.SETTINGS_MODULE} "
+            "(unset DJANGO_SETTINGS_MODULE or set it to tac_portal.test_settings)"
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request: pytest.FixtureRequest,
