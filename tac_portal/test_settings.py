@@ -32,5 +32,5 @@ TEST_REDIS_PREFIX = f"tac-test-{TEST_RUN_ID}-{TEST_WORKER}"
 CACHES["default"]["KEY_PREFIX"] = TEST_REDIS_PREFIX  # type: ignore[index]  # noqa: F405
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
-    "global_keyprefix": f"{TEST_REDIS_PREFIX}:",
+    "global_keyprefix": f"{TEST_REDIS_PREFIX}:",  # type: ignore[dict-item]  # int-valued there
 }

@@ -84,7 +84,7 @@ def django_db_setup(
             from django.db import connections
 
             for alias in serialized_aliases:
-                connection = connections[alias]
+                connection: Any = connections[alias]
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
     yield
     with django_db_blocker.unblock():

@@ -89,7 +89,7 @@ def set_up(*, run_id: str, keepdb: bool, createdb: bool, verbosity: int) -> str:
     ``run_id`` (a uuid's hex) is shared by the processes of one run: the first of them
     to take the lock migrates the template, the others find it marked with this id.
     """
-    connection = connections[DEFAULT_DB_ALIAS]
+    connection: Any = connections[DEFAULT_DB_ALIAS]
     original_name: str = connection.settings_dict["NAME"]
     target = connection.creation._get_test_db_name()
     template = f"test_{original_name}{TEMPLATE_SUFFIX}"
