@@ -53,7 +53,7 @@ def _mark(connection: Any, database: str) -> str | None:
 
 
 def _build_template(
-    connection: Any, template: str, *, run_id: str, keepdb: bool, verbosity: int
+    connection: Any, template: str, *, mark: str, keepdb: bool, verbosity: int
 ) -> None:
     """Create or migrate ``template`` (Django's own test-database creation), then mark it."""
     test_settings = connection.settings_dict.setdefault("TEST", {})
@@ -72,7 +72,7 @@ def _build_template(
     quote = connection.ops.quote_name
     with connection._nodb_cursor() as cursor:
         # COMMENT takes no parameters: the mark is a uuid's hex digits, nothing else.
-        cursor.execute(f"COMMENT ON DATABASE {quote(template)} IS '{uuid.UUID(run_id).hex}'")
+        cursor.execute(f"COMMENT ON DATABASE {quote(template)} IS '{mark}'")
 
 
 def _copy(connection: Any, template: str, target: str) -> None:
@@ -93,15 +93,16 @@ def set_up(*, run_id: str, keepdb: bool, createdb: bool, verbosity: int) -> str:
     original_name: str = connection.settings_dict["NAME"]
     target = connection.creation._get_test_db_name()
     template = f"test_{original_name}{TEMPLATE_SUFFIX}"
+    mark = uuid.UUID(run_id).hex
 
     with _advisory_lock(connection, template):
-        if _mark(connection, template) != run_id:
+        if _mark(connection, template) != mark:
             if verbosity:
                 print(f"\nMigrating the template test database {template}...")
             _build_template(
                 connection,
                 template,
-                run_id=run_id,
+                mark=mark,
                 keepdb=keepdb and not createdb,
                 verbosity=verbosity,
             )
