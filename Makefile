@@ -23,10 +23,10 @@ UV_VERSION := 0.13.9
 EMBEDDED := $(PY) -m tac_portal.embedded run --
 PORT ?= 8000
 PYTEST_ARGS ?=
-# Two cores: two workers, each with its own test database (test_<name>_gw0, _gw1...),
-# its own Redis key prefix, live server and Chromium. worksteal hands the long tests
-# (state machines, worker kills, browser journeys) out first and lets an idle worker
-# take over the rest of a busy one's queue.
+# One worker per core, each with its own test database (test_<name>_gw0, _gw1...), Redis
+# key prefix, live server and Chromium. worksteal lets an idle worker take tests still
+# queued on the busy one, so the long tests (state machines, worker kills, browser
+# journeys) do not leave one worker idle at the end.
 TEST_WORKERS ?= auto
 TEST_DIST ?= worksteal
 XDIST_ARGS = -n $(TEST_WORKERS) --dist $(TEST_DIST)
