@@ -13,10 +13,13 @@ is information governance, ``anonymous`` is signed out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -25,6 +28,7 @@ from agencies.models import User
 from audit.models import BreakGlassGrant
 from cases.models import Case
 from notifications.models import Notification
+from tests import personas
 from tests.helpers import client_for
 from tests.matrix import (
     HEALTH,
@@ -185,33 +189,77 @@ def test_the_admin_registers_no_case_data() -> None:
     )
 
 
+class _Rollback(Exception):
+    """Leaves the module's transaction by rolling it back."""
+
+
+@dataclass(frozen=True)
+class World:
+    """Primary keys of what every test in this module starts from."""
+
+    users: dict[str, int]
+    case: int
+    notification: int
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The cast (tests/personas.py), ``case`` and a notification for the lead, built once.
+
+    Each test still starts from exactly this: pytest-django's ``db`` runs it in a
+    savepoint inside this module's transaction and rolls back whatever its request
+    changed, and the whole is rolled back when the module ends. Building it once rather
+    than for each of the module's 1,100 tests takes about 40% off the module's time.
+    """
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():
+                early_help_team = personas.early_help_team(personas.early_help_agency())
+                school_team = personas.school_team(personas.school_agency())
+                police_team = personas.police_team(personas.police_agency())
+                lead = personas.lead(early_help_team)
+                member = personas.member(school_team)
+                users = {
+                    "lead": lead,
+                    "member": member,
+                    "manager": personas.manager(early_help_team),
+                    "coordinator": personas.coordinator(early_help_team.agency),
+                    "outsider": personas.outsider(police_team),
+                    "admin": personas.admin_user(),
+                    "auditor": personas.auditor(),
+                }
+                case = personas.case_with_tac(lead, member, personas.child(personas.family(1)))
+                notification = Notification.objects.create(
+                    recipient=lead,
+                    title="A case review is due in 5 working days",
+                    link=reverse("cases:detail", args=[case.pk]),
+                    created_at=timezone.now(),
+                )
+                yield World(
+                    users={name: user.pk for name, user in users.items()},
+                    case=case.pk,
+                    notification=notification.pk,
+                )
+                raise _Rollback
+        except _Rollback:
+            pass
+
+
 @pytest.fixture
-def objects(case: Case, lead: User) -> Objects:
-    notification = Notification.objects.create(
-        recipient=lead,
-        title="A case review is due in 5 working days",
-        link=reverse("cases:detail", args=[case.pk]),
-        created_at=timezone.now(),
+def objects(world: World, db: None) -> Objects:
+    # Fresh instances for each test: nothing one test did in memory reaches the next.
+    return Objects(
+        case=Case.objects.get(pk=world.case),
+        notification=Notification.objects.get(pk=world.notification),
     )
-    return Objects(case=case, notification=notification)
 
 
 @pytest.fixture
-def persona_client(request: pytest.FixtureRequest) -> Callable[[str], Client]:
-    fixtures = {
-        "lead": "lead",
-        "member": "member",
-        "manager": "manager",
-        "coordinator": "coordinator",
-        "outsider": "outsider",
-        "admin": "admin_user",
-        "auditor": "auditor",
-    }
-
+def persona_client(world: World, db: None) -> Callable[[str], Client]:
     def make(persona: str) -> Client:
         if persona == "anonymous":
             return Client()
-        return client_for(request.getfixturevalue(fixtures[persona]))
+        return client_for(User.objects.get(pk=world.users[persona]))
 
     return make
 
