@@ -2,7 +2,12 @@
 #
 #   make run        the portal with demo data (embedded PostgreSQL/Redis when
 #                   DATABASE_URL / REDIS_URL are unset), web + worker + beat
-#   make test       the whole test suite (PYTEST_ARGS="..." passes options to pytest)
+#   make test       the whole test suite, in parallel (pytest-xdist), browser tests
+#                   included: gets a Chromium first or fails saying how to get one
+#                   (PYTEST_ARGS="..." passes options to pytest, TEST_WORKERS=N sets
+#                   the number of workers, TEST_WORKERS=0 runs serially)
+#   make test-quick the suite WITHOUT the browser tests (-m "not browser"), on purpose:
+#                   for a machine with no Chromium; make test is the one that counts
 #   make lint       ruff check, ruff format --check, mypy, the import contracts,
 #                   makemigrations --check, bandit and semgrep
 #   make fmt        ruff format and ruff check --fix
@@ -20,6 +25,13 @@ UV_VERSION := 0.13.9
 EMBEDDED := $(PY) -m tac_portal.embedded run --
 PORT ?= 8000
 PYTEST_ARGS ?=
+# One worker per core, each with its own test database (test_<name>_gw0, _gw1...), Redis
+# key prefix, live server and Chromium. worksteal lets an idle worker take tests still
+# queued on the busy one, so the long tests (state machines, worker kills, browser
+# journeys) do not leave one worker idle at the end.
+TEST_WORKERS ?= auto
+TEST_DIST ?= worksteal
+XDIST_ARGS = -n $(TEST_WORKERS) --dist $(TEST_DIST)
 
 # Commands in Procfile (python, celery) and honcho itself come from the virtualenv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -31,10 +43,10 @@ TYPECHECK_ENV := TAC_ENVIRONMENT=test \
 	DATABASE_URL="$${DATABASE_URL:-postgres://localhost/tac_portal}" \
 	REDIS_URL="$${REDIS_URL:-redis://localhost:6379/0}"
 
-.PHONY: help run _serve test lint security fmt typecheck venv lock
+.PHONY: help run _serve test test-quick chromium lint security fmt typecheck venv lock
 
 help:
-	@sed -n '3,11p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
 
 # --- Virtualenv: rebuilt only when requirements.lock changes -----------------
 
@@ -124,9 +136,30 @@ _serve:
 
 # --- Checks ------------------------------------------------------------------
 
+# Python may cache bytecode while testing, even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE=1): without a cache every process the suite starts (xdist
+# workers, Celery workers, the settings and semgrep checks) compiles Django and the rest
+# from source, several seconds each. The caches go to __pycache__/, which git ignores.
+test test-quick: export PYTHONDONTWRITEBYTECODE :=
+# The suite's settings, named here because the embedded wrapper imports the Celery app,
+# which sets DJANGO_SETTINGS_MODULE=tac_portal.settings for itself and its children, and
+# pytest-django prefers that to pyproject's tac_portal.test_settings.
+test test-quick: export DJANGO_SETTINGS_MODULE := tac_portal.test_settings
+
 test: export TAC_ENVIRONMENT := test
-test: $(VENV_STAMP)
-	$(EMBEDDED) $(VENV)/bin/pytest $(PYTEST_ARGS)
+test: $(VENV_STAMP) chromium
+	$(EMBEDDED) $(VENV)/bin/pytest $(XDIST_ARGS) $(PYTEST_ARGS)
+
+test-quick: export TAC_ENVIRONMENT := test
+test-quick: $(VENV_STAMP)
+	@echo "make test-quick: the browser tests (marked browser) are left out on purpose."
+	@echo "make test-quick: make test runs them, and CI runs make test."
+	$(EMBEDDED) $(VENV)/bin/pytest $(XDIST_ARGS) -m "not browser" $(PYTEST_ARGS)
+
+# A Chromium for the browser tests: Debian's, else installed (apt-get as root, else
+# Playwright's download), else a clear failure saying how to get one (tests/chromium.py).
+chromium: $(VENV_STAMP)
+	@$(PY) -m tests.chromium ensure >/dev/null
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,176 @@
+"""The suite's fixed cast as plain functions (tests/conftest.py describes who is who).
+
+tests/conftest.py's fixtures call these one at a time, so that a test builds only the
+people it asks for; a module that builds its data once for all its tests
+(tests/test_permission_matrix.py) calls the same functions, so that both meet the same
+people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from agencies.models import Agency, AgencyKind, Team, User
+from cases.models import Case, Child, Family
+from cases.services.lifecycle import open_case as open_a_case
+from cases.services.teams import add_professional_to_team
+from tests.helpers import PASSWORD
+
+
+def early_help_agency() -> Agency:
+    return Agency.objects.create(
+        name="Northgate Family Hub", kind=AgencyKind.EARLY_HELP, phone="0300 000 1111"
+    )
+
+
+def school_agency() -> Agency:
+    return Agency.objects.create(name="Riverside Primary School", kind=AgencyKind.SCHOOL)
+
+
+def police_agency() -> Agency:
+    return Agency.objects.create(name="Demo Constabulary", kind=AgencyKind.POLICE)
+
+
+def early_help_team(agency: Agency) -> Team:
+    return Team.objects.create(
+        agency=agency, name="Northgate early help team", phone="0300 000 1112"
+    )
+
+
+def school_team(agency: Agency) -> Team:
+    return Team.objects.create(agency=agency, name="Pastoral team")
+
+
+def police_team(agency: Agency) -> Team:
+    return Team.objects.create(agency=agency, name="Neighbourhood policing")
+
+
+def _user(email: str, name: str, **extra: Any) -> User:
+    return User.objects.create_user(email, PASSWORD, full_name=name, **extra)
+
+
+def lead(team: Team) -> User:
+    return _user(
+        "lena.lead@northgate.example",
+        "Lena Lead",
+        job_title="Family support worker",
+        agency=team.agency,
+        team=team,
+    )
+
+
+def member(team: Team) -> User:
+    return _user(
+        "sam.school@riverside.example",
+        "Sam School",
+        job_title="Designated safeguarding lead",
+        agency=team.agency,
+        team=team,
+    )
+
+
+def manager(team: Team) -> User:
+    user = _user(
+        "mo.manager@northgate.example",
+        "Mo Manager",
+        job_title="Early help team manager",
+        agency=team.agency,
+        role=User.Role.TEAM_MANAGER,
+    )
+    team.managers.add(user)
+    return user
+
+
+def member_manager(team: Team) -> User:
+    """Hana Head: manages Sam's school team, not Lena's. She sees the case (Sam is on its
+    TAC) but is not accountable for the lead role, so she may not run it."""
+    user = _user(
+        "hana.head@riverside.example",
+        "Hana Head",
+        job_title="Head teacher",
+        agency=team.agency,
+        role=User.Role.TEAM_MANAGER,
+    )
+    team.managers.add(user)
+    return user
+
+
+def coordinator(agency: Agency) -> User:
+    return _user(
+        "cora.coordinator@demo-la.example",
+        "Cora Coordinator",
+        agency=agency,
+        role=User.Role.COORDINATOR,
+    )
+
+
+def outsider(team: Team) -> User:
+    return _user(
+        "otto.outsider@police.example",
+        "Otto Outsider",
+        job_title="Police constable",
+        agency=team.agency,
+        team=team,
+    )
+
+
+def admin_user() -> User:
+    return _user(
+        "ada.admin@demo-la.example",
+        "Ada Admin",
+        role=User.Role.SYSTEM_ADMINISTRATOR,
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+def auditor() -> User:
+    return _user(
+        "iggy.governance@demo-la.example",
+        "Iggy Governance",
+        role=User.Role.INFORMATION_GOVERNANCE,
+    )
+
+
+def family(n: int, **overrides: Any) -> Family:
+    fields: dict[str, Any] = {
+        "name": f"Testfamily {n}",
+        "address": f"{n} Example Street\nDemoton",
+        "postcode": "DT1 1AA",
+    }
+    fields.update(overrides)
+    return Family.objects.create(**fields)
+
+
+def child(family: Family, **overrides: Any) -> Child:
+    fields: dict[str, Any] = {
+        "family": family,
+        "given_names": "Jamie",
+        "family_name": "Fairweather",
+        "date_of_birth": dt.date(2016, 5, 17),
+        "sex": "female",
+        "address": family.address,
+        "postcode": family.postcode,
+    }
+    fields.update(overrides)
+    return Child.objects.create(**fields)
+
+
+def open_case(
+    children: list[Child],
+    *,
+    by: User,
+    status: str = Case.Status.ACTIVE,
+    interim_lead: User | None,
+) -> Case:
+    return open_a_case(
+        children[0].family, children=children, by=by, status=status, interim_lead=interim_lead
+    )
+
+
+def case_with_tac(lead: User, member: User, child: Child) -> Case:
+    """``case``: an active case of ``child``; ``lead`` leads it, ``member`` is on the TAC."""
+    case = open_case([child], by=lead, interim_lead=lead)
+    add_professional_to_team(case, professional=member, by=lead)
+    return case
