@@ -62,10 +62,15 @@ SHOWS_NO_CHILD = {
 
 #: Lists that show a child only when the child matches (here, none is overdue or
 #: assessed); each child they do show is logged once.
-LISTS = {"dashboards:drilldown", "dashboards:drilldown_csv", "dashboards:annex_a_export"}
+LISTS = {
+    "dashboards:drilldown",
+    "dashboards:drilldown_csv",
+    "dashboards:annex_a_export",
+    "cases:triage_queue",
+}
 
 #: Requests for support: their children are shown before any case is theirs.
-REQUESTS = {"cases:request_sent", "cases:triage", "cases:triage_queue"}
+REQUESTS = {"cases:request_sent", "cases:triage"}
 
 READERS = ("lead", "manager", "coordinator", "auditor", "member", "member_manager")
 
