@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -373,12 +375,8 @@ def _redis_keys_of_this_process() -> Iterator[None]:
     its own, new for every run, so nothing else removes them.
     """
     yield
-    import redis
-    from django.conf import settings
-
-    from tac_portal.settings import _redis_db_url
-
-    for url in {settings.CACHE_REDIS_URL, _redis_db_url(settings.REDIS_URL, 0)}:
+    settings = django_settings
+    for url in {settings.CACHE_URL, settings.CELERY_BROKER_URL}:
         client = redis.Redis.from_url(url)
         try:
             keys = list(client.scan_iter(match=f"{settings.TEST_REDIS_PREFIX}*", count=1000))

@@ -46,6 +46,7 @@ def test_an_officer_gets_emergency_access_to_a_case(
     check_page: Callable[[Any, str], None],
 ) -> None:
     sign_in(page, "officer@demo.tac.example")
+    page.get_by_text("In an emergency: a case you are not part of").click()
     page.get_by_role("link", name="Ask for emergency access").click()
     assert page.get_by_role("heading", name="Emergency access to a case").is_visible()
     check_page(page, "break-glass-request")
