@@ -74,11 +74,21 @@ class SubjectKind:
     still_due: Callable[[Reminder], bool]
 
 
+#: For a subject type no app names: the reminder still goes out (nothing is lost), and
+#: opens the home page.
+UNKNOWN_SUBJECT = SubjectKind(link=lambda r: "/", still_due=lambda r: True)
+
+
 def subject_kind(subject_type: str) -> SubjectKind:
-    """The ``SubjectKind`` that ``settings.TAC_REMINDER_SUBJECTS`` names for the type."""
+    """The ``SubjectKind`` that ``settings.TAC_REMINDER_SUBJECTS`` names for the type.
+
+    A type with no entry is sent as it is, linking to the home page, and logged as an
+    error; an entry that is not a ``SubjectKind`` is a configuration error.
+    """
     path = settings.TAC_REMINDER_SUBJECTS.get(subject_type)
     if path is None:
-        raise ImproperlyConfigured(f"No reminder subject kind for {subject_type!r}")
+        logger.error("reminder subject type has no kind", extra={"subject_type": subject_type})
+        return UNKNOWN_SUBJECT
     kind = import_string(path)
     if not isinstance(kind, SubjectKind):
         raise ImproperlyConfigured(f"{path} is not a SubjectKind")
