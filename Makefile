@@ -8,7 +8,8 @@
 #                   the number of workers, TEST_WORKERS=0 runs serially)
 #   make test-quick the suite WITHOUT the browser tests (-m "not browser"), on purpose:
 #                   for a machine with no Chromium; make test is the one that counts
-#   make lint       ruff check, ruff format --check, mypy, makemigrations --check
+#   make lint       ruff check, ruff format --check, mypy, the import contracts,
+#                   makemigrations --check, bandit and semgrep
 #   make fmt        ruff format and ruff check --fix
 #   make typecheck  mypy
 #   make lock       requirements.lock and requirements-runtime.lock from pyproject.toml
@@ -45,7 +46,7 @@ TYPECHECK_ENV := TAC_ENVIRONMENT=test \
 .PHONY: help run _serve test test-quick chromium lint security fmt typecheck venv lock
 
 help:
-	@sed -n '3,15p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
 
 # --- Virtualenv: rebuilt only when requirements.lock changes -----------------
 
@@ -164,6 +165,7 @@ lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TYPECHECK_ENV) $(VENV)/bin/mypy .
+	$(TYPECHECK_ENV) $(VENV)/bin/lint-imports
 	TAC_ENVIRONMENT=test $(EMBEDDED) $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) -f $(THIS_MAKEFILE) security
 

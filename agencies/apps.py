@@ -8,6 +8,7 @@ class AgenciesConfig(AppConfig):
     name = "agencies"
 
     def ready(self) -> None:
+        # Signal receivers are connected once the app registry is ready (Django's way).
         from agencies import security
 
         security.connect_axes_signals()

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import Resolver404, resolve, reverse
 
 from agencies.security import LAST_SEEN_AT, SIGNED_IN_AT, TWO_FACTOR_PENDING, log_event
+from tac_portal.api.base import PROBLEM_CONTENT_TYPE, problem
 
 #: Seconds between updates of the last-activity time (the idle limit's precision).
 LAST_SEEN_RESOLUTION = 60
@@ -96,7 +97,6 @@ class TwoFactorRequiredMiddleware:
         if two_factor_outstanding(request) and not self._exempt(request):
             if request.path_info.startswith("/api/"):
                 # API callers get a problem, not a sign-in page to follow.
-                from tac_portal.api.base import PROBLEM_CONTENT_TYPE, problem
 
                 body = problem(
                     401,

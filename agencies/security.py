@@ -17,6 +17,9 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django_otp import user_has_device
+
+from tac_portal.client_ip import client_ip as trusted_client_ip
 
 logger = logging.getLogger("tac.security")
 
@@ -51,7 +54,6 @@ def username_hash(username: object) -> str:
 def client_ip(request: HttpRequest | None) -> str:
     if request is None:
         return "-"
-    from tac_portal.client_ip import client_ip as trusted_client_ip
 
     return trusted_client_ip(request) or "-"
 
@@ -66,7 +68,6 @@ def log_event(
 def _signed_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is None:
         return
-    from django_otp import user_has_device
 
     if hasattr(request, "session"):
         now = _now()
@@ -106,6 +107,8 @@ def _locked_out(
 
 
 def connect_axes_signals() -> None:
+    # Imported here: axes' signals module needs the app registry, which is not ready
+    # when this module is first imported.
     from axes.signals import user_locked_out
 
     user_locked_out.connect(_locked_out, dispatch_uid="tac-security-locked-out")

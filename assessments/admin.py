@@ -7,9 +7,9 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from assessments import services
 from assessments.definition import default_definition, validate_definition
 from assessments.models import AssessmentTemplate
+from assessments.services.templates import publish_template
 
 # Templates are configuration, not case data: a published version never changes
 # (assessments keep the version they started on); a change is a new version.
@@ -80,7 +80,7 @@ class AssessmentTemplateAdmin(admin.ModelAdmin[AssessmentTemplate]):
     ) -> None:
         if change:
             return  # published versions are read-only
-        published = services.publish_template(
+        published = publish_template(
             code=obj.code,
             name=obj.name,
             definition=obj.definition,

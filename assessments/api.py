@@ -16,11 +16,10 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
 from assessments.models import Assessment
-from cases.api import CASES_READ, CaseScopedListView
+from cases.api.base import CASES_READ, CaseDataDetailView, CaseScopedListView
 from cases.sharing import ADDITIONAL, information_levels
 from tac_portal.api.base import (
     NOT_FOUND_DETAIL,
-    ApiDetailView,
     ApiModelSerializer,
     get_object_or_404,
 )
@@ -57,7 +56,7 @@ class AssessmentSerializer(ApiModelSerializer):
 
 
 @extend_schema(summary="One assessment's status and dates")
-class AssessmentDetail(ApiDetailView):
+class AssessmentDetail(CaseDataDetailView):
     """One assessment's status and dates."""
 
     serializer_class = AssessmentSerializer

@@ -6,9 +6,3 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
-
-    def ready(self) -> None:
-        from assessments import panels, reminders
-
-        panels.register()
-        reminders.register()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from assessments.models import OPEN_STATUSES, Assessment
+from django.db.models import Q, Subquery
+
+from assessments.models import OPEN_STATUSES, Assessment, ViewRecord
+from cases.masking import masks_for
 from cases.models import Case, CaseSubject, LeadProfessionalAssignment, TeamMembership
-from cases.panels import CasePanel, MyWorkPanel, register_case_panel, register_my_work_panel
+from cases.panels import CasePanel, MyWorkPanel
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -58,20 +62,58 @@ def my_work_context(user: User) -> dict[str, Any]:
     return {"drafts": drafts, "limit": MY_DRAFTS_LIMIT}
 
 
-def register() -> None:
-    register_case_panel(
-        CasePanel(
-            key="assessments",
-            order=20,
-            template="assessments/panels/case_assessments.html",
-            context=case_context,
-        )
+# --- "In their own words" (DOMAIN §9.2 A1) -------------------------------------------
+
+#: Assessments whose views are shown: completed, or still being written.
+SHOWN_STATUSES = (
+    "draft",
+    "awaiting_consent",
+    "in_progress",
+    "shared_with_family",
+    "safeguarding_escalated",
+    "completed",
+)
+
+
+def family_voice(case: Case, user: User) -> Mapping[str, Any]:
+    """For each child, the views recorded in their latest completed or in-progress
+    assessment. Family members' names go through the case's masks: a restricted name
+    is never shown. Two queries, up to five with restrictions in force."""
+    # The latest shown assessment of each child (PostgreSQL DISTINCT ON), read with its
+    # views in one query.
+    latest = (
+        Assessment.objects.filter(case=case, status__in=SHOWN_STATUSES)
+        .order_by("child_id", "-started_at", "-id")
+        .distinct("child_id")
+        .values("pk")
     )
-    register_my_work_panel(
-        MyWorkPanel(
-            key="assessment_drafts",
-            order=20,
-            template="assessments/panels/my_drafts.html",
-            context=my_work_context,
-        )
+    views = (
+        ViewRecord.objects.filter(assessment__in=Subquery(latest))
+        .filter(~Q(own_words="") | ~Q(not_obtained_reason=""))
+        .select_related("assessment__child", "assessment__assessor", "family_member", "updated_by")
+        .order_by("-assessment__started_at", "-assessment_id", "speaker", "id")
     )
+    assessment_views: list[dict[str, Any]] = []
+    for view in views:
+        if not assessment_views or assessment_views[-1]["assessment"].pk != view.assessment_id:
+            assessment_views.append({"assessment": view.assessment, "views": []})
+        assessment_views[-1]["views"].append(view)
+    return {
+        "assessment_views": assessment_views,
+        "any_views": bool(assessment_views),
+        "masks": masks_for(case, user) if assessment_views else None,
+    }
+
+
+FAMILY_VOICE = CasePanel(
+    key="assessments_voice",
+    template="assessments/panels/voice.html",
+    context=family_voice,
+    family_voice=True,
+)
+ASSESSMENTS = CasePanel(
+    key="assessments", template="assessments/panels/case_assessments.html", context=case_context
+)
+DRAFTS = MyWorkPanel(
+    key="assessment_drafts", template="assessments/panels/my_drafts.html", context=my_work_context
+)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import services
+from agencies.http import AuthenticatedHttpRequest
 from assessments.definition import Definition
 from assessments.forms import (
     CHILD_CHOICE,
@@ -25,10 +25,34 @@ from assessments.forms import (
     StartForm,
 )
 from assessments.models import Assessment, ElementEntry, Source, ViewRecord
-from assessments.services import ELEMENT_FIELDS, VIEW_FIELDS, Base, SaveResult, fingerprint
-from audit.services import log_record_access
-from cases.access import get_case_for_user
-from cases.models import Case, CaseSubject, Child, ConsentRecord, FamilyMember
+from assessments.services import consent as consent_services
+from assessments.services import content as content_services
+from assessments.services.common import can_edit, can_start, ensure_can_edit
+from assessments.services.content import (
+    ELEMENT_FIELDS,
+    VIEW_FIELDS,
+    Base,
+    Conflict,
+    SaveResult,
+    field_value,
+    fingerprint,
+    parents_and_carers,
+)
+from assessments.services.lifecycle import (
+    abandon_assessment,
+    begin_assessment,
+    complete_assessment,
+    completion_problems,
+    escalate_safeguarding,
+    mark_awaiting_consent,
+    record_family_copy_given,
+    resume_after_escalation,
+    revise_assessment,
+    share_with_family,
+)
+from assessments.services.starting import start_assessment
+from cases.access import get_case_for_user, get_case_record_for_user
+from cases.models import AccessPurpose, CaseSubject, Child, ConsentRecord, FamilyMember
 from tac_portal.forms import (
     PARTS,
     ErrorSummary,
@@ -37,32 +61,25 @@ from tac_portal.forms import (
     date_problem,
     parse_date_parts,
 )
-from tac_portal.http import AuthenticatedHttpRequest
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-def get_assessment_for_user(user: Any, pk: int) -> Assessment:
-    """The assessment ``pk`` if its case is visible to ``user``; otherwise ``Http404``."""
-    try:
-        return (
-            Assessment.objects.filter(case__in=Case.objects.visible_to(user))
-            .select_related("case__family", "child", "template", "assessor")
-            .get(pk=pk)
-        )
-    except Assessment.DoesNotExist:
-        raise Http404("No assessment found") from None
-
-
-def _log(request: AuthenticatedHttpRequest, assessment: Assessment) -> None:
-    log_record_access(request, shown=[(assessment.child_id, assessment.case_id)])
-
-
-def _open(request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False) -> Assessment:
-    assessment = get_assessment_for_user(request.user, pk)
+def _open(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    edit: bool = False,
+    purpose: str = AccessPurpose.ASSESSMENT,
+) -> Assessment:
+    """The assessment if its case is visible to the user (else 404) and, with ``edit``, the
+    user may change it (else 403). Its child's record is logged as shown."""
+    assessments = Assessment.objects.select_related("case__family", "child", "template", "assessor")
+    assessment = get_case_record_for_user(
+        request, assessments, pk, purpose=purpose, child_field="child_id"
+    )
     if edit:
-        services.ensure_can_edit(request.user, assessment)
-    _log(request, assessment)
+        ensure_can_edit(request.user, assessment)
     return assessment
 
 
@@ -76,15 +93,14 @@ def _messages_of(error: ValidationError) -> list[str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, case_pk)
+    case = get_case_for_user(request, case_pk, purpose=AccessPurpose.ASSESSMENT)
     subject = CaseSubject.objects.filter(case=case, child_id=child_pk).select_related("child")
     found = subject.first()
     if found is None:
         raise Http404("No such child in this case")
     child: Child = found.child
-    if not services.can_start(request.user, case):
+    if not can_start(request.user, case):
         raise PermissionDenied("Only the lead professional or a TAC member can start one.")
-    log_record_access(request, shown=[(child.pk, case.pk)])
     siblings = list(
         Assessment.objects.filter(case=case)
         .exclude(child=child)
@@ -96,7 +112,7 @@ def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> Htt
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = services.start_assessment(
+            assessment = start_assessment(
                 case, child=child, by=request.user, copy_from=form.chosen_sibling()
             )
         except ValidationError as error:
@@ -154,7 +170,7 @@ def _section_status(
             return "not_started"
         return (
             "completed"
-            if not any("Views:" in p for p in services.completion_problems(assessment))
+            if not any("Views:" in p for p in completion_problems(assessment))
             else "in_progress"
         )
     if assessment.consent_to_share_id and assessment.consent_to_assessment_id:
@@ -198,8 +214,8 @@ def _render_detail(
             "assessment": assessment,
             "case": assessment.case,
             "tasks": tasks,
-            "can_edit": services.can_edit(request.user, assessment),
-            "problems": services.completion_problems(assessment)
+            "can_edit": can_edit(request.user, assessment),
+            "problems": completion_problems(assessment)
             if assessment.status == Assessment.Status.SHARED_WITH_FAMILY
             else [],
             "errors": ErrorSummary.linking("next-steps", errors or []),
@@ -227,7 +243,7 @@ def _field(
     version: int,
     *,
     hint: str = "",
-    conflict: services.Conflict | None = None,
+    conflict: Conflict | None = None,
     error: str = "",
     base: Base | None = None,
     parts: list[str] | None = None,
@@ -301,7 +317,7 @@ def _fields_for(
     hints: Mapping[str, str] | None = None,
     posted: Mapping[str, str] | None = None,
     bases: Mapping[str, Base] | None = None,
-    conflicts: list[services.Conflict] | None = None,
+    conflicts: list[Conflict] | None = None,
     errors: Mapping[str, str] | None = None,
     dates: Mapping[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
@@ -353,7 +369,7 @@ def _render_section(
     if section is None:
         raise Http404("No such section")
     override = override or {}
-    editable = assessment.is_open and services.can_edit(request.user, assessment)
+    editable = assessment.is_open and can_edit(request.user, assessment)
     forms: list[dict[str, Any]] = []
     context: dict[str, Any] = {}
     kind = section["kind"]
@@ -388,7 +404,7 @@ def _render_section(
         for element in definition.domains[section["domain"]]["elements"]:
             entry = entries.get(element["code"])
             form_id = f"form-el-{element['code']}"
-            current = {n: services._get(entry, n) for n in ELEMENT_FIELDS} if entry else {}
+            current = {n: field_value(entry, n) for n in ELEMENT_FIELDS} if entry else {}
             forms.append(
                 {
                     "id": form_id,
@@ -408,7 +424,7 @@ def _render_section(
             ("child", assessment.child.full_name + " (the child)", None)
         ] + [
             (str(m.pk), f"{m.full_name} ({m.get_relationship_display()})", m)
-            for m in services.parents_and_carers(assessment)
+            for m in parents_and_carers(assessment)
         ]
         for who, name, member in speakers:
             view = next(
@@ -420,7 +436,7 @@ def _render_section(
                 None,
             )
             form_id = f"form-view-{who}"
-            current = {n: services._get(view, n) for n in VIEW_FIELDS} if view else {}
+            current = {n: field_value(view, n) for n in VIEW_FIELDS} if view else {}
             forms.append(
                 {
                     "id": form_id,
@@ -433,7 +449,7 @@ def _render_section(
             )
         context["methods"] = ViewRecord.Method.choices
     elif kind == "consent":
-        members = services.parents_and_carers(assessment)
+        members = parents_and_carers(assessment)
         consents = {
             c.pk: c
             for c in ConsentRecord.objects.filter(
@@ -609,7 +625,7 @@ def save_section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpRe
         raise Http404("No such section")
 
     def save(**kwargs: Any) -> SaveResult:
-        return services.save_section(assessment, key, **kwargs)
+        return content_services.save_section(assessment, key, **kwargs)
 
     return _save(
         request,
@@ -634,7 +650,7 @@ def save_element(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpR
         raise Http404("No such section")
 
     def save(**kwargs: Any) -> SaveResult:
-        return services.save_element(assessment, code, **kwargs)
+        return content_services.save_element(assessment, code, **kwargs)
 
     return _save(
         request,
@@ -653,9 +669,7 @@ def save_view(request: AuthenticatedHttpRequest, pk: int, who: str) -> HttpRespo
     assessment = _open(request, pk, edit=True)
     member: FamilyMember | None = None
     if who != "child":
-        member = next(
-            (m for m in services.parents_and_carers(assessment) if str(m.pk) == who), None
-        )
+        member = next((m for m in parents_and_carers(assessment) if str(m.pk) == who), None)
         if member is None:
             raise Http404("No such parent or carer")
     views_section = Definition(assessment.template.definition).section_of_kind("views")
@@ -675,7 +689,7 @@ def save_view(request: AuthenticatedHttpRequest, pk: int, who: str) -> HttpRespo
         return errors
 
     def save(**kwargs: Any) -> SaveResult:
-        return services.save_view(assessment, family_member=member, **kwargs)
+        return content_services.save_view(assessment, family_member=member, **kwargs)
 
     return _save(
         request,
@@ -698,7 +712,7 @@ def record_consent(request: AuthenticatedHttpRequest, pk: int, stage: str) -> Ht
     consent_section = Definition(assessment.template.definition).section_of_kind("consent")
     if consent_section is None:
         raise Http404("No such section")
-    members = services.parents_and_carers(assessment)
+    members = parents_and_carers(assessment)
     forms = {
         s: ConsentForm(
             request.POST if s == stage else None,
@@ -712,7 +726,7 @@ def record_consent(request: AuthenticatedHttpRequest, pk: int, stage: str) -> Ht
     form = forms[stage]
     if form.is_valid():
         try:
-            services.record_consent(
+            consent_services.record_consent(
                 assessment,
                 stage=stage,
                 given_by=form.giver(),
@@ -761,7 +775,7 @@ def awaiting_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return _transition(
         request,
         pk,
-        lambda a: services.mark_awaiting_consent(a, by=request.user),
+        lambda a: mark_awaiting_consent(a, by=request.user),
         "Marked as waiting for the family's consent.",
     )
 
@@ -772,7 +786,7 @@ def begin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.begin_assessment(a, by=request.user),
+        lambda a: begin_assessment(a, by=request.user),
         "Assessment in progress.",
     )
 
@@ -783,7 +797,7 @@ def share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.share_with_family(a, by=request.user),
+        lambda a: share_with_family(a, by=request.user),
         "Recorded that the draft was shared with the family.",
     )
 
@@ -794,7 +808,7 @@ def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.complete_assessment(a, by=request.user),
+        lambda a: complete_assessment(a, by=request.user),
         "Assessment completed. It can no longer be changed.",
     )
 
@@ -805,7 +819,7 @@ def resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.resume_after_escalation(a, by=request.user),
+        lambda a: resume_after_escalation(a, by=request.user),
         "Assessment resumed.",
     )
 
@@ -816,7 +830,7 @@ def revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.revise_assessment(a, by=request.user),
+        lambda a: revise_assessment(a, by=request.user),
         "New version started. The completed one is kept until this one is completed.",
     )
 
@@ -831,9 +845,7 @@ def abandon(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.abandon_assessment(
-            a, reason=form.cleaned_data["reason"], by=request.user
-        ),
+        lambda a: abandon_assessment(a, reason=form.cleaned_data["reason"], by=request.user),
         "Assessment stopped.",
     )
 
@@ -846,7 +858,7 @@ def escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition(
         request,
         pk,
-        lambda a: services.escalate_safeguarding(a, note=note, by=request.user),
+        lambda a: escalate_safeguarding(a, note=note, by=request.user),
         "Safeguarding concern recorded. Follow your local safeguarding procedures now.",
         edit=False,
     )
@@ -859,7 +871,7 @@ def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = FamilyCopyForm(request.POST)
     if form.is_valid():
         try:
-            services.record_family_copy_given(
+            record_family_copy_given(
                 assessment, given_on=form.cleaned_data["given_on"], by=request.user
             )
         except ValidationError as error:
@@ -874,7 +886,7 @@ def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_GET
 def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The family's own plain-language copy: conclusions, agreed actions, their views."""
-    assessment = _open(request, pk)
+    assessment = _open(request, pk, purpose=AccessPurpose.FAMILY_COPY)
     definition = Definition(assessment.template.definition)
     conclusions = definition.section("conclusions")
     answers = {s.key: s.data for s in assessment.sections.all()}

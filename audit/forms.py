@@ -4,8 +4,15 @@ from typing import Any
 
 from django import forms
 
-from audit.models import RESTRICTABLE_FIELDS, BreakGlassGrant, RestrictionTarget
-from cases.models import Case
+from agencies.models import User
+from cases.models import (
+    RESTRICTABLE_FIELDS,
+    BreakGlassGrant,
+    Case,
+    CaseSubject,
+    FamilyMember,
+    RestrictionTarget,
+)
 
 
 class BreakGlassRequestForm(forms.Form):
@@ -95,8 +102,6 @@ class RestrictionForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from agencies.models import User
-        from cases.models import CaseSubject, FamilyMember
 
         items: list[tuple[str, str]] = []
         for subject in CaseSubject.objects.filter(case=case).select_related("child"):

@@ -1,4 +1,4 @@
-"""Writing the record-access log, and break-glass (emergency) access."""
+"""Emergency (break-glass) access and restricted items: the information governance services."""
 
 from __future__ import annotations
 
@@ -14,117 +14,32 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.masking import may_unmask, remember_unmasked
-from audit.models import (
+from agencies.models import User
+from audit.reminders import schedule_break_glass_review
+from cases.access import break_glass_grant_in_use, can_unmask, ensure_can_restrict
+from cases.masking import remember_unmasked
+from cases.models import (
     RESTRICTABLE_FIELDS,
     BreakGlassGrant,
-    RecordAccess,
+    CaseSubject,
+    FamilyMember,
     Restriction,
     RestrictionTarget,
     Unmasking,
 )
+from cases.services.common import record_event
 from notifications.models import SUBJECT_RESTRICTION_REVIEW, Audience, Notification
-from notifications.services import schedule_break_glass_review, schedule_reminders
+from notifications.services import schedule_reminders
 from tac_portal.client_ip import client_ip
 
 if TYPE_CHECKING:
-    from agencies.models import User
     from cases.models import Case
 
 security_log = logging.getLogger("tac.security")
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return client_ip(request)
-
-
-def log_record_access(
-    request: HttpRequest,
-    *,
-    shown: Iterable[tuple[int, int | None]],
-    route: str | None = None,
-    client_id: str = "",
-    break_glass_grant_id: int | None = None,
-) -> int:
-    """Write one row per (child id, case id) shown in answer to ``request``.
-
-    Returns the number of rows written. Call it in the view that renders the
-    data, after access has been decided, so that a 404 logs nothing. A row for a
-    case the viewer sees only by emergency access carries the grant's id, found
-    here (one query) unless the caller passes it.
-    """
-    from agencies.models import User
-
-    user = getattr(request, "user", None)
-    if not isinstance(user, User) or not user.is_authenticated:
-        user = None  # anonymous, or a partner system (``client_id`` says which)
-    match = getattr(request, "resolver_match", None)
-    route_name = route or (match.view_name if match else request.path)
-    pairs = list(dict.fromkeys(shown))
-    grants: dict[int, int] = {}
-    if break_glass_grant_id is None and user is not None:
-        grants = grants_in_use(user, {case_id for _, case_id in pairs if case_id is not None})
-    rows = [
-        RecordAccess(
-            user=user,
-            client_id=client_id,
-            child_id=child_id,
-            case_id=case_id,
-            route=route_name,
-            request_id=getattr(request, "request_id", ""),
-            ip_address=_client_ip(request),
-            break_glass_grant_id=break_glass_grant_id
-            if break_glass_grant_id is not None
-            else grants.get(case_id)
-            if case_id is not None
-            else None,
-        )
-        for child_id, case_id in pairs
-    ]
-    RecordAccess.objects.bulk_create(rows)
-    return len(rows)
-
-
-def log_case_access(request: HttpRequest, case: Case) -> int:
-    """Log every child of ``case`` as shown: a page about the whole case."""
-    from cases.models import CaseSubject
-
-    child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
-    return log_record_access(request, shown=[(child_id, case.pk) for child_id in child_ids])
-
-
-def grants_in_use(user: User, case_ids: Iterable[int]) -> dict[int, int]:
-    """For each of ``case_ids`` that ``user`` sees only by emergency access, its grant id.
-
-    One query, none for the coordinator (authority-wide, never by grant) or when
-    there are no cases.
-    """
-    from django.db.models import Exists, OuterRef
-
-    from cases.access import visible_cases_filter
-    from cases.models import Case
-
-    ids = set(case_ids)
-    if not ids or user.is_coordinator or user.is_system_administrator:
-        return {}
-    related = Case.objects.filter(
-        visible_cases_filter(user, include_break_glass=False), pk=OuterRef("case_id")
-    )
-    grants = (
-        BreakGlassGrant.objects.active()
-        .filter(user=user, case_id__in=ids)
-        .exclude(Exists(related))
-        .order_by("case_id", "-expires_at", "-id")
-        .distinct("case_id")
-        .values_list("case_id", "pk")
-    )
-    return dict(grants)
-
-
 def _break_glass_recipients(user: User) -> list[User]:
     """The requester's team managers and every active information governance officer."""
-    from agencies.models import User
-
     managers = User.objects.filter(managed_teams__members=user, is_active=True)
     governance = User.objects.filter(role=User.Role.INFORMATION_GOVERNANCE, is_active=True)
     recipients = {u.pk: u for u in [*managers, *governance] if u.pk != user.pk}
@@ -201,8 +116,6 @@ RESTRICTION_REVIEW_DAYS = 90
 
 
 def _restriction_target_belongs(case: Case, target: str, target_id: int) -> bool:
-    from cases.models import CaseSubject, FamilyMember
-
     if target == RestrictionTarget.CHILD:
         return CaseSubject.objects.filter(case=case, child_id=target_id).exists()
     if target == RestrictionTarget.FAMILY:
@@ -210,23 +123,6 @@ def _restriction_target_belongs(case: Case, target: str, target_id: int) -> bool
     if target == RestrictionTarget.FAMILY_MEMBER:
         return FamilyMember.objects.filter(family_id=case.family_id, pk=target_id).exists()
     return False
-
-
-def ensure_can_restrict(user: User, case: Case) -> None:
-    """Who may set, review and lift restrictions: those who run the case, not by break-glass."""
-    from cases.access import break_glass_grant_in_use, ensure_can_manage_case
-
-    if break_glass_grant_in_use(user, case) is not None:
-        raise PermissionDenied("Emergency access cannot set or change restrictions.")
-    ensure_can_manage_case(user, case)
-
-
-def can_restrict(user: User, case: Case) -> bool:
-    try:
-        ensure_can_restrict(user, case)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _schedule_restriction_review(restriction: Restriction) -> None:
@@ -256,7 +152,6 @@ def set_restriction(
     the case. Writes the chronology (without the reason) and schedules the
     90-day review reminder to ``by``.
     """
-    from cases.services import record_event
 
     ensure_can_restrict(by, case)
     if field_name not in RESTRICTABLE_FIELDS.get(target, {}) and field_name != "":
@@ -298,7 +193,6 @@ def review_restriction(
     restriction: Restriction, *, by: User, keep: bool, note: str = ""
 ) -> Restriction:
     """Keep a restriction for another 90 days, or lift it (with a reason)."""
-    from cases.services import record_event
 
     ensure_can_restrict(by, restriction.case)
     if restriction.lifted_at is not None:
@@ -341,12 +235,10 @@ def unmask(restriction: Restriction, *, request: HttpRequest, reason: str) -> Un
     Raises ``PermissionDenied`` for anyone not named, for a lifted restriction,
     and for anyone who sees the case only through emergency access.
     """
-    from cases.access import break_glass_grant_in_use
-
     user = request.user
     assert user.is_authenticated  # noqa: S101 - views require sign-in
     break_glass_only = break_glass_grant_in_use(user, restriction.case) is not None
-    if not may_unmask(user, restriction, break_glass_only=break_glass_only):
+    if not can_unmask(user, restriction, break_glass_only=break_glass_only):
         security_log.warning(
             "unmasking refused", extra={"restriction": restriction.pk, "user_id": user.pk}
         )
@@ -358,7 +250,7 @@ def unmask(restriction: Restriction, *, request: HttpRequest, reason: str) -> Un
         user=user,
         reason=reason.strip(),
         request_id=getattr(request, "request_id", ""),
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
     remember_unmasked(request, restriction)
     security_log.info(

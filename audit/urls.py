@@ -14,6 +14,7 @@ urlpatterns = [
         name="professional_access",
     ),
     path("break-glass/", views.break_glass_list, name="break_glass_list"),
+    path("break-glass/request/", views.break_glass_request, name="break_glass_request"),
     path("break-glass/<int:pk>/review/", views.break_glass_review, name="break_glass_review"),
     path("cases/<int:case_pk>/restrictions/", views.case_restrictions, name="case_restrictions"),
     path("restrictions/<int:pk>/review/", views.restriction_review, name="restriction_review"),

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agencies.http import AuthenticatedHttpRequest
 from agencies.models import PartnerClient
-from audit import access, services
+from audit import services
 from audit.forms import (
     BreakGlassRequestForm,
     BreakGlassReviewForm,
@@ -25,11 +26,19 @@ from audit.forms import (
     RestrictionReviewForm,
     UnmaskForm,
 )
-from audit.masking import may_unmask
-from audit.models import BreakGlassGrant, RecordAccess, Restriction
-from cases.access import break_glass_grant_in_use, can_see_case, get_case_for_user
-from cases.models import Case
-from tac_portal.http import AuthenticatedHttpRequest
+from cases.access import (
+    break_glass_grant_in_use,
+    can_see_case,
+    can_unmask,
+    can_work_on_cases,
+    ensure_can_restrict,
+    ensure_information_governance,
+    get_case_for_access_report,
+    get_case_for_user,
+    get_case_record_for_user,
+    get_professional_for_access_report,
+)
+from cases.models import AccessPurpose, BreakGlassGrant, Case, RecordAccess, Restriction
 
 PAGE_SIZE = 50
 
@@ -38,7 +47,7 @@ PAGE_SIZE = 50
 @require_http_methods(["GET", "POST"])
 def break_glass_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for time-limited access to a case by its reference."""
-    if request.user.is_system_administrator:
+    if not can_work_on_cases(request.user):
         raise PermissionDenied("System administrators cannot use emergency access.")
     form = BreakGlassRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +68,7 @@ def break_glass_request(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def case_access_report(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     """Who looked at a case's children, when, what, and whether by emergency access."""
-    case = access.get_case_for_access_report(request.user, case_pk)
+    case = get_case_for_access_report(request, case_pk)
     rows = (
         RecordAccess.objects.filter(case=case).select_related("user__agency").order_by("-at", "-id")
     )
@@ -92,7 +101,7 @@ def _name_partner_systems(rows: Any) -> None:
 @require_GET
 def professional_access_report(request: AuthenticatedHttpRequest, user_pk: int) -> HttpResponse:
     """What one professional has looked at."""
-    professional = access.get_professional_for_access_report(request.user, user_pk)
+    professional = get_professional_for_access_report(request, user_pk)
     rows = (
         RecordAccess.objects.filter(user=professional).select_related("case").order_by("-at", "-id")
     )
@@ -108,7 +117,7 @@ def professional_access_report(request: AuthenticatedHttpRequest, user_pk: int) 
 @require_GET
 def break_glass_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every emergency access grant, newest first, for information governance."""
-    access.ensure_governance(request.user)
+    ensure_information_governance(request.user)
     grants = BreakGlassGrant.objects.select_related("user__agency", "case", "reviewed_by").order_by(
         "-granted_at", "-id"
     )
@@ -120,7 +129,8 @@ def break_glass_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def break_glass_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Information governance records whether an emergency access was appropriate."""
-    grant = access.get_grant_for_review(request.user, pk)
+    ensure_information_governance(request.user)
+    grant = get_object_or_404(BreakGlassGrant.objects.select_related("user", "case"), pk=pk)
     initial = {"review_outcome": grant.review_outcome, "review_note": grant.review_note}
     form = BreakGlassReviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -139,8 +149,8 @@ def break_glass_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 def _case_for_restrictions(request: AuthenticatedHttpRequest, case_pk: int) -> Case:
     """The case, if visible (else 404) and run by the user (else 403)."""
-    case = get_case_for_user(request.user, case_pk)
-    services.ensure_can_restrict(request.user, case)
+    case = get_case_for_user(request, case_pk, purpose=AccessPurpose.RESTRICTIONS)
+    ensure_can_restrict(request.user, case)
     return case
 
 
@@ -184,8 +194,8 @@ def case_restrictions(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def restriction_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Keep a restriction for another 90 days, or lift it."""
-    restriction = get_object_or_404(
-        Restriction.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=pk
+    restriction = get_case_record_for_user(
+        request, Restriction.objects.all(), pk, purpose=AccessPurpose.RESTRICTIONS
     )
     case = _case_for_restrictions(request, restriction.case_id)
     form = RestrictionReviewForm(request.POST or None)
@@ -213,12 +223,11 @@ def restriction_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def unmask(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask to see a restricted value: only the people it names, with a reason."""
-    restriction = get_object_or_404(
-        Restriction.objects.in_force().filter(case__in=Case.objects.visible_to(request.user)),
-        pk=pk,
+    restriction = get_case_record_for_user(
+        request, Restriction.objects.in_force(), pk, purpose=AccessPurpose.RESTRICTIONS
     )
     break_glass_only = break_glass_grant_in_use(request.user, restriction.case) is not None
-    if not may_unmask(request.user, restriction, break_glass_only=break_glass_only):
+    if not can_unmask(request.user, restriction, break_glass_only=break_glass_only):
         raise PermissionDenied("You are not named on this restriction.")
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(

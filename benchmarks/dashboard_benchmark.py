@@ -64,7 +64,7 @@ SYNTHETIC_SQL = [
     INSERT INTO cases_requestforsupport (received_at, requester_name, source_code, family_id,
         summary_of_need, family_aware, consent_obtained, status, triage_decision,
         triage_rationale, case_id, created_at, updated_at)
-    SELECT c.opened_at - make_interval(days => (c.id %% 5)::int), '',
+    SELECT c.opened_at - make_interval(days => (c.id %% 5)::int), 'A benchmark referrer',
         (ARRAY['1A','2A','2A','2A','3A','3B','3C','4','5A','5D','6','8'])[1 + c.id %% 12],
         c.family_id, %(mark)s, true, true,
         CASE WHEN c.status = 'REQUEST_SUBMITTED' THEN 'received' ELSE 'triaged' END,

@@ -1,28 +1,64 @@
-"""The access policy: who may see a case (ARCHITECTURE §5).
+"""The access policy: who may do what to a case, and the record of every read (ARCHITECTURE §5).
 
-This module is the only way code obtains a ``Case`` on behalf of a user. Each
-rule that grants access is written as its own line so that tests cover every
-branch. A case the user may not see is reported exactly like a missing one.
+This module is the one home for every question of the form "may this user do X to
+this case": see it, contribute to it, run it (its team, stages and dates), and read
+its audit trail. Other apps ask here and never decide for themselves; rules about one
+kind of record (an action, a meeting, an assessment) are written here too, from the
+same primitives, taking the record's few relevant ids so that this module needs no
+model from the apps above it.
+
+It is also the only way code obtains a case (or a record of a case) on behalf of a
+person, and fetching one writes the record-access log (ASVS L3: every read of a
+child's record is logged), so that a page cannot forget to. A case the user may not
+see is reported exactly like a missing one (404); a case they may see but not change
+is a 403.
+
+Each rule that grants something is written as its own line so that tests cover every
+branch.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Exists, OuterRef, Q
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.functions import Now
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
-from audit.models import BreakGlassGrant
-from cases.models import Case, LeadProfessionalAssignment, TeamMembership
+from agencies.models import PartnerClient, User
+from cases.models import (
+    AccessPurpose,
+    BreakGlassGrant,
+    Case,
+    CaseQuerySet,
+    CaseSubject,
+    LeadProfessionalAssignment,
+    RecordAccess,
+    RequestForSupport,
+    Restriction,
+    TeamMembership,
+)
+from tac_portal.client_ip import client_ip
 
 if TYPE_CHECKING:
-    from agencies.models import User
+    from django.contrib.auth.models import AnonymousUser
+
+_Record = TypeVar("_Record", bound=Model)
 
 _NOTHING = Q(pk__in=[])
 
+MSG_NOT_RUNNING = "Only the lead professional, their manager or the coordinator can do this."
+MSG_NOT_CONTRIBUTING = "Only members of the team around the child can contribute."
+MSG_NOT_TRIAGING = "Only the early help coordinator or a manager triages requests."
+MSG_NO_BREAK_GLASS_CHANGES = "Emergency access cannot set or change restrictions."
 
-def visible_cases_filter(user: User, *, include_break_glass: bool = True) -> Q:
+
+# --- Who may see a case ------------------------------------------------------------
+
+
+def visible_cases_filter(user: User | AnonymousUser, *, include_break_glass: bool = True) -> Q:
     """A filter on ``Case`` matching the cases ``user`` has a legitimate relationship with.
 
     ``include_break_glass=False`` leaves out rule 4, to tell whether someone is
@@ -30,6 +66,7 @@ def visible_cases_filter(user: User, *, include_break_glass: bool = True) -> Q:
     """
     if not user.is_authenticated or not user.is_active:
         return _NOTHING
+    assert isinstance(user, User)  # noqa: S101 - an authenticated user is always ours
     if user.is_system_administrator:
         # Administrators configure the service; they see no case.
         return _NOTHING
@@ -55,34 +92,6 @@ def visible_cases_filter(user: User, *, include_break_glass: bool = True) -> Q:
     return relationship | Q(rule_break_glass) if include_break_glass else relationship
 
 
-def get_case_for_user(user: User, pk: int | str) -> Case:
-    """The case with ``pk`` if ``user`` may see it.
-
-    Raises ``Http404`` both when the case does not exist and when the user has no
-    legitimate relationship with it, so the two cannot be told apart.
-    """
-    try:
-        return Case.objects.visible_to(user).select_related("family", "current_level").get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404("No case found") from None
-
-
-def get_case_for_history(user: User, pk: int | str) -> Case:
-    """The case whose change history ``user`` may read: information governance only.
-
-    The history is a forensic tool. Information governance officers may open it for
-    any case; for everyone else (the lead included) it does not exist (``Http404``).
-    """
-    if not user.is_authenticated or not user.is_active:
-        raise Http404("No case found")
-    if not user.is_information_governance:
-        raise Http404("No case found")
-    try:
-        return Case.objects.select_related("family").get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404("No case found") from None
-
-
 def can_see_case(user: User, case: Case) -> bool:
     return Case.objects.visible_to(user).filter(pk=case.pk).exists()
 
@@ -100,20 +109,455 @@ def break_glass_grant_in_use(user: User, case: Case) -> BreakGlassGrant | None:
     )
 
 
+def grants_in_use(user: User, case_ids: Iterable[int]) -> dict[int, int]:
+    """For each of ``case_ids`` that ``user`` sees only by emergency access, its grant id.
+
+    One query, none for the coordinator (authority-wide, never by grant) or when
+    there are no cases.
+    """
+    ids = set(case_ids)
+    if not ids or user.is_coordinator or user.is_system_administrator:
+        return {}
+    related = Case.objects.filter(
+        visible_cases_filter(user, include_break_glass=False), pk=OuterRef("case_id")
+    )
+    grants = (
+        BreakGlassGrant.objects.active()
+        .filter(user=user, case_id__in=ids)
+        .exclude(Exists(related))
+        .order_by("case_id", "-expires_at", "-id")
+        .distinct("case_id")
+        .values_list("case_id", "pk")
+    )
+    return dict(grants)
+
+
+# --- What a partner system may reach ---------------------------------------------------
+# A partner client sees exactly the cases a professional of its agency with a legitimate
+# relationship would see: those where someone from the agency is an active TAC member or
+# the lead professional. There is no manager, coordinator or break-glass rule for a
+# machine. What it may see *of* each case is narrowed further by the family's sharing
+# preferences (``cases.sharing``).
+
+
+def agency_relationship_filter(agency_id: int) -> Q:
+    """A filter on ``Case``: the agency has a legitimate relationship with the case.
+
+    Correlated ``EXISTS`` probes: the plan for reaching one case (or a few) by id.
+    Lists use ``cases_visible_to_agency``, the same rules as a set.
+    """
+    members = TeamMembership.objects.active().filter(case=OuterRef("pk"))
+    leads = LeadProfessionalAssignment.objects.active().filter(case=OuterRef("pk"))
+    # Rule 1: someone from the agency is an active member of the TAC.
+    rule_member = Exists(members.filter(professional__agency_id=agency_id))
+    # Rule 1 (lead): someone from the agency is the case's lead professional.
+    rule_lead = Exists(leads.filter(professional__agency_id=agency_id))
+    return Q(rule_member) | Q(rule_lead)
+
+
+def cases_visible_to_agency(agency_id: int) -> CaseQuerySet:
+    """The cases an agency's partner client may reach; anything else is a 404.
+
+    Each rule is its own line so that tests cover every branch. Written as
+    ``id IN (...)`` semi-joins: for a page of a list PostgreSQL builds the
+    agency's case set once instead of probing case after case.
+    """
+    members = TeamMembership.objects.active().filter(professional__agency_id=agency_id)
+    leads = LeadProfessionalAssignment.objects.active().filter(professional__agency_id=agency_id)
+    # Rule 1: someone from the agency is an active member of the TAC.
+    rule_member = Q(pk__in=members.values("case_id"))
+    # Rule 1 (lead): someone from the agency is the case's lead professional.
+    rule_lead = Q(pk__in=leads.values("case_id"))
+    return Case.objects.filter(rule_member | rule_lead)
+
+
+# --- Who may do what on a case -----------------------------------------------------
+
+
+def can_work_on_cases(user: User) -> bool:
+    """Professionals work on cases; system administrators configure the service only."""
+    return user.is_authenticated and user.is_active and not user.is_system_administrator
+
+
 def is_lead_professional(user: User, case: Case) -> bool:
     return case.lead_assignments.active().filter(professional=user).exists()
 
 
-def ensure_can_manage_case(user: User, case: Case) -> None:
-    """The lead professional, a manager with sight of the case, or the coordinator.
+def is_active_member(user: User, case: Case) -> bool:
+    """An active professional member of the case's TAC (the lead professional is one)."""
+    return case.memberships.active().filter(professional=user).exists()
 
-    Raises ``PermissionDenied`` for a user who can see the case but may not run it.
+
+def manages_lead_professional(user: User, case: Case) -> bool:
+    """A team manager of the team the case's active lead professional belongs to."""
+    if user.role != User.Role.TEAM_MANAGER:
+        return False
+    lead_teams = case.lead_assignments.active().values("professional__team")
+    return user.managed_teams.filter(pk__in=lead_teams).exists()
+
+
+def can_run_case(user: User, case: Case) -> bool:
+    """Whether ``user`` may run ``case``: its team, its stages, its plan and its dates.
+
+    The lead professional is accountable for the episode (DOMAIN §5.3); their line
+    manager may act for them (the lead is away or has left), and so may the
+    authority's early help coordinator. A manager who only manages another TAC member
+    sees the case but may not run it: they are not accountable for the lead role.
+    Emergency (break-glass) access never runs a case: none of these rules is a grant.
     """
-    from django.core.exceptions import PermissionDenied
-
-    is_manager = user.is_coordinator or user.role == user.Role.TEAM_MANAGER
-    if is_manager and can_see_case(user, case):
-        return
+    if not can_work_on_cases(user):
+        return False
+    # The authority's early help coordinator (DOMAIN §5.3: the escalation above managers).
+    if user.is_coordinator:
+        return True
+    # The lead professional.
     if is_lead_professional(user, case):
-        return
-    raise PermissionDenied("Only the lead professional or a manager can do this.")
+        return True
+    # A manager of the lead professional's team.
+    return manages_lead_professional(user, case)
+
+
+def ensure_can_run_case(user: User, case: Case) -> None:
+    """Raise ``PermissionDenied`` unless ``can_run_case``."""
+    if not can_run_case(user, case):
+        raise PermissionDenied(MSG_NOT_RUNNING)
+
+
+def can_contribute(user: User, case: Case) -> bool:
+    """Active professional members of the TAC add to its contribution stream and meetings."""
+    return can_work_on_cases(user) and is_active_member(user, case)
+
+
+def ensure_can_contribute(user: User, case: Case) -> None:
+    if not can_contribute(user, case):
+        raise PermissionDenied(MSG_NOT_CONTRIBUTING)
+
+
+def can_discuss(user: User, case: Case) -> bool:
+    """A reflective case discussion: the TAC's members, and those who run the case."""
+    return can_contribute(user, case) or can_run_case(user, case)
+
+
+def can_record_on_case(user: User, case: Case) -> bool:
+    """Consent, sharing and safeguarding records: anyone at work who can see the case.
+
+    This includes someone with emergency access: recording a safeguarding concern is
+    what emergency access is for.
+    """
+    return can_work_on_cases(user) and can_see_case(user, case)
+
+
+def can_triage(user: User) -> bool:
+    """Requests for support are triaged by the coordinator and team managers."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_coordinator or user.role == User.Role.TEAM_MANAGER
+
+
+def ensure_can_triage(user: User) -> None:
+    if not can_triage(user):
+        raise PermissionDenied(MSG_NOT_TRIAGING)
+
+
+def requests_visible_to(user: User) -> QuerySet[RequestForSupport]:
+    """The requests for support ``user`` may see: their own, or all of them for triage."""
+    requests = RequestForSupport.objects.all()
+    if not can_work_on_cases(user):
+        return requests.none()
+    # Those who triage see every request.
+    if can_triage(user):
+        return requests
+    # A requester sees the requests they made.
+    return requests.filter(requester=user)
+
+
+def requests_sent_by(user: User) -> QuerySet[RequestForSupport]:
+    """The requests a professional sent themselves (the partner API shows only these)."""
+    return RequestForSupport.objects.filter(requester=user)
+
+
+def requests_sent_by_partner(client: PartnerClient) -> QuerySet[RequestForSupport]:
+    """The requests a partner system sent: their status, never the case they led to."""
+    return RequestForSupport.objects.filter(partner_client=client)
+
+
+def can_open_stepped_down_case(user: User) -> bool:
+    """A case stepped down from social care is opened by a team manager or the coordinator."""
+    return can_triage(user)
+
+
+def can_restrict(user: User, case: Case) -> bool:
+    """Restrictions are set, reviewed and lifted by those who run the case, never by
+    someone looking only through emergency access."""
+    if break_glass_grant_in_use(user, case) is not None:
+        return False
+    return can_run_case(user, case)
+
+
+def ensure_can_restrict(user: User, case: Case) -> None:
+    if break_glass_grant_in_use(user, case) is not None:
+        raise PermissionDenied(MSG_NO_BREAK_GLASS_CHANGES)
+    ensure_can_run_case(user, case)
+
+
+def can_unmask(user: User, restriction: Restriction, *, break_glass_only: bool) -> bool:
+    """The people a restriction names (and whoever set it); never through emergency access.
+
+    ``break_glass_only``: whether ``user`` sees the restriction's case only by a grant.
+    """
+    if break_glass_only or restriction.lifted_at is not None:
+        return False
+    if restriction.set_by_id == user.pk:
+        return True
+    return any(u.pk == user.pk for u in restriction.named_users.all())
+
+
+def can_run_meeting(
+    user: User, case: Case, *, chair_id: int | None, note_taker_id: int | None
+) -> bool:
+    """Those who run the case, and the meeting's chair or note-taker while they see it."""
+    if can_run_case(user, case):
+        return True
+    if user.pk in (chair_id, note_taker_id):
+        return can_work_on_cases(user) and can_see_case(user, case)
+    return False
+
+
+def can_update_action(user: User, case: Case, *, owner_id: int | None) -> bool:
+    """An action's progress is updated by its owner and by the lead professional."""
+    if not can_work_on_cases(user):
+        return False
+    if owner_id is not None and owner_id == user.pk:
+        return True
+    return is_lead_professional(user, case)
+
+
+def can_start_assessment(user: User, case: Case) -> bool:
+    """The lead professional or an active professional member of the TAC."""
+    if not can_work_on_cases(user):
+        return False
+    if is_lead_professional(user, case):
+        return True
+    return is_active_member(user, case)
+
+
+def can_edit_assessment(user: User, case: Case, *, assessor_id: int | None) -> bool:
+    """The assessor and the case's active lead professional write the assessment."""
+    if not can_work_on_cases(user):
+        return False
+    if assessor_id is not None and assessor_id == user.pk:
+        return True
+    return is_lead_professional(user, case)
+
+
+# --- Who may read the audit trail ----------------------------------------------------
+
+
+def is_information_governance(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.is_active and user.is_information_governance
+
+
+def can_read_access_report(user: User, case: Case) -> bool:
+    """Who looked at the case: its lead professional, their team managers, and
+    information governance."""
+    if is_information_governance(user):
+        return True
+    if is_lead_professional(user, case):
+        return True
+    leads = case.lead_assignments.active()
+    return leads.filter(professional__team__managers=user).exists()
+
+
+def can_read_professional_access_report(user: User, professional: User) -> bool:
+    """What one professional looked at: their team managers, and information governance."""
+    if is_information_governance(user):
+        return True
+    return (
+        professional.team_id is not None
+        and user.managed_teams.filter(pk=professional.team_id).exists()
+    )
+
+
+def can_read_case_history(user: User | AnonymousUser) -> bool:
+    """The forensic change history of any case: information governance only."""
+    return is_information_governance(user)
+
+
+# --- Fetching for a person, with the read logged -------------------------------------
+
+
+def get_case_for_user(request: HttpRequest, pk: int | str, *, purpose: str) -> Case:
+    """The case with ``pk`` if the signed-in user may see it; the read is logged.
+
+    Raises ``Http404`` both when the case does not exist and when the user has no
+    legitimate relationship with it, so the two cannot be told apart. ``purpose``
+    (an ``AccessPurpose``) says what the case was opened for, in the access log.
+    """
+    case = _visible_case(request, pk)
+    log_case_read(request, case, purpose=purpose)
+    return case
+
+
+def get_case_to_run(request: HttpRequest, pk: int | str, *, purpose: str) -> Case:
+    """The case if the user may see it (else 404) and run it (else 403, and nothing is
+    logged: nothing was shown); the read is logged."""
+    case = _visible_case(request, pk)
+    ensure_can_run_case(_user(request), case)
+    log_case_read(request, case, purpose=purpose)
+    return case
+
+
+def _visible_case(request: HttpRequest, pk: int | str) -> Case:
+    try:
+        return (
+            Case.objects.visible_to(_user(request))
+            .select_related("family", "current_level")
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No case found") from None
+
+
+def get_case_record_for_user(
+    request: HttpRequest,
+    records: QuerySet[_Record],
+    pk: int | str,
+    *,
+    purpose: str,
+    child_field: str | None = None,
+) -> _Record:
+    """A record of a case (a meeting, an action, an assessment…) if the user may see the
+    case it belongs to; the read is logged.
+
+    ``records`` is the model's queryset (with any ``select_related``); the record must
+    have a ``case`` foreign key. Missing and invisible records are both ``Http404``.
+    Every child of the case is logged as shown, or only the record's own child when
+    ``child_field`` names it (an assessment is about one child).
+    """
+    visible = Case.objects.visible_to(_user(request))
+    try:
+        record = records.filter(case__in=visible).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404("Nothing found") from None
+    case_id: int = record.case_id  # type: ignore[attr-defined]
+    if child_field is None:
+        log_case_read(request, record.case, purpose=purpose)  # type: ignore[attr-defined]
+    else:
+        child_id: int = getattr(record, child_field)
+        record_records_shown(request, [(child_id, case_id)], purpose=purpose)
+    return record
+
+
+def get_case_for_history(request: HttpRequest, pk: int | str) -> Case:
+    """The case whose change history the user may read: information governance only.
+
+    The history is a forensic tool. Information governance officers may open it for
+    any case; for everyone else (the lead included) it does not exist (``Http404``).
+    """
+    if not can_read_case_history(request.user):
+        raise Http404("No case found")
+    try:
+        case = Case.objects.select_related("family").get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No case found") from None
+    log_case_read(request, case, purpose=AccessPurpose.HISTORY)
+    return case
+
+
+def get_case_for_access_report(request: HttpRequest, pk: int | str) -> Case:
+    """The case whose access report the user may read (``can_read_access_report``).
+
+    Anyone else gets ``Http404``, exactly as for a missing case.
+    """
+    try:
+        case = Case.objects.select_related("family").get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No case found") from None
+    if not can_read_access_report(_user(request), case):
+        raise Http404("No case found")
+    log_case_read(request, case, purpose=AccessPurpose.ACCESS_REPORT)
+    return case
+
+
+def get_professional_for_access_report(request: HttpRequest, pk: int | str) -> User:
+    """The professional whose access report the user may read; ``Http404`` otherwise."""
+    try:
+        professional = User.objects.get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No professional found") from None
+    if not can_read_professional_access_report(_user(request), professional):
+        raise Http404("No professional found")
+    return professional
+
+
+def ensure_information_governance(user: User | AnonymousUser) -> None:
+    """Information governance's own pages do not exist for anyone else (``Http404``)."""
+    if not is_information_governance(user):
+        raise Http404("Not found")
+
+
+def log_case_read(request: HttpRequest, case: Case, *, purpose: str) -> int:
+    """Log every child of ``case`` as shown: a page about the whole case."""
+    child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
+    return record_records_shown(
+        request, [(child_id, case.pk) for child_id in child_ids], purpose=purpose
+    )
+
+
+#: The (child id, case id) pairs already logged for a request: a page that reaches the
+#: same case twice (say a meeting and then its case) logs each child once.
+_LOGGED_ATTRIBUTE = "_tac_records_logged"
+
+
+def record_records_shown(
+    request: HttpRequest,
+    shown: Iterable[tuple[int, int | None]],
+    *,
+    purpose: str,
+    client_id: str = "",
+) -> int:
+    """Write one access-log row per (child id, case id) shown in answer to ``request``.
+
+    Lists, search results and the partner API call this with what they showed; pages
+    about one case log through the fetch functions above. Returns the number of rows
+    written: a pair already logged for this request is not written again. A row for a
+    case the viewer sees only by emergency access carries the grant's id (one query).
+    ``client_id`` names a partner system reading through the API.
+    """
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        user = None  # anonymous, or a partner system (``client_id`` says which)
+    already: set[tuple[int, int | None]] = getattr(request, _LOGGED_ATTRIBUTE, set())
+    pairs = [pair for pair in dict.fromkeys(shown) if pair not in already]
+    if not pairs:
+        return 0
+    match = getattr(request, "resolver_match", None)
+    route = match.view_name if match else request.path
+    grants: dict[int, int] = {}
+    if user is not None:
+        grants = grants_in_use(user, {case_id for _, case_id in pairs if case_id is not None})
+    RecordAccess.objects.bulk_create(
+        [
+            RecordAccess(
+                user=user,
+                client_id=client_id,
+                child_id=child_id,
+                case_id=case_id,
+                route=route[:100],
+                purpose=purpose,
+                request_id=getattr(request, "request_id", ""),
+                ip_address=client_ip(request),
+                break_glass_grant_id=grants.get(case_id) if case_id is not None else None,
+            )
+            for child_id, case_id in pairs
+        ]
+    )
+    setattr(request, _LOGGED_ATTRIBUTE, already | set(pairs))
+    return len(pairs)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404("Nothing found")
+    return user

@@ -2,9 +2,8 @@
 
 Basic information is the identifying details (names, date of birth, sex, address,
 school, GP, parents); additional information is about needs, including sensitive
-data (assessments, level of need, the plan). Access itself (``cases.access``,
-``cases.api_access``) decides whether a case is seen at all; this module only
-narrows what is seen of it.
+data (assessments, level of need, the plan). Access itself (``cases.access``) decides
+whether a case is seen at all; this module only narrows what is seen of it.
 """
 
 from __future__ import annotations

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
-from audit.models import Restriction
-from cases.models import Case, CaseQuerySet, CaseSubject, LeadProfessionalAssignment
+from cases.models import Case, CaseQuerySet, CaseSubject, LeadProfessionalAssignment, Restriction
 from dashboards.metrics import Filters, Scope
 from dashboards.services import OPEN_ACTION_STATUSES, OPEN_STATUSES
 from meetings.models import Action, FamilyFeedback, Review

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.models import Team, User
 from cases.models import Case
+from cases.panels import MyWorkPanel
 from dashboards.services import EPISODE_STATUSES, OPEN_ACTION_STATUSES, OPEN_STATUSES
 from meetings.models import Action, Review
 
@@ -93,3 +94,8 @@ def caseload_summary(user: User) -> Mapping[str, Any]:
         "today": today,
         "has_dashboard": user.is_coordinator or row["manages_a_team"],
     }
+
+
+CASELOAD = MyWorkPanel(
+    key="caseload", template="dashboards/panels/caseload.html", context=caseload_summary
+)

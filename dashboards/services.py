@@ -14,20 +14,17 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Team
-from cases.access import ensure_can_manage_case
 from cases.models import Case
-from cases.services import record_event
 from dashboards.models import FilterDirectory, MetricCell, MetricTotal, SummaryRefresh, WorkingDay
 from meetings.models import Action
 from notifications.working_days import is_working_day
 
 if TYPE_CHECKING:
-    from agencies.models import User
+    pass
 
 #: DOMAIN §7.1 M1: an open episode is in one of these statuses. Reassessing is a
 #: pass through the active plan (§3.1 Active → Reassessing → Active), so it counts.
@@ -64,10 +61,6 @@ STEPPED_DOWN_IN_EVENT = "case.stepped_down_in"
 #: The working-day calendar covers these years.
 CALENDAR_YEARS = (2000, 2045)
 REFRESH_LOCK = 7_212_001  # pg_advisory_xact_lock key: one refresh at a time
-
-
-class LateReasonError(ValidationError):
-    """A "why late" reason could not be recorded; the message says why."""
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -484,53 +477,3 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
         with connection.cursor() as cursor:
             cursor.execute(statement)
     return refresh
-
-
-# --- "Why late" (DOMAIN §7.3) ---------------------------------------------------------------
-
-
-def _clean_reason(reason: str) -> str:
-    reason = " ".join(reason.split())
-    if len(reason) > 200:
-        raise LateReasonError("The reason must be 200 characters or fewer.", code="too_long")
-    return reason
-
-
-@transaction.atomic
-def record_review_late_reason(case: Case, *, by: User, reason: str) -> Case:
-    """Say why a case's overdue review is late (an empty reason clears it)."""
-    ensure_can_manage_case(by, case)
-    reason = _clean_reason(reason)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if not case.is_review_overdue(timezone.localdate()):
-        raise LateReasonError("This case's review is not overdue.", code="not_overdue")
-    case.review_late_reason = reason
-    case.save(update_fields=["review_late_reason", "updated_at"])
-    record_event(
-        case,
-        "case.review_late_reason_recorded",
-        by=by,
-        summary=f"Why the review is late: {reason}" if reason else "Review late reason cleared",
-        data={"next_review_due": str(case.next_review_due)},
-    )
-    return case
-
-
-@transaction.atomic
-def record_action_late_reason(action: Action, *, by: User, reason: str) -> Action:
-    """Say why an overdue action is late (an empty reason clears it)."""
-    ensure_can_manage_case(by, action.case)
-    reason = _clean_reason(reason)
-    action = Action.objects.select_for_update().get(pk=action.pk)
-    if action.status not in Action.OPEN_STATUSES or action.due_on >= timezone.localdate():
-        raise LateReasonError("This action is not overdue.", code="not_overdue")
-    action.late_reason = reason
-    action.save(update_fields=["late_reason", "updated_at"])
-    record_event(
-        action.case,
-        "action.late_reason_recorded",
-        by=by,
-        summary=f"Why an action is late: {reason}" if reason else "Action late reason cleared",
-        data={"action": action.pk, "due_on": action.due_on.isoformat()},
-    )
-    return action

@@ -11,13 +11,19 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.services import log_record_access
-from cases.access import ensure_can_manage_case, get_case_for_user
-from cases.models import Case
-from dashboards import charts, drilldowns, exports, metrics, services
+from agencies.http import AuthenticatedHttpRequest
+from cases.access import (
+    ensure_can_run_case,
+    get_case_record_for_user,
+    get_case_to_run,
+    record_records_shown,
+)
+from cases.models import AccessPurpose
+from cases.services.reviews import LateReasonError, record_review_late_reason
+from dashboards import charts, drilldowns, exports, metrics, sections
 from dashboards.forms import AnnexAForm, FilterForm, LateReasonForm
 from meetings.models import Action
-from tac_portal.http import AuthenticatedHttpRequest
+from meetings.services.plan import record_action_late_reason
 
 DRILLDOWNS = {
     "overdue-reviews": "Overdue reviews",
@@ -44,7 +50,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = metrics.dashboard_scope(request.user)
     form, choices = _filter_form(request, scope)
     filters = _filters(form)
-    board = metrics.build_dashboard(scope, filters, choices)
+    board = sections.build_dashboard(scope, filters, choices)
     chart_specs = {}
     if board.refresh is not None:
         chart_specs = {
@@ -88,7 +94,7 @@ def export_table(request: AuthenticatedHttpRequest, table: str) -> StreamingHttp
     """One dashboard table as CSV, with the same filters as the page. Counts only."""
     scope = metrics.dashboard_scope(request.user)
     form, choices = _filter_form(request, scope)
-    board = metrics.build_dashboard(scope, _filters(form), choices)
+    board = sections.build_dashboard(scope, _filters(form), choices)
     found = board.tables.get(table)
     if found is None:
         raise Http404("No such table")
@@ -111,10 +117,14 @@ def _drilldown_rows(
     actions: list[drilldowns.ActionRow] = []
     if kind == "overdue-reviews":
         reviews, truncated = drilldowns.overdue_reviews(request.user, scope, filters, today=today)
-        log_record_access(request, shown=drilldowns.shown_in_reviews(reviews))
+        record_records_shown(
+            request, drilldowns.shown_in_reviews(reviews), purpose=AccessPurpose.DASHBOARD
+        )
     else:
         actions, truncated = drilldowns.overdue_actions(request.user, scope, filters, today=today)
-        log_record_access(request, shown=drilldowns.shown_in_actions(actions))
+        record_records_shown(
+            request, drilldowns.shown_in_actions(actions), purpose=AccessPurpose.DASHBOARD
+        )
     return scope, form, reviews, actions, truncated
 
 
@@ -213,15 +223,12 @@ def _safe_next(request: AuthenticatedHttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def review_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Say why a case's overdue review is late: the lead, a manager or the coordinator."""
-    case = get_case_for_user(request.user, pk)
-    ensure_can_manage_case(request.user, case)
+    case = get_case_to_run(request, pk, purpose=AccessPurpose.CASE_WORK)
     form = LateReasonForm(request.POST or None, initial={"reason": case.review_late_reason})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_review_late_reason(
-                case, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.LateReasonError as error:
+            record_review_late_reason(case, by=request.user, reason=form.cleaned_data["reason"])
+        except LateReasonError as error:
             form.add_error("reason", error)
         else:
             messages.success(request, f"Saved why the review of {case.reference} is late.")
@@ -243,21 +250,14 @@ def review_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def action_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Say why an overdue action is late: the lead, a manager or the coordinator."""
-    action = (
-        Action.objects.select_related("case", "owner_agency")
-        .filter(case__in=Case.objects.visible_to(request.user).values("pk"), pk=pk)
-        .first()
-    )
-    if action is None:
-        raise Http404("No action found")
-    ensure_can_manage_case(request.user, action.case)
+    actions = Action.objects.select_related("case", "owner_agency")
+    action = get_case_record_for_user(request, actions, pk, purpose=AccessPurpose.PLAN)
+    ensure_can_run_case(request.user, action.case)
     form = LateReasonForm(request.POST or None, initial={"reason": action.late_reason})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_action_late_reason(
-                action, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except services.LateReasonError as error:
+            record_action_late_reason(action, by=request.user, reason=form.cleaned_data["reason"])
+        except LateReasonError as error:
             form.add_error("reason", error)
         else:
             messages.success(request, f"Saved why an action on {action.case.reference} is late.")
@@ -300,7 +300,9 @@ def annex_a_export(request: AuthenticatedHttpRequest) -> HttpResponse | Streamin
         return render(request, "dashboards/annex_a.html", {"form": form}, status=400)
     window = exports.AnnexAWindow.ending(form.cleaned_data["end"])
     assessments = list(exports.annex_a_assessments(window))
-    log_record_access(request, shown=[(a.child_id, a.case_id) for a in assessments])
+    record_records_shown(
+        request, [(a.child_id, a.case_id) for a in assessments], purpose=AccessPurpose.DASHBOARD
+    )
     rows = (exports.annex_a_row(a, window) for a in assessments)
     return _csv_response(
         f"annex-a-list-2-{window.start.isoformat()}-to-{window.end.isoformat()}.csv",

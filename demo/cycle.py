@@ -21,8 +21,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, User
 from assessments.definition import default_definition
 from assessments.models import AssessmentTemplate
-from assessments.services import Base
-from cases import services
+from assessments.services.content import Base
 from cases.models import (
     Case,
     Child,
@@ -32,6 +31,9 @@ from cases.models import (
     InformationLevel,
     TeamMembership,
 )
+from cases.services.consent import record_consent
+from cases.services.lifecycle import change_status, open_case, record_level_of_need
+from cases.services.teams import add_family_member_to_team, add_professional_to_team
 from demo.authority import (
     COORDINATOR_EMAIL,
     LEAD_EMAIL,
@@ -105,7 +107,7 @@ class Cycle:
     def open_to(self, cf: CycleFamily, *, to: str, days_ago: int) -> Case:
         """A case led by lead@ from identification to ``to``, with a TAC and the family."""
         opened = self.at(days_ago, 9)
-        case = services.open_case(
+        case = open_case(
             cf.family, children=cf.children, by=self.lead, interim_lead=self.lead, opened_at=opened
         )
         path = shortest_path(to)
@@ -114,7 +116,7 @@ class Cycle:
             at = self.at(days_ago - i * step, 11)
             if status == S.TRIAGED:
                 level = self.d.levels["EARLY_HELP"]
-                services.record_level_of_need(
+                record_level_of_need(
                     case,
                     level=level,
                     rationale=self.rng.choice(RATIONALES["EARLY_HELP"]),
@@ -124,14 +126,14 @@ class Cycle:
                 )
             if status == S.ASSESSING:
                 for prof in (self.school, self.hv):
-                    services.add_professional_to_team(case, professional=prof, by=self.lead, at=at)
+                    add_professional_to_team(case, professional=prof, by=self.lead, at=at)
                 for kind in (AgencyKind.GP, AgencyKind.MENTAL_HEALTH):
-                    services.add_professional_to_team(
+                    add_professional_to_team(
                         case, professional=self.other(kind), by=self.lead, at=at
                     )
                 for member in cf.members:
-                    services.add_family_member_to_team(case, family_member=member, by=self.lead)
-            services.change_status(case, to=status, by=self.lead, at=at)
+                    add_family_member_to_team(case, family_member=member, by=self.lead)
+            change_status(case, to=status, by=self.lead, at=at)
         case.refresh_from_db()
         return case
 
@@ -154,7 +156,7 @@ class Cycle:
                 for a in self.d.agencies
                 if a.kind in (AgencyKind.HOUSING, AgencyKind.POLICE, AgencyKind.DWP)
             ]
-        services.record_consent(
+        record_consent(
             case,
             by=by,
             kind=ConsentRecord.Kind.SHARING_PREFERENCE,

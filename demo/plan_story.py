@@ -13,18 +13,32 @@ from datetime import timedelta
 from typing import Any
 
 from agencies.models import AgencyKind
-from assessments import services as assessments
 from assessments.models import Assessment
+from assessments.services import lifecycle as assessment_lifecycle
+from assessments.services.consent import record_consent
+from assessments.services.content import save_section, save_view
+from assessments.services.lifecycle import begin_assessment, share_with_family
+from assessments.services.starting import start_assessment
 from audit import services as audit
-from audit.models import RestrictionTarget
-from cases import services
-from cases.models import Case, ConsentRecord, DisclosureDecision, InformationLevel
+from cases.models import (
+    Case,
+    ConsentRecord,
+    DisclosureDecision,
+    InformationLevel,
+    RestrictionTarget,
+)
+from cases.services.consent import record_disclosure_decision
+from cases.services.lifecycle import change_status
 from demo.authority import LEAD_EMAIL, PRACTITIONER_EMAIL, SCHOOL_EMAIL
 from demo.cycle import Cycle, CycleFamily, FreshBases
 from demo.plans import S
-from meetings import services as meetings
 from meetings.models import Action as MeetingAction
 from meetings.models import Meeting, Review
+from meetings.services.contributions import add_contribution
+from meetings.services.meeting_mode import finish_meeting, publish_minutes, save_meeting_text
+from meetings.services.plan import Owner, add_action, add_outcome, update_action
+from meetings.services.reviews import record_family_feedback, record_review_without_meeting
+from meetings.services.scheduling import schedule_meeting
 
 #: Answers that let an assessment be completed (the required fields of the default template).
 ASSESSMENT_ANSWERS: dict[str, dict[str, str]] = {
@@ -88,7 +102,7 @@ REVIEW_PARENT_VIEWS = "Mornings are much better. I still get tired but I have he
 
 def complete_assessment(cycle: Cycle, case: Case, cf: CycleFamily) -> Assessment:
     parent = cf.members[0]
-    assessment = assessments.start_assessment(case, child=cf.children[0], by=cycle.lead)
+    assessment = start_assessment(case, child=cf.children[0], by=cycle.lead)
     fresh = FreshBases()
     consent_args: dict[str, Any] = {
         "given_by": parent,
@@ -99,27 +113,27 @@ def complete_assessment(cycle: Cycle, case: Case, cf: CycleFamily) -> Assessment
         "information_level": InformationLevel.ADDITIONAL,
         "by": cycle.lead,
     }
-    assessments.record_consent(assessment, stage="start", **consent_args)
-    assessments.begin_assessment(assessment, by=cycle.lead)
+    record_consent(assessment, stage="start", **consent_args)
+    begin_assessment(assessment, by=cycle.lead)
     for key, values in ASSESSMENT_ANSWERS.items():
-        assessments.save_section(assessment, key, values=values, bases=fresh, by=cycle.lead)
-    assessments.save_view(
+        save_section(assessment, key, values=values, bases=fresh, by=cycle.lead)
+    save_view(
         assessment,
         family_member=None,
         values={"own_words": CHILD_VIEWS, "communication_method": "spoken"},
         bases=fresh,
         by=cycle.lead,
     )
-    assessments.save_view(
+    save_view(
         assessment,
         family_member=parent,
         values={"own_words": PARENT_VIEWS, "communication_method": "spoken"},
         bases=fresh,
         by=cycle.lead,
     )
-    assessments.share_with_family(assessment, by=cycle.lead)
-    assessments.record_consent(assessment, stage="completion", **consent_args)
-    return assessments.complete_assessment(assessment, by=cycle.lead)
+    share_with_family(assessment, by=cycle.lead)
+    record_consent(assessment, stage="completion", **consent_args)
+    return assessment_lifecycle.complete_assessment(assessment, by=cycle.lead)
 
 
 def full_plan(cycle: Cycle) -> None:
@@ -128,9 +142,9 @@ def full_plan(cycle: Cycle) -> None:
     case = cycle.open_to(cf, to=S.ASSESSING, days_ago=75)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=True)
     complete_assessment(cycle, case, cf)
-    services.change_status(case, to=S.PLANNING, by=cycle.lead, at=cycle.at(50))
+    change_status(case, to=S.PLANNING, by=cycle.lead, at=cycle.at(50))
     members = cycle.members(case)
-    meeting = meetings.schedule_meeting(
+    meeting = schedule_meeting(
         case,
         by=cycle.lead,
         kind=Meeting.Kind.INITIAL,
@@ -141,7 +155,7 @@ def full_plan(cycle: Cycle) -> None:
         members=list(case.memberships.active()),
     )
     for field_name, text in FIRST_TAC_TEXT.items():
-        meeting = meetings.save_meeting_text(
+        meeting = save_meeting_text(
             meeting,
             by=cycle.lead,
             field=field_name,
@@ -149,14 +163,14 @@ def full_plan(cycle: Cycle) -> None:
             version=meeting.text_version(field_name),
         )
     outcomes = [
-        meetings.add_outcome(case, by=cycle.lead, meeting=meeting, statement=statement)
+        add_outcome(case, by=cycle.lead, meeting=meeting, statement=statement)
         for statement in OUTCOMES
     ]
     actions: list[MeetingAction] = []
     for owner_key, description, due_in in PLAN_ACTIONS:
-        owner = meetings.Owner(membership=members[owner_key])
+        owner = Owner(membership=members[owner_key])
         actions.append(
-            meetings.add_action(
+            add_action(
                 case,
                 by=cycle.lead,
                 meeting=meeting,
@@ -166,17 +180,17 @@ def full_plan(cycle: Cycle) -> None:
                 outcomes=[outcomes[len(actions) % len(outcomes)]],
             )
         )
-    meetings.finish_meeting(meeting, by=cycle.lead)
-    meetings.publish_minutes(meeting, by=cycle.lead)
+    finish_meeting(meeting, by=cycle.lead)
+    publish_minutes(meeting, by=cycle.lead)
     # school@ has done one of theirs; practitioner@ has started on another.
     done = next(a for a, spec in zip(actions, PLAN_ACTIONS, strict=True) if spec[2] == -20)
-    meetings.update_action(
+    update_action(
         done, by=cycle.school, status=MeetingAction.Status.DONE, progress_note=ACTION_DONE_NOTE
     )
     for email, body in CONTRIBUTIONS:
         author = members[email].professional
         if author is not None:
-            meetings.add_contribution(case, by=author, body=body)
+            add_contribution(case, by=author, body=body)
     gp = next(
         m.professional
         for m in members.values()
@@ -184,8 +198,8 @@ def full_plan(cycle: Cycle) -> None:
         and m.professional.agency is not None
         and m.professional.agency.kind == AgencyKind.GP
     )
-    meetings.add_contribution(case, by=gp, body=GP_CONTRIBUTION)
-    review = meetings.record_review_without_meeting(
+    add_contribution(case, by=gp, body=GP_CONTRIBUTION)
+    review = record_review_without_meeting(
         case,
         by=cycle.lead,
         child_views=REVIEW_CHILD_VIEWS,
@@ -195,7 +209,7 @@ def full_plan(cycle: Cycle) -> None:
         next_review_on=cycle.today + timedelta(days=42),
     )
     for given_by, answer, words in FAMILY_FEEDBACK:
-        meetings.record_family_feedback(
+        record_family_feedback(
             review,
             by=cycle.lead,
             given_by=given_by,
@@ -203,7 +217,7 @@ def full_plan(cycle: Cycle) -> None:
             in_their_words=words,
             may_quote=True,
         )
-    services.record_disclosure_decision(
+    record_disclosure_decision(
         case,
         by=cycle.lead,
         decision=DisclosureDecision.Decision.SHARE,

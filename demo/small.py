@@ -16,8 +16,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import AgencyKind
-from cases import services
 from cases.models import Case, Child, ConsentRecord, Family, FamilyMember, InformationLevel
+from cases.services.consent import record_consent
+from cases.services.lifecycle import change_status, open_case, record_level_of_need
+from cases.services.reviews import set_next_review_due
+from cases.services.teams import (
+    add_external_contact_to_team,
+    add_family_member_to_team,
+    add_professional_to_team,
+    assign_lead_professional,
+)
 from demo.cycle import CYCLE_CHILDREN, CYCLE_FAMILY_SIZES, CYCLE_MIN_CHILDREN
 from demo.directory import Directory, build_directory
 from demo.families import FamilySpec, save_family
@@ -69,7 +77,7 @@ def _write_case_with_services(directory: Directory, fam: FamilySpec, plan: CaseP
     children = list(Child.objects.filter(family=family).order_by("pk"))
     opener = users[plan.opener.id]
     interim = plan.initial_basis == Basis.INTERIM_INITIATOR
-    case = services.open_case(
+    case = open_case(
         family,
         children=children,
         by=opener,
@@ -78,7 +86,7 @@ def _write_case_with_services(directory: Directory, fam: FamilySpec, plan: CaseP
         opened_at=plan.opened_at,
     )
     if not interim and plan.initial_lead is not None:
-        services.assign_lead_professional(
+        assign_lead_professional(
             case,
             professional=users[plan.initial_lead.id],
             by=opener,
@@ -89,7 +97,7 @@ def _write_case_with_services(directory: Directory, fam: FamilySpec, plan: CaseP
     for action in plan.actions:
         if action.kind == "status":
             terminal = action.status in Case.TERMINAL_STATUSES
-            services.change_status(
+            change_status(
                 case,
                 to=action.status,
                 by=lead,
@@ -99,7 +107,7 @@ def _write_case_with_services(directory: Directory, fam: FamilySpec, plan: CaseP
                 at=action.at,
             )
         elif action.kind == "lead" and action.prof is not None:
-            services.assign_lead_professional(
+            assign_lead_professional(
                 case,
                 professional=users[action.prof.id],
                 by=lead,
@@ -110,16 +118,14 @@ def _write_case_with_services(directory: Directory, fam: FamilySpec, plan: CaseP
             )
             lead = users[action.prof.id]
         elif action.kind == "member" and action.prof is not None:
-            services.add_professional_to_team(
+            add_professional_to_team(
                 case, professional=users[action.prof.id], by=lead, role=action.role, at=action.at
             )
         elif action.kind == "family":
             for member in FamilyMember.objects.filter(family=family).order_by("pk"):
-                services.add_family_member_to_team(
-                    case, family_member=member, by=lead, at=action.at
-                )
+                add_family_member_to_team(case, family_member=member, by=lead, at=action.at)
         elif action.kind == "external":
-            services.add_external_contact_to_team(
+            add_external_contact_to_team(
                 case,
                 name=action.text,
                 agency=action.note,
@@ -129,7 +135,7 @@ def _write_case_with_services(directory: Directory, fam: FamilySpec, plan: CaseP
                 at=action.at,
             )
         elif action.kind == "level" and action.prof is not None:
-            services.record_level_of_need(
+            record_level_of_need(
                 case,
                 level=directory.levels[action.level],
                 rationale=action.text,
@@ -138,7 +144,7 @@ def _write_case_with_services(directory: Directory, fam: FamilySpec, plan: CaseP
                 at=action.at,
             )
     if plan.next_review_due is not None:
-        services.set_next_review_due(case, due=plan.next_review_due, by=lead)
+        set_next_review_due(case, due=plan.next_review_due, by=lead)
     plan.id = case.pk
     return case
 
@@ -160,7 +166,7 @@ def share_preferences_on_active_cases(directory: Directory, rng: random.Random) 
         if lead is None or giver is None:
             continue
         basic_only = rng.random() < 0.3
-        services.record_consent(
+        record_consent(
             case,
             by=lead.professional,
             kind=ConsentRecord.Kind.SHARING_PREFERENCE,

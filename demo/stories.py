@@ -13,19 +13,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 from agencies.models import AgencyKind, User
-from assessments import services as assessments
-from cases import episode, services
-from cases.episode_models import CaseClosure
-from cases.models import ClosureReason, ReferralSource, TriageDecision
-from dashboards.services import record_review_late_reason
+from assessments.services.content import save_section
+from assessments.services.starting import start_assessment
+from cases.models import CaseClosure, ClosureReason, ReferralSource, TriageDecision
+from cases.services.closure import close_case
+from cases.services.consent import raise_safeguarding_concern
+from cases.services.requests import submit_request_for_support, triage_request
+from cases.services.reviews import record_review_late_reason, set_next_review_due
+from cases.services.step_up import record_step_up_decision, request_step_up
 from demo.authority import DEMO_DOMAIN
 from demo.cycle import Cycle, FreshBases, ensure_reference_data
 from demo.directory import Directory
 from demo.families import FamilySpec
 from demo.plan_story import full_plan
 from demo.plans import Planner, S
-from meetings import services as meetings
 from meetings.models import Meeting
+from meetings.services.scheduling import schedule_meeting
 
 #: Requests for support left waiting for triage: (source code, summary of need).
 WAITING_REQUESTS: tuple[tuple[str, str], ...] = (
@@ -59,8 +62,8 @@ def assessment_in_draft(cycle: Cycle) -> None:
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ASSESSING, days_ago=12)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=False)
-    assessment = assessments.start_assessment(case, child=cf.children[0], by=cycle.lead)
-    assessments.save_section(
+    assessment = start_assessment(case, child=cf.children[0], by=cycle.lead)
+    save_section(
         assessment,
         "story",
         values={"narrative": DRAFT_STORY},
@@ -74,7 +77,7 @@ def first_tac_coming_up(cycle: Cycle) -> None:
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.PLANNING, days_ago=30)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=False)
-    meetings.schedule_meeting(
+    schedule_meeting(
         case,
         by=cycle.lead,
         kind=Meeting.Kind.INITIAL,
@@ -93,18 +96,18 @@ def overdue_review(cycle: Cycle, *, late_reason: str) -> None:
     case = cycle.open_to(cf, to=S.ACTIVE, days_ago=120)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=cycle.rng.random() < 0.5)
     days_late = 5 if late_reason else 16
-    services.set_next_review_due(case, due=cycle.today - timedelta(days=days_late), by=cycle.lead)
+    set_next_review_due(case, due=cycle.today - timedelta(days=days_late), by=cycle.lead)
     if late_reason:
         record_review_late_reason(case, by=cycle.lead, reason=late_reason)
     else:
-        services.raise_safeguarding_concern(case, by=cycle.school)
+        raise_safeguarding_concern(case, by=cycle.school)
 
 
 def stepped_up(cycle: Cycle) -> None:
     """Risk escalated: lead@ asked social care to step the case up, and they accepted."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ACTIVE, days_ago=90)
-    episode.request_step_up(
+    request_step_up(
         case,
         by=cycle.lead,
         referred_at=cycle.at(6, 15),
@@ -112,7 +115,7 @@ def stepped_up(cycle: Cycle) -> None:
         reason="Disclosure of domestic abuse at home; the risk has escalated despite the plan.",
         family_informed=True,
     )
-    episode.record_step_up_decision(
+    record_step_up_decision(
         case,
         by=cycle.lead,
         accepted=True,
@@ -128,7 +131,7 @@ def closed_needs_met(cycle: Cycle) -> None:
     """The family's needs are met: lead@ closed the case with the family's views."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ACTIVE, days_ago=200)
-    episode.close_case(
+    close_case(
         case,
         by=cycle.lead,
         reason=ClosureReason.NEEDS_MET,
@@ -152,7 +155,7 @@ def requests_for_support(cycle: Cycle) -> None:
     ]
     for (code, summary), by in zip(WAITING_REQUESTS, requesters, strict=True):
         cf = cycle.next_family()
-        services.submit_request_for_support(
+        submit_request_for_support(
             by=by,
             source_code=code,
             summary_of_need=summary,
@@ -164,7 +167,7 @@ def requests_for_support(cycle: Cycle) -> None:
         )
     cf = cycle.next_family()
     requester = cycle.d.users[cycle.d.lead_pool[0].id]
-    request = services.submit_request_for_support(
+    request = submit_request_for_support(
         by=requester,
         source_code=ReferralSource.LA_EARLY_HELP,
         summary_of_need="Young carer for a parent with MS; tired, missing homework and "
@@ -174,7 +177,7 @@ def requests_for_support(cycle: Cycle) -> None:
         family_aware=True,
         consent_obtained=True,
     )
-    services.triage_request(
+    triage_request(
         request,
         by=cycle.coordinator,
         decision=TriageDecision.EARLY_HELP_ASSESSMENT,

@@ -28,20 +28,20 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api import CASES_READ, AgencyRefSerializer, CaseScopedListView
+from agencies.api_writes import check_if_match, history_context, validation_problem
+from cases.api.base import CASES_READ, CaseDataDetailView, CaseScopedListView
+from cases.api.resources import AgencyRefSerializer
 from cases.models import CaseSubject
 from cases.sharing import ADDITIONAL, information_levels
-from meetings import services
 from meetings.models import Action, Meeting
+from meetings.services.plan import update_action
 from tac_portal.api.base import (
     NOT_FOUND_DETAIL,
-    ApiDetailView,
     ApiModelSerializer,
     StrictInputSerializer,
     _etag,
     get_object_or_404,
 )
-from tac_portal.api.writes import check_if_match, history_context, validation_problem
 
 ACTIONS_WRITE = "actions:write"
 
@@ -178,7 +178,7 @@ ACTION_EXAMPLE = {
     summary="One plan action",
     examples=[OpenApiExample("An action", value=ACTION_EXAMPLE, response_only=True)],
 )
-class ActionDetail(ApiDetailView):
+class ActionDetail(CaseDataDetailView):
     """One plan action; ``PATCH`` records progress on it."""
 
     serializer_class = ActionSerializer
@@ -252,7 +252,7 @@ class ActionDetail(ApiDetailView):
             action = self._actions().get(pk=action.pk)
             check_if_match(request, _etag(JSONRenderer().render(ActionSerializer(action).data)))
             try:
-                updated = services.update_action(
+                updated = update_action(
                     action, by=by, status=data.get("status"), progress_note=data["progress_note"]
                 )
             except DjangoValidationError as exc:

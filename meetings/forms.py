@@ -20,7 +20,8 @@ from meetings.models import (
     Outcome,
     Review,
 )
-from meetings.services import REVIEW_STATUSES, ExternalInvitee
+from meetings.services.plan import REVIEW_STATUSES
+from meetings.services.scheduling import ExternalInvitee
 from notifications.models import local_zone
 from tac_portal.forms import GovUKDateField, add_service_errors
 

@@ -9,29 +9,19 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 
-from cases.access import ensure_can_manage_case
-from meetings.models import Action, CaseDiscussion, Contribution, Invitation, Meeting
-from notifications.models import Reminder
+from cases.access import can_contribute, can_run_case
+from cases.models import Case
+from cases.panels import CasePanel, MyWorkPanel
+from meetings.models import Action, CaseDiscussion, Contribution, Invitation, Meeting, Review
 
 if TYPE_CHECKING:
     from agencies.models import User
-    from cases.models import Case
 
 PANEL_ROWS = 50
 UPCOMING_DAYS = 14
-
-
-def _can_manage(user: User, case: Case) -> bool:
-    try:
-        ensure_can_manage_case(user, case)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def case_meetings(case: Case, user: User) -> Mapping[str, Any]:
@@ -57,7 +47,7 @@ def case_meetings(case: Case, user: User) -> Mapping[str, Any]:
         "discussions": list(
             CaseDiscussion.objects.filter(case=case, participants=user).order_by("-held_on")[:10]
         ),
-        "can_manage": _can_manage(user, case),
+        "can_manage": can_run_case(user, case),
         "user_id": user.pk,
     }
 
@@ -80,7 +70,7 @@ def case_contributions(case: Case, user: User) -> Mapping[str, Any]:
         "case": case,
         "contributions": contributions,
         "feed": [{"kind": kind, "item": item} for _, kind, item in feed[:PANEL_ROWS]],
-        "can_contribute": case.memberships.active().filter(professional=user).exists(),
+        "can_contribute": can_contribute(user, case),
     }
 
 
@@ -90,8 +80,6 @@ def my_work(user: User) -> Mapping[str, Any]:
     Only open cases the user can still see are listed: owning an action on a
     case one has left does not keep the case visible.
     """
-    from cases.models import Case
-
     today = timezone.localdate()
     visible = Case.objects.visible_to(user).open().values("pk")
     actions = list(
@@ -117,14 +105,42 @@ def my_work(user: User) -> Mapping[str, Any]:
     return {"today": today, "actions": actions, "invitations": invitations}
 
 
-def action_reminder_link(reminder: Reminder) -> str:
-    return reverse("meetings:update_action", args=[reminder.subject_id])
+# --- "In their own words" (DOMAIN §9.2 A1) -------------------------------------------
 
 
-def action_reminder_still_due(reminder: Reminder) -> bool:
-    return Action.objects.filter(
-        pk=reminder.subject_id,
-        due_on=reminder.due_on,
-        status__in=Action.OPEN_STATUSES,
-        case__closed_at__isnull=True,
-    ).exists()
+def family_voice(case: Case, user: User) -> Mapping[str, Any]:
+    """The child's and family's views at the latest review and the latest held meeting
+    that was not a review (a review meeting copies its views into its review, so those
+    meetings are shown through it). Two queries."""
+    review = (
+        Review.objects.filter(case=case)
+        .exclude(child_views="", parent_views="")
+        .select_related("recorded_by__agency", "meeting")
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )
+    meeting = (
+        Meeting.objects.filter(case=case, status=Meeting.Status.HELD, review__isnull=True)
+        .exclude(family_views="", child_views="")
+        .select_related("note_taker", "created_by")
+        .order_by("-held_at", "-id")
+        .first()
+    )
+    return {"review": review, "meeting": meeting, "any_views": bool(review or meeting)}
+
+
+FAMILY_VOICE = CasePanel(
+    key="meetings_voice",
+    template="meetings/panels/voice.html",
+    context=family_voice,
+    family_voice=True,
+)
+MEETINGS = CasePanel(
+    key="meetings", template="meetings/panels/case_meetings.html", context=case_meetings
+)
+CONTRIBUTIONS = CasePanel(
+    key="contributions",
+    template="meetings/panels/case_contributions.html",
+    context=case_contributions,
+)
+MY_WORK = MyWorkPanel(key="meetings", template="meetings/panels/my_work.html", context=my_work)

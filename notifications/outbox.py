@@ -149,6 +149,7 @@ def queue_email(
 
 
 def _wake_sender() -> None:
+    # Imported here to break a real cycle: the sending task calls this module.
     from notifications.tasks import send_emails
 
     try:

@@ -23,22 +23,19 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from cases.models import Case
+from agencies.models import User
 from notifications.models import (
-    SUBJECT_BREAK_GLASS_REVIEW,
-    SUBJECT_CASE_REVIEW,
-    SUBJECT_CONSENT_AGE,
-    SUBJECT_CONSENT_RECHECK,
-    Audience,
     EmailOutbox,
     Notification,
     NotificationPreference,
@@ -56,9 +53,6 @@ from notifications.outbox import (
 )
 from notifications.working_days import add_working_days
 
-if TYPE_CHECKING:
-    from agencies.models import User
-
 logger = logging.getLogger(__name__)
 
 
@@ -71,58 +65,34 @@ class SubjectKind:
 
     ``still_due`` is checked when a reminder fires, so that a reminder whose
     date moved or whose case closed without a reschedule is cancelled rather
-    than sent. ``link`` is the portal path the notification opens.
+    than sent. ``link`` is the portal path the notification opens. The app that owns
+    the subject defines its kind at module level; ``settings.TAC_REMINDER_SUBJECTS``
+    names it for its subject type, so this module never imports the apps above it.
     """
 
     link: Callable[[Reminder], str]
     still_due: Callable[[Reminder], bool]
 
 
-def _review_link(reminder: Reminder) -> str:
-    return reverse("cases:detail", args=[reminder.subject_id])
+#: For a subject type no app names: the reminder still goes out (nothing is lost), and
+#: opens the home page.
+UNKNOWN_SUBJECT = SubjectKind(link=lambda r: "/", still_due=lambda r: True)
 
 
-def _review_still_due(reminder: Reminder) -> bool:
-    case = reminder.case
-    return case is not None and case.is_open and case.next_review_due == reminder.due_on
+def subject_kind(subject_type: str) -> SubjectKind:
+    """The ``SubjectKind`` that ``settings.TAC_REMINDER_SUBJECTS`` names for the type.
 
-
-def _consent_age_still_due(reminder: Reminder) -> bool:
-    case = reminder.case
-    return (
-        case is not None
-        and case.is_open
-        and case.subjects.filter(child_id=reminder.subject_id, is_open=True).exists()
-    )
-
-
-def _break_glass_link(reminder: Reminder) -> str:
-    return reverse("audit:break_glass_list")
-
-
-def _break_glass_still_due(reminder: Reminder) -> bool:
-    from audit.models import BreakGlassGrant
-
-    return BreakGlassGrant.objects.filter(pk=reminder.subject_id, review_outcome="").exists()
-
-
-#: One entry per subject type; other apps add theirs from their ``AppConfig.ready``.
-SUBJECT_KINDS: dict[str, SubjectKind] = {
-    SUBJECT_CASE_REVIEW: SubjectKind(link=_review_link, still_due=_review_still_due),
-    SUBJECT_CONSENT_RECHECK: SubjectKind(link=_review_link, still_due=_review_still_due),
-    SUBJECT_CONSENT_AGE: SubjectKind(
-        link=lambda r: reverse("cases:detail", args=[r.case_id]), still_due=_consent_age_still_due
-    ),
-    SUBJECT_BREAK_GLASS_REVIEW: SubjectKind(
-        link=_break_glass_link, still_due=_break_glass_still_due
-    ),
-}
-
-
-def _kind(subject_type: str) -> SubjectKind:
-    return SUBJECT_KINDS.get(
-        subject_type, SubjectKind(link=lambda r: "/", still_due=lambda r: True)
-    )
+    A type with no entry is sent as it is, linking to the home page, and logged as an
+    error; an entry that is not a ``SubjectKind`` is a configuration error.
+    """
+    path = settings.TAC_REMINDER_SUBJECTS.get(subject_type)
+    if path is None:
+        logger.error("reminder subject type has no kind", extra={"subject_type": subject_type})
+        return UNKNOWN_SUBJECT
+    kind = import_string(path)
+    if not isinstance(kind, SubjectKind):
+        raise ImproperlyConfigured(f"{path} is not a SubjectKind")
+    return kind
 
 
 # --- Scheduling --------------------------------------------------------------
@@ -150,7 +120,7 @@ def schedule_reminders(
     subject_type: str,
     subject_id: int,
     *,
-    case: Case | None,
+    case: Model | None,
     due_on: dt.date | None,
     audiences: Mapping[str, Iterable[User]],
 ) -> int:
@@ -230,109 +200,12 @@ def schedule_reminders(
         return int(cursor.rowcount)
 
 
-def _review_audiences(case: Case) -> dict[str, list[User]]:
-    from agencies.models import User
-
-    assignment = case.lead_assignments.active().select_related("professional").first()
-    lead = assignment.professional if assignment else None
-    managers: list[User] = []
-    if lead is not None and lead.team_id is not None:
-        managers = list(User.objects.filter(managed_teams=lead.team_id, is_active=True))
-    return {
-        Audience.LEAD: [lead] if lead is not None else [],
-        Audience.LEAD_MANAGER: managers,
-        Audience.COORDINATOR: list(User.objects.filter(role=User.Role.COORDINATOR, is_active=True)),
-    }
-
-
-@transaction.atomic
-def schedule_review_reminders(case: Case, *, by: User | None = None) -> int:
-    """Bring the review reminders of ``case`` in line with its review date and lead.
-
-    Call it in the same transaction whenever ``next_review_due``, the lead
-    professional or the case's openness changes. It locks the case row, reads
-    the date as this transaction sees it, and is idempotent. Returns rows written.
-    """
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    due_on = locked.next_review_due if locked.is_open else None
-    audiences = _review_audiences(locked) if locked.is_open else {}
-    written = schedule_reminders(
-        SUBJECT_CASE_REVIEW, locked.pk, case=locked, due_on=due_on, audiences=audiences
-    )
-    # Consent and sharing preferences are re-checked at each review ...
-    written += schedule_reminders(
-        SUBJECT_CONSENT_RECHECK, locked.pk, case=locked, due_on=due_on, audiences=audiences
-    )
-    # ... and when a subject child reaches 12 or 16 (DOMAIN §6.1 capacity).
-    for subject in locked.subjects.select_related("child"):
-        birthday = next_consent_birthday(subject.child.date_of_birth, timezone.localdate())
-        written += schedule_reminders(
-            SUBJECT_CONSENT_AGE,
-            subject.child_id,
-            case=locked,
-            due_on=birthday if locked.is_open and subject.is_open else None,
-            audiences=audiences,
-        )
-    return written
-
-
-#: Other apps' reminders that go to a case's lead professional, by subject type. Each
-#: brings that kind's reminders for one case in line with its current lead; apps add
-#: theirs from their ``AppConfig.ready``, as with ``SUBJECT_KINDS``.
-LEAD_SCHEDULERS: dict[str, Callable[[Case], int]] = {}
-
-
-def schedule_lead_reminders(case: Case) -> int:
-    """Re-address every other app's reminders for ``case`` after its lead changed.
-
-    Call it in the same transaction as the change (``schedule_review_reminders``
-    does the review ladder). Returns rows written.
-    """
-    return sum(scheduler(case) for scheduler in LEAD_SCHEDULERS.values())
-
-
-#: Ages at which a child's own say in consent and sharing is re-checked.
-CONSENT_AGES = (12, 16)
-
-
-def next_consent_birthday(date_of_birth: dt.date | None, today: dt.date) -> dt.date | None:
-    """The child's next 12th or 16th birthday from ``today`` (inclusive), if any is ahead."""
-    if date_of_birth is None:
-        return None
-    for age in CONSENT_AGES:
-        try:
-            birthday = date_of_birth.replace(year=date_of_birth.year + age)
-        except ValueError:  # born on 29 February: the birthday is 1 March in other years
-            birthday = dt.date(date_of_birth.year + age, 3, 1)
-        if birthday >= today:
-            return birthday
-    return None
-
-
-def schedule_break_glass_review(grant_id: int, *, granted_on: dt.date | None) -> int:
-    """Remind information governance of an unreviewed emergency access grant.
-
-    ``granted_on=None`` (the grant has been reviewed) cancels the reminder.
-    """
-    from agencies.models import User
-
-    governance = User.objects.filter(role=User.Role.INFORMATION_GOVERNANCE, is_active=True)
-    return schedule_reminders(
-        SUBJECT_BREAK_GLASS_REVIEW,
-        grant_id,
-        case=None,
-        due_on=granted_on,
-        audiences={Audience.INFORMATION_GOVERNANCE: list(governance)}
-        if granted_on is not None
-        else {},
-    )
-
-
 def cancel_reminders_for(
-    case: Case, *, subject_type: str | None = None, subject_id: int | None = None
+    case: Model, *, subject_type: str | None = None, subject_id: int | None = None
 ) -> int:
-    """Cancel pending reminders of ``case`` (all, or one subject's); returns how many."""
-    pending = Reminder.objects.pending().filter(case=case)
+    """Cancel pending reminders of ``case`` (a ``cases.Case``: all, or one subject's);
+    returns how many."""
+    pending = Reminder.objects.pending().filter(case_id=case.pk)
     if subject_type is not None:
         pending = pending.filter(subject_type=subject_type)
     if subject_id is not None:
@@ -394,7 +267,9 @@ def _dispatch_batch(*, batch_size: int) -> tuple[int, int]:
         live = [
             r
             for r in claimed
-            if r.rule.is_active and r.recipient.is_active and _kind(r.subject_type).still_due(r)
+            if r.rule.is_active
+            and r.recipient.is_active
+            and subject_kind(r.subject_type).still_due(r)
         ]
         live_ids = {r.pk for r in live}
         withdrawn = [r.pk for r in claimed if r.pk not in live_ids]
@@ -415,7 +290,7 @@ def _dispatch_batch(*, batch_size: int) -> tuple[int, int]:
                         recipient_id=r.recipient_id,
                         reminder=r,
                         title=r.rule.render_title(late_days=_late_days(r, now)),
-                        link=_kind(r.subject_type).link(r),
+                        link=subject_kind(r.subject_type).link(r),
                         created_at=now,
                         awaiting_digest=r.recipient_id in digest_users,
                     )
@@ -469,8 +344,6 @@ def dispatch_due_reminders(*, batch_size: int = 500, max_batches: int = 1000) ->
 
 
 def _write_digest(user_id: int) -> bool:
-    from agencies.models import User
-
     with transaction.atomic():
         items = list(
             Notification.objects.filter(recipient_id=user_id, awaiting_digest=True)

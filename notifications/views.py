@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agencies.http import AuthenticatedHttpRequest
 from notifications import outbox, services
 from notifications.forms import PreferenceForm
 from notifications.models import EmailOutbox, Notification, NotificationPreference
-from tac_portal.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 

@@ -13,18 +13,18 @@ from rest_framework.permissions import AllowAny
 
 from agencies import api as agencies_api
 from assessments import api as assessments_api
-from cases import api as cases_api
+from cases.api import referrals, resources
 from meetings import api as meetings_api
 from tac_portal.api import base as api
 
 app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("children/", cases_api.ChildList.as_view(), name="child-list"),
-    path("children/<int:pk>/", cases_api.ChildDetail.as_view(), name="child-detail"),
-    path("cases/", cases_api.CaseList.as_view(), name="case-list"),
-    path("cases/<int:pk>/", cases_api.CaseDetail.as_view(), name="case-detail"),
-    path("cases/<int:case_pk>/team/", cases_api.CaseTeamList.as_view(), name="case-team"),
+    path("children/", resources.ChildList.as_view(), name="child-list"),
+    path("children/<int:pk>/", resources.ChildDetail.as_view(), name="child-detail"),
+    path("cases/", resources.CaseList.as_view(), name="case-list"),
+    path("cases/<int:pk>/", resources.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<int:case_pk>/team/", resources.CaseTeamList.as_view(), name="case-team"),
     path(
         "cases/<int:case_pk>/actions/", meetings_api.CaseActionList.as_view(), name="case-actions"
     ),
@@ -43,15 +43,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         assessments_api.AssessmentDetail.as_view(),
         name="assessment-detail",
     ),
-    path("referrals/", cases_api.ReferralCreate.as_view(), name="referral-create"),
-    path("referrals/<int:pk>/", cases_api.ReferralDetail.as_view(), name="referral-detail"),
+    path("referrals/", referrals.ReferralCreate.as_view(), name="referral-create"),
+    path("referrals/<int:pk>/", referrals.ReferralDetail.as_view(), name="referral-detail"),
     path("actions/<int:pk>/", meetings_api.ActionDetail.as_view(), name="action-detail"),
     path("agencies/", agencies_api.AgencyList.as_view(), name="agency-list"),
     path("agencies/<int:pk>/", agencies_api.AgencyDetail.as_view(), name="agency-detail"),
     path("agency-kinds/", agencies_api.AgencyKindList.as_view(), name="agency-kinds"),
-    path("levels-of-need/", cases_api.LevelOfNeedList.as_view(), name="levels-of-need"),
-    path("closure-reasons/", cases_api.ClosureReasonList.as_view(), name="closure-reasons"),
-    path("ethnicity-codes/", cases_api.EthnicityCodeList.as_view(), name="ethnicity-codes"),
+    path("levels-of-need/", resources.LevelOfNeedList.as_view(), name="levels-of-need"),
+    path("closure-reasons/", resources.ClosureReasonList.as_view(), name="closure-reasons"),
+    path("ethnicity-codes/", resources.EthnicityCodeList.as_view(), name="ethnicity-codes"),
     # The description of the API holds no personal data: anyone may read it.
     path(
         "schema/",

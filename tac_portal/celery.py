@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from logging.config import dictConfig
 from typing import Any
 
 from celery import Celery
 from celery.signals import setup_logging
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tac_portal.settings")
 
@@ -22,8 +24,5 @@ def _log_as_the_web_does(**kwargs: Any) -> None:
     Left to itself Celery replaces the root handler with a plain-text one that
     drops the structured fields (the queue depths, ids and error classes).
     """
-    from logging.config import dictConfig
-
-    from django.conf import settings
 
     dictConfig(settings.LOGGING)

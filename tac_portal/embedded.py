@@ -275,6 +275,8 @@ def _redis_executable() -> str:
 
 
 def _redis_client() -> Any:
+    # The embedded servers' libraries load only when the embedded servers are used
+    # (make run, make test without DATABASE_URL / REDIS_URL), never in production.
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 

@@ -2,7 +2,8 @@
 
 Every date on every form is a ``GovUKDateField``: day, month and year boxes (never the
 browser's native date input), GOV.UK error messages, and what was typed shown again
-when the page comes back with errors. The templates and the ``{% govuk_field %}`` tag
+when the page comes back with errors. A form that creates something carries a
+``SubmissionTokenField``. The templates and the ``{% govuk_field %}`` tag
 that render fields live in ``templates/includes/fields/`` and
 ``tac_portal/templatetags/govuk.py``.
 """
@@ -10,6 +11,7 @@ that render fields live in ``templates/includes/fields/`` and
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -231,6 +233,27 @@ class GovUKDateField(forms.Field):
             return self.to_python(data) != self.to_python(initial)
         except ValidationError:
             return True
+
+
+# --- One-time submission tokens ------------------------------------------------------------
+
+
+def new_submission_token() -> str:
+    return uuid.uuid4().hex
+
+
+class SubmissionTokenField(forms.CharField):
+    """A hidden token made when a create form is rendered, so that sending the form twice
+    creates one record (``agencies.submissions.submit_once``). A form that comes back with
+    errors keeps its token."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("initial", new_submission_token)
+        super().__init__(**kwargs)
 
 
 # --- What the error summary and the page title read ---------------------------------------

@@ -543,19 +543,19 @@ REST_FRAMEWORK = {
     # gets 401 with a WWW-Authenticate challenge; browsers use their session,
     # with CSRF enforced on writes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "tac_portal.api.auth.PartnerTokenAuthentication",
-        "tac_portal.api.auth.BrowserSessionAuthentication",
+        "agencies.api_auth.PartnerTokenAuthentication",
+        "agencies.api_auth.BrowserSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "tac_portal.api.auth.HasRequiredScopes",
+        "agencies.api_auth.HasRequiredScopes",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tac_portal.api.base.problem_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["tac_portal.api.auth.PerClientThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["agencies.api_auth.PerClientThrottle"],
     # Per partner client (or per signed-in professional), counted in Redis.
     "DEFAULT_THROTTLE_RATES": {"api": TAC_API_RATE},
     "UNAUTHENTICATED_USER": None,
@@ -621,8 +621,8 @@ SPECTACULAR_SETTINGS = {
         "tac_portal.api.base.add_problem_responses",
     ],
     "AUTHENTICATION_WHITELIST": [
-        "tac_portal.api.auth.PartnerTokenAuthentication",
-        "tac_portal.api.auth.BrowserSessionAuthentication",
+        "agencies.api_auth.PartnerTokenAuthentication",
+        "agencies.api_auth.BrowserSessionAuthentication",
     ],
 }
 
@@ -655,6 +655,45 @@ TAC_MASH_CONTACT = env.str(
     default="Demo Borough MASH: 0300 000 0000 (out of hours 0300 000 0001)",
 )
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="tac-demo-password-2026")
+
+# --- What each app adds to the shared pages and the reminders ------------------
+# The case page and "My work" belong to cases, but their sections come from every app.
+# Each entry is the dotted path of a CasePanel or MyWorkPanel, in the order shown; the
+# panels that carry the family's own words go first on the case page (DOMAIN §9.2 A1).
+# Code, not configuration: change it only with the code.
+TAC_CASE_PANELS = [
+    "meetings.panels.FAMILY_VOICE",
+    "assessments.panels.FAMILY_VOICE",
+    "cases.panels.episode.EPISODE",
+    "assessments.panels.ASSESSMENTS",
+    "meetings.panels.MEETINGS",
+    "meetings.panels.CONTRIBUTIONS",
+]
+TAC_MY_WORK_PANELS = [
+    "dashboards.panels.CASELOAD",
+    "meetings.panels.MY_WORK",
+    "assessments.panels.DRAFTS",
+    "cases.panels.episode.STEP_DOWN_IN",
+]
+
+# What each kind of reminder links to, and whether it is still due when it fires
+# (a notifications.services.SubjectKind, by subject type: notifications.models), and
+# how each app's reminders to the lead professional follow a change of lead. Code, not
+# configuration, like the panels above.
+TAC_REMINDER_SUBJECTS = {
+    "case.review": "cases.services.reminders.CASE_REVIEW",
+    "consent.recheck": "cases.services.reminders.CONSENT_RECHECK",
+    "consent.age": "cases.services.reminders.CONSENT_AGE",
+    "case.first_tac": "meetings.reminders.FIRST_TAC",
+    "action.due": "meetings.reminders.ACTION_DUE",
+    "assessment.draft": "assessments.reminders.DRAFT",
+    "restriction.review": "audit.reminders.RESTRICTION_REVIEW",
+    "break_glass.review": "audit.reminders.BREAK_GLASS_REVIEW",
+}
+TAC_LEAD_REMINDER_SCHEDULERS = [
+    "meetings.services.plan.schedule_case_action_reminders",
+    "meetings.reminders.readdress_first_tac",
+]
 
 # --- Logging -----------------------------------------------------------------
 

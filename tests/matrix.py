@@ -14,7 +14,18 @@ from typing import Any
 from cases.models import Case
 from notifications.models import Notification
 
-PERSONAS = ("lead", "member", "manager", "coordinator", "outsider", "admin", "auditor", "anonymous")
+PERSONAS = (
+    "lead",
+    "member",
+    "manager",
+    # Manages the member's team, not the lead's: sees the case, may not run it.
+    "member_manager",
+    "coordinator",
+    "outsider",
+    "admin",
+    "auditor",
+    "anonymous",
+)
 SIGN_IN = 302  # signed-out visitors are sent to sign in
 HEALTH = frozenset({200, 503})
 
@@ -44,7 +55,10 @@ def everyone(
     return {p: status for p in PERSONAS if p != "anonymous"} | {"anonymous": anonymous}
 
 
-CASE_READERS = {"lead", "member", "manager", "coordinator"}
+CASE_READERS = {"lead", "member", "manager", "member_manager", "coordinator"}
+
+#: They see the case but may not run it: a 403 where the page is for those who run it.
+SEE_BUT_DO_NOT_RUN = {"member", "member_manager"}
 
 
 def case_page(ok: int = 200) -> dict[str, int | frozenset[int]]:
@@ -68,3 +82,9 @@ def only(ok: int, *allowed: str) -> dict[str, int | frozenset[int]]:
     for p in PERSONAS[:-1]:
         expect[p] = ok if p in allowed else 404
     return expect
+
+
+def runs_the_case(ok: int) -> dict[str, int | frozenset[int]]:
+    """Those who run the case (``cases.access.can_run_case``): the lead, a manager of the
+    lead's team and the coordinator. Others who see the case get 403; the rest 404."""
+    return only(ok, "lead", "manager", "coordinator") | dict.fromkeys(SEE_BUT_DO_NOT_RUN, 403)

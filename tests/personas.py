@@ -12,8 +12,9 @@ import datetime as dt
 from typing import Any
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services
 from cases.models import Case, Child, Family
+from cases.services.lifecycle import open_case as open_a_case
+from cases.services.teams import add_professional_to_team
 from tests.helpers import PASSWORD
 
 
@@ -74,6 +75,20 @@ def manager(team: Team) -> User:
         "mo.manager@northgate.example",
         "Mo Manager",
         job_title="Early help team manager",
+        agency=team.agency,
+        role=User.Role.TEAM_MANAGER,
+    )
+    team.managers.add(user)
+    return user
+
+
+def member_manager(team: Team) -> User:
+    """Hana Head: manages Sam's school team, not Lena's. She sees the case (Sam is on its
+    TAC) but is not accountable for the lead role, so she may not run it."""
+    user = _user(
+        "hana.head@riverside.example",
+        "Hana Head",
+        job_title="Head teacher",
         agency=team.agency,
         role=User.Role.TEAM_MANAGER,
     )
@@ -149,7 +164,7 @@ def open_case(
     status: str = Case.Status.ACTIVE,
     interim_lead: User | None,
 ) -> Case:
-    return services.open_case(
+    return open_a_case(
         children[0].family, children=children, by=by, status=status, interim_lead=interim_lead
     )
 
@@ -157,5 +172,5 @@ def open_case(
 def case_with_tac(lead: User, member: User, child: Child) -> Case:
     """``case``: an active case of ``child``; ``lead`` leads it, ``member`` is on the TAC."""
     case = open_case([child], by=lead, interim_lead=lead)
-    services.add_professional_to_team(case, professional=member, by=lead)
+    add_professional_to_team(case, professional=member, by=lead)
     return case

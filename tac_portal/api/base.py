@@ -1,8 +1,8 @@
 """Machinery shared by every partner API endpoint (/api/v1/).
 
-- Who is calling: a partner system's OAuth2 token (``PartnerTokenAuthentication``)
-  or a signed-in professional's session (``BrowserSessionAuthentication``, CSRF
-  enforced). ``Viewer`` hides the difference from the resource views: it gives the
+- Who is calling: a partner system's OAuth2 token (``agencies.api_auth``) or a
+  signed-in professional's session (CSRF enforced). ``cases.api.base.Viewer`` hides
+  the difference from the resource views: it gives the
   cases the caller may reach and the agency whose sharing preferences apply.
 - Errors: every one is an RFC 9457 problem (``application/problem+json``).
 - Lists: keyset ("cursor") pagination in (updated_at, id) order, ``updated_since``
@@ -25,12 +25,14 @@ from http import HTTPStatus
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
@@ -41,9 +43,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
-
-from audit.services import log_record_access
-from tac_portal.api.auth import PartnerPrincipal, Viewer
 
 logger = logging.getLogger(__name__)
 
@@ -498,7 +497,7 @@ def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
 
 
-def _etag_matches(header: str, etag: str) -> bool:
+def etag_matches(header: str, etag: str) -> bool:
     candidates = [c.strip().removeprefix("W/") for c in header.split(",")]
     return "*" in candidates or etag in candidates
 
@@ -513,9 +512,10 @@ class ApiView(generics.GenericAPIView[Any]):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if isinstance(request.user, PartnerPrincipal):
-            # DRF copies the principal onto the Django request; no person is signed in
-            # there (the access log and change history record the client id instead).
+        if not isinstance(request.user, AbstractBaseUser):
+            # A partner system's principal: DRF copies it onto the Django request, where
+            # no person is signed in (the access log and change history record the client
+            # id instead).
             request._request.user = AnonymousUser()
         has_body = int(request.META.get("CONTENT_LENGTH") or 0) > 0
         media_type = request.content_type.split(";")[0].strip().lower()
@@ -536,25 +536,12 @@ class ApiView(generics.GenericAPIView[Any]):
         response.setdefault("Vary", "Accept, Authorization, Cookie")
         return response
 
-    @property
-    def viewer(self) -> Viewer:
-        return Viewer.of(self.request)
-
     def prepare(self, objects: Sequence[Any]) -> None:
         """Load what serialising ``objects`` needs in a fixed number of queries."""
 
-    def shown_records(self, objects: Sequence[Any]) -> Iterable[tuple[int, int | None]]:
-        """The (child id, case id) pairs the response shows, for the record-access log."""
-        return ()
-
     def log_access(self, objects: Sequence[Any]) -> None:
-        shown = list(self.shown_records(objects))
-        if shown:
-            log_record_access(
-                self.request._request,
-                shown=shown,
-                client_id=self.viewer.client_id,
-            )
+        """Record what the response shows. Reference data shows no one; every endpoint
+        that shows a child's record builds on ``cases.api.base.CaseDataView``, which logs."""
 
 
 class ApiListView(mixins.ListModelMixin, ApiView):
@@ -626,7 +613,7 @@ class ApiDetailView(ApiView):
         data = self.get_serializer(obj).data
         self.log_access([obj])
         etag = _etag(JSONRenderer().render(data))
-        if _etag_matches(request.headers.get("If-None-Match", ""), etag):
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
             response = Response(status=304)
         else:
             response = Response(data)
@@ -651,8 +638,6 @@ def ids(objects: Iterable[Model]) -> list[int]:
 
 def api_docs(request: HttpRequest) -> HttpResponse:
     """Swagger UI from vendored files, no inline script or style (the CSP holds)."""
-    from django.urls import reverse
-
     html = format_html(
         """<!DOCTYPE html>
 <html lang="en">

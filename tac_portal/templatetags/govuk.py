@@ -48,8 +48,8 @@ from django.template import Engine
 from django.template.context import Context
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from tac_portal.forms import (
     PARTS,
@@ -191,7 +191,7 @@ def _items(
         conditional = (reveals or {}).get(value, "")
         hint = item_hints.get(value, "")
         if hint_template and value in hint_objects:
-            hint = SafeString(render_to_string(hint_template, {"object": hint_objects[value]}))
+            hint = render_to_string(hint_template, {"object": hint_objects[value]})
         items.append(
             {
                 "id": item_id,
@@ -289,8 +289,8 @@ def _reveals(bound: BoundField, opts: Mapping[str, Any]) -> dict[str, str]:
     """The fields shown under each option (rendered), from the form's ``conditional_reveals``."""
     mapping = getattr(bound.form, "conditional_reveals", {}).get(bound.name, {})
     return {
-        str(value): mark_safe(  # noqa: S308  # nosec B308 B703: rendered by our own templates
-            "".join(render_field(bound.form[name]) for name in names)
+        str(value): format_html_join(
+            "", "{}", ((render_field(bound.form[name]),) for name in names)
         )
         for value, names in mapping.items()
     }
@@ -446,15 +446,14 @@ def render_field(field: BoundField | FieldSpec | None = None, **opts: Any) -> Sa
         opts.pop("error", None)
     if isinstance(field, BoundField):
         if field.is_hidden:
-            return SafeString(str(field))  # Django's own <input type="hidden">
+            return field.as_hidden()  # Django's own <input type="hidden">
         context = _from_bound(field, opts)
     elif isinstance(field, FieldSpec):
         context = _from_spec(field, opts)
     else:
         raise ImproperlyConfigured(f"govuk_field needs a form field, not {type(field).__name__}")
-    return SafeString(
-        render_to_string(f"includes/fields/{context['kind']}.html", {"field": context})
-    )
+    # The engine's output is already a SafeString (every value in it was escaped).
+    return render_to_string(f"includes/fields/{context['kind']}.html", {"field": context})
 
 
 @register.simple_tag
@@ -474,8 +473,8 @@ def govuk_fields(form: forms.BaseForm, **opts: Any) -> SafeString:
         for names in options.values()
         for name in names
     }
-    return SafeString(
-        "".join(render_field(bound, **opts) for bound in form if bound.name not in revealed)
+    return format_html_join(
+        "", "{}", ((render_field(bound, **opts),) for bound in form if bound.name not in revealed)
     )
 
 
@@ -510,17 +509,15 @@ def govuk_error_summary(*sources: Any, first_field_id: str = "", **opts: Any) ->
     """
     items = _summary_items(sources, first_field_id, opts)
     if not items:
-        return SafeString("")
+        return format_html("")
     titled = next((s for s in sources if isinstance(s, ErrorSummary) and s), None)
-    return SafeString(
-        render_to_string(
-            "includes/error_summary.html",
-            {
-                "items": items,
-                "title": titled.title if titled else "There is a problem",
-                "description": titled.description if titled else "",
-            },
-        )
+    return render_to_string(
+        "includes/error_summary.html",
+        {
+            "items": items,
+            "title": titled.title if titled else "There is a problem",
+            "description": titled.description if titled else "",
+        },
     )
 
 

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 from assessments.models import Assessment, AssessmentTemplate
-from audit.models import RecordAccess
-from cases import services
-from cases.models import Case, TeamMembership
+from cases.models import Case, RecordAccess, TeamMembership
+from cases.services.teams import remove_from_team
 from meetings.models import Action, Meeting
 from tests.api.conftest import Partner, client_with_token
 from tests.helpers import client_for
@@ -100,7 +99,7 @@ def test_it_loses_sight_of_the_case_when_the_agency_leaves_the_tac(
     case: Case, lead: User, member: User, school_api: Client
 ) -> None:
     membership = TeamMembership.objects.get(case=case, professional=member)
-    services.remove_from_team(membership, by=lead)
+    remove_from_team(membership, by=lead)
     assert school_api.get(f"/api/v1/cases/{case.pk}/").status_code == 404
     assert school_api.get("/api/v1/cases/").json()["results"] == []
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from agencies.models import Agency, User
-from cases import services
 from cases.models import Case
+from cases.services.reviews import set_next_review_due
+from cases.services.teams import add_professional_to_team
 from tac_portal.api.base import StrictInputSerializer
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
@@ -116,7 +117,7 @@ def test_a_single_object_has_an_etag_and_answers_304(case: Case, school_api: Cli
     assert again.status_code == 304
     assert again.content == b""
     assert again["ETag"] == etag
-    services.set_next_review_due(case, due=dt.date(2027, 1, 4), by=case.opened_by)
+    set_next_review_due(case, due=dt.date(2027, 1, 4), by=case.opened_by)
     changed = school_api.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
@@ -136,7 +137,7 @@ def test_cursor_pages_and_updated_since_sync_every_case_once(
     cases = []
     for _ in range(5):
         c = make_case()
-        services.add_professional_to_team(c, professional=member, by=lead)
+        add_professional_to_team(c, professional=member, by=lead)
         cases.append(c)
     seen: list[int] = []
     url: str | None = "/api/v1/cases/?page_size=2"
@@ -150,7 +151,7 @@ def test_cursor_pages_and_updated_since_sync_every_case_once(
     assert seen == [c.pk for c in sorted(cases, key=lambda c: (c.updated_at, c.pk))]
 
     mark = timezone.now()
-    services.set_next_review_due(cases[1], due=dt.date(2027, 2, 1), by=lead)
+    set_next_review_due(cases[1], due=dt.date(2027, 2, 1), by=lead)
     since = mark.isoformat().replace("+00:00", "Z")
     changed = school_api.get("/api/v1/cases/", {"updated_since": since}).json()
     assert [c["id"] for c in changed["results"]] == [cases[1].pk]
@@ -173,7 +174,7 @@ def many_rows(
     share("additional")
     for _ in range(100):
         c = make_case()
-        services.add_professional_to_team(c, professional=member, by=lead)
+        add_professional_to_team(c, professional=member, by=lead)
     now = timezone.now()
     TeamMembership.objects.bulk_create(
         TeamMembership(

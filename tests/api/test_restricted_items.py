@@ -7,9 +7,8 @@ from django.test import Client
 
 from agencies.models import User
 from audit import services
-from audit.masking import MASK
-from audit.models import RestrictionTarget
-from cases.models import Case
+from cases.masking import MASK
+from cases.models import Case, RestrictionTarget
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,7 @@ def test_a_step_on_the_case_moves_it_into_the_next_sync(
 ) -> None:
     import datetime as dt
 
-    from cases import services as case_services
+    from cases.services.teams import add_external_contact_to_team
 
     before = Case.objects.get(pk=case.pk).updated_at
     since = (before + dt.timedelta(microseconds=1)).isoformat()
@@ -71,9 +70,7 @@ def test_a_step_on_the_case_moves_it_into_the_next_sync(
         for r in school_api.get("/api/v1/cases/", {"updated_since": since}).json()["results"]
     }
 
-    case_services.add_external_contact_to_team(
-        case, name="Dana Doctor", agency="Demo Surgery", email="", by=lead
-    )
+    add_external_contact_to_team(case, name="Dana Doctor", agency="Demo Surgery", email="", by=lead)
 
     synced = school_api.get("/api/v1/cases/", {"updated_since": since}).json()["results"]
     assert case.pk in {r["id"] for r in synced}

@@ -29,8 +29,8 @@ from schemathesis.checks import positive_data_acceptance
 
 from agencies.models import Agency, User
 from assessments.models import Assessment, AssessmentTemplate
-from cases import services
 from cases.models import Case
+from cases.services.teams import add_professional_to_team
 from meetings.models import Action, Meeting
 from tests.api.conftest import Partner
 
@@ -50,7 +50,7 @@ def demo_world(
 ) -> Case:
     share("additional")
     other = make_case()
-    services.add_professional_to_team(other, professional=member, by=lead)
+    add_professional_to_team(other, professional=member, by=lead)
     now = timezone.now()
     meeting = Meeting.objects.create(case=case, kind="initial", starts_at=now, created_by=lead)
     Action.objects.create(

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 from assessments.models import Assessment, AssessmentTemplate
-from cases import services
 from cases.models import Case, LevelOfNeed
+from cases.services.lifecycle import record_level_of_need
 from cases.sharing import information_levels
 from meetings.models import Action
 
@@ -87,7 +87,7 @@ def _with_needs(case: Case, lead: User) -> Assessment:
     level, _ = LevelOfNeed.objects.get_or_create(
         code="TARGETED", defaults={"ordinal": 3, "label": "Targeted"}
     )
-    services.record_level_of_need(case, level=level, rationale="Attendance falling", by=lead)
+    record_level_of_need(case, level=level, rationale="Attendance falling", by=lead)
     child = case.children.get()
     child.has_sen = True
     child.save(update_fields=["has_sen"])

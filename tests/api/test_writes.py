@@ -12,8 +12,7 @@ from django.test import Client
 from pghistory.models import Context
 
 from agencies.models import Agency, IdempotencyKey, User
-from audit.models import RecordAccess
-from cases.models import Case, Child, ChildRecordCheck, RequestForSupport
+from cases.models import Case, Child, ChildRecordCheck, RecordAccess, RequestForSupport
 from meetings.models import Action, ActionUpdate
 from tests.api.conftest import Partner, client_with_token
 from tests.helpers import client_for
@@ -77,7 +76,10 @@ def test_a_partner_refers_a_child_it_can_see(
     assert list(request.subjects.all()) == [child]
     assert request.requester is None
     assert request.source_code == school_agency.cin_source_code
-    assert school_partner.client_id in request.requester_name
+    # The partner system and its agency are records, not a marked name.
+    assert request.partner_client is not None
+    assert request.partner_client.client_id == school_partner.client_id
+    assert request.requester_agency == school_agency
     assert request.requester_name.startswith("Sam School")
     assert Context.objects.filter(metadata__partner_client=school_partner.client_id).exists()
     # It can follow the Location (its status only), and no child's data was shown.
@@ -96,11 +98,11 @@ def test_the_source_code_may_be_given(case: Case, school_api: Client) -> None:
 def test_referring_does_not_let_the_referrer_see_the_case(
     make_case: Callable[..., Case], police_api: Client, lead: User, outsider: User
 ) -> None:
-    from cases import services
+    from cases.services.teams import add_professional_to_team
 
     # The police can refer a child on a case the police officer is on ...
     other = make_case()
-    services.add_professional_to_team(other, professional=outsider, by=lead)
+    add_professional_to_team(other, professional=outsider, by=lead)
     assert post(police_api, referral([other.children.get().pk])).status_code == 201
     # ... but not a child they cannot see, and the answer gives no hint of the child.
     unseen_case = make_case()

@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import User
-from assessments import services
 from assessments.definition import default_definition
 from assessments.models import Assessment, AssessmentTemplate
-from assessments.services import Base
+from assessments.services.consent import record_consent
+from assessments.services.content import Base, save_section, save_view
+from assessments.services.starting import start_assessment
 from cases.models import Case, ConsentRecord, FamilyMember
 
 
@@ -44,7 +45,7 @@ def parent(case: Case) -> FamilyMember:
 @pytest.fixture
 def assessment(case: Case, lead: User, caf_template: AssessmentTemplate) -> Assessment:
     """A draft assessment of the case's child, started by the lead professional."""
-    return services.start_assessment(case, child=case.children.get(), by=lead)
+    return start_assessment(case, child=case.children.get(), by=lead)
 
 
 class _Fresh(dict[str, Base]):
@@ -58,7 +59,7 @@ FRESH = _Fresh()
 
 
 def consent(assessment: Assessment, stage: str, by: User, giver: FamilyMember) -> ConsentRecord:
-    return services.record_consent(
+    return record_consent(
         assessment,
         stage=stage,
         given_by=giver,
@@ -74,31 +75,31 @@ def consent(assessment: Assessment, stage: str, by: User, giver: FamilyMember) -
 def fill_for_completion(assessment: Assessment, by: User, parent: FamilyMember) -> None:
     """Everything completion needs: required answers, both views, the sharing consent."""
     base = FRESH
-    services.save_section(
+    save_section(
         assessment, "story", values={"narrative": "Mum says mornings are hard."}, bases=base, by=by
     )
-    services.save_section(
+    save_section(
         assessment,
         "assessment_information",
         values={"reason_for_assessment": "School attendance", "existing_assessment_checked": "yes"},
         bases=base,
         by=by,
     )
-    services.save_section(
+    save_section(
         assessment,
         "conclusions",
         values={"analysis": "Tired and anxious mornings.", "agreed_actions": "Breakfast club."},
         bases=base,
         by=by,
     )
-    services.save_view(
+    save_view(
         assessment,
         family_member=None,
         values={"own_words": "I like art.", "communication_method": "spoken"},
         bases=base,
         by=by,
     )
-    services.save_view(
+    save_view(
         assessment,
         family_member=parent,
         values={"own_words": "We need help in the mornings.", "communication_method": "spoken"},

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from assessments import services
 from assessments.models import Assessment, AssessmentSection
-from audit.models import RecordAccess
-from cases.models import Case, ConsentRecord, FamilyMember
+from assessments.services.common import AssessmentError
+from assessments.services.content import save_section
+from assessments.services.lifecycle import begin_assessment, share_with_family
+from cases.models import Case, ConsentRecord, FamilyMember, RecordAccess
 from tests.assessments.conftest import FRESH, consent, fill_for_completion
 from tests.helpers import date_fields
 
@@ -86,9 +87,7 @@ def test_a_plain_form_post_saves_and_returns_to_the_section(
 def test_a_plain_form_conflict_shows_both_texts_and_keeps_mine_in_the_box(
     lead_client: Client, assessment: Assessment, lead: User
 ) -> None:
-    services.save_section(
-        assessment, "story", values={"narrative": "Their words"}, bases=FRESH, by=lead
-    )
+    save_section(assessment, "story", values={"narrative": "Their words"}, bases=FRESH, by=lead)
     response = lead_client.post(
         save_url(assessment, "story"),
         {"fields": "narrative", "f_narrative": "My words", "v_narrative": "0", "h_narrative": ""},
@@ -134,7 +133,7 @@ def test_autosave_answers_with_a_status_and_the_new_version(
 def test_an_autosave_conflict_shows_both_texts_and_saves_nothing(
     lead_client: Client, assessment: Assessment, lead: User
 ) -> None:
-    services.save_section(assessment, "story", values={"narrative": "Theirs"}, bases=FRESH, by=lead)
+    save_section(assessment, "story", values={"narrative": "Theirs"}, bases=FRESH, by=lead)
     response = lead_client.post(
         save_url(assessment, "story"),
         {"fields": "narrative", "f_narrative": "Mine", "v_narrative": "0", "autosave": "1"},
@@ -237,8 +236,8 @@ def test_completion_is_refused_with_what_is_missing(
     lead_client: Client, assessment: Assessment, lead: User, parent: FamilyMember
 ) -> None:
     consent(assessment, "start", lead, parent)
-    services.begin_assessment(assessment, by=lead)
-    services.share_with_family(assessment, by=lead)
+    begin_assessment(assessment, by=lead)
+    share_with_family(assessment, by=lead)
     response = lead_client.post(reverse("assessments:complete", args=[assessment.pk]))
     body = response.content.decode()
     assert response.status_code == 400
@@ -295,7 +294,7 @@ def test_a_second_child_starts_from_a_siblings_family_sections(
 ) -> None:
     from cases.models import Child
 
-    services.save_section(
+    save_section(
         assessment,
         "family_situation",
         values={"household": "Mum, Jamie and Robin"},
@@ -324,7 +323,7 @@ def test_a_consent_statement_is_recorded_once(
     import pytest
 
     consent(assessment, "start", lead, parent)
-    with pytest.raises(services.AssessmentError, match="already recorded"):
+    with pytest.raises(AssessmentError, match="already recorded"):
         consent(assessment, "start", lead, parent)
 
 

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import User
-from assessments import services
 from assessments.models import Assessment
+from assessments.services.content import save_element, save_view
+from assessments.services.starting import start_assessment
 from cases.models import Case, Child, FamilyMember
 from tests.assessments.conftest import FRESH
 
@@ -33,10 +34,10 @@ def grow(case: Case, lead: User, n: int) -> Assessment:
             relationship="other_relative",
             parental_responsibility="yes",
         )
-        a = services.start_assessment(case, child=child, by=lead)
+        a = start_assessment(case, child=child, by=lead)
         for code in ("learning", "wider_family", "health_general"):
-            services.save_element(a, code, values={"strengths": "x"}, bases=FRESH, by=lead)
-        services.save_view(a, family_member=None, values={"own_words": "hi"}, bases=FRESH, by=lead)
+            save_element(a, code, values={"strengths": "x"}, bases=FRESH, by=lead)
+        save_view(a, family_member=None, values={"own_words": "hi"}, bases=FRESH, by=lead)
         first = first or a
     assert first is not None
     return first

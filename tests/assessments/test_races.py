@@ -8,9 +8,8 @@ import pytest
 from django.db import connection
 
 from agencies.models import User
-from assessments import services
 from assessments.models import Assessment, AssessmentSection
-from assessments.services import Base, SaveResult
+from assessments.services.content import Base, SaveResult, save_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +24,7 @@ def test_simultaneous_saves_of_one_field_never_overwrite_each_other(
     def save(text: str) -> None:
         try:
             barrier.wait()
-            results[text] = services.save_section(
+            results[text] = save_section(
                 assessment,
                 "story",
                 values={"narrative": text},

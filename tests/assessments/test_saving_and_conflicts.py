@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from agencies.models import User
-from assessments import services
 from assessments.models import Assessment, AssessmentSection
-from assessments.services import Base, fingerprint
+from assessments.services.common import AssessmentError
+from assessments.services.content import Base, fingerprint, save_element, save_section, save_view
 from cases.models import FamilyMember
 from tests.assessments.conftest import FRESH
 
@@ -17,7 +17,7 @@ def story(assessment: Assessment) -> AssessmentSection:
 
 
 def test_it_saves_a_field_and_bumps_its_version(assessment: Assessment, lead: User) -> None:
-    result = services.save_section(
+    result = save_section(
         assessment, "story", values={"narrative": "First words"}, bases=FRESH, by=lead
     )
     assert result.ok
@@ -32,9 +32,9 @@ def test_it_saves_a_field_and_bumps_its_version(assessment: Assessment, lead: Us
 def test_a_save_based_on_an_old_version_is_a_conflict_and_writes_nothing(
     assessment: Assessment, lead: User
 ) -> None:
-    services.save_section(assessment, "story", values={"narrative": "Theirs"}, bases=FRESH, by=lead)
+    save_section(assessment, "story", values={"narrative": "Theirs"}, bases=FRESH, by=lead)
     # Someone who opened the page before that save (version 0) now saves their text.
-    result = services.save_section(
+    result = save_section(
         assessment,
         "story",
         values={"narrative": "Mine"},
@@ -52,8 +52,8 @@ def test_a_save_based_on_an_old_version_is_a_conflict_and_writes_nothing(
 def test_choosing_to_keep_mine_after_seeing_the_conflict_saves_it(
     assessment: Assessment, lead: User
 ) -> None:
-    services.save_section(assessment, "story", values={"narrative": "Theirs"}, bases=FRESH, by=lead)
-    result = services.save_section(
+    save_section(assessment, "story", values={"narrative": "Theirs"}, bases=FRESH, by=lead)
+    result = save_section(
         assessment,
         "story",
         values={"narrative": "Merged: theirs and mine"},
@@ -64,7 +64,7 @@ def test_choosing_to_keep_mine_after_seeing_the_conflict_saves_it(
     assert result.ok
     assert story(assessment).data["narrative"] == "Merged: theirs and mine"
     # An overwrite naming a version that has moved on again is still a conflict.
-    result = services.save_section(
+    result = save_section(
         assessment,
         "story",
         values={"narrative": "Late"},
@@ -78,7 +78,7 @@ def test_choosing_to_keep_mine_after_seeing_the_conflict_saves_it(
 def test_a_field_the_person_did_not_touch_keeps_the_other_persons_text(
     assessment: Assessment, lead: User
 ) -> None:
-    services.save_section(
+    save_section(
         assessment,
         "conclusions",
         values={"analysis": "A", "unknowns": "U"},
@@ -86,11 +86,11 @@ def test_a_field_the_person_did_not_touch_keeps_the_other_persons_text(
         by=lead,
     )
     # Someone else changes the analysis.
-    services.save_section(
+    save_section(
         assessment, "conclusions", values={"analysis": "B"}, bases={"analysis": Base(1)}, by=lead
     )
     # A plain form posted by someone who saw version 1 of both and changed only "unknowns".
-    result = services.save_section(
+    result = save_section(
         assessment,
         "conclusions",
         values={"analysis": "A", "unknowns": "U2"},
@@ -103,34 +103,30 @@ def test_a_field_the_person_did_not_touch_keeps_the_other_persons_text(
 
 
 def test_different_fields_never_conflict(assessment: Assessment, lead: User) -> None:
-    services.save_section(assessment, "conclusions", values={"analysis": "A"}, bases=FRESH, by=lead)
-    result = services.save_section(
-        assessment, "conclusions", values={"unknowns": "U"}, bases=FRESH, by=lead
-    )
+    save_section(assessment, "conclusions", values={"analysis": "A"}, bases=FRESH, by=lead)
+    result = save_section(assessment, "conclusions", values={"unknowns": "U"}, bases=FRESH, by=lead)
     assert result.ok
 
 
 def test_it_refuses_bad_values_with_a_message(assessment: Assessment, lead: User) -> None:
-    with pytest.raises(services.AssessmentError, match="choose yes or no"):
-        services.save_section(
+    with pytest.raises(AssessmentError, match="choose yes or no"):
+        save_section(
             assessment,
             "assessment_information",
             values={"existing_assessment_checked": "maybe"},
             bases=FRESH,
             by=lead,
         )
-    with pytest.raises(services.AssessmentError, match="Unknown fields"):
-        services.save_section(assessment, "story", values={"score": "3"}, bases=FRESH, by=lead)
-    with pytest.raises(services.AssessmentError, match="characters or fewer"):
-        services.save_section(
-            assessment, "story", values={"narrative": "x" * 20_001}, bases=FRESH, by=lead
-        )
+    with pytest.raises(AssessmentError, match="Unknown fields"):
+        save_section(assessment, "story", values={"score": "3"}, bases=FRESH, by=lead)
+    with pytest.raises(AssessmentError, match="characters or fewer"):
+        save_section(assessment, "story", values={"narrative": "x" * 20_001}, bases=FRESH, by=lead)
 
 
 def test_element_entries_record_strengths_needs_and_sources(
     assessment: Assessment, lead: User
 ) -> None:
-    services.save_element(
+    save_element(
         assessment,
         "learning",
         values={
@@ -143,9 +139,9 @@ def test_element_entries_record_strengths_needs_and_sources(
     )
     entry = assessment.elements.get(element_code="learning")
     assert entry.sources == ["child", "parent_carer"]
-    with pytest.raises(services.AssessmentError, match="no such element"):
-        services.save_element(assessment, "score", values={}, bases=FRESH, by=lead)
-    services.save_element(
+    with pytest.raises(AssessmentError, match="no such element"):
+        save_element(assessment, "score", values={}, bases=FRESH, by=lead)
+    save_element(
         assessment,
         "wider_family",
         values={"not_discussed": "yes", "not_discussed_reason": "Not raised today"},
@@ -158,7 +154,7 @@ def test_element_entries_record_strengths_needs_and_sources(
 def test_views_are_attributed_and_kept_per_person(
     assessment: Assessment, lead: User, parent: FamilyMember
 ) -> None:
-    services.save_view(
+    save_view(
         assessment,
         family_member=parent,
         values={

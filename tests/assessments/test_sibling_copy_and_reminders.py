@@ -8,13 +8,16 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import User
-from assessments import services
 from assessments.models import Assessment
-from cases import services as case_services
+from assessments.services.common import AssessmentError
+from assessments.services.content import save_element, save_section
+from assessments.services.lifecycle import begin_assessment, complete_assessment, share_with_family
+from assessments.services.starting import start_assessment
 from cases.models import Case, Child, FamilyMember
+from cases.services.teams import assign_lead_professional
 from meetings.models import Meeting
 from notifications.models import SUBJECT_ASSESSMENT_DRAFT, SUBJECT_FIRST_TAC, Reminder
-from notifications.services import SUBJECT_KINDS
+from notifications.services import subject_kind
 from tests.assessments.conftest import FRESH, consent, fill_for_completion
 
 
@@ -33,20 +36,16 @@ def sibling(case: Case) -> Child:
 def test_it_copies_parents_and_family_sections_from_a_sibling(
     assessment: Assessment, lead: User, sibling: Child
 ) -> None:
-    services.save_section(
+    save_section(
         assessment, "parents_carers", values={"parents_carers": "Pat, mum"}, bases=FRESH, by=lead
     )
-    services.save_section(
-        assessment, "story", values={"narrative": "About Jamie"}, bases=FRESH, by=lead
-    )
-    services.save_element(
+    save_section(assessment, "story", values={"narrative": "About Jamie"}, bases=FRESH, by=lead)
+    save_element(
         assessment, "wider_family", values={"strengths": "Gran nearby"}, bases=FRESH, by=lead
     )
-    services.save_element(assessment, "learning", values={"needs": "Reading"}, bases=FRESH, by=lead)
+    save_element(assessment, "learning", values={"needs": "Reading"}, bases=FRESH, by=lead)
 
-    second = services.start_assessment(
-        assessment.case, child=sibling, by=lead, copy_from=assessment
-    )
+    second = start_assessment(assessment.case, child=sibling, by=lead, copy_from=assessment)
 
     assert second.sections.get(key="parents_carers").data == {"parents_carers": "Pat, mum"}
     assert not second.sections.filter(key="story").exists()  # the child's own story is not copied
@@ -63,8 +62,8 @@ def test_it_refuses_to_copy_from_the_same_child_or_another_case(
     sibling: Child,  # type: ignore[no-untyped-def]
 ) -> None:
     other = make_case()
-    with pytest.raises(services.AssessmentError, match="brother's or sister's"):
-        services.start_assessment(other, child=other.children.get(), by=lead, copy_from=assessment)
+    with pytest.raises(AssessmentError, match="brother's or sister's"):
+        start_assessment(other, child=other.children.get(), by=lead, copy_from=assessment)
 
 
 def reminders(subject_type: str, subject_id: int) -> list[Reminder]:
@@ -78,28 +77,28 @@ def test_starting_schedules_the_draft_reminder_and_leaving_draft_cancels_it(
     assert reminder.recipient == lead
     assert reminder.due_on == timezone.localdate(assessment.started_at)
     assert reminder.status == Reminder.Status.PENDING
-    assert SUBJECT_KINDS[SUBJECT_ASSESSMENT_DRAFT].still_due(reminder)
+    assert subject_kind(SUBJECT_ASSESSMENT_DRAFT).still_due(reminder)
     consent(assessment, "start", lead, parent)
-    services.begin_assessment(assessment, by=lead)
+    begin_assessment(assessment, by=lead)
     assert reminders(SUBJECT_ASSESSMENT_DRAFT, assessment.pk)[0].status == Reminder.Status.PENDING
-    services.share_with_family(assessment, by=lead)
+    share_with_family(assessment, by=lead)
     (reminder,) = reminders(SUBJECT_ASSESSMENT_DRAFT, assessment.pk)
     assert reminder.status == Reminder.Status.CANCELLED
-    assert not SUBJECT_KINDS[SUBJECT_ASSESSMENT_DRAFT].still_due(reminder)
+    assert not subject_kind(SUBJECT_ASSESSMENT_DRAFT).still_due(reminder)
 
 
 def test_completing_schedules_the_first_tac_reminder_for_the_lead(
     reminder_rules: None, assessment: Assessment, lead: User, parent: FamilyMember
 ) -> None:
     consent(assessment, "start", lead, parent)
-    services.begin_assessment(assessment, by=lead)
-    services.share_with_family(assessment, by=lead)
+    begin_assessment(assessment, by=lead)
+    share_with_family(assessment, by=lead)
     fill_for_completion(assessment, lead, parent)
-    services.complete_assessment(assessment, by=lead)
+    complete_assessment(assessment, by=lead)
     (reminder,) = reminders(SUBJECT_FIRST_TAC, assessment.case_id)
     assert reminder.recipient == lead
     assert reminder.due_on == timezone.localdate()
-    kind = SUBJECT_KINDS[SUBJECT_FIRST_TAC]
+    kind = subject_kind(SUBJECT_FIRST_TAC)
     assert kind.still_due(reminder)
     assert kind.link(reminder) == f"/cases/{assessment.case_id}/"
     Meeting.objects.create(
@@ -122,12 +121,12 @@ def test_a_new_lead_gets_the_first_tac_reminder_still_waiting(
     parent: FamilyMember,
 ) -> None:
     consent(assessment, "start", lead, parent)
-    services.begin_assessment(assessment, by=lead)
-    services.share_with_family(assessment, by=lead)
+    begin_assessment(assessment, by=lead)
+    share_with_family(assessment, by=lead)
     fill_for_completion(assessment, lead, parent)
-    services.complete_assessment(assessment, by=lead)
+    complete_assessment(assessment, by=lead)
     case = assessment.case
-    case_services.assign_lead_professional(
+    assign_lead_professional(
         case,
         professional=member,
         by=manager,

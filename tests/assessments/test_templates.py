@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from agencies.models import User
-from assessments import services
 from assessments.definition import Definition, default_definition, validate_definition
 from assessments.models import Assessment, AssessmentTemplate
+from assessments.services.templates import publish_template
 from cases.models import Case
 
 
@@ -71,13 +71,13 @@ def test_publishing_a_new_version_keeps_assessments_on_theirs(
     assessment: Assessment, case: Case, lead: User
 ) -> None:
     definition = broken(lambda d: d["sections"][0]["fields"][0].update(label="Our story"))
-    new = services.publish_template(code="caf-2009", name="Local EHA", definition=definition)
+    new = publish_template(code="caf-2009", name="Local EHA", definition=definition)
     assert new.version == 2
     assert new.is_default
     assessment.refresh_from_db()
     assert assessment.template.version == 1
     with pytest.raises(ValidationError):
-        services.publish_template(code="caf-2009", name="Bad", definition={"schema": 1})
+        publish_template(code="caf-2009", name="Bad", definition={"schema": 1})
     assert AssessmentTemplate.objects.filter(code="caf-2009").count() == 2
 
 

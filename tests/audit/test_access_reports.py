@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from audit.models import BreakGlassGrant, RecordAccess
-from cases.models import Case
+from cases.models import BreakGlassGrant, Case, RecordAccess
 from tests.helpers import client_for
 
 
@@ -22,7 +21,7 @@ from tests.helpers import client_for
 def looked_at(case: Case, member_client: Client, outsider_client: Client) -> BreakGlassGrant:
     member_client.get(reverse("cases:detail", args=[case.pk]))
     outsider_client.post(
-        reverse("cases:break_glass"),
+        reverse("audit:break_glass_request"),
         {
             "reference": case.reference,
             "reason_code": BreakGlassGrant.ReasonCode.OUT_OF_HOURS_DUTY,
@@ -184,4 +183,7 @@ def test_reports_run_a_fixed_number_of_queries_and_page_at_50(
     assert count() == few
     second = auditor_client.get(url, {"page": 2})
     assert second.status_code == 200
-    assert len(second.context["page"].object_list) in {11, 12}
+    # Opening a case's report is itself a read of the case: the auditor's three looks
+    # are on it too.
+    own_looks = 3 if route == "audit:case_access" else 0
+    assert len(second.context["page"].object_list) - own_looks in {11, 12}

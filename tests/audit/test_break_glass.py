@@ -13,14 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Team, User
-from audit.models import BreakGlassGrant, RecordAccess
-from cases import services as case_services
 from cases.access import break_glass_grant_in_use
-from cases.models import Case
-from meetings import services as meeting_services
+from cases.models import BreakGlassGrant, Case, RecordAccess
+from cases.services.teams import add_professional_to_team
+from meetings.services.scheduling import schedule_meeting
 from notifications.models import Notification
 
-URL = reverse("cases:break_glass")
+URL = reverse("audit:break_glass_request")
 
 
 def _ask(client: Client, reference: str, **overrides: str) -> Any:
@@ -95,8 +94,8 @@ def test_every_page_seen_by_emergency_access_logs_the_grant(
     _ask(outsider_client, case.reference)
     grant = BreakGlassGrant.objects.get()
     own = make_case()
-    case_services.add_professional_to_team(own, professional=outsider, by=lead)
-    meeting = meeting_services.schedule_meeting(
+    add_professional_to_team(own, professional=outsider, by=lead)
+    meeting = schedule_meeting(
         case,
         by=lead,
         kind="initial",

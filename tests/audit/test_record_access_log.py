@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import User
-from audit.models import RecordAccess
-from cases.models import Case
+from cases.models import Case, RecordAccess
 
 
 def test_it_logs_each_child_on_the_case_page(

@@ -16,9 +16,8 @@ from django.urls import reverse
 
 from agencies.models import User
 from audit import services
-from audit.masking import MASK, CaseMasks, masks_for
-from audit.models import Restriction, RestrictionTarget, Unmasking
-from cases.models import Case, CaseEvent, FamilyMember
+from cases.masking import MASK, CaseMasks, masks_for
+from cases.models import Case, CaseEvent, FamilyMember, Restriction, RestrictionTarget, Unmasking
 from notifications.models import SUBJECT_RESTRICTION_REVIEW, Reminder
 from tests.helpers import client_for
 

@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from agencies.models import Team, User
-from cases import services
 from cases.models import Case, Child, Family, FamilyMember
+from cases.services.lifecycle import change_status
 
 DOB = dt.date(2014, 2, 3)
 
@@ -34,8 +34,8 @@ def known_child(
         parental_responsibility=mothers_responsibility,
     )
     case = make_case(children=[child])
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     return child
 
 

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import pytest
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.test import RequestFactory
 from django.utils import timezone
 
 from agencies.models import Team, User
-from cases import services
 from cases.access import get_case_for_user
-from cases.models import Case, TeamMembership
+from cases.models import AccessPurpose, Case, RecordAccess, TeamMembership
+from cases.services.teams import remove_from_team
 
 
 def visible(user: User) -> set[Case]:
     return set(Case.objects.visible_to(user))
 
 
+def request_by(user: User) -> HttpRequest:
+    request = RequestFactory().get("/cases/")
+    request.user = user
+    return request
+
+
+def fetch(user: User, pk: int) -> Case:
+    return get_case_for_user(request_by(user), pk, purpose=AccessPurpose.CASE)
+
+
 def test_rule_1_an_active_tac_member_sees_the_case(case: Case, member: User) -> None:
     assert visible(member) == {case}
-    assert get_case_for_user(member, case.pk) == case
+    assert fetch(member, case.pk) == case
 
 
 def test_rule_1_the_lead_professional_sees_the_case(case: Case, lead: User) -> None:
@@ -59,7 +70,7 @@ def test_it_hides_the_case_from_a_professional_with_no_relationship(
 ) -> None:
     assert visible(outsider) == set()
     with pytest.raises(Http404):
-        get_case_for_user(outsider, case.pk)
+        fetch(outsider, case.pk)
 
 
 def test_it_hides_every_case_from_a_system_administrator(case: Case, admin_user: User) -> None:
@@ -76,9 +87,9 @@ def test_it_reports_a_missing_case_exactly_like_an_invisible_one(
     case: Case, outsider: User
 ) -> None:
     with pytest.raises(Http404) as invisible:
-        get_case_for_user(outsider, case.pk)
+        fetch(outsider, case.pk)
     with pytest.raises(Http404) as missing:
-        get_case_for_user(outsider, case.pk + 1000)
+        fetch(outsider, case.pk + 1000)
     assert str(invisible.value) == str(missing.value)
 
 
@@ -86,7 +97,7 @@ def test_it_stops_showing_the_case_once_a_member_leaves(
     case: Case, member: User, lead: User
 ) -> None:
     membership = case.memberships.active().get(professional=member)
-    services.remove_from_team(membership, by=lead)
+    remove_from_team(membership, by=lead)
     assert visible(member) == set()
 
 
@@ -103,5 +114,25 @@ def test_a_manager_loses_sight_when_their_teams_members_leave(
         "head@riverside.example", "x", full_name="Hana Head", role=User.Role.TEAM_MANAGER
     )
     school_team.managers.add(head)
-    services.remove_from_team(case.memberships.active().get(professional=member), by=lead)
+    remove_from_team(case.memberships.active().get(professional=member), by=lead)
     assert visible(head) == set()
+
+
+def test_fetching_a_case_logs_the_read_with_its_purpose(case: Case, member: User) -> None:
+    fetch(member, case.pk)
+    row = RecordAccess.objects.get()
+    assert (row.user, row.case_id, row.purpose) == (member, case.pk, AccessPurpose.CASE)
+    assert row.child_id == case.subjects.get().child_id
+
+
+def test_a_case_reached_twice_in_one_request_is_logged_once(case: Case, member: User) -> None:
+    request = request_by(member)
+    get_case_for_user(request, case.pk, purpose=AccessPurpose.CASE)
+    get_case_for_user(request, case.pk, purpose=AccessPurpose.MEETING)
+    assert RecordAccess.objects.count() == 1
+
+
+def test_a_refused_fetch_logs_nothing(case: Case, outsider: User) -> None:
+    with pytest.raises(Http404):
+        fetch(outsider, case.pk)
+    assert not RecordAccess.objects.exists()

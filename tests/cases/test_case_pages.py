@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import User
-from cases import services
 from cases.models import Case, Child
+from cases.services.lifecycle import change_status
+from cases.services.teams import remove_from_team
 from tests.helpers import client_for
 
 
@@ -24,8 +25,8 @@ def test_it_lists_my_open_cases(case: Case, member_client: Client) -> None:
 
 
 def test_it_lists_closed_cases_separately(case: Case, lead: User, lead_client: Client) -> None:
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     assert case.reference not in lead_client.get(reverse("cases:my_cases")).content.decode()
     closed = lead_client.get(reverse("cases:my_cases") + "?show=closed").content.decode()
     assert case.reference in closed
@@ -73,7 +74,7 @@ def test_a_removed_member_is_refused_on_their_next_request(
     client = client_for(member)
     url = reverse("cases:detail", args=[case.pk])
     assert client.get(url).status_code == 200
-    services.remove_from_team(case.memberships.active().get(professional=member), by=lead)
+    remove_from_team(case.memberships.active().get(professional=member), by=lead)
     assert client.get(url).status_code == 404
 
 

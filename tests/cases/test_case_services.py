@@ -8,14 +8,22 @@ from collections.abc import Callable
 import pytest
 
 from agencies.models import User
-from cases import services
 from cases.models import Case, CaseEvent, Child, Family, FamilyMember, LevelOfNeed
+from cases.services.common import CaseError, ChildAlreadyInOpenCase
+from cases.services.lifecycle import change_status, open_case, record_level_of_need
+from cases.services.teams import (
+    add_external_contact_to_team,
+    add_family_member_to_team,
+    add_professional_to_team,
+    assign_lead_professional,
+    remove_from_team,
+)
 from tests.helpers import active_leads
 
 
 def test_it_opens_a_case_with_an_interim_lead(make_child: Callable[..., Child], lead: User) -> None:
     child = make_child()
-    case = services.open_case(child.family, children=[child], by=lead, interim_lead=lead)
+    case = open_case(child.family, children=[child], by=lead, interim_lead=lead)
     assert case.reference.startswith("EH-")
     assert case.is_open
     [assignment] = active_leads(case)
@@ -32,8 +40,8 @@ def test_it_refuses_a_child_already_in_an_open_case(
     child = case.children.get()
     sibling = make_child(family=child.family, given_names="Alex")
     cases_before = Case.objects.count()
-    with pytest.raises(services.ChildAlreadyInOpenCase) as excinfo:
-        services.open_case(child.family, children=[sibling, child], by=lead)
+    with pytest.raises(ChildAlreadyInOpenCase) as excinfo:
+        open_case(child.family, children=[sibling, child], by=lead)
     assert case.reference in str(excinfo.value.messages[0])
     assert Case.objects.count() == cases_before
     assert not sibling.case_subjects.exists()
@@ -43,33 +51,33 @@ def test_it_refuses_a_child_from_another_family(
     make_child: Callable[..., Child], make_family: Callable[..., Family], lead: User
 ) -> None:
     child = make_child()
-    with pytest.raises(services.CaseError, match="not in"):
-        services.open_case(make_family(), children=[child], by=lead)
+    with pytest.raises(CaseError, match="not in"):
+        open_case(make_family(), children=[child], by=lead)
 
 
 def test_it_refuses_a_case_with_no_children(make_family: Callable[..., Family], lead: User) -> None:
-    with pytest.raises(services.CaseError):
-        services.open_case(make_family(), children=[], by=lead)
+    with pytest.raises(CaseError):
+        open_case(make_family(), children=[], by=lead)
 
 
 def test_it_links_a_re_referral(case: Case, lead: User) -> None:
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     child = case.children.get()
-    new = services.open_case(child.family, children=[child], by=lead, previous_case=case)
+    new = open_case(child.family, children=[child], by=lead, previous_case=case)
     assert new.is_re_referral
     assert new.previous_case == case
     assert new.events.filter(code="case.re_referral").exists()
 
 
 def test_it_needs_a_reason_to_change_the_lead(case: Case, lead: User, member: User) -> None:
-    with pytest.raises(services.CaseError, match="reason"):
-        services.assign_lead_professional(case, professional=member, by=lead, basis="AGREED_AT_TAC")
+    with pytest.raises(CaseError, match="reason"):
+        assign_lead_professional(case, professional=member, by=lead, basis="AGREED_AT_TAC")
     assert [a.professional for a in active_leads(case)] == [lead]
 
 
 def test_it_hands_the_lead_over_and_keeps_history(case: Case, lead: User, member: User) -> None:
-    services.assign_lead_professional(
+    assign_lead_professional(
         case,
         professional=member,
         by=lead,
@@ -90,14 +98,14 @@ def test_it_hands_the_lead_over_and_keeps_history(case: Case, lead: User, member
 
 def test_it_reassigning_the_same_lead_changes_nothing(case: Case, lead: User) -> None:
     events = case.events.count()
-    services.assign_lead_professional(case, professional=lead, by=lead, basis="AGREED_AT_TAC")
+    assign_lead_professional(case, professional=lead, by=lead, basis="AGREED_AT_TAC")
     assert case.lead_assignments.count() == 1
     assert case.events.count() == events
 
 
 def test_it_will_not_make_an_administrator_lead(case: Case, lead: User, admin_user: User) -> None:
-    with pytest.raises(services.CaseError):
-        services.assign_lead_professional(
+    with pytest.raises(CaseError):
+        assign_lead_professional(
             case,
             professional=admin_user,
             by=lead,
@@ -109,9 +117,9 @@ def test_it_will_not_make_an_administrator_lead(case: Case, lead: User, admin_us
 def test_it_records_level_of_need_with_rationale(
     case: Case, lead: User, level_targeted: LevelOfNeed
 ) -> None:
-    with pytest.raises(services.CaseError):
-        services.record_level_of_need(case, level=level_targeted, rationale="  ", by=lead)
-    judgement = services.record_level_of_need(
+    with pytest.raises(CaseError):
+        record_level_of_need(case, level=level_targeted, rationale="  ", by=lead)
+    judgement = record_level_of_need(
         case, level=level_targeted, rationale="Several agencies are needed.", by=lead
     )
     case.refresh_from_db()
@@ -121,9 +129,9 @@ def test_it_records_level_of_need_with_rationale(
 
 
 def test_it_adds_and_removes_team_members(case: Case, lead: User, outsider: User) -> None:
-    membership = services.add_professional_to_team(case, professional=outsider, by=lead)
-    assert services.add_professional_to_team(case, professional=outsider, by=lead) == membership
-    services.remove_from_team(membership, by=lead, reason="No longer involved")
+    membership = add_professional_to_team(case, professional=outsider, by=lead)
+    assert add_professional_to_team(case, professional=outsider, by=lead) == membership
+    remove_from_team(membership, by=lead, reason="No longer involved")
     membership.refresh_from_db()
     assert membership.left_at is not None
     assert CaseEvent.objects.filter(case=case, code="team.member_removed").exists()
@@ -131,15 +139,15 @@ def test_it_adds_and_removes_team_members(case: Case, lead: User, outsider: User
 
 def test_it_keeps_the_lead_on_the_team(case: Case, lead: User) -> None:
     membership = case.memberships.active().get(professional=lead)
-    with pytest.raises(services.CaseError, match="lead professional"):
-        services.remove_from_team(membership, by=lead)
+    with pytest.raises(CaseError, match="lead professional"):
+        remove_from_team(membership, by=lead)
 
 
 def test_it_adds_family_and_external_members(
     case: Case, lead: User, family_member: FamilyMember
 ) -> None:
-    services.add_family_member_to_team(case, family_member=family_member, by=lead)
-    external = services.add_external_contact_to_team(
+    add_family_member_to_team(case, family_member=family_member, by=lead)
+    external = add_external_contact_to_team(
         case,
         name="Robin Social",
         agency="Children's social care",

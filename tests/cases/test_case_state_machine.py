@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from agencies.models import User
-from cases import services
 from cases.models import Case, CaseSubject, ClosureReason
+from cases.services.common import CaseError, TransitionNotAllowed
+from cases.services.lifecycle import change_status
 
 S = Case.Status
 DRAWN = {
@@ -63,7 +64,7 @@ def test_it_allows_each_drawn_transition(
 ) -> None:
     case = _case_in(source, make_case)
     reason = ClosureReason.NEEDS_MET if target == S.CLOSED else ""
-    services.change_status(case, to=target, by=lead, closure_reason=reason)
+    change_status(case, to=target, by=lead, closure_reason=reason)
     case.refresh_from_db()
     assert case.status == target
     assert case.events.filter(data__from=source, data__to=target).exists()
@@ -80,8 +81,8 @@ def test_it_refuses_every_other_transition(
 ) -> None:
     case = _case_in(source, make_case)
     events_before = case.events.count()
-    with pytest.raises(services.TransitionNotAllowed):
-        services.change_status(case, to=target, by=lead, closure_reason=ClosureReason.NEEDS_MET)
+    with pytest.raises(TransitionNotAllowed):
+        change_status(case, to=target, by=lead, closure_reason=ClosureReason.NEEDS_MET)
     case.refresh_from_db()
     assert case.status == source
     assert case.events.count() == events_before
@@ -89,16 +90,16 @@ def test_it_refuses_every_other_transition(
 
 def test_it_refuses_an_unknown_status(make_case: Callable[..., Case], lead: User) -> None:
     case = make_case()
-    with pytest.raises(services.TransitionNotAllowed):
-        services.change_status(case, to="ARCHIVED", by=lead)
+    with pytest.raises(TransitionNotAllowed):
+        change_status(case, to="ARCHIVED", by=lead)
 
 
 def test_it_needs_a_reason_to_close(make_case: Callable[..., Case], lead: User) -> None:
     case = make_case(status=S.CLOSING)
-    with pytest.raises(services.CaseError, match="reason"):
-        services.change_status(case, to=S.CLOSED, by=lead)
-    with pytest.raises(services.CaseError, match="Other"):
-        services.change_status(case, to=S.CLOSED, by=lead, closure_reason=ClosureReason.OTHER)
+    with pytest.raises(CaseError, match="reason"):
+        change_status(case, to=S.CLOSED, by=lead)
+    with pytest.raises(CaseError, match="Other"):
+        change_status(case, to=S.CLOSED, by=lead, closure_reason=ClosureReason.OTHER)
     case.refresh_from_db()
     assert case.status == S.CLOSING
 
@@ -107,7 +108,7 @@ def test_it_ends_the_lead_with_csc_lead_when_stepped_up(
     make_case: Callable[..., Case], lead: User
 ) -> None:
     case = make_case(status=S.STEP_UP_REQUESTED)
-    services.change_status(case, to=S.CLOSED_STEPPED_UP, by=lead)
+    change_status(case, to=S.CLOSED_STEPPED_UP, by=lead)
     assignment = case.lead_assignments.get()
     assert assignment.ended_at is not None
     assert assignment.end_reason == "CSC_LEAD"

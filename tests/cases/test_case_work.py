@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from audit.models import RecordAccess
-from cases import services
 from cases.models import (
     Case,
     Child,
@@ -22,9 +20,18 @@ from cases.models import (
     DisclosureDecision,
     FamilyMember,
     LevelOfNeed,
+    RecordAccess,
     SafeguardingConcern,
 )
-from cases.panels import _CASE_PANELS, CasePanel, register_case_panel
+from cases.panels import CasePanel
+from cases.services.common import CaseError
+from cases.services.consent import (
+    raise_safeguarding_concern,
+    record_consent,
+    record_disclosure_decision,
+    withdraw_consent,
+)
+from cases.services.lifecycle import record_level_of_need
 
 
 def _today() -> dict[str, str]:
@@ -126,7 +133,7 @@ def test_an_agency_cannot_be_allowed_and_excluded(
 def test_withdrawing_agreement_to_early_help_is_recorded_and_shown(
     case: Case, family_member: FamilyMember, lead: User, lead_client: Client
 ) -> None:
-    consent = services.record_consent(
+    consent = record_consent(
         case, by=lead, kind=ConsentRecord.Kind.AGREEMENT_TO_SERVICE, given_by=family_member,
         given_by_child=None, subject_children=list(case.children.all()),
         capacity_basis="adult", method="written", given_at=timezone.now(),
@@ -141,15 +148,15 @@ def test_withdrawing_agreement_to_early_help_is_recorded_and_shown(
     assert "The family withdrew their agreement to early help" in page
     assert "no longer wants support" in page
     assert case.events.filter(code="consent.withdrawn.agreement_to_service").exists()
-    with pytest.raises(services.CaseError):
-        services.withdraw_consent(consent, by=lead, note="again")
+    with pytest.raises(CaseError):
+        withdraw_consent(consent, by=lead, note="again")
 
 
 def test_someone_who_cannot_see_the_case_cannot_record_consent(
     case: Case, family_member: FamilyMember, outsider: User
 ) -> None:
     with pytest.raises(Exception, match="cannot record"):
-        services.record_consent(
+        record_consent(
             case, by=outsider, kind="agreement_to_service", given_by=family_member,
             given_by_child=None, subject_children=list(case.children.all()),
             capacity_basis="adult", method="written", given_at=timezone.now(),
@@ -212,20 +219,23 @@ def test_a_concern_can_be_raised_before_anything_else_is_recorded(
     assert lead_client.post(reverse("cases:raise_concern", args=[case.pk])).status_code == 302
 
 
-def test_the_case_page_puts_the_familys_own_words_first(case: Case, lead_client: Client) -> None:
-    register_case_panel(
-        CasePanel(
-            key="test_voice",
-            order=1,
-            template="cases/includes/disclosure_table.html",
-            context=lambda c, u: {},
-            family_voice=True,
-        )
-    )
-    try:
-        page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    finally:
-        _CASE_PANELS.pop("test_voice")
+TEST_VOICE = CasePanel(
+    key="test_voice",
+    template="cases/includes/disclosure_table.html",
+    context=lambda c, u: {},
+    family_voice=True,
+)
+
+
+def test_the_case_page_puts_the_familys_own_words_first(
+    case: Case, lead_client: Client, settings: Any
+) -> None:
+    # Listed last, shown first: the family's words come before every professional summary.
+    settings.TAC_CASE_PANELS = [
+        *settings.TAC_CASE_PANELS,
+        "tests.cases.test_case_work.TEST_VOICE",
+    ]
+    page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     voice = page.index("In their own words")
     assert voice < page.index("No decisions to share or not share") < page.index(">Summary<")
 
@@ -244,19 +254,19 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
         parent = FamilyMember.objects.create(
             family=case.family, given_names=f"Carer{n}", family_name="Test", relationship="other"
         )
-        consent = services.record_consent(
+        consent = record_consent(
             case, by=lead, kind="sharing_preference", given_by=parent, given_by_child=None,
             subject_children=list(case.children.all()), capacity_basis="adult",
             method="written", given_at=timezone.now(), agencies_allowed=[school_agency],
         )  # fmt: skip
-        services.record_disclosure_decision(
+        record_disclosure_decision(
             case, by=lead, decision="share", recipient=f"Agency {n}", information="x",
             purpose="y", reason="z",
         )  # fmt: skip
-        services.raise_safeguarding_concern(case, by=lead)
-        services.record_level_of_need(case, level=level_targeted, rationale=f"R{n}", by=lead)
+        raise_safeguarding_concern(case, by=lead)
+        record_level_of_need(case, level=level_targeted, rationale=f"R{n}", by=lead)
         if n:
-            services.withdraw_consent(consent, by=lead, note="no")
+            withdraw_consent(consent, by=lead, note="no")
     # The case page and every app's panel; the same count at both sizes.
     with django_assert_max_num_queries(46):
         response = lead_client.get(reverse("cases:detail", args=[case.pk]))
@@ -271,14 +281,14 @@ def test_my_work_shows_journeys_and_empty_states(
     assert reverse("cases:find_child") in body
     assert "not on the team around any open case" in body
     assert "waiting for triage" not in body
-    assert reverse("cases:break_glass") in body  # emergency access is findable
+    assert reverse("audit:break_glass_request") in body  # emergency access is findable
     assert (
         "waiting for triage: 0"
         in coordinator_client.get(reverse("cases:my_cases")).content.decode()
     )
     admin_page = admin_client_.get(reverse("cases:my_cases")).content.decode()
     assert reverse("cases:find_child") not in admin_page
-    assert reverse("cases:break_glass") not in admin_page
+    assert reverse("audit:break_glass_request") not in admin_page
 
 
 @pytest.mark.parametrize("size", [1, 10])

@@ -12,9 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import User
-from audit.models import RecordAccess
-from cases import services
-from cases.models import Case, Child, TeamMembership
+from cases.models import Case, Child, RecordAccess, TeamMembership
+from cases.services.teams import add_professional_to_team
 from tests.helpers import client_for
 
 ChildHistory = Child.history.rel.related_model  # type: ignore[attr-defined]
@@ -26,7 +25,7 @@ def test_a_service_change_records_the_acting_user_and_url(
     case: Case, lead: User, outsider: User
 ) -> None:
     with pghistory.context(user=lead.pk, url="/cases/team/add/"):
-        membership = services.add_professional_to_team(case, professional=outsider, by=lead)
+        membership = add_professional_to_team(case, professional=outsider, by=lead)
     event = TeamMembershipHistory.objects.select_related("pgh_context").get(
         pgh_obj_id=membership.pk, pgh_label="insert"
     )
@@ -45,7 +44,7 @@ def test_an_update_by_raw_sql_is_captured(case: Case) -> None:
 
 
 def test_a_delete_is_captured(case: Case, lead: User, outsider: User) -> None:
-    membership = services.add_professional_to_team(case, professional=outsider, by=lead)
+    membership = add_professional_to_team(case, professional=outsider, by=lead)
     TeamMembership.objects.filter(pk=membership.pk).delete()
     assert TeamMembershipHistory.objects.filter(pgh_obj_id=membership.pk, pgh_label="delete")
 

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from audit.models import RecordAccess
-from cases import episode, services
-from cases.episode_models import CaseClosure, StepDownIn, StepUpReferral
-from cases.models import Case, Family
+from cases.models import Case, CaseClosure, Family, RecordAccess, StepDownIn, StepUpReferral
+from cases.services import step_up as step_up_services
+from cases.services.handover import hand_over_lead
+from cases.services.lifecycle import change_status
+from cases.services.step_up import record_step_up_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def today_parts(prefix: str, day: dt.date | None = None) -> dict[str, str]:
 
 
 def request_step_up(case: Case, lead: User) -> StepUpReferral:
-    return episode.request_step_up(
+    return step_up_services.request_step_up(
         case,
         by=lead,
         referred_at=timezone.now() - dt.timedelta(hours=1),
@@ -84,13 +85,13 @@ def test_the_case_page_panel_runs_a_fixed_number_of_queries(
         return len(queries)
 
     request_step_up(case, lead)
-    episode.record_step_up_decision(
+    record_step_up_decision(
         case, by=lead, accepted=False, decided_at=timezone.now(), decline_outcome="RC8"
     )
     small = count()
     for _ in range(3):
         request_step_up(case, lead)
-        episode.record_step_up_decision(
+        record_step_up_decision(
             case, by=lead, accepted=False, decided_at=timezone.now(), decline_outcome="RC8"
         )
     assert count() == small
@@ -100,7 +101,7 @@ def test_the_case_page_prompts_for_a_review_after_a_declined_step_up(
     case: Case, lead: User, lead_client: Client
 ) -> None:
     request_step_up(case, lead)
-    episode.record_step_up_decision(
+    record_step_up_decision(
         case, by=lead, accepted=False, decided_at=timezone.now(), decline_outcome="RC9"
     )
     page = body(lead_client.get(reverse("cases:detail", args=[case.pk])))
@@ -429,8 +430,8 @@ def test_a_practitioner_may_not_open_a_stepped_down_case(lead: User, lead_client
 
 
 def test_a_closed_case_offers_no_steps(case: Case, lead: User, coordinator_client: Client) -> None:
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     page = body(coordinator_client.get(reverse("cases:detail", args=[case.pk])))
     assert reverse("cases:closure", args=[case.pk]) not in page
     assert reverse("cases:lead_handover", args=[case.pk]) not in page
@@ -451,7 +452,7 @@ def test_a_lead_replaced_while_typing_a_closure_is_refused(
     url = reverse("cases:closure", args=[case.pk])
     assert lead_client.get(url).status_code == 200
     # While Lena types, the coordinator hands the lead role to Sam.
-    episode.hand_over_lead(
+    hand_over_lead(
         case,
         to=member,
         by=coordinator,

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from agencies.models import User
-from cases import episode
-from cases.episode_models import CaseClosure, StepUpReferral
-from cases.models import Case
+from cases.models import Case, CaseClosure, StepUpReferral
+from cases.services.closure import close_case
+from cases.services.step_up import record_step_up_decision, request_step_up
 from tests.cases.test_races import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,8 +31,8 @@ def test_two_people_closing_a_case_at_once_close_it_once(
     case: Case, lead: User, coordinator: User
 ) -> None:
     results = run_together(
-        lambda: episode.close_case(case, by=lead, **CLOSURE),
-        lambda: episode.close_case(case, by=coordinator, **CLOSURE),
+        lambda: close_case(case, by=lead, **CLOSURE),
+        lambda: close_case(case, by=coordinator, **CLOSURE),
     )
 
     closed = [r for r in results if isinstance(r, CaseClosure)]
@@ -47,7 +47,7 @@ def test_two_people_closing_a_case_at_once_close_it_once(
 
 
 def test_two_decisions_on_one_step_up_record_one(case: Case, lead: User, coordinator: User) -> None:
-    episode.request_step_up(
+    request_step_up(
         case,
         by=lead,
         referred_at=timezone.now(),
@@ -57,7 +57,7 @@ def test_two_decisions_on_one_step_up_record_one(case: Case, lead: User, coordin
     )
 
     def decide(by: User, accepted: bool) -> Any:
-        return lambda: episode.record_step_up_decision(
+        return lambda: record_step_up_decision(
             case,
             by=by,
             accepted=accepted,

@@ -10,18 +10,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from agencies.models import Team, User
-from cases import episode, services
-from cases.episode_models import CaseClosure, LeadHandover, StepDownIn, StepUpReferral
 from cases.models import (
     Case,
+    CaseClosure,
     CaseEvent,
     Child,
     ConsentRecord,
     Family,
     FamilyMember,
+    LeadHandover,
     LeadProfessionalAssignment,
+    StepDownIn,
+    StepUpReferral,
     TACRole,
 )
+from cases.services.closure import close_case
+from cases.services.handover import hand_over_lead
+from cases.services.reviews import set_next_review_due
+from cases.services.step_down import open_stepped_down_case
+from cases.services.step_up import record_step_up_decision, request_step_up
+from cases.services.teams import add_professional_to_team
 from notifications.models import EmailOutbox, Notification, NotificationPreference, Reminder
 from notifications.working_days import add_working_days
 
@@ -44,7 +52,7 @@ def handover(case: Case, *, to: User, by: User, **overrides: Any) -> LeadHandove
         "family_note": "Mum is happy for the school to lead.",
     }
     fields.update(overrides)
-    return episode.hand_over_lead(case, to=to, by=by, **fields)
+    return hand_over_lead(case, to=to, by=by, **fields)
 
 
 def step_up(case: Case, *, by: User, **overrides: Any) -> StepUpReferral:
@@ -55,7 +63,7 @@ def step_up(case: Case, *, by: User, **overrides: Any) -> StepUpReferral:
         "family_informed": True,
     }
     fields.update(overrides)
-    return episode.request_step_up(case, by=by, **fields)
+    return request_step_up(case, by=by, **fields)
 
 
 def decide(case: Case, *, by: User, accepted: bool, **overrides: Any) -> StepUpReferral:
@@ -66,7 +74,7 @@ def decide(case: Case, *, by: User, accepted: bool, **overrides: Any) -> StepUpR
         "decline_outcome": "" if accepted else "RC9",
     }
     fields.update(overrides)
-    return episode.record_step_up_decision(case, by=by, accepted=accepted, **fields)
+    return record_step_up_decision(case, by=by, accepted=accepted, **fields)
 
 
 def close(case: Case, *, by: User, **overrides: Any) -> CaseClosure:
@@ -80,7 +88,7 @@ def close(case: Case, *, by: User, **overrides: Any) -> CaseClosure:
         "continuing_support": "The school's pastoral team.",
     }
     fields.update(overrides)
-    return episode.close_case(case, by=by, **fields)
+    return close_case(case, by=by, **fields)
 
 
 def error_fields(excinfo: pytest.ExceptionInfo[ValidationError]) -> set[str]:
@@ -93,7 +101,7 @@ def error_fields(excinfo: pytest.ExceptionInfo[ValidationError]) -> set[str]:
 def test_it_hands_the_lead_over_with_a_note_and_tells_the_new_lead(
     case: Case, lead: User, member: User, reminder_rules: None
 ) -> None:
-    services.set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=30), by=lead)
+    set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=30), by=lead)
     old = case.lead_assignment
     assert old is not None
 
@@ -256,7 +264,7 @@ def test_it_refuses_a_second_step_up_while_one_is_pending(case: Case, lead: User
 def test_social_care_accepting_closes_the_case_stepped_up(
     case: Case, lead: User, reminder_rules: None
 ) -> None:
-    services.set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=30), by=lead)
+    set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=30), by=lead)
     step_up(case, by=lead)
 
     referral = decide(case, by=lead, accepted=True, social_worker_email="sasha@csc.example")
@@ -313,7 +321,7 @@ def test_social_care_declining_makes_the_case_active_with_a_review_within_ten_da
 
 def test_a_declined_step_up_keeps_an_earlier_review_date(case: Case, lead: User) -> None:
     soon = add_working_days(timezone.localdate(), 3)
-    services.set_next_review_due(case, due=soon, by=lead)
+    set_next_review_due(case, due=soon, by=lead)
     step_up(case, by=lead)
     decide(case, by=lead, accepted=False)
     case.refresh_from_db()
@@ -378,7 +386,7 @@ def step_down(by: User, lead: User, **overrides: Any) -> StepDownIn:
         "social_worker_name": "Stevie Social",
     }
     fields.update(overrides)
-    return episode.open_stepped_down_case(family, **fields)
+    return open_stepped_down_case(family, **fields)
 
 
 def test_a_coordinator_opens_a_case_stepped_down_from_social_care(
@@ -434,7 +442,7 @@ def test_it_needs_agreement_from_someone_with_parental_responsibility(
     family, child, parent = new_records()
     parent.parental_responsibility = FamilyMember.ParentalResponsibility.UNKNOWN
     with pytest.raises(ValidationError, match="parental responsibility"):
-        episode.open_stepped_down_case(
+        open_stepped_down_case(
             family,
             children=[child],
             agreement_given_by=parent,
@@ -450,7 +458,7 @@ def test_it_needs_agreement_from_someone_with_parental_responsibility(
 
 
 def test_the_lead_closes_an_active_case(case: Case, lead: User, reminder_rules: None) -> None:
-    services.set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=30), by=lead)
+    set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=30), by=lead)
     assert Reminder.objects.pending().filter(case=case).exists()
 
     closure = close(case, by=lead, post_closure_actions="School checks in at half term.")
@@ -494,7 +502,7 @@ def test_only_the_lead_their_manager_or_the_coordinator_may_close(
     make_case: Any, lead: User, member: User, manager: User, coordinator: User
 ) -> None:
     first, second, third = make_case(), make_case(), make_case()
-    services.add_professional_to_team(first, professional=member, by=lead)
+    add_professional_to_team(first, professional=member, by=lead)
     with pytest.raises(PermissionDenied):
         close(first, by=member)
     close(first, by=lead)

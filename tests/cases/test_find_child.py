@@ -13,10 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from audit.models import RecordAccess
-from cases import services
-from cases.models import Case, Child
+from cases.models import Case, Child, RecordAccess
 from cases.search import ChildQuery, candidate_filter, find_children, swapped
+from cases.services.lifecycle import change_status
+from cases.services.teams import (
+    add_professional_to_team,
+    assign_lead_professional,
+    remove_from_team,
+)
 
 URL = "cases:find_child"
 
@@ -156,8 +160,8 @@ def test_a_child_with_no_open_case_i_cannot_see_is_not_shown(
     john: Child, lead: User, outsider_client: Client
 ) -> None:
     case = john.cases.get()
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     body = _search(outsider_client, given_names="Jon", family_name="Smyth").content.decode()
     assert "Known to early help" not in body
     assert "Smith" not in body.split("Results", 1)[1]
@@ -210,12 +214,12 @@ def test_search_runs_a_fixed_number_of_queries(
         )
         case = make_case(children=[child])
         if n % 2:
-            services.add_professional_to_team(case, professional=member, by=lead)
-            services.assign_lead_professional(
+            add_professional_to_team(case, professional=member, by=lead)
+            assign_lead_professional(
                 case, professional=member, by=lead, basis="MANAGER_ALLOCATED",
                 change_reason="MANAGING_CASELOADS",
             )  # fmt: skip
-            services.remove_from_team(case.memberships.active().get(professional=lead), by=member)
+            remove_from_team(case.memberships.active().get(professional=lead), by=member)
     with django_assert_max_num_queries(12):
         response = _search(lead_client, given_names="Jon", family_name="Smyth")
     body = response.content.decode()
@@ -235,7 +239,7 @@ def test_a_restricted_address_keeps_its_postcode_out_of_search_results(
     john: Child, lead: User, lead_client: Client
 ) -> None:
     from audit import services as audit_services
-    from audit.models import RestrictionTarget
+    from cases.models import RestrictionTarget
 
     audit_services.set_restriction(
         john.cases.get(),

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from cases import services
 from cases.models import (
     Case,
     CaseEvent,
@@ -27,6 +26,10 @@ from cases.models import (
     RequestForSupport,
     TriageDecision,
 )
+from cases.services.children import NewChild, add_child
+from cases.services.common import CaseError
+from cases.services.lifecycle import change_status, start_case_for_child
+from cases.services.requests import submit_request_for_support, triage_request
 
 ADD = "cases:add_child"
 
@@ -123,12 +126,12 @@ def test_a_match_in_a_case_i_cannot_see_still_needs_a_reason(
 
 
 def test_the_service_refuses_a_duplicate_without_a_reason(lead: User) -> None:
-    details = services.NewChild(
+    details = NewChild(
         given_names="A", family_name="B", date_of_birth=dt.date(2018, 1, 1), sex="male",
         postcode="DT1 1AA",
     )  # fmt: skip
-    with pytest.raises(services.CaseError):
-        services.add_child(details, by=lead, possible_matches=[1], reason=" ")
+    with pytest.raises(CaseError):
+        add_child(details, by=lead, possible_matches=[1], reason=" ")
     assert not Family.objects.exists()
 
 
@@ -184,8 +187,8 @@ def test_a_practitioner_can_send_a_request_for_support_instead(
 def test_start_early_help_again_for_a_child_whose_case_closed(
     case: Case, lead: User, lead_client: Client
 ) -> None:
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     child = case.children.get()
     response = lead_client.post(reverse("cases:start_case"), {"child": child.pk})
     new = Case.objects.exclude(pk=case.pk).get()
@@ -207,7 +210,7 @@ def test_start_early_help_is_404_for_a_child_i_cannot_see(
 def request_for(make_child: Callable[..., Child], member: User) -> Callable[..., RequestForSupport]:
     def make(child: Child | None = None, by: User | None = member) -> RequestForSupport:
         child = child or make_child()
-        return services.submit_request_for_support(
+        return submit_request_for_support(
             by=by,
             source_code=ReferralSource.SCHOOLS,
             summary_of_need="Attendance has fallen; mum is struggling.",
@@ -228,7 +231,7 @@ def test_an_early_help_assessment_decision_opens_a_case(
     level_targeted: LevelOfNeed,
 ) -> None:
     request = request_for()
-    triaged = services.triage_request(
+    triaged = triage_request(
         request,
         by=coordinator,
         decision=TriageDecision.EARLY_HELP_ASSESSMENT,
@@ -254,10 +257,10 @@ def test_a_request_within_12_months_of_closure_is_a_re_referral(
     manager: User,
     level_targeted: LevelOfNeed,
 ) -> None:
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     request = request_for(case.children.get())
-    triaged = services.triage_request(
+    triaged = triage_request(
         request,
         by=manager,
         decision=TriageDecision.EARLY_HELP_ASSESSMENT,
@@ -277,11 +280,9 @@ def test_a_closure_over_12_months_ago_is_not_a_re_referral(
     level_targeted: LevelOfNeed,
 ) -> None:
     long_ago = timezone.now() - dt.timedelta(days=400)
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(
-        case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET", at=long_ago
-    )
-    triaged = services.triage_request(
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET", at=long_ago)
+    triaged = triage_request(
         request_for(case.children.get()),
         by=coordinator,
         decision=TriageDecision.EARLY_HELP_ASSESSMENT,
@@ -300,7 +301,7 @@ def test_a_request_for_a_child_in_an_open_case_joins_it(
 ) -> None:
     request = request_for(case.children.get())
     assert request.existing_case == case
-    triaged = services.triage_request(
+    triaged = triage_request(
         request,
         by=coordinator,
         decision=TriageDecision.LP_SUPPORT_EXISTING_PLAN,
@@ -315,7 +316,7 @@ def test_a_request_for_a_child_in_an_open_case_joins_it(
 def test_advice_only_opens_no_case(
     request_for: Callable[..., RequestForSupport], coordinator: User
 ) -> None:
-    triaged = services.triage_request(
+    triaged = triage_request(
         request_for(by=None),
         by=coordinator,
         decision=TriageDecision.ADVICE_SIGNPOST,
@@ -332,23 +333,21 @@ def test_triage_needs_a_rationale_a_level_and_the_right_person(
     request_for: Callable[..., RequestForSupport], coordinator: User, member: User
 ) -> None:
     request = request_for()
-    with pytest.raises(services.CaseError) as error:
-        services.triage_request(
+    with pytest.raises(CaseError) as error:
+        triage_request(
             request, by=coordinator, decision="early_help_assessment", level=None, rationale=""
         )
     assert set(error.value.message_dict) == {"rationale", "level"}
     with pytest.raises(PermissionDenied):
-        services.triage_request(
-            request, by=member, decision="advice_signpost", level=None, rationale="x"
-        )
+        triage_request(request, by=member, decision="advice_signpost", level=None, rationale="x")
     request.refresh_from_db()
     assert request.status == RequestForSupport.Status.RECEIVED
     assert not Case.objects.exists()
 
 
 def test_submit_refuses_an_incomplete_request(coordinator: User, make_child: Any) -> None:
-    with pytest.raises(services.CaseError) as error:
-        services.submit_request_for_support(
+    with pytest.raises(CaseError) as error:
+        submit_request_for_support(
             by=None, source_code="XX", summary_of_need=" ", subjects=[], family=None,
             family_aware=False, consent_obtained=False,
         )  # fmt: skip
@@ -399,10 +398,10 @@ def test_the_triage_queue_runs_a_fixed_number_of_queries(
 def test_start_early_help_never_names_an_open_case_i_cannot_see(
     case: Case, lead: User, member: User, lead_client: Client, school_team: Any
 ) -> None:
-    services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     child = case.children.get()
-    other = services.start_case_for_child([child], by=member)  # the school starts a new one
+    other = start_case_for_child([child], by=member)  # the school starts a new one
     response = lead_client.post(reverse("cases:start_case"), {"child": child.pk}, follow=True)
     body = response.content.decode()
     assert "Known to early help: contact Riverside Primary School" in body

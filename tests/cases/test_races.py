@@ -14,8 +14,10 @@ import pytest
 from django.db import connection
 
 from agencies.models import User
-from cases import services
 from cases.models import Case, Child, LeadProfessionalAssignment
+from cases.services.common import ChildAlreadyInOpenCase
+from cases.services.lifecycle import open_case
+from cases.services.teams import assign_lead_professional
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +48,7 @@ def test_it_ends_two_concurrent_lead_assignments_with_one_active(
     case: Case, member: User, manager: User
 ) -> None:
     def assign(professional: User) -> Callable[[], LeadProfessionalAssignment]:
-        return lambda: services.assign_lead_professional(
+        return lambda: assign_lead_professional(
             case,
             professional=professional,
             by=manager,
@@ -71,14 +73,12 @@ def test_it_opens_one_case_when_two_are_opened_for_one_child_at_once(
     child = make_child()
 
     def open_by(user: User) -> Callable[[], Case]:
-        return lambda: services.open_case(
-            child.family, children=[child], by=user, interim_lead=user
-        )
+        return lambda: open_case(child.family, children=[child], by=user, interim_lead=user)
 
     results = run_together(open_by(lead), open_by(member))
 
     opened = [r for r in results if isinstance(r, Case)]
-    refused = [r for r in results if isinstance(r, services.ChildAlreadyInOpenCase)]
+    refused = [r for r in results if isinstance(r, ChildAlreadyInOpenCase)]
     assert len(opened) == 1
     assert len(refused) == 1
     assert opened[0].reference in refused[0].messages[0]

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from cases import services
 from cases.models import Case, CaseEvent
+from cases.services.lifecycle import change_status
+from cases.services.reviews import set_next_review_due
 from notifications.models import Notification, Reminder
 from notifications.services import dispatch_due_reminders
 from notifications.working_days import add_working_days
@@ -79,7 +80,7 @@ def test_when_the_review_is_overdue_the_reason_is_kept_as_why_late(
     case: Case, lead: User, manager_client: Client, coordinator_client: Client
 ) -> None:
     _opened_long_ago(case)
-    services.set_next_review_due(case, due=timezone.localdate() - dt.timedelta(days=3), by=lead)
+    set_next_review_due(case, due=timezone.localdate() - dt.timedelta(days=3), by=lead)
     new = timezone.localdate() + dt.timedelta(days=7)
     assert manager_client.post(_url(case), _data(new)).status_code == 302
     case.refresh_from_db()
@@ -163,7 +164,7 @@ def test_dates_outside_the_plans_range_are_refused(case: Case, lead_client: Clie
 
 def test_the_same_date_is_refused(case: Case, lead: User, lead_client: Client) -> None:
     due = timezone.localdate() + dt.timedelta(days=10)
-    services.set_next_review_due(case, due=due, by=lead)
+    set_next_review_due(case, due=due, by=lead)
     body = lead_client.post(_url(case), _data(due)).content.decode()
     assert "enter a different date" in body
 
@@ -171,10 +172,8 @@ def test_the_same_date_is_refused(case: Case, lead: User, lead_client: Client) -
 def test_a_closed_case_has_no_review_date(
     case: Case, lead: User, coordinator_client: Client
 ) -> None:
-    services.change_status(case, to=Case.Status.CLOSING, by=lead, note="Needs met")
-    services.change_status(
-        case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET", note="Done"
-    )
+    change_status(case, to=Case.Status.CLOSING, by=lead, note="Needs met")
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET", note="Done")
     # Closing ends the lead's assignment; the coordinator still runs the case.
     assert "This case is closed" in coordinator_client.get(_url(case)).content.decode()
     day = timezone.localdate() + dt.timedelta(days=5)

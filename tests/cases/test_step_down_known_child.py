@@ -15,9 +15,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from agencies.models import Team, User
-from cases import episode
-from cases.episode import StepDownChild
-from cases.episode_models import StepDownIn
 from cases.models import (
     Case,
     CaseEvent,
@@ -25,7 +22,9 @@ from cases.models import (
     ChildRecordCheck,
     Family,
     FamilyMember,
+    StepDownIn,
 )
+from cases.services.step_down import StepDownChild, open_stepped_down_case
 from tests.cases import step_down as shared
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +86,7 @@ def step_down(by: User, lead: User, children: list[Any], **overrides: Any) -> St
     }
     fields.update(overrides)
     family = Family(name="The Rivers family", address="4 Mill Lane\nDemoton", postcode="DT3 3AA")
-    return episode.open_stepped_down_case(family, **fields)
+    return open_stepped_down_case(family, **fields)
 
 
 def counts() -> tuple[int, int, int, int, int]:

@@ -12,9 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Team, User
-from audit.models import RecordAccess
-from cases.episode_models import StepDownIn
-from cases.models import Case, Child, ChildRecordCheck, Family, FamilyMember
+from cases.models import (
+    Case,
+    Child,
+    ChildRecordCheck,
+    Family,
+    FamilyMember,
+    RecordAccess,
+    StepDownIn,
+)
 from tests.cases import step_down as shared
 from tests.helpers import client_for
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from agencies.models import User
-from cases import services
 from cases.models import Case, CaseEvent, FamilyMember
+from cases.services.teams import add_external_contact_to_team, add_family_member_to_team
 
 
 def test_it_dates_a_family_membership_and_its_event(
@@ -16,9 +16,7 @@ def test_it_dates_a_family_membership_and_its_event(
 ) -> None:
     began = timezone.now() - timedelta(days=40)
 
-    membership = services.add_family_member_to_team(
-        case, family_member=family_member, by=lead, at=began
-    )
+    membership = add_family_member_to_team(case, family_member=family_member, by=lead, at=began)
 
     assert membership.joined_at == began
     event = CaseEvent.objects.get(case=case, data__membership=membership.pk)
@@ -29,7 +27,7 @@ def test_it_dates_a_family_membership_and_its_event(
 def test_it_dates_an_external_membership_and_its_event(case: Case, lead: User) -> None:
     began = timezone.now() - timedelta(days=40)
 
-    membership = services.add_external_contact_to_team(
+    membership = add_external_contact_to_team(
         case, name="Polish interpreter", agency="Interpreting service", email="", by=lead, at=began
     )
 
@@ -42,7 +40,7 @@ def test_it_dates_a_membership_now_when_no_date_is_given(
 ) -> None:
     before = timezone.now()
 
-    membership = services.add_family_member_to_team(case, family_member=family_member, by=lead)
+    membership = add_family_member_to_team(case, family_member=family_member, by=lead)
 
     assert membership.joined_at >= before
     assert CaseEvent.objects.get(case=case, data__membership=membership.pk).at >= before

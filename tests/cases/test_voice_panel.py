@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from agencies.models import User
 from assessments.models import Assessment, AssessmentTemplate, ViewRecord
-from audit.models import RestrictionTarget
+from assessments.panels import family_voice as assessment_voice
 from audit.services import set_restriction
-from cases.models import Case, Child, FamilyMember
-from cases.voice_panel import voice_panel
+from cases.models import Case, Child, FamilyMember, RestrictionTarget
 from meetings.models import Meeting, Review
+from meetings.panels import family_voice as meeting_voice
 from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -252,9 +252,11 @@ def test_the_panel_runs_a_fixed_number_of_queries(
 ) -> None:
     _fill(case, lead, template, size)
     with CaptureQueriesContext(connection) as queries:
-        data = voice_panel(case, lead)
-        html = render_to_string("cases/panels/voice.html", {"panel": data})
-    assert len(data["assessment_views"]) == size
+        meetings = meeting_voice(case, lead)
+        assessments = assessment_voice(case, lead)
+        html = render_to_string("meetings/panels/voice.html", {"panel": meetings})
+        html += render_to_string("assessments/panels/voice.html", {"panel": assessments})
+    assert len(assessments["assessment_views"]) == size
     assert html.count("Restricted") >= 1
     # Review, meeting, the assessments' views; masks: restrictions, named users, break-glass.
     assert len(queries) <= 7

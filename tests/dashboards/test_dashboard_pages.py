@@ -18,18 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
-from audit.models import RecordAccess, Restriction
-from cases.models import Case, CaseEvent, ClosureReason
+from cases.models import Case, CaseEvent, ClosureReason, RecordAccess, Restriction
+from cases.services.reviews import LateReasonError, record_review_late_reason
 from dashboards import metrics
 from dashboards.exports import ANNEX_A_COLUMNS, AnnexAWindow, neutralise
 from dashboards.models import FilterDirectory
-from dashboards.services import (
-    LateReasonError,
-    record_action_late_reason,
-    record_review_late_reason,
-    refresh_summaries,
-)
+from dashboards.services import refresh_summaries
 from meetings.models import FamilyFeedback
+from meetings.services.plan import record_action_late_reason
 from tests.helpers import client_for, date_fields
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,9 @@ from cases.models import (
     RequestForSupport,
     TriageDecision,
 )
-from dashboards.metrics import Dashboard, Filters, Scope, build_dashboard, dashboard_choices
+from dashboards.metrics import Dashboard, Filters, Scope, dashboard_choices
 from dashboards.models import MetricCell, MetricTotal
+from dashboards.sections import build_dashboard
 from dashboards.services import refresh_summaries
 from meetings.models import FamilyFeedback
 from tests.dashboards.conftest import TODAY, at
@@ -103,6 +104,7 @@ def test_m2_counts_requests_in_the_period_by_source_and_triage_decision(db: None
     def request(day: dt.date, source: str, decision: str = "") -> None:
         RequestForSupport.objects.create(
             received_at=at(day),
+            requester_name="A caller",
             source_code=source,
             summary_of_need="Needs support",
             triage_decision=decision,
@@ -135,7 +137,11 @@ def test_m3_median_working_days_from_request_to_assessment_and_share_within_targ
     def timed(received: dt.date, completed: dt.date) -> None:
         case = build_case()
         RequestForSupport.objects.create(
-            received_at=at(received), source_code="2A", summary_of_need="x", case=case
+            requester_name="A caller",
+            received_at=at(received),
+            source_code="2A",
+            summary_of_need="x",
+            case=case,
         )
         assess(case, started=received, completed=completed)
 
@@ -159,7 +165,11 @@ def test_m3_target_comes_from_settings(
 ) -> None:
     case = build_case()
     RequestForSupport.objects.create(
-        received_at=at(dt.date(2026, 5, 18)), source_code="2A", summary_of_need="x", case=case
+        requester_name="A caller",
+        received_at=at(dt.date(2026, 5, 18)),
+        source_code="2A",
+        summary_of_need="x",
+        case=case,
     )
     assess(case, started=dt.date(2026, 5, 18), completed=dt.date(2026, 6, 9))  # 15 days
     settings.TAC_ASSESSMENT_TARGET_WORKING_DAYS = 10

@@ -16,12 +16,12 @@ from django.utils.html import escape
 
 from agencies.models import User
 from assessments.models import Assessment
-from audit.models import Restriction
 from cases.models import (
     Case,
     ConsentRecord,
     DisclosureDecision,
     RequestForSupport,
+    Restriction,
     SafeguardingConcern,
 )
 from demo.authority import COORDINATOR_EMAIL, LEAD_EMAIL, PRACTITIONER_EMAIL, SCHOOL_EMAIL

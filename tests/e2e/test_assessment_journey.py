@@ -11,11 +11,12 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
-from assessments import services as assessment_services
 from assessments.definition import default_definition
 from assessments.models import Assessment, AssessmentSection, AssessmentTemplate
-from cases import services
+from assessments.services.starting import start_assessment
 from cases.models import Case, Child, Family, FamilyMember
+from cases.services.lifecycle import open_case
+from cases.services.teams import add_professional_to_team
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,10 +77,10 @@ def demo_case(people: dict[str, User], template: AssessmentTemplate) -> Case:
         relationship=FamilyMember.Relationship.MOTHER,
         parental_responsibility=FamilyMember.ParentalResponsibility.YES,
     )
-    case = services.open_case(
+    case = open_case(
         family, children=[child], by=people["lead"], interim_lead=people["lead"], status="ACTIVE"
     )
-    services.add_professional_to_team(case, professional=people["school"], by=people["lead"])
+    add_professional_to_team(case, professional=people["school"], by=people["lead"])
     return case
 
 
@@ -233,9 +234,7 @@ def test_two_people_editing_the_same_field_lose_nothing(
     check_page: Callable[[Any, str], None],
 ) -> None:
     # The school's safeguarding lead is the assessor; the lead professional may edit too.
-    assessment = assessment_services.start_assessment(
-        demo_case, child=demo_case.children.get(), by=people["school"]
-    )
+    assessment = start_assessment(demo_case, child=demo_case.children.get(), by=people["school"])
     url = f"/assessments/{assessment.pk}/sections/story/"
     contexts = [browser.new_context(base_url=live_server.url, locale="en-GB") for _ in range(2)]
     try:

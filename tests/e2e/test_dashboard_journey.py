@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services
 from cases.models import Case, Child, Family
+from cases.services.lifecycle import open_case
 from dashboards.services import refresh_summaries
 from meetings.models import FamilyFeedback, Review
 from tests.helpers import PASSWORD
@@ -39,7 +39,7 @@ def overdue_case() -> Case:
     child = Child.objects.create(
         family=family, given_names="Poppy", family_name="Brightwater", date_of_birth="2015-03-02"
     )
-    case = services.open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
+    case = open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
     review = Review.objects.create(
         case=case,
         reviewed_at=timezone.now() - dt.timedelta(days=30),

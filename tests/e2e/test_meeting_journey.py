@@ -14,10 +14,11 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services as case_services
 from cases.models import Case, Child, Family, FamilyMember
-from meetings import services
+from cases.services.lifecycle import open_case
+from cases.services.teams import add_family_member_to_team, add_professional_to_team
 from meetings.models import Action, FamilyFeedback, Meeting
+from meetings.services.scheduling import schedule_meeting
 from notifications import outbox
 from notifications.models import EmailOutbox
 from tests.helpers import PASSWORD, fill_date
@@ -53,12 +54,12 @@ def journey_case(reminder_rules: None) -> Case:
         relationship=FamilyMember.Relationship.MOTHER,
         email="mara@example.org",
     )
-    case = case_services.open_case(
+    case = open_case(
         family, children=[child], by=lead, interim_lead=lead, status=Case.Status.PLANNING
     )
-    case_services.add_professional_to_team(case, professional=teacher, by=lead)
-    case_services.add_professional_to_team(case, professional=visitor, by=lead)
-    case_services.add_family_member_to_team(case, family_member=mum, by=lead)
+    add_professional_to_team(case, professional=teacher, by=lead)
+    add_professional_to_team(case, professional=visitor, by=lead)
+    add_family_member_to_team(case, family_member=mum, by=lead)
     return case
 
 
@@ -211,7 +212,7 @@ def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
 ) -> None:
     case = journey_case
     lead = User.objects.get(email="lead@demo.tac.example")
-    meeting = services.schedule_meeting(
+    meeting = schedule_meeting(
         case,
         by=lead,
         kind=Meeting.Kind.INITIAL,

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services
 from cases.models import Case, Child, ChildRecordCheck, ConsentRecord, Family, SafeguardingConcern
+from cases.services.lifecycle import open_case
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def known_child() -> Child:
         family=family, given_names="Rowan", family_name="Ashdown", date_of_birth="2017-09-12",
         postcode="DT2 4QB",
     )  # fmt: skip
-    services.open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
+    open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
     return child
 
 

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services
 from cases.models import Case, Child, Family
+from cases.services.lifecycle import open_case
+from cases.services.reviews import set_next_review_due
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,8 +34,8 @@ def demo_case() -> Case:
     child = Child.objects.create(
         family=family, given_names="Alfie", family_name="Meadowbank", date_of_birth="2014-06-09"
     )
-    case = services.open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
-    services.set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=14), by=lead)
+    case = open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
+    set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=14), by=lead)
     return case
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services
 from cases.models import Case, Child, Family
+from cases.services.lifecycle import open_case
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def demo_case(demo_lead: User) -> Case:
     child = Child.objects.create(
         family=family, given_names="Poppy", family_name="Brightwater", date_of_birth="2015-03-02"
     )
-    return services.open_case(
+    return open_case(
         family, children=[child], by=demo_lead, interim_lead=demo_lead, status="ACTIVE"
     )
 

@@ -9,9 +9,8 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services
-from cases.episode_models import StepDownIn
-from cases.models import Child, Family
+from cases.models import Child, Family, StepDownIn
+from cases.services.lifecycle import change_status, open_case
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,9 +44,9 @@ def known_child() -> Child:
         date_of_birth="2015-03-02",
         postcode="DT2 4QB",
     )
-    case = services.open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
-    services.change_status(case, to="CLOSING", by=lead)
-    services.change_status(case, to="CLOSED", by=lead, closure_reason="NEEDS_MET")
+    case = open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
+    change_status(case, to="CLOSING", by=lead)
+    change_status(case, to="CLOSED", by=lead, closure_reason="NEEDS_MET")
     return child
 
 

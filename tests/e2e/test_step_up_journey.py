@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
-from cases import services
-from cases.episode_models import StepUpReferral
-from cases.models import Case, Child, Family
+from cases.models import Case, Child, Family, StepUpReferral
+from cases.services.lifecycle import open_case
+from cases.services.teams import add_professional_to_team
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +33,7 @@ def demo_case() -> Case:
     child = Child.objects.create(
         family=family, given_names="Poppy", family_name="Brightwater", date_of_birth="2015-03-02"
     )
-    return services.open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
+    return open_case(family, children=[child], by=lead, interim_lead=lead, status="ACTIVE")
 
 
 def test_the_lead_steps_a_case_up_and_social_care_accept(
@@ -116,7 +116,7 @@ def test_the_other_episode_pages_pass_axe_with_and_without_errors(
         agency=agency,
         role=User.Role.COORDINATOR,
     )
-    services.add_professional_to_team(
+    add_professional_to_team(
         demo_case,
         professional=User.objects.create_user(
             "school@demo.tac.example", PASSWORD, full_name="Skye School", agency=agency

@@ -10,6 +10,7 @@ from tests.matrix import Route
 from tests.matrix_routes import (
     api,
     assessments,
+    core,
     dashboards,
     episode,
     journeys,
@@ -17,8 +18,9 @@ from tests.matrix_routes import (
     notifications,
 )
 
-AREA_ROUTES: dict[str, Route] = {}
-for _module in (journeys, assessments, meetings, dashboards, api, episode, notifications):
-    _overlap = AREA_ROUTES.keys() & _module.ROUTES.keys()
+#: Every URL pattern (but the configuration site's) → who may reach it.
+ROUTES: dict[str, Route] = {}
+for _module in (core, journeys, assessments, meetings, dashboards, api, episode, notifications):
+    _overlap = ROUTES.keys() & _module.ROUTES.keys()
     assert not _overlap, f"routes listed twice: {sorted(_overlap)}"
-    AREA_ROUTES |= _module.ROUTES
+    ROUTES |= _module.ROUTES

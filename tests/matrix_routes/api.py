@@ -14,7 +14,7 @@ from agencies.models import Agency
 from tests.matrix import PERSONAS, Objects, Route, everyone
 
 UNAUTHORISED = 401
-CASE_READERS = {"lead", "member", "manager", "coordinator"}
+CASE_READERS = {"lead", "member", "manager", "member_manager", "coordinator"}
 
 
 def api_case_data() -> dict[str, int | frozenset[int]]:
@@ -81,9 +81,9 @@ def _leads_action(o: Objects) -> list[int]:
 
 def _leads_referral(o: Objects) -> list[int]:
     """A request for support the lead sent."""
-    from cases import services
+    from cases.services.requests import submit_request_for_support
 
-    request = services.submit_request_for_support(
+    request = submit_request_for_support(
         by=o.case.opened_by,
         source_code="5D",
         summary_of_need="Matrix referral",

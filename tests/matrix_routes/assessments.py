@@ -15,9 +15,9 @@ from tests.matrix import SIGN_IN, Objects, Route, case_page
 
 
 def _assessment(o: Objects) -> Assessment:
-    from assessments import services
     from assessments.definition import default_definition
     from assessments.models import AssessmentTemplate
+    from assessments.services.starting import start_assessment
 
     # Seeded by a data migration, but transactional tests empty every table.
     AssessmentTemplate.objects.get_or_create(
@@ -27,7 +27,7 @@ def _assessment(o: Objects) -> Assessment:
     )
     lead = o.case.lead_assignment
     assert lead is not None
-    return services.start_assessment(o.case, child=o.case.children.get(), by=lead.professional)
+    return start_assessment(o.case, child=o.case.children.get(), by=lead.professional)
 
 
 def _editors(ok: int) -> dict[str, int | frozenset[int]]:

@@ -6,22 +6,13 @@ import datetime as dt
 
 from meetings.models import Action
 from tests.helpers import date_fields
-from tests.matrix import SIGN_IN, Objects, Route, only
+from tests.matrix import Objects, Route, only, runs_the_case
 
-DASHBOARD_USERS = ("manager", "coordinator")
+DASHBOARD_USERS = ("manager", "member_manager", "coordinator")
 
-# The lead, a manager who sees the case, or the coordinator may say why it is late;
-# a TAC member sees the case but may not (403); anyone else does not see it (404).
-LATE_REASON: dict[str, int | frozenset[int]] = {
-    "lead": 200,
-    "manager": 200,
-    "coordinator": 200,
-    "member": 403,
-    "outsider": 404,
-    "admin": 404,
-    "auditor": 404,
-    "anonymous": SIGN_IN,
-}
+# Those who run the case may say why it is late; others who see it may not (403);
+# anyone else does not see it (404).
+LATE_REASON = runs_the_case(200)
 
 
 def _action(o: Objects) -> int:

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case, FamilyMember, TeamMembership
-from meetings import services
+from cases.services.teams import add_family_member_to_team
 from meetings.models import Meeting
+from meetings.services.scheduling import schedule_meeting
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,7 @@ def parent(case: Case, lead: User, family_member: FamilyMember) -> TeamMembershi
     """Pat Parent, the children's mother, on the TAC with an email address."""
     family_member.email = "pat.parent@example.org"
     family_member.save(update_fields=["email"])
-    return case_services.add_family_member_to_team(case, family_member=family_member, by=lead)
+    return add_family_member_to_team(case, family_member=family_member, by=lead)
 
 
 def at(days: int, hour: int = 10) -> dt.datetime:
@@ -48,6 +48,6 @@ def schedule(case: Case, lead: User) -> Callable[..., Meeting]:
             "members": list(overrides.pop("members", case.memberships.active())),
         }
         fields.update(overrides)
-        return services.schedule_meeting(case, **fields)
+        return schedule_meeting(case, **fields)
 
     return make

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from meetings.models import Meeting
-from meetings.services import ABOUT_INVITATION, ABOUT_MEETING
+from meetings.services.emails import ABOUT_INVITATION, ABOUT_MEETING
 from notifications.models import EmailOutbox
 
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case
-from meetings import services
+from cases.services.reviews import set_next_review_due
+from meetings.services.contributions import add_contribution
 from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,9 @@ def test_a_step_and_a_contribution_appear_in_one_feed_newest_first(
     case: Case, lead: User, member: User
 ) -> None:
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=1), tick=False):
-        services.add_contribution(case, by=member, body="Attendance is up to 92% this term.")
+        add_contribution(case, by=member, body="Attendance is up to 92% this term.")
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=2), tick=False):
-        case_services.set_next_review_due(
-            case, due=timezone.localdate() + dt.timedelta(days=20), by=lead
-        )
+        set_next_review_due(case, due=timezone.localdate() + dt.timedelta(days=20), by=lead)
 
     page = client_for(member).get(reverse("cases:detail", args=[case.pk])).content.decode()
     feed = page[page.index('id="contributions-heading"') :]

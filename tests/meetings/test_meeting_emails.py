@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from agencies.models import User
 from cases.models import Case, TeamMembership
-from meetings import services
 from meetings.models import Meeting
+from meetings.services.emails import ABOUT_INVITATION
+from meetings.services.meeting_mode import finish_meeting, publish_minutes
 from notifications import outbox
 from notifications.models import EmailOutbox, Notification, NotificationPreference
 from tests.helpers import client_for
@@ -40,7 +41,7 @@ def test_professionals_get_a_notice_and_the_family_only_the_email(
     family = emails["pat.parent@example.org"]
     assert (family.notification, family.recipient) == (None, None)
     invitation = meeting.invitations.get(family_member=parent.family_member)
-    assert (family.about_type, family.about_id) == (services.ABOUT_INVITATION, invitation.pk)
+    assert (family.about_type, family.about_id) == (ABOUT_INVITATION, invitation.pk)
 
 
 def test_a_digest_reader_still_gets_the_calendar_entry_at_once(
@@ -57,11 +58,11 @@ def test_minutes_wait_for_the_digest_of_those_who_take_one(
     case: Case, schedule: Callable[..., Meeting], lead: User, member: User
 ) -> None:
     meeting = schedule(days=0)
-    services.finish_meeting(meeting, by=lead)
+    finish_meeting(meeting, by=lead)
     NotificationPreference.objects.create(user=member, email_frequency="daily_digest")
     EmailOutbox.objects.all().delete()
 
-    services.publish_minutes(meeting, by=lead)
+    publish_minutes(meeting, by=lead)
 
     assert [e.to_address for e in meeting_emails(meeting)] == [lead.email]
     minutes = Notification.objects.get(recipient=member, title__contains="minutes")

@@ -9,8 +9,18 @@ from django.utils import timezone
 
 from agencies.models import User
 from cases.models import Case, CaseEvent, LeadProfessionalAssignment, TeamMembership
-from meetings import services
 from meetings.models import Action, Meeting, Review
+from meetings.services.common import MeetingError, VersionConflict
+from meetings.services.meeting_mode import (
+    add_decision,
+    add_dissent,
+    agree_lead_professional,
+    finish_meeting,
+    publish_minutes,
+    save_invitation_update,
+    save_meeting_text,
+)
+from meetings.services.plan import Owner, add_action, change_action, review_action, update_action
 from notifications.models import SUBJECT_ACTION_DUE, EmailOutbox, Reminder
 from tests.meetings.emails import meeting_emails
 
@@ -21,27 +31,21 @@ def test_autosave_refuses_a_silent_overwrite(
     case: Case, lead: User, schedule: Callable[..., Meeting]
 ) -> None:
     meeting = schedule()
-    services.save_meeting_text(meeting, by=lead, field="family_views", text="We", version=0)
-    services.save_meeting_text(
-        meeting, by=lead, field="family_views", text="We feel heard", version=1
-    )
+    save_meeting_text(meeting, by=lead, field="family_views", text="We", version=0)
+    save_meeting_text(meeting, by=lead, field="family_views", text="We feel heard", version=1)
 
-    with pytest.raises(services.VersionConflict) as conflict:
+    with pytest.raises(VersionConflict) as conflict:
         # A second laptop that loaded version 1 and typed something else.
-        services.save_meeting_text(
-            meeting, by=lead, field="family_views", text="Other words", version=1
-        )
+        save_meeting_text(meeting, by=lead, field="family_views", text="Other words", version=1)
 
     assert conflict.value.current == "We feel heard"
     assert conflict.value.version == 2
     meeting.refresh_from_db()
     assert meeting.family_views == "We feel heard"
     # A different field has its own version: no false conflict.
-    services.save_meeting_text(meeting, by=lead, field="child_views", text="Fine", version=0)
+    save_meeting_text(meeting, by=lead, field="child_views", text="Fine", version=0)
     # Saving their own text again (a retried request) is not a conflict.
-    services.save_meeting_text(
-        meeting, by=lead, field="family_views", text="We feel heard", version=1
-    )
+    save_meeting_text(meeting, by=lead, field="family_views", text="We feel heard", version=1)
 
 
 def test_invitation_updates_are_versioned(
@@ -49,10 +53,10 @@ def test_invitation_updates_are_versioned(
 ) -> None:
     meeting = schedule()
     invitation = meeting.invitations.get(family_member=parent.family_member)
-    saved = services.save_invitation_update(invitation, by=lead, text="Better", version=1)
+    saved = save_invitation_update(invitation, by=lead, text="Better", version=1)
     assert saved.version == 2
-    with pytest.raises(services.VersionConflict):
-        services.save_invitation_update(invitation, by=lead, text="Worse", version=1)
+    with pytest.raises(VersionConflict):
+        save_invitation_update(invitation, by=lead, text="Worse", version=1)
 
 
 def test_only_the_people_running_it_type_into_the_meeting(
@@ -60,18 +64,18 @@ def test_only_the_people_running_it_type_into_the_meeting(
 ) -> None:
     meeting = schedule()
     with pytest.raises(PermissionDenied):
-        services.save_meeting_text(meeting, by=member, field="family_views", text="x", version=0)
+        save_meeting_text(meeting, by=member, field="family_views", text="x", version=0)
     chaired = schedule(chair=member)
-    services.save_meeting_text(chaired, by=member, field="family_views", text="x", version=0)
+    save_meeting_text(chaired, by=member, field="family_views", text="x", version=0)
 
 
 def test_decisions_carry_dissent(
     case: Case, lead: User, member: User, schedule: Callable[..., Meeting]
 ) -> None:
     meeting = schedule()
-    decision = services.add_decision(meeting, by=lead, text="Refer to the parenting course")
+    decision = add_decision(meeting, by=lead, text="Refer to the parenting course")
     school = meeting.invitations.get(professional=member)
-    dissent = services.add_dissent(
+    dissent = add_dissent(
         decision, by=lead, invitation=school, text="The timing clashes with exams"
     )
     assert dissent.by_name == "Sam School"
@@ -82,7 +86,7 @@ def test_the_first_tac_replaces_the_interim_lead(
     case: Case, lead: User, member: User, parent: TeamMembership, schedule: Callable[..., Meeting]
 ) -> None:
     meeting = schedule()
-    services.agree_lead_professional(
+    agree_lead_professional(
         meeting, by=lead, professional=member, family_preference="We'd like Sam, we trust her"
     )
 
@@ -99,7 +103,7 @@ def test_agreeing_the_interim_lead_records_the_basis(
     case: Case, lead: User, schedule: Callable[..., Meeting]
 ) -> None:
     meeting = schedule()
-    services.agree_lead_professional(meeting, by=lead, professional=lead, family_preference="Lena")
+    agree_lead_professional(meeting, by=lead, professional=lead, family_preference="Lena")
     active = LeadProfessionalAssignment.objects.get(case=case, ended_at__isnull=True)
     assert active.basis == LeadProfessionalAssignment.Basis.AGREED_AT_TAC
     assert CaseEvent.objects.filter(case=case, code="lead.agreed").exists()
@@ -111,28 +115,28 @@ def test_actions_for_professionals_family_and_network(
     meeting = schedule()
     school = case.memberships.active().get(professional=member)
     due = timezone.localdate() + dt.timedelta(days=20)
-    a1 = services.add_action(
+    a1 = add_action(
         case,
         by=lead,
         meeting=meeting,
         description="Weekly check-in",
-        owner=services.Owner(school),
+        owner=Owner(school),
         due_on=due,
     )
-    a2 = services.add_action(
+    a2 = add_action(
         case,
         by=lead,
         meeting=meeting,
         description="Bedtime routine",
-        owner=services.Owner(parent),
+        owner=Owner(parent),
         due_on=due,
     )
-    a3 = services.add_action(
+    a3 = add_action(
         case,
         by=lead,
         meeting=meeting,
         description="School run on Tuesdays",
-        owner=services.Owner(network_name="Gran"),
+        owner=Owner(network_name="Gran"),
         due_on=due,
     )
     assert a1.owner_professional == member
@@ -157,13 +161,13 @@ def test_an_action_needs_an_owner_and_sane_dates(
     case: Case, lead: User, schedule: Callable[..., Meeting]
 ) -> None:
     meeting = schedule()
-    with pytest.raises(services.MeetingError) as error:
-        services.add_action(
+    with pytest.raises(MeetingError) as error:
+        add_action(
             case,
             by=lead,
             meeting=meeting,
             description="",
-            owner=services.Owner(),
+            owner=Owner(),
             start_on=timezone.localdate(),
             due_on=timezone.localdate() - dt.timedelta(days=1),
         )
@@ -173,16 +177,16 @@ def test_an_action_needs_an_owner_and_sane_dates(
 
 def test_update_action_by_owner_moves_reminders(case: Case, lead: User, member: User) -> None:
     school = case.memberships.active().get(professional=member)
-    action = services.add_action(
+    action = add_action(
         case,
         by=lead,
         description="Attendance plan",
-        owner=services.Owner(school),
+        owner=Owner(school),
         due_on=timezone.localdate() + dt.timedelta(days=10),
     )
 
-    services.update_action(action, by=member, progress_note="Met with the family")
-    updated = services.update_action(action, by=member, status=Action.Status.DONE)
+    update_action(action, by=member, progress_note="Met with the family")
+    updated = update_action(action, by=member, status=Action.Status.DONE)
 
     assert updated.status == Action.Status.DONE
     assert updated.completed_at is not None
@@ -195,42 +199,42 @@ def test_update_action_is_for_the_owner_or_the_lead(
     case: Case, lead: User, member: User, manager: User
 ) -> None:
     lead_membership = case.memberships.active().get(professional=lead)
-    action = services.add_action(
+    action = add_action(
         case,
         by=lead,
         description="Housing referral",
-        owner=services.Owner(lead_membership),
+        owner=Owner(lead_membership),
         due_on=timezone.localdate() + dt.timedelta(days=10),
     )
     for someone in (member, manager):
         with pytest.raises(PermissionDenied):
-            services.update_action(action, by=someone, status=Action.Status.DONE)
-    with pytest.raises(services.MeetingError):
-        services.update_action(action, by=lead)
-    with pytest.raises(services.MeetingError):
-        services.update_action(action, by=lead, status="bogus")
+            update_action(action, by=someone, status=Action.Status.DONE)
+    with pytest.raises(MeetingError):
+        update_action(action, by=lead)
+    with pytest.raises(MeetingError):
+        update_action(action, by=lead, status="bogus")
 
 
 def test_reviewing_last_plans_actions(
     case: Case, lead: User, member: User, schedule: Callable[..., Meeting]
 ) -> None:
     school = case.memberships.active().get(professional=member)
-    action = services.add_action(
+    action = add_action(
         case,
         by=lead,
         description="Attendance plan",
-        owner=services.Owner(school),
+        owner=Owner(school),
         due_on=timezone.localdate() + dt.timedelta(days=10),
     )
     meeting = schedule(kind=Meeting.Kind.REVIEW)
-    services.review_action(
+    review_action(
         action, by=lead, meeting=meeting, status=Action.Status.CARRIED_FORWARD, note="Half done"
     )
     action.refresh_from_db()
     assert action.status == Action.Status.CARRIED_FORWARD
     assert "Half done" in action.updates.get().text
     assert Reminder.objects.pending().filter(subject_id=action.pk).exists()
-    services.review_action(action, by=lead, meeting=meeting, status=Action.Status.CANCELLED)
+    review_action(action, by=lead, meeting=meeting, status=Action.Status.CANCELLED)
     assert not Reminder.objects.pending().filter(subject_id=action.pk).exists()
 
 
@@ -240,13 +244,13 @@ def test_finishing_and_publishing_freezes_the_record(
     Case.objects.filter(pk=case.pk).update(status=Case.Status.PLANNING)
     case.refresh_from_db()
     meeting = schedule(days=0)
-    services.save_meeting_text(meeting, by=lead, field="family_views", text="Hopeful", version=0)
-    services.finish_meeting(meeting, by=lead)
+    save_meeting_text(meeting, by=lead, field="family_views", text="Hopeful", version=0)
+    finish_meeting(meeting, by=lead)
     case.refresh_from_db()
     assert case.status == Case.Status.ACTIVE
     EmailOutbox.objects.all().delete()
 
-    services.publish_minutes(meeting, by=lead)
+    publish_minutes(meeting, by=lead)
 
     meeting.refresh_from_db()
     assert meeting.minutes_published_at is not None
@@ -254,19 +258,19 @@ def test_finishing_and_publishing_freezes_the_record(
     assert {e.to_address for e in minutes} == {lead.email, member.email}  # never the family
     assert all(e.calendar == "" for e in minutes)
     assert all(f"/meetings/{meeting.pk}/" in e.body_text for e in minutes)
-    with pytest.raises(services.MeetingError):
-        services.save_meeting_text(meeting, by=lead, field="family_views", text="x", version=1)
-    with pytest.raises(services.MeetingError):
-        services.add_decision(meeting, by=lead, text="Too late")
+    with pytest.raises(MeetingError):
+        save_meeting_text(meeting, by=lead, field="family_views", text="x", version=1)
+    with pytest.raises(MeetingError):
+        add_decision(meeting, by=lead, text="Too late")
 
 
 def test_a_review_meeting_records_a_review_with_the_family_views(
     case: Case, lead: User, schedule: Callable[..., Meeting]
 ) -> None:
     meeting = schedule(days=0, kind=Meeting.Kind.REVIEW)
-    services.save_meeting_text(meeting, by=lead, field="family_views", text="Calmer", version=0)
-    services.save_meeting_text(meeting, by=lead, field="child_views", text="Happy", version=0)
-    services.finish_meeting(meeting, by=lead)
+    save_meeting_text(meeting, by=lead, field="family_views", text="Calmer", version=0)
+    save_meeting_text(meeting, by=lead, field="child_views", text="Happy", version=0)
+    finish_meeting(meeting, by=lead)
     review = Review.objects.get(meeting=meeting)
     assert review.parent_views == "Calmer"
     assert review.child_views == "Happy"
@@ -277,16 +281,16 @@ def test_changing_an_actions_due_date_or_owner_moves_its_reminders(
 ) -> None:
     school = case.memberships.active().get(professional=member)
     lead_membership = case.memberships.active().get(professional=lead)
-    action = services.add_action(
+    action = add_action(
         case,
         by=lead,
         description="Attendance plan",
-        owner=services.Owner(school),
+        owner=Owner(school),
         due_on=timezone.localdate() + dt.timedelta(days=10),
     )
     later = timezone.localdate() + dt.timedelta(days=30)
 
-    services.change_action(action, by=lead, due_on=later, owner=services.Owner(lead_membership))
+    change_action(action, by=lead, due_on=later, owner=Owner(lead_membership))
 
     pending = Reminder.objects.pending().filter(
         subject_type=SUBJECT_ACTION_DUE, subject_id=action.pk
@@ -296,4 +300,4 @@ def test_changing_an_actions_due_date_or_owner_moves_its_reminders(
     action.refresh_from_db()
     assert action.owner_professional == lead
     with pytest.raises(PermissionDenied):
-        services.change_action(action, by=member, due_on=later + dt.timedelta(days=1))
+        change_action(action, by=member, due_on=later + dt.timedelta(days=1))

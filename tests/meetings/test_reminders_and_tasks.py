@@ -10,10 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case, CaseEvent
-from meetings import services
+from cases.services.lifecycle import change_status
+from cases.services.teams import assign_lead_professional, remove_from_team
 from meetings.models import Action, Meeting
+from meetings.services.common import MeetingError
+from meetings.services.plan import Owner, add_action, cancel_action, change_action, update_action
+from meetings.services.scheduling import ExternalInvitee, invite_to_meeting, schedule_meeting
 from notifications.models import SUBJECT_ACTION_DUE, EmailOutbox, Notification, Reminder
 from notifications.services import dispatch_due_reminders
 from notifications.tasks import send_emails
@@ -25,11 +28,11 @@ pytestmark = pytest.mark.django_db
 
 def _action(case: Case, lead: User, member: User, days: int = 10) -> Action:
     school = case.memberships.active().get(professional=member)
-    return services.add_action(
+    return add_action(
         case,
         by=lead,
         description="Attendance plan",
-        owner=services.Owner(school),
+        owner=Owner(school),
         due_on=timezone.localdate() + dt.timedelta(days=days),
     )
 
@@ -65,7 +68,7 @@ def test_a_done_action_sends_no_more_reminders(case: Case, lead: User, member: U
 
 
 def test_the_task_sends_what_the_outbox_holds(case: Case, lead: User) -> None:
-    services.schedule_meeting(
+    schedule_meeting(
         case,
         by=lead,
         kind=Meeting.Kind.REVIEW,
@@ -121,7 +124,7 @@ def test_a_stale_change_is_refused_and_keeps_what_was_typed(
 ) -> None:
     action = _action(case, lead, member)
     stale = action.version
-    services.change_action(action, by=lead, due_on=timezone.localdate() + dt.timedelta(days=20))
+    change_action(action, by=lead, due_on=timezone.localdate() + dt.timedelta(days=20))
     later = timezone.localdate() + dt.timedelta(days=40)
     client = client_for(lead)
     url = reverse("meetings:change_action", args=[action.pk])
@@ -174,7 +177,7 @@ def test_only_the_lead_or_a_manager_changes_or_cancels_an_action(
 ) -> None:
     action = _action(case, lead, member)
     with pytest.raises(PermissionDenied):
-        services.cancel_action(action, by=member, reason="Not my job")
+        cancel_action(action, by=member, reason="Not my job")
     client = client_for(member)
     assert client.get(reverse("meetings:change_action", args=[action.pk])).status_code == 403
     refused = client.post(
@@ -200,7 +203,7 @@ def test_a_new_lead_gets_the_overdue_copy_and_the_old_one_does_not(
     action = _action(case, lead, member, days=2)
     assert ("action.overdue_lead", lead.pk) in _pending_rules(action)
 
-    case_services.assign_lead_professional(
+    assign_lead_professional(
         case,
         professional=member,
         by=manager,
@@ -221,21 +224,19 @@ def test_changing_an_action_on_a_closed_case_brings_no_reminder_back(
     case: Case, lead: User, member: User, coordinator: User
 ) -> None:
     action = _action(case, lead, member)
-    case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     assert _pending_rules(action) == set()
 
-    with pytest.raises(services.MeetingError):  # a closed case's plan no longer changes
-        services.change_action(
-            action, by=coordinator, due_on=timezone.localdate() + dt.timedelta(days=20)
-        )
-    services.update_action(action, by=member, progress_note="Still going")
-    with pytest.raises(services.MeetingError):
-        services.add_action(
+    with pytest.raises(MeetingError):  # a closed case's plan no longer changes
+        change_action(action, by=coordinator, due_on=timezone.localdate() + dt.timedelta(days=20))
+    update_action(action, by=member, progress_note="Still going")
+    with pytest.raises(MeetingError):
+        add_action(
             case,
             by=coordinator,
             description="Attendance plan",
-            owner=services.Owner(case.memberships.active().get(professional=member)),
+            owner=Owner(case.memberships.active().get(professional=member)),
             due_on=timezone.localdate() + dt.timedelta(days=5),
         )
 
@@ -248,7 +249,7 @@ def test_moving_only_the_date_keeps_an_owner_who_has_left_the_team(
 ) -> None:
     action = _action(case, lead, member)
     school = case.memberships.active().get(professional=member)
-    case_services.remove_from_team(school, by=lead)
+    remove_from_team(school, by=lead)
     action.refresh_from_db()
     client = client_for(lead)
     url = reverse("meetings:change_action", args=[action.pk])
@@ -272,7 +273,7 @@ def test_saving_an_unchanged_action_changes_nothing(case: Case, lead: User, memb
     school = case.memberships.active().get(professional=member)
     version = action.version
 
-    services.change_action(action, by=lead, due_on=action.due_on, owner=services.Owner(school))
+    change_action(action, by=lead, due_on=action.due_on, owner=Owner(school))
 
     action.refresh_from_db()
     assert action.version == version
@@ -283,23 +284,21 @@ def test_a_closed_cases_plan_and_meetings_no_longer_change(
     case: Case, lead: User, member: User, coordinator: User
 ) -> None:
     action = _action(case, lead, member)
-    meeting = services.schedule_meeting(
-        case, by=lead, kind=Meeting.Kind.REVIEW, starts_at=at(3), members=[]
-    )
-    case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    meeting = schedule_meeting(case, by=lead, kind=Meeting.Kind.REVIEW, starts_at=at(3), members=[])
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     action.refresh_from_db()
     emails = EmailOutbox.objects.count()
 
-    with pytest.raises(services.MeetingError):
-        services.change_action(action, by=coordinator, due_on=timezone.localdate())
-    with pytest.raises(services.MeetingError):
-        services.cancel_action(action, by=coordinator, reason="Closed")
-    with pytest.raises(services.MeetingError):
-        services.invite_to_meeting(
+    with pytest.raises(MeetingError):
+        change_action(action, by=coordinator, due_on=timezone.localdate())
+    with pytest.raises(MeetingError):
+        cancel_action(action, by=coordinator, reason="Closed")
+    with pytest.raises(MeetingError):
+        invite_to_meeting(
             meeting,
             by=coordinator,
-            externals=[services.ExternalInvitee("Alex Advocate", "Demo Advocacy", "a@b.example")],
+            externals=[ExternalInvitee("Alex Advocate", "Demo Advocacy", "a@b.example")],
         )
     client = client_for(coordinator)
     assert client.get(reverse("meetings:change_action", args=[action.pk])).status_code == 404

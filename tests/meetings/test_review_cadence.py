@@ -21,10 +21,12 @@ from hypothesis.stateful import (
 )
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case, Child, Family
-from meetings import services
+from cases.services import lifecycle as lifecycle_services
 from meetings.models import Meeting
+from meetings.services.meeting_mode import finish_meeting, set_meeting_next_review
+from meetings.services.reviews import record_review_without_meeting
+from meetings.services.scheduling import cancel_meeting, reschedule_meeting, schedule_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -37,25 +39,25 @@ def _local(moment: dt.datetime) -> dt.date:
 
 def test_first_review_six_weeks_after_the_plan_starts(case: Case, lead: User) -> None:
     with time_machine.travel(START, tick=False):
-        meeting = services.schedule_meeting(
+        meeting = schedule_meeting(
             case, by=lead, kind=Meeting.Kind.INITIAL, starts_at=START + dt.timedelta(hours=1)
         )
         case.refresh_from_db()
         assert case.next_review_due == _local(meeting.starts_at)  # the scheduled meeting
     with time_machine.travel(START + dt.timedelta(hours=2), tick=False):
-        services.finish_meeting(meeting, by=lead)
+        finish_meeting(meeting, by=lead)
         case.refresh_from_db()
         assert case.next_review_due == START.date() + dt.timedelta(weeks=6)
     with time_machine.travel(START + dt.timedelta(days=40), tick=False):
-        services.record_review_without_meeting(case, by=lead, child_views="a", parent_views="b")
+        record_review_without_meeting(case, by=lead, child_views="a", parent_views="b")
         case.refresh_from_db()
         assert case.next_review_due == START.date() + dt.timedelta(days=40, weeks=8)
 
 
 def test_a_meeting_scheduled_too_late_is_capped_at_three_months(case: Case, lead: User) -> None:
     with time_machine.travel(START, tick=False):
-        services.record_review_without_meeting(case, by=lead, child_views="a", parent_views="b")
-        services.schedule_meeting(
+        record_review_without_meeting(case, by=lead, child_views="a", parent_views="b")
+        schedule_meeting(
             case,
             by=lead,
             kind=Meeting.Kind.REVIEW,
@@ -83,7 +85,7 @@ class Cadence(RuleBasedStateMachine):
             family_name="State",
             date_of_birth=dt.date(2018, 1, 1),
         )
-        self.case = case_services.open_case(
+        self.case = lifecycle_services.open_case(
             family,
             children=[child],
             by=self.lead,
@@ -110,7 +112,7 @@ class Cadence(RuleBasedStateMachine):
     )
     def schedule(self, days: int, kind: str) -> None:
         starts = self.now + dt.timedelta(days=days, hours=1)
-        meeting = services.schedule_meeting(self.case, by=self.lead, kind=kind, starts_at=starts)
+        meeting = schedule_meeting(self.case, by=self.lead, kind=kind, starts_at=starts)
         self.scheduled[meeting.pk] = _local(starts)
 
     @precondition(lambda self: bool(self.scheduled))
@@ -118,7 +120,7 @@ class Cadence(RuleBasedStateMachine):
     def reschedule(self, data: Any, days: int) -> None:
         pk = data.draw(st.sampled_from(sorted(self.scheduled)))
         starts = self.now + dt.timedelta(days=days, hours=2)
-        services.reschedule_meeting(
+        reschedule_meeting(
             Meeting.objects.get(pk=pk),
             by=self.lead,
             starts_at=starts,
@@ -132,7 +134,7 @@ class Cadence(RuleBasedStateMachine):
     @rule(data=st.data())
     def cancel(self, data: Any) -> None:
         pk = data.draw(st.sampled_from(sorted(self.scheduled)))
-        services.cancel_meeting(Meeting.objects.get(pk=pk), by=self.lead, reason="Family unwell")
+        cancel_meeting(Meeting.objects.get(pk=pk), by=self.lead, reason="Family unwell")
         del self.scheduled[pk]
 
     @precondition(lambda self: bool(self.scheduled))
@@ -143,8 +145,8 @@ class Cadence(RuleBasedStateMachine):
         agreed = None
         if agree is not None:
             agreed = _local(meeting.starts_at) + dt.timedelta(days=agree)
-            services.set_meeting_next_review(meeting, by=self.lead, next_review_on=agreed)
-        services.finish_meeting(meeting, by=self.lead)
+            set_meeting_next_review(meeting, by=self.lead, next_review_on=agreed)
+        finish_meeting(meeting, by=self.lead)
         meeting.refresh_from_db()
         del self.scheduled[pk]
         assert meeting.held_at is not None
@@ -154,7 +156,7 @@ class Cadence(RuleBasedStateMachine):
     @rule(agree=st.none() | st.integers(min_value=1, max_value=91))
     def review_without_meeting(self, agree: int | None) -> None:
         agreed = self._today() + dt.timedelta(days=agree) if agree is not None else None
-        services.record_review_without_meeting(
+        record_review_without_meeting(
             self.case, by=self.lead, child_views="ok", parent_views="ok", next_review_on=agreed
         )
         self.events.append((self.now, 1, len(self.events), agreed))

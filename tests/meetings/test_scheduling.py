@@ -11,8 +11,16 @@ from icalendar import Calendar
 
 from agencies.models import User
 from cases.models import Case, CaseEvent, TeamMembership
-from meetings import services
 from meetings.models import Invitation, Meeting
+from meetings.services.common import MeetingError
+from meetings.services.meeting_mode import finish_meeting
+from meetings.services.scheduling import (
+    ExternalInvitee,
+    cancel_meeting,
+    invite_to_meeting,
+    record_response,
+    reschedule_meeting,
+)
 from notifications import outbox
 from notifications.models import EmailOutbox
 from tests.meetings.conftest import at
@@ -38,7 +46,7 @@ def test_it_invites_members_and_externals_with_a_calendar_file(
     case: Case, parent: TeamMembership, schedule: Callable[..., Meeting], member: User
 ) -> None:
     meeting = schedule(
-        externals=[services.ExternalInvitee("Alex Advocate", "Demo Advocacy", "alex@adv.example")]
+        externals=[ExternalInvitee("Alex Advocate", "Demo Advocacy", "alex@adv.example")]
     )
 
     invitations = {i.name: i for i in meeting.invitations.all()}
@@ -110,10 +118,10 @@ def test_reschedule_and_cancel_keep_the_uid_and_bump_the_sequence(
     case: Case, lead: User, schedule: Callable[..., Meeting]
 ) -> None:
     meeting = schedule()
-    services.reschedule_meeting(
+    reschedule_meeting(
         meeting, by=lead, starts_at=at(9), ends_at=at(9, 11), mode="video", location="Link"
     )
-    services.cancel_meeting(meeting, by=lead, reason="The family asked to rearrange")
+    cancel_meeting(meeting, by=lead, reason="The family asked to rearrange")
 
     changed = EmailOutbox.objects.filter(subject__contains="Changed").first()
     cancelled = EmailOutbox.objects.filter(subject__contains="Cancelled").first()
@@ -130,7 +138,7 @@ def test_reschedule_and_cancel_keep_the_uid_and_bump_the_sequence(
 
 
 def test_professionals_only_needs_a_reason(case: Case, schedule: Callable[..., Meeting]) -> None:
-    with pytest.raises(services.MeetingError) as error:
+    with pytest.raises(MeetingError) as error:
         schedule(professionals_only=True, members=[])
     assert "professionals_only_reason" in error.value.message_dict
     assert not Meeting.objects.exists()
@@ -147,7 +155,7 @@ def test_nothing_is_written_when_an_invitee_is_invalid(
     case: Case, schedule: Callable[..., Meeting], make_case: Callable[..., Case]
 ) -> None:
     other = make_case()
-    with pytest.raises(services.MeetingError):
+    with pytest.raises(MeetingError):
         schedule(members=list(other.memberships.all()))
     assert not Meeting.objects.exists()
     assert not EmailOutbox.objects.exists()
@@ -158,17 +166,17 @@ def test_invitees_reply_for_themselves(
 ) -> None:
     meeting = schedule()
     invitation = meeting.invitations.get(professional=member)
-    services.record_response(invitation, by=member, response=Invitation.Response.APOLOGIES)
+    record_response(invitation, by=member, response=Invitation.Response.APOLOGIES)
     invitation.refresh_from_db()
     assert invitation.response == Invitation.Response.APOLOGIES
     lead_invitation = meeting.invitations.exclude(professional=member).first()
     assert lead_invitation is not None
     with pytest.raises(PermissionDenied):
-        services.record_response(lead_invitation, by=member, response="attending")
+        record_response(lead_invitation, by=member, response="attending")
 
 
 def test_time_must_run_forwards(case: Case, schedule: Callable[..., Meeting]) -> None:
-    with pytest.raises(services.MeetingError):
+    with pytest.raises(MeetingError):
         schedule(ends_at=at(7, 9))
 
 
@@ -183,11 +191,11 @@ def test_someone_who_joined_later_is_invited_and_only_they_are_emailed(
     meeting = schedule(members=[school])
     before = set(EmailOutbox.objects.values_list("pk", flat=True))
 
-    new = services.invite_to_meeting(
+    new = invite_to_meeting(
         meeting,
         by=lead,
         members=[parent],
-        externals=[services.ExternalInvitee("Alex Advocate", "Demo Advocacy", "alex@adv.example")],
+        externals=[ExternalInvitee("Alex Advocate", "Demo Advocacy", "alex@adv.example")],
     )
 
     assert {i.name for i in new} == {"Pat Parent", "Alex Advocate"}
@@ -206,23 +214,23 @@ def test_inviting_again_or_to_a_held_meeting_is_refused(
     school = case.memberships.active().get(professional=member)
     meeting = schedule(members=[school])
     count = Invitation.objects.count()
-    with pytest.raises(services.MeetingError) as error:
-        services.invite_to_meeting(meeting, by=lead, members=[school])
+    with pytest.raises(MeetingError) as error:
+        invite_to_meeting(meeting, by=lead, members=[school])
     assert "already invited" in error.value.message_dict["members"][0]
-    with pytest.raises(services.MeetingError):
-        services.invite_to_meeting(meeting, by=lead)
+    with pytest.raises(MeetingError):
+        invite_to_meeting(meeting, by=lead)
     with pytest.raises(PermissionDenied):
-        services.invite_to_meeting(
+        invite_to_meeting(
             meeting,
             by=member,
-            externals=[services.ExternalInvitee("Alex Advocate", "Demo Advocacy", "a@b.example")],
+            externals=[ExternalInvitee("Alex Advocate", "Demo Advocacy", "a@b.example")],
         )
-    services.finish_meeting(meeting, by=lead)
-    with pytest.raises(services.MeetingError):
-        services.invite_to_meeting(
+    finish_meeting(meeting, by=lead)
+    with pytest.raises(MeetingError):
+        invite_to_meeting(
             meeting,
             by=lead,
-            externals=[services.ExternalInvitee("Alex Advocate", "Demo Advocacy", "a@b.example")],
+            externals=[ExternalInvitee("Alex Advocate", "Demo Advocacy", "a@b.example")],
         )
     assert Invitation.objects.count() == count
 

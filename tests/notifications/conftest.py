@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pytest
 
 from cases.models import Case
-from notifications.services import schedule_review_reminders
+from cases.services.reminders import schedule_review_reminders
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import time_machine
 from agencies.models import User
 from audit.services import grant_break_glass, review_break_glass
 from cases.models import Case
+from cases.services.reminders import next_consent_birthday
 from notifications.models import (
     SUBJECT_BREAK_GLASS_REVIEW,
     SUBJECT_CONSENT_AGE,
@@ -18,7 +19,7 @@ from notifications.models import (
     Notification,
     Reminder,
 )
-from notifications.services import dispatch_due_reminders, next_consent_birthday
+from notifications.services import dispatch_due_reminders
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case, Child, Family
-from meetings import services as meeting_services
+from cases.services import lifecycle as lifecycle_services
+from cases.services.lifecycle import change_status
+from cases.services.reviews import set_next_review_due
+from cases.services.teams import add_professional_to_team, assign_lead_professional
 from meetings.models import Action
+from meetings.services import plan as plan_services
+from meetings.services.plan import Owner, change_action
 from notifications import services
 from notifications.models import (
     SUBJECT_ACTION_DUE,
@@ -221,11 +225,11 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             pk = sorted(self.actions)[index % len(self.actions)]
             return Action.objects.get(pk=pk), self.actions[pk]
 
-        def _owner(self, case: Case, who: str) -> meeting_services.Owner:
+        def _owner(self, case: Case, who: str) -> Owner:
             if who == "network":
-                return meeting_services.Owner(network_name="Rosa Testfamily (aunt)")
+                return Owner(network_name="Rosa Testfamily (aunt)")
             membership = case.memberships.active().get(professional=people[who])
-            return meeting_services.Owner(membership)
+            return Owner(membership)
 
         # Reviews ---------------------------------------------------------------
 
@@ -238,10 +242,10 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
                 family_name="Machine",
                 date_of_birth=dt.date(2016, 5, 17),
             )
-            case = case_services.open_case(
+            case = lifecycle_services.open_case(
                 family, children=[child], by=lead, status=Case.Status.ACTIVE, interim_lead=lead
             )
-            case_services.add_professional_to_team(case, professional=member, by=lead)
+            add_professional_to_team(case, professional=member, by=lead)
             case.refresh_from_db()
             self.cases.append(case)
             self.lead_of[case.pk] = lead
@@ -254,7 +258,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             if case.pk in self.closed:
                 return
             due = timezone.localdate() + dt.timedelta(days=days)
-            case_services.set_next_review_due(case, due=due, by=lead)
+            set_next_review_due(case, due=due, by=lead)
             self.review_due[case.pk] = due
             self._changed()
 
@@ -263,7 +267,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             case = self._case(index)
             if case.pk in self.closed:
                 return
-            case_services.set_next_review_due(case, due=None, by=lead)
+            set_next_review_due(case, due=None, by=lead)
             self.review_due[case.pk] = None
             self._changed()
 
@@ -272,7 +276,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             case = self._case(index)
             if case.pk in self.closed or self.lead_of[case.pk] == people[who]:
                 return
-            case_services.assign_lead_professional(
+            assign_lead_professional(
                 case,
                 professional=people[who],
                 by=manager,
@@ -287,10 +291,8 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             case = self._case(index)
             if case.pk in self.closed:
                 return
-            case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
-            case_services.change_status(
-                case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET"
-            )
+            change_status(case, to=Case.Status.CLOSING, by=lead)
+            change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
             self.closed.add(case.pk)
             self.review_due[case.pk] = None
             self._changed()
@@ -307,7 +309,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             if case.pk in self.closed:
                 return  # a closed case's plan no longer changes
             due = timezone.localdate() + dt.timedelta(days=days)
-            action = meeting_services.add_action(
+            action = plan_services.add_action(
                 case,
                 by=coordinator,
                 description="Attendance plan",
@@ -326,7 +328,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
                 return  # a closed case's plan no longer changes
             action, model = picked
             due = timezone.localdate() + dt.timedelta(days=days)
-            meeting_services.change_action(action, by=coordinator, due_on=due)
+            change_action(action, by=coordinator, due_on=due)
             model.due_on = due
             self._changed()
 
@@ -339,7 +341,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
                 return  # a closed case's plan no longer changes
             action, model = picked
             case = Case.objects.get(pk=model.case_pk)
-            meeting_services.change_action(action, by=coordinator, owner=self._owner(case, who))
+            change_action(action, by=coordinator, owner=self._owner(case, who))
             model.owner = people.get(who)
             self._changed()
 
@@ -353,7 +355,7 @@ def test_the_ledger_never_doubles_and_never_loses_a_live_reminder(
             if model.case_pk in self.closed and model.owner is None:
                 return  # only the owner could: a closed case has no lead professional
             by = model.owner or self.lead_of[model.case_pk]
-            meeting_services.update_action(action, by=by, status=status, progress_note="Update")
+            plan_services.update_action(action, by=by, status=status, progress_note="Update")
             model.status = status
             self._changed()
 

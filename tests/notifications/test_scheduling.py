@@ -9,14 +9,13 @@ import pytest
 import time_machine
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case
+from cases.services.lifecycle import change_status
+from cases.services.reminders import schedule_review_reminders
+from cases.services.reviews import set_next_review_due
+from cases.services.teams import assign_lead_professional
 from notifications.models import SUBJECT_CASE_REVIEW, Notification, Reminder
-from notifications.services import (
-    cancel_reminders_for,
-    dispatch_due_reminders,
-    schedule_review_reminders,
-)
+from notifications.services import cancel_reminders_for, dispatch_due_reminders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("review_rules_only")]
 
@@ -90,7 +89,7 @@ def test_it_follows_a_change_of_lead(
     case: Case, set_review: SetReview, member: User, manager: User
 ) -> None:
     set_review(case, DUE)
-    case_services.assign_lead_professional(
+    assign_lead_professional(
         case,
         professional=member,
         by=manager,
@@ -117,8 +116,8 @@ def test_it_cancels_everything_when_the_review_is_completed_or_the_case_closes(
     assert _pending(case) == set()
 
     set_review(case, DUE)
-    case_services.change_status(case, to=Case.Status.CLOSING, by=lead)
-    case_services.change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
     # Closing the case cancelled them in the same transaction.
     assert _pending(case) == set()
     assert cancel_reminders_for(case) == 0
@@ -205,9 +204,9 @@ def test_a_moved_date_never_leaves_two_pending_keys(
 def test_the_case_service_moves_reminders_with_the_review_date(
     case: Case, lead: User, people: None
 ) -> None:
-    case_services.set_next_review_due(case, due=DUE, by=lead)
+    set_next_review_due(case, due=DUE, by=lead)
     first = {due for _, _, due, _ in _pending(case)}
-    case_services.set_next_review_due(case, due=DUE + dt.timedelta(days=14), by=lead)
+    set_next_review_due(case, due=DUE + dt.timedelta(days=14), by=lead)
     moved = {due for _, _, due, _ in _pending(case)}
     assert first == {DUE}
     assert moved == {DUE + dt.timedelta(days=14)}

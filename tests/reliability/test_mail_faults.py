@@ -28,10 +28,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from cases import services as case_services
 from cases.models import Case, FamilyMember
-from meetings import services as meeting_services
+from cases.services.teams import add_family_member_to_team
 from meetings.models import Meeting
+from meetings.services.scheduling import schedule_meeting
 from notifications import services
 from notifications.models import EmailOutbox, Notification, Reminder, ReminderRule
 from tests.helpers import client_for
@@ -216,13 +216,13 @@ def test_a_554_is_undelivered_at_once_and_never_retried(
     family = "pat.parent@example.org"
     family_member.email = family
     family_member.save(update_fields=["email"])
-    case_services.add_family_member_to_team(case, family_member=family_member, by=lead)
+    add_family_member_to_team(case, family_member=family_member, by=lead)
     with SMTPServer(refuse=family, stage=stage) as smtp:  # type: ignore[arg-type]
         portal = portal_factory(smtp.port)
         with routed_to(portal.queues):
             # The lead arranges a meeting: the invitations are woken out after commit.
             started = time.monotonic()
-            meeting = meeting_services.schedule_meeting(
+            meeting = schedule_meeting(
                 case,
                 by=lead,
                 kind=Meeting.Kind.INITIAL,

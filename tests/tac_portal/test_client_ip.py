@@ -8,8 +8,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from agencies.models import User
-from audit.models import RecordAccess
-from cases.models import Case
+from cases.models import Case, RecordAccess
 from tac_portal.client_ip import client_ip
 from tests.helpers import PASSWORD, client_for
 

@@ -24,9 +24,9 @@ FIELD_TEMPLATES = TEMPLATES / "includes" / "fields"
 APPS = ("agencies", "cases", "assessments", "meetings", "notifications", "audit", "dashboards")
 FORM_MODULES = (
     "agencies.forms",
-    "cases.forms",
-    "cases.episode_forms",
-    "cases.review_date",
+    "cases.forms.journeys",
+    "cases.forms.episode",
+    "cases.forms.reviews",
     "assessments.forms",
     "meetings.forms",
     "notifications.forms",

@@ -1,0 +1,154 @@
+"""Who is calling the partner API: a partner system's token or a professional's session.
+
+Partner systems are agencies' clients (``PartnerClient``), so their authentication,
+scopes and throttling live here. Kept apart from the views (``tac_portal.api.base``)
+because DRF imports these classes from its settings while its own view module is still
+loading. What each caller may reach of the case data is ``cases.api.base.Viewer``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from agencies.models import PartnerClient, User
+from agencies.oauth import partner_client_for
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+
+class PartnerPrincipal:
+    """``request.user`` for a partner system's token: the client, never a person."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, client: PartnerClient) -> None:
+        self.client = client
+        self.pk = f"client:{client.pk}"
+
+    def __str__(self) -> str:
+        return self.client.client_id
+
+
+class PartnerTokenAuthentication(OAuth2Authentication):
+    """A bearer token from ``/o/token/`` whose partner client and agency are still active.
+
+    The check runs on every request, so deactivating a client or its agency stops
+    its tokens at once, whatever code path made the change.
+    """
+
+    www_authenticate_realm = "tac-portal"
+
+    def authenticate(self, request: Request) -> tuple[PartnerPrincipal, Any] | None:
+        result = super().authenticate(request)
+        if result is None:
+            if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+                raise exceptions.AuthenticationFailed("The access token is invalid or expired.")
+            return None
+        token = result[1]
+        client = partner_client_for(token.application)
+        if client is None:
+            raise exceptions.AuthenticationFailed("This partner client is no longer active.")
+        return PartnerPrincipal(client), token
+
+
+class BrowserSessionAuthentication(SessionAuthentication):
+    """A signed-in professional's session; DRF enforces CSRF on unsafe methods."""
+
+
+def scopes_for(view: Any, method: str) -> Sequence[str]:
+    """The scopes a token needs for ``method`` (``method_scopes``, else ``required_scopes``)."""
+    per_method: dict[str, Sequence[str]] = getattr(view, "method_scopes", {})
+    if method.upper() in per_method:
+        return per_method[method.upper()]
+    required: Sequence[str] = getattr(view, "required_scopes", ())
+    return required
+
+
+class HasRequiredScopes(BasePermission):
+    """A token needs every scope the view names in ``required_scopes``.
+
+    Sessions are not scoped: a professional's reach is the access policy itself.
+    """
+
+    message = "This client's token does not have the scope this endpoint needs."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        required = scopes_for(view, request.method or "GET")
+        if not isinstance(request.user, PartnerPrincipal):
+            return True
+        token = request.auth
+        if token is None or not token.allow_scopes(required):
+            self.message = (
+                "This client's token does not have the scope this endpoint needs: "
+                + " ".join(required)
+            )
+            return False
+        return True
+
+
+class PerClientThrottle(SimpleRateThrottle):
+    """One request budget per partner client or professional, kept in the Redis cache."""
+
+    scope = "api"
+
+    def get_rate(self) -> str | None:
+        # Read at call time so that a changed setting (and the tests) take effect.
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return None if rate is None else str(rate)
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        principal = request.user
+        if isinstance(principal, PartnerPrincipal):
+            ident = f"client-{principal.client.pk}"
+        elif isinstance(principal, User):
+            ident = f"user-{principal.pk}"
+        else:
+            return None
+        return f"throttle_{self.scope}_{ident}"
+
+
+class PartnerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "agencies.api_auth.PartnerTokenAuthentication"
+    name = "partnerClient"
+
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[str]]:
+        return {self.name: list(scopes_for(auto_schema.view, auto_schema.method))}
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "oauth2",
+            "description": "OAuth2 client credentials: one client per partner system.",
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": "/o/token/",
+                    "scopes": settings.OAUTH2_PROVIDER["SCOPES"],
+                }
+            },
+        }
+
+
+class BrowserSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "agencies.api_auth.BrowserSessionAuthentication"
+    name = "professionalSession"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "A professional signed in to the portal (send X-CSRFToken on writes).",
+        }

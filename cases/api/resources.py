@@ -1,0 +1,514 @@
+"""Partner API: children, cases, TAC teams and case reference data (/api/v1/).
+
+Cases come only from ``Viewer.visible_cases()`` (``cases.api.base``): the access policy
+for a professional, the agency's relationships for a partner client. What is shown of
+each is narrowed by ``cases.sharing``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers
+
+from cases.api.base import (
+    CASES_READ,
+    CaseDataView,
+    CaseScopedListView,
+)
+from cases.masking import MASK, is_field_restricted, restricted_fields
+from cases.models import (
+    Case,
+    CaseSubject,
+    Child,
+    ClosureReason,
+    Ethnicity,
+    LevelOfNeed,
+    RestrictionTarget,
+    TeamMembership,
+)
+from cases.sharing import ADDITIONAL, BASIC, information_levels
+from tac_portal.api.base import (
+    ApiDetailView,
+    ApiListView,
+    ApiModelSerializer,
+    ReferenceListView,
+    UtcDateTimeField,
+    get_object_or_404,
+)
+
+REFERENCE_READ = "reference:read"
+
+
+# --- Serializers ----------------------------------------------------------------------
+
+_UTC = UtcDateTimeField()
+
+
+def _iso_date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class AgencyRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ChildSummarySerializer(ApiModelSerializer):
+    """Identifying details only (basic information)."""
+
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "given_names",
+            "family_name",
+            "sex",
+            "date_of_birth",
+            "is_unborn",
+            "expected_date_of_delivery",
+        ]
+        read_only_fields = fields
+
+
+class ChildNeedsSerializer(ApiModelSerializer):
+    """Additional information: shown only where the family's sharing preferences allow."""
+
+    class Meta:
+        model = Child
+        fields = [
+            "ethnicity",
+            "religion",
+            "first_language",
+            "parent_first_language",
+            "interpreter_required",
+            "immigration_status",
+            "has_disability",
+            "disability_details",
+            "has_sen",
+            "sen_details",
+            "special_requirements",
+            "is_young_carer",
+            "risk_of_exclusion",
+        ]
+        read_only_fields = fields
+
+
+#: Child fields a restriction can cover, and what a partner system sees instead.
+MASKABLE_CHILD_FIELDS = {
+    "address": MASK,
+    "postcode": MASK,
+    "contact_phone": MASK,
+    "email": MASK,
+    "school": None,
+}
+
+
+class ChildListSerializer(serializers.ListSerializer):  # type: ignore[type-arg]
+    """Looks up the restrictions of the whole page in one query."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        items = list(data.all() if hasattr(data, "all") else data)
+        context = self.context  # shared with each child serializer
+        assert isinstance(context, dict)  # noqa: S101
+        context["restricted"] = restricted_fields(RestrictionTarget.CHILD, [c.pk for c in items])
+        return super().to_representation(items)
+
+
+class ChildSerializer(ApiModelSerializer):
+    """A child; restricted details (DOMAIN §6.2 rule 5) read "Restricted" (school: null)."""
+
+    school = serializers.SerializerMethodField()
+    information_level = serializers.SerializerMethodField()
+    additional = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "given_names",
+            "family_name",
+            "also_known_as",
+            "sex",
+            "date_of_birth",
+            "is_unborn",
+            "expected_date_of_delivery",
+            "address",
+            "postcode",
+            "nhs_number",
+            "school",
+            "information_level",
+            "additional",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        list_serializer_class = ChildListSerializer
+
+    def to_representation(self, instance: Child) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        restricted = self.context.get("restricted")
+        if restricted is None:
+            restricted = restricted_fields(RestrictionTarget.CHILD, [instance.pk])
+        fields = restricted.get(instance.pk, set())
+        for name, masked_value in MASKABLE_CHILD_FIELDS.items():
+            if fields and name in data and is_field_restricted(fields, name):
+                data[name] = masked_value
+        return data
+
+    @extend_schema_field(AgencyRefSerializer(allow_null=True))
+    def get_school(self, child: Child) -> dict[str, Any] | None:
+        if child.school is None:
+            return None
+        return {"id": child.school.pk, "name": child.school.name}
+
+    @extend_schema_field(serializers.ChoiceField(choices=[BASIC, ADDITIONAL]))
+    def get_information_level(self, child: Child) -> str:
+        levels: dict[int, str] = self.context["levels"]
+        return levels.get(child.pk, BASIC)
+
+    @extend_schema_field(ChildNeedsSerializer(allow_null=True))
+    def get_additional(self, child: Child) -> dict[str, Any] | None:
+        if self.get_information_level(child) != ADDITIONAL:
+            return None
+        return dict(ChildNeedsSerializer(child).data)
+
+
+class LevelRefSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    ordinal = serializers.IntegerField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
+
+
+class LeadProfessionalSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    job_title = serializers.CharField()
+    agency = AgencyRefSerializer(allow_null=True)
+    since = UtcDateTimeField()
+
+
+class CaseSerializer(ApiModelSerializer):
+    information_level = serializers.SerializerMethodField()
+    level_of_need = serializers.SerializerMethodField()
+    subject_children = serializers.SerializerMethodField()
+    lead_professional = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "opened_at",
+            "closed_at",
+            "closure_reason",
+            "is_re_referral",
+            "next_review_due",
+            "information_level",
+            "level_of_need",
+            "subject_children",
+            "lead_professional",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=[BASIC, ADDITIONAL]))
+    def get_information_level(self, case: Case) -> str:
+        levels: dict[int, str] = self.context["levels"]
+        return levels.get(case.pk, BASIC)
+
+    @extend_schema_field(LevelRefSerializer(allow_null=True))
+    def get_level_of_need(self, case: Case) -> dict[str, Any] | None:
+        # A judgement about needs: additional information.
+        level = case.current_level
+        if level is None or self.get_information_level(case) != ADDITIONAL:
+            return None
+        return {"code": level.code, "ordinal": level.ordinal, "label": level.label}
+
+    @extend_schema_field(ChildSummarySerializer(many=True))
+    def get_subject_children(self, case: Case) -> list[dict[str, Any]]:
+        # Built by hand (a nested serializer per case costs more than the query).
+        return [
+            {
+                "id": c.pk,
+                "given_names": c.given_names,
+                "family_name": c.family_name,
+                "sex": c.sex,
+                "date_of_birth": _iso_date(c.date_of_birth),
+                "is_unborn": c.is_unborn,
+                "expected_date_of_delivery": _iso_date(c.expected_date_of_delivery),
+            }
+            for c in (s.child for s in case.subjects.all())
+        ]
+
+    @extend_schema_field(LeadProfessionalSerializer(allow_null=True))
+    def get_lead_professional(self, case: Case) -> dict[str, Any] | None:
+        assignment = case.lead_assignment
+        if assignment is None:
+            return None
+        agency = assignment.agency
+        return {
+            "name": assignment.professional.full_name,
+            "job_title": assignment.professional.job_title,
+            "agency": {"id": agency.pk, "name": agency.name} if agency else None,
+            "since": _UTC.to_representation(assignment.started_at),
+        }
+
+
+class TeamMemberSerializer(ApiModelSerializer):
+    name = serializers.CharField(source="display_name")
+    job_title = serializers.SerializerMethodField()
+    agency = serializers.SerializerMethodField()
+    agency_name = serializers.CharField()
+    changed_at = UtcDateTimeField(help_text="When the member joined, or left if they have.")
+
+    class Meta:
+        model = TeamMembership
+        fields = [
+            "id",
+            "kind",
+            "role",
+            "name",
+            "job_title",
+            "agency",
+            "agency_name",
+            "joined_at",
+            "left_at",
+            "changed_at",
+        ]
+        read_only_fields = fields
+
+    def get_job_title(self, member: TeamMembership) -> str:
+        return member.professional.job_title if member.professional else ""
+
+    @extend_schema_field(AgencyRefSerializer(allow_null=True))
+    def get_agency(self, member: TeamMembership) -> dict[str, Any] | None:
+        agency = member.professional.agency if member.professional else None
+        return {"id": agency.pk, "name": agency.name} if agency else None
+
+
+class CodeSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named "label"
+
+
+class LevelOfNeedSerializer(ApiModelSerializer):
+    response_guidance_url = serializers.CharField(read_only=True, help_text="Empty when none.")
+
+    class Meta:
+        model = LevelOfNeed
+        fields = ["code", "ordinal", "label", "description", "response_guidance_url", "is_active"]
+        read_only_fields = fields
+
+
+# --- Views ------------------------------------------------------------------------------
+
+
+class CaseLevelsMixin(CaseDataView):
+    """Sharing levels for the cases on the page, in one query (``prepare``)."""
+
+    levels: dict[int, str]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        context["levels"] = getattr(self, "levels", {})
+        return context
+
+
+CASE_EXAMPLE = {
+    "id": 4211,
+    "reference": "EH-2026-004211",
+    "status": "ACTIVE",
+    "opened_at": "2026-02-03T10:15:00Z",
+    "closed_at": None,
+    "closure_reason": "",
+    "is_re_referral": False,
+    "next_review_due": "2026-05-12",
+    "information_level": "additional",
+    "level_of_need": {"code": "TARGETED", "ordinal": 3, "label": "Targeted"},
+    "subject_children": [
+        {
+            "id": 9182,
+            "given_names": "Jamie",
+            "family_name": "Fairweather",
+            "sex": "female",
+            "date_of_birth": "2016-05-17",
+            "is_unborn": False,
+            "expected_date_of_delivery": None,
+        }
+    ],
+    "lead_professional": {
+        "name": "Lena Lead",
+        "job_title": "Family support worker",
+        "agency": {"id": 3, "name": "Northgate Family Hub"},
+        "since": "2026-02-03T10:15:00Z",
+    },
+    "updated_at": "2026-03-01T16:40:12.120000Z",
+}
+
+
+@extend_schema(
+    summary="Cases your agency works on",
+    description="Cases where someone from your agency is an active TAC member or the lead "
+    "professional, oldest change first. Follow `next` to the end, then sync with "
+    "`updated_since`.",
+    examples=[
+        OpenApiExample(
+            "A page of cases",
+            value=CASE_EXAMPLE,
+            response_only=True,
+        )
+    ],
+)
+class CaseList(CaseLevelsMixin, ApiListView):
+    """Cases your agency works on."""
+
+    serializer_class = CaseSerializer
+    queryset = Case.objects.none()
+    required_scopes = [CASES_READ]
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return self.viewer.visible_cases().with_list_details()
+
+    def prepare(self, objects: Sequence[Case]) -> None:
+        self.levels = information_levels([c.pk for c in objects], self.viewer.agency_id)
+
+    def shown_records(self, objects: Sequence[Case]) -> Iterable[tuple[int, int | None]]:
+        return [(s.child_id, case.pk) for case in objects for s in case.subjects.all()]
+
+
+@extend_schema(
+    summary="One case",
+    examples=[OpenApiExample("A case", value=CASE_EXAMPLE, response_only=True)],
+)
+class CaseDetail(CaseLevelsMixin, ApiDetailView):
+    """One case."""
+
+    serializer_class = CaseSerializer
+    queryset = Case.objects.none()
+    required_scopes = [CASES_READ]
+
+    def get_object(self) -> Case:
+        case: Case = get_object_or_404(
+            self.viewer.reachable_cases().with_list_details(), pk=self.kwargs["pk"]
+        )
+        return case
+
+    def prepare(self, objects: Sequence[Case]) -> None:
+        self.levels = information_levels([c.pk for c in objects], self.viewer.agency_id)
+
+    def shown_records(self, objects: Sequence[Case]) -> Iterable[tuple[int, int | None]]:
+        return [(s.child_id, case.pk) for case in objects for s in case.subjects.all()]
+
+
+class ChildViewMixin(CaseLevelsMixin):
+    """Children who are subjects of a visible case; a child's level is its most restrictive."""
+
+    pairs: list[tuple[int, int | None]]
+
+    def visible_children(self, cases: QuerySet[Case]) -> QuerySet[Child]:
+        subjects = CaseSubject.objects.filter(child=OuterRef("pk"), case__in=cases)
+        return Child.objects.filter(Exists(subjects)).select_related("school")
+
+    def prepare(self, objects: Sequence[Child]) -> None:
+        cases = self.viewer.reachable_cases()
+        self.pairs = list(
+            CaseSubject.objects.filter(child__in=[c.pk for c in objects], case__in=cases)
+            .order_by("child_id", "case_id")
+            .values_list("child_id", "case_id")
+        )
+        case_ids = {case_id for _, case_id in self.pairs if case_id is not None}
+        case_levels = information_levels(case_ids, self.viewer.agency_id)
+        self.levels = {}
+        for child_id, case_id in self.pairs:
+            level = case_levels.get(case_id, BASIC) if case_id else BASIC
+            if self.levels.get(child_id, ADDITIONAL) == ADDITIONAL:
+                self.levels[child_id] = level
+
+    def shown_records(self, objects: Sequence[Child]) -> Iterable[tuple[int, int | None]]:
+        return self.pairs
+
+
+@extend_schema(summary="Children who are subjects of cases your agency works on")
+class ChildList(ChildViewMixin, ApiListView):
+    """Children who are subjects of cases your agency works on."""
+
+    serializer_class = ChildSerializer
+    queryset = Child.objects.none()
+    required_scopes = [CASES_READ]
+
+    def get_queryset(self) -> QuerySet[Child]:
+        return self.visible_children(self.viewer.visible_cases())
+
+
+@extend_schema(summary="One child")
+class ChildDetail(ChildViewMixin, ApiDetailView):
+    """One child: identifying details, and needs where the family shares them."""
+
+    serializer_class = ChildSerializer
+    queryset = Child.objects.none()
+    required_scopes = [CASES_READ]
+
+    def get_object(self) -> Child:
+        child: Child = get_object_or_404(
+            self.visible_children(self.viewer.reachable_cases()), pk=self.kwargs["pk"]
+        )
+        return child
+
+
+@extend_schema(summary="The case's team around the child (past members too)")
+class CaseTeamList(CaseScopedListView):
+    """The case's team around the child (past members too)."""
+
+    serializer_class = TeamMemberSerializer
+    queryset = TeamMembership.objects.none()
+    # Memberships change by joining and leaving; the later of the two is their change time.
+    sync_field = "changed_at"
+
+    def get_queryset(self) -> QuerySet[TeamMembership]:
+        return (
+            TeamMembership.objects.filter(case=self.case)
+            .select_related("professional__agency", "family_member")
+            .annotate(changed_at=Coalesce("left_at", "joined_at"))
+        )
+
+
+@extend_schema(summary="Levels of need on the local continuum")
+class LevelOfNeedList(ReferenceListView):
+    """Levels of need on the local continuum."""
+
+    serializer_class = LevelOfNeedSerializer
+    required_scopes = [REFERENCE_READ]
+
+    def entries(self) -> list[Any]:
+        return list(LevelOfNeed.objects.order_by("ordinal"))
+
+
+@extend_schema(summary="Why a case closed")
+class ClosureReasonList(ReferenceListView):
+    """Why a case closed."""
+
+    serializer_class = CodeSerializer
+    required_scopes = [REFERENCE_READ]
+
+    def entries(self) -> list[Any]:
+        return [{"code": c.value, "label": c.label} for c in ClosureReason]
+
+
+@extend_schema(summary="DfE ethnicity codes (Annex A, CIN census)")
+class EthnicityCodeList(ReferenceListView):
+    """DfE ethnicity codes (Annex A, CIN census)."""
+
+    serializer_class = CodeSerializer
+    required_scopes = [REFERENCE_READ]
+
+    def entries(self) -> list[Any]:
+        return [{"code": c.value, "label": c.label} for c in Ethnicity]

@@ -1,0 +1,98 @@
+"""Families, children and their early help cases (DOMAIN §1, §2.2 B, §3.1, §4.1, §5.4, §8.2).
+
+One module per aggregate:
+
+- ``people``: families, children and the adults around them;
+- ``case``: the case (an early help episode), its subject children, TAC membership, lead
+  professional, levels of need and chronology;
+- ``requests``: requests for support, duplicate-record checks, safeguarding concerns;
+- ``consent``: consent and sharing records, decisions to share without consent;
+- ``episode``: the turning points (handover, step-up, step-down in, closure);
+- ``access``: the access policy's records (break-glass grants, restricted items, the
+  record-access log).
+
+Import models from here (``from cases.models import Case``); Django finds them here too.
+"""
+
+from cases.models.access import (
+    MASKED_TOGETHER,
+    RESTRICTABLE_FIELDS,
+    AccessPurpose,
+    BreakGlassGrant,
+    RecordAccess,
+    Restriction,
+    RestrictionTarget,
+    Unmasking,
+)
+from cases.models.case import (
+    Case,
+    CaseEvent,
+    CaseQuerySet,
+    CaseSubject,
+    ClosureReason,
+    LeadProfessionalAssignment,
+    LevelOfNeed,
+    LevelOfNeedJudgement,
+    TACRole,
+    TeamMembership,
+)
+from cases.models.consent import ConsentRecord, DisclosureDecision, InformationLevel
+from cases.models.episode import CaseClosure, LeadHandover, StepDownIn, StepUpReferral
+from cases.models.people import (
+    CHILD_NAME_KEY_FIELDS,
+    Child,
+    Ethnicity,
+    Family,
+    FamilyMember,
+    Religion,
+    Sex,
+)
+from cases.models.requests import (
+    ChildRecordCheck,
+    ReferralSource,
+    RequestForSupport,
+    SafeguardingConcern,
+    TriageDecision,
+)
+from cases.models.tracking import tracked
+
+__all__ = [
+    "CHILD_NAME_KEY_FIELDS",
+    "MASKED_TOGETHER",
+    "RESTRICTABLE_FIELDS",
+    "AccessPurpose",
+    "BreakGlassGrant",
+    "Case",
+    "CaseClosure",
+    "CaseEvent",
+    "CaseQuerySet",
+    "CaseSubject",
+    "Child",
+    "ChildRecordCheck",
+    "ClosureReason",
+    "ConsentRecord",
+    "DisclosureDecision",
+    "Ethnicity",
+    "Family",
+    "FamilyMember",
+    "InformationLevel",
+    "LeadHandover",
+    "LeadProfessionalAssignment",
+    "LevelOfNeed",
+    "LevelOfNeedJudgement",
+    "RecordAccess",
+    "ReferralSource",
+    "Religion",
+    "RequestForSupport",
+    "Restriction",
+    "RestrictionTarget",
+    "SafeguardingConcern",
+    "Sex",
+    "StepDownIn",
+    "StepUpReferral",
+    "TACRole",
+    "TeamMembership",
+    "TriageDecision",
+    "Unmasking",
+    "tracked",
+]

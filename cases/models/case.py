@@ -1,0 +1,499 @@
+"""The case (an early help episode), its children, team, lead professional, level of need
+and chronology (DOMAIN §1, §3.1, §4.1, §5.4, §8.2).
+
+The code calls an early help episode a ``Case`` (DOMAIN §11.1).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cases.models.people import Child, Family, FamilyMember
+from cases.models.tracking import tracked
+
+if TYPE_CHECKING:
+    from agencies.models import User
+
+
+class LevelOfNeed(models.Model):
+    """A level on the local continuum of need (DOMAIN §4.1). Data, editable in admin."""
+
+    code = models.CharField(max_length=20, unique=True)
+    ordinal = models.PositiveSmallIntegerField(unique=True)
+    label = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    response_guidance_url = models.URLField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["ordinal"]
+        verbose_name_plural = "levels of need"
+
+    def __str__(self) -> str:
+        return f"Level {self.ordinal}: {self.label}"
+
+
+class ClosureReason(models.TextChoices):
+    """Why a case closed (DOMAIN §3.7)."""
+
+    NEEDS_MET = "NEEDS_MET", "Outcomes achieved / needs met"
+    SINGLE_AGENCY = "SINGLE_AGENCY", "Continuing with a single agency"
+    STEPPED_UP = "STEPPED_UP", "Stepped up to children's social care"
+    CONSENT_WITHDRAWN = "CONSENT_WITHDRAWN", "Family withdrew consent"
+    DISENGAGED = "DISENGAGED", "Family disengaged"
+    MOVED_OUT_OF_AREA = "MOVED_OUT_OF_AREA", "Moved out of area"
+    AGED_OUT = "AGED_OUT", "Young person aged out"
+    NFA_AFTER_TRIAGE = "NFA_AFTER_TRIAGE", "No further action after triage"
+    OTHER = "OTHER", "Other"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=Case.OPEN_STATUSES)
+
+    def closed(self) -> CaseQuerySet:
+        return self.exclude(status__in=Case.OPEN_STATUSES)
+
+    def visible_to(self, user: User) -> CaseQuerySet:
+        """The cases ``user`` has a legitimate relationship with (ARCHITECTURE §5)."""
+        # Imported here to break a real cycle: the access policy queries these models.
+        from cases.access import visible_cases_filter
+
+        return self.filter(visible_cases_filter(user))
+
+    def with_list_details(self) -> CaseQuerySet:
+        """Columns for case lists ("My cases", dashboards) in a fixed number of queries."""
+        return self.select_related("family", "current_level").prefetch_related(
+            models.Prefetch(
+                "lead_assignments",
+                queryset=LeadProfessionalAssignment.objects.active().select_related(
+                    "professional", "agency"
+                ),
+                to_attr="active_lead_assignments",
+            ),
+            models.Prefetch(
+                "subjects",
+                queryset=CaseSubject.objects.select_related("child").order_by("child_id"),
+            ),
+        )
+
+
+@tracked
+class Case(models.Model):
+    """A family's early help episode with one or more subject children."""
+
+    class Status(models.TextChoices):
+        # Names and transitions follow the episode state machine in DOMAIN §3.1.
+        IDENTIFIED = "IDENTIFIED", "Need identified"
+        REQUEST_SUBMITTED = "REQUEST_SUBMITTED", "Request for support submitted"
+        TRIAGED = "TRIAGED", "Triaged"
+        CONSENT_PENDING = "CONSENT_PENDING", "Awaiting family's agreement"
+        ASSESSING = "ASSESSING", "Assessing"
+        PLANNING = "PLANNING", "Planning"
+        ACTIVE = "ACTIVE", "Active plan"
+        REASSESSING = "REASSESSING", "Reassessing"
+        STEP_UP_REQUESTED = "STEP_UP_REQUESTED", "Step-up requested"
+        CLOSING = "CLOSING", "Closing"
+        CLOSED = "CLOSED", "Closed"
+        SINGLE_AGENCY = "SINGLE_AGENCY", "Single agency support"
+        CSC_REFERRAL = "CSC_REFERRAL", "Referred to children's social care"
+        CLOSED_NFA = "CLOSED_NFA", "Closed: no further action"
+        CLOSED_DECLINED = "CLOSED_DECLINED", "Closed: family declined"
+        CLOSED_NEEDS_MET = "CLOSED_NEEDS_MET", "Closed: needs met"
+        CLOSED_STEPPED_UP = "CLOSED_STEPPED_UP", "Closed: stepped up"
+
+    S = Status
+    #: Every transition drawn in DOMAIN §3.1, and no other.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        S.IDENTIFIED: frozenset({S.SINGLE_AGENCY, S.REQUEST_SUBMITTED, S.CSC_REFERRAL}),
+        S.REQUEST_SUBMITTED: frozenset({S.TRIAGED}),
+        S.TRIAGED: frozenset({S.CLOSED_NFA, S.CSC_REFERRAL, S.CONSENT_PENDING}),
+        S.CONSENT_PENDING: frozenset({S.CLOSED_DECLINED, S.ASSESSING}),
+        S.ASSESSING: frozenset({S.PLANNING, S.CLOSED_NEEDS_MET}),
+        S.PLANNING: frozenset({S.ACTIVE}),
+        S.ACTIVE: frozenset({S.ACTIVE, S.REASSESSING, S.STEP_UP_REQUESTED, S.CLOSING}),
+        S.REASSESSING: frozenset({S.ACTIVE}),
+        S.STEP_UP_REQUESTED: frozenset({S.ACTIVE, S.CLOSED_STEPPED_UP}),
+        S.CLOSING: frozenset({S.CLOSED}),
+        S.CLOSED: frozenset(),
+        S.SINGLE_AGENCY: frozenset(),
+        S.CSC_REFERRAL: frozenset(),
+        S.CLOSED_NFA: frozenset(),
+        S.CLOSED_DECLINED: frozenset(),
+        S.CLOSED_NEEDS_MET: frozenset(),
+        S.CLOSED_STEPPED_UP: frozenset(),
+    }
+    #: A terminal status ends the case: no transition leaves it.
+    TERMINAL_STATUSES: ClassVar[frozenset[str]] = frozenset(
+        s for s, targets in TRANSITIONS.items() if not targets
+    )
+    OPEN_STATUSES: ClassVar[frozenset[str]] = frozenset(TRANSITIONS) - TERMINAL_STATUSES
+    #: The closure reason each terminal status implies, where it implies one.
+    DEFAULT_CLOSURE_REASONS: ClassVar[dict[str, str]] = {
+        S.CLOSED_NFA: ClosureReason.NFA_AFTER_TRIAGE,
+        S.CLOSED_DECLINED: ClosureReason.CONSENT_WITHDRAWN,
+        S.CLOSED_NEEDS_MET: ClosureReason.NEEDS_MET,
+        S.CLOSED_STEPPED_UP: ClosureReason.STEPPED_UP,
+        S.SINGLE_AGENCY: ClosureReason.SINGLE_AGENCY,
+        S.CSC_REFERRAL: ClosureReason.STEPPED_UP,
+    }
+    del S
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="cases")
+    children = models.ManyToManyField(Child, through="CaseSubject", related_name="cases")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IDENTIFIED)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_reason_detail = models.TextField(blank=True)
+    previous_case = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="re_referrals",
+        help_text="The earlier case this re-referral follows.",
+    )
+    is_re_referral = models.BooleanField(default=False)
+    next_review_due = models.DateField(null=True, blank=True)
+    review_late_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text="Why an overdue review is late (for example: the family asked to "
+        "reschedule). Shown beside the overdue flag on dashboards; cleared when the "
+        "review date moves.",
+    )
+    current_level = models.ForeignKey(
+        LevelOfNeed,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Copied from the latest level-of-need judgement, for lists and dashboards.",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(closure_reason=""),
+                name="case_closed_has_reason",
+            ),
+        ]
+        indexes = [
+            # Partner API incremental sync: ?updated_since=
+            models.Index(fields=["updated_at", "id"], name="case_updated_idx"),
+            # Overdue reviews (dashboards, reminders): open cases by review date.
+            models.Index(
+                fields=["next_review_due"],
+                name="case_open_review_idx",
+                condition=Q(closed_at__isnull=True),
+            ),
+            models.Index(fields=["status"], name="case_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, frozenset())
+
+    def is_review_overdue(self, today: date) -> bool:
+        return self.is_open and self.next_review_due is not None and self.next_review_due < today
+
+    @property
+    def lead_assignment(self) -> LeadProfessionalAssignment | None:
+        """The active lead professional assignment (uses the list prefetch when present)."""
+        prefetched = getattr(self, "active_lead_assignments", None)
+        if prefetched is not None:
+            return prefetched[0] if prefetched else None
+        return self.lead_assignments.active().select_related("professional", "agency").first()
+
+
+@tracked
+class CaseSubject(models.Model):
+    """A child who is a subject of a case.
+
+    ``is_open`` mirrors the case's openness so that the database can enforce
+    "a child is the subject of at most one open case" (DOMAIN §1 invariant 2).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_subjects")
+    is_open = models.BooleanField(default=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "child"], name="case_subject_unique"),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(is_open=True), name="child_one_open_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} in {self.case}"
+
+
+@tracked
+class LevelOfNeedJudgement(models.Model):
+    """A named professional's judgement of the level of need, with a rationale (DOMAIN §4.1)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="level_judgements")
+    level = models.ForeignKey(LevelOfNeed, on_delete=models.PROTECT, related_name="judgements")
+    rationale = models.TextField()
+    family_informed = models.BooleanField(default=False)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    judged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-judged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(rationale=""), name="level_judgement_has_rationale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} on {self.judged_at:%d %b %Y}"
+
+
+class TACRole(models.TextChoices):
+    """Roles on the team around the child (DOMAIN §8.2)."""
+
+    LEAD_PROFESSIONAL = "lead_professional", "Lead professional"
+    PRACTITIONER = "practitioner", "Practitioner"
+    CHAIR = "chair", "Independent chair"
+    NOTE_TAKER = "note_taker", "Note-taker"
+    FAMILY_MEMBER = "family_member", "Family member"
+    CHILD_YOUNG_PERSON = "child_young_person", "Child or young person"
+    FAMILY_NETWORK_MEMBER = "family_network_member", "Family network member"
+    ADVOCATE = "advocate", "Advocate"
+    INTERPRETER = "interpreter", "Interpreter"
+    OBSERVER = "observer", "Observer or student"
+    SOCIAL_WORKER = "social_worker", "Social worker (children's social care)"
+
+
+class TeamMembershipQuerySet(models.QuerySet["TeamMembership"]):
+    def active(self) -> TeamMembershipQuerySet:
+        return self.filter(left_at__isnull=True)
+
+
+@tracked
+class TeamMembership(models.Model):
+    """Someone on a case's TAC: a professional, a family member or an external contact."""
+
+    class Kind(models.TextChoices):
+        PROFESSIONAL = "professional", "Professional with an account"
+        FAMILY = "family", "Family member"
+        EXTERNAL = "external", "External contact"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tac_memberships",
+    )
+    family_member = models.ForeignKey(
+        FamilyMember, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    external_name = models.CharField(max_length=200, blank=True)
+    external_agency = models.CharField(max_length=200, blank=True)
+    external_email = models.EmailField(blank=True)
+    role = models.CharField(max_length=30, choices=TACRole.choices)
+    joined_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = TeamMembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="professional",
+                        professional__isnull=False,
+                        family_member__isnull=True,
+                        external_name="",
+                    )
+                    | Q(
+                        kind="family",
+                        professional__isnull=True,
+                        family_member__isnull=False,
+                        external_name="",
+                    )
+                    | (
+                        Q(kind="external", professional__isnull=True, family_member__isnull=True)
+                        & ~Q(external_name="")
+                    )
+                ),
+                name="membership_kind_matches_person",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "professional"],
+                condition=Q(left_at__isnull=True, professional__isnull=False),
+                name="membership_one_active_per_professional",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "family_member"],
+                condition=Q(left_at__isnull=True, family_member__isnull=False),
+                name="membership_one_active_per_family_member",
+            ),
+        ]
+        indexes = [
+            # Access policy rule 1 and "My cases": active memberships of one professional.
+            models.Index(
+                fields=["professional", "case"],
+                name="membership_active_prof_idx",
+                condition=Q(left_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        if self.professional_id:
+            return str(self.professional)
+        if self.family_member_id:
+            return str(self.family_member)
+        return self.external_name
+
+    @property
+    def agency_name(self) -> str:
+        if self.professional is not None and self.professional.agency is not None:
+            return self.professional.agency.name
+        if self.kind == self.Kind.FAMILY:
+            return "Family"
+        return self.external_agency
+
+
+class LeadProfessionalAssignmentQuerySet(models.QuerySet["LeadProfessionalAssignment"]):
+    def active(self) -> LeadProfessionalAssignmentQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+@tracked
+class LeadProfessionalAssignment(models.Model):
+    """Who holds the lead professional role, and since when (DOMAIN §5.4)."""
+
+    class Basis(models.TextChoices):
+        INTERIM_INITIATOR = "INTERIM_INITIATOR", "Interim: started the case"
+        AGREED_AT_TAC = "AGREED_AT_TAC", "Agreed at a TAC meeting"
+        FAMILY_CHOICE = "FAMILY_CHOICE", "The family's choice"
+        MANAGER_ALLOCATED = "MANAGER_ALLOCATED", "Allocated by a manager"
+        STEP_DOWN_HANDOVER = "STEP_DOWN_HANDOVER", "Step-down handover from social care"
+
+    class ChangeReason(models.TextChoices):
+        MANAGING_CASELOADS = "MANAGING_CASELOADS", "Managing caseloads"
+        WORKER_LEFT_ROLE = "WORKER_LEFT_ROLE", "Worker left the role"
+        RESTRUCTURE = "RESTRUCTURE", "Service restructure"
+        STANDARD_TRANSFER = "STANDARD_TRANSFER", "Standard process transfer"
+        ABSENCE_COVER = "ABSENCE_COVER", "Absence cover"
+        CHILD_REQUESTED = "CHILD_REQUESTED", "Child requested a change"
+        PARENT_REQUESTED = "PARENT_REQUESTED", "Parent or carer requested a change"
+        AGREED_AT_FIRST_TAC = "AGREED_AT_FIRST_TAC", "Lead agreed at the first TAC"
+        OTHER = "OTHER", "Other"
+
+    class EndReason(models.TextChoices):
+        REPLACED = "REPLACED", "Replaced by a new lead professional"
+        CASE_CLOSED = "CASE_CLOSED", "Case closed"
+        CSC_LEAD = "CSC_LEAD", "Children's social care took the lead"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="lead_assignments")
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lead_assignments"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The lead's agency when they took the role.",
+    )
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    family_consulted = models.BooleanField(default=False)
+    family_preference = models.TextField(blank=True)
+    change_reason = models.CharField(max_length=24, choices=ChangeReason.choices, blank=True)
+    change_reason_detail = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=12, choices=EndReason.choices, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = LeadProfessionalAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_lead_per_case",
+            ),
+        ]
+        indexes = [
+            # Access policy rule 1 and "My cases": active leads by professional.
+            models.Index(
+                fields=["professional", "case"],
+                name="lead_active_prof_idx",
+                condition=Q(ended_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.professional} leads {self.case}"
+
+
+class CaseEvent(models.Model):
+    """The case chronology: significant events with dotted codes (``case.opened``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    code = models.CharField(max_length=60)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    summary = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            # The case page chronology, newest first.
+            models.Index(fields=["case", "-at"], name="caseevent_case_at_idx"),
+            # Counting events of one kind over time (dashboards: step-downs in).
+            models.Index(fields=["code", "at"], name="caseevent_code_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} on {self.case}"

@@ -1,0 +1,255 @@
+"""Families, children and the adults around them (DOMAIN §1, §2.2 B and D)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models.tracking import tracked
+from cases.phonetics import child_name_keys
+from cases.validators import validate_nhs_number, validate_postcode
+
+
+@tracked
+class Family(models.Model):
+    """A household: the unit an early help case is about (DOMAIN §9.2 A7)."""
+
+    name = models.CharField(
+        max_length=200, help_text="How the household is known, for example 'the Okafor family'."
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    UNKNOWN = "unknown", "Not known"
+    NOT_SAID = "not_said", "Prefers not to say"
+
+
+class Ethnicity(models.TextChoices):
+    """DfE four-letter ethnicity codes, as used by Annex A and the CIN census."""
+
+    WBRI = "WBRI", "White - British"
+    WIRI = "WIRI", "White - Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WOTH = "WOTH", "Any other White background"
+    WROM = "WROM", "Gypsy/Roma"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Caribbean"
+    BAFR = "BAFR", "African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+CHILD_NAME_KEY_FIELDS = ("family_name_metaphone", "family_name_soundex", "given_name_metaphone")
+
+
+class Religion(models.TextChoices):
+    CHRISTIAN = "christian", "Christian"
+    JEWISH = "jewish", "Jewish"
+    HINDU = "hindu", "Hindu"
+    MUSLIM = "muslim", "Muslim"
+    BUDDHIST = "buddhist", "Buddhist"
+    SIKH = "sikh", "Sikh"
+    NONE = "none", "No religion"
+    NOT_GIVEN = "not_given", "Not given"
+    OTHER = "other", "Other"
+
+
+@tracked
+class Child(models.Model):
+    """A child's identifying details (DOMAIN §2.2 section B)."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
+    given_names = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    also_known_as = models.CharField(max_length=200, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(null=True, blank=True)
+    is_unborn = models.BooleanField(default=False)
+    expected_date_of_delivery = models.DateField(null=True, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
+    contact_phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]
+    )
+    school = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pupils",
+        help_text="School, nursery or college attended.",
+    )
+    religion = models.CharField(max_length=20, choices=Religion.choices, blank=True)
+    religion_other = models.CharField(max_length=100, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    immigration_status = models.CharField(max_length=100, blank=True)
+    first_language = models.CharField(max_length=50, blank=True)
+    parent_first_language = models.CharField(max_length=50, blank=True)
+    interpreter_required = models.BooleanField(default=False)
+    interpreter_arranged = models.BooleanField(default=False)
+    has_disability = models.BooleanField(default=False)
+    disability_details = models.TextField(blank=True)
+    has_sen = models.BooleanField("special educational needs or EHC plan", default=False)
+    sen_details = models.TextField(blank=True)
+    special_requirements = models.TextField(blank=True)
+    is_young_carer = models.BooleanField(default=False)
+    risk_of_exclusion = models.BooleanField("at risk of exclusion from school", default=False)
+    # Sound-alike keys of the names (cases.phonetics), kept by save(): "find a child"
+    # narrows candidates through their indexes before fuzzy scoring.
+    family_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
+    family_name_soundex = models.CharField(max_length=4, blank=True, default="", editable=False)
+    given_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "children"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_unborn=True) | Q(date_of_birth__isnull=False),
+                name="child_born_has_date_of_birth",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_unborn=False) | Q(expected_date_of_delivery__isnull=False),
+                name="child_unborn_has_edd",
+            ),
+        ]
+        indexes = [
+            # Find a child: candidates narrowed by date of birth, postcode or NHS number.
+            models.Index(fields=["date_of_birth"], name="child_dob_idx"),
+            models.Index(fields=["postcode"], name="child_postcode_idx"),
+            models.Index(fields=["nhs_number"], name="child_nhs_idx", condition=~Q(nhs_number="")),
+            # ... and by the sound of the names, with or without the date of birth.
+            models.Index(
+                fields=["family_name_metaphone", "date_of_birth"], name="child_fam_meta_dob_idx"
+            ),
+            models.Index(
+                fields=["family_name_metaphone", "given_name_metaphone"],
+                name="child_fam_given_meta_idx",
+            ),
+            models.Index(
+                fields=["family_name_soundex", "date_of_birth"], name="child_fam_sdx_dob_idx"
+            ),
+            models.Index(
+                fields=["family_name_soundex", "given_name_metaphone"],
+                name="child_fam_sdx_given_meta_idx",
+            ),
+            models.Index(
+                fields=["given_name_metaphone", "date_of_birth"], name="child_given_meta_dob_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for name, key in child_name_keys(self.given_names, self.family_name).items():
+            setattr(self, name, key)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"given_names", "family_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *CHILD_NAME_KEY_FIELDS}
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": "Date of birth must be today or in the past."})
+        if not self.is_unborn and not self.date_of_birth:
+            raise ValidationError({"date_of_birth": "Enter the child's date of birth."})
+        if self.is_unborn and not self.expected_date_of_delivery:
+            raise ValidationError(
+                {"expected_date_of_delivery": "Enter the expected date of delivery."}
+            )
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        years = day.year - self.date_of_birth.year
+        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+
+@tracked
+class FamilyMember(models.Model):
+    """A parent, carer or network member of a family (DOMAIN §2.2 section D)."""
+
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        STEP_PARENT = "step_parent", "Step-parent"
+        PARTNER_OF_PARENT = "partner_of_parent", "Partner of parent"
+        GRANDPARENT = "grandparent", "Grandparent"
+        KINSHIP_CARER = "kinship_carer", "Kinship carer"
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        SIBLING = "sibling", "Adult sibling"
+        OTHER_RELATIVE = "other_relative", "Other relative"
+        FAMILY_FRIEND = "family_friend", "Family friend or network member"
+        OTHER = "other", "Other"
+
+    class ParentalResponsibility(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        UNKNOWN = "unknown", "Don't know"
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
+    given_names = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    relationship_detail = models.CharField(
+        max_length=200, blank=True, help_text="For example, which children this applies to."
+    )
+    parental_responsibility = models.CharField(
+        max_length=10,
+        choices=ParentalResponsibility.choices,
+        default=ParentalResponsibility.UNKNOWN,
+    )
+    date_of_birth = models.DateField(null=True, blank=True)
+    lives_with_children = models.BooleanField(default=True)
+    address = models.TextField(blank=True, help_text="Only if different from the family's.")
+    postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    has_learning_difficulty = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()

@@ -1,0 +1,31 @@
+"""Change history for the records that matter (django-pghistory, by trigger)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import pghistory
+from django.db import models
+
+_Model = TypeVar("_Model", bound=type[models.Model])
+
+
+def tracked(model: _Model) -> _Model:
+    """Keep the model's change history: every insert, update and delete, by database trigger.
+
+    Each change is a row in ``<Model>History`` (``pgh_obj`` the record, ``pgh_label``
+    insert/update/delete, the row as it was after the change, or before a delete) with
+    the ``pghistory`` context of the request or command that made it (acting user, URL).
+    Triggers also catch raw SQL and ``COPY``. History rows are append-only: the
+    database refuses to update or delete them.
+    """
+    pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        model_name=f"{model.__name__}History",
+        # ``Case.events`` is the case chronology; the history is ``<record>.history``.
+        obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history"),
+        append_only=True,
+    )(model)
+    return model

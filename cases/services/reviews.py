@@ -1,0 +1,177 @@
+"""The case's next review date, moved by hand with a reason, and "why late" (DOMAIN §3.6, §7.3)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.access import (
+    ensure_can_run_case,
+)
+from cases.models import (
+    Case,
+)
+from cases.services.common import CaseError, record_event
+from cases.services.reminders import schedule_review_reminders
+
+if TYPE_CHECKING:
+    from agencies.models import User
+
+
+@transaction.atomic
+def set_next_review_due(case: Case, *, due: date | None, by: User) -> Case:
+    """Set (or clear) when the case's plan is next reviewed.
+
+    Review reminders are moved in the same transaction, so they follow the date
+    whatever happens to Celery.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise CaseError("A closed case has no review date.", code="case_closed")
+    previous = locked.next_review_due
+    if previous == due:
+        return locked
+    locked.next_review_due = due
+    locked.save(update_fields=["next_review_due", "updated_at"])
+    schedule_review_reminders(locked, by=by)
+    record_event(
+        locked,
+        "review.date_set",
+        by=by,
+        summary=f"Next review due {due:%d %B %Y}" if due else "Next review date cleared",
+        data={
+            "from": previous.isoformat() if previous else None,
+            "to": due.isoformat() if due else None,
+        },
+    )
+    case.next_review_due = due
+    return locked
+
+
+REASON_MAX_LENGTH = Case._meta.get_field("review_late_reason").max_length or 200
+
+
+LATE_REASON_MAX_LENGTH = 200
+
+
+def latest_allowed_review_date(today: date) -> date:
+    """No review is set further ahead than the maximum interval (DOMAIN §3.6: 3 months)."""
+    return today + timedelta(days=settings.TAC_MAX_REVIEW_INTERVAL_DAYS)
+
+
+@transaction.atomic
+def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Case:
+    """Move the case's next review to ``due``, for ``reason``; nothing is written on refusal.
+
+    The reason becomes the case's "why late" when the review was overdue or the
+    new date has passed; otherwise the review is on time and any earlier "why
+    late" is cleared.
+    """
+    ensure_can_run_case(by, case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise CaseError("This case is closed, so it has no review date.", code="case_closed")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": ValidationError("Enter why the review date is changing", code="required")}
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
+                    code="max_length",
+                )
+            }
+        )
+    today = timezone.localdate()
+    opened_on = timezone.localtime(locked.opened_at).date()
+    previous = locked.next_review_due
+    if previous == due:
+        raise ValidationError(
+            {
+                "next_review_due": ValidationError(
+                    f"The next review is already due on {due:%-d %B %Y}: enter a different date",
+                    code="unchanged",
+                )
+            }
+        )
+    if due < opened_on:
+        raise ValidationError(
+            {
+                "next_review_due": ValidationError(
+                    f"The review date must be on or after {opened_on:%-d %B %Y}, "
+                    "when the case opened",
+                    code="before_opened",
+                )
+            }
+        )
+    latest = latest_allowed_review_date(today)
+    if due > latest:
+        raise ValidationError(
+            {
+                "next_review_due": ValidationError(
+                    f"The review date must be on or before {latest:%-d %B %Y}: "
+                    "plans are reviewed at least every 3 months",
+                    code="too_late",
+                )
+            }
+        )
+    is_late = (previous is not None and previous < today) or due < today
+    set_next_review_due(locked, due=due, by=by)
+    locked.review_late_reason = reason if is_late else ""
+    locked.save(update_fields=["review_late_reason", "updated_at"])
+    record_event(
+        locked,
+        "review.date_moved",
+        by=by,
+        summary=f"Review date moved to {due:%-d %B %Y}: {reason}",
+        data={
+            "from": previous.isoformat() if previous else None,
+            "to": due.isoformat(),
+            "late": is_late,
+        },
+    )
+    case.next_review_due = locked.next_review_due
+    case.review_late_reason = locked.review_late_reason
+    return locked
+
+
+class LateReasonError(CaseError):
+    """A "why late" reason that cannot be recorded (too long, or nothing is late)."""
+
+
+def clean_late_reason(reason: str) -> str:
+    """One line, at most 200 characters (it sits beside the overdue flag on dashboards)."""
+    reason = " ".join(reason.split())
+    if len(reason) > LATE_REASON_MAX_LENGTH:
+        raise LateReasonError(
+            f"The reason must be {LATE_REASON_MAX_LENGTH} characters or fewer.", code="too_long"
+        )
+    return reason
+
+
+@transaction.atomic
+def record_review_late_reason(case: Case, *, by: User, reason: str) -> Case:
+    """Say why a case's overdue review is late (an empty reason clears it)."""
+    ensure_can_run_case(by, case)
+    reason = clean_late_reason(reason)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_review_overdue(timezone.localdate()):
+        raise LateReasonError("This case's review is not overdue.", code="not_overdue")
+    case.review_late_reason = reason
+    case.save(update_fields=["review_late_reason", "updated_at"])
+    record_event(
+        case,
+        "case.review_late_reason_recorded",
+        by=by,
+        summary=f"Why the review is late: {reason}" if reason else "Review late reason cleared",
+        data={"next_review_due": str(case.next_review_due)},
+    )
+    return case

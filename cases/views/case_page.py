@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from agencies.http import AuthenticatedHttpRequest
+from cases.access import (
+    break_glass_grant_in_use,
+    can_read_access_report,
+    can_restrict,
+    can_triage,
+    can_work_on_cases,
+    get_case_for_history,
+    get_case_for_user,
+    record_records_shown,
+)
+from cases.history import case_history_page
+from cases.masking import masks_for
+from cases.models import AccessPurpose, Case, CaseSubject, ConsentRecord, RequestForSupport
+from cases.panels import case_panels, my_work_panels
+
+MY_CASES_PAGE_SIZE = 50
+DISCLOSURES_SHOWN = 10
+
+
+@login_required
+@require_GET
+def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "My work": the cases the professional may see, open ones first, and their work.
+
+    Other apps add sections (actions, meetings, draft assessments) as ``MyWorkPanel``.
+    """
+    show_closed = request.GET.get("show") == "closed"
+    cases = Case.objects.visible_to(request.user)
+    cases = cases.closed() if show_closed else cases.open()
+    cases = cases.with_list_details().order_by("next_review_due", "reference")
+    page = list(cases[:MY_CASES_PAGE_SIZE])
+    record_records_shown(
+        request,
+        [(s.child_id, case.pk) for case in page for s in case.subjects.all()],
+        purpose=AccessPurpose.CASE_LIST,
+    )
+    user = request.user
+    may_triage = can_triage(user)
+    waiting = (
+        RequestForSupport.objects.filter(status=RequestForSupport.Status.RECEIVED).count()
+        if may_triage
+        else None
+    )
+    return render(
+        request,
+        "cases/my_cases.html",
+        {
+            "cases": page,
+            "truncated": len(page) == MY_CASES_PAGE_SIZE,
+            "show_closed": show_closed,
+            "today": timezone.localdate(),
+            "panels": my_work_panels(request.user),
+            "can_work": can_work_on_cases(user),
+            "may_triage": may_triage,
+            "waiting_requests": waiting,
+        },
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A read-only view of one case. Invisible and missing cases are both 404."""
+    case = get_case_for_user(request, pk, purpose=AccessPurpose.CASE)
+    subjects = list(CaseSubject.objects.filter(case=case).select_related("child", "child__school"))
+    grant = break_glass_grant_in_use(request.user, case)
+    members = (
+        case.memberships.active()
+        .select_related("professional__agency", "professional__team", "family_member")
+        .order_by("joined_at", "id")
+    )
+    leads = case.lead_assignments.select_related("professional", "agency", "assigned_by")
+    judgements = case.level_judgements.select_related("level", "judged_by__agency")
+    events = case.events.select_related("actor__agency").order_by("-at", "-id")[:50]
+    consents = list(
+        case.consents.select_related("given_by", "given_by_child", "recorded_by").prefetch_related(
+            "subject_children", "agencies_allowed", "agencies_excluded"
+        )
+    )
+    disclosures = list(case.disclosures.select_related("decided_by__agency")[:DISCLOSURES_SHOWN])
+    concerns = list(case.safeguarding_concerns.select_related("raised_by__agency"))
+    panels = case_panels(case, request.user)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "subjects": subjects,
+            "members": members,
+            "lead": next((a for a in leads if a.ended_at is None), None),
+            "previous_leads": [a for a in leads if a.ended_at is not None],
+            "judgements": judgements,
+            "events": events,
+            "today": timezone.localdate(),
+            "break_glass_grant": grant,
+            "can_read_access_report": can_read_access_report(request.user, case),
+            "voice_panels": [p for p in panels if p.family_voice],
+            "voice_recorded": any(p.data.get("any_views") for p in panels if p.family_voice),
+            "panels": [p for p in panels if not p.family_voice],
+            "consents": consents,
+            "service_withdrawn": next(
+                (
+                    c
+                    for c in consents
+                    if c.kind == ConsentRecord.Kind.AGREEMENT_TO_SERVICE and c.withdrawn_at
+                ),
+                None,
+            ),
+            "decisions": disclosures,
+            "more_decisions": len(disclosures) == DISCLOSURES_SHOWN,
+            "concerns": concerns,
+            "mash_contact": settings.TAC_MASH_CONTACT,
+            "can_work": can_work_on_cases(request.user),
+            "masks": masks_for(case, request.user, request),
+            "can_restrict": can_restrict(request.user, case),
+        },
+    )
+
+
+@login_required
+@require_GET
+def case_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every tracked change to a case and its records (see ``get_case_for_history``)."""
+    case = get_case_for_history(request, pk)
+    child_ids = list(CaseSubject.objects.filter(case=case).values_list("child_id", flat=True))
+    page = case_history_page(case, child_ids, request.GET.get("page"))
+    return render(request, "cases/case_history.html", {"case": case, "page": page})

@@ -1,0 +1,441 @@
+"""Meeting mode: htmx answers with the section that changed, plain form posts with a redirect
+back, so it works without JavaScript too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agencies.http import AuthenticatedHttpRequest
+from cases.models import Case
+from meetings import forms
+from meetings.models import (
+    Action,
+    Decision,
+    Meeting,
+)
+from meetings.services import meeting_mode as meeting_mode_services
+from meetings.services import plan as plan_services
+from meetings.services.common import (
+    VersionConflict,
+)
+from meetings.services.meeting_mode import (
+    agree_lead_professional,
+    finish_meeting,
+    publish_minutes,
+    record_attendance,
+    save_invitation_update,
+    save_meeting_text,
+    set_meeting_next_review,
+)
+from meetings.services.plan import Owner
+from meetings.views.common import invitation_of, is_htmx, meeting_for_user, runnable_meeting, saved
+from tac_portal.forms import ErrorSummary
+
+
+def _run_context(
+    request: AuthenticatedHttpRequest, meeting: Meeting, **overrides: Any
+) -> dict[str, Any]:
+    """Everything meeting mode shows, in a fixed number of queries."""
+    case = meeting.case
+    invitations = sorted(
+        meeting.invitations.select_related("professional__agency"),
+        key=lambda i: (not i.is_family, i.pk),
+    )
+    memberships = list(
+        case.memberships.active()
+        .select_related("professional__agency", "family_member")
+        .order_by("kind", "id")
+    )
+    actions = list(
+        case.actions.select_related("owner_professional__agency", "owner_family_member")
+        .prefetch_related("updates")
+        .order_by("due_on", "id")
+    )
+    context = {
+        "meeting": meeting,
+        "case": case,
+        "invitations": invitations,
+        "written": list(meeting.contributions.select_related("author").order_by("created_at")),
+        "previous_actions": [a for a in actions if a.meeting_id != meeting.pk],
+        "new_actions": [a for a in actions if a.meeting_id == meeting.pk],
+        "outcomes": list(case.outcomes.order_by("id")),
+        "decisions": list(meeting.decisions.prefetch_related("dissents")),
+        "lead": case.lead_assignment,
+        "action_form": forms.ActionForm(case=case, memberships=memberships),
+        "outcome_form": forms.OutcomeForm(),
+        "decision_form": forms.DecisionForm(),
+        "dissent_form": forms.DissentForm(meeting=meeting),
+        # Under every other decision: an empty copy, so errors show only where they belong.
+        "new_dissent_form": forms.DissentForm(meeting=meeting),
+        "attendance_form": forms.AttendanceForm(),
+        "lead_form": forms.LeadForm(case=case),
+        "next_review_form": forms.NextReviewForm(
+            initial={"next_review_on": meeting.next_review_on}
+        ),
+        "review_form": forms.ActionReviewForm(),
+        # Under every action but one refused (which keeps what was typed): an empty copy.
+        "new_review_form": forms.ActionReviewForm(),
+        "text_fields": [
+            {
+                "name": name,
+                "label": label,
+                "value": getattr(meeting, name),
+                "version": meeting.text_version(name),
+            }
+            for name, label in (
+                ("family_views", "The family's views, in their own words"),
+                ("child_views", "The child's views, in their own words"),
+                ("progress_summary", "Summary of progress"),
+            )
+        ],
+        "today": timezone.localdate(),
+    }
+    context.update(overrides)
+    return context
+
+
+def _section(
+    request: AuthenticatedHttpRequest, meeting: Meeting, section: str, **overrides: Any
+) -> HttpResponse:
+    if is_htmx(request):
+        fresh = meeting_for_user(request, meeting.pk)
+        return render(
+            request, f"meetings/run.html#{section}", _run_context(request, fresh, **overrides)
+        )
+    if overrides:
+        fresh = meeting_for_user(request, meeting.pk)
+        return render(request, "meetings/run.html", _run_context(request, fresh, **overrides))
+    return redirect(f"{reverse('meetings:run', args=[meeting.pk])}#{section}")
+
+
+def _section_form(
+    request: AuthenticatedHttpRequest,
+    meeting: Meeting,
+    section: str,
+    form: Any,
+    form_name: str,
+    save: Callable[[dict[str, Any]], object],
+    **extra: Any,
+) -> HttpResponse:
+    """Save a meeting-mode form through ``save`` and show its section again.
+
+    An invalid form, or one the service refuses, is shown with its errors and
+    what was typed.
+    """
+    if saved(form, save):
+        return _section(request, meeting, section)
+    return _section(request, meeting, section, **{form_name: form}, **extra)
+
+
+@login_required
+@require_http_methods(["GET"])
+def run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    return render(request, "meetings/run.html", _run_context(request, meeting))
+
+
+@login_required
+@require_POST
+def attendance(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    invitation = invitation_of(meeting, invitation_pk)
+    form = forms.AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            record_attendance(
+                invitation, by=request.user, attendance=form.cleaned_data["attendance"]
+            )
+        except ValidationError as error:
+            return _section(
+                request,
+                meeting,
+                "attendance",
+                attendance_error=ErrorSummary.linking(
+                    f"id_attendance-{invitation.pk}", error.messages[:1]
+                ),
+            )
+    return _section(request, meeting, "attendance")
+
+
+def _autosave_response(
+    request: AuthenticatedHttpRequest,
+    *,
+    pk: int,
+    target: str,
+    version: int,
+    conflict: VersionConflict | None = None,
+    error: str = "",
+) -> HttpResponse:
+    context = {"target": target, "version": version, "conflict": conflict, "error": error}
+    if is_htmx(request):
+        return render(request, "meetings/_autosave_status.html", context)
+    if conflict is None and not error:
+        return redirect(f"{reverse('meetings:run', args=[pk])}#{target}")
+    return render(request, "meetings/autosave_page.html", context | {"meeting_pk": pk})
+
+
+@login_required
+@require_POST
+def autosave_meeting(request: AuthenticatedHttpRequest, pk: int, field: str) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    form = forms.AutosaveForm(request.POST)
+    target = f"text-{field}"
+    if not form.is_valid():
+        return _autosave_response(
+            request, pk=pk, target=target, version=meeting.text_version(field), error="Not saved."
+        )
+    try:
+        saved = save_meeting_text(
+            meeting,
+            by=request.user,
+            field=field,
+            text=form.cleaned_data["text"],
+            version=form.effective_version,
+        )
+    except VersionConflict as conflict:
+        return _autosave_response(
+            request, pk=pk, target=target, version=form.cleaned_data["version"], conflict=conflict
+        )
+    except ValidationError as error:
+        return _autosave_response(
+            request,
+            pk=pk,
+            target=target,
+            version=meeting.text_version(field),
+            error=" ".join(error.messages),
+        )
+    return _autosave_response(request, pk=pk, target=target, version=saved.text_version(field))
+
+
+@login_required
+@require_POST
+def autosave_update(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    invitation = invitation_of(meeting, invitation_pk)
+    form = forms.AutosaveForm(request.POST)
+    target = f"update-{invitation.pk}"
+    if not form.is_valid():
+        return _autosave_response(
+            request, pk=pk, target=target, version=invitation.version, error="Not saved."
+        )
+    try:
+        saved = save_invitation_update(
+            invitation,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            version=form.effective_version,
+        )
+    except VersionConflict as conflict:
+        return _autosave_response(
+            request, pk=pk, target=target, version=form.cleaned_data["version"], conflict=conflict
+        )
+    except ValidationError as error:
+        return _autosave_response(
+            request,
+            pk=pk,
+            target=target,
+            version=invitation.version,
+            error=" ".join(error.messages),
+        )
+    return _autosave_response(request, pk=pk, target=target, version=saved.version)
+
+
+@login_required
+@require_POST
+def review_action(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    action = _action_on_case(meeting.case, action_pk)
+    form = forms.ActionReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            plan_services.review_action(
+                action,
+                by=request.user,
+                meeting=meeting,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            return _section(
+                request,
+                meeting,
+                "previous-actions",
+                review_error=ErrorSummary.linking(f"id_status-{action.pk}", error.messages[:1]),
+                review_form=form,
+                reviewed_action=action.pk,
+            )
+    else:
+        return _section(
+            request, meeting, "previous-actions", review_form=form, reviewed_action=action.pk
+        )
+    return _section(request, meeting, "previous-actions")
+
+
+def _action_on_case(case: Case, action_pk: int) -> Action:
+    try:
+        return case.actions.get(pk=action_pk)
+    except Action.DoesNotExist:
+        raise Http404("No action found") from None
+
+
+@login_required
+@require_POST
+def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    case = meeting.case
+    memberships = list(case.memberships.active().select_related("professional", "family_member"))
+    form = forms.ActionForm(request.POST, case=case, memberships=memberships)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_services.add_action(
+                case,
+                by=request.user,
+                meeting=meeting,
+                description=data["description"],
+                owner=Owner(membership=form.owner_membership(), network_name=data["network_name"]),
+                start_on=data["start_on"],
+                due_on=data["due_on"],
+                outcomes=list(data["outcomes"]),
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+        else:
+            return _section(request, meeting, "plan")
+    return _section(request, meeting, "plan", action_form=form)
+
+
+@login_required
+@require_POST
+def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    form = forms.OutcomeForm(request.POST)
+    return _section_form(
+        request,
+        meeting,
+        "plan",
+        form,
+        "outcome_form",
+        lambda data: plan_services.add_outcome(
+            meeting.case,
+            by=request.user,
+            meeting=meeting,
+            statement=data["statement"],
+            framework_tags=data["framework_tags"],
+            how_we_will_know=data["how_we_will_know"],
+            baseline_scale=data["baseline_scale"],
+            target_scale=data["target_scale"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def add_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    form = forms.DecisionForm(request.POST)
+    return _section_form(
+        request,
+        meeting,
+        "decisions",
+        form,
+        "decision_form",
+        lambda data: meeting_mode_services.add_decision(
+            meeting, by=request.user, text=data["text"], rationale=data["rationale"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def add_dissent(request: AuthenticatedHttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    try:
+        decision = meeting.decisions.get(pk=decision_pk)
+    except Decision.DoesNotExist:
+        raise Http404("No decision found") from None
+    form = forms.DissentForm(request.POST, meeting=meeting)
+    return _section_form(
+        request,
+        meeting,
+        "decisions",
+        form,
+        "dissent_form",
+        lambda data: meeting_mode_services.add_dissent(
+            decision, by=request.user, invitation=data["invitation"], text=data["dissent"]
+        ),
+        dissent_decision=decision.pk,
+    )
+
+
+@login_required
+@require_POST
+def agree_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    form = forms.LeadForm(request.POST, case=meeting.case)
+    return _section_form(
+        request,
+        meeting,
+        "lead",
+        form,
+        "lead_form",
+        lambda data: agree_lead_professional(
+            meeting,
+            by=request.user,
+            professional=data["professional"],
+            family_preference=data["family_preference"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def next_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    form = forms.NextReviewForm(request.POST)
+    return _section_form(
+        request,
+        meeting,
+        "next-review",
+        form,
+        "next_review_form",
+        lambda data: set_meeting_next_review(
+            meeting, by=request.user, next_review_on=data["next_review_on"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    try:
+        finish_meeting(meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meetings:run", meeting.pk)
+    messages.success(request, "Meeting recorded as held. Check the record, then publish.")
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+@require_POST
+def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = runnable_meeting(request, pk)
+    try:
+        publish_minutes(meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Minutes published. TAC members have been told.")
+    return redirect("meetings:detail", meeting.pk)
