@@ -256,6 +256,21 @@ class SubmissionTokenField(forms.CharField):
         super().__init__(**kwargs)
 
 
+class VersionField(forms.IntegerField):
+    """The version of the record an edit form was rendered with, posted back unchanged
+    (``tac_portal.concurrency``). Missing or garbled only if the page was tampered with."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = "Something went wrong: go back, reload the page and try again"
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault(
+            "error_messages", {"required": message, "invalid": message, "min_value": message}
+        )
+        super().__init__(**kwargs)
+
+
 # --- What the error summary and the page title read ---------------------------------------
 
 
