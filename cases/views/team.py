@@ -55,7 +55,8 @@ def _add_errors(form: Form, error: ValidationError | PermissionDenied) -> None:
 
 
 def _member(case: Case, membership_pk: int) -> TeamMembership:
-    return get_object_or_404(_memberships(case), pk=membership_pk)
+    membership: TeamMembership = get_object_or_404(_memberships(case), pk=membership_pk)
+    return membership
 
 
 @login_required

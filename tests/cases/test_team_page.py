@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from agencies.directory import find_professionals
 from agencies.models import Agency, AgencyKind, Team, User
-from cases.models import Case, CaseEvent, FamilyMember, Involvement, TACRole, TeamMembership
+from cases.models import Case, CaseEvent, Family, FamilyMember, Involvement, TACRole, TeamMembership
 from cases.services import teams
 from cases.services.common import CaseError
 from cases.services.lifecycle import change_status
@@ -92,7 +92,7 @@ def test_the_lead_adds_a_professional_who_is_told_without_case_details(
         assert detail not in email.subject + email.body_text + email.body_html
     assert Case.objects.visible_to(health_visitor).filter(pk=bare_case.pk).exists()
     # Membership rows keep their change history.
-    assert membership.history.count() == 1
+    assert membership.history.count() == 1  # type: ignore[attr-defined]
 
 
 def test_adding_someone_twice_is_refused_on_the_field(case: Case, lead: User, member: User) -> None:
@@ -133,7 +133,7 @@ def test_a_closed_case_keeps_its_team(
 
 
 def test_a_family_member_joins_from_the_family_record(
-    case: Case, lead: User, family_member: FamilyMember, make_family: Callable[..., object]
+    case: Case, lead: User, family_member: FamilyMember, make_family: Callable[..., Family]
 ) -> None:
     membership = teams.add_family_member(
         case, family_member=family_member, by=lead, role=TACRole.FAMILY_MEMBER

@@ -1,0 +1,34 @@
+"""Permission-matrix routes of the team page (see tests/matrix.py for the helpers).
+
+Everyone who sees the case sees its team; those who run it change it (others who see it
+get 403); a member may end their own place (leave); anyone who cannot see the case,
+a former member included, gets a 404.
+"""
+
+from __future__ import annotations
+
+from tests.matrix import Objects, Route, case_page, only, runs_the_case
+from tests.personas import MEMBER_EMAIL
+
+
+def _members_place(o: Objects) -> list[int]:
+    membership = o.case.memberships.active().get(professional__email=MEMBER_EMAIL)
+    return [o.case.pk, membership.pk]
+
+
+ROUTES: dict[str, Route] = {
+    "cases:team": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
+    "cases:team_add_professional": Route(
+        "get", args=lambda o: [o.case.pk], expect=runs_the_case(200)
+    ),
+    "cases:team_add_family_member": Route(
+        "get", args=lambda o: [o.case.pk], expect=runs_the_case(200)
+    ),
+    "cases:team_member_role": Route("get", args=_members_place, expect=runs_the_case(200)),
+    # The member may leave: their own place is theirs to end.
+    "cases:team_member_end": Route(
+        "get",
+        args=_members_place,
+        expect=only(200, "lead", "manager", "coordinator", "member") | {"member_manager": 403},
+    ),
+}
