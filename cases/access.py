@@ -257,6 +257,18 @@ def ensure_can_end_membership(user: User, case: Case, *, professional_id: int | 
         raise PermissionDenied(MSG_NOT_ENDING_MEMBERSHIP)
 
 
+def can_ask_to_join(user: User, case: Case) -> bool:
+    """Whether ``user`` may ask to join ``case``'s team. The caller proves they found the
+    case legitimately ("find a child" offered it); this says whether asking makes sense."""
+    if not can_work_on_cases(user):
+        return False
+    # Only an open case has a team to join.
+    if not case.is_open:
+        return False
+    # Someone already on the team has nothing to ask.
+    return not is_active_member(user, case)
+
+
 def can_contribute(user: User, case: Case) -> bool:
     """Active professional members of the TAC add to its contribution stream and meetings."""
     return can_work_on_cases(user) and is_active_member(user, case)

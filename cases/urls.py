@@ -16,6 +16,12 @@ urlpatterns = [
     path("<int:pk>/team/add-family-member/", team.add_family_member, name="team_add_family_member"),
     path("<int:pk>/team/<int:membership_pk>/role/", team.member_role, name="team_member_role"),
     path("<int:pk>/team/<int:membership_pk>/end/", team.end_membership, name="team_member_end"),
+    path(
+        "<int:pk>/team/requests/<int:request_pk>/",
+        team.decide_join_request,
+        name="team_join_decision",
+    ),
+    path("ask-to-join/", team.ask_to_join, name="ask_to_join"),
     # Practitioner journeys.
     path("find-a-child/", journeys.find_child, name="find_child"),
     path("add-a-child/", journeys.add_child, name="add_child"),

@@ -108,9 +108,12 @@ def coordinator(agency: Agency) -> User:
     )
 
 
+OUTSIDER_EMAIL = "otto.outsider@police.example"
+
+
 def outsider(team: Team) -> User:
     return _user(
-        "otto.outsider@police.example",
+        OUTSIDER_EMAIL,
         "Otto Outsider",
         job_title="Police constable",
         agency=team.agency,

@@ -164,3 +164,31 @@ class EndMembershipForm(forms.Form):
             "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
         },
     )
+
+
+class AskToJoinForm(forms.Form):
+    offer = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    reason = forms.CharField(
+        label="Why do you need to work with this family?",
+        help_text="The lead professional reads this before deciding. For example: I am the "
+        "family's health visitor and see the youngest child every month.",
+        widget=forms.Textarea(attrs={"rows": 4, "character_count": True}),
+        max_length=2000,
+        error_messages={
+            "required": "Enter why you need to work with this family",
+            "max_length": "The reason must be 2000 characters or fewer",
+        },
+    )
+    submission_token = SubmissionTokenField()
+
+
+class JoinDecisionForm(forms.Form):
+    version = VersionField()
+    decision = forms.ChoiceField(
+        label="Do you agree to them joining the team?",
+        choices=[("approve", "Yes, add them to the team"), ("decline", "No, decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether they join the team"},
+    )
+    role = _role_field(TeamMembership.Kind.PROFESSIONAL)
+    involvement = _involvement_field()

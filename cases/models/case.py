@@ -442,6 +442,47 @@ class TeamMembership(VersionedModel):
         return self.external_agency
 
 
+@tracked
+class JoinRequest(VersionedModel):
+    """A professional asks to join a case's team, having found the child legitimately
+    ("find a child" told them the child is known to early help); the people who run the
+    case approve or decline it. Until then the professional sees nothing of the case."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="join_requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="join_requests"
+    )
+    reason = models.TextField(help_text="Why they need to work with the family.")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    membership = models.ForeignKey(
+        TeamMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "requester"],
+                condition=Q(status="pending"),
+                name="join_request_one_pending",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="join_request_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Join request {self.pk}"
+
+
 class LeadProfessionalAssignmentQuerySet(models.QuerySet["LeadProfessionalAssignment"]):
     def active(self) -> LeadProfessionalAssignmentQuerySet:
         return self.filter(ended_at__isnull=True)

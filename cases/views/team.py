@@ -8,13 +8,14 @@ leave. The rules live in ``cases.services.teams``.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -31,14 +32,30 @@ from cases.access import (
 from cases.forms.team import (
     AddFamilyMemberForm,
     AddProfessionalForm,
+    AskToJoinForm,
     DirectorySearchForm,
     EndMembershipForm,
+    JoinDecisionForm,
     MemberRoleForm,
 )
 from cases.masking import CaseMasks, masks_for
-from cases.models import AccessPurpose, Case, FamilyMember, TeamMembership
+from cases.models import (
+    AccessPurpose,
+    Case,
+    FamilyMember,
+    JoinRequest,
+    TACRole,
+    TeamMembership,
+)
+from cases.search import KnownElsewhere
+from cases.services import joining
 from cases.services import teams as team_services
 from tac_portal.forms import add_service_errors
+
+#: The session key of the join offers "find a child" made: opaque token → case id.
+OFFERS_KEY = "tac_join_offers"
+#: At most this many offers are remembered (the latest searches').
+OFFERS_KEPT = 50
 
 
 def _memberships(case: Case) -> Any:
@@ -83,6 +100,11 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_manage": case.is_open and can_manage_team(user, case),
             "own_membership": next((m for m in current if m.professional_id == user.pk), None),
             "masks": masks_for(case, user, request),
+            "join_requests": (
+                case.join_requests.filter(status=JoinRequest.Status.PENDING)
+                .select_related("requester__agency")
+                .order_by("requested_at", "pk")
+            ),
         },
     )
 
@@ -273,4 +295,105 @@ def end_membership(request: AuthenticatedHttpRequest, pk: int, membership_pk: in
             "leaving": leaving,
             "masks": masks_for(case, request.user, request),
         },
+    )
+
+
+# --- Asking to join, and the decision ---------------------------------------------------
+
+
+def offer_to_join(request: AuthenticatedHttpRequest, found: list[KnownElsewhere]) -> None:
+    """Give each child "find a child" found in a case the user cannot see an opaque offer
+    to ask to join that case's team. The case's id stays in the session, never the page."""
+    offers: dict[str, int] = dict(request.session.get(OFFERS_KEY, {}))
+    for entry in found:
+        if entry.case_id is None:
+            continue
+        entry.offer = secrets.token_urlsafe(16)
+        offers[entry.offer] = entry.case_id
+    request.session[OFFERS_KEY] = dict(list(offers.items())[-OFFERS_KEPT:])
+
+
+def _offered_case(request: AuthenticatedHttpRequest, offer: str) -> Case:
+    case_id = request.session.get(OFFERS_KEY, {}).get(offer)
+    if case_id is None:
+        raise Http404("Nothing found")
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        raise Http404("Nothing found")
+    return case
+
+
+@login_required
+@require_http_methods(["POST"])
+def ask_to_join(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask to join the team of a case "find a child" offered; the reason comes first."""
+    if request.POST.get("step") != "send":
+        offer = request.POST.get("offer", "")
+        _offered_case(request, offer)
+        form = AskToJoinForm(initial={"offer": offer})
+        return render(request, "cases/team/ask_to_join.html", {"form": form})
+    form = AskToJoinForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        case = _offered_case(request, data["offer"])
+        try:
+            return submit_once(
+                request, data["submission_token"], lambda: _ask(request, case, data["reason"])
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+    else:
+        _offered_case(request, request.POST.get("offer", ""))
+    return render(request, "cases/team/ask_to_join.html", {"form": form})
+
+
+def _ask(request: AuthenticatedHttpRequest, case: Case, reason: str) -> HttpResponse:
+    joining.ask_to_join(case, by=request.user, reason=reason)
+    messages.success(
+        request,
+        "Your request to join the team was sent to the lead professional. You will be "
+        "told when they decide.",
+    )
+    return redirect("cases:my_cases")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide_join_request(
+    request: AuthenticatedHttpRequest, pk: int, request_pk: int
+) -> HttpResponse:
+    case = get_case_to_run(request, pk, purpose=AccessPurpose.TEAM)
+    join_request = get_object_or_404(
+        case.join_requests.select_related("requester__agency", "requester__team"),
+        pk=request_pk,
+    )
+    form = JoinDecisionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": join_request.version, "role": TACRole.PRACTITIONER},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        approve = data["decision"] == "approve"
+        try:
+            joining.decide_join_request(
+                join_request,
+                approve=approve,
+                by=request.user,
+                expected_version=data["version"],
+                role=data["role"],
+                involvement=data["involvement"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            name = join_request.requester.full_name
+            messages.success(
+                request,
+                f"{name} is now on the team." if approve else f"{name}'s request was declined.",
+            )
+            return redirect("cases:team", pk=case.pk)
+    return render(
+        request,
+        "cases/team/join_decision.html",
+        {"case": case, "join_request": join_request, "form": form},
     )

@@ -7,13 +7,27 @@ a former member included, gets a 404.
 
 from __future__ import annotations
 
-from tests.matrix import Objects, Route, case_page, only, runs_the_case
-from tests.personas import MEMBER_EMAIL
+from django.utils import timezone
+
+from agencies.models import User
+from cases.models import JoinRequest
+from tests.matrix import Objects, Route, case_page, everyone, only, runs_the_case
+from tests.personas import MEMBER_EMAIL, OUTSIDER_EMAIL
 
 
 def _members_place(o: Objects) -> list[int]:
     membership = o.case.memberships.active().get(professional__email=MEMBER_EMAIL)
     return [o.case.pk, membership.pk]
+
+
+def _outsiders_request(o: Objects) -> list[int]:
+    join_request = JoinRequest.objects.create(
+        case=o.case,
+        requester=User.objects.get(email=OUTSIDER_EMAIL),
+        reason="Matrix check",
+        requested_at=timezone.now(),
+    )
+    return [o.case.pk, join_request.pk]
 
 
 ROUTES: dict[str, Route] = {
@@ -31,4 +45,7 @@ ROUTES: dict[str, Route] = {
         args=_members_place,
         expect=only(200, "lead", "manager", "coordinator", "member") | {"member_manager": 403},
     ),
+    "cases:team_join_decision": Route("get", args=_outsiders_request, expect=runs_the_case(200)),
+    # Only an offer "find a child" made in this session leads anywhere; without one, 404.
+    "cases:ask_to_join": Route("post", expect=everyone(404)),
 }
