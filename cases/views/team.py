@@ -304,6 +304,8 @@ def end_membership(request: AuthenticatedHttpRequest, pk: int, membership_pk: in
 def offer_to_join(request: AuthenticatedHttpRequest, found: list[KnownElsewhere]) -> None:
     """Give each child "find a child" found in a case the user cannot see an opaque offer
     to ask to join that case's team. The case's id stays in the session, never the page."""
+    if not any(entry.case_id is not None for entry in found):
+        return
     offers: dict[str, int] = dict(request.session.get(OFFERS_KEY, {}))
     for entry in found:
         if entry.case_id is None:
