@@ -162,7 +162,8 @@ def remove_from_team(membership: TeamMembership, *, by: User, reason: str = "") 
     The row stays, with who ended it, when and why: the team's history. The building
     block: the team page ends a place with ``end_membership``.
     """
-    if membership.left_at is not None:
+    locked = TeamMembership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
+    if locked.left_at is not None:
         return
     case = membership.case
     if (
@@ -175,16 +176,19 @@ def remove_from_team(membership: TeamMembership, *, by: User, reason: str = "") 
             "The lead professional cannot leave the TAC until a new lead is agreed.",
             code="lead_cannot_leave",
         )
-    membership.left_at = timezone.now()
-    membership.ended_by = by
-    membership.end_reason = reason.strip()
-    membership.save(update_fields=["left_at", "ended_by", "end_reason", *bump(membership)])
+    locked.left_at = timezone.now()
+    locked.ended_by = by
+    locked.end_reason = reason.strip()
+    locked.save(update_fields=["left_at", "ended_by", "end_reason", *bump(locked)])
+    # The caller's copy tells the same story as the row.
+    for field in ("left_at", "ended_by_id", "end_reason", "version"):
+        setattr(membership, field, getattr(locked, field))
     record_event(
         case,
         "team.member_removed",
         by=by,
         summary=f"{membership.display_name} left the TAC",
-        data={"membership": membership.pk, "reason": membership.end_reason},
+        data={"membership": membership.pk, "reason": locked.end_reason},
     )
 
 
