@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/team/", team.team, name="team"),
     path("<int:pk>/team/add-professional/", team.add_professional, name="team_add_professional"),
     path("<int:pk>/team/add-family-member/", team.add_family_member, name="team_add_family_member"),
+    path(
+        "<int:pk>/team/add-new-family-member/",
+        team.add_new_family_member,
+        name="team_add_new_family_member",
+    ),
     path("<int:pk>/team/<int:membership_pk>/role/", team.member_role, name="team_member_role"),
     path("<int:pk>/team/<int:membership_pk>/end/", team.end_membership, name="team_member_end"),
     path(

@@ -192,3 +192,31 @@ class JoinDecisionForm(forms.Form):
     )
     role = _role_field(TeamMembership.Kind.PROFESSIONAL)
     involvement = _involvement_field()
+
+
+class NewFamilyMemberForm(forms.Form):
+    given_names = forms.CharField(
+        label="Given names",
+        max_length=100,
+        error_messages={"required": "Enter their given names"},
+    )
+    family_name = forms.CharField(
+        label="Family name",
+        max_length=100,
+        error_messages={"required": "Enter their family name"},
+    )
+    relationship = forms.ChoiceField(
+        label="Their relationship to the child or family",
+        choices=[("", "Choose a relationship"), *FamilyMember.Relationship.choices],
+        error_messages={"required": "Choose their relationship to the family"},
+    )
+    parental_responsibility = forms.ChoiceField(
+        label="Do they have parental responsibility?",
+        choices=FamilyMember.ParentalResponsibility.choices,
+        initial=FamilyMember.ParentalResponsibility.UNKNOWN,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether they have parental responsibility"},
+    )
+    role = _role_field(TeamMembership.Kind.FAMILY)
+    involvement = _involvement_field()
+    submission_token = SubmissionTokenField()

@@ -458,3 +458,41 @@ def end_membership(
         if lead is not None and lead.professional_id != by.pk:
             notify(lead.professional, title=TITLE_MEMBER_LEFT, link=_team_link(case))
     return locked
+
+
+@transaction.atomic
+def add_new_family_member(
+    case: Case,
+    *,
+    given_names: str,
+    family_name: str,
+    relationship: str,
+    parental_responsibility: str,
+    by: User,
+    role: str = TACRole.FAMILY_MEMBER,
+    involvement: str = Involvement.CORE,
+) -> TeamMembership:
+    """Add someone who is not yet in the family's record: a relative or a friend of the
+    family (a network member). They join the record and the team together."""
+    ensure_can_manage_team(by, case)
+    errors: dict[str, ValidationError] = {}
+    if not given_names.strip():
+        errors["given_names"] = ValidationError("Enter their given names", code="required")
+    if not family_name.strip():
+        errors["family_name"] = ValidationError("Enter their family name", code="required")
+    if relationship not in FamilyMember.Relationship.values:
+        errors["relationship"] = ValidationError("Choose their relationship to the family")
+    if parental_responsibility not in FamilyMember.ParentalResponsibility.values:
+        errors["parental_responsibility"] = ValidationError(
+            "Say whether they have parental responsibility"
+        )
+    if errors:
+        raise CaseError(errors)
+    person = FamilyMember.objects.create(
+        family_id=case.family_id,
+        given_names=given_names.strip(),
+        family_name=family_name.strip(),
+        relationship=relationship,
+        parental_responsibility=parental_responsibility,
+    )
+    return add_family_member(case, family_member=person, by=by, role=role, involvement=involvement)

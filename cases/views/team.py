@@ -37,6 +37,7 @@ from cases.forms.team import (
     EndMembershipForm,
     JoinDecisionForm,
     MemberRoleForm,
+    NewFamilyMemberForm,
 )
 from cases.masking import CaseMasks, masks_for
 from cases.models import (
@@ -217,6 +218,45 @@ def _add_family_member(
         involvement=data["involvement"],
     )
     messages.success(request, "The family member is now on the team.")
+    return redirect("cases:team", pk=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_new_family_member(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Someone not yet in the family's record joins the record and the team together."""
+    case = get_case_to_run(request, pk, purpose=AccessPurpose.TEAM)
+    form = NewFamilyMemberForm(
+        request.POST if request.method == "POST" else None,
+        initial={"role": TACRole.FAMILY_NETWORK_MEMBER},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            return submit_once(
+                request,
+                data["submission_token"],
+                lambda: _add_new_family_member(request, case, data),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+    return render(request, "cases/team/add_new_family_member.html", {"case": case, "form": form})
+
+
+def _add_new_family_member(
+    request: AuthenticatedHttpRequest, case: Case, data: dict[str, Any]
+) -> HttpResponse:
+    team_services.add_new_family_member(
+        case,
+        given_names=data["given_names"],
+        family_name=data["family_name"],
+        relationship=data["relationship"],
+        parental_responsibility=data["parental_responsibility"],
+        by=request.user,
+        role=data["role"],
+        involvement=data["involvement"],
+    )
+    messages.success(request, "They are now in the family's record and on the team.")
     return redirect("cases:team", pk=case.pk)
 
 

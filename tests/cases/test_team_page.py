@@ -412,3 +412,49 @@ def test_a_professional_without_a_relationship_is_not_logged_in_with_the_team(
 ) -> None:
     client = client_for(outsider)
     assert client.get(_team(case)).status_code == 404
+
+
+def test_someone_new_to_the_family_record_joins_the_record_and_the_team(
+    case: Case, lead_client: Client
+) -> None:
+    url = reverse("cases:team_add_new_family_member", args=[case.pk])
+    page = lead_client.get(url)
+    token = page.context["form"]["submission_token"].value()
+    empty = lead_client.post(url, {"submission_token": token}).content.decode()
+    assert "Enter their given names" in empty
+    assert "Choose their relationship to the family" in empty
+    data = {
+        "given_names": "Gran",
+        "family_name": "Example",
+        "relationship": FamilyMember.Relationship.GRANDPARENT,
+        "parental_responsibility": FamilyMember.ParentalResponsibility.NO,
+        "role": TACRole.FAMILY_NETWORK_MEMBER,
+        "involvement": Involvement.OCCASIONAL,
+        "submission_token": token,
+    }
+    assert lead_client.post(url, data).status_code == 302
+    assert lead_client.post(url, data).status_code == 302
+    person = FamilyMember.objects.get(given_names="Gran")
+    assert person.family_id == case.family_id
+    membership = case.memberships.get(family_member=person)
+    assert (membership.role, membership.involvement) == (
+        TACRole.FAMILY_NETWORK_MEMBER,
+        Involvement.OCCASIONAL,
+    )
+
+
+def test_only_those_who_run_the_case_add_someone_new(
+    case: Case, member: User, member_client: Client
+) -> None:
+    url = reverse("cases:team_add_new_family_member", args=[case.pk])
+    assert member_client.get(url).status_code == 403
+    with pytest.raises(PermissionDenied):
+        teams.add_new_family_member(
+            case,
+            given_names="Gran",
+            family_name="Example",
+            relationship="grandparent",
+            parental_responsibility="no",
+            by=member,
+        )
+    assert not FamilyMember.objects.filter(given_names="Gran").exists()

@@ -38,6 +38,9 @@ ROUTES: dict[str, Route] = {
     "cases:team_add_family_member": Route(
         "get", args=lambda o: [o.case.pk], expect=runs_the_case(200)
     ),
+    "cases:team_add_new_family_member": Route(
+        "get", args=lambda o: [o.case.pk], expect=runs_the_case(200)
+    ),
     "cases:team_member_role": Route("get", args=_members_place, expect=runs_the_case(200)),
     # The member may leave: their own place is theirs to end.
     "cases:team_member_end": Route(
