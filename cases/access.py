@@ -53,6 +53,13 @@ MSG_NOT_RUNNING = "Only the lead professional, their manager or the coordinator 
 MSG_NOT_CONTRIBUTING = "Only members of the team around the child can contribute."
 MSG_NOT_TRIAGING = "Only the early help coordinator or a manager triages requests."
 MSG_NO_BREAK_GLASS_CHANGES = "Emergency access cannot set or change restrictions."
+MSG_NOT_MANAGING_TEAM = (
+    "Only the lead professional, their manager or the coordinator can change the team."
+)
+MSG_NOT_ENDING_MEMBERSHIP = (
+    "Only the lead professional, their manager or the coordinator can end someone else's "
+    "place on the team."
+)
 
 
 # --- Who may see a case ------------------------------------------------------------
@@ -221,6 +228,45 @@ def ensure_can_run_case(user: User, case: Case) -> None:
     """Raise ``PermissionDenied`` unless ``can_run_case``."""
     if not can_run_case(user, case):
         raise PermissionDenied(MSG_NOT_RUNNING)
+
+
+def can_manage_team(user: User, case: Case) -> bool:
+    """Add people to the team, set their roles and end their places: those who run the case."""
+    return can_run_case(user, case)
+
+
+def ensure_can_manage_team(user: User, case: Case) -> None:
+    if not can_manage_team(user, case):
+        raise PermissionDenied(MSG_NOT_MANAGING_TEAM)
+
+
+def can_end_membership(user: User, case: Case, *, professional_id: int | None) -> bool:
+    """Whether ``user`` may end a place on the team whose professional is ``professional_id``
+    (None for a family member or an external contact)."""
+    if not can_work_on_cases(user):
+        return False
+    # Those who run the case end anyone's place.
+    if can_manage_team(user, case):
+        return True
+    # Any member may leave.
+    return professional_id is not None and professional_id == user.pk
+
+
+def ensure_can_end_membership(user: User, case: Case, *, professional_id: int | None) -> None:
+    if not can_end_membership(user, case, professional_id=professional_id):
+        raise PermissionDenied(MSG_NOT_ENDING_MEMBERSHIP)
+
+
+def can_ask_to_join(user: User, case: Case) -> bool:
+    """Whether ``user`` may ask to join ``case``'s team. The caller proves they found the
+    case legitimately ("find a child" offered it); this says whether asking makes sense."""
+    if not can_work_on_cases(user):
+        return False
+    # Only an open case has a team to join.
+    if not case.is_open:
+        return False
+    # Someone already on the team has nothing to ask.
+    return not is_active_member(user, case)
 
 
 def can_contribute(user: User, case: Case) -> bool:

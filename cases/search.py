@@ -201,9 +201,15 @@ class VisibleResult:
 
 @dataclass
 class KnownElsewhere:
-    """A child in an open case the user may not see: who to contact, nothing else."""
+    """A child in an open case the user may not see: who to contact, nothing else.
+
+    ``case_id`` is never shown: the page offers to ask to join that case's team through
+    an opaque token kept in the session (``cases.views.team``).
+    """
 
     contact: str
+    case_id: int | None = None
+    offer: str = ""
 
 
 @dataclass
@@ -308,7 +314,9 @@ def resolve_for_user(user: User, matches: Iterable[Match]) -> SearchOutcome:
                 )
             )
         elif open_row is not None:
-            outcome.known_elsewhere.append(KnownElsewhere(known_to_early_help(open_row.case)))
+            outcome.known_elsewhere.append(
+                KnownElsewhere(known_to_early_help(open_row.case), case_id=open_row.case_id)
+            )
         else:
             outcome.hidden += 1
     return outcome
