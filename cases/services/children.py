@@ -223,7 +223,8 @@ class DetailsChanged:
 
 def normalised(name: str, value: Any) -> Any:
     if isinstance(value, str):
-        value = value.strip()
+        # A browser sends a textarea's lines ending "\r\n"; they are kept ending "\n".
+        value = value.replace("\r\n", "\n").strip()
         if name == "postcode" and value:
             return normalise_postcode(value)
         if name in {"nhs_number", "upn"}:

@@ -76,7 +76,13 @@ def test_correcting_a_date_of_birth_asks_why_and_shows_the_history(
     case: Case, lead_client: Client
 ) -> None:
     child = case.children.get()
-    data = _child_form(child, date_of_birth_day="15", date_of_birth_month="7")
+    # The address comes back as a browser sends a textarea: lines ending "\r\n".
+    data = _child_form(
+        child,
+        date_of_birth_day="15",
+        date_of_birth_month="7",
+        address=child.address.replace("\n", "\r\n"),
+    )
     response = lead_client.post(_child_url(case), data)
     assert response.status_code == 200
     assert "Say why the name, date of birth or address is changing" in _body(response)
@@ -88,6 +94,7 @@ def test_correcting_a_date_of_birth_asks_why_and_shows_the_history(
     assert response.status_code == 302
     child.refresh_from_db()
     assert child.date_of_birth == dt.date(2016, 7, 15)
+    assert list(DetailChange.objects.values_list("field_name", flat=True)) == ["date_of_birth"]
     page = _body(lead_client.get(reverse("cases:detail", args=[case.pk])))
     assert "Birth certificate seen at the home visit" in page
     assert "17 May 2016" in page
