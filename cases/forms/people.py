@@ -118,7 +118,7 @@ class ChildDetailsForm(forms.Form):
         return clean_postcode(self.cleaned_data["postcode"])
 
     def clean_upn(self) -> str:
-        value = self.cleaned_data["upn"].replace(" ", "").upper()
+        value = str(self.cleaned_data["upn"]).replace(" ", "").upper()
         if value and not UPN_PATTERN.match(value):
             raise forms.ValidationError(
                 "Enter a UPN of 13 characters: a letter, 11 digits, then a digit or letter"
@@ -126,7 +126,7 @@ class ChildDetailsForm(forms.Form):
         return value
 
     def clean_school_urn(self) -> str:
-        value = self.cleaned_data["school_urn"].strip()
+        value = str(self.cleaned_data["school_urn"]).strip()
         if value and not URN_PATTERN.match(value):
             raise forms.ValidationError("Enter the school's URN: 6 digits, like 100000")
         return value
