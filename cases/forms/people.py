@@ -52,6 +52,13 @@ class ChildDetailsForm(forms.Form):
         max_length=100,
         error_messages={"required": "Enter the child's family name"},
     )
+    also_known_as = forms.CharField(
+        label="Also known as (optional)",
+        max_length=200,
+        required=False,
+        help_text="Other names the child uses or has used, separated by commas. "
+        "Find a child finds them.",
+    )
     date_of_birth = GovUKDateField(
         label="Date of birth", past=True, help_text="For example, 27 3 2016"
     )

@@ -188,6 +188,7 @@ def _refuse_a_twin_of_a_record_just_added(details: NewChild, seen: Sequence[int]
 CHILD_EDITABLE_FIELDS = (
     "given_names",
     "family_name",
+    "also_known_as",
     "date_of_birth",
     "sex",
     "address",
@@ -294,6 +295,22 @@ def record_changes(
     )
 
 
+def alias_names(text: str, family_name: str) -> list[tuple[str, str]]:
+    """The names in an "also known as" (separated by commas), as (given, family) pairs.
+
+    The last word of a name is its family name; a single word is a given name used
+    with the child's family name.
+    """
+    names = []
+    for part in text.replace(";", ",").split(","):
+        words = part.split()
+        if len(words) == 1:
+            names.append((words[0], family_name))
+        elif words:
+            names.append((" ".join(words[:-1]), words[-1]))
+    return names
+
+
 def ensure_child_in_case(case: Case, child: Child) -> None:
     if not CaseSubject.objects.filter(case=case, child=child).exists():
         raise CaseError("This child is not a subject of this case.", code="child_not_in_case")
@@ -337,6 +354,14 @@ def change_child_details(
             family_name=locked.family_name,
             defaults={"recorded_by": by, "recorded_at": now},
         )
+    if changed.get("also_known_as"):
+        for given, family in alias_names(changed["also_known_as"], locked.family_name):
+            KnownName.objects.get_or_create(
+                child=locked,
+                given_names=given,
+                family_name=family,
+                defaults={"recorded_by": by, "recorded_at": now},
+            )
     record_changes(
         locked,
         changed,

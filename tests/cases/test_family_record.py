@@ -368,3 +368,21 @@ def test_no_child_joins_a_closed_case(case: Case, lead: User) -> None:
     case.refresh_from_db()
     with pytest.raises(CaseError):
         add_sibling(case, SIBLING, by=lead, possible_matches=[])
+
+
+def test_an_alias_is_found_by_the_search(case: Case, lead: User) -> None:
+    child = _child(case)
+    change_child_details(
+        child,
+        case=case,
+        changes={"also_known_as": "JJ, Jamie Brookes"},
+        reason="",
+        expected_version=child.version,
+        by=lead,
+    )
+    assert set(KnownName.objects.values_list("given_names", "family_name")) == {
+        ("JJ", "Fairweather"),
+        ("Jamie", "Brookes"),
+    }
+    found = find_children(ChildQuery(given_names="Jamie", family_name="Brookes"))
+    assert [m.child.pk for m in found] == [child.pk]

@@ -38,6 +38,7 @@ def _child_form(child: Child, **overrides: str) -> dict[str, str]:
         "version": str(child.version),
         "given_names": child.given_names,
         "family_name": child.family_name,
+        "also_known_as": child.also_known_as,
         "date_of_birth_day": str(child.date_of_birth.day) if child.date_of_birth else "",
         "date_of_birth_month": str(child.date_of_birth.month) if child.date_of_birth else "",
         "date_of_birth_year": str(child.date_of_birth.year) if child.date_of_birth else "",
