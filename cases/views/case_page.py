@@ -33,7 +33,7 @@ from cases.models import (
     RequestForSupport,
 )
 from cases.panels import case_panels, my_work_panels
-from cases.views.people import change_rows
+from cases.views.people import adult_editable, change_rows
 
 MY_CASES_PAGE_SIZE = 50
 DISCLOSURES_SHOWN = 10
@@ -124,9 +124,12 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 (s, [r for r in changes if r.change.child_id == s.child_id]) for s in subjects
             ],
             "family_history": [r for r in changes if r.change.child_id is None],
-            "adults": FamilyMember.objects.filter(family_id=case.family_id).order_by(
-                "-lives_with_children", "created_at", "pk"
-            ),
+            "adults": [
+                (adult, adult_editable(adult, masks))
+                for adult in FamilyMember.objects.filter(family_id=case.family_id).order_by(
+                    "-lives_with_children", "created_at", "pk"
+                )
+            ],
             "can_change_details": can_change_family_details(request.user, case),
             "can_add_child": can_add_child_to_case(request.user, case),
             "members": members,

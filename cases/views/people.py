@@ -80,6 +80,14 @@ def change_rows(changes: Iterable[DetailChange], masks: CaseMasks) -> list[Chang
     return rows
 
 
+def adult_editable(member: FamilyMember, masks: CaseMasks) -> bool:
+    """Whether the reader sees everything the adult's form shows (nothing restricted)."""
+    return not (
+        masks.any_for(member)
+        and any(masks.is_masked(member, f) for f in ("full_name", "address", "phone", "email"))
+    )
+
+
 def _case_url(case: Case, anchor: str = "") -> str:
     url = reverse("cases:detail", args=[case.pk])
     return f"{url}#{anchor}" if anchor else url
@@ -264,9 +272,7 @@ def change_adult(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> 
     if member is None:
         raise Http404("No one found")
     masks = masks_for(case, request.user, request)
-    if masks.any_for(member) and any(
-        masks.is_masked(member, name) for name in ("full_name", "address", "phone", "email")
-    ):
+    if not adult_editable(member, masks):
         raise PermissionDenied(MSG_RESTRICTED_MEMBER)
     if request.method == "POST":
         form = ChangeFamilyMemberForm(request.POST)

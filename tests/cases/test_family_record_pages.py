@@ -355,3 +355,23 @@ def test_a_child_the_user_cannot_see_cannot_be_added_by_id(
     )
     assert response.status_code == 404
     assert not case.children.filter(pk=unseen.pk).exists()
+
+
+def test_a_restricted_adult_is_shown_restricted_and_not_offered_for_change(
+    case: Case, lead: User, lead_client: Client, family_member: FamilyMember
+) -> None:
+    Restriction.objects.create(
+        case=case,
+        target=RestrictionTarget.FAMILY_MEMBER,
+        target_id=family_member.pk,
+        field_name="",
+        reason="An informant",
+        set_by=lead,
+        set_at=timezone.now(),
+        review_due=timezone.localdate() + dt.timedelta(days=90),
+    )
+    url = reverse("cases:change_adult", args=[case.pk, family_member.pk])
+    page = _body(lead_client.get(reverse("cases:detail", args=[case.pk])))
+    assert "Pat Parent" not in page
+    assert url not in page
+    assert lead_client.get(url).status_code == 403
