@@ -52,6 +52,10 @@ _NOTHING = Q(pk__in=[])
 MSG_NOT_RUNNING = "Only the lead professional, their manager or the coordinator can do this."
 MSG_NOT_CONTRIBUTING = "Only members of the team around the child can contribute."
 MSG_NOT_TRIAGING = "Only the early help coordinator or a manager triages requests."
+MSG_NOT_KEEPING_DETAILS = (
+    "Only members of the team around the child, or those who run the case, can change "
+    "the family's details."
+)
 MSG_NO_BREAK_GLASS_CHANGES = "Emergency access cannot set or change restrictions."
 MSG_NOT_MANAGING_TEAM = (
     "Only the lead professional, their manager or the coordinator can change the team."
@@ -396,6 +400,22 @@ def can_edit_assessment(user: User, case: Case, *, assessor_id: int | None) -> b
     return is_lead_professional(user, case)
 
 
+def can_change_family_details(user: User, case: Case) -> bool:
+    """The child's, family's and carers' details: the TAC's members and those who run the
+    case keep them true (DOMAIN §2.2 B, D). Emergency access only reads."""
+    return can_contribute(user, case) or can_run_case(user, case)
+
+
+def ensure_can_change_family_details(user: User, case: Case) -> None:
+    if not can_change_family_details(user, case):
+        raise PermissionDenied(MSG_NOT_KEEPING_DETAILS)
+
+
+def can_add_child_to_case(user: User, case: Case) -> bool:
+    """A sibling joins an open case: whoever keeps the family's details."""
+    return case.is_open and can_change_family_details(user, case)
+
+
 # --- Who may read the audit trail ----------------------------------------------------
 
 
@@ -449,6 +469,15 @@ def get_case_to_run(request: HttpRequest, pk: int | str, *, purpose: str) -> Cas
     logged: nothing was shown); the read is logged."""
     case = _visible_case(request, pk)
     ensure_can_run_case(_user(request), case)
+    log_case_read(request, case, purpose=purpose)
+    return case
+
+
+def get_case_to_keep_details(request: HttpRequest, pk: int | str, *, purpose: str) -> Case:
+    """The case if the user may see it (else 404) and change its family's details (else
+    403, and nothing is logged: nothing was shown); the read is logged."""
+    case = _visible_case(request, pk)
+    ensure_can_change_family_details(_user(request), case)
     log_case_read(request, case, purpose=purpose)
     return case
 

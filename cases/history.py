@@ -25,7 +25,7 @@ from cases.models import Case
 PAGE_SIZE = 50
 
 #: Columns that change on every save and say nothing on their own.
-_NOISE = frozenset({"updated_at"})
+_NOISE = frozenset({"updated_at", "version"})
 
 #: The tracked model, and how its events for one case are found.
 _SOURCES: tuple[tuple[str, str], ...] = (

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.views import case_page, episode, journeys, review_date, team
+from cases.views import case_page, episode, journeys, people, review_date, team
 
 app_name = "cases"
 
@@ -49,6 +49,13 @@ urlpatterns = [
     path("<int:pk>/step-up/decision/", episode.step_up_decision, name="step_up_decision"),
     path("<int:pk>/close/", episode.closure, name="closure"),
     path("step-down/", episode.step_down_in, name="step_down_in"),
+    # The family's record: a child's details, the family's, the adults, a sibling.
+    path("<int:pk>/children/<int:child_pk>/", people.child_details, name="child_details"),
+    path("<int:pk>/children/add/", people.add_child_to_case, name="add_child_to_case"),
+    path("<int:pk>/children/add-known/", people.add_known_child_to_case, name="add_known_child"),
+    path("<int:pk>/family/", people.family_details, name="family_details"),
+    path("<int:pk>/family/adults/add/", people.add_adult, name="add_adult"),
+    path("<int:pk>/family/adults/<int:member_pk>/", people.change_adult, name="change_adult"),
     # Moving the next review date, with a reason ("why late" when it is overdue).
     path("<int:pk>/review-date/", review_date.review_date, name="review_date"),
 ]

@@ -371,6 +371,15 @@ if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", TAC_EMAIL_MESS
         f"(got {TAC_EMAIL_MESSAGE_ID_DOMAIN!r})."
     )
 
+# A child's own agreement (DOMAIN §6.1): asked from this age; under 16 only with a
+# recorded Gillick competence judgement; never recorded as an adult's under 18.
+TAC_CHILD_OWN_AGREEMENT_AGE = _env_int("TAC_CHILD_OWN_AGREEMENT_AGE", default=12, minimum=8)
+if TAC_CHILD_OWN_AGREEMENT_AGE > 16:
+    raise ImproperlyConfigured(
+        "TAC_CHILD_OWN_AGREEMENT_AGE must be 16 or less: from 16 a young person's capacity "
+        f"is presumed (got {TAC_CHILD_OWN_AGREEMENT_AGE})."
+    )
+
 # Review cadence (DOMAIN §3.6): the first review six weeks after the plan starts, then
 # every eight weeks, never more than about three months apart.
 TAC_FIRST_REVIEW_WEEKS = _env_int("TAC_FIRST_REVIEW_WEEKS", default=6, minimum=1)

@@ -16,6 +16,7 @@ from tests.matrix_routes import (
     journeys,
     meetings,
     notifications,
+    people,
     team,
 )
 
@@ -30,6 +31,7 @@ for _module in (
     api,
     episode,
     notifications,
+    people,
     team,
 ):
     _overlap = ROUTES.keys() & _module.ROUTES.keys()
