@@ -5,14 +5,17 @@ from typing import Any
 from django import forms
 
 from agencies.models import User
+from audit.reports import AccessFilters
 from cases.models import (
     RESTRICTABLE_FIELDS,
+    AccessPurpose,
     BreakGlassGrant,
     Case,
     CaseSubject,
     FamilyMember,
     RestrictionTarget,
 )
+from tac_portal.forms import GovUKDateField
 
 
 class BreakGlassRequestForm(forms.Form):
@@ -171,3 +174,53 @@ class UnmaskForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why you need to see it"},
     )
+
+
+class AccessReportFilterForm(forms.Form):
+    """The access report's filters (sent by GET): every one is optional."""
+
+    person = forms.CharField(
+        label="Person",
+        help_text="Part of their name or email address",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The person must be 200 characters or fewer"},
+    )
+    case_reference = forms.CharField(
+        label="Case reference",
+        help_text="For example, EH-000123",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
+        error_messages={"max_length": "The case reference must be 20 characters or fewer"},
+    )
+    date_from = GovUKDateField(
+        label="From (optional)", subject="The first day", required=False, past=True
+    )
+    date_to = GovUKDateField(label="To (optional)", subject="The last day", required=False)
+    kind = forms.ChoiceField(
+        label="Kind of access",
+        choices=[("", "All kinds of access"), *AccessPurpose.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a kind of access from the list"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The last day must be the same as or after the first day")
+        return cleaned
+
+    def filters(self) -> AccessFilters:
+        """The filters to apply: none when the form has errors."""
+        if not self.is_valid():
+            return AccessFilters()
+        data = self.cleaned_data
+        return AccessFilters(
+            person=data["person"].strip(),
+            case_reference=data["case_reference"].strip(),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            kind=data["kind"],
+        )

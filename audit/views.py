@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.http import AuthenticatedHttpRequest
 from agencies.models import PartnerClient
-from audit import services
+from audit import reports, services
 from audit.forms import (
+    AccessReportFilterForm,
     BreakGlassRequestForm,
     BreakGlassReviewForm,
     RestrictionForm,
@@ -39,6 +40,7 @@ from cases.access import (
     get_professional_for_access_report,
 )
 from cases.models import AccessPurpose, BreakGlassGrant, Case, RecordAccess, Restriction
+from tac_portal.csv_export import csv_lines
 
 PAGE_SIZE = 50
 
@@ -48,7 +50,10 @@ PAGE_SIZE = 50
 def break_glass_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for time-limited access to a case by its reference."""
     if not can_work_on_cases(request.user):
-        raise PermissionDenied("System administrators cannot use emergency access.")
+        raise PermissionDenied(
+            "Emergency access is for professionals who work with children and families. "
+            "Your role does not work on cases."
+        )
     form = BreakGlassRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = form.cleaned_data["case"]
@@ -111,6 +116,53 @@ def professional_access_report(request: AuthenticatedHttpRequest, user_pk: int) 
         "audit/professional_access_report.html",
         {"professional": professional, "page": page},
     )
+
+
+@login_required
+@require_GET
+def access_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every access to a child's record, one row per access, filtered by person, case,
+    dates and kind: information governance only (anyone else gets a 404)."""
+    ensure_information_governance(request.user)
+    form = AccessReportFilterForm(request.GET if _filtering(request) else None)
+    filters = form.filters() if form.is_bound else reports.AccessFilters()
+    page = Paginator(reports.accesses(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = reports.describe(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/access_report.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
+        },
+    )
+
+
+@login_required
+@require_GET
+def access_report_csv(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The access report as CSV, with the same filters; cells are neutralised."""
+    ensure_information_governance(request.user)
+    form = AccessReportFilterForm(request.GET if _filtering(request) else None)
+    if form.is_bound and not form.is_valid():
+        # Never export something other than what was asked for: show the errors.
+        return redirect(f"{reverse('audit:access_report')}?{request.GET.urlencode()}")
+    filters = form.filters() if form.is_bound else reports.AccessFilters()
+    day = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(
+        csv_lines(reports.CSV_HEADER, reports.csv_rows(filters)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="access-report-{day}.csv"'
+    return response
+
+
+def _filtering(request: AuthenticatedHttpRequest) -> bool:
+    return any(key != "page" for key in request.GET)
 
 
 @login_required
