@@ -610,8 +610,8 @@ SPECTACULAR_SETTINGS = {
     },
     "TITLE": "TAC Portal partner API",
     "DESCRIPTION": (
-        "Read the early help cases your agency works on, and (soon) submit requests "
-        "for support and update the actions your agency owns. Authenticate with "
+        "Read the early help cases your agency works on, submit requests for support "
+        "and update the actions your agency owns. Authenticate with "
         "OAuth2 client credentials at /o/token/. Every error is an RFC 9457 problem "
         "(application/problem+json). See docs/partner-api.md for a walk-through."
     ),
