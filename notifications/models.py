@@ -185,6 +185,19 @@ class Notification(models.Model):
         help_text="Exactly one notification per reminder (unique).",
     )
     title = models.CharField(max_length=200)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The case it is about, if any: the notification centre groups by case.",
+    )
+    case_label = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The case it is about, by reference and the children's initials; never a name.",
+    )
     link = models.CharField(max_length=300, help_text="A path inside the portal.")
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
