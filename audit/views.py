@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -38,35 +39,77 @@ from cases.access import (
     get_case_for_user,
     get_case_record_for_user,
     get_professional_for_access_report,
+    record_records_shown,
 )
 from cases.models import AccessPurpose, BreakGlassGrant, Case, RecordAccess, Restriction
+from cases.search import open_cases_matching
 from tac_portal.csv_export import csv_lines
 
 PAGE_SIZE = 50
+
+security_log = logging.getLogger("tac.security")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def break_glass_request(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Ask for time-limited access to a case by its reference."""
+    """Ask for time-limited access to a case, found by its reference or by the child.
+
+    Until the reason is given the page answers the same whether or not anything
+    matches: the search runs only on a complete form. A reference that names one
+    open case grants access at once; a search by name shows the open cases that match,
+    and access is granted to the one chosen.
+    """
     if not can_work_on_cases(request.user):
         raise PermissionDenied(
             "Emergency access is for professionals who work with children and families. "
             "Your role does not work on cases."
         )
     form = BreakGlassRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        case = form.cleaned_data["case"]
-        if not can_see_case(request.user, case):
-            services.grant_break_glass(
-                case,
-                user=request.user,
-                reason_code=form.cleaned_data["reason_code"],
-                justification=form.cleaned_data["justification"],
-            )
-        return redirect("cases:detail", pk=case.pk)
     hours = settings.TAC_BREAK_GLASS_HOURS
-    return render(request, "audit/break_glass_request.html", {"form": form, "hours": hours})
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "audit/break_glass_request.html", {"form": form, "hours": hours})
+    data = form.cleaned_data
+    matches = open_cases_matching(data["reference"], form.query())
+    security_log.info(
+        "emergency access search",
+        extra={
+            "user_id": request.user.pk,
+            "criteria": ",".join(["reference"] if data["reference"] else form.query().kinds),
+            "shown": len(matches),
+        },
+    )
+    chosen = next((c for c in matches if c.pk == data["case"]), None)
+    if chosen is None and data["reference"] and len(matches) == 1:
+        chosen = matches[0]
+    if chosen is not None:
+        if not can_see_case(request.user, chosen):
+            services.grant_break_glass(
+                chosen,
+                user=request.user,
+                reason_code=data["reason_code"],
+                justification=data["justification"],
+            )
+        return redirect("cases:detail", pk=chosen.pk)
+    record_records_shown(
+        request,
+        [(child.pk, case.pk) for case in matches for child in case.children.all()],
+        purpose=AccessPurpose.SEARCH,
+    )
+    return render(
+        request,
+        "audit/break_glass_matches.html",
+        {
+            "form": form,
+            "matches": matches,
+            "hours": hours,
+            "carried": [
+                (name, value)
+                for name, value in request.POST.items()
+                if name not in ("csrfmiddlewaretoken", "case")
+            ],
+        },
+    )
 
 
 @login_required
