@@ -123,9 +123,7 @@ class Access:
     emergency: bool
 
 
-def accesses(
-    filters: AccessFilters, *, up_to_id: int | None = None
-) -> QuerySet[RecordAccess, dict[str, Any]]:
+def accesses(filters: AccessFilters, *, up_to_id: int | None = None) -> QuerySet[Any, Any]:
     """The accesses matching ``filters``, newest first, one row per access.
 
     ``up_to_id`` leaves out rows logged after it (an export reads a fixed set).

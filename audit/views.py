@@ -170,7 +170,7 @@ def access_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccessReportFilterForm(request.GET if _filtering(request) else None)
     filters = form.filters() if form.is_bound else reports.AccessFilters()
     page = Paginator(reports.accesses(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = reports.describe(list(page.object_list))
+    page.object_list = reports.describe(list(page.object_list))  # type: ignore[assignment]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-
 from agencies.models import User
 from cases.access import is_information_governance
-from dashboards.metrics import dashboard_scope
 from tac_portal.navigation import NavItem
 
 
 def _has_dashboard(user: User) -> bool:
-    try:
-        dashboard_scope(user)
-    except Http404:
-        return False
-    return True
+    # By role, with no query on every page: the coordinator sees the authority and a
+    # team manager their teams (``metrics.dashboard_scope`` decides what is shown).
+    return user.is_active and (user.is_coordinator or user.role == User.Role.TEAM_MANAGER)
 
 
 def _governance_only(user: User) -> bool:

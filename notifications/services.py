@@ -429,8 +429,11 @@ def _takes_digest(user: User) -> bool:
 class NamedCase(Protocol):
     """A case as notifications see it: they name it, and know no more of it."""
 
-    pk: int
-    notification_label: str
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def notification_label(self) -> str: ...
 
 
 def notify(
@@ -470,7 +473,7 @@ def notify(
         link=link,
         created_at=timezone.now(),
         awaiting_digest=digest,
-        case=case,
+        case_id=case.pk if case is not None else None,
         case_label=case.notification_label if case is not None else "",
     )
     if emails and not digest and user.is_active and user.email:

@@ -51,13 +51,14 @@ def _about_a_case(request: HttpRequest) -> bool:
     return request.path.startswith(("/cases/", "/meetings/", "/assessments/", "/audit/cases/"))
 
 
-def _case_pk(request: HttpRequest) -> object:
+def _case_pk(request: HttpRequest) -> int | str | None:
     match = request.resolver_match
     if match is None:
         return None
     for prefix, kwarg in _CASE_ROUTES:
         if match.route.startswith(prefix):
-            return match.kwargs.get(kwarg)
+            value: int | str | None = match.kwargs.get(kwarg)
+            return value
     return None
 
 
