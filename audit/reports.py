@@ -114,6 +114,8 @@ class Access:
     """One access: one request that showed one case's (or a search's) children."""
 
     at: dt.datetime
+    user_id: int | None
+    case_id: int | None
     who: str
     role_and_agency: str
     case_reference: str
@@ -178,6 +180,8 @@ def describe(rows: Sequence[dict[str, Any]]) -> list[Access]:
         described.append(
             Access(
                 at=row["first_at"],
+                user_id=row["user_id"],
+                case_id=row["case_id"] if row["case_id"] in references else None,
                 who=who,
                 role_and_agency=role,
                 case_reference=references.get(row["case_id"], ""),

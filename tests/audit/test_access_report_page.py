@@ -154,3 +154,16 @@ def test_the_download_link_keeps_the_filters(
     member_client.get(reverse("cases:detail", args=[case.pk]))
     body = auditor_client.get(reverse(REPORT), {"person": "Sam"}).content.decode()
     assert f"{reverse('audit:access_report_csv')}?person=Sam" in body
+
+
+def test_each_row_links_to_the_case_and_person_reports(
+    case: Case, member: User, member_client: Client, auditor_client: Client
+) -> None:
+    member_client.get(reverse("cases:detail", args=[case.pk]))
+    body = auditor_client.get(reverse(REPORT)).content.decode()
+    case_report = reverse("audit:case_access", args=[case.pk])
+    person_report = reverse("audit:professional_access", args=[member.pk])
+    assert case_report in body
+    assert person_report in body
+    assert auditor_client.get(case_report).status_code == 200
+    assert auditor_client.get(person_report).status_code == 200
