@@ -30,6 +30,7 @@ from audit.forms import (
 )
 from cases.access import (
     break_glass_grant_in_use,
+    can_read_case_history,
     can_see_case,
     can_unmask,
     can_work_on_cases,
@@ -126,7 +127,12 @@ def case_access_report(request: AuthenticatedHttpRequest, case_pk: int) -> HttpR
     return render(
         request,
         "audit/case_access_report.html",
-        {"case": case, "page": page, "grants": grants},
+        {
+            "case": case,
+            "page": page,
+            "grants": grants,
+            "can_read_history": can_read_case_history(request.user, case),
+        },
     )
 
 

@@ -166,3 +166,12 @@ def test_it_runs_a_fixed_number_of_queries(case: Case, lead: User, auditor_clien
     assert response.status_code == 200
     assert response.context["page"].paginator.count > 50
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_lead_reaches_the_history_from_the_case_access_report(
+    case: Case, lead_client: Client
+) -> None:
+    report = lead_client.get(reverse("audit:case_access", args=[case.pk])).content.decode()
+    history = reverse("cases:history", args=[case.pk])
+    assert history in report
+    assert lead_client.get(history).status_code == 200
