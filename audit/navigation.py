@@ -9,5 +9,8 @@ ACCESS_REPORT = NavItem(
     "access_report", "Access report", "audit:access_report", is_information_governance
 )
 EMERGENCY_ACCESS = NavItem(
-    "emergency_access", "Emergency access", "audit:break_glass_list", is_information_governance
+    "emergency_access",
+    "Emergency access reviews",
+    "audit:break_glass_list",
+    is_information_governance,
 )

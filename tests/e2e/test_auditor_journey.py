@@ -69,7 +69,7 @@ def test_the_auditor_filters_the_access_report_and_downloads_it(
     assert "Add a child" not in page.content()
     assert menu.get_by_role("link", name="Find a child").count() == 0
     # The home page is the auditor's first item; go there through the menu all the same.
-    menu.get_by_role("link", name="Emergency access").click()
+    menu.get_by_role("link", name="Emergency access reviews").click()
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Access report").click()
     assert page.get_by_role("heading", name="Access report", level=1).is_visible()
     check_page(page, "access-report")
