@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cases.access import can_work_on_cases
 from cases.models import (
     Case,
     FamilyMember,
@@ -34,9 +35,10 @@ def add_professional_to_team(
     """Add a professional to the TAC; returns their existing membership if they are on it."""
     if not professional.is_active:
         raise CaseError(f"{professional} no longer has an active account.", code="inactive")
-    if professional.is_system_administrator:
+    if not can_work_on_cases(professional):
         raise CaseError(
-            "System administrators cannot join a TAC.", code="administrator_cannot_join"
+            f"{professional} does not work on cases, so cannot join a TAC.",
+            code="administrator_cannot_join",
         )
     existing = case.memberships.active().filter(professional=professional).first()
     if existing is not None:
@@ -189,7 +191,7 @@ def assign_lead_professional(
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
         raise CaseError("A closed case has no lead professional.", code="case_closed")
-    if professional.is_system_administrator or not professional.is_active:
+    if not can_work_on_cases(professional):
         raise CaseError(f"{professional} cannot be a lead professional.", code="not_eligible")
     if basis not in LeadProfessionalAssignment.Basis.values:
         raise CaseError("Choose how the lead professional was agreed.", code="basis_required")
