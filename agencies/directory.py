@@ -1,7 +1,8 @@
 """The directory of professionals: finding someone by name, agency or team.
 
-It lists people who could work on a case (active accounts, never the system
-administrators, who configure the service and join no team). It holds no case data.
+It lists people who could work on a case (active accounts in the roles that work on
+cases: never the system administrators or information governance, who join no team).
+It holds no case data.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ MIN_TERM_LENGTH = 2
 
 def directory() -> QuerySet[User]:
     """Everyone who could be added to a team."""
-    return (
-        User.objects.filter(is_active=True)
-        .exclude(role=User.Role.SYSTEM_ADMINISTRATOR)
-        .select_related("agency", "team")
+    return User.objects.filter(is_active=True, role__in=User.CASE_WORKING_ROLES).select_related(
+        "agency", "team"
     )
 
 

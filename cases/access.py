@@ -64,6 +64,10 @@ MSG_NOT_ENDING_MEMBERSHIP = (
     "Only the lead professional, their manager or the coordinator can end someone else's "
     "place on the team."
 )
+MSG_NOT_HISTORY = (
+    "Only the lead professional, their manager or the coordinator can read the change "
+    "history of a case."
+)
 
 
 # --- Who may see a case ------------------------------------------------------------
@@ -185,9 +189,14 @@ def cases_visible_to_agency(agency_id: int) -> CaseQuerySet:
 # --- Who may do what on a case -----------------------------------------------------
 
 
-def can_work_on_cases(user: User) -> bool:
-    """Professionals work on cases; system administrators configure the service only."""
-    return user.is_authenticated and user.is_active and not user.is_system_administrator
+CASE_WORKING_ROLES = User.CASE_WORKING_ROLES
+
+
+def can_work_on_cases(user: User | AnonymousUser) -> bool:
+    """Practitioners, team managers and the coordinator work on cases; nobody else."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return getattr(user, "role", None) in CASE_WORKING_ROLES
 
 
 def is_lead_professional(user: User, case: Case) -> bool:
@@ -444,9 +453,36 @@ def can_read_professional_access_report(user: User, professional: User) -> bool:
     )
 
 
-def can_read_case_history(user: User | AnonymousUser) -> bool:
-    """The forensic change history of any case: information governance only."""
-    return is_information_governance(user)
+def can_read_case_history(user: User | AnonymousUser, case: Case) -> bool:
+    """The change history of a case: information governance for any case, and those who
+    run it (its lead professional, their manager, the coordinator) for theirs.
+
+    Restricted items stay masked for those who run the case (``cases.masking``).
+    """
+    if is_information_governance(user):
+        return True
+    if not isinstance(user, User):
+        return False
+    return can_see_case(user, case) and can_run_case(user, case)
+
+
+# --- Saying who to ask, on a refusal ---------------------------------------------------
+
+
+def lead_to_ask(user: User | AnonymousUser, pk: int | str) -> User | None:
+    """On a refusal (403) about case ``pk``: its lead professional, to name as the person
+    to ask, only when ``user`` may see the case. For a case they may not see (or that
+    does not exist) there is nobody to name: the page must not tell the two apart.
+    Nothing of the child is shown, so nothing is logged.
+    """
+    if not isinstance(user, User) or not can_work_on_cases(user):
+        return None
+    try:
+        case = Case.objects.visible_to(user).get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        return None
+    assignment = case.lead_assignment
+    return assignment.professional if assignment else None
 
 
 # --- Fetching for a person, with the read logged -------------------------------------
@@ -524,17 +560,21 @@ def get_case_record_for_user(
 
 
 def get_case_for_history(request: HttpRequest, pk: int | str) -> Case:
-    """The case whose change history the user may read: information governance only.
+    """The case whose change history the user may read (``can_read_case_history``).
 
-    The history is a forensic tool. Information governance officers may open it for
-    any case; for everyone else (the lead included) it does not exist (``Http404``).
+    Information governance officers may open it for any case, and those who run a case
+    for that case. Anyone else gets ``Http404`` if they cannot see the case, exactly
+    as for a missing one, and ``PermissionDenied`` if they see it but do not run it.
     """
-    if not can_read_case_history(request.user):
-        raise Http404("No case found")
     try:
         case = Case.objects.select_related("family").get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No case found") from None
+    user = request.user
+    if not can_read_case_history(user, case):
+        if isinstance(user, User) and can_see_case(user, case):
+            raise PermissionDenied(MSG_NOT_HISTORY)
+        raise Http404("No case found")
     log_case_read(request, case, purpose=AccessPurpose.HISTORY)
     return case
 

@@ -358,3 +358,27 @@ def resolve_for_user(user: User, matches: Iterable[Match]) -> SearchOutcome:
         else:
             outcome.hidden += 1
     return outcome
+
+
+def open_cases_matching(reference: str, query: ChildQuery) -> list[Case]:
+    """Emergency access: the open case with ``reference``, or the open cases of the
+    children who match ``query`` as "Find a child" would find them (best match first).
+
+    Run only once the person has said why they need emergency access.
+    """
+    if reference:
+        return list(Case.objects.open().filter(reference=reference).prefetch_related("children"))
+    if not query.kinds:
+        return []
+    ranked = [m.child.pk for m in find_children(query)]
+    cases = (
+        Case.objects.open()
+        .filter(subjects__child_id__in=ranked)
+        .distinct()
+        .prefetch_related("children")
+    )
+
+    def rank(case: Case) -> int:
+        return min(ranked.index(c.pk) for c in case.children.all() if c.pk in ranked)
+
+    return sorted(cases, key=rank)

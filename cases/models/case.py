@@ -220,12 +220,26 @@ class Case(models.Model):
         return self.is_open and self.next_review_due is not None and self.next_review_due < today
 
     @property
+    def notification_label(self) -> str:
+        """How notifications and their emails name the case: its reference and the
+        children's initials ("EH-000123 (J.F.)"), never a name."""
+        children = sorted(self.children.all(), key=lambda child: child.pk)
+        initials = ", ".join(_initials(c.given_names, c.family_name) for c in children)
+        return f"{self.reference} ({initials})" if initials else self.reference
+
+    @property
     def lead_assignment(self) -> LeadProfessionalAssignment | None:
         """The active lead professional assignment (uses the list prefetch when present)."""
         prefetched = getattr(self, "active_lead_assignments", None)
         if prefetched is not None:
             return prefetched[0] if prefetched else None
         return self.lead_assignments.active().select_related("professional", "agency").first()
+
+
+def _initials(given_names: str, family_name: str) -> str:
+    """ "J.F." for Jamie Lee Fairweather: the first given name and the family name."""
+    parts = [*given_names.split()[:1], *family_name.split()[:1]]
+    return "".join(f"{part[0].upper()}." for part in parts)
 
 
 @tracked

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access import ensure_can_end_membership, ensure_can_manage_team
+from cases.access import can_work_on_cases, ensure_can_end_membership, ensure_can_manage_team
 from cases.models import (
     ROLES_FOR_KIND,
     Case,
@@ -46,9 +46,10 @@ def add_professional_to_team(
     """
     if not professional.is_active:
         raise CaseError(f"{professional} no longer has an active account.", code="inactive")
-    if professional.is_system_administrator:
+    if not can_work_on_cases(professional):
         raise CaseError(
-            "System administrators cannot join a TAC.", code="administrator_cannot_join"
+            f"{professional} does not work on cases, so cannot join a TAC.",
+            code="administrator_cannot_join",
         )
     existing = case.memberships.active().filter(professional=professional).first()
     if existing is not None:
@@ -214,7 +215,7 @@ def assign_lead_professional(
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
         raise CaseError("A closed case has no lead professional.", code="case_closed")
-    if professional.is_system_administrator or not professional.is_active:
+    if not can_work_on_cases(professional):
         raise CaseError(f"{professional} cannot be a lead professional.", code="not_eligible")
     if basis not in LeadProfessionalAssignment.Basis.values:
         raise CaseError("Choose how the lead professional was agreed.", code="basis_required")

@@ -19,6 +19,7 @@ from cases.access import (
     can_work_on_cases,
     get_case_for_history,
     get_case_for_user,
+    is_information_governance,
     record_records_shown,
 )
 from cases.history import case_history_page
@@ -169,5 +170,10 @@ def case_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every tracked change to a case and its records (see ``get_case_for_history``)."""
     case = get_case_for_history(request, pk)
     child_ids = list(CaseSubject.objects.filter(case=case).values_list("child_id", flat=True))
-    page = case_history_page(case, child_ids, request.GET.get("page"))
+    # Information governance reads the history whole; those who run the case see its
+    # restricted items masked, as everywhere else.
+    masks = (
+        None if is_information_governance(request.user) else masks_for(case, request.user, request)
+    )
+    page = case_history_page(case, child_ids, request.GET.get("page"), masks=masks)
     return render(request, "cases/case_history.html", {"case": case, "page": page})
