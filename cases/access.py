@@ -246,6 +246,17 @@ def ensure_can_run_case(user: User, case: Case) -> None:
         raise PermissionDenied(MSG_NOT_RUNNING)
 
 
+def can_judge_level_of_need(user: User, case: Case) -> bool:
+    """Judge the level of need again (with a reason): those who run the open case, the
+    coordinator and the lead's manager included (triage staff). Never by a grant."""
+    return case.is_open and can_run_case(user, case)
+
+
+def ensure_can_judge_level_of_need(user: User, case: Case) -> None:
+    if not can_judge_level_of_need(user, case):
+        raise PermissionDenied(MSG_NOT_RUNNING)
+
+
 def can_manage_team(user: User, case: Case) -> bool:
     """Add people to the team, set their roles and end their places: those who run the case."""
     return can_run_case(user, case)

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 
-from agencies.models import Agency
+from agencies.models import Agency, User
 from cases.models import (
     Case,
     Child,
@@ -222,6 +222,11 @@ class NewChildForm(forms.Form):
 # --- Triage ----------------------------------------------------------------------------
 
 
+class LeadChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name}, {obj.role_and_agency}"
+
+
 class TriageForm(forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
@@ -242,6 +247,24 @@ class TriageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         error_messages={"required": "Explain the decision and the level of need"},
+    )
+    lead = LeadChoiceField(
+        label="Who will be the lead professional?",
+        help_text="Anyone in any agency who works on cases. Leave it empty and the "
+        "professional who asked for support leads for now.",
+        queryset=User.objects.filter(is_active=True, role__in=User.CASE_WORKING_ROLES)
+        .select_related("agency")
+        .order_by("agency__name", "full_name", "pk"),
+        required=False,
+        empty_label="Not yet: the professional who asked leads for now",
+        error_messages={"invalid_choice": "Choose a professional from the list"},
+    )
+    family_preference = forms.CharField(
+        label="What the family said about who should lead",
+        help_text="For example, the school they already trust. Leave empty if they were not asked.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -383,6 +383,8 @@ def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 level=form.cleaned_data["level"],
                 rationale=form.cleaned_data["rationale"],
+                lead=form.cleaned_data["lead"],
+                family_preference=form.cleaned_data["family_preference"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
