@@ -94,9 +94,15 @@ class ChildSearchForm(forms.Form):
 class NextStep:
     START_CASE = "start_case"
     REQUEST_SUPPORT = "request_support"
+    LOG_REQUEST = "log_request"
     CHOICES = (
         (START_CASE, "Start early help myself (I will be the interim lead professional)"),
         (REQUEST_SUPPORT, "Send a request for support to the early help hub"),
+    )
+    #: Triage staff also take requests by phone and self-referrals from families.
+    TRIAGE_CHOICES = (
+        *CHOICES,
+        (LOG_REQUEST, "Log a request that came by phone, or a self-referral from the family"),
     )
 
 
@@ -168,6 +174,19 @@ class NewChildForm(forms.Form):
         max_length=5000,
         required=False,
     )
+    requester_name = forms.CharField(
+        label="Who asked for support? (for a request by phone or a self-referral)",
+        help_text="The parent or young person who asked, or the professional who phoned.",
+        max_length=200,
+        required=False,
+    )
+    requester_agency = forms.ModelChoiceField(
+        label="Their organisation, if a professional phoned (optional)",
+        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label="None: the family asked themselves",
+        error_messages={"invalid_choice": "Choose an organisation from the list"},
+    )
     family_aware = forms.BooleanField(label="The family knows about this request", required=False)
     consent_obtained = forms.BooleanField(
         label="The family agreed to this request being made", required=False
@@ -184,9 +203,19 @@ class NewChildForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, possible_matches: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, possible_matches: bool = False, triage: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.possible_matches = possible_matches
+        self.triage = triage
+        if triage:
+            step = self.fields["next_step"]
+            assert isinstance(step, forms.ChoiceField)  # noqa: S101
+            step.choices = NextStep.TRIAGE_CHOICES
+        else:
+            del self.fields["requester_name"]
+            del self.fields["requester_agency"]
 
     def clean_nhs_number(self) -> str:
         return clean_nhs_number(self.cleaned_data["nhs_number"])
@@ -199,7 +228,12 @@ class NewChildForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("next_step") == NextStep.REQUEST_SUPPORT:
+        if (
+            cleaned.get("next_step") == NextStep.LOG_REQUEST
+            and not (cleaned.get("requester_name") or "").strip()
+        ):
+            self.add_error("requester_name", "Enter who asked for support")
+        if cleaned.get("next_step") in (NextStep.REQUEST_SUPPORT, NextStep.LOG_REQUEST):
             if not cleaned.get("source_code"):
                 self.add_error("source_code", "Choose where the request comes from")
             if not cleaned.get("summary_of_need", "").strip():

@@ -116,6 +116,42 @@ def submit_request_for_support(
     return request
 
 
+@transaction.atomic
+def log_request_for_support(
+    *,
+    logged_by: User,
+    requester_name: str,
+    requester_agency: Agency | None,
+    source_code: str,
+    summary_of_need: str,
+    subjects: Sequence[Child],
+    family_aware: bool,
+    consent_obtained: bool,
+) -> RequestForSupport:
+    """Triage staff log a request that came by phone, or a family's self-referral.
+
+    The requester is the person who asked (``requester_name``), with their organisation
+    when a professional phoned; the request waits for triage like any other.
+    """
+    ensure_can_triage(logged_by)
+    request = submit_request_for_support(
+        by=None,
+        source_code=source_code,
+        summary_of_need=summary_of_need,
+        subjects=subjects,
+        family=None,
+        family_aware=family_aware,
+        consent_obtained=consent_obtained,
+        requester_name=requester_name,
+        requester_agency=requester_agency,
+    )
+    security_log.info(
+        "request for support logged by triage",
+        extra={"request": request.pk, "user_id": logged_by.pk},
+    )
+    return request
+
+
 @dataclass(frozen=True)
 class ReferredNewChild:
     """A child named in a referral who is not yet known to the portal."""

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from agencies.models import User
+from agencies.models import Agency, User
 from cases.models import (
     Case,
     Child,
@@ -204,3 +204,71 @@ def test_the_level_of_need_page(
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.current_level == level_targeted
+
+
+def _phoned_in(**overrides: str) -> dict[str, str]:
+    data = {
+        "given_names": "Rowan",
+        "family_name": "Ashdown",
+        "date_of_birth_day": "12",
+        "date_of_birth_month": "9",
+        "date_of_birth_year": "2017",
+        "sex": "male",
+        "nhs_number": "",
+        "address": "4 Willow Lane\nDemoton",
+        "postcode": "dt1 2bb",
+        "carer_given_names": "",
+        "carer_family_name": "",
+        "carer_relationship": "",
+        "next_step": "log_request",
+        "source_code": ReferralSource.INDIVIDUAL_FAMILY,
+        "summary_of_need": "Mum rang: Rowan will not go to school and she is exhausted.",
+        "requester_name": "Alex Ashdown (mother)",
+        "requester_agency": "",
+        "family_aware": "on",
+        "consent_obtained": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_triage_staff_log_a_self_referral_taken_by_phone(
+    coordinator_client: Client, coordinator: User
+) -> None:
+    assert "Log a request that came by phone" in (
+        coordinator_client.get(reverse("cases:add_child")).content.decode()
+    )
+    response = coordinator_client.post(reverse("cases:add_child"), _phoned_in())
+    logged = RequestForSupport.objects.get()
+    assert response["Location"] == reverse("cases:triage", args=[logged.pk])
+    assert logged.requester is None
+    assert logged.requester_name == "Alex Ashdown (mother)"
+    assert logged.requester_agency is None
+    assert logged.source_code == ReferralSource.INDIVIDUAL_FAMILY
+    assert logged.status == RequestForSupport.Status.RECEIVED
+
+
+def test_a_phone_call_from_a_professional_names_their_organisation(
+    coordinator_client: Client, school_agency: Agency
+) -> None:
+    coordinator_client.post(
+        reverse("cases:add_child"),
+        _phoned_in(
+            source_code=ReferralSource.SCHOOLS,
+            requester_name="Mrs Okafor, head of year",
+            requester_agency=str(school_agency.pk),
+        ),
+    )
+    assert RequestForSupport.objects.get().requester_agency == school_agency
+
+
+def test_logging_needs_who_asked_and_is_for_triage_staff_only(
+    coordinator_client: Client, member_client: Client
+) -> None:
+    refused = coordinator_client.post(reverse("cases:add_child"), _phoned_in(requester_name=""))
+    assert "Enter who asked for support" in refused.content.decode()
+    assert "Log a request that came by phone" not in (
+        member_client.get(reverse("cases:add_child")).content.decode()
+    )
+    member_client.post(reverse("cases:add_child"), _phoned_in())
+    assert not RequestForSupport.objects.exists()
