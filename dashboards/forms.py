@@ -236,10 +236,12 @@ class ReassignCaseloadForm(forms.Form):
 
     def successors(self) -> dict[int, User]:
         everything = self.cleaned_data.get("everything_to")
-        return {
-            item.case.pk: self.cleaned_data.get(f"case_{item.case.pk}") or everything
-            for item in self.held
-        }
+        chosen: dict[int, User] = {}
+        for item in self.held:
+            to = self.cleaned_data.get(f"case_{item.case.pk}") or everything
+            if to is not None:
+                chosen[item.case.pk] = to
+        return chosen
 
     def expected_leads(self) -> dict[int, int | None]:
         return {item.case.pk: self.cleaned_data.get(f"lead_{item.case.pk}") for item in self.held}

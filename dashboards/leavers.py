@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -119,7 +120,7 @@ def leavers_in(scope: Scope) -> QuerySet[User]:
     users = User.objects.filter(is_active=False).filter(_has_open_work())
     if scope.team_ids is not None:
         users = users.filter(team_id__in=scope.team_ids)
-    return users.select_related("team", "agency").order_by("full_name", "pk")
+    return users.select_related("agency").order_by("full_name", "pk")
 
 
 def leavers_with_open_work(scope: Scope) -> tuple[list[Leaver], int]:
@@ -169,7 +170,7 @@ def leavers_with_open_work(scope: Scope) -> tuple[list[Leaver], int]:
     ], total
 
 
-def _counts(queryset: QuerySet[object], by: str) -> dict[int, int]:
+def _counts(queryset: QuerySet[Any], by: str) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
     for key in queryset.values_list(by, flat=True):
         counts[key] += 1

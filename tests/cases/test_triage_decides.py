@@ -126,7 +126,7 @@ def test_the_triage_page_allocates_the_lead(
     request_for.refresh_from_db()
     assert request_for.case is not None
     assert response["Location"] == reverse("cases:detail", args=[request_for.case.pk])
-    assert request_for.case.lead_assignment.professional == outsider
+    assert request_for.case.lead_assignments.active().get().professional == outsider
 
 
 def test_the_level_of_need_is_judged_again_with_a_reason_and_a_history(

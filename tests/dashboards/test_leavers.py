@@ -77,7 +77,7 @@ def _reassign(leaver: User, case: Case, *, to: User, by: User) -> None:
         leaver,
         by=by,
         successors={case.pk: to},
-        expected_leads={case.pk: case.lead_assignment.pk if case.lead_assignment else None},
+        expected_leads={case.pk: case.lead_assignments.active().get().pk},
         note=NOTE,
         family_consulted=True,
         family_note="Mum asked for someone from the hub she already knows.",
@@ -87,7 +87,7 @@ def _reassign(leaver: User, case: Case, *, to: User, by: User) -> None:
 def test_the_caseload_lists_lead_roles_places_and_actions(case: Case, left: User) -> None:
     (held,) = leavers.caseload(left)
     assert held.case == case
-    assert held.lead_assignment_id == case.lead_assignment.pk
+    assert held.lead_assignment_id == case.lead_assignments.active().get().pk
     assert held.member
     assert [a.description for a in held.actions] == ["Book the family onto the parenting course"]
 
@@ -141,7 +141,7 @@ def test_the_lead_cannot_simply_leave_the_team(case: Case, left: User, manager: 
 def test_a_lead_changed_meanwhile_writes_nothing(
     case: Case, left: User, manager: User, successor: User
 ) -> None:
-    seen = case.lead_assignment.pk
+    seen = case.lead_assignments.active().get().pk
     with pytest.raises(CaseError):
         leavers.reassign_caseload(
             left,
@@ -206,7 +206,7 @@ def test_a_manager_who_does_not_run_the_case_hands_on_their_members_actions(
     )
     add_action(
         case,
-        by=case.lead_assignment.professional,
+        by=case.lead_assignments.active().get().professional,
         description="Share the attendance figures",
         owner=Owner(membership=case.memberships.active().get(professional=member)),
         due_on=timezone.localdate() + dt.timedelta(days=7),
@@ -223,7 +223,7 @@ def test_a_manager_who_does_not_run_the_case_hands_on_their_members_actions(
     assert case.memberships.active().filter(professional=colleague).exists()
     assert not case.memberships.active().filter(professional=member).exists()
     # The lead is not the member's to hand on.
-    assert case.lead_assignment.professional.email == "lena.lead@northgate.example"
+    assert case.lead_assignments.active().get().professional.email == "lena.lead@northgate.example"
 
 
 def test_one_go_or_case_by_case(
@@ -299,7 +299,7 @@ def test_the_caseload_page_reassigns_in_one_go(
         {
             "everything_to": successor.pk,
             f"case_{case.pk}": "",
-            f"lead_{case.pk}": case.lead_assignment.pk,
+            f"lead_{case.pk}": case.lead_assignments.active().get().pk,
             "note": NOTE,
             "family_consulted": "yes",
             "family_note": "",
@@ -315,7 +315,12 @@ def test_the_caseload_page_says_what_is_missing(
 ) -> None:
     url = reverse("dashboards:leaver_caseload", args=[left.pk])
     response = manager_client.post(
-        url, {"note": "", "family_consulted": "no", f"lead_{case.pk}": case.lead_assignment.pk}
+        url,
+        {
+            "note": "",
+            "family_consulted": "no",
+            f"lead_{case.pk}": case.lead_assignments.active().get().pk,
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200

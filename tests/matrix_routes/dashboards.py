@@ -41,7 +41,7 @@ ROUTES: dict[str, Route] = {
     "dashboards:leavers": Route("get", expect=only(200, *DASHBOARD_USERS)),
     "dashboards:leaver_caseload": Route(
         "get",
-        args=lambda o: [o.case.lead_assignment.professional_id],
+        args=lambda o: [o.case.lead_assignments.active().get().professional_id],
         expect=only(200, "manager", "coordinator"),
     ),
     # The Ofsted extract holds every assessed child: coordinator and information governance.
