@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -198,6 +198,7 @@ class ReassignCaseloadForm(forms.Form):
         *args: Any,
         successors: QuerySet[User],
         held: list[CaseHeld],
+        leaver: User,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -206,9 +207,26 @@ class ReassignCaseloadForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = successors
         for item in held:
+            # Besides the teams' own people, anyone already on this case's team.
+            on_the_team = (
+                User.objects.filter(
+                    Q(pk__in=successors.values("pk"))
+                    | Q(
+                        tac_memberships__case=item.case,
+                        tac_memberships__left_at__isnull=True,
+                        is_active=True,
+                        role__in=User.CASE_WORKING_ROLES,
+                    )
+                )
+                .exclude(pk=leaver.pk)
+                .select_related("agency")
+                .distinct()
+                .order_by("full_name", "pk")
+            )
             self.fields[f"case_{item.case.pk}"] = SuccessorChoiceField(
                 label=f"Who takes {item.case.reference}?",
-                queryset=successors,
+                help_text="Someone in the teams, or a professional already on the case's team.",
+                queryset=on_the_team,
                 required=False,
                 empty_label="The person chosen above",
                 error_messages={"invalid_choice": "Choose someone from the list"},

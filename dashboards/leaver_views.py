@@ -53,6 +53,7 @@ def leaver_caseload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         successors=leavers.successors_for(professional, request.user),
         held=held,
+        leaver=professional,
     )
     if request.method == "POST" and held and form.is_valid():
         data = form.cleaned_data

@@ -335,3 +335,27 @@ def test_the_leavers_page_offers_the_managers_team(
     page = manager_client.get(reverse("dashboards:leavers")).content.decode()
     assert reverse("dashboards:leaver_caseload", args=[successor.pk]) in page
     assert reverse("dashboards:leaver_caseload", args=[left.pk]) in page
+
+
+def test_case_by_case_a_member_from_another_agency_takes_the_lead(
+    case: Case, left: User, manager_client: Client, member: User
+) -> None:
+    url = reverse("dashboards:leaver_caseload", args=[left.pk])
+    page = manager_client.get(url).content.decode()
+    assert f'value="{member.pk}"' in page
+    response = manager_client.post(
+        url,
+        {
+            "everything_to": "",
+            f"case_{case.pk}": member.pk,
+            f"lead_{case.pk}": case.lead_assignments.active().get().pk,
+            "note": NOTE,
+            "family_consulted": "no",
+            "family_note": "The family will be told at Tuesday's visit.",
+        },
+    )
+    assert response.status_code == 302
+    lead = case.lead_assignments.active().get()
+    assert lead.professional == member
+    assert not lead.family_consulted
+    assert Action.objects.get(description__startswith="Book").owner_professional == member
