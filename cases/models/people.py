@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases.models.tracking import tracked
 from cases.phonetics import child_name_keys
 from cases.validators import validate_nhs_number, validate_postcode
+from tac_portal.validators import validate_person_name
 
 
 @tracked
@@ -86,8 +87,8 @@ class Child(models.Model):
     """A child's identifying details (DOMAIN §2.2 section B)."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
-    given_names = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=100, validators=[validate_person_name])
+    family_name = models.CharField(max_length=100, validators=[validate_person_name])
     also_known_as = models.CharField(max_length=200, blank=True)
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(null=True, blank=True)
@@ -226,8 +227,8 @@ class FamilyMember(models.Model):
         UNKNOWN = "unknown", "Don't know"
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
-    given_names = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=100, validators=[validate_person_name])
+    family_name = models.CharField(max_length=100, validators=[validate_person_name])
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     relationship_detail = models.CharField(
         max_length=200, blank=True, help_text="For example, which children this applies to."

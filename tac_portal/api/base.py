@@ -44,6 +44,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
+from tac_portal.validators import text_problem
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -322,7 +324,8 @@ class ApiModelSerializer(serializers.ModelSerializer[Any]):
 
 
 class StrictInputSerializer(serializers.Serializer[Any]):
-    """For request bodies: a field the serializer does not declare is an error, not ignored."""
+    """For request bodies: a field the serializer does not declare is an error, not ignored,
+    and no text may carry control or text-reordering characters (tac_portal.validators)."""
 
     def to_internal_value(self, data: Any) -> Any:
         errors: dict[str, Any] = {}
@@ -331,6 +334,9 @@ class StrictInputSerializer(serializers.Serializer[Any]):
                 errors[name] = ["This field is not accepted here."]
             for name in sorted(n for n in data if n in self.fields and self.fields[n].read_only):
                 errors[name] = ["This field is read-only."]
+            for name, value in data.items():
+                if name in self.fields and isinstance(value, str) and text_problem(value):
+                    errors[name] = [f"{text_problem(value)}."]
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
