@@ -27,6 +27,7 @@ from tac_portal.forms import (
     FreeTextField,
     GovUKDateField,
     PersonNameField,
+    SubmissionTokenField,
     add_service_errors,
 )
 from tac_portal.validators import DUE_YEARS_AHEAD, name_problem
@@ -407,6 +408,7 @@ class _OwnedForm(forms.Form):
 
 
 class ActionForm(_OwnedForm):
+    submission_token = SubmissionTokenField()
     blank_owner = ("", "Choose who")
     field_order = ["description", "owner", "network_name", "start_on", "due_on", "outcomes"]
 
@@ -573,6 +575,7 @@ class FamilyFeedbackForm(forms.Form):
 
 
 class ContributionForm(forms.Form):
+    submission_token = SubmissionTokenField()
     body = FreeTextField(
         label="Your contribution",
         widget=forms.Textarea(attrs=_AREA),

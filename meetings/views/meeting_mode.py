@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
+from agencies.submissions import submit_once
 from cases.models import Case
 from meetings import forms
 from meetings.models import (
@@ -297,7 +298,8 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.ActionForm(request.POST, case=case, memberships=memberships)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             plan_services.add_action(
                 case,
                 by=request.user,
@@ -308,10 +310,22 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 due_on=data["due_on"],
                 outcomes=list(data["outcomes"]),
             )
+            return _section(request, meeting, "plan")
+
+        def show_plan() -> HttpResponse:
+            # Sent twice: the plan as the first submit left it, with a fresh form.
+            return _section(request, meeting, "plan")
+
+        try:
+            return submit_once(
+                request,
+                data["submission_token"],
+                create,
+                location=f"{reverse('meetings:run', args=[meeting.pk])}#plan",
+                replay=show_plan if is_htmx(request) else None,
+            )
         except ValidationError as error:
             forms.apply_service_error(form, error)
-        else:
-            return _section(request, meeting, "plan")
     return _section(request, meeting, "plan", action_form=form)
 
 

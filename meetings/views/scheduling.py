@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
+from agencies.submissions import submit_once
 from cases.access import (
     ensure_can_contribute,
     get_case_to_run,
@@ -195,15 +196,18 @@ def written_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request, pk)
     form = forms.ContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> HttpResponse:
             contributions_services.add_contribution(
                 meeting.case, by=request.user, body=form.cleaned_data["body"], meeting=meeting
             )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
             messages.success(request, "Written update added to the meeting record.")
             return redirect("meetings:detail", meeting.pk)
+
+        try:
+            return submit_once(request, form.cleaned_data["submission_token"], create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     ensure_can_contribute(request.user, meeting.case)
     return render(request, "meetings/written_update.html", {"meeting": meeting, "form": form})
 
