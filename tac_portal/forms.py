@@ -92,11 +92,12 @@ def date_problem(parts: Sequence[str]) -> DateProblem | None:
     if missing:
         return DateProblem("incomplete", missing, missing=" and ".join(missing))
     wrong: list[str] = []
-    if not day.isdigit() or not 1 <= int(day) <= 31:
+    # isdecimal, not isdigit: a superscript ² is a digit that int() refuses.
+    if not day.isdecimal() or not 1 <= int(day) <= 31:
         wrong.append("day")
     if _month_number(month) is None:
         wrong.append("month")
-    if not year.isdigit() or len(year) != 4:
+    if not year.isdecimal() or len(year) != 4:
         if not wrong:
             return DateProblem("year_digits", ("year",))
         wrong.append("year")
@@ -110,7 +111,7 @@ def date_problem(parts: Sequence[str]) -> DateProblem | None:
 
 
 def _month_number(month: str) -> int | None:
-    if month.isdigit():
+    if month.isdecimal():
         return int(month) if 1 <= int(month) <= 12 else None
     return MONTH_NAMES.get(month.lower().rstrip("."))
 

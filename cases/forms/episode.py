@@ -501,7 +501,7 @@ class StepDownForm(forms.Form):
                     f"Explain why none of the possible matches is {which}",
                 )
         return {
-            "existing_id": int(record) if record.isdigit() else None,
+            "existing_id": int(record) if record.isdecimal() else None,
             "possible_matches": list(outcome.matched_ids),
             "reason": reason if record == NEW_CHILD else "",
         }

@@ -27,7 +27,7 @@ def clean_nhs_number(value: str) -> str:
     digits = value.replace(" ", "").replace("-", "")
     if not digits:
         return ""
-    if not digits.isdigit() or len(digits) != 10:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != 10:
         raise forms.ValidationError("NHS number must be 10 digits, like 485 777 3456")
     if not nhs_number_is_valid(digits):
         raise forms.ValidationError(
