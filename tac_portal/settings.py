@@ -307,6 +307,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
+        # A Redis that has gone away costs a request two seconds at most, never a hang:
+        # the API's throttle then lets requests through (agencies.api_auth).
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
 

@@ -10,6 +10,9 @@ from tac_portal import views
 admin.site.site_header = "TAC Portal configuration"
 admin.site.site_title = "TAC Portal configuration"
 
+# PostgreSQL unreachable: a 503 page rather than the 500 page (tac_portal.views).
+handler500 = views.server_error
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:my_cases", permanent=False), name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,18 +1,27 @@
-"""Project-level views: the health check."""
+"""Project-level views: the health check, and the answer when the database is away."""
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 
 from django.core.cache import cache
-from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from notifications.outbox import email_health
 from notifications.services import reminder_health
+from tac_portal.api.base import (
+    DATABASE_UNAVAILABLE_DETAIL,
+    PROBLEM_CONTENT_TYPE,
+    RETRY_AFTER_SECONDS,
+    problem,
+)
 from tac_portal.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -65,3 +74,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+# --- When the database is away ---------------------------------------------------------
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's last resort (handler500). An error because PostgreSQL cannot be reached is
+    not a fault in the portal: it is answered with a plain 503 page (or a 503 problem on the
+    API) that asks people to try again shortly; anything else is the usual 500 page."""
+    exc = sys.exc_info()[1]
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    logger.error("database unavailable", extra={"error": type(exc).__name__})
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        body = problem(503, detail=DATABASE_UNAVAILABLE_DETAIL, instance=request.path)
+        response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
+    else:
+        # Rendered without the request: its context processors would ask the database.
+        page = loader.get_template("service_unavailable.html").render({})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -49,6 +50,9 @@ from tac_portal.validators import text_problem
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+DATABASE_UNAVAILABLE_DETAIL = "The service cannot reach its database. Try again in a minute."
+#: When to try again after a 503 because the database is away.
+RETRY_AFTER_SECONDS = 60
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
 NOT_FOUND_DETAIL = "Nothing is here, or you may not see it."
@@ -133,6 +137,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound(NOT_FOUND_DETAIL)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # PostgreSQL cannot be reached: not a fault in the request or in the portal.
+        logger.error("database unavailable", extra={"error": type(exc).__name__})
+        unavailable = Response(
+            problem(503, detail=DATABASE_UNAVAILABLE_DETAIL, instance=instance),
+            status=503,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+        unavailable["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return unavailable
     response = exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
