@@ -12,7 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from cases.models import Child
+from assessments.definition import default_definition
+from assessments.models import AssessmentSection, AssessmentTemplate
+from assessments.services.starting import start_assessment
+from cases.models import Case, Child
 from tac_portal.forms import FreeTextField, GovUKDateField, PersonNameField
 from tac_portal.validators import (
     MSG_NAME_CHARACTERS,
@@ -171,3 +174,26 @@ def test_adding_a_child_born_in_the_year_1_or_9999_is_refused(member_client: Cli
 def test_an_oversized_body_is_refused_without_an_error_page(member_client: Client) -> None:
     response = member_client.post(reverse(ADD), _new_child(summary_of_need="x" * (2 * 1024 * 1024)))
     assert response.status_code == 400
+
+
+def test_a_nul_in_an_assessment_answer_gets_a_message_not_an_error(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    AssessmentTemplate.objects.get_or_create(
+        code="caf-2009",
+        version=1,
+        defaults={"name": "Early help assessment", "definition": default_definition()},
+    )
+    assessment = start_assessment(case, child=case.children.get(), by=lead)
+    response = lead_client.post(
+        reverse("assessments:save_section", args=[assessment.pk, "story"]),
+        {
+            "fields": "narrative",
+            "f_narrative": "Mum\x00says",
+            "v_narrative": "0",
+            "h_narrative": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "hidden control characters" in response.content.decode()
+    assert not AssessmentSection.objects.filter(assessment=assessment, key="story").exists()
