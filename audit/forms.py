@@ -13,6 +13,7 @@ from cases.models import (
     FamilyMember,
     RestrictionTarget,
 )
+from tac_portal.validators import validate_reference
 
 
 class BreakGlassRequestForm(forms.Form):
@@ -20,6 +21,7 @@ class BreakGlassRequestForm(forms.Form):
         label="Case reference",
         help_text="For example, EH-000123",
         max_length=20,
+        validators=[validate_reference],
         widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
         error_messages={
             "required": "Enter the case reference",

@@ -320,7 +320,10 @@ class AttendanceForm(forms.Form):
 
 
 class AutosaveForm(forms.Form):
-    text = FreeTextField(required=False, strip=False, widget=forms.Textarea(attrs=_AREA))
+    # As long as an assessment's longest answer: a meeting's record of one discussion.
+    text = FreeTextField(
+        required=False, strip=False, max_length=20_000, widget=forms.Textarea(attrs=_AREA)
+    )
     version = _version()
     # Sent by the "Save my text instead of theirs" button, never typed.
     confirm_version = forms.IntegerField(required=False, widget=forms.HiddenInput)

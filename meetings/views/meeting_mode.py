@@ -185,6 +185,11 @@ def _autosave_response(
     return render(request, "meetings/autosave_page.html", context | {"meeting_pk": pk})
 
 
+def _not_saved(form: forms.AutosaveForm) -> str:
+    # What is wrong with the text (too long, hidden characters), else a tampered version.
+    return " ".join(["Not saved.", *form.errors.get("text", [])])
+
+
 @login_required
 @require_POST
 def autosave_meeting(request: AuthenticatedHttpRequest, pk: int, field: str) -> HttpResponse:
@@ -193,7 +198,11 @@ def autosave_meeting(request: AuthenticatedHttpRequest, pk: int, field: str) -> 
     target = f"text-{field}"
     if not form.is_valid():
         return _autosave_response(
-            request, pk=pk, target=target, version=meeting.text_version(field), error="Not saved."
+            request,
+            pk=pk,
+            target=target,
+            version=meeting.text_version(field),
+            error=_not_saved(form),
         )
     try:
         saved = save_meeting_text(
@@ -227,7 +236,7 @@ def autosave_update(request: AuthenticatedHttpRequest, pk: int, invitation_pk: i
     target = f"update-{invitation.pk}"
     if not form.is_valid():
         return _autosave_response(
-            request, pk=pk, target=target, version=invitation.version, error="Not saved."
+            request, pk=pk, target=target, version=invitation.version, error=_not_saved(form)
         )
     try:
         saved = save_invitation_update(
