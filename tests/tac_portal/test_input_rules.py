@@ -197,3 +197,11 @@ def test_a_nul_in_an_assessment_answer_gets_a_message_not_an_error(
     assert response.status_code == 400
     assert "hidden control characters" in response.content.decode()
     assert not AssessmentSection.objects.filter(assessment=assessment, key="story").exists()
+
+
+def test_markup_stored_before_these_rules_is_shown_as_text(case: Case, lead_client: Client) -> None:
+    child = case.children.get()
+    Child.objects.filter(pk=child.pk).update(given_names="<script>alert(1)</script>")
+    page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
