@@ -175,6 +175,7 @@ def _externals_field() -> forms.CharField:
 
 
 class ScheduleMeetingForm(WhenForm):
+    submission_token = SubmissionTokenField()
     kind = forms.ChoiceField(
         label="Kind of meeting",
         choices=Meeting.Kind.choices,
@@ -673,6 +674,7 @@ class OutcomeReviewForm(forms.Form):
 
 
 class DiscussionForm(forms.Form):
+    submission_token = SubmissionTokenField()
     held_on = GovUKDateField(label="Date of the discussion", past=True)
     question = FreeTextField(
         label="The question we explored",

@@ -137,7 +137,8 @@ def new_discussion(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             discussion = record_case_discussion(
                 case,
                 by=request.user,
@@ -148,11 +149,13 @@ def new_discussion(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
                 next_steps=data["next_steps"],
                 participants=list(data["participants"]),
             )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
             messages.success(request, "Case discussion recorded.")
             return redirect("meetings:discussion", discussion.pk)
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     return render(request, "meetings/discussion_form.html", {"case": case, "form": form})
 
 

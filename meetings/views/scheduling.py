@@ -48,7 +48,8 @@ def schedule(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     form = forms.ScheduleMeetingForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             meeting = schedule_meeting(
                 case,
                 by=request.user,
@@ -64,11 +65,14 @@ def schedule(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
                 professionals_only=data["professionals_only"],
                 professionals_only_reason=data["professionals_only_reason"],
             )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
             messages.success(request, "Meeting arranged. Invitations are on their way.")
             return redirect("meetings:detail", meeting.pk)
+
+        try:
+            # Sent twice, the meeting is arranged (and its invitations sent) once.
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     return render(request, "meetings/schedule.html", {"case": case, "form": form})
 
 

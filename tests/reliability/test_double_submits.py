@@ -1,6 +1,6 @@
-"""A contribution, a written update and a new action are stored once however often the
-form is sent: one after the other (a double click, a retry) or five at once, in
-threads against the database, each with its own connection.
+"""A contribution, a written update, a new action, a meeting and a case discussion are
+stored once however often their form is sent: one after the other (a double click, a
+retry) or five at once, in threads against the database, each with its own connection.
 
 (Adding a child has its own file: tests/cases/test_add_child_once.py.)
 """
@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from agencies.models import User
 from cases.models import Case
-from meetings.models import Action, Contribution, Meeting
+from meetings.models import Action, CaseDiscussion, Contribution, Meeting
 from meetings.services.scheduling import schedule_meeting
+from notifications.models import EmailOutbox
 from tests.helpers import client_for, date_fields
 
 TOKEN = "9b2d4c6e8f0a1b3c5d7e9f1a2b3c4d5e"
@@ -178,3 +179,44 @@ def test_five_forms_each_sent_five_times_at_once_store_five(case: Case, member: 
     codes = _at_once(25, send)
     assert codes == [302] * 25
     assert Contribution.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_meeting_arranged_twice_is_arranged_once(
+    case: Case, lead_client: Client, member: User
+) -> None:
+    school = case.memberships.active().get(professional=member)
+    data = {
+        "submission_token": TOKEN,
+        "kind": "initial",
+        **date_fields("day", timezone.localdate() + dt.timedelta(days=5)),
+        "starts": "10:00",
+        "ends": "11:00",
+        "mode": "in_person",
+        "location": "Riverside Primary School",
+        "members": [school.pk],
+    }
+    url = reverse("meetings:schedule", args=[case.pk])
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Meeting.objects.count() == 1
+    assert EmailOutbox.objects.count() == 1  # the school's invitation, sent once
+
+
+@pytest.mark.django_db
+def test_a_case_discussion_recorded_twice_is_recorded_once(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    data = {
+        "submission_token": TOKEN,
+        **date_fields("held_on", timezone.localdate()),
+        "question": "Why do mornings go wrong?",
+        "participants": [lead.pk],
+    }
+    url = reverse("meetings:new_discussion", args=[case.pk])
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert CaseDiscussion.objects.count() == 1
