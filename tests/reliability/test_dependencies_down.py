@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from agencies.models import User
 from cases.models import Case
+from tests.cases.test_journeys import _new_child
 from tests.helpers import client_for
 
 PASSWORD = "a-long-test-password-for-lockouts"
@@ -117,3 +118,17 @@ def test_the_api_answers_a_503_problem_when_postgresql_is_down(database_down: No
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["status"] == 503
+
+
+@pytest.mark.django_db
+def test_a_child_is_added_and_a_contribution_sent_while_redis_is_down(
+    case: Case, member: User, redis_down: None
+) -> None:
+    browser = client_for(member)
+    added = browser.post(reverse("cases:add_child"), _new_child(submission_token="redis-away"))
+    assert added.status_code == 302
+    sent = browser.post(
+        reverse("meetings:contribute", args=[case.pk]),
+        {"submission_token": "redis-away-2", "body": "Attendance is up to 92%"},
+    )
+    assert sent.status_code == 302

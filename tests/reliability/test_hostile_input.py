@@ -180,3 +180,37 @@ def test_save_an_assessment_section(
     data = {"fields": "narrative", "f_narrative": "", "v_narrative": "0", "h_narrative": ""}
     data[key] = text
     ok(lead_client.post(reverse("assessments:save_section", args=[assessment.pk, "story"]), data))
+
+
+# --- The rest of the plan and meeting forms, and the emergency access request ------------
+
+OTHER_FORMS = [
+    ("meetings:add_outcome", "meeting", ["statement", "how_we_will_know"]),
+    ("meetings:add_decision", "meeting", ["text", "rationale"]),
+    ("meetings:cancel", "meeting", ["reason"]),
+    ("meetings:new_discussion", "case", ["question", "hypotheses", "learning", "next_steps"]),
+    ("meetings:review", "case", ["child_views", "parent_views", "summary"]),
+    ("audit:break_glass_request", "", ["reference", "justification"]),
+]
+
+
+@SETTINGS
+@given(
+    target=st.sampled_from(OTHER_FORMS),
+    texts=st.lists(hostile, min_size=4, max_size=4),
+    day=dates,
+)
+def test_other_forms(
+    meeting: Meeting,
+    lead_client: Client,
+    target: tuple[str, str, list[str]],
+    texts: list[str],
+    day: tuple[str, ...],
+) -> None:
+    name, about, fields = target
+    args = {"meeting": [meeting.pk], "case": [meeting.case_id], "": []}[about]
+    data: dict[str, str] = dict(zip(fields, texts, strict=False))
+    data |= _date("held_on", day) | _date("next_review_on", day)  # type: ignore[arg-type]
+    data["reason_code"] = "immediate_risk"
+    headers = {"HX-Request": "true"} if about == "meeting" else {}
+    ok(lead_client.post(reverse(name, args=args), data, headers=headers))
