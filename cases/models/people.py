@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases.models.tracking import tracked
 from cases.phonetics import child_name_keys
 from cases.validators import validate_nhs_number, validate_postcode
+from tac_portal.fields import BoundedTextField
 from tac_portal.validators import validate_person_name
 
 
@@ -23,7 +24,7 @@ class Family(models.Model):
     name = models.CharField(
         max_length=200, help_text="How the household is known, for example 'the Okafor family'."
     )
-    address = models.TextField(blank=True)
+    address = BoundedTextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,7 +95,7 @@ class Child(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     is_unborn = models.BooleanField(default=False)
     expected_date_of_delivery = models.DateField(null=True, blank=True)
-    address = models.TextField(blank=True)
+    address = BoundedTextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     contact_phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
@@ -118,10 +119,10 @@ class Child(models.Model):
     interpreter_required = models.BooleanField(default=False)
     interpreter_arranged = models.BooleanField(default=False)
     has_disability = models.BooleanField(default=False)
-    disability_details = models.TextField(blank=True)
+    disability_details = BoundedTextField(blank=True)
     has_sen = models.BooleanField("special educational needs or EHC plan", default=False)
-    sen_details = models.TextField(blank=True)
-    special_requirements = models.TextField(blank=True)
+    sen_details = BoundedTextField(blank=True)
+    special_requirements = BoundedTextField(blank=True)
     is_young_carer = models.BooleanField(default=False)
     risk_of_exclusion = models.BooleanField("at risk of exclusion from school", default=False)
     # Sound-alike keys of the names (cases.phonetics), kept by save(): "find a child"
@@ -240,7 +241,7 @@ class FamilyMember(models.Model):
     )
     date_of_birth = models.DateField(null=True, blank=True)
     lives_with_children = models.BooleanField(default=True)
-    address = models.TextField(blank=True, help_text="Only if different from the family's.")
+    address = BoundedTextField(blank=True, help_text="Only if different from the family's.")
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)

@@ -1,5 +1,5 @@
-"""Every text field on every form and every API input has a maximum length, so that no
-megabyte of pasted text reaches a service (the request body cap is the last resort)."""
+"""Every text field on every form, every API input and every typed text column has a
+maximum length, so that no megabyte of pasted text reaches a service or the database."""
 
 from __future__ import annotations
 
@@ -9,10 +9,17 @@ import pkgutil
 from collections.abc import Iterator
 from types import ModuleType
 
+import pytest
 from django import forms
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
 from rest_framework import serializers
 
+from agencies.models import User
+from cases.models import Case, Family
+from meetings.models import Contribution
 from tac_portal.api.base import StrictInputSerializer
+from tac_portal.fields import TEXT_MAX_LENGTH
 
 APPS = ("agencies", "cases", "assessments", "meetings", "notifications", "audit", "dashboards")
 
@@ -62,5 +69,26 @@ def test_every_text_field_the_api_takes_has_a_maximum_length() -> None:
         if isinstance(field, serializers.CharField)
         and not field.read_only
         and field.max_length is None
+    ]
+    assert unbounded == []
+
+
+@pytest.mark.django_db
+def test_the_database_itself_refuses_an_over_long_text(case: Case, lead: User) -> None:
+    too_long = "x" * (TEXT_MAX_LENGTH + 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contribution.objects.create(case=case, author=lead, body=too_long)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Family.objects.filter(pk=case.family_id).update(address=too_long)
+
+
+def test_every_typed_text_column_is_bounded_in_the_database() -> None:
+    unbounded = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in {"agencies", "cases", "assessments", "meetings"}
+        for field in model._meta.concrete_fields
+        # pgh_*: the change history's own bookkeeping, written by its triggers.
+        if type(field) is models.TextField and not field.name.startswith("pgh_")
     ]
     assert unbounded == []
