@@ -22,11 +22,14 @@ TEXT_MAX_LENGTH = 20_000
 class BoundedTextField(models.TextField):  # type: ignore[type-arg]
     """A TextField whose length the database checks (``TEXT_MAX_LENGTH`` unless given)."""
 
-    def __init__(self, *args: Any, max_length: int = TEXT_MAX_LENGTH, **kwargs: Any) -> None:
-        super().__init__(*args, max_length=max_length, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
 
-    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
-        super().contribute_to_class(cls, name, **kwargs)
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
         if cls._meta.abstract:
             return  # each concrete model gets its own constraint
         # PostgreSQL cuts names at 63 characters: a digest keeps long ones apart.
