@@ -132,3 +132,12 @@ def test_a_child_is_added_and_a_contribution_sent_while_redis_is_down(
         {"submission_token": "redis-away-2", "body": "Attendance is up to 92%"},
     )
     assert sent.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_names_the_database_as_the_service_that_is_down(database_down: None) -> None:
+    response = Client(raise_request_exception=False).get("/healthz")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["database"]["ok"] is False
+    assert checks["database"]["error"] == "OperationalError"
