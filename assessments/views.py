@@ -536,7 +536,7 @@ def _parse(
             version = -1
         bases[name] = Base(version=version, fingerprint=post.get(f"h_{name}", ""))
         raw = post.get(f"overwrite_{name}")
-        if raw is not None and raw.isdigit():
+        if raw is not None and raw.isdecimal():
             overwrite[name] = int(raw)
     return values, bases, overwrite
 

@@ -23,7 +23,14 @@ from meetings.models import (
 from meetings.services.plan import REVIEW_STATUSES
 from meetings.services.scheduling import ExternalInvitee
 from notifications.models import local_zone
-from tac_portal.forms import GovUKDateField, add_service_errors
+from tac_portal.forms import (
+    FreeTextField,
+    GovUKDateField,
+    PersonNameField,
+    SubmissionTokenField,
+    add_service_errors,
+)
+from tac_portal.validators import DUE_YEARS_AHEAD, name_problem
 
 NETWORK_OWNER = "network"
 
@@ -105,7 +112,7 @@ class WhenForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how people will meet"},
     )
-    location = forms.CharField(
+    location = FreeTextField(
         label="Place, or how to join",
         required=False,
         max_length=300,
@@ -142,10 +149,16 @@ def parse_externals(text: str) -> list[ExternalInvitee]:
             raise ValidationError(
                 f"Line {number}: write the name, agency and email, separated by commas."
             )
+        if (problem := name_problem(parts[0])) is not None:
+            raise ValidationError(f"Line {number}: {problem[:1].lower()}{problem[1:]}.")
+        if len(parts[0]) > 200 or len(parts[1]) > 200:
+            raise ValidationError(
+                f"Line {number}: a name or agency must be 200 characters or fewer."
+            )
         try:
             forms.EmailField().clean(parts[2])
         except ValidationError:
-            raise ValidationError(f"Line {number}: '{parts[2]}' is not an email address.") from None
+            raise ValidationError(f"Line {number}: that is not an email address.") from None
         people.append(ExternalInvitee(name=parts[0], agency=parts[1], email=parts[2]))
     return people
 
@@ -156,11 +169,13 @@ def _externals_field() -> forms.CharField:
         required=False,
         help_text="One a line: name, agency, email. For example: "
         "'Alex Advocate, Demo Advocacy Service, alex@advocacy.example'.",
+        max_length=5000,
         widget=forms.Textarea(attrs=_AREA),
     )
 
 
 class ScheduleMeetingForm(WhenForm):
+    submission_token = SubmissionTokenField()
     kind = forms.ChoiceField(
         label="Kind of meeting",
         choices=Meeting.Kind.choices,
@@ -193,7 +208,7 @@ class ScheduleMeetingForm(WhenForm):
     professionals_only = forms.BooleanField(
         label="Professionals only: the family will not be invited", required=False
     )
-    professionals_only_reason = forms.CharField(
+    professionals_only_reason = FreeTextField(
         label="Why the family will not be there (if professionals only)",
         required=False,
         widget=forms.Textarea(attrs=_AREA),
@@ -263,7 +278,7 @@ class RescheduleForm(WhenForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why is it cancelled?",
         widget=forms.Textarea(attrs=_AREA),
         error_messages={"required": "Enter why the meeting is cancelled"},
@@ -306,7 +321,10 @@ class AttendanceForm(forms.Form):
 
 
 class AutosaveForm(forms.Form):
-    text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs=_AREA))
+    # As long as an assessment's longest answer: a meeting's record of one discussion.
+    text = FreeTextField(
+        required=False, strip=False, max_length=20_000, widget=forms.Textarea(attrs=_AREA)
+    )
     version = _version()
     # Sent by the "Save my text instead of theirs" button, never typed.
     confirm_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -318,12 +336,12 @@ class AutosaveForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    statement = forms.CharField(
+    statement = FreeTextField(
         label="What will be different, in the family's words",
         widget=forms.Textarea(attrs=_AREA),
         error_messages={"required": "Enter what will be different, in the family's words"},
     )
-    how_we_will_know = forms.CharField(
+    how_we_will_know = FreeTextField(
         label="How we will know", required=False, widget=forms.Textarea(attrs=_AREA)
     )
     framework_tags = forms.MultipleChoiceField(
@@ -365,7 +383,7 @@ class _OwnedForm(forms.Form):
             "invalid_choice": "Choose someone on the team around the child",
         },
     )
-    network_name = forms.CharField(
+    network_name = PersonNameField(
         label="Name of the family network member (if not on the TAC)",
         required=False,
         max_length=200,
@@ -394,16 +412,19 @@ class _OwnedForm(forms.Form):
 
 
 class ActionForm(_OwnedForm):
+    submission_token = SubmissionTokenField()
     blank_owner = ("", "Choose who")
     field_order = ["description", "owner", "network_name", "start_on", "due_on", "outcomes"]
 
-    description = forms.CharField(
+    description = FreeTextField(
         label="What will be done (specific and measurable)",
         widget=forms.Textarea(attrs=_AREA),
         error_messages={"required": "Enter what will be done"},
     )
-    start_on = GovUKDateField(label="Start date (optional)", required=False)
-    due_on = GovUKDateField(label="Due date")
+    start_on = GovUKDateField(
+        label="Start date (optional)", required=False, years_ahead=DUE_YEARS_AHEAD
+    )
+    due_on = GovUKDateField(label="Due date", years_ahead=DUE_YEARS_AHEAD)
     outcomes = OutcomeChoices(
         label="Outcomes it serves (optional)",
         queryset=Outcome.objects.none(),
@@ -423,16 +444,16 @@ class ActionReviewForm(forms.Form):
         choices=[(s.value, s.label) for s in REVIEW_STATUSES],
         error_messages={"required": "Select what happened"},
     )
-    note = forms.CharField(label="Note (optional)", required=False)
+    note = FreeTextField(label="Note (optional)", required=False)
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(
+    text = FreeTextField(
         label="Decision",
         widget=forms.Textarea(attrs=_AREA),
         error_messages={"required": "Enter the decision"},
     )
-    rationale = forms.CharField(
+    rationale = FreeTextField(
         label="Why (optional)", required=False, widget=forms.Textarea(attrs=_AREA)
     )
 
@@ -447,7 +468,7 @@ class DissentForm(forms.Form):
             "invalid_choice": "Choose someone invited to the meeting",
         },
     )
-    dissent = forms.CharField(
+    dissent = FreeTextField(
         label="I see this differently because…",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why they see it differently"},
@@ -475,7 +496,7 @@ class LeadForm(forms.Form):
             "invalid_choice": "Choose someone on the team around the child",
         },
     )
-    family_preference = forms.CharField(
+    family_preference = FreeTextField(
         label="Who the family would like, in their words",
         required=False,
         widget=forms.Textarea(attrs=_AREA),
@@ -495,18 +516,18 @@ class NextReviewForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    child_views = forms.CharField(
+    child_views = FreeTextField(
         label="The child's views, in their own words",
         required=False,
         help_text="If the child could not or did not want to give their views, say so and why.",
         widget=forms.Textarea(attrs=_AREA),
     )
-    parent_views = forms.CharField(
+    parent_views = FreeTextField(
         label="The parents' or carers' views, in their own words",
         required=False,
         widget=forms.Textarea(attrs=_AREA),
     )
-    summary = forms.CharField(
+    summary = FreeTextField(
         label="Updates collected from the TAC", required=False, widget=forms.Textarea(attrs=_AREA)
     )
     progress = forms.ChoiceField(
@@ -536,7 +557,7 @@ class FamilyFeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the family's answer: is this working for them?"},
     )
-    in_their_words = forms.CharField(
+    in_their_words = FreeTextField(
         label="What they said, in their own words (optional)",
         required=False,
         help_text="About the help and the team around them. Leave out names.",
@@ -558,7 +579,8 @@ class FamilyFeedbackForm(forms.Form):
 
 
 class ContributionForm(forms.Form):
-    body = forms.CharField(
+    submission_token = SubmissionTokenField()
+    body = FreeTextField(
         label="Your contribution",
         widget=forms.Textarea(attrs=_AREA),
         error_messages={"required": "Enter your contribution"},
@@ -575,7 +597,7 @@ class ActionUpdateForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    progress_note = forms.CharField(
+    progress_note = FreeTextField(
         label="Progress note", required=False, widget=forms.Textarea(attrs=_AREA)
     )
     version = _version()
@@ -603,8 +625,8 @@ class ChangeActionForm(_OwnedForm):
     def keeps_owner(self) -> bool:
         return bool(self.cleaned_data["owner"] == KEEP_OWNER)
 
-    due_on = GovUKDateField(label="Due date")
-    reason = forms.CharField(
+    due_on = GovUKDateField(label="Due date", years_ahead=DUE_YEARS_AHEAD)
+    reason = FreeTextField(
         label="Why it is changing (optional)",
         required=False,
         help_text="Everyone on the team sees this with the action's progress notes.",
@@ -614,7 +636,7 @@ class ChangeActionForm(_OwnedForm):
 
 
 class CancelActionForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why is the action no longer needed?",
         widget=forms.Textarea(attrs=_AREA),
         error_messages={"required": "Say why the action is no longer needed."},
@@ -642,7 +664,7 @@ class OutcomeReviewForm(forms.Form):
             "invalid": "Use a number from 0 to 10.",
         },
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label="What the family and the team said (optional)",
         required=False,
         max_length=2000,
@@ -652,21 +674,20 @@ class OutcomeReviewForm(forms.Form):
 
 
 class DiscussionForm(forms.Form):
+    submission_token = SubmissionTokenField()
     held_on = GovUKDateField(label="Date of the discussion", past=True)
-    question = forms.CharField(
+    question = FreeTextField(
         label="The question we explored",
         widget=forms.Textarea(_AREA),
         error_messages={"required": "Enter the question you explored"},
     )
-    hypotheses = forms.CharField(
+    hypotheses = FreeTextField(
         label="Hypotheses: what we think might be happening",
         required=False,
         widget=forms.Textarea(_AREA),
     )
-    learning = forms.CharField(
-        label="What we learned", required=False, widget=forms.Textarea(_AREA)
-    )
-    next_steps = forms.CharField(
+    learning = FreeTextField(label="What we learned", required=False, widget=forms.Textarea(_AREA))
+    next_steps = FreeTextField(
         label="Agreed next steps", required=False, widget=forms.Textarea(_AREA)
     )
     participants = ProfessionalChoices(

@@ -165,6 +165,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The largest request body (less any uploaded files) the portal reads: the longest form
+# (an assessment section's answers) is a small fraction of this; anything larger is
+# refused with a 400 before it reaches a form or the API.
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024, minimum=64 * 1024, maximum=10 * 1024 * 1024
+)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 ROOT_URLCONF = "tac_portal.urls"
 WSGI_APPLICATION = "tac_portal.wsgi.application"
 ASGI_APPLICATION = "tac_portal.asgi.application"
@@ -300,6 +308,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
+        # A Redis that has gone away costs a request two seconds at most, never a hang:
+        # the API's throttle then lets requests through (agencies.api_auth).
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
 

@@ -19,6 +19,7 @@ from cases.services.handover import HANDOVER_BASES, HANDOVER_REASONS
 from cases.services.step_down import StepDownChild
 from cases.validators import validate_postcode
 from tac_portal.forms import GovUKDateField
+from tac_portal.validators import validate_person_name
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
@@ -236,8 +237,12 @@ def _which(n: int) -> str:
 
 def _child_fields(n: int) -> dict[str, forms.Field]:
     return {
-        f"child{n}_given_names": _text("Given names", max_length=100, required=False),
-        f"child{n}_family_name": _text("Family name", max_length=100, required=False),
+        f"child{n}_given_names": _text(
+            "Given names", max_length=100, required=False, validators=[validate_person_name]
+        ),
+        f"child{n}_family_name": _text(
+            "Family name", max_length=100, required=False, validators=[validate_person_name]
+        ),
         # Required once anything about the child is given (see StepDownForm.clean).
         f"child{n}_dob": _date(
             "Date of birth",
@@ -281,10 +286,16 @@ class StepDownForm(forms.Form):
     address = _long_text("Address", message="Enter the family's address")
     postcode = _text("Postcode", max_length=10, required=False, validators=[validate_postcode])
     parent_given_names = _text(
-        "Given names", max_length=100, message="Enter the given names of who agreed"
+        "Given names",
+        max_length=100,
+        message="Enter the given names of who agreed",
+        validators=[validate_person_name],
     )
     parent_family_name = _text(
-        "Family name", max_length=100, message="Enter the family name of who agreed"
+        "Family name",
+        max_length=100,
+        message="Enter the family name of who agreed",
+        validators=[validate_person_name],
     )
     parent_relationship = forms.ChoiceField(
         label="Relationship to the child",
@@ -490,7 +501,7 @@ class StepDownForm(forms.Form):
                     f"Explain why none of the possible matches is {which}",
                 )
         return {
-            "existing_id": int(record) if record.isdigit() else None,
+            "existing_id": int(record) if record.isdecimal() else None,
             "possible_matches": list(outcome.matched_ids),
             "reason": reason if record == NEW_CHILD else "",
         }

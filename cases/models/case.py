@@ -16,6 +16,7 @@ from django.db.models import Q
 from cases.models.people import Child, Family, FamilyMember
 from cases.models.tracking import tracked
 from tac_portal.concurrency import VersionedModel
+from tac_portal.fields import BoundedTextField
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -27,7 +28,7 @@ class LevelOfNeed(models.Model):
     code = models.CharField(max_length=20, unique=True)
     ordinal = models.PositiveSmallIntegerField(unique=True)
     label = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     response_guidance_url = models.URLField(blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -152,7 +153,7 @@ class Case(models.Model):
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
-    closure_reason_detail = models.TextField(blank=True)
+    closure_reason_detail = BoundedTextField(blank=True)
     previous_case = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -273,7 +274,7 @@ class LevelOfNeedJudgement(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="level_judgements")
     level = models.ForeignKey(LevelOfNeed, on_delete=models.PROTECT, related_name="judgements")
-    rationale = models.TextField()
+    rationale = BoundedTextField()
     family_informed = models.BooleanField(default=False)
     judged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -388,7 +389,7 @@ class TeamMembership(VersionedModel):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    end_reason = models.TextField(blank=True, db_default="")
+    end_reason = BoundedTextField(blank=True, db_default="")
     version = models.PositiveIntegerField(default=1, db_default=1)
 
     objects = TeamMembershipQuerySet.as_manager()
@@ -471,7 +472,7 @@ class JoinRequest(VersionedModel):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="join_requests"
     )
-    reason = models.TextField(help_text="Why they need to work with the family.")
+    reason = BoundedTextField(help_text="Why they need to work with the family.")
     requested_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
@@ -543,9 +544,9 @@ class LeadProfessionalAssignment(models.Model):
     )
     basis = models.CharField(max_length=20, choices=Basis.choices)
     family_consulted = models.BooleanField(default=False)
-    family_preference = models.TextField(blank=True)
+    family_preference = BoundedTextField(blank=True)
     change_reason = models.CharField(max_length=24, choices=ChangeReason.choices, blank=True)
-    change_reason_detail = models.TextField(blank=True)
+    change_reason_detail = BoundedTextField(blank=True)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=12, choices=EndReason.choices, blank=True)

@@ -289,7 +289,7 @@ def start_case(request: AuthenticatedHttpRequest) -> HttpResponse:
         CaseSubject.objects.filter(child_id=int(child_id), case__in=visible)
         .select_related("child__family")
         .first()
-        if child_id.isdigit()
+        if child_id.isdecimal()
         else None
     )
     if subject is None:

@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -44,9 +45,14 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
+from tac_portal.validators import text_problem
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+DATABASE_UNAVAILABLE_DETAIL = "The service cannot reach its database. Try again in a minute."
+#: When to try again after a 503 because the database is away.
+RETRY_AFTER_SECONDS = 60
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
 NOT_FOUND_DETAIL = "Nothing is here, or you may not see it."
@@ -131,6 +137,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound(NOT_FOUND_DETAIL)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # PostgreSQL cannot be reached: not a fault in the request or in the portal.
+        logger.error("database unavailable", extra={"error": type(exc).__name__})
+        unavailable = Response(
+            problem(503, detail=DATABASE_UNAVAILABLE_DETAIL, instance=instance),
+            status=503,
+            content_type=PROBLEM_CONTENT_TYPE,
+        )
+        unavailable["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return unavailable
     response = exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled API error", exc_info=exc)
@@ -322,7 +338,8 @@ class ApiModelSerializer(serializers.ModelSerializer[Any]):
 
 
 class StrictInputSerializer(serializers.Serializer[Any]):
-    """For request bodies: a field the serializer does not declare is an error, not ignored."""
+    """For request bodies: a field the serializer does not declare is an error, not ignored,
+    and no text may carry control or text-reordering characters (tac_portal.validators)."""
 
     def to_internal_value(self, data: Any) -> Any:
         errors: dict[str, Any] = {}
@@ -331,6 +348,9 @@ class StrictInputSerializer(serializers.Serializer[Any]):
                 errors[name] = ["This field is not accepted here."]
             for name in sorted(n for n in data if n in self.fields and self.fields[n].read_only):
                 errors[name] = ["This field is read-only."]
+            for name, value in data.items():
+                if name in self.fields and isinstance(value, str) and text_problem(value):
+                    errors[name] = [f"{text_problem(value)}."]
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
