@@ -31,6 +31,7 @@ urlpatterns = [
     path("<int:pk>/step-up/", episode.step_up_request, name="step_up_request"),
     path("<int:pk>/step-up/decision/", episode.step_up_decision, name="step_up_decision"),
     path("<int:pk>/close/", episode.closure, name="closure"),
+    path("<int:pk>/stage/<str:to>/", episode.stage, name="stage"),
     path("step-down/", episode.step_down_in, name="step_down_in"),
     # Moving the next review date, with a reason ("why late" when it is overdue).
     path("<int:pk>/review-date/", review_date.review_date, name="review_date"),

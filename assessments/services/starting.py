@@ -23,6 +23,7 @@ from assessments.services.content import ELEMENT_FIELDS, version_stamp
 from assessments.services.templates import default_template
 from cases.models import Case, CaseSubject, Child
 from cases.services.common import record_event
+from cases.services.lifecycle import follow_assessment_started
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -43,7 +44,8 @@ def start_assessment(
     ``copy_from`` (a sibling's assessment in the same case) copies its parents
     and carers and family and environment sections (DOMAIN §11.2). Raises
     ``AssessmentError`` when the child already has an assessment being written.
-    Schedules the "still in draft" reminder for the assessor.
+    Schedules the "still in draft" reminder for the assessor, and moves the case
+    to the stage that follows (``cases.services.lifecycle.follow_assessment_started``).
     """
     if not case.is_open:
         raise AssessmentError("Assessments can only be started on an open case.", code="closed")
@@ -109,6 +111,8 @@ def start_assessment(
         },
     )
     reschedule_draft_reminder(assessment)
+    # The case moves on with it: to assessing, or to reassessing an active plan.
+    follow_assessment_started(case, by=by)
     return assessment
 
 
