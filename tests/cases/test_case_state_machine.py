@@ -15,7 +15,7 @@ from cases.services.common import CaseError, TransitionNotAllowed
 from cases.services.lifecycle import change_status
 
 S = Case.Status
-DRAWN = {
+DRAWN: set[tuple[str, str]] = {
     (S.IDENTIFIED, S.SINGLE_AGENCY),
     (S.IDENTIFIED, S.REQUEST_SUBMITTED),
     (S.IDENTIFIED, S.CSC_REFERRAL),
@@ -49,7 +49,7 @@ STEP_UP_FROM = [
     S.REASSESSING,
     S.CLOSING,
 ]
-NO_DEAD_ENDS = (
+NO_DEAD_ENDS: set[tuple[str, str]] = (
     {(s, S.CLOSING) for s in OPEN_BEFORE_CLOSING}
     | {(s, S.STEP_UP_REQUESTED) for s in STEP_UP_FROM}
     | {(S.STEP_UP_REQUESTED, s) for s in STEP_UP_FROM}
