@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 
 from assessments.models import OPEN_STATUSES, Assessment
-from cases.access import can_edit_assessment, can_start_assessment
+from cases.access import assessors_editable_by, can_start_assessment
 from cases.models import Case, CaseSubject
 from cases.panels.next_steps import NEXT, OTHER, NextStep, NextStepSource
 
@@ -23,7 +23,7 @@ _WRITING_AT = {S.ASSESSING, S.REASSESSING}
 
 
 def _steps(case: Case, user: User) -> list[NextStep]:
-    """Two queries: the case's children and its assessments."""
+    """At most five queries, whatever the number of children and assessments."""
     status = case.status
     if status not in _START_AT | _WRITING_AT | {S.ACTIVE}:
         return []
@@ -32,11 +32,15 @@ def _steps(case: Case, user: User) -> list[NextStep]:
         Assessment.objects.filter(case=case).only("pk", "child_id", "status", "assessor_id")
     )
     open_by_child = {a.child_id: a for a in assessments if a.status in OPEN_STATUSES}
+    editable = assessors_editable_by(
+        user, case, assessor_ids=[a.assessor_id for a in open_by_child.values()]
+    )
+    may_start = len(open_by_child) < len(children) and can_start_assessment(user, case)
     steps: list[NextStep] = []
     for child in sorted(children, key=lambda c: c.pk):
         current = open_by_child.get(child.pk)
         if current is not None:
-            if can_edit_assessment(user, case, assessor_id=current.assessor_id):
+            if current.assessor_id in editable:
                 steps.append(
                     NextStep(
                         f"Continue the assessment of {child.full_name}",
@@ -45,7 +49,7 @@ def _steps(case: Case, user: User) -> list[NextStep]:
                     )
                 )
             continue
-        if not can_start_assessment(user, case):
+        if not may_start:
             continue
         if status == S.ACTIVE:
             steps.append(

@@ -404,6 +404,17 @@ def can_start_assessment(user: User, case: Case) -> bool:
     return is_active_member(user, case)
 
 
+def assessors_editable_by(user: User, case: Case, *, assessor_ids: Iterable[int]) -> set[int]:
+    """Of ``assessor_ids``, those whose assessments on ``case`` the user may write
+    (``can_edit_assessment`` for many at once, asking whether they lead the case once)."""
+    ids = set(assessor_ids)
+    if not can_work_on_cases(user) or not ids:
+        return set()
+    if is_lead_professional(user, case):
+        return ids
+    return ids & {user.pk}
+
+
 def can_edit_assessment(user: User, case: Case, *, assessor_id: int | None) -> bool:
     """The assessor and the case's active lead professional write the assessment."""
     if not can_work_on_cases(user):
