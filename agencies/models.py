@@ -162,6 +162,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
         INFORMATION_GOVERNANCE = "information_governance", "Information governance officer"
 
+    #: The roles that work on cases: find and add children, join teams, contribute.
+    #: System administrators configure the service and information governance audits
+    #: it; neither is offered case work (``cases.access.can_work_on_cases`` asks this).
+    CASE_WORKING_ROLES = frozenset({Role.PRACTITIONER, Role.TEAM_MANAGER, Role.COORDINATOR})
+
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=200, blank=True)

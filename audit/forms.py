@@ -5,26 +5,56 @@ from typing import Any
 from django import forms
 
 from agencies.models import User
+from audit.reports import AccessFilters
 from cases.models import (
     RESTRICTABLE_FIELDS,
+    AccessPurpose,
     BreakGlassGrant,
     Case,
     CaseSubject,
     FamilyMember,
     RestrictionTarget,
 )
+from cases.search import ChildQuery
+from tac_portal.forms import GovUKDateField
 
 
 class BreakGlassRequestForm(forms.Form):
+    """Emergency access: who to find (a case reference, or the child's name and date of
+    birth, as in "Find a child") and why.
+
+    Nothing here looks anything up: the form's answer is the same whether or not a
+    case matches, until the reason is given and the search runs (``audit.views``).
+    """
+
     reference = forms.CharField(
-        label="Case reference",
+        label="Case reference (optional)",
         help_text="For example, EH-000123",
         max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
-        error_messages={
-            "required": "Enter the case reference",
-            "max_length": "The case reference must be 20 characters or fewer",
-        },
+        error_messages={"max_length": "The case reference must be 20 characters or fewer"},
+    )
+    given_names = forms.CharField(
+        label="Child's first name (optional)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
+        error_messages={"max_length": "The first name must be 100 characters or fewer"},
+    )
+    family_name = forms.CharField(
+        label="Child's last name (optional)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
+        error_messages={"max_length": "The last name must be 100 characters or fewer"},
+    )
+    date_of_birth = GovUKDateField(
+        label="Child's date of birth (optional)",
+        subject="Date of birth",
+        help_text="For example, 27 3 2016",
+        required=False,
+        past=True,
     )
     reason_code = forms.ChoiceField(
         label="Why do you need emergency access?",
@@ -42,20 +72,32 @@ class BreakGlassRequestForm(forms.Form):
             "max_length": "Your explanation must be 2000 characters or fewer",
         },
     )
+    #: The case chosen from the matches (the second step).
+    case = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def clean_reference(self) -> Case:
-        reference = self.cleaned_data["reference"].strip().upper()
-        # Missing and closed cases get the same answer.
-        case = Case.objects.open().filter(reference=reference).first()
-        if case is None:
-            raise forms.ValidationError("No open case has that reference")
-        return case
+    def clean_reference(self) -> str:
+        return str(self.cleaned_data["reference"]).strip().upper()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if "reference" in cleaned:
-            cleaned["case"] = cleaned["reference"]
+        named = cleaned.get("family_name", "").strip() and (
+            cleaned.get("given_names", "").strip() or cleaned.get("date_of_birth")
+        )
+        if not cleaned.get("reference") and not named and "date_of_birth" not in self.errors:
+            self.add_error(
+                "reference",
+                "Enter the case reference, or the child's last name with their first name "
+                "or date of birth",
+            )
         return cleaned
+
+    def query(self) -> ChildQuery:
+        data = self.cleaned_data
+        return ChildQuery(
+            given_names=data["given_names"].strip(),
+            family_name=data["family_name"].strip(),
+            date_of_birth=data["date_of_birth"],
+        )
 
 
 class BreakGlassReviewForm(forms.Form):
@@ -171,3 +213,53 @@ class UnmaskForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Enter why you need to see it"},
     )
+
+
+class AccessReportFilterForm(forms.Form):
+    """The access report's filters (sent by GET): every one is optional."""
+
+    person = forms.CharField(
+        label="Person",
+        help_text="Part of their name or email address",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The person must be 200 characters or fewer"},
+    )
+    case_reference = forms.CharField(
+        label="Case reference",
+        help_text="For example, EH-000123",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
+        error_messages={"max_length": "The case reference must be 20 characters or fewer"},
+    )
+    date_from = GovUKDateField(
+        label="From (optional)", subject="The first day", required=False, past=True
+    )
+    date_to = GovUKDateField(label="To (optional)", subject="The last day", required=False)
+    kind = forms.ChoiceField(
+        label="Kind of access",
+        choices=[("", "All kinds of access"), *AccessPurpose.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a kind of access from the list"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The last day must be the same as or after the first day")
+        return cleaned
+
+    def filters(self) -> AccessFilters:
+        """The filters to apply: none when the form has errors."""
+        if not self.is_valid():
+            return AccessFilters()
+        data = self.cleaned_data
+        return AccessFilters(
+            person=data["person"].strip(),
+            case_reference=data["case_reference"].strip(),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            kind=data["kind"],
+        )

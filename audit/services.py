@@ -16,7 +16,12 @@ from django.utils import timezone
 
 from agencies.models import User
 from audit.reminders import schedule_break_glass_review
-from cases.access import break_glass_grant_in_use, can_unmask, ensure_can_restrict
+from cases.access import (
+    break_glass_grant_in_use,
+    can_unmask,
+    can_work_on_cases,
+    ensure_can_restrict,
+)
 from cases.masking import remember_unmasked
 from cases.models import (
     RESTRICTABLE_FIELDS,
@@ -55,8 +60,8 @@ def grant_break_glass(
     team managers and every information governance officer, and a security-log
     line carrying ids only.
     """
-    if user.is_system_administrator:
-        raise ValueError("System administrators cannot use emergency access.")
+    if not can_work_on_cases(user):
+        raise ValueError("Only those who work on cases can use emergency access.")
     if not justification.strip():
         raise ValueError("Emergency access needs a justification.")
     now = timezone.now()

@@ -7,6 +7,8 @@ from audit import views
 app_name = "audit"
 
 urlpatterns = [
+    path("access/", views.access_report, name="access_report"),
+    path("access/report.csv", views.access_report_csv, name="access_report_csv"),
     path("cases/<int:case_pk>/access/", views.case_access_report, name="case_access"),
     path(
         "professionals/<int:user_pk>/access/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.http import AuthenticatedHttpRequest
 from agencies.models import PartnerClient
-from audit import services
+from audit import reports, services
 from audit.forms import (
+    AccessReportFilterForm,
     BreakGlassRequestForm,
     BreakGlassReviewForm,
     RestrictionForm,
@@ -28,6 +30,7 @@ from audit.forms import (
 )
 from cases.access import (
     break_glass_grant_in_use,
+    can_read_case_history,
     can_see_case,
     can_unmask,
     can_work_on_cases,
@@ -37,31 +40,77 @@ from cases.access import (
     get_case_for_user,
     get_case_record_for_user,
     get_professional_for_access_report,
+    record_records_shown,
 )
 from cases.models import AccessPurpose, BreakGlassGrant, Case, RecordAccess, Restriction
+from cases.search import open_cases_matching
+from tac_portal.csv_export import csv_lines
 
 PAGE_SIZE = 50
+
+security_log = logging.getLogger("tac.security")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def break_glass_request(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Ask for time-limited access to a case by its reference."""
+    """Ask for time-limited access to a case, found by its reference or by the child.
+
+    Until the reason is given the page answers the same whether or not anything
+    matches: the search runs only on a complete form. A reference that names one
+    open case grants access at once; a search by name shows the open cases that match,
+    and access is granted to the one chosen.
+    """
     if not can_work_on_cases(request.user):
-        raise PermissionDenied("System administrators cannot use emergency access.")
+        raise PermissionDenied(
+            "Emergency access is for professionals who work with children and families. "
+            "Your role does not work on cases."
+        )
     form = BreakGlassRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        case = form.cleaned_data["case"]
-        if not can_see_case(request.user, case):
-            services.grant_break_glass(
-                case,
-                user=request.user,
-                reason_code=form.cleaned_data["reason_code"],
-                justification=form.cleaned_data["justification"],
-            )
-        return redirect("cases:detail", pk=case.pk)
     hours = settings.TAC_BREAK_GLASS_HOURS
-    return render(request, "audit/break_glass_request.html", {"form": form, "hours": hours})
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "audit/break_glass_request.html", {"form": form, "hours": hours})
+    data = form.cleaned_data
+    matches = open_cases_matching(data["reference"], form.query())
+    security_log.info(
+        "emergency access search",
+        extra={
+            "user_id": request.user.pk,
+            "criteria": ",".join(["reference"] if data["reference"] else form.query().kinds),
+            "shown": len(matches),
+        },
+    )
+    chosen = next((c for c in matches if c.pk == data["case"]), None)
+    if chosen is None and data["reference"] and len(matches) == 1:
+        chosen = matches[0]
+    if chosen is not None:
+        if not can_see_case(request.user, chosen):
+            services.grant_break_glass(
+                chosen,
+                user=request.user,
+                reason_code=data["reason_code"],
+                justification=data["justification"],
+            )
+        return redirect("cases:detail", pk=chosen.pk)
+    record_records_shown(
+        request,
+        [(child.pk, case.pk) for case in matches for child in case.children.all()],
+        purpose=AccessPurpose.SEARCH,
+    )
+    return render(
+        request,
+        "audit/break_glass_matches.html",
+        {
+            "form": form,
+            "matches": matches,
+            "hours": hours,
+            "carried": [
+                (name, value)
+                for name, value in request.POST.items()
+                if name not in ("csrfmiddlewaretoken", "case")
+            ],
+        },
+    )
 
 
 @login_required
@@ -78,7 +127,12 @@ def case_access_report(request: AuthenticatedHttpRequest, case_pk: int) -> HttpR
     return render(
         request,
         "audit/case_access_report.html",
-        {"case": case, "page": page, "grants": grants},
+        {
+            "case": case,
+            "page": page,
+            "grants": grants,
+            "can_read_history": can_read_case_history(request.user, case),
+        },
     )
 
 
@@ -111,6 +165,53 @@ def professional_access_report(request: AuthenticatedHttpRequest, user_pk: int) 
         "audit/professional_access_report.html",
         {"professional": professional, "page": page},
     )
+
+
+@login_required
+@require_GET
+def access_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every access to a child's record, one row per access, filtered by person, case,
+    dates and kind: information governance only (anyone else gets a 404)."""
+    ensure_information_governance(request.user)
+    form = AccessReportFilterForm(request.GET if _filtering(request) else None)
+    filters = form.filters() if form.is_bound else reports.AccessFilters()
+    page = Paginator(reports.accesses(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = reports.describe(list(page.object_list))  # type: ignore[assignment]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/access_report.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
+        },
+    )
+
+
+@login_required
+@require_GET
+def access_report_csv(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The access report as CSV, with the same filters; cells are neutralised."""
+    ensure_information_governance(request.user)
+    form = AccessReportFilterForm(request.GET if _filtering(request) else None)
+    if form.is_bound and not form.is_valid():
+        # Never export something other than what was asked for: show the errors.
+        return redirect(f"{reverse('audit:access_report')}?{request.GET.urlencode()}")
+    filters = form.filters() if form.is_bound else reports.AccessFilters()
+    day = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(
+        csv_lines(reports.CSV_HEADER, reports.csv_rows(filters)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="access-report-{day}.csv"'
+    return response
+
+
+def _filtering(request: AuthenticatedHttpRequest) -> bool:
+    return any(key != "page" for key in request.GET)
 
 
 @login_required

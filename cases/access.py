@@ -53,7 +53,22 @@ _NOTHING = Q(pk__in=[])
 MSG_NOT_RUNNING = "Only the lead professional, their manager or the coordinator can do this."
 MSG_NOT_CONTRIBUTING = "Only members of the team around the child can contribute."
 MSG_NOT_TRIAGING = "Only the early help coordinator or a manager triages requests."
+MSG_NOT_KEEPING_DETAILS = (
+    "Only members of the team around the child, or those who run the case, can change "
+    "the family's details."
+)
 MSG_NO_BREAK_GLASS_CHANGES = "Emergency access cannot set or change restrictions."
+MSG_NOT_MANAGING_TEAM = (
+    "Only the lead professional, their manager or the coordinator can change the team."
+)
+MSG_NOT_ENDING_MEMBERSHIP = (
+    "Only the lead professional, their manager or the coordinator can end someone else's "
+    "place on the team."
+)
+MSG_NOT_HISTORY = (
+    "Only the lead professional, their manager or the coordinator can read the change "
+    "history of a case."
+)
 
 
 # --- Who may see a case ------------------------------------------------------------
@@ -175,9 +190,14 @@ def cases_visible_to_agency(agency_id: int) -> CaseQuerySet:
 # --- Who may do what on a case -----------------------------------------------------
 
 
-def can_work_on_cases(user: User) -> bool:
-    """Professionals work on cases; system administrators configure the service only."""
-    return user.is_authenticated and user.is_active and not user.is_system_administrator
+CASE_WORKING_ROLES = User.CASE_WORKING_ROLES
+
+
+def can_work_on_cases(user: User | AnonymousUser) -> bool:
+    """Practitioners, team managers and the coordinator work on cases; nobody else."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return getattr(user, "role", None) in CASE_WORKING_ROLES
 
 
 def is_lead_professional(user: User, case: Case) -> bool:
@@ -284,6 +304,45 @@ def stage_steps_for(user: User, case: Case) -> StageSteps:
         step_up_decision=runs and status == Case.Status.STEP_UP_REQUESTED,
         moves=frozenset(Case.TRANSITIONS.get(status, frozenset())) if runs else frozenset(),
     )
+
+
+def can_manage_team(user: User, case: Case) -> bool:
+    """Add people to the team, set their roles and end their places: those who run the case."""
+    return can_run_case(user, case)
+
+
+def ensure_can_manage_team(user: User, case: Case) -> None:
+    if not can_manage_team(user, case):
+        raise PermissionDenied(MSG_NOT_MANAGING_TEAM)
+
+
+def can_end_membership(user: User, case: Case, *, professional_id: int | None) -> bool:
+    """Whether ``user`` may end a place on the team whose professional is ``professional_id``
+    (None for a family member or an external contact)."""
+    if not can_work_on_cases(user):
+        return False
+    # Those who run the case end anyone's place.
+    if can_manage_team(user, case):
+        return True
+    # Any member may leave.
+    return professional_id is not None and professional_id == user.pk
+
+
+def ensure_can_end_membership(user: User, case: Case, *, professional_id: int | None) -> None:
+    if not can_end_membership(user, case, professional_id=professional_id):
+        raise PermissionDenied(MSG_NOT_ENDING_MEMBERSHIP)
+
+
+def can_ask_to_join(user: User, case: Case) -> bool:
+    """Whether ``user`` may ask to join ``case``'s team. The caller proves they found the
+    case legitimately ("find a child" offered it); this says whether asking makes sense."""
+    if not can_work_on_cases(user):
+        return False
+    # Only an open case has a team to join.
+    if not case.is_open:
+        return False
+    # Someone already on the team has nothing to ask.
+    return not is_active_member(user, case)
 
 
 def can_contribute(user: User, case: Case) -> bool:
@@ -424,6 +483,22 @@ def can_edit_assessment(user: User, case: Case, *, assessor_id: int | None) -> b
     return is_lead_professional(user, case)
 
 
+def can_change_family_details(user: User, case: Case) -> bool:
+    """The child's, family's and carers' details: the TAC's members and those who run the
+    case keep them true (DOMAIN §2.2 B, D). Emergency access only reads."""
+    return can_contribute(user, case) or can_run_case(user, case)
+
+
+def ensure_can_change_family_details(user: User, case: Case) -> None:
+    if not can_change_family_details(user, case):
+        raise PermissionDenied(MSG_NOT_KEEPING_DETAILS)
+
+
+def can_add_child_to_case(user: User, case: Case) -> bool:
+    """A sibling joins an open case: whoever keeps the family's details."""
+    return case.is_open and can_change_family_details(user, case)
+
+
 # --- Who may read the audit trail ----------------------------------------------------
 
 
@@ -452,9 +527,36 @@ def can_read_professional_access_report(user: User, professional: User) -> bool:
     )
 
 
-def can_read_case_history(user: User | AnonymousUser) -> bool:
-    """The forensic change history of any case: information governance only."""
-    return is_information_governance(user)
+def can_read_case_history(user: User | AnonymousUser, case: Case) -> bool:
+    """The change history of a case: information governance for any case, and those who
+    run it (its lead professional, their manager, the coordinator) for theirs.
+
+    Restricted items stay masked for those who run the case (``cases.masking``).
+    """
+    if is_information_governance(user):
+        return True
+    if not isinstance(user, User):
+        return False
+    return can_see_case(user, case) and can_run_case(user, case)
+
+
+# --- Saying who to ask, on a refusal ---------------------------------------------------
+
+
+def lead_to_ask(user: User | AnonymousUser, pk: int | str) -> User | None:
+    """On a refusal (403) about case ``pk``: its lead professional, to name as the person
+    to ask, only when ``user`` may see the case. For a case they may not see (or that
+    does not exist) there is nobody to name: the page must not tell the two apart.
+    Nothing of the child is shown, so nothing is logged.
+    """
+    if not isinstance(user, User) or not can_work_on_cases(user):
+        return None
+    try:
+        case = Case.objects.visible_to(user).get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        return None
+    assignment = case.lead_assignment
+    return assignment.professional if assignment else None
 
 
 # --- Fetching for a person, with the read logged -------------------------------------
@@ -477,6 +579,15 @@ def get_case_to_run(request: HttpRequest, pk: int | str, *, purpose: str) -> Cas
     logged: nothing was shown); the read is logged."""
     case = _visible_case(request, pk)
     ensure_can_run_case(_user(request), case)
+    log_case_read(request, case, purpose=purpose)
+    return case
+
+
+def get_case_to_keep_details(request: HttpRequest, pk: int | str, *, purpose: str) -> Case:
+    """The case if the user may see it (else 404) and change its family's details (else
+    403, and nothing is logged: nothing was shown); the read is logged."""
+    case = _visible_case(request, pk)
+    ensure_can_change_family_details(_user(request), case)
     log_case_read(request, case, purpose=purpose)
     return case
 
@@ -523,17 +634,21 @@ def get_case_record_for_user(
 
 
 def get_case_for_history(request: HttpRequest, pk: int | str) -> Case:
-    """The case whose change history the user may read: information governance only.
+    """The case whose change history the user may read (``can_read_case_history``).
 
-    The history is a forensic tool. Information governance officers may open it for
-    any case; for everyone else (the lead included) it does not exist (``Http404``).
+    Information governance officers may open it for any case, and those who run a case
+    for that case. Anyone else gets ``Http404`` if they cannot see the case, exactly
+    as for a missing one, and ``PermissionDenied`` if they see it but do not run it.
     """
-    if not can_read_case_history(request.user):
-        raise Http404("No case found")
     try:
         case = Case.objects.select_related("family").get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No case found") from None
+    user = request.user
+    if not can_read_case_history(user, case):
+        if isinstance(user, User) and can_see_case(user, case):
+            raise PermissionDenied(MSG_NOT_HISTORY)
+        raise Http404("No case found")
     log_case_read(request, case, purpose=AccessPurpose.HISTORY)
     return case
 

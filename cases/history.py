@@ -20,12 +20,20 @@ from django.db import models
 from django.db.models import Q, Value
 
 from agencies.models import User
-from cases.models import Case
+from cases.masking import MASK, CaseMasks
+from cases.models import Case, RestrictionTarget
 
 PAGE_SIZE = 50
 
 #: Columns that change on every save and say nothing on their own.
-_NOISE = frozenset({"updated_at"})
+_NOISE = frozenset({"updated_at", "version"})
+
+#: The tracked models whose fields a restriction can cover, and the restriction's kind.
+_RESTRICTABLE: dict[str, str] = {
+    "Family": RestrictionTarget.FAMILY,
+    "FamilyMember": RestrictionTarget.FAMILY_MEMBER,
+    "Child": RestrictionTarget.CHILD,
+}
 
 #: The tracked model, and how its events for one case are found.
 _SOURCES: tuple[tuple[str, str], ...] = (
@@ -98,8 +106,18 @@ def _display(f: models.Field[Any, Any], value: Any) -> str:
     return str(value)
 
 
-def case_history_page(case: Case, child_ids: list[int], page_number: str | int | None) -> Page[Any]:
-    """One page (newest first) of ``HistoryEntry`` for ``case``."""
+def case_history_page(
+    case: Case,
+    child_ids: list[int],
+    page_number: str | int | None,
+    *,
+    masks: CaseMasks | None = None,
+) -> Page[Any]:
+    """One page (newest first) of ``HistoryEntry`` for ``case``.
+
+    With ``masks`` (a reader who runs the case, not information governance), every old
+    and new value of a restricted field shows as "Restricted".
+    """
     keyed = [
         _event_model(name)
         ._default_manager.filter(_filter(kind, case, child_ids))
@@ -158,18 +176,27 @@ def case_history_page(case: Case, child_ids: list[int], page_number: str | int |
                 url=str(meta.get("url", "")),
             )
             old = before.get(e["previous_id"]) if e["pgh_label"] == "update" else None
+            target = _RESTRICTABLE.get(name)
             for f in fields:
                 new_value = e[f.attname]
+                hidden = (
+                    masks is not None
+                    and target is not None
+                    and masks.is_masked_on(target, e["pgh_obj_id"], f.name)
+                )
                 if e["pgh_label"] == "update":
                     if old is None or old[f.attname] == new_value:
                         continue
                     entry.changes.append(
-                        Change(
+                        Change(str(f.verbose_name), MASK, MASK)
+                        if hidden
+                        else Change(
                             str(f.verbose_name), _display(f, old[f.attname]), _display(f, new_value)
                         )
                     )
                 elif new_value not in (None, ""):
-                    entry.changes.append(Change(str(f.verbose_name), "", _display(f, new_value)))
+                    shown = MASK if hidden else _display(f, new_value)
+                    entry.changes.append(Change(str(f.verbose_name), "", shown))
             rows[(i, e["pgh_id"])] = (entry, user_id if isinstance(user_id, int) else None)
 
     user_ids = {user_id for _, user_id in rows.values() if user_id is not None}

@@ -61,6 +61,10 @@ class CaseMasks:
 
     def restriction_for(self, obj: Any, field_name: str) -> Restriction | None:
         target, target_id = target_of(obj)
+        return self.restriction_on(target, target_id, field_name)
+
+    def restriction_on(self, target: str, target_id: int, field_name: str) -> Restriction | None:
+        """The restriction covering one field of a record named by kind and id."""
         field_name = MASKED_TOGETHER.get(field_name, field_name)
         for restriction in self.restrictions:
             if (
@@ -73,6 +77,11 @@ class CaseMasks:
 
     def is_masked(self, obj: Any, field_name: str) -> bool:
         restriction = self.restriction_for(obj, field_name)
+        return restriction is not None and restriction.pk not in self.unmasked
+
+    def is_masked_on(self, target: str, target_id: int, field_name: str) -> bool:
+        """``is_masked`` for a record named by kind and id (its change history)."""
+        restriction = self.restriction_on(target, target_id, field_name)
         return restriction is not None and restriction.pk not in self.unmasked
 
     def value(self, obj: Any, field_name: str) -> Any:

@@ -23,7 +23,7 @@ from django.db.models import Prefetch, Q
 from rapidfuzz import fuzz
 
 from cases import phonetics
-from cases.models import Case, CaseSubject, Child, LeadProfessionalAssignment
+from cases.models import Case, CaseSubject, Child, KnownName, LeadProfessionalAssignment
 from cases.validators import normalise_postcode
 
 if TYPE_CHECKING:
@@ -120,12 +120,32 @@ def candidate_filter(query: ChildQuery) -> Q:
             branches.append(Q(postcode=postcode, given_name_metaphone=given_meta))
         if postcode and not (family_meta or given_meta):
             branches.append(Q(postcode=postcode))
+    known = _known_name_filter(family_meta, family_sdx, given_meta, dates)
+    if known is not None:
+        branches.append(Q(pk__in=KnownName.objects.filter(known).values("child_id")))
     if not branches:
         return Q(pk__in=[])
     combined = branches[0]
     for branch in branches[1:]:
         combined |= branch
     return combined
+
+
+def _known_name_filter(
+    family_meta: str, family_sdx: str, given_meta: str, dates: list[date]
+) -> Q | None:
+    """Index lookups on the names children were known by before (``KnownName``)."""
+    if family_meta and given_meta:
+        return Q(family_name_metaphone=family_meta, given_name_metaphone=given_meta) | Q(
+            family_name_soundex=family_sdx, given_name_metaphone=given_meta
+        )
+    if family_meta and dates:
+        return Q(family_name_metaphone=family_meta, child__date_of_birth__in=dates)
+    if given_meta and dates:
+        return Q(given_name_metaphone=given_meta, child__date_of_birth__in=dates)
+    if family_meta:
+        return Q(family_name_metaphone=family_meta)
+    return None
 
 
 def _name_score(query: str, value: str) -> float:
@@ -135,7 +155,21 @@ def _name_score(query: str, value: str) -> float:
 
 
 def score(query: ChildQuery, child: Child) -> Match:
-    """How likely ``child`` is the child described, 0 to 100, with the reasons why."""
+    """How likely ``child`` is the child described, 0 to 100, with the reasons why.
+
+    A child's earlier names count as well as the current one (the best of them wins).
+    """
+    best = _score_as(query, child, child)
+    for known in child.known_names.all():
+        match = _score_as(query, child, known)
+        if match.score > best.score:
+            match.reasons.append(f"earlier name {known.full_name}")
+            best = match
+    return best
+
+
+def _score_as(query: ChildQuery, child: Child, name: Child | KnownName) -> Match:
+    """The score of ``child`` if it were known by ``name`` (its own, or an earlier one)."""
     reasons: list[str] = []
     if query.nhs_number and child.nhs_number == query.nhs_number:
         return Match(child, 100.0, ["NHS number"])
@@ -144,17 +178,17 @@ def score(query: ChildQuery, child: Child) -> Match:
     weight = 0.0
     if query.family_name:
         weight += 40
-        similarity = _name_score(query.family_name, child.family_name)
-        if phonetics.metaphone(query.family_name) == child.family_name_metaphone:
+        similarity = _name_score(query.family_name, name.family_name)
+        if phonetics.metaphone(query.family_name) == name.family_name_metaphone:
             similarity = max(similarity, 90.0)
         points += 40 * similarity / 100
         if similarity >= 80:
             reasons.append("family name")
     if query.given_names:
         weight += 25
-        similarity = _name_score(query.given_names, child.given_names)
+        similarity = _name_score(query.given_names, name.given_names)
         given_meta = phonetics.metaphone(phonetics.first_word(query.given_names))
-        if given_meta and given_meta == child.given_name_metaphone:
+        if given_meta and given_meta == name.given_name_metaphone:
             similarity = max(similarity, 90.0)
         points += 25 * similarity / 100
         if similarity >= 80:
@@ -181,7 +215,11 @@ def find_children(query: ChildQuery) -> list[Match]:
     """The likely matches for ``query``, best first (one query whatever the data)."""
     # No ORDER BY: sorting would tempt the planner to walk the primary key instead of
     # the bitmap of the index branches. Candidates are ranked by score below.
-    candidates = Child.objects.filter(candidate_filter(query)).order_by()[:CANDIDATE_LIMIT]
+    candidates = (
+        Child.objects.filter(candidate_filter(query))
+        .prefetch_related("known_names")
+        .order_by()[:CANDIDATE_LIMIT]
+    )
     matches = [score(query, child) for child in candidates]
     likely = [m for m in matches if m.score >= LIKELY_MATCH_SCORE]
     likely.sort(key=lambda m: (-m.score, m.child.family_name, m.child.given_names, m.child.pk))
@@ -201,9 +239,15 @@ class VisibleResult:
 
 @dataclass
 class KnownElsewhere:
-    """A child in an open case the user may not see: who to contact, nothing else."""
+    """A child in an open case the user may not see: who to contact, nothing else.
+
+    ``case_id`` is never shown: the page offers to ask to join that case's team through
+    an opaque token kept in the session (``cases.views.team``).
+    """
 
     contact: str
+    case_id: int | None = None
+    offer: str = ""
 
 
 @dataclass
@@ -308,7 +352,33 @@ def resolve_for_user(user: User, matches: Iterable[Match]) -> SearchOutcome:
                 )
             )
         elif open_row is not None:
-            outcome.known_elsewhere.append(KnownElsewhere(known_to_early_help(open_row.case)))
+            outcome.known_elsewhere.append(
+                KnownElsewhere(known_to_early_help(open_row.case), case_id=open_row.case_id)
+            )
         else:
             outcome.hidden += 1
     return outcome
+
+
+def open_cases_matching(reference: str, query: ChildQuery) -> list[Case]:
+    """Emergency access: the open case with ``reference``, or the open cases of the
+    children who match ``query`` as "Find a child" would find them (best match first).
+
+    Run only once the person has said why they need emergency access.
+    """
+    if reference:
+        return list(Case.objects.open().filter(reference=reference).prefetch_related("children"))
+    if not query.kinds:
+        return []
+    ranked = [m.child.pk for m in find_children(query)]
+    cases = (
+        Case.objects.open()
+        .filter(subjects__child_id__in=ranked)
+        .distinct()
+        .prefetch_related("children")
+    )
+
+    def rank(case: Case) -> int:
+        return min(ranked.index(c.pk) for c in case.children.all() if c.pk in ranked)
+
+    return sorted(cases, key=rank)

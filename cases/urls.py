@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.views import case_page, episode, journeys, review_date
+from cases.views import case_page, episode, journeys, people, review_date, team
 
 app_name = "cases"
 
@@ -10,6 +10,23 @@ urlpatterns = [
     path("", case_page.my_cases, name="my_cases"),
     path("<int:pk>/", case_page.case_detail, name="detail"),
     path("<int:pk>/history/", case_page.case_history, name="history"),
+    # The team around the child: who is on it, who was, and changing it.
+    path("<int:pk>/team/", team.team, name="team"),
+    path("<int:pk>/team/add-professional/", team.add_professional, name="team_add_professional"),
+    path("<int:pk>/team/add-family-member/", team.add_family_member, name="team_add_family_member"),
+    path(
+        "<int:pk>/team/add-new-family-member/",
+        team.add_new_family_member,
+        name="team_add_new_family_member",
+    ),
+    path("<int:pk>/team/<int:membership_pk>/role/", team.member_role, name="team_member_role"),
+    path("<int:pk>/team/<int:membership_pk>/end/", team.end_membership, name="team_member_end"),
+    path(
+        "<int:pk>/team/requests/<int:request_pk>/",
+        team.decide_join_request,
+        name="team_join_decision",
+    ),
+    path("ask-to-join/", team.ask_to_join, name="ask_to_join"),
     # Practitioner journeys.
     path("find-a-child/", journeys.find_child, name="find_child"),
     path("add-a-child/", journeys.add_child, name="add_child"),
@@ -33,6 +50,13 @@ urlpatterns = [
     path("<int:pk>/close/", episode.closure, name="closure"),
     path("<int:pk>/stage/<str:to>/", episode.stage, name="stage"),
     path("step-down/", episode.step_down_in, name="step_down_in"),
+    # The family's record: a child's details, the family's, the adults, a sibling.
+    path("<int:pk>/children/<int:child_pk>/", people.child_details, name="child_details"),
+    path("<int:pk>/children/add/", people.add_child_to_case, name="add_child_to_case"),
+    path("<int:pk>/children/add-known/", people.add_known_child_to_case, name="add_known_child"),
+    path("<int:pk>/family/", people.family_details, name="family_details"),
+    path("<int:pk>/family/adults/add/", people.add_adult, name="add_adult"),
+    path("<int:pk>/family/adults/<int:member_pk>/", people.change_adult, name="change_adult"),
     # Moving the next review date, with a reason ("why late" when it is overdue).
     path("<int:pk>/review-date/", review_date.review_date, name="review_date"),
 ]

@@ -1,17 +1,13 @@
 """CSV exports: dashboard tables, drill-down lists and the Ofsted Annex A extract (M17).
 
-Every text cell is neutralised against spreadsheet formula injection: a cell that
-begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed
-with an apostrophe, so a spreadsheet shows it as text instead of running it.
+Every text cell is neutralised against spreadsheet formula injection by the project's
+one CSV writer, ``tac_portal.csv_export``.
 """
 
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -20,40 +16,10 @@ from django.utils import timezone
 from assessments.models import Assessment
 from cases.models import Sex
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    """The cell as written to CSV: numbers as they are, risky text defused."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
-
-
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """The CSV text, a line at a time (for a streaming response)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text
-
-    writer.writerow([neutralise(h) for h in header])
-    yield flush()
-    for row in rows:
-        writer.writerow([neutralise(c) for c in row])
-        yield flush()
-
+# One home for the neutralising CSV writer; these names stay importable from here.
+from tac_portal.csv_export import FORMULA_TRIGGERS as FORMULA_TRIGGERS
+from tac_portal.csv_export import csv_lines as csv_lines
+from tac_portal.csv_export import neutralise as neutralise
 
 # --- Annex A List 2: early help assessments (DOMAIN §7.1 M17) ---------------------------------
 

@@ -22,7 +22,7 @@ from psycopg2 import sql  # type: ignore[import-untyped]
 from cases.models import Case, ClosureReason, LeadProfessionalAssignment, TACRole
 from cases.phonetics import child_name_keys
 from demo.directory import Directory, Prof, build_directory
-from demo.families import FamilySpec
+from demo.families import FamilySpec, disability_status, sen_status
 from demo.names import NamePools
 from demo.plans import CasePlan, Planner
 from demo.summary import SeedSummary, summarise
@@ -37,7 +37,7 @@ Basis = LeadProfessionalAssignment.Basis
 EndReason = LeadProfessionalAssignment.EndReason
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "cases_family": ("id", "name", "address", "postcode", "created_at", "updated_at"),
+    "cases_family": ("id", "name", "address", "postcode", "created_at", "updated_at", "version"),
     "cases_child": (
         "id", "family_id", "given_names", "family_name", "also_known_as", "sex",
         "date_of_birth", "is_unborn", "expected_date_of_delivery", "address", "postcode",
@@ -46,12 +46,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "interpreter_required", "interpreter_arranged", "has_disability", "disability_details",
         "has_sen", "sen_details", "special_requirements", "is_young_carer", "risk_of_exclusion",
         "family_name_metaphone", "family_name_soundex", "given_name_metaphone",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "version", "disability_status", "sen_status", "school_urn",
+        "upn",
     ),
     "cases_familymember": (
         "id", "family_id", "given_names", "family_name", "relationship", "relationship_detail",
         "parental_responsibility", "date_of_birth", "lives_with_children", "address",
         "postcode", "phone", "email", "has_learning_difficulty", "created_at", "updated_at",
+        "version", "preferred_contact_method", "language", "interpreter_required",
     ),
     "cases_case": (
         "id", "reference", "family_id", "status", "opened_at", "closed_at", "closure_reason",
@@ -164,13 +166,16 @@ class BulkWriter:
         fam.id = self.ids.take("cases_family")
         address = _esc(fam.address)
         created = _ts(now)
-        self._row("cases_family", fam.id, _esc(fam.name), address, fam.postcode, created, created)
+        self._row(
+            "cases_family", fam.id, _esc(fam.name), address, fam.postcode, created, created, 1
+        )
         for m in fam.members:
             m.id = self.ids.take("cases_familymember")
             self._row(
                 "cases_familymember", m.id, fam.id, _esc(m.given_names), _esc(m.family_name),
                 m.relationship, "", m.parental_responsibility, m.date_of_birth.isoformat(),
                 _b(m.lives_with_children), "", "", "", "", "f", created, created,
+                1, "", "", "f",
             )  # fmt: skip
         for c in fam.children:
             c.id = self.ids.take("cases_child")
@@ -184,6 +189,7 @@ class BulkWriter:
                 "", _b(c.has_sen), "", "", _b(c.is_young_carer), _b(c.risk_of_exclusion),
                 keys["family_name_metaphone"], keys["family_name_soundex"],
                 keys["given_name_metaphone"], created, created,
+                1, disability_status(c.has_disability), sen_status(c.has_sen), "", "",
             )  # fmt: skip
 
     def case(self, fam: FamilySpec, plan: CasePlan) -> None:

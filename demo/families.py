@@ -15,7 +15,16 @@ from datetime import UTC, date, timedelta
 
 from django.utils import timezone
 
-from cases.models import Child, Ethnicity, Family, FamilyMember, Religion, Sex
+from cases.models import (
+    Child,
+    DisabilityStatus,
+    Ethnicity,
+    Family,
+    FamilyMember,
+    Religion,
+    SenStatus,
+    Sex,
+)
 from demo.authority import LOCALITIES
 from demo.directory import Directory
 from demo.names import NamePools, NhsNumbers, weighted
@@ -292,7 +301,18 @@ def save_family(fam: FamilySpec) -> None:
             interpreter_required=c.interpreter_required,
             interpreter_arranged=c.interpreter_required,
             has_sen=c.has_sen,
+            sen_status=sen_status(c.has_sen),
             has_disability=c.has_disability,
+            disability_status=disability_status(c.has_disability),
             is_young_carer=c.is_young_carer,
             risk_of_exclusion=c.risk_of_exclusion,
         ).pk
+
+
+def sen_status(has_sen: bool) -> str:
+    """The demo's children with special educational needs have SEN support."""
+    return SenStatus.SEN_SUPPORT if has_sen else SenStatus.NONE
+
+
+def disability_status(has_disability: bool) -> str:
+    return DisabilityStatus.YES if has_disability else DisabilityStatus.NO

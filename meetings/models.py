@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.text import Truncator
 
 from cases.models import Case, FamilyMember, TeamMembership, tracked
 
@@ -268,7 +269,8 @@ class Outcome(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Outcome {self.pk}"
+        # Named by what will be different, in the family's words: never "Outcome 3".
+        return Truncator(self.statement).chars(80) or "An outcome with no statement yet"
 
 
 @tracked

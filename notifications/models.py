@@ -9,6 +9,7 @@ Celery and Redis only wake things up.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -73,9 +74,20 @@ class ReminderRule(models.Model):
             past_due = late_days + self.offset_working_days
             if late_days > 0 and past_due > 0:
                 late = LATE_TITLES.get(self.subject_type, self.title)
-                return late.replace("{days}", str(past_due))
-            return self.title.replace("{days}", str(-self.offset_working_days - late_days))
-        return self.title.replace("{days}", str(self.offset_working_days + late_days))
+                return fill_days(late, past_due)
+            return fill_days(self.title, -self.offset_working_days - late_days)
+        return fill_days(self.title, self.offset_working_days + late_days)
+
+
+#: "1 working days", "1 days": the plural after a count of one, as an editable title
+#: written for any count reads once ``{days}`` is filled in.
+_ONE_PLURAL = re.compile(r"(?<!\d)1 (working )?days\b")
+
+
+def fill_days(title: str, days: int) -> str:
+    """``title`` with ``{days}`` replaced by ``days``, in the singular for one day."""
+    filled = title.replace("{days}", str(days))
+    return _ONE_PLURAL.sub(lambda m: f"1 {m.group(1) or ''}day", filled)
 
 
 #: What a "due soon" or "due today" reminder says when it goes out after its day: its
@@ -173,6 +185,19 @@ class Notification(models.Model):
         help_text="Exactly one notification per reminder (unique).",
     )
     title = models.CharField(max_length=200)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The case it is about, if any: the notification centre groups by case.",
+    )
+    case_label = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The case it is about, by reference and the children's initials; never a name.",
+    )
     link = models.CharField(max_length=300, help_text="A path inside the portal.")
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)

@@ -23,7 +23,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Protocol, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -230,12 +230,14 @@ def notice_email(notification: Notification) -> Email:
     read) the notification, never what it is about."""
     context = {
         "title": notification.title,
+        "case_label": notification.case_label,
         "url": _portal_url(reverse("notifications:open", args=[notification.pk])),
         "service_name": settings.TAC_SERVICE_NAME,
         "authority_name": settings.TAC_AUTHORITY_NAME,
     }
     return Email(
-        subject=f"{settings.TAC_SERVICE_NAME}: {notification.title}",
+        subject=f"{settings.TAC_SERVICE_NAME}: {notification.title}"
+        + (f", case {notification.case_label}" if notification.case_label else ""),
         text=render_to_string("notifications/email/reminder.txt", context),
         html=render_to_string("notifications/email/reminder.html", context),
     )
@@ -259,6 +261,7 @@ def _dispatch_batch(*, batch_size: int) -> tuple[int, int]:
         claimed = list(
             Reminder.objects.due(now)
             .select_related("rule", "recipient", "case")
+            .prefetch_related("case__children")  # the initials each notification names
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("fire_at", "id")[:batch_size]
         )
@@ -290,6 +293,8 @@ def _dispatch_batch(*, batch_size: int) -> tuple[int, int]:
                         recipient_id=r.recipient_id,
                         reminder=r,
                         title=r.rule.render_title(late_days=_late_days(r, now)),
+                        case=r.case,
+                        case_label=r.case.notification_label if r.case is not None else "",
                         link=subject_kind(r.subject_type).link(r),
                         created_at=now,
                         awaiting_digest=r.recipient_id in digest_users,
@@ -359,7 +364,9 @@ def _write_digest(user_id: int) -> bool:
             return False
         context = {
             "count": len(unread),
-            "titles": [n.title for n in unread],
+            "titles": [
+                f"{n.title}, case {n.case_label}" if n.case_label else n.title for n in unread
+            ],
             "url": _portal_url(reverse("notifications:list")),
             "service_name": settings.TAC_SERVICE_NAME,
             "authority_name": settings.TAC_AUTHORITY_NAME,
@@ -419,6 +426,16 @@ def _takes_digest(user: User) -> bool:
     ).exists()
 
 
+class NamedCase(Protocol):
+    """A case as notifications see it: they name it, and know no more of it."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def notification_label(self) -> str: ...
+
+
 def notify(
     user: User,
     *,
@@ -426,6 +443,7 @@ def notify(
     link: str,
     email: Email | bool = True,
     about: About | None = None,
+    case: NamedCase | None = None,
 ) -> Notification:
     """Tell a professional something: an in-app notification and, as they prefer, an email.
 
@@ -441,14 +459,22 @@ def notify(
     - ``email=False``: the notification alone.
 
     No email goes to an inactive account or one without an address. ``about``
-    says what the email concerns (see ``outbox.About``). People without an
+    says what the email concerns (see ``outbox.About``). ``case`` is the case it is
+    about: the notification and its email name it by reference and the children's
+    initials, and the notification centre groups by it. People without an
     account are emailed with ``outbox.queue_email``, with no notification.
     """
     emails = email is not False
     calendar = isinstance(email, Email) and bool(email.calendar)
     digest = emails and not calendar and _takes_digest(user)
     notification = Notification.objects.create(
-        recipient=user, title=title, link=link, created_at=timezone.now(), awaiting_digest=digest
+        recipient=user,
+        title=title,
+        link=link,
+        created_at=timezone.now(),
+        awaiting_digest=digest,
+        case_id=case.pk if case is not None else None,
+        case_label=case.notification_label if case is not None else "",
     )
     if emails and not digest and user.is_active and user.email:
         queue_email(

@@ -3,6 +3,9 @@ and the administrators' page of emails that could not be delivered."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -29,6 +32,27 @@ def _safe_link(request: AuthenticatedHttpRequest, link: str) -> str:
     return link if allowed and link.startswith("/") else "/"
 
 
+@dataclass
+class CaseGroup:
+    """A page's notifications about one case (``label`` empty: about no case)."""
+
+    label: str
+    notifications: list[Notification] = field(default_factory=list)
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for n in self.notifications if not n.is_read)
+
+
+def group_by_case(notifications: Iterable[Notification]) -> list[CaseGroup]:
+    """The notifications grouped by case, the case with the newest one first."""
+    groups: dict[int | None, CaseGroup] = {}
+    for notification in notifications:
+        group = groups.setdefault(notification.case_id, CaseGroup(notification.case_label))
+        group.notifications.append(notification)
+    return list(groups.values())
+
+
 @login_required
 @require_GET
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -36,7 +60,11 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "-created_at", "-id"
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/notification_list.html", {"page": page})
+    return render(
+        request,
+        "notifications/notification_list.html",
+        {"page": page, "groups": group_by_case(page.object_list)},
+    )
 
 
 @login_required

@@ -182,6 +182,7 @@ TEMPLATES = [
                 "tac_portal.context_processors.service",
                 "csp.context_processors.nonce",
                 "notifications.context_processors.unread_count",
+                "tac_portal.context_processors.navigation",
             ],
             # The GOV.UK field templates' tags: {% load govuk %}.
             "libraries": {"govuk": "tac_portal.templatetags.govuk"},
@@ -371,6 +372,15 @@ if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", TAC_EMAIL_MESS
         f"(got {TAC_EMAIL_MESSAGE_ID_DOMAIN!r})."
     )
 
+# A child's own agreement (DOMAIN §6.1): asked from this age; under 16 only with a
+# recorded Gillick competence judgement; never recorded as an adult's under 18.
+TAC_CHILD_OWN_AGREEMENT_AGE = _env_int("TAC_CHILD_OWN_AGREEMENT_AGE", default=12, minimum=8)
+if TAC_CHILD_OWN_AGREEMENT_AGE > 16:
+    raise ImproperlyConfigured(
+        "TAC_CHILD_OWN_AGREEMENT_AGE must be 16 or less: from 16 a young person's capacity "
+        f"is presumed (got {TAC_CHILD_OWN_AGREEMENT_AGE})."
+    )
+
 # Review cadence (DOMAIN §3.6): the first review six weeks after the plan starts, then
 # every eight weeks, never more than about three months apart.
 TAC_FIRST_REVIEW_WEEKS = _env_int("TAC_FIRST_REVIEW_WEEKS", default=6, minimum=1)
@@ -387,7 +397,9 @@ TAC_MAX_REVIEW_INTERVAL_DAYS = _env_int(
 
 AUTH_USER_MODEL = "agencies.User"
 LOGIN_URL = "agencies:sign_in"
-LOGIN_REDIRECT_URL = "cases:my_cases"
+# A form sent without a valid security token gets the portal's own page.
+CSRF_FAILURE_VIEW = "tac_portal.views.csrf_failure"
+LOGIN_REDIRECT_URL = "home"  # each role's first navigation item
 LOGOUT_REDIRECT_URL = "agencies:sign_in"
 
 PASSWORD_HASHERS = [
@@ -607,8 +619,8 @@ SPECTACULAR_SETTINGS = {
     },
     "TITLE": "TAC Portal partner API",
     "DESCRIPTION": (
-        "Read the early help cases your agency works on, and (soon) submit requests "
-        "for support and update the actions your agency owns. Authenticate with "
+        "Read the early help cases your agency works on, submit requests for support "
+        "and update the actions your agency owns. Authenticate with "
         "OAuth2 client credentials at /o/token/. Every error is an RFC 9457 problem "
         "(application/problem+json). See docs/partner-api.md for a walk-through."
     ),
@@ -676,6 +688,20 @@ TAC_NEXT_STEPS = [
     "cases.panels.next_steps.CASE_STEPS",
     "assessments.next_steps.STEPS",
     "meetings.next_steps.STEPS",
+]
+# The header's navigation (a tac_portal.navigation.NavItem each), in order. Each person
+# sees the items their role may use; the home page sends them to the first.
+TAC_NAVIGATION = [
+    "cases.navigation.MY_WORK",
+    "cases.navigation.FIND_A_CHILD",
+    "cases.navigation.REQUESTS",
+    "dashboards.navigation.DASHBOARD",
+    "audit.navigation.ACCESS_REPORT",
+    "audit.navigation.EMERGENCY_ACCESS",
+    "dashboards.navigation.ANNEX_A",
+    "notifications.navigation.UNDELIVERED",
+    "agencies.navigation.CONFIGURATION",
+    "notifications.navigation.NOTIFICATIONS",
 ]
 TAC_MY_WORK_PANELS = [
     "dashboards.panels.CASELOAD",

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from oauth2_provider import views as oauth2_views
 
 from tac_portal import views
@@ -11,7 +10,7 @@ admin.site.site_header = "TAC Portal configuration"
 admin.site.site_title = "TAC Portal configuration"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:my_cases", permanent=False), name="home"),
+    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("agencies.urls")),
     path("cases/", include("cases.urls")),
@@ -38,3 +37,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# The error pages, in the portal's layout (tac_portal/views.py).
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error

@@ -1,21 +1,108 @@
-"""Project-level views: the health check."""
+"""Project-level views: the home page, the error pages and the health check."""
 
 from __future__ import annotations
 
 import logging
 import time
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cases.access import can_work_on_cases, lead_to_ask
 from notifications.outbox import email_health
 from notifications.services import reminder_health
 from tac_portal.celery import app as celery_app
+from tac_portal.navigation import home_url
 
 logger = logging.getLogger(__name__)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponseRedirect:
+    """Each person's home is the first page their navigation offers them."""
+    return HttpResponseRedirect(home_url(request.user) or reverse("notifications:list"))
+
+
+# --- Error pages --------------------------------------------------------------------
+# Each says what happened and what the person can do, in the portal's layout. None says
+# whether a case the person may not see exists: a made-up case id and a real one they
+# are not part of get the same page.
+
+#: The routes whose pages belong to one case, and the argument that names it.
+_CASE_ROUTES = (("cases/<int:pk>/", "pk"), ("audit/cases/<int:case_pk>/", "case_pk"))
+
+
+def _about_a_case(request: HttpRequest) -> bool:
+    """Whether the path is a case's page, or a page of one of its records."""
+    return request.path.startswith(("/cases/", "/meetings/", "/assessments/", "/audit/cases/"))
+
+
+def _case_pk(request: HttpRequest) -> int | str | None:
+    match = request.resolver_match
+    if match is None:
+        return None
+    for prefix, kwarg in _CASE_ROUTES:
+        if match.route.startswith(prefix):
+            value: int | str | None = match.kwargs.get(kwarg)
+            return value
+    return None
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    user = request.user
+    context = {
+        "about_a_case": _about_a_case(request),
+        "can_work": user.is_authenticated and can_work_on_cases(user),
+    }
+    return render(request, "errors/404.html", context, status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A page the person may not use. The reason the check gave is shown; on a case the
+    person can see, the lead professional is named as the one to ask."""
+    reason = str(exception) if exception is not None and str(exception) else ""
+    lead = None
+    case_pk = _case_pk(request)
+    if case_pk is not None:
+        lead = lead_to_ask(request.user, case_pk)
+    context = {
+        "reason": reason,
+        "lead": lead,
+        "case_pk": case_pk if lead is not None else None,
+        "lead_is_me": lead is not None and lead.pk == request.user.pk,
+    }
+    return render(request, "errors/403.html", context, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The form was sent without a valid security token (an old page, or signed out)."""
+    return render(request, "errors/csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without the request's context: the database may be what failed."""
+    html = loader.get_template("errors/500.html").render(
+        {
+            "service_name": settings.TAC_SERVICE_NAME,
+            "authority_name": settings.TAC_AUTHORITY_NAME,
+            "request_id": getattr(request, "request_id", ""),
+        }
+    )
+    return HttpResponse(html, status=500)
 
 
 def _check_database() -> dict[str, object]:

@@ -22,6 +22,8 @@ PERSONAS = (
     "member_manager",
     "coordinator",
     "outsider",
+    # Was on the TAC; their place ended: like an outsider, they see nothing of the case.
+    "former_member",
     "admin",
     "auditor",
     "anonymous",

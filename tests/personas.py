@@ -14,7 +14,7 @@ from typing import Any
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, Child, Family
 from cases.services.lifecycle import open_case as open_a_case
-from cases.services.teams import add_professional_to_team
+from cases.services.teams import add_professional_to_team, end_membership
 from tests.helpers import PASSWORD
 
 
@@ -60,9 +60,12 @@ def lead(team: Team) -> User:
     )
 
 
+MEMBER_EMAIL = "sam.school@riverside.example"
+
+
 def member(team: Team) -> User:
     return _user(
-        "sam.school@riverside.example",
+        MEMBER_EMAIL,
         "Sam School",
         job_title="Designated safeguarding lead",
         agency=team.agency,
@@ -105,14 +108,36 @@ def coordinator(agency: Agency) -> User:
     )
 
 
+OUTSIDER_EMAIL = "otto.outsider@police.example"
+
+
 def outsider(team: Team) -> User:
     return _user(
-        "otto.outsider@police.example",
+        OUTSIDER_EMAIL,
         "Otto Outsider",
         job_title="Police constable",
         agency=team.agency,
         team=team,
     )
+
+
+def former_member(team: Team) -> User:
+    """Fran Former: a school nurse who was on the TAC until her place ended
+    (``end_place``); she sees nothing of the case any more."""
+    return _user(
+        "fran.former@riverside.example",
+        "Fran Former",
+        job_title="School nurse",
+        agency=team.agency,
+        team=team,
+    )
+
+
+def end_place(case: Case, professional: User, *, by: User) -> None:
+    """``professional`` joins the case's TAC, then their place ends with a reason."""
+    membership = add_professional_to_team(case, professional=professional, by=by)
+    end_membership(membership, by=by, reason="Their work with the family finished",
+                   expected_version=membership.version)  # fmt: skip
 
 
 def admin_user() -> User:

@@ -6,7 +6,8 @@ persona may not see are 404, never 403.
 
 Personas (tests/conftest.py): ``lead`` leads the case, ``member`` is on its TAC,
 ``manager`` manages the lead's team, ``coordinator`` is authority-wide,
-``outsider`` has no relationship, ``admin`` configures the service, ``auditor``
+``outsider`` has no relationship, ``former_member`` was on the TAC until their
+place ended, ``admin`` configures the service, ``auditor``
 is information governance, ``anonymous`` is signed out.
 """
 
@@ -105,7 +106,7 @@ def test_only_the_administrator_reaches_the_configuration_site(
         assert "/admin/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("persona", ["outsider", "admin", "auditor"])
+@pytest.mark.parametrize("persona", ["outsider", "former_member", "admin", "auditor"])
 def test_an_invisible_case_never_appears_in_lists(
     persona: str, objects: Objects, persona_client: Callable[[str], Client]
 ) -> None:

@@ -21,6 +21,7 @@ from assessments.services.common import (
 )
 from cases.models import ConsentRecord, FamilyMember, InformationLevel
 from cases.services.common import record_event
+from cases.services.consent import capacity_problems
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -56,6 +57,15 @@ def record_consent(
         raise AssessmentError({"given_by": "That person is not in the child's family."})
     if given_on > timezone.localdate():
         raise AssessmentError({"given_on": "The date consent was given must not be in the future."})
+    problems = capacity_problems(
+        given_by=given_by,
+        given_by_child=locked.child if given_by is None else None,
+        capacity_basis=capacity_basis,
+        capacity_note=note,
+        on=given_on,
+    )
+    if problems:
+        raise AssessmentError(problems, code="capacity")
     already = locked.consent_to_assessment_id if stage == "start" else locked.consent_to_share_id
     if already:
         raise AssessmentError("This consent statement is already recorded.", code="recorded")

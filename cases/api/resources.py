@@ -93,8 +93,10 @@ class ChildNeedsSerializer(ApiModelSerializer):
             "interpreter_required",
             "immigration_status",
             "has_disability",
+            "disability_status",
             "disability_details",
             "has_sen",
+            "sen_status",
             "sen_details",
             "special_requirements",
             "is_young_carer",
@@ -110,6 +112,8 @@ MASKABLE_CHILD_FIELDS = {
     "contact_phone": MASK,
     "email": MASK,
     "school": None,
+    "school_urn": MASK,
+    "upn": MASK,
 }
 
 
@@ -146,6 +150,8 @@ class ChildSerializer(ApiModelSerializer):
             "postcode",
             "nhs_number",
             "school",
+            "school_urn",
+            "upn",
             "information_level",
             "additional",
             "updated_at",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 
 from agencies.models import Agency
 from cases.models import (
@@ -326,6 +327,11 @@ class ConsentForm(forms.Form):
             ],
             *[(f"child:{c.pk}", f"{c.full_name} (the young person)") for c in subjects],
         ]
+        self.fields["capacity_basis"].help_text = (
+            "A young person's own agreement is recorded from age "
+            f"{settings.TAC_CHILD_OWN_AGREEMENT_AGE}; under 16 only if you assessed them as "
+            "competent (Gillick): say how in the notes."
+        )
         children = cast(forms.MultipleChoiceField, self.fields["subject_children"])
         children.choices = [(str(c.pk), c.full_name) for c in subjects]
         agency_ids = [a.pk for a in agencies]

@@ -190,7 +190,7 @@ RESTRICTABLE_FIELDS: dict[str, dict[str, str]] = {
 }
 
 #: A field that is masked with another: the postcode goes with the address.
-MASKED_TOGETHER: dict[str, str] = {"postcode": "address"}
+MASKED_TOGETHER: dict[str, str] = {"postcode": "address", "school_urn": "school", "upn": "school"}
 
 
 class RestrictionQuerySet(models.QuerySet["Restriction"]):

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from cases.models.people import Child, Family, FamilyMember
 from cases.models.tracking import tracked
+from tac_portal.concurrency import VersionedModel
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -250,12 +251,26 @@ class Case(models.Model):
         return self.is_open and self.next_review_due is not None and self.next_review_due < today
 
     @property
+    def notification_label(self) -> str:
+        """How notifications and their emails name the case: its reference and the
+        children's initials ("EH-000123 (J.F.)"), never a name."""
+        children = sorted(self.children.all(), key=lambda child: child.pk)
+        initials = ", ".join(_initials(c.given_names, c.family_name) for c in children)
+        return f"{self.reference} ({initials})" if initials else self.reference
+
+    @property
     def lead_assignment(self) -> LeadProfessionalAssignment | None:
         """The active lead professional assignment (uses the list prefetch when present)."""
         prefetched = getattr(self, "active_lead_assignments", None)
         if prefetched is not None:
             return prefetched[0] if prefetched else None
         return self.lead_assignments.active().select_related("professional", "agency").first()
+
+
+def _initials(given_names: str, family_name: str) -> str:
+    """ "J.F." for Jamie Lee Fairweather: the first given name and the family name."""
+    parts = [*given_names.split()[:1], *family_name.split()[:1]]
+    return "".join(f"{part[0].upper()}." for part in parts)
 
 
 @tracked
@@ -324,14 +339,53 @@ class TACRole(models.TextChoices):
     SOCIAL_WORKER = "social_worker", "Social worker (children's social care)"
 
 
+#: The roles a person of each kind of membership may be given on the team page. The lead
+#: professional's role follows the lead assignment (a handover), never this choice.
+ROLES_FOR_KIND: dict[str, tuple[str, ...]] = {
+    "professional": (
+        TACRole.PRACTITIONER,
+        TACRole.CHAIR,
+        TACRole.NOTE_TAKER,
+        TACRole.ADVOCATE,
+        TACRole.INTERPRETER,
+        TACRole.OBSERVER,
+        TACRole.SOCIAL_WORKER,
+    ),
+    "family": (
+        TACRole.FAMILY_MEMBER,
+        TACRole.CHILD_YOUNG_PERSON,
+        TACRole.FAMILY_NETWORK_MEMBER,
+    ),
+    "external": (
+        TACRole.PRACTITIONER,
+        TACRole.ADVOCATE,
+        TACRole.INTERPRETER,
+        TACRole.OBSERVER,
+        TACRole.SOCIAL_WORKER,
+    ),
+}
+
+
+class Involvement(models.TextChoices):
+    """How closely someone works with the team (DOMAIN §8.2). Both see the same feed in
+    the same format: an occasional contributor's word weighs as much as a core member's."""
+
+    CORE = "core", "Core member"
+    OCCASIONAL = "occasional", "Occasional contributor"
+
+
 class TeamMembershipQuerySet(models.QuerySet["TeamMembership"]):
     def active(self) -> TeamMembershipQuerySet:
         return self.filter(left_at__isnull=True)
 
 
 @tracked
-class TeamMembership(models.Model):
-    """Someone on a case's TAC: a professional, a family member or an external contact."""
+class TeamMembership(VersionedModel):
+    """Someone on a case's TAC: a professional, a family member or an external contact.
+
+    A membership that ends keeps its row: ``left_at``, who ended it and why are the
+    team's history, and access ends with it (the access policy reads active rows only).
+    """
 
     class Kind(models.TextChoices):
         PROFESSIONAL = "professional", "Professional with an account"
@@ -354,11 +408,19 @@ class TeamMembership(models.Model):
     external_agency = models.CharField(max_length=200, blank=True)
     external_email = models.EmailField(blank=True)
     role = models.CharField(max_length=30, choices=TACRole.choices)
+    involvement = models.CharField(
+        max_length=12, choices=Involvement.choices, default=Involvement.CORE, db_default="core"
+    )
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.TextField(blank=True, db_default="")
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     objects = TeamMembershipQuerySet.as_manager()
 
@@ -423,6 +485,47 @@ class TeamMembership(models.Model):
         if self.kind == self.Kind.FAMILY:
             return "Family"
         return self.external_agency
+
+
+@tracked
+class JoinRequest(VersionedModel):
+    """A professional asks to join a case's team, having found the child legitimately
+    ("find a child" told them the child is known to early help); the people who run the
+    case approve or decline it. Until then the professional sees nothing of the case."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="join_requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="join_requests"
+    )
+    reason = models.TextField(help_text="Why they need to work with the family.")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    membership = models.ForeignKey(
+        TeamMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "requester"],
+                condition=Q(status="pending"),
+                name="join_request_one_pending",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="join_request_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Join request {self.pk}"
 
 
 class LeadProfessionalAssignmentQuerySet(models.QuerySet["LeadProfessionalAssignment"]):

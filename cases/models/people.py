@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,10 +14,11 @@ from django.utils import timezone
 from cases.models.tracking import tracked
 from cases.phonetics import child_name_keys
 from cases.validators import validate_nhs_number, validate_postcode
+from tac_portal.concurrency import VersionedModel
 
 
 @tracked
-class Family(models.Model):
+class Family(VersionedModel):
     """A household: the unit an early help case is about (DOMAIN §9.2 A7)."""
 
     name = models.CharField(
@@ -66,6 +68,23 @@ class Ethnicity(models.TextChoices):
     NOBT = "NOBT", "Information not yet obtained"
 
 
+class DisabilityStatus(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_OBTAINED = "not_obtained", "Not obtained"
+    DECLINED = "declined", "Declined to say"
+
+
+class SenStatus(models.TextChoices):
+    """Special educational needs, as the school census and Annex A record them."""
+
+    NONE = "none", "No special educational needs"
+    SEN_SUPPORT = "sen_support", "SEN support"
+    EHC_PLAN = "ehc_plan", "Education, health and care (EHC) plan"
+    NOT_OBTAINED = "not_obtained", "Not obtained"
+    DECLINED = "declined", "Declined to say"
+
+
 CHILD_NAME_KEY_FIELDS = ("family_name_metaphone", "family_name_soundex", "given_name_metaphone")
 
 
@@ -82,7 +101,7 @@ class Religion(models.TextChoices):
 
 
 @tracked
-class Child(models.Model):
+class Child(VersionedModel):
     """A child's identifying details (DOMAIN §2.2 section B)."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
@@ -108,6 +127,10 @@ class Child(models.Model):
         related_name="pupils",
         help_text="School, nursery or college attended.",
     )
+    school_urn = models.CharField(
+        "school or setting URN", max_length=8, blank=True, help_text="As the child's record has it."
+    )
+    upn = models.CharField("unique pupil number (UPN)", max_length=13, blank=True)
     religion = models.CharField(max_length=20, choices=Religion.choices, blank=True)
     religion_other = models.CharField(max_length=100, blank=True)
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
@@ -116,9 +139,23 @@ class Child(models.Model):
     parent_first_language = models.CharField(max_length=50, blank=True)
     interpreter_required = models.BooleanField(default=False)
     interpreter_arranged = models.BooleanField(default=False)
+    disability_status = models.CharField(
+        "disability",
+        max_length=20,
+        choices=DisabilityStatus.choices,
+        default=DisabilityStatus.NOT_OBTAINED,
+    )
+    # Kept in step with ``disability_status`` and ``sen_status`` by the services, for the
+    # readers (dashboards, the partner API) that ask only yes or no.
     has_disability = models.BooleanField(default=False)
     disability_details = models.TextField(blank=True)
     has_sen = models.BooleanField("special educational needs or EHC plan", default=False)
+    sen_status = models.CharField(
+        "special educational needs",
+        max_length=20,
+        choices=SenStatus.choices,
+        default=SenStatus.NOT_OBTAINED,
+    )
     sen_details = models.TextField(blank=True)
     special_requirements = models.TextField(blank=True)
     is_young_carer = models.BooleanField(default=False)
@@ -204,7 +241,7 @@ class Child(models.Model):
 
 
 @tracked
-class FamilyMember(models.Model):
+class FamilyMember(VersionedModel):
     """A parent, carer or network member of a family (DOMAIN §2.2 section D)."""
 
     class Relationship(models.TextChoices):
@@ -225,6 +262,13 @@ class FamilyMember(models.Model):
         NO = "no", "No"
         UNKNOWN = "unknown", "Don't know"
 
+    class ContactMethod(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+        IN_PERSON = "in_person", "In person"
+
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
     given_names = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -243,6 +287,11 @@ class FamilyMember(models.Model):
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    preferred_contact_method = models.CharField(
+        max_length=10, choices=ContactMethod.choices, blank=True
+    )
+    language = models.CharField("first language", max_length=50, blank=True)
+    interpreter_required = models.BooleanField("needs an interpreter", default=False)
     has_learning_difficulty = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -253,3 +302,91 @@ class FamilyMember(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
+
+
+class KnownName(models.Model):
+    """A name a child was known by before (or is also known by): found by "find a child".
+
+    Kept with the same sound-alike keys as ``Child`` so that a search for an earlier
+    name narrows through an index, like a search for the current one.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="known_names")
+    given_names = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    family_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
+    family_name_soundex = models.CharField(max_length=4, blank=True, default="", editable=False)
+    given_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["family_name_metaphone", "given_name_metaphone"],
+                name="known_name_meta_idx",
+            ),
+            models.Index(
+                fields=["family_name_soundex", "given_name_metaphone"], name="known_name_sdx_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for name, key in child_name_keys(self.given_names, self.family_name).items():
+            setattr(self, name, key)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+
+class DetailChange(models.Model):
+    """Who changed a child's, family's or family member's detail, when, and why.
+
+    The database's change history (``tracked``) keeps every column; this is the record
+    people read on the case page, with the reason the practitioner gave.
+    """
+
+    class Subject(models.TextChoices):
+        CHILD = "child", "Child"
+        FAMILY = "family", "Family"
+        FAMILY_MEMBER = "family_member", "Parent or carer"
+
+    subject = models.CharField(max_length=20, choices=Subject.choices)
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, null=True, blank=True, related_name="detail_changes"
+    )
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="detail_changes")
+    family_member = models.ForeignKey(
+        FamilyMember,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="detail_changes",
+    )
+    field_name = models.CharField(max_length=50)
+    label = models.CharField(max_length=100)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["child", "-changed_at"], name="detail_change_child_idx"),
+            models.Index(fields=["family", "-changed_at"], name="detail_change_family_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} changed"

@@ -73,9 +73,7 @@ def record_event(
 
 def ensure_works_on_cases(user: User) -> None:
     if not can_work_on_cases(user):
-        raise CaseError(
-            "System administrators cannot work on cases.", code="administrator_cannot_work"
-        )
+        raise CaseError("Your role does not work on cases.", code="administrator_cannot_work")
 
 
 def lock_case(case: Case) -> Case:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -27,6 +27,78 @@ from cases.services.common import CaseError, ensure_works_on_cases, record_event
 
 if TYPE_CHECKING:
     from agencies.models import Agency, User
+
+
+#: From this age a young person's capacity to agree is presumed (DOMAIN §6.1).
+PRESUMED_CAPABLE_AGE = 16
+ADULT_AGE = 18
+
+
+def capacity_problems(
+    *,
+    given_by: FamilyMember | None,
+    given_by_child: Child | None,
+    capacity_basis: str,
+    capacity_note: str,
+    on: date,
+) -> dict[str, str]:
+    """Why an agreement cannot be recorded as given (by field), or nothing.
+
+    The child's age on the day decides: below ``TAC_CHILD_OWN_AGREEMENT_AGE`` a child's
+    own agreement is not recorded; under 16 only as assessed competent (Gillick), with
+    the judgement written down; under 18 never as an adult's. A parent's or carer's
+    agreement names the adult who gave it, and one on the child's behalf needs someone
+    who may have parental responsibility.
+    """
+    basis = ConsentRecord.CapacityBasis
+    if given_by_child is not None:
+        age = given_by_child.age_on(on)
+        name = given_by_child.given_names
+        if age is None:
+            return {"given_by": "An unborn child cannot give agreement: choose a parent or carer."}
+        if age < settings.TAC_CHILD_OWN_AGREEMENT_AGE:
+            return {
+                "given_by": f"{name} was {age} on that day: a child's own agreement is "
+                f"recorded from {settings.TAC_CHILD_OWN_AGREEMENT_AGE}. Record a parent's or "
+                "carer's agreement, and the child's views in their own words."
+            }
+        if capacity_basis == basis.PARENT_ON_BEHALF:
+            return {
+                "capacity_basis": "Choose a parent or carer to record agreement on a "
+                "child's behalf."
+            }
+        if age < PRESUMED_CAPABLE_AGE:
+            if capacity_basis != basis.GILLICK:
+                return {
+                    "capacity_basis": f"{name} was {age} on that day: record their own "
+                    "agreement only if you assessed them as competent (Gillick)."
+                }
+            if not capacity_note.strip():
+                return {
+                    "capacity_basis": "Write down how you judged that they understood what "
+                    "they agreed to (Gillick competence)."
+                }
+        elif age < ADULT_AGE and capacity_basis == basis.ADULT:
+            return {
+                "capacity_basis": f"{name} was {age} on that day: choose 'Aged 16 or 17', "
+                "not 'Adult'."
+            }
+        return {}
+    if given_by is not None:
+        if capacity_basis in (basis.AGE_16_17, basis.GILLICK):
+            return {
+                "capacity_basis": "That basis is for a young person giving their own "
+                "agreement: choose 'Adult' or 'Parent on the child's behalf'."
+            }
+        if (
+            capacity_basis == basis.PARENT_ON_BEHALF
+            and given_by.parental_responsibility == FamilyMember.ParentalResponsibility.NO
+        ):
+            return {
+                "given_by": f"{given_by.full_name} does not have parental responsibility: "
+                "choose someone who does to agree on the child's behalf."
+            }
+    return {}
 
 
 def _ensure_case_worker(case: Case, user: User) -> None:
@@ -72,6 +144,14 @@ def record_consent(
     overlap = {a.pk for a in agencies_allowed} & {a.pk for a in agencies_excluded}
     if overlap:
         errors["agencies_excluded"] = "An agency cannot be both allowed and excluded."
+    if not errors:
+        errors = capacity_problems(
+            given_by=given_by,
+            given_by_child=given_by_child,
+            capacity_basis=capacity_basis,
+            capacity_note=capacity_note,
+            on=timezone.localtime(given_at).date(),
+        )
     if errors:
         raise CaseError(errors, code="consent_invalid")
     consent = ConsentRecord.objects.create(

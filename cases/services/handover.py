@@ -134,5 +134,6 @@ def hand_over_lead(
         to,
         title="You are now the lead professional for a case",
         link=reverse("cases:detail", args=[locked.pk]),
+        case=locked,
     )
     return handover

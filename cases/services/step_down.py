@@ -312,5 +312,6 @@ def open_stepped_down_case(
         lead,
         title="You are the lead professional for a case stepped down from social care",
         link=reverse("cases:detail", args=[case.pk]),
+        case=case,
     )
     return step_down

@@ -225,6 +225,7 @@ def record_step_up_decision(
                 lead.professional,
                 title="A step-up was not accepted: hold a review within 10 working days",
                 link=reverse("cases:detail", args=[locked.pk]),
+                case=locked,
             )
     case.refresh_from_db()
     return referral

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,18 +11,30 @@ from django.views.decorators.http import require_GET
 from agencies.http import AuthenticatedHttpRequest
 from cases.access import (
     break_glass_grant_in_use,
+    can_add_child_to_case,
+    can_change_family_details,
     can_read_access_report,
     can_restrict,
     can_triage,
     can_work_on_cases,
     get_case_for_history,
     get_case_for_user,
+    is_information_governance,
     record_records_shown,
 )
 from cases.history import case_history_page
 from cases.masking import masks_for
-from cases.models import AccessPurpose, Case, CaseSubject, ConsentRecord, RequestForSupport
+from cases.models import (
+    AccessPurpose,
+    Case,
+    CaseSubject,
+    ConsentRecord,
+    DetailChange,
+    FamilyMember,
+    RequestForSupport,
+)
 from cases.panels import case_panels, my_work_panels
+from cases.views.people import adult_editable, change_rows
 
 MY_CASES_PAGE_SIZE = 50
 DISCLOSURES_SHOWN = 10
@@ -72,7 +85,11 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A read-only view of one case. Invisible and missing cases are both 404."""
     case = get_case_for_user(request, pk, purpose=AccessPurpose.CASE)
-    subjects = list(CaseSubject.objects.filter(case=case).select_related("child", "child__school"))
+    subjects = list(
+        CaseSubject.objects.filter(case=case)
+        .select_related("child", "child__school")
+        .prefetch_related("child__known_names")
+    )
     grant = break_glass_grant_in_use(request.user, case)
     members = (
         case.memberships.active()
@@ -90,12 +107,32 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     disclosures = list(case.disclosures.select_related("decided_by__agency")[:DISCLOSURES_SHOWN])
     concerns = list(case.safeguarding_concerns.select_related("raised_by__agency"))
     panels = case_panels(case, request.user)
+    masks = masks_for(case, request.user, request)
+    child_ids = {s.child_id for s in subjects}
+    changes = change_rows(
+        DetailChange.objects.filter(
+            Q(child_id__in=child_ids) | Q(child__isnull=True, family_id=case.family_id)
+        ).select_related("changed_by__agency", "child", "family", "family_member"),
+        masks,
+    )
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
             "subjects": subjects,
+            "children": [
+                (s, [r for r in changes if r.change.child_id == s.child_id]) for s in subjects
+            ],
+            "family_history": [r for r in changes if r.change.child_id is None],
+            "adults": [
+                (adult, adult_editable(adult, masks))
+                for adult in FamilyMember.objects.filter(family_id=case.family_id).order_by(
+                    "-lives_with_children", "created_at", "pk"
+                )
+            ],
+            "can_change_details": can_change_family_details(request.user, case),
+            "can_add_child": can_add_child_to_case(request.user, case),
             "members": members,
             "lead": next((a for a in leads if a.ended_at is None), None),
             "previous_leads": [a for a in leads if a.ended_at is not None],
@@ -122,7 +159,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "concerns": concerns,
             "mash_contact": settings.TAC_MASH_CONTACT,
             "can_work": can_work_on_cases(request.user),
-            "masks": masks_for(case, request.user, request),
+            "masks": masks,
             "can_restrict": can_restrict(request.user, case),
         },
     )
@@ -134,5 +171,10 @@ def case_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every tracked change to a case and its records (see ``get_case_for_history``)."""
     case = get_case_for_history(request, pk)
     child_ids = list(CaseSubject.objects.filter(case=case).values_list("child_id", flat=True))
-    page = case_history_page(case, child_ids, request.GET.get("page"))
+    # Information governance reads the history whole; those who run the case see its
+    # restricted items masked, as everywhere else.
+    masks = (
+        None if is_information_governance(request.user) else masks_for(case, request.user, request)
+    )
+    page = case_history_page(case, child_ids, request.GET.get("page"), masks=masks)
     return render(request, "cases/case_history.html", {"case": case, "page": page})

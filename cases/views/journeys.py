@@ -71,6 +71,7 @@ from cases.services.consent import (
 )
 from cases.services.lifecycle import start_case_for_child
 from cases.services.requests import submit_request_for_support, triage_request
+from cases.views.team import offer_to_join
 
 security_log = logging.getLogger("tac.security")
 
@@ -115,6 +116,7 @@ def search_children(request: AuthenticatedHttpRequest, query: ChildQuery) -> Sea
         pk for pk, fields in restricted.items() if is_field_restricted(fields, "postcode")
     )
     record_records_shown(request, outcome.shown, purpose=AccessPurpose.SEARCH)
+    offer_to_join(request, outcome.known_elsewhere)
     security_log.info(
         "child search",
         extra={

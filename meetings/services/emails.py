@@ -127,6 +127,7 @@ def tell_about_meeting(
             professional,
             title=_TITLES[purpose],
             link=meeting_path(meeting),
+            case=meeting.case,
             email=_meeting_email(
                 meeting, purpose=purpose, to_address=professional.email, has_account=True
             ),

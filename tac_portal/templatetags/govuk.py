@@ -48,7 +48,7 @@ from django.template import Engine
 from django.template.context import Context
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from tac_portal.forms import (
@@ -509,7 +509,7 @@ def govuk_error_summary(*sources: Any, first_field_id: str = "", **opts: Any) ->
     """
     items = _summary_items(sources, first_field_id, opts)
     if not items:
-        return format_html("")
+        return format_html_join("", "{}", ())  # nothing: an empty, safe string
     titled = next((s for s in sources if isinstance(s, ErrorSummary) and s), None)
     return render_to_string(
         "includes/error_summary.html",

@@ -40,6 +40,7 @@ def test_five_failures_lock_the_pair_and_the_right_password_is_then_refused(
     body = response.content.decode()
     assert "You cannot sign in for 15 minutes" in body
     assert "Wait 15 minutes" in body
+    assert "govuk-header" in body  # the rate-limit page is in the portal's layout
     assert lead.email not in body
     assert "_auth_user_id" not in client.session
 

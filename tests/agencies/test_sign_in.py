@@ -14,7 +14,7 @@ def test_it_signs_in_with_email_in_any_case(client: Client, lead: User) -> None:
         reverse("agencies:sign_in"), {"username": lead.email.upper(), "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:my_cases")
+    assert response["Location"] == reverse("home")
 
 
 def test_it_shows_a_clear_error_and_keeps_the_email(client: Client, lead: User) -> None:

@@ -106,7 +106,7 @@ def test_the_right_code_verifies_the_session(client: Client, lead: User, mfa_on:
     sign_in(client, lead)
     response = client.post(reverse("agencies:two_factor"), {"code": code_for(device)})
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:my_cases")
+    assert response["Location"] == reverse("home")
     assert client.get(reverse("cases:my_cases")).status_code == 200
 
 
@@ -178,4 +178,4 @@ def test_the_next_page_is_kept_but_never_another_site(
         reverse("agencies:two_factor"),
         {"code": code_for(device), "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("cases:my_cases")
+    assert response["Location"] == reverse("home")

@@ -30,6 +30,14 @@ def test_the_schema_is_public_and_documents_problems() -> None:
     assert schema["components"]["securitySchemes"]["partnerClient"]["type"] == "oauth2"
 
 
+def test_the_description_promises_nothing_the_api_does_not_do() -> None:
+    schema = Client().get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    description = schema["info"]["description"]
+    assert "(soon)" not in description
+    assert "submit requests for support" in description
+    assert "/api/v1/referrals/" in schema["paths"]
+
+
 @pytest.mark.browser
 def test_swagger_ui_renders_under_the_csp(
     page: Any,

@@ -74,3 +74,24 @@ def test_a_step_on_the_case_moves_it_into_the_next_sync(
 
     synced = school_api.get("/api/v1/cases/", {"updated_since": since}).json()["results"]
     assert case.pk in {r["id"] for r in synced}
+
+
+def test_a_restricted_school_masks_the_urn_and_upn_too(
+    case: Case, lead: User, member: User, school_api: Client
+) -> None:
+    child = case.children.get()
+    child.school_urn, child.upn = "100000", "A123456789012"
+    child.save()
+    detail = school_api.get(f"/api/v1/children/{child.pk}/").json()
+    assert (detail["school_urn"], detail["upn"]) == ("100000", "A123456789012")
+    services.set_restriction(
+        case,
+        by=lead,
+        target=RestrictionTarget.CHILD,
+        target_id=child.pk,
+        field_name="school",
+        reason="The school must not be known to the father.",
+        named_users=[member],
+    )
+    detail = school_api.get(f"/api/v1/children/{child.pk}/").json()
+    assert (detail["school"], detail["school_urn"], detail["upn"]) == (None, MASK, MASK)

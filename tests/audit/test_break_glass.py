@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -154,7 +156,72 @@ def test_missing_and_closed_cases_get_the_same_answer(
         reference = case.reference
     response = _ask(outsider_client, reference)
     assert response.status_code == 200
-    assert "No open case has that reference" in response.content.decode()
+    assert "No open case matches what you entered" in response.content.decode()
+    assert not BreakGlassGrant.objects.exists()
+
+
+def _main(response: Any) -> str:
+    body = response.content.decode()
+    main = body[body.index("<main") : body.index("</main>")]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", main)
+
+
+@pytest.mark.parametrize("by", ["reference", "name"])
+def test_until_the_reason_is_given_a_match_and_no_match_get_the_same_answer(
+    by: str, case: Case, outsider_client: Client
+) -> None:
+    if by == "reference":
+        search = {"reference": case.reference}
+    else:
+        search = {
+            "family_name": "Fairweather",
+            "date_of_birth_day": "17",
+            "date_of_birth_month": "5",
+            "date_of_birth_year": "2016",
+        }
+    reference = search.pop("reference", "")
+    no_reason = {"reason_code": "", "justification": "", **search}
+    with_a_match = _main(_ask(outsider_client, reference, **no_reason))
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.CLOSED_NEEDS_MET, closed_at=timezone.now(), closure_reason="NEEDS_MET"
+    )
+    without = _main(_ask(outsider_client, reference, **no_reason))
+    assert with_a_match == without
+    assert "Select why you need emergency access" in with_a_match
+    assert not BreakGlassGrant.objects.exists()
+
+
+def test_a_search_by_name_and_date_of_birth_finds_the_case_to_choose(
+    case: Case, outsider: User, outsider_client: Client
+) -> None:
+    criteria = {
+        "family_name": "Fairwether",  # misspelt, as "Find a child" allows
+        "given_names": "Jamie",
+        "date_of_birth_day": "17",
+        "date_of_birth_month": "5",
+        "date_of_birth_year": "2016",
+    }
+    response = _ask(outsider_client, "", **criteria)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose the case you need" in page
+    assert case.reference in page
+    assert not BreakGlassGrant.objects.exists()
+
+    chosen = _ask(outsider_client, "", case=str(case.pk), **criteria)
+    assert chosen.status_code == 302
+    assert chosen["Location"] == reverse("cases:detail", args=[case.pk])
+    assert BreakGlassGrant.objects.get().user == outsider
+
+
+def test_a_case_not_among_the_matches_cannot_be_chosen(
+    case: Case, make_case: Callable[..., Case], outsider_client: Client
+) -> None:
+    other = make_case()
+    criteria = {"family_name": "Nobody", "given_names": "Alex"}
+    response = _ask(outsider_client, "", case=str(other.pk), **criteria)
+    assert response.status_code == 200
+    assert "No open case matches what you entered" in response.content.decode()
     assert not BreakGlassGrant.objects.exists()
 
 

@@ -45,6 +45,9 @@ SHOWS_NO_CHILD = {
     # Who looked at what, by professional, and the list of grants: no child's record.
     "audit:professional_access",
     "audit:break_glass_list",
+    # The access report of every access names cases by reference, never a child.
+    "audit:access_report",
+    "audit:access_report_csv",
     # Figures, never records (the drill-downs log the rows they list).
     "dashboards:dashboard",
     "dashboards:export",

@@ -8,9 +8,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from agencies.models import Team, User
-from cases.access import get_case_for_user
+from cases.access import can_work_on_cases, get_case_for_user
 from cases.models import AccessPurpose, Case, RecordAccess, TeamMembership
-from cases.services.teams import remove_from_team
+from cases.services.common import CaseError
+from cases.services.teams import add_professional_to_team, remove_from_team
 
 
 def visible(user: User) -> set[Case]:
@@ -136,3 +137,20 @@ def test_a_refused_fetch_logs_nothing(case: Case, outsider: User) -> None:
     with pytest.raises(Http404):
         fetch(outsider, case.pk)
     assert not RecordAccess.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["lead", "manager", "coordinator", "member"])
+def test_practitioners_managers_and_the_coordinator_work_on_cases(
+    persona: str, request: pytest.FixtureRequest
+) -> None:
+    assert can_work_on_cases(request.getfixturevalue(persona))
+
+
+@pytest.mark.parametrize("persona", ["admin_user", "auditor"])
+def test_administrators_and_information_governance_do_not(
+    persona: str, case: Case, lead: User, request: pytest.FixtureRequest
+) -> None:
+    user = request.getfixturevalue(persona)
+    assert not can_work_on_cases(user)
+    with pytest.raises(CaseError):
+        add_professional_to_team(case, professional=user, by=lead)

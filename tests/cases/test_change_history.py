@@ -1,4 +1,5 @@
-"""Change history: database triggers record every change with its context; IG reads it."""
+"""Change history: database triggers record every change with its context; information
+governance reads it for any case, those who run a case for theirs."""
 
 from __future__ import annotations
 
@@ -10,9 +11,18 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import User
-from cases.models import Case, Child, RecordAccess, TeamMembership
+from cases.models import (
+    Case,
+    Child,
+    Family,
+    RecordAccess,
+    Restriction,
+    RestrictionTarget,
+    TeamMembership,
+)
 from cases.services.teams import add_professional_to_team
 from tests.helpers import client_for
 
@@ -81,13 +91,54 @@ def test_viewing_the_history_is_in_the_access_log(
     assert {r.child_id for r in logged} == {case.children.get().pk}
 
 
-@pytest.mark.parametrize(
-    "persona", ["lead", "member", "manager", "coordinator", "outsider", "admin_user"]
-)
-def test_everyone_else_gets_404(case: Case, persona: str, request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize("persona", ["lead", "manager", "coordinator"])
+def test_those_who_run_the_case_read_its_history(
+    case: Case, persona: str, request: pytest.FixtureRequest
+) -> None:
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse("cases:history", args=[case.pk])).status_code == 200
+    assert RecordAccess.objects.filter(route="cases:history").count() == 1
+
+
+def test_a_member_who_does_not_run_the_case_is_told_who_can(
+    case: Case, member_client: Client
+) -> None:
+    response = member_client.get(reverse("cases:history", args=[case.pk]))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Only the lead professional, their manager or the coordinator" in body
+    assert "Lena Lead" in body  # the lead professional, named as the one to ask
+    assert not RecordAccess.objects.filter(route="cases:history").exists()
+
+
+@pytest.mark.parametrize("persona", ["outsider", "admin_user"])
+def test_anyone_else_gets_404(case: Case, persona: str, request: pytest.FixtureRequest) -> None:
     client = client_for(request.getfixturevalue(persona))
     assert client.get(reverse("cases:history", args=[case.pk])).status_code == 404
     assert not RecordAccess.objects.filter(route="cases:history").exists()
+
+
+def test_the_lead_sees_restricted_items_masked_and_governance_sees_them(
+    case: Case, lead: User, coordinator: User, lead_client: Client, auditor_client: Client
+) -> None:
+    family = case.family
+    with pghistory.context(user=lead.pk):
+        Family.objects.filter(pk=family.pk).update(address="1 Hidden Lane, Eastfield")
+    Restriction.objects.create(
+        case=case,
+        target=RestrictionTarget.FAMILY,
+        target_id=family.pk,
+        field_name="address",
+        reason="The family has fled violence",
+        set_by=coordinator,
+        set_at=timezone.now(),
+        review_due=timezone.localdate() + dt.timedelta(days=90),
+    )
+    url = reverse("cases:history", args=[case.pk])
+    lead_page = lead_client.get(url).content.decode()
+    assert "Hidden Lane" not in lead_page
+    assert "Restricted" in lead_page
+    assert "Hidden Lane" in auditor_client.get(url).content.decode()
 
 
 def test_a_missing_case_is_404(case: Case, auditor_client: Client) -> None:
@@ -115,3 +166,12 @@ def test_it_runs_a_fixed_number_of_queries(case: Case, lead: User, auditor_clien
     assert response.status_code == 200
     assert response.context["page"].paginator.count > 50
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_lead_reaches_the_history_from_the_case_access_report(
+    case: Case, lead_client: Client
+) -> None:
+    report = lead_client.get(reverse("audit:case_access", args=[case.pk])).content.decode()
+    history = reverse("cases:history", args=[case.pk])
+    assert history in report
+    assert lead_client.get(history).status_code == 200

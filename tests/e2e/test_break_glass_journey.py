@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import BreakGlassGrant, Case, Child, Family
 from cases.services.lifecycle import open_case
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,12 +56,21 @@ def test_an_officer_gets_emergency_access_to_a_case(
     assert page.locator(".govuk-error-summary").is_visible()
     check_page(page, "break-glass-request-errors")
 
-    page.get_by_label("Case reference").fill(demo_case.reference)
+    # The officer knows the child, not the case reference: a search like "Find a child".
+    page.get_by_label("Child's first name").fill("Poppy")
+    page.get_by_label("Child's last name").fill("Brightwater")
+    fill_date(page, "Child's date of birth (optional)", dt.date(2015, 3, 2))
     page.get_by_label("Out-of-hours duty").check()
     page.get_by_label("Explain why you need to see this case now").fill(
         "Called to the family home overnight; need the lead professional's details."
     )
     page.get_by_role("button", name="Get emergency access").click()
+    page.wait_for_load_state("domcontentloaded")
+
+    assert page.get_by_role("heading", name="Choose the case you need").is_visible()
+    assert not BreakGlassGrant.objects.exists()
+    check_page(page, "break-glass-matches")
+    page.get_by_role("button", name=f"Get emergency access to case {demo_case.reference}").click()
     page.wait_for_load_state("domcontentloaded")
 
     assert page.get_by_role("heading", name="The Brightwater family").is_visible()

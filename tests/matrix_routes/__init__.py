@@ -16,11 +16,24 @@ from tests.matrix_routes import (
     journeys,
     meetings,
     notifications,
+    people,
+    team,
 )
 
 #: Every URL pattern (but the configuration site's) → who may reach it.
 ROUTES: dict[str, Route] = {}
-for _module in (core, journeys, assessments, meetings, dashboards, api, episode, notifications):
+for _module in (
+    core,
+    journeys,
+    assessments,
+    meetings,
+    dashboards,
+    api,
+    episode,
+    notifications,
+    people,
+    team,
+):
     _overlap = ROUTES.keys() & _module.ROUTES.keys()
     assert not _overlap, f"routes listed twice: {sorted(_overlap)}"
     ROUTES |= _module.ROUTES

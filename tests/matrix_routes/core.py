@@ -49,9 +49,10 @@ ROUTES: dict[str, Route] = {
     "agencies:password_reset_complete": Route("get", expect=everyone(200, anonymous=200)),
     "cases:my_cases": Route("get", expect=everyone(200)),
     "cases:detail": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
-    # A forensic tool for information governance only; for anyone else it does not exist.
+    # Information governance for any case; those who run the case for theirs. The rest
+    # of the team sees the case but not its history (403); anyone else gets a 404.
     "cases:history": Route(
-        "get", args=lambda o: [o.case.pk], expect=everyone(404) | {"auditor": 200}
+        "get", args=lambda o: [o.case.pk], expect=runs_the_case(200) | {"auditor": 200}
     ),
     "notifications:list": Route("get", expect=everyone(200)),
     "notifications:open": Route(
@@ -62,8 +63,14 @@ ROUTES: dict[str, Route] = {
     ),
     "notifications:read_all": Route("post", expect=everyone(302)),
     "notifications:preferences": Route("get", expect=everyone(200)),
-    # Anyone but the administrator may ask for emergency (break-glass) access.
-    "audit:break_glass_request": Route("get", expect=everyone(200) | {"admin": 403}),
+    # Those who work on cases may ask for emergency (break-glass) access; the
+    # administrator and information governance do not work on cases.
+    "audit:break_glass_request": Route(
+        "get", expect=everyone(200) | {"admin": 403, "auditor": 403}
+    ),
+    # Information governance's report of every access, and its CSV.
+    "audit:access_report": Route("get", expect=only(200, "auditor")),
+    "audit:access_report_csv": Route("get", expect=only(200, "auditor")),
     "audit:case_access": Route(
         "get", args=lambda o: [o.case.pk], expect=only(200, "lead", "manager", "auditor")
     ),

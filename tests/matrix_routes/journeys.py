@@ -59,8 +59,9 @@ def _concern(o: Objects) -> list[int]:
 # Requests for support are triaged by every team manager and the coordinator.
 TRIAGERS = ("manager", "member_manager", "coordinator")
 
-# Case work is for professionals: the administrator configures and gets a 404.
-WORKERS = everyone(200) | {"admin": 404}
+# Case work is for practitioners, managers and the coordinator: the administrator
+# configures, information governance audits, and both get a 404.
+WORKERS = everyone(200) | {"admin": 404, "auditor": 404}
 
 ROUTES: dict[str, Route] = {
     "cases:find_child": Route("get", expect=WORKERS),

@@ -87,7 +87,9 @@ def test_it_cancels_a_reminder_whose_review_moved_without_a_reschedule(
     assert Reminder.objects.filter(status="cancelled").count() == 1
 
 
-def test_the_email_carries_no_case_details_or_names(scheduled: Case, settings: Any) -> None:
+def test_the_email_names_the_case_by_reference_and_initials_only(
+    scheduled: Case, settings: Any
+) -> None:
     settings.SITE_URL = "https://tac.example.gov.uk"
     with time_machine.travel(DUE_SOON_FIRES, tick=False):
         services.dispatch_due_reminders()
@@ -98,7 +100,11 @@ def test_the_email_carries_no_case_details_or_names(scheduled: Case, settings: A
     assert (
         message.extra_headers["Message-ID"] == f"<reminder-{notification.reminder_id}@tac-portal>"
     )
-    assert message.subject == "TAC Portal: A case review is due in 5 working days"
+    label = f"{scheduled.reference} (J.F.)"  # Jamie Fairweather's initials
+    assert message.subject == f"TAC Portal: A case review is due in 5 working days, case {label}"
+    assert f"Case {label}" in message.body
+    assert notification.case_id == scheduled.pk
+    assert notification.case_label == label
     html = message.alternatives[0][0]  # type: ignore[attr-defined]
     link = f"https://tac.example.gov.uk/notifications/{notification.pk}/"
     assert link in message.body
@@ -109,7 +115,6 @@ def test_the_email_carries_no_case_details_or_names(scheduled: Case, settings: A
             child.given_names,
             child.family_name,
             scheduled.family.name,
-            scheduled.reference,
             child.postcode,
             f"/cases/{scheduled.pk}",
             "Lena",

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
+from cases.models import Case
 from notifications.context_processors import unread_count
 from notifications.models import Notification, NotificationPreference
+from notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +132,28 @@ def test_the_list_uses_a_fixed_number_of_queries(
         _notify(lead)
     with django_assert_max_num_queries(8):
         assert lead_client.get("/notifications/").status_code == 200
+
+
+def test_the_centre_groups_notifications_by_case_and_marks_unread(
+    case: Case, make_case: Callable[..., Case], lead: User, lead_client: Client
+) -> None:
+    other = make_case()
+    notify(lead, title="You are now the lead professional for a case", link="/", case=case)
+    notify(lead, title="A step-up was not accepted", link="/", case=other)
+    read = notify(lead, title="A review is due", link="/", case=case)
+    read.read_at = timezone.now()
+    read.save(update_fields=["read_at"])
+    notify(lead, title="Your email preferences changed", link="/")
+
+    body = lead_client.get(reverse("notifications:list")).content.decode()
+    captions = re.findall(r'<caption class="govuk-table__caption[^"]*">(.*?)</caption>', body, re.S)
+    labels = [re.sub(r"<.*", "", c, flags=re.S).strip() for c in captions]
+    assert labels == [
+        "Not about a case",
+        f"Case {case.notification_label}",  # its newest notification is newer
+        f"Case {other.notification_label}",
+    ]
+    assert case.notification_label == f"{case.reference} (J.F.)"
+    assert "(1 unread)" in captions[1]
+    assert "Jamie" not in body
+    assert "Fairweather" not in body

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from notifications.models import fill_days
 from notifications.working_days import add_working_days, is_working_day
 
 D = dt.date
@@ -39,3 +40,22 @@ def test_it_moves_a_weekend_due_day_to_the_friday_before() -> None:
     assert add_working_days(D(2027, 4, 3), 0) == D(2027, 4, 2)
     assert add_working_days(D(2027, 3, 29), 0) == D(2027, 3, 25)  # Easter Monday
     assert add_working_days(D(2027, 4, 1), 0) == D(2027, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("title", "days", "expected"),
+    [
+        ("A case review is due in {days} working days", 1, "A case review is due in 1 working day"),
+        (
+            "A case review is due in {days} working days",
+            5,
+            "A case review is due in 5 working days",
+        ),
+        ("Overdue: its date passed {days} days ago", 1, "Overdue: its date passed 1 day ago"),
+        ("Overdue by {days} working days", 11, "Overdue by 11 working days"),
+        ("Overdue by {days} working days", 21, "Overdue by 21 working days"),
+        ("A case review is due today", 0, "A case review is due today"),
+    ],
+)
+def test_one_day_is_singular(title: str, days: int, expected: str) -> None:
+    assert fill_days(title, days) == expected

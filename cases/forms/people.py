@@ -1,0 +1,337 @@
+"""Forms for a child's, a family's and the adults' details. They check input; the services
+in ``cases.services.children`` and ``cases.services.family`` decide the rules."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from cases.forms.journeys import clean_nhs_number, clean_postcode
+from cases.models import (
+    Child,
+    DisabilityStatus,
+    Ethnicity,
+    Family,
+    FamilyMember,
+    SenStatus,
+    Sex,
+)
+from tac_portal.forms import GovUKDateField, SubmissionTokenField, VersionField
+
+UPN_PATTERN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
+URN_PATTERN = re.compile(r"^[0-9]{6}$")
+
+REASON_HELP = (
+    "Needed when a name, date of birth or address changes. For example: birth certificate seen."
+)
+
+
+def _reason_field(label: str = "Why are these details changing?") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class ChildDetailsForm(forms.Form):
+    """A subject child's identifying details and the facts the statutory returns need."""
+
+    version = VersionField()
+    given_names = forms.CharField(
+        label="Given names",
+        max_length=100,
+        error_messages={"required": "Enter the child's given names"},
+    )
+    family_name = forms.CharField(
+        label="Family name",
+        max_length=100,
+        error_messages={"required": "Enter the child's family name"},
+    )
+    also_known_as = forms.CharField(
+        label="Also known as (optional)",
+        max_length=200,
+        required=False,
+        help_text="Other names the child uses or has used, separated by commas. "
+        "Find a child finds them.",
+    )
+    date_of_birth = GovUKDateField(
+        label="Date of birth", past=True, help_text="For example, 27 3 2016"
+    )
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect)
+    address = forms.CharField(
+        label="Address", widget=forms.Textarea(attrs={"rows": 3}), max_length=500, required=False
+    )
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    nhs_number = forms.CharField(
+        label="NHS number (optional)", max_length=14, required=False, help_text="10 digits"
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        choices=Ethnicity.choices,
+        help_text="As the child or family describe it. Choose 'Refused' if they declined to say.",
+    )
+    disability_status = forms.ChoiceField(
+        label="Does the child have a disability?",
+        choices=DisabilityStatus.choices,
+        widget=forms.RadioSelect,
+    )
+    sen_status = forms.ChoiceField(
+        label="Special educational needs", choices=SenStatus.choices, widget=forms.RadioSelect
+    )
+    first_language = forms.CharField(
+        label="First language (optional)",
+        max_length=50,
+        required=False,
+        help_text="Leave blank if not known yet.",
+    )
+    school_urn = forms.CharField(
+        label="School or setting URN (optional)",
+        max_length=8,
+        required=False,
+        help_text="The 6-digit unique reference number, from Get Information about Schools",
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (UPN) (optional)",
+        max_length=13,
+        required=False,
+        help_text="13 characters, like A123456789012",
+    )
+    interpreter_required = forms.BooleanField(
+        label="The child needs an interpreter or signer", required=False
+    )
+    is_young_carer = forms.BooleanField(label="The child is a young carer", required=False)
+    reason = _reason_field()
+
+    def __init__(self, *args: Any, hidden_fields: frozenset[str] = frozenset(), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Restricted details are neither shown nor changed here.
+        for name in hidden_fields:
+            self.fields.pop(name, None)
+
+    @classmethod
+    def initial_for(cls, child: Child) -> dict[str, Any]:
+        names = [n for n in cls.base_fields if n not in {"version", "reason"}]
+        return {"version": child.version, **{n: getattr(child, n) for n in names}}
+
+    def clean_nhs_number(self) -> str:
+        return clean_nhs_number(self.cleaned_data["nhs_number"])
+
+    def clean_postcode(self) -> str:
+        return clean_postcode(self.cleaned_data["postcode"])
+
+    def clean_upn(self) -> str:
+        value = str(self.cleaned_data["upn"]).replace(" ", "").upper()
+        if value and not UPN_PATTERN.match(value):
+            raise forms.ValidationError(
+                "Enter a UPN of 13 characters: a letter, 11 digits, then a digit or letter"
+            )
+        return value
+
+    def clean_school_urn(self) -> str:
+        value = str(self.cleaned_data["school_urn"]).strip()
+        if value and not URN_PATTERN.match(value):
+            raise forms.ValidationError("Enter the school's URN: 6 digits, like 100000")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        return {n: v for n, v in self.cleaned_data.items() if n not in {"version", "reason"}}
+
+
+class FamilyDetailsForm(forms.Form):
+    version = VersionField()
+    name = forms.CharField(
+        label="How the household is known",
+        max_length=200,
+        help_text="For example, the Okafor family",
+        error_messages={"required": "Enter how the household is known"},
+    )
+    address = forms.CharField(
+        label="Address", widget=forms.Textarea(attrs={"rows": 3}), max_length=500, required=False
+    )
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    reason = _reason_field("Why is the address changing?")
+
+    def __init__(self, *args: Any, hidden_fields: frozenset[str] = frozenset(), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name in hidden_fields:
+            self.fields.pop(name, None)
+
+    @classmethod
+    def initial_for(cls, family: Family) -> dict[str, Any]:
+        return {
+            "version": family.version,
+            "name": family.name,
+            "address": family.address,
+            "postcode": family.postcode,
+        }
+
+    def clean_postcode(self) -> str:
+        return clean_postcode(self.cleaned_data["postcode"])
+
+    def changes(self) -> dict[str, Any]:
+        return {n: v for n, v in self.cleaned_data.items() if n not in {"version", "reason"}}
+
+
+class FamilyMemberForm(forms.Form):
+    """A parent, carer, non-resident parent or family network member."""
+
+    given_names = forms.CharField(
+        label="Given names", max_length=100, error_messages={"required": "Enter their given names"}
+    )
+    family_name = forms.CharField(
+        label="Family name", max_length=100, error_messages={"required": "Enter their family name"}
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to the child",
+        choices=[("", "Choose a relationship"), *FamilyMember.Relationship.choices],
+        error_messages={"required": "Choose their relationship to the child"},
+    )
+    relationship_detail = forms.CharField(
+        label="Which children, or more about the relationship (optional)",
+        max_length=200,
+        required=False,
+    )
+    parental_responsibility = forms.ChoiceField(
+        label="Do they have parental responsibility?",
+        choices=FamilyMember.ParentalResponsibility.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether they have parental responsibility"},
+    )
+    lives_with_children = forms.TypedChoiceField(
+        label="Do they live with the child?",
+        choices=[("yes", "Yes"), ("no", "No, for example a parent who lives elsewhere")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether they live with the child"},
+    )
+    date_of_birth = GovUKDateField(label="Date of birth (optional)", past=True, required=False)
+    address = forms.CharField(
+        label="Address, if different from the family's (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        required=False,
+    )
+    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.com"},
+    )
+    preferred_contact_method = forms.ChoiceField(
+        label="How do they prefer to be contacted? (optional)",
+        choices=[("", "No preference recorded"), *FamilyMember.ContactMethod.choices],
+        required=False,
+    )
+    language = forms.CharField(label="First language (optional)", max_length=50, required=False)
+    interpreter_required = forms.BooleanField(label="They need an interpreter", required=False)
+
+    def clean_postcode(self) -> str:
+        return clean_postcode(self.cleaned_data["postcode"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("preferred_contact_method") == FamilyMember.ContactMethod.EMAIL and not (
+            cleaned.get("email")
+        ):
+            self.add_error("email", "Enter their email address, or choose another way to contact")
+        if (
+            cleaned.get("preferred_contact_method")
+            in {
+                FamilyMember.ContactMethod.PHONE,
+                FamilyMember.ContactMethod.TEXT,
+            }
+            and not (cleaned.get("phone") or "").strip()
+        ):
+            self.add_error("phone", "Enter their phone number, or choose another way to contact")
+        return cleaned
+
+    def details(self) -> dict[str, Any]:
+        return {
+            n: v
+            for n, v in self.cleaned_data.items()
+            if n not in {"version", "reason", "submission_token"}
+        }
+
+
+class NewFamilyMemberForm(FamilyMemberForm):
+    submission_token = SubmissionTokenField()
+
+    field_order = ["submission_token"]
+
+
+class ChangeFamilyMemberForm(FamilyMemberForm):
+    version = VersionField()
+    reason = _reason_field("Why are their details changing?")
+
+    field_order = ["version"]
+
+    @classmethod
+    def initial_for(cls, member: FamilyMember) -> dict[str, Any]:
+        names = list(FamilyMemberForm.base_fields)
+        initial = {"version": member.version, **{n: getattr(member, n) for n in names}}
+        initial["lives_with_children"] = "yes" if member.lives_with_children else "no"
+        return initial
+
+
+class SiblingForm(forms.Form):
+    """A new child of the family for the case, after the duplicate check."""
+
+    submission_token = SubmissionTokenField()
+    given_names = forms.CharField(
+        label="Child's given names",
+        max_length=100,
+        error_messages={"required": "Enter the child's given names"},
+    )
+    family_name = forms.CharField(
+        label="Child's family name",
+        max_length=100,
+        error_messages={"required": "Enter the child's family name"},
+    )
+    date_of_birth = GovUKDateField(
+        label="Date of birth", past=True, help_text="For example, 27 3 2016"
+    )
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the child's sex"},
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)", max_length=14, required=False, help_text="10 digits"
+    )
+    matches_reviewed = forms.BooleanField(
+        label="I have looked at the possible matches and none of them is this child",
+        required=False,
+    )
+    duplicate_reason = forms.CharField(
+        label="Why are you adding a new record?",
+        help_text="For example: different date of birth confirmed with the parent.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, possible_matches: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.possible_matches = possible_matches
+
+    def clean_nhs_number(self) -> str:
+        return clean_nhs_number(self.cleaned_data["nhs_number"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.possible_matches:
+            if not cleaned.get("matches_reviewed"):
+                self.add_error(
+                    "matches_reviewed",
+                    "Confirm you have looked at the possible matches before adding a new record",
+                )
+            if not cleaned.get("duplicate_reason", "").strip():
+                self.add_error("duplicate_reason", "Explain why you are adding a new record")
+        return cleaned
