@@ -263,5 +263,5 @@ def test_the_panel_runs_a_fixed_number_of_queries(
     client = client_for(lead)
     # The case page shows the family's adults and the history of their details too;
     # "What happens next" asks the access policy and the assessments and meetings once.
-    with django_assert_max_num_queries(57):
+    with django_assert_max_num_queries(58):
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
