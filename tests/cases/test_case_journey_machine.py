@@ -365,3 +365,33 @@ def test_from_a_new_request_every_state_can_close_and_keeps_its_lead_and_review_
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
+
+
+def test_a_self_referral_opens_a_case_led_by_whoever_triaged_it(
+    make_family: Any, coordinator: User, level_targeted: LevelOfNeed
+) -> None:
+    """No requester with an account: the triager holds the lead until one is agreed."""
+    family = make_family()
+    child = Child.objects.create(
+        family=family, given_names="Kit", family_name="Self", date_of_birth="2019-02-02"
+    )
+    request = submit_request_for_support(
+        by=None,
+        requester_name="Kit's grandmother (by phone)",
+        source_code=ReferralSource.INDIVIDUAL_FAMILY,
+        summary_of_need="Grandmother is caring for Kit and needs support.",
+        subjects=[child],
+        family=family,
+        family_aware=True,
+        consent_obtained=False,
+    )
+    triaged = triage_request(
+        request,
+        by=coordinator,
+        decision=TriageDecision.EARLY_HELP_ASSESSMENT,
+        level=level_targeted,
+        rationale="Caring pressures at home.",
+    )
+    assert triaged.case is not None
+    assert triaged.case.lead_assignment is not None
+    assert triaged.case.lead_assignment.professional == coordinator
