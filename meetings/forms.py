@@ -513,6 +513,14 @@ class NextReviewForm(forms.Form):
         subject="The review date",
         error_messages={"required": "Enter the date of the review"},
     )
+    beyond_guideline_reason = forms.CharField(
+        label="If the date is more than 3 months away, why?",
+        required=False,
+        max_length=200,
+        help_text="Reviews are usually no more than 3 months apart. A later date is accepted "
+        "with a reason, which shows on the dashboards as why the review is late.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReviewForm(forms.Form):
@@ -541,6 +549,14 @@ class ReviewForm(forms.Form):
         subject="The review date",
         required=False,
         help_text="Leave blank to use the usual interval.",
+    )
+    beyond_guideline_reason = forms.CharField(
+        label="If the date is more than 3 months away, why?",
+        required=False,
+        max_length=200,
+        help_text="Reviews are usually no more than 3 months apart. A later date is accepted "
+        "with a reason, which shows on the dashboards as why the review is late.",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

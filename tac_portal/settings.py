@@ -685,12 +685,20 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="tac-demo-password-2026")
 # panels that carry the family's own words go first on the case page (DOMAIN §9.2 A1).
 # Code, not configuration: change it only with the code.
 TAC_CASE_PANELS = [
+    "cases.panels.next_steps.NEXT_STEPS",
     "meetings.panels.FAMILY_VOICE",
     "assessments.panels.FAMILY_VOICE",
     "cases.panels.episode.EPISODE",
     "assessments.panels.ASSESSMENTS",
     "meetings.panels.MEETINGS",
     "meetings.panels.CONTRIBUTIONS",
+]
+# The steps offered in the case page's "What happens next", by the app that owns each
+# (a cases.panels.next_steps.NextStepSource), like the panels above.
+TAC_NEXT_STEPS = [
+    "cases.panels.next_steps.CASE_STEPS",
+    "assessments.next_steps.STEPS",
+    "meetings.next_steps.STEPS",
 ]
 # The header's navigation (a tac_portal.navigation.NavItem each), in order. Each person
 # sees the items their role may use; the home page sends them to the first.

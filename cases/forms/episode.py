@@ -14,7 +14,11 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case, CaseClosure, Child, Family, FamilyMember, Sex, StepUpReferral
 from cases.search import ChildQuery, SearchOutcome
-from cases.services.closure import CLOSURE_FORM_REASONS
+from cases.services.closure import (
+    CLOSURE_FORM_REASONS,
+    closure_asks_about_outcomes,
+    closure_reasons_for,
+)
 from cases.services.handover import HANDOVER_BASES, HANDOVER_REASONS
 from cases.services.step_down import StepDownChild
 from cases.validators import validate_postcode
@@ -547,7 +551,11 @@ class ClosureForm(forms.Form):
     progress_summary = _long_text("Summary of progress", message="Summarise the progress made")
     outcomes_achieved = forms.ChoiceField(
         label="Were the plan's outcomes achieved?",
-        choices=CaseClosure.OutcomesAchieved.choices,
+        choices=[
+            (value, label)
+            for value, label in CaseClosure.OutcomesAchieved.choices
+            if value != CaseClosure.OutcomesAchieved.NO_PLAN
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the plan's outcomes were achieved"},
     )
@@ -570,4 +578,24 @@ class ClosureForm(forms.Form):
         "Actions after closure (optional)",
         required=False,
         help_text="Anything agreed to happen after the case closes, and who will do it.",
+    )
+
+    def __init__(self, *args: Any, stage: str, **kwargs: Any) -> None:
+        """The reasons that fit the case's stage; before a plan, nothing about its outcomes."""
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        assert isinstance(reason, forms.ChoiceField)  # noqa: S101 - declared above
+        reason.choices = closure_reasons_for(stage)
+        if not closure_asks_about_outcomes(stage):
+            del self.fields["outcomes_achieved"]
+            del self.fields["outcomes_detail"]
+            self.fields["progress_summary"].label = "What happened, and what the family was offered"
+
+
+class StageForm(forms.Form):
+    note = _long_text(
+        "Note for the chronology (optional)",
+        required=False,
+        rows=3,
+        help_text="For example, who agreed this and when.",
     )

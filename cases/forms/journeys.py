@@ -405,3 +405,17 @@ class DisclosureForm(forms.Form):
         error_messages={"required": "Explain the reasons for the decision"},
     )
     decided_on = GovUKDateField(label="Date of the decision", past=True)
+
+
+class ConcernForm(forms.Form):
+    """A safeguarding concern: what was seen or heard comes first, before anything is kept."""
+
+    submission_token = SubmissionTokenField()
+    what_was_seen_or_heard = forms.CharField(
+        label="What did you see or hear?",
+        help_text="In your own words: what happened, what was said and by whom, and when. "
+        "Keep to what you saw or heard yourself.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={"required": "Say what you saw or heard that worries you"},
+    )

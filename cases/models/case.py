@@ -110,18 +110,41 @@ class Case(models.Model):
         CLOSED_STEPPED_UP = "CLOSED_STEPPED_UP", "Closed: stepped up"
 
     S = Status
-    #: Every transition drawn in DOMAIN §3.1, and no other.
+    #: Every transition drawn in DOMAIN §3.1, and the ways out that keep a case from a
+    #: dead end: from every open stage the case can close (through "closing", or to the
+    #: drawn terminal status that fits), and from every stage after triage it can be
+    #: stepped up to children's social care and, if social care decline, go back to the
+    #: stage it was in. A practitioner who identified the need asks the family's
+    #: agreement themselves (identified → awaiting agreement).
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
-        S.IDENTIFIED: frozenset({S.SINGLE_AGENCY, S.REQUEST_SUBMITTED, S.CSC_REFERRAL}),
-        S.REQUEST_SUBMITTED: frozenset({S.TRIAGED}),
-        S.TRIAGED: frozenset({S.CLOSED_NFA, S.CSC_REFERRAL, S.CONSENT_PENDING}),
-        S.CONSENT_PENDING: frozenset({S.CLOSED_DECLINED, S.ASSESSING}),
-        S.ASSESSING: frozenset({S.PLANNING, S.CLOSED_NEEDS_MET}),
-        S.PLANNING: frozenset({S.ACTIVE}),
+        S.IDENTIFIED: frozenset(
+            {S.SINGLE_AGENCY, S.REQUEST_SUBMITTED, S.CSC_REFERRAL, S.CONSENT_PENDING, S.CLOSING}
+        ),
+        S.REQUEST_SUBMITTED: frozenset({S.TRIAGED, S.CLOSING}),
+        S.TRIAGED: frozenset(
+            {S.CLOSED_NFA, S.CSC_REFERRAL, S.CONSENT_PENDING, S.CLOSING, S.STEP_UP_REQUESTED}
+        ),
+        S.CONSENT_PENDING: frozenset(
+            {S.CLOSED_DECLINED, S.ASSESSING, S.CLOSING, S.STEP_UP_REQUESTED}
+        ),
+        S.ASSESSING: frozenset({S.PLANNING, S.CLOSED_NEEDS_MET, S.CLOSING, S.STEP_UP_REQUESTED}),
+        S.PLANNING: frozenset({S.ACTIVE, S.CLOSING, S.STEP_UP_REQUESTED}),
         S.ACTIVE: frozenset({S.ACTIVE, S.REASSESSING, S.STEP_UP_REQUESTED, S.CLOSING}),
-        S.REASSESSING: frozenset({S.ACTIVE}),
-        S.STEP_UP_REQUESTED: frozenset({S.ACTIVE, S.CLOSED_STEPPED_UP}),
-        S.CLOSING: frozenset({S.CLOSED}),
+        S.REASSESSING: frozenset({S.ACTIVE, S.CLOSING, S.STEP_UP_REQUESTED}),
+        S.STEP_UP_REQUESTED: frozenset(
+            {
+                S.ACTIVE,
+                S.CLOSED_STEPPED_UP,
+                # Social care declined: back to the stage the case was in.
+                S.TRIAGED,
+                S.CONSENT_PENDING,
+                S.ASSESSING,
+                S.PLANNING,
+                S.REASSESSING,
+                S.CLOSING,
+            }
+        ),
+        S.CLOSING: frozenset({S.CLOSED, S.STEP_UP_REQUESTED}),
         S.CLOSED: frozenset(),
         S.SINGLE_AGENCY: frozenset(),
         S.CSC_REFERRAL: frozenset(),
@@ -130,6 +153,14 @@ class Case(models.Model):
         S.CLOSED_NEEDS_MET: frozenset(),
         S.CLOSED_STEPPED_UP: frozenset(),
     }
+    #: The stages from which a case can be stepped up: every open stage after triage.
+    STEP_UP_FROM: ClassVar[frozenset[str]] = frozenset(
+        {S.TRIAGED, S.CONSENT_PENDING, S.ASSESSING, S.PLANNING, S.ACTIVE, S.REASSESSING, S.CLOSING}
+    )
+    #: The stages before a plan exists: closing here asks nothing about the plan's outcomes.
+    BEFORE_PLAN: ClassVar[frozenset[str]] = frozenset(
+        {S.IDENTIFIED, S.REQUEST_SUBMITTED, S.TRIAGED, S.CONSENT_PENDING, S.ASSESSING, S.PLANNING}
+    )
     #: A terminal status ends the case: no transition leaves it.
     TERMINAL_STATUSES: ClassVar[frozenset[str]] = frozenset(
         s for s, targets in TRANSITIONS.items() if not targets

@@ -185,6 +185,7 @@ class CaseClosure(models.Model):
         ALL = "ALL", "All outcomes achieved"
         SOME = "SOME", "Some outcomes achieved"
         NONE = "NONE", "No outcomes achieved"
+        NO_PLAN = "NOPL", "No plan was made"
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="closure")
     reason = models.CharField(max_length=20, choices=ClosureReason.choices)

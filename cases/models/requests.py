@@ -188,6 +188,12 @@ class SafeguardingConcern(models.Model):
     route = models.CharField(
         max_length=300, help_text="The MASH contact the professional was given."
     )
+    what_was_seen_or_heard = models.TextField(
+        blank=True,
+        db_default="",
+        help_text="What the professional saw or heard, in their words, before the MASH "
+        "contact was shown. Empty only on concerns raised before this was asked.",
+    )
 
     class Meta:
         ordering = ["-raised_at", "-id"]

@@ -433,7 +433,10 @@ def next_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form,
         "next_review_form",
         lambda data: set_meeting_next_review(
-            meeting, by=request.user, next_review_on=data["next_review_on"]
+            meeting,
+            by=request.user,
+            next_review_on=data["next_review_on"],
+            beyond_guideline_reason=data["beyond_guideline_reason"],
         ),
     )
 

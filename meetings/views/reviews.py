@@ -50,6 +50,7 @@ def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> H
                 summary=data["summary"],
                 progress=data["progress"],
                 next_review_on=data["next_review_on"],
+                beyond_guideline_reason=data["beyond_guideline_reason"],
             )
         except ValidationError as error:
             forms.apply_service_error(form, error)
