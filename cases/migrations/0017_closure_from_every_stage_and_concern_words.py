@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_people_details_history'),
+        ('cases', '0016_input_limits'),
     ]
 
     operations = [
