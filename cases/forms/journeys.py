@@ -21,7 +21,12 @@ from cases.models import (
     TriageDecision,
 )
 from cases.validators import nhs_number_is_valid, normalise_postcode, validate_postcode
-from tac_portal.forms import GovUKDateField, PersonNameField, SubmissionTokenField
+from tac_portal.forms import (
+    FreeTextField,
+    GovUKDateField,
+    PersonNameField,
+    SubmissionTokenField,
+)
 
 
 def clean_nhs_number(value: str) -> str:
@@ -411,7 +416,7 @@ class ConcernForm(forms.Form):
     """A safeguarding concern: what was seen or heard comes first, before anything is kept."""
 
     submission_token = SubmissionTokenField()
-    what_was_seen_or_heard = forms.CharField(
+    what_was_seen_or_heard = FreeTextField(
         label="What did you see or hear?",
         help_text="In your own words: what happened, what was said and by whom, and when. "
         "Keep to what you saw or heard yourself.",

@@ -188,7 +188,7 @@ class SafeguardingConcern(models.Model):
     route = models.CharField(
         max_length=300, help_text="The MASH contact the professional was given."
     )
-    what_was_seen_or_heard = models.TextField(
+    what_was_seen_or_heard = BoundedTextField(
         blank=True,
         db_default="",
         help_text="What the professional saw or heard, in their words, before the MASH "
