@@ -1,7 +1,7 @@
 """Who is calling the partner API: a partner system's token or a professional's session.
 
 Partner systems are agencies' clients (``PartnerClient``), so their authentication,
-scopes and throttling live here. Kept apart from the views (``tac_portal.api.base``)
+scopes and throttling live here. Kept apart from the views (``tac_portal.api``)
 because DRF imports these classes from its settings while its own view module is still
 loading. What each caller may reach of the case data is ``cases.api.base.Viewer``.
 """

@@ -577,7 +577,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "tac_portal.api.base.problem_exception_handler",
+    "EXCEPTION_HANDLER": "tac_portal.api.problems.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["agencies.api_auth.PerClientThrottle"],
     # Per partner client (or per signed-in professional), counted in Redis.
     "DEFAULT_THROTTLE_RATES": {"api": TAC_API_RATE},
@@ -641,7 +641,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "tac_portal.api.base.add_problem_responses",
+        "tac_portal.api.problems.add_problem_responses",
     ],
     "AUTHENTICATION_WHITELIST": [
         "agencies.api_auth.PartnerTokenAuthentication",

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from cases.access import can_work_on_cases, lead_to_ask
 from notifications.outbox import email_health
 from notifications.services import reminder_health
-from tac_portal.api.base import (
+from tac_portal.api.problems import (
     DATABASE_UNAVAILABLE_DETAIL,
     PROBLEM_CONTENT_TYPE,
     RETRY_AFTER_SECONDS,

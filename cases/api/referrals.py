@@ -32,13 +32,9 @@ from cases.models import (
 )
 from cases.services.children import NewChild
 from cases.services.requests import PossibleDuplicates, ReferredNewChild, refer_children
-from tac_portal.api.base import (
-    ApiModelSerializer,
-    ApiProblem,
-    StrictInputSerializer,
-    UtcDateTimeField,
-    get_object_or_404,
-)
+from tac_portal.api.problems import ApiProblem
+from tac_portal.api.serializers import ApiModelSerializer, StrictInputSerializer, UtcDateTimeField
+from tac_portal.api.views import get_object_or_404
 from tac_portal.validators import validate_date_of_birth, validate_person_name
 
 # --- Writes: requests for support ---------------------------------------------------------

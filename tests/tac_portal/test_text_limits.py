@@ -18,7 +18,7 @@ from rest_framework import serializers
 from agencies.models import User
 from cases.models import Case, Family
 from meetings.models import Contribution
-from tac_portal.api.base import StrictInputSerializer
+from tac_portal.api.serializers import StrictInputSerializer
 from tac_portal.fields import TEXT_MAX_LENGTH
 
 APPS = ("agencies", "cases", "assessments", "meetings", "notifications", "audit", "dashboards")
