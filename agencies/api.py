@@ -9,7 +9,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from agencies.models import CIN_SOURCE_CODES, Agency, AgencyKind
-from tac_portal.api.base import ApiDetailView, ApiListView, ApiModelSerializer, ReferenceListView
+from tac_portal.api.serializers import ApiModelSerializer
+from tac_portal.api.views import ApiDetailView, ApiListView, ReferenceListView
 
 REFERENCE_READ = "reference:read"
 

@@ -1,19 +1,21 @@
 """Who is calling the partner API: a partner system's token or a professional's session.
 
 Partner systems are agencies' clients (``PartnerClient``), so their authentication,
-scopes and throttling live here. Kept apart from the views (``tac_portal.api.base``)
+scopes and throttling live here. Kept apart from the views (``tac_portal.api``)
 because DRF imports these classes from its settings while its own view module is still
 loading. What each caller may reach of the case data is ``cases.api.base.Viewer``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
@@ -26,6 +28,8 @@ from agencies.oauth import partner_client_for
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
+
+logger = logging.getLogger(__name__)
 
 
 class PartnerPrincipal:
@@ -101,9 +105,25 @@ class HasRequiredScopes(BasePermission):
 
 
 class PerClientThrottle(SimpleRateThrottle):
-    """One request budget per partner client or professional, kept in the Redis cache."""
+    """One request budget per partner client or professional, kept in the Redis cache.
+
+    When Redis cannot be reached the request is let through, with a warning in the log:
+    the budget protects the portal from a runaway client, and refusing every partner
+    while Redis is away would do more harm than the budget prevents. (Sign-in lockouts
+    are kept in the database, so they hold whether Redis is there or not.)
+    """
 
     scope = "api"
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError) as exc:
+            logger.warning(
+                "api throttle unavailable: request allowed",
+                extra={"error": type(exc).__name__, "throttle": self.scope},
+            )
+            return True
 
     def get_rate(self) -> str | None:
         # Read at call time so that a changed setting (and the tests) take effect.

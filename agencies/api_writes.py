@@ -21,7 +21,8 @@ from rest_framework.response import Response
 
 from agencies.api_auth import PartnerPrincipal
 from agencies.models import IdempotencyKey
-from tac_portal.api.base import ApiProblem, etag_matches
+from tac_portal.api.problems import ApiProblem
+from tac_portal.api.views import etag_matches
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200

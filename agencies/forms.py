@@ -23,6 +23,8 @@ class SignInForm(AuthenticationForm):
     password = forms.CharField(
         label="Password",
         strip=False,
+        # Far above the longest password that can be set (AUTH_PASSWORD_VALIDATORS).
+        max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Enter your password"},
     )

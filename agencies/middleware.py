@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import Resolver404, resolve, reverse
 
 from agencies.security import LAST_SEEN_AT, SIGNED_IN_AT, TWO_FACTOR_PENDING, log_event
-from tac_portal.api.base import PROBLEM_CONTENT_TYPE, problem
+from tac_portal.api.problems import PROBLEM_CONTENT_TYPE, problem
 
 #: Seconds between updates of the last-activity time (the idle limit's precision).
 LAST_SEEN_RESOLUTION = 60

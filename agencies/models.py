@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from tac_portal.fields import BoundedTextField
+
 
 class AgencyKind(models.TextChoices):
     """Agency types (DOMAIN §8.1), each mapped to a CIN census referral-source code."""
@@ -269,7 +271,7 @@ class PartnerClient(models.Model):
         help_text="The information sharing agreement the system's access rests on: its "
         "reference and title. A system without one gets no data.",
     )
-    purpose = models.TextField(
+    purpose = BoundedTextField(
         default="", help_text="What the partner system uses the data for, as the agreement says."
     )
     is_active = models.BooleanField(default=True)

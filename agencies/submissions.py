@@ -49,7 +49,12 @@ def answer_if_submitted(request: AuthenticatedHttpRequest, token: str) -> HttpRe
 
 
 def submit_once(
-    request: AuthenticatedHttpRequest, token: str, create: Callable[[], HttpResponse]
+    request: AuthenticatedHttpRequest,
+    token: str,
+    create: Callable[[], HttpResponse],
+    *,
+    location: str = "",
+    replay: Callable[[], HttpResponse] | None = None,
 ) -> HttpResponse:
     """Run ``create`` (the service call and the redirect it answers with) once per token.
 
@@ -60,18 +65,27 @@ def submit_once(
     sent again with the same token; a refusal caused by the same form saved at that
     moment by another submit answers that submit's redirect. Without a token (a client
     that sends none) the create simply runs.
+
+    A create that answers with a page rather than a redirect (a section of a page
+    redrawn in place) names ``location``, the page it belongs to, and may give ``replay``,
+    how to answer a repeated submit instead of redirecting there.
     """
     if not token:
         with transaction.atomic():
             return create()
     principal = f"user:{request.user.pk}"
+
+    def answer(stored: IdempotencyKey) -> HttpResponse:
+        return replay() if replay is not None else _replay(request, stored)
+
     stored = IdempotencyKey.objects.filter(principal=principal, key=_key(token)).first()
     if stored is not None:
-        return _replay(request, stored)
+        return answer(stored)
     try:
         with transaction.atomic():
             response = create()
-            if isinstance(response, HttpResponseRedirect):
+            led_to = response["Location"] if isinstance(response, HttpResponseRedirect) else ""
+            if led_to or (location and response.status_code < 300):
                 IdempotencyKey.objects.create(
                     principal=principal,
                     key=_key(token),
@@ -80,7 +94,7 @@ def submit_once(
                     request_hash="",
                     response_status=response.status_code,
                     response_body={},
-                    location=response["Location"][:200],
+                    location=(led_to or location)[:200],
                 )
     except (IntegrityError, ValidationError):
         # The same form may have been saved by a submit that ran at the same moment and
@@ -88,5 +102,5 @@ def submit_once(
         stored = IdempotencyKey.objects.filter(principal=principal, key=_key(token)).first()
         if stored is None:
             raise
-        return _replay(request, stored)
+        return answer(stored)
     return response

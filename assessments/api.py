@@ -18,11 +18,9 @@ from rest_framework.exceptions import NotFound
 from assessments.models import Assessment
 from cases.api.base import CASES_READ, CaseDataDetailView, CaseScopedListView
 from cases.sharing import ADDITIONAL, information_levels
-from tac_portal.api.base import (
-    NOT_FOUND_DETAIL,
-    ApiModelSerializer,
-    get_object_or_404,
-)
+from tac_portal.api.problems import NOT_FOUND_DETAIL
+from tac_portal.api.serializers import ApiModelSerializer
+from tac_portal.api.views import get_object_or_404
 
 
 class TemplateRefSerializer(serializers.Serializer[Any]):

@@ -6,7 +6,7 @@ from django import forms
 
 from assessments.models import Assessment
 from cases.models import ConsentRecord, FamilyMember, InformationLevel
-from tac_portal.forms import GovUKDateField
+from tac_portal.forms import FreeTextField, GovUKDateField
 
 CHILD_CHOICE = "child"
 
@@ -60,7 +60,7 @@ class ConsentForm(forms.Form):
         required=False,
     )
     given_on = GovUKDateField(label="Date consent was given", past=True)
-    note = forms.CharField(
+    note = FreeTextField(
         label="Notes (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -80,7 +80,7 @@ class ConsentForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label="Why is the assessment being stopped?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the assessment is being stopped."},
@@ -88,7 +88,7 @@ class ReasonForm(forms.Form):
 
 
 class EscalationForm(forms.Form):
-    note = forms.CharField(
+    note = FreeTextField(
         label="What did you do? (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.models import Case, Child, ConsentRecord, FamilyMember, tracked
+from tac_portal.fields import BoundedTextField
 
 #: Statuses in which an assessment is being written (and can be edited).
 OPEN_STATUSES = (
@@ -101,7 +102,7 @@ class Assessment(models.Model):
     family_copy_given_on = models.DateField(
         null=True, blank=True, help_text="The day the family was given its own copy."
     )
-    abandoned_reason = models.TextField(blank=True)
+    abandoned_reason = BoundedTextField(blank=True)
     status_before_escalation = models.CharField(
         max_length=30, choices=Status.choices, blank=True, db_default=""
     )
@@ -190,10 +191,10 @@ class ElementEntry(_Versioned):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="elements")
     element_code = models.CharField(max_length=60)
-    strengths = models.TextField(blank=True)
-    needs = models.TextField(blank=True)
+    strengths = BoundedTextField(blank=True)
+    needs = BoundedTextField(blank=True)
     not_discussed = models.BooleanField(default=False)
-    not_discussed_reason = models.TextField(blank=True)
+    not_discussed_reason = BoundedTextField(blank=True)
     sources = models.JSONField(default=list, blank=True, help_text="Source values.")
     source_detail = models.CharField(max_length=300, blank=True)
 
@@ -231,12 +232,12 @@ class ViewRecord(_Versioned):
     family_member = models.ForeignKey(
         FamilyMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    own_words = models.TextField(blank=True)
+    own_words = BoundedTextField(blank=True)
     scribed_by = models.CharField(
         max_length=200, blank=True, help_text="Who wrote the words down, if not the speaker."
     )
     communication_method = models.CharField(max_length=20, choices=Method.choices, blank=True)
-    not_obtained_reason = models.TextField(blank=True)
+    not_obtained_reason = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["speaker", "id"]

@@ -17,6 +17,7 @@ from cases.models import (
 )
 from cases.search import ChildQuery
 from tac_portal.forms import GovUKDateField
+from tac_portal.validators import validate_reference
 
 
 class BreakGlassRequestForm(forms.Form):
@@ -32,6 +33,7 @@ class BreakGlassRequestForm(forms.Form):
         help_text="For example, EH-000123",
         max_length=20,
         required=False,
+        validators=[validate_reference],
         widget=forms.TextInput(attrs={"spellcheck": False, "autocomplete": "off"}),
         error_messages={"max_length": "The case reference must be 20 characters or fewer"},
     )

@@ -20,6 +20,7 @@ branch.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -257,6 +258,68 @@ def ensure_can_judge_level_of_need(user: User, case: Case) -> None:
         raise PermissionDenied(MSG_NOT_RUNNING)
 
 
+# --- Moving a case through its stages (DOMAIN §3.1) ------------------------------------
+# Every step is taken by those who run the case (``can_run_case``): the lead
+# professional, their manager, or the coordinator. What differs is the stage the case
+# must be in, written once here for the pages, the "What happens next" panel and the
+# services alike.
+
+
+def can_close_case(user: User, case: Case) -> bool:
+    """Closure, or "no further action", from every open stage.
+
+    A case waiting for social care's decision on a step-up closes through that
+    decision instead.
+    """
+    if not case.is_open:
+        return False
+    if case.status == Case.Status.STEP_UP_REQUESTED:
+        return False
+    return can_run_case(user, case)
+
+
+def can_step_up(user: User, case: Case) -> bool:
+    """A step-up to children's social care, from every open stage after triage."""
+    if case.status not in Case.STEP_UP_FROM:
+        return False
+    return can_run_case(user, case)
+
+
+def ensure_can_move_stage(user: User, case: Case, *, to: str) -> None:
+    """A move chosen on the case page (asking the family, agreeing to close): those who
+    run the case. Whether the move exists at this stage is the state machine's answer."""
+    ensure_can_run_case(user, case)
+
+
+def can_reopen(user: User, case: Case) -> bool:
+    """A closed case's child can start a new case (a re-referral) from its page."""
+    return not case.is_open and can_work_on_cases(user) and can_see_case(user, case)
+
+
+@dataclass(frozen=True)
+class StageSteps:
+    """Which of the stage steps above ``user`` may take on ``case`` now, asked at once
+    (the "What happens next" panel): the same rules, with ``can_run_case`` asked once."""
+
+    runs: bool
+    close: bool
+    step_up: bool
+    step_up_decision: bool
+    moves: frozenset[str]
+
+
+def stage_steps_for(user: User, case: Case) -> StageSteps:
+    runs = case.is_open and can_run_case(user, case)
+    status = case.status
+    return StageSteps(
+        runs=runs,
+        close=runs and status != Case.Status.STEP_UP_REQUESTED,
+        step_up=runs and status in Case.STEP_UP_FROM,
+        step_up_decision=runs and status == Case.Status.STEP_UP_REQUESTED,
+        moves=frozenset(Case.TRANSITIONS.get(status, frozenset())) if runs else frozenset(),
+    )
+
+
 def can_manage_team(user: User, case: Case) -> bool:
     """Add people to the team, set their roles and end their places: those who run the case."""
     return can_run_case(user, case)
@@ -412,6 +475,17 @@ def can_start_assessment(user: User, case: Case) -> bool:
     if is_lead_professional(user, case):
         return True
     return is_active_member(user, case)
+
+
+def assessors_editable_by(user: User, case: Case, *, assessor_ids: Iterable[int]) -> set[int]:
+    """Of ``assessor_ids``, those whose assessments on ``case`` the user may write
+    (``can_edit_assessment`` for many at once, asking whether they lead the case once)."""
+    ids = set(assessor_ids)
+    if not can_work_on_cases(user) or not ids:
+        return set()
+    if is_lead_professional(user, case):
+        return ids
+    return ids & {user.pk}
 
 
 def can_edit_assessment(user: User, case: Case, *, assessor_id: int | None) -> bool:

@@ -48,6 +48,7 @@ urlpatterns = [
     path("<int:pk>/step-up/", episode.step_up_request, name="step_up_request"),
     path("<int:pk>/step-up/decision/", episode.step_up_decision, name="step_up_decision"),
     path("<int:pk>/close/", episode.closure, name="closure"),
+    path("<int:pk>/stage/<str:to>/", episode.stage, name="stage"),
     path("step-down/", episode.step_down_in, name="step_down_in"),
     # The family's record: a child's details, the family's, the adults, a sibling.
     path("<int:pk>/children/<int:child_pk>/", people.child_details, name="child_details"),

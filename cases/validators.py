@@ -12,7 +12,7 @@ _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 def nhs_number_is_valid(value: str) -> bool:
     """True when ``value`` is ten digits whose last is the modulus 11 check digit."""
     digits = value.replace(" ", "")
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return False
     total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
     check = 11 - (total % 11)

@@ -28,7 +28,6 @@ from cases.models import (
     RestrictionTarget,
 )
 from cases.services.consent import record_disclosure_decision
-from cases.services.lifecycle import change_status
 from demo.authority import LEAD_EMAIL, PRACTITIONER_EMAIL, SCHOOL_EMAIL
 from demo.cycle import Cycle, CycleFamily, FreshBases
 from demo.plans import S
@@ -141,8 +140,8 @@ def full_plan(cycle: Cycle) -> None:
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.ASSESSING, days_ago=75)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=True)
+    # Completing the assessment moves the case to planning.
     complete_assessment(cycle, case, cf)
-    change_status(case, to=S.PLANNING, by=cycle.lead, at=cycle.at(50))
     members = cycle.members(case)
     meeting = schedule_meeting(
         case,

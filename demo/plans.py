@@ -374,8 +374,24 @@ class Planner(FamilyPlanner):
         return self.rng.choice(self.statuses)
 
 
+def _main_road(here: str) -> list[str]:
+    """Where a case goes next on the road DOMAIN §3.1 draws: the ways out that every stage
+    also has (closing early, a step-up before the plan, asking the family without a
+    request) are real, but the demo's cases travel the usual road."""
+    targets = set(Case.TRANSITIONS[here])
+    if here != S.ACTIVE:
+        targets.discard(S.CLOSING)
+        targets.discard(S.STEP_UP_REQUESTED)
+    if here == S.IDENTIFIED:
+        targets.discard(S.CONSENT_PENDING)
+    if here == S.STEP_UP_REQUESTED:
+        targets &= {S.ACTIVE, S.CLOSED_STEPPED_UP}
+    return sorted(targets)
+
+
 def shortest_path(target: str) -> list[str]:
-    """Statuses after IDENTIFIED on the shortest walk of the state machine to ``target``."""
+    """Statuses after IDENTIFIED on the shortest walk of the state machine's main road to
+    ``target``."""
     start = S.IDENTIFIED
     if target == start:
         return []
@@ -383,7 +399,7 @@ def shortest_path(target: str) -> list[str]:
     queue = deque([str(start)])
     while queue:
         here = queue.popleft()
-        for nxt in sorted(Case.TRANSITIONS[here]):
+        for nxt in _main_road(here):
             if nxt not in previous and nxt != start:
                 previous[nxt] = here
                 queue.append(nxt)

@@ -100,7 +100,12 @@ def overdue_review(cycle: Cycle, *, late_reason: str) -> None:
     if late_reason:
         record_review_late_reason(case, by=cycle.lead, reason=late_reason)
     else:
-        raise_safeguarding_concern(case, by=cycle.school)
+        raise_safeguarding_concern(
+            case,
+            by=cycle.school,
+            what_was_seen_or_heard="The child arrived with a bruise on the cheek and said "
+            "they did not want to go home.",
+        )
 
 
 def stepped_up(cycle: Cycle) -> None:

@@ -35,13 +35,9 @@ from cases.models import CaseSubject
 from cases.sharing import ADDITIONAL, information_levels
 from meetings.models import Action, Meeting
 from meetings.services.plan import update_action
-from tac_portal.api.base import (
-    NOT_FOUND_DETAIL,
-    ApiModelSerializer,
-    StrictInputSerializer,
-    _etag,
-    get_object_or_404,
-)
+from tac_portal.api.problems import NOT_FOUND_DETAIL
+from tac_portal.api.serializers import ApiModelSerializer, StrictInputSerializer
+from tac_portal.api.views import _etag, get_object_or_404
 
 ACTIONS_WRITE = "actions:write"
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.text import Truncator
 
 from cases.models import Case, FamilyMember, TeamMembership, tracked
+from tac_portal.fields import BoundedTextField
 
 
 @tracked
@@ -58,18 +59,18 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     professionals_only = models.BooleanField(default=False)
-    professionals_only_reason = models.TextField(blank=True)
+    professionals_only_reason = BoundedTextField(blank=True)
     ical_uid = models.CharField(max_length=120, unique=True, null=True, blank=True)
     ical_sequence = models.PositiveIntegerField(default=0)
-    cancelled_reason = models.TextField(blank=True)
+    cancelled_reason = BoundedTextField(blank=True)
     # Meeting mode: what is typed live, saved as typed.
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every save.")
     text_versions = models.JSONField(
         default=dict, blank=True, help_text="Version of each typed field, bumped on every save."
     )
-    family_views = models.TextField(blank=True, help_text="The family's views, in their words.")
-    child_views = models.TextField(blank=True, help_text="The child's views, in their words.")
-    progress_summary = models.TextField(blank=True)
+    family_views = BoundedTextField(blank=True, help_text="The family's views, in their words.")
+    child_views = BoundedTextField(blank=True, help_text="The child's views, in their words.")
+    progress_summary = BoundedTextField(blank=True)
     next_review_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -106,7 +107,7 @@ class Contribution(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="contributions"
     )
-    body = models.TextField()
+    body = BoundedTextField()
     created_at = models.DateTimeField()
 
     class Meta:
@@ -131,13 +132,13 @@ class Review(models.Model):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
     )
     reviewed_at = models.DateTimeField()
-    child_views = models.TextField(blank=True, help_text="In the child's own words.")
-    parent_views = models.TextField(blank=True, help_text="In the parents' or carers' own words.")
+    child_views = BoundedTextField(blank=True, help_text="In the child's own words.")
+    parent_views = BoundedTextField(blank=True, help_text="In the parents' or carers' own words.")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     progress = models.CharField(max_length=20, choices=Progress.choices, blank=True)
-    summary = models.TextField(blank=True)
+    summary = BoundedTextField(blank=True)
     next_review_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -170,7 +171,7 @@ class FamilyFeedback(models.Model):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="feedback")
     given_by = models.CharField(max_length=20, choices=GivenBy.choices)
     answer = models.CharField(max_length=20, choices=Answer.choices)
-    in_their_words = models.TextField(blank=True)
+    in_their_words = BoundedTextField(blank=True)
     may_quote = models.BooleanField(
         default=False,
         help_text="The family agreed their words may be shown to managers without names.",
@@ -227,7 +228,7 @@ class Outcome(models.Model):
         NO_LONGER_RELEVANT = "no_longer_relevant", "No longer relevant"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="outcomes")
-    statement = models.TextField()
+    statement = BoundedTextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     meeting = models.ForeignKey(
@@ -236,14 +237,14 @@ class Outcome(models.Model):
     framework_tags = ArrayField(
         models.CharField(max_length=10, choices=OUTCOME_TAGS), default=list, blank=True
     )
-    how_we_will_know = models.TextField(blank=True)
+    how_we_will_know = BoundedTextField(blank=True)
     baseline_scale = models.PositiveSmallIntegerField(null=True, blank=True)
     target_scale = models.PositiveSmallIntegerField(null=True, blank=True)
     current_scale = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Where things are now, 0 to 10, at the latest review."
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(
+    review_note = BoundedTextField(
         blank=True, help_text="What the family and the team said at the latest review."
     )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every review.")
@@ -291,7 +292,7 @@ class Action(models.Model):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
     outcomes = models.ManyToManyField(Outcome, blank=True, related_name="actions")
-    description = models.TextField()
+    description = BoundedTextField()
     owner_professional = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -390,7 +391,7 @@ class ActionUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    text = models.TextField()
+    text = BoundedTextField()
 
     class Meta:
         ordering = ["at", "id"]
@@ -446,7 +447,7 @@ class Invitation(models.Model):
     attendance = models.CharField(
         max_length=20, choices=Attendance.choices, default=Attendance.UNKNOWN
     )
-    update_text = models.TextField(blank=True, help_text="Their update at the meeting.")
+    update_text = BoundedTextField(blank=True, help_text="Their update at the meeting.")
     version = models.PositiveIntegerField(default=1)
     invited_at = models.DateTimeField()
 
@@ -482,8 +483,8 @@ class Decision(models.Model):
     """A decision the TAC made at a meeting, with its rationale (DOMAIN §3.4)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
-    text = models.TextField()
-    rationale = models.TextField(blank=True)
+    text = BoundedTextField()
+    rationale = BoundedTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -506,7 +507,7 @@ class Dissent(models.Model):
     )
     by_name = models.CharField(max_length=200)
     by_role = models.CharField(max_length=200, blank=True)
-    text = models.TextField()
+    text = BoundedTextField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -528,10 +529,10 @@ class CaseDiscussion(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="discussions")
     held_on = models.DateField()
-    question = models.TextField()
-    hypotheses = models.TextField(blank=True)
-    learning = models.TextField(blank=True)
-    next_steps = models.TextField(blank=True)
+    question = BoundedTextField()
+    hypotheses = BoundedTextField(blank=True)
+    learning = BoundedTextField(blank=True)
+    next_steps = BoundedTextField(blank=True)
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -15,7 +15,8 @@ from agencies import api as agencies_api
 from assessments import api as assessments_api
 from cases.api import referrals, resources
 from meetings import api as meetings_api
-from tac_portal.api import base as api
+from tac_portal.api.problems import not_found
+from tac_portal.api.views import api_docs
 
 app_name = "api"
 
@@ -62,6 +63,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ),
         name="schema",
     ),
-    path("docs/", api.api_docs, name="docs"),
-    re_path(r"^(?P<path>.*)$", api.not_found, name="not-found"),
+    path("docs/", api_docs, name="docs"),
+    re_path(r"^(?P<path>.*)$", not_found, name="not-found"),
 ]

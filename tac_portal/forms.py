@@ -18,8 +18,18 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.text import capfirst
+
+from tac_portal.validators import (
+    ANY_YEARS_AHEAD,
+    EARLIEST_DATE,
+    long_date,
+    validate_person_name,
+    validate_text,
+    years_ahead,
+)
 
 PARTS = ("day", "month", "year")
 
@@ -46,12 +56,7 @@ MONTH_NAMES = {
 }
 
 #: No date on any form is earlier than this: a mistyped year ("1016") is caught.
-EARLIEST = dt.date(1900, 1, 1)
-
-
-def long_date(day: dt.date) -> str:
-    """A date as GOV.UK writes it in messages: 27 March 2026."""
-    return f"{day.day} {day:%B %Y}"
+EARLIEST = EARLIEST_DATE
 
 
 def _mid_sentence(subject: str) -> str:
@@ -87,11 +92,12 @@ def date_problem(parts: Sequence[str]) -> DateProblem | None:
     if missing:
         return DateProblem("incomplete", missing, missing=" and ".join(missing))
     wrong: list[str] = []
-    if not day.isdigit() or not 1 <= int(day) <= 31:
+    # isdecimal, not isdigit: a superscript ² is a digit that int() refuses.
+    if not day.isdecimal() or not 1 <= int(day) <= 31:
         wrong.append("day")
     if _month_number(month) is None:
         wrong.append("month")
-    if not year.isdigit() or len(year) != 4:
+    if not year.isdecimal() or len(year) != 4:
         if not wrong:
             return DateProblem("year_digits", ("year",))
         wrong.append("year")
@@ -105,7 +111,7 @@ def date_problem(parts: Sequence[str]) -> DateProblem | None:
 
 
 def _month_number(month: str) -> int | None:
-    if month.isdigit():
+    if month.isdecimal():
         return int(month) if 1 <= int(month) <= 12 else None
     return MONTH_NAMES.get(month.lower().rstrip("."))
 
@@ -146,10 +152,12 @@ class GovUKDateField(forms.Field):
     ``subject`` names the date in messages, capitalised as at the start of a sentence
     ("Date of birth", "The date of the referral"); it defaults to the label without
     "(optional)". ``past`` and ``future`` allow today; ``min_value`` and ``max_value``
-    bound the date further. Messages are overridable by code through
-    ``error_messages`` (``required``, ``incomplete``, ``invalid``, ``year_digits``,
-    ``past``, ``future``, ``min_value``, ``max_value``); ``{subject}``,
-    ``{the_subject}``, ``{missing}`` and ``{date}`` are filled in.
+    bound the date further, and ``years_ahead`` caps how far ahead it may be (every
+    date has such a cap, so that no sum of days on it can run off the calendar).
+    Messages are overridable by code through ``error_messages`` (``required``,
+    ``incomplete``, ``invalid``, ``year_digits``, ``past``, ``future``, ``min_value``,
+    ``max_value``); ``{subject}``, ``{the_subject}``, ``{missing}`` and ``{date}`` are
+    filled in.
     """
 
     widget = GovUKDateWidget
@@ -172,9 +180,11 @@ class GovUKDateField(forms.Field):
         future: bool = False,
         min_value: dt.date | None = EARLIEST,
         max_value: dt.date | None = None,
+        years_ahead: int = ANY_YEARS_AHEAD,
         **kwargs: Any,
     ) -> None:
         self.subject = subject
+        self.years_ahead = years_ahead
         self.past = past
         self.future = future
         self.min_value = min_value
@@ -216,8 +226,11 @@ class GovUKDateField(forms.Field):
             raise self._error("future")
         if self.min_value is not None and value < self.min_value:
             raise self._error("min_value", date=long_date(self.min_value))
-        if self.max_value is not None and value > self.max_value:
-            raise self._error("max_value", date=long_date(self.max_value))
+        latest = years_ahead(self.years_ahead, today=today)
+        if self.max_value is not None:
+            latest = min(latest, self.max_value)
+        if value > latest:
+            raise self._error("max_value", date=long_date(latest))
 
     def wrong_parts(self, raw: Any) -> tuple[str, ...]:
         """The boxes to mark as wrong for what was posted: all three when the boxes make a
@@ -233,6 +246,44 @@ class GovUKDateField(forms.Field):
             return self.to_python(data) != self.to_python(initial)
         except ValidationError:
             return True
+
+
+# --- Text and names -------------------------------------------------------------------
+
+
+def _drop_django_nul_check(field: forms.CharField) -> None:
+    # Our validators refuse NUL with the rest, in one message rather than two.
+    field.validators = [
+        v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+    ]
+
+
+#: The longest free text a form takes: pages of notes, never a pasted megabyte.
+FREE_TEXT_MAX_LENGTH = 10_000
+
+
+class FreeTextField(forms.CharField):
+    """Typed text: at most ``FREE_TEXT_MAX_LENGTH`` characters unless said, and no control
+    or text-reordering characters (``tac_portal.validators.validate_text``)."""
+
+    default_validators = [validate_text]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", FREE_TEXT_MAX_LENGTH)
+        super().__init__(**kwargs)
+        _drop_django_nul_check(self)
+
+
+class PersonNameField(forms.CharField):
+    """A person's name: letters of any script, spaces, hyphens, apostrophes and full stops
+    (``tac_portal.validators.validate_person_name``); at most 100 characters unless said."""
+
+    default_validators = [validate_person_name]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 100)
+        super().__init__(**kwargs)
+        _drop_django_nul_check(self)
 
 
 # --- One-time submission tokens ------------------------------------------------------------

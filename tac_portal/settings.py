@@ -165,6 +165,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The largest request body (less any uploaded files) the portal reads: the longest form
+# (an assessment section's answers) is a small fraction of this; anything larger is
+# refused with a 400 before it reaches a form or the API.
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024, minimum=64 * 1024, maximum=10 * 1024 * 1024
+)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 ROOT_URLCONF = "tac_portal.urls"
 WSGI_APPLICATION = "tac_portal.wsgi.application"
 ASGI_APPLICATION = "tac_portal.asgi.application"
@@ -300,6 +308,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
+        # A Redis that has gone away costs a request two seconds at most, never a hang:
+        # the API's throttle then lets requests through (agencies.api_auth).
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
 
@@ -566,7 +577,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "tac_portal.api.base.problem_exception_handler",
+    "EXCEPTION_HANDLER": "tac_portal.api.problems.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["agencies.api_auth.PerClientThrottle"],
     # Per partner client (or per signed-in professional), counted in Redis.
     "DEFAULT_THROTTLE_RATES": {"api": TAC_API_RATE},
@@ -630,7 +641,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "tac_portal.api.base.add_problem_responses",
+        "tac_portal.api.problems.add_problem_responses",
     ],
     "AUTHENTICATION_WHITELIST": [
         "agencies.api_auth.PartnerTokenAuthentication",
@@ -674,12 +685,20 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="tac-demo-password-2026")
 # panels that carry the family's own words go first on the case page (DOMAIN §9.2 A1).
 # Code, not configuration: change it only with the code.
 TAC_CASE_PANELS = [
+    "cases.panels.next_steps.NEXT_STEPS",
     "meetings.panels.FAMILY_VOICE",
     "assessments.panels.FAMILY_VOICE",
     "cases.panels.episode.EPISODE",
     "assessments.panels.ASSESSMENTS",
     "meetings.panels.MEETINGS",
     "meetings.panels.CONTRIBUTIONS",
+]
+# The steps offered in the case page's "What happens next", by the app that owns each
+# (a cases.panels.next_steps.NextStepSource), like the panels above.
+TAC_NEXT_STEPS = [
+    "cases.panels.next_steps.CASE_STEPS",
+    "assessments.next_steps.STEPS",
+    "meetings.next_steps.STEPS",
 ]
 # The header's navigation (a tac_portal.navigation.NavItem each), in order. Each person
 # sees the items their role may use; the home page sends them to the first.

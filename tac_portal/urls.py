@@ -9,6 +9,7 @@ from tac_portal import views
 admin.site.site_header = "TAC Portal configuration"
 admin.site.site_title = "TAC Portal configuration"
 
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

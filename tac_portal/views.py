@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -24,6 +25,12 @@ from django.views.decorators.http import require_GET
 from cases.access import can_work_on_cases, lead_to_ask
 from notifications.outbox import email_health
 from notifications.services import reminder_health
+from tac_portal.api.problems import (
+    DATABASE_UNAVAILABLE_DETAIL,
+    PROBLEM_CONTENT_TYPE,
+    RETRY_AFTER_SECONDS,
+    problem,
+)
 from tac_portal.celery import app as celery_app
 from tac_portal.navigation import home_url
 
@@ -94,15 +101,29 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Rendered without the request's context: the database may be what failed."""
-    html = loader.get_template("errors/500.html").render(
-        {
-            "service_name": settings.TAC_SERVICE_NAME,
-            "authority_name": settings.TAC_AUTHORITY_NAME,
-            "request_id": getattr(request, "request_id", ""),
-        }
-    )
-    return HttpResponse(html, status=500)
+    """Rendered without the request's context: the database may be what failed.
+
+    An error because PostgreSQL cannot be reached is not a fault in the portal: it is
+    answered 503 with ``Retry-After`` (a page asking people to try again in a minute, or
+    a problem on the API); anything else is the 500 page.
+    """
+    context = {
+        "service_name": settings.TAC_SERVICE_NAME,
+        "authority_name": settings.TAC_AUTHORITY_NAME,
+        "request_id": getattr(request, "request_id", ""),
+    }
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return HttpResponse(loader.get_template("errors/500.html").render(context), status=500)
+    logger.error("database unavailable", extra={"error": type(sys.exc_info()[1]).__name__})
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        body = problem(503, detail=DATABASE_UNAVAILABLE_DETAIL, instance=request.path)
+        response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
+    else:
+        page = loader.get_template("errors/503.html").render(context)
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _check_database() -> dict[str, object]:

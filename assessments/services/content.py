@@ -31,6 +31,7 @@ from assessments.services.common import (
     lock_assessment,
 )
 from cases.models import FamilyMember
+from tac_portal.validators import text_problem
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -100,6 +101,11 @@ VIEW_FIELDS = {
 
 def _clean(value: str, kind: str, label: str, name: str) -> str:
     value = value.replace("\r\n", "\n")
+    if (problem := text_problem(value)) is not None:
+        # PostgreSQL's jsonb cannot hold a NUL; other controls are never typed.
+        raise AssessmentError(
+            {name: f"{label}: {problem[:1].lower()}{problem[1:]}."}, code="control"
+        )
     if kind == "text" and len(value) > MAX_TEXT_LENGTH:
         raise AssessmentError(
             {name: f"{label} must be {MAX_TEXT_LENGTH:,} characters or fewer."}, code="too_long"

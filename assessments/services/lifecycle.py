@@ -28,6 +28,7 @@ from assessments.services.common import (
 from assessments.services.starting import start_assessment
 from cases.access import can_see_case
 from cases.services.common import record_event
+from cases.services.lifecycle import follow_assessment_completed
 from notifications.models import SUBJECT_FIRST_TAC, Audience
 from notifications.services import schedule_reminders
 
@@ -130,7 +131,8 @@ def complete_assessment(assessment: Assessment, *, by: User) -> Assessment:
 
     Requires the family's views, the conclusions and the sharing consent
     (``completion_problems``). A revision supersedes the version it revised.
-    Schedules the "first TAC not held" reminder for the lead professional.
+    Schedules the "first TAC not held" reminder for the lead professional, and
+    moves the case on (``cases.services.lifecycle.follow_assessment_completed``).
     """
     ensure_can_edit(by, assessment)
     locked = lock_assessment(assessment)
@@ -158,6 +160,8 @@ def complete_assessment(assessment: Assessment, *, by: User) -> Assessment:
             summary="Earlier assessment superseded by its revision",
             data={"assessment": previous.pk, "by_assessment": locked.pk},
         )
+    # The case moves on with it: to planning, or back to its active plan.
+    follow_assessment_completed(locked.case, by=by)
     lead = locked.case.lead_assignment
     schedule_reminders(
         SUBJECT_FIRST_TAC,

@@ -13,16 +13,23 @@ from assessments.definition import (
     Definition,
 )
 from assessments.models import (
+    OPEN_STATUSES,
     Assessment,
     AssessmentSection,
     AssessmentTemplate,
     ElementEntry,
 )
-from assessments.services.common import AssessmentError, can_start, reschedule_draft_reminder
+from assessments.services.common import (
+    AssessmentError,
+    can_start,
+    move_assessment,
+    reschedule_draft_reminder,
+)
 from assessments.services.content import ELEMENT_FIELDS, version_stamp
 from assessments.services.templates import default_template
 from cases.models import Case, CaseSubject, Child
 from cases.services.common import record_event
+from cases.services.lifecycle import follow_assessment_started
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -43,7 +50,8 @@ def start_assessment(
     ``copy_from`` (a sibling's assessment in the same case) copies its parents
     and carers and family and environment sections (DOMAIN §11.2). Raises
     ``AssessmentError`` when the child already has an assessment being written.
-    Schedules the "still in draft" reminder for the assessor.
+    Schedules the "still in draft" reminder for the assessor, and moves the case
+    to the stage that follows (``cases.services.lifecycle.follow_assessment_started``).
     """
     if not case.is_open:
         raise AssessmentError("Assessments can only be started on an open case.", code="closed")
@@ -58,6 +66,7 @@ def start_assessment(
         )
     template = template or (previous_version.template if previous_version else default_template())
     now = timezone.now()
+    _stop_assessments_of_closed_cases(child, by=by)
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
@@ -109,7 +118,26 @@ def start_assessment(
         },
     )
     reschedule_draft_reminder(assessment)
+    # The case moves on with it: to assessing, or to reassessing an active plan.
+    follow_assessment_started(case, by=by)
     return assessment
+
+
+def _stop_assessments_of_closed_cases(child: Child, *, by: User) -> None:
+    """An assessment left unfinished when its case closed stops, so that a new case
+    for the child (a re-referral) can start its own."""
+    stale = Assessment.objects.select_for_update().filter(
+        child=child, status__in=OPEN_STATUSES, case__closed_at__isnull=False
+    )
+    for old in stale.select_related("case"):
+        move_assessment(
+            old,
+            Assessment.Status.ABANDONED,
+            by=by,
+            code="assessment.abandoned",
+            summary="Assessment stopped: the case had closed",
+            abandoned_reason="The case closed before the assessment was completed.",
+        )
 
 
 def _copy_content(

@@ -27,7 +27,7 @@ from cases.access import (
 )
 from cases.models import AccessPurpose, Case, CaseQuerySet, CaseSubject
 from cases.sharing import information_levels
-from tac_portal.api.base import ApiDetailView, ApiListView, ApiView, get_object_or_404
+from tac_portal.api.views import ApiDetailView, ApiListView, ApiView, get_object_or_404
 
 CASES_READ = "cases:read"
 
@@ -106,11 +106,11 @@ class CaseDataView(ApiView):
 
 
 class CaseDataListView(CaseDataView, ApiListView):
-    """A list of case data in cursor pages (``tac_portal.api.base.ApiListView``)."""
+    """A list of case data in cursor pages (``tac_portal.api.views.ApiListView``)."""
 
 
 class CaseDataDetailView(CaseDataView, ApiDetailView):
-    """One object of case data, with an ETag (``tac_portal.api.base.ApiDetailView``)."""
+    """One object of case data, with an ETag (``tac_portal.api.views.ApiDetailView``)."""
 
 
 class CaseScopedListView(CaseDataListView):

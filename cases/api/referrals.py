@@ -32,13 +32,10 @@ from cases.models import (
 )
 from cases.services.children import NewChild
 from cases.services.requests import PossibleDuplicates, ReferredNewChild, refer_children
-from tac_portal.api.base import (
-    ApiModelSerializer,
-    ApiProblem,
-    StrictInputSerializer,
-    UtcDateTimeField,
-    get_object_or_404,
-)
+from tac_portal.api.problems import ApiProblem
+from tac_portal.api.serializers import ApiModelSerializer, StrictInputSerializer, UtcDateTimeField
+from tac_portal.api.views import get_object_or_404
+from tac_portal.validators import validate_date_of_birth, validate_person_name
 
 # --- Writes: requests for support ---------------------------------------------------------
 
@@ -48,15 +45,19 @@ REFERRALS_WRITE = "referrals:write"
 class NewChildInputSerializer(StrictInputSerializer):
     """A child not yet known to the portal; the duplicate check runs before it is added."""
 
-    given_names = serializers.CharField(max_length=100)
-    family_name = serializers.CharField(max_length=100)
-    date_of_birth = serializers.DateField()
+    given_names = serializers.CharField(max_length=100, validators=[validate_person_name])
+    family_name = serializers.CharField(max_length=100, validators=[validate_person_name])
+    date_of_birth = serializers.DateField(validators=[validate_date_of_birth])
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
     postcode = serializers.CharField(max_length=10, allow_blank=True, default="")
     address = serializers.CharField(max_length=500, allow_blank=True, default="")
     nhs_number = serializers.CharField(max_length=12, allow_blank=True, default="")
-    carer_given_names = serializers.CharField(max_length=100, allow_blank=True, default="")
-    carer_family_name = serializers.CharField(max_length=100, allow_blank=True, default="")
+    carer_given_names = serializers.CharField(
+        max_length=100, allow_blank=True, default="", validators=[validate_person_name]
+    )
+    carer_family_name = serializers.CharField(
+        max_length=100, allow_blank=True, default="", validators=[validate_person_name]
+    )
     carer_relationship = serializers.ChoiceField(
         choices=FamilyMember.Relationship.choices, allow_blank=True, default=""
     )
@@ -83,7 +84,11 @@ class ReferralInputSerializer(StrictInputSerializer):
     family_aware = serializers.BooleanField()
     consent_obtained = serializers.BooleanField()
     requester_name = serializers.CharField(
-        max_length=100, allow_blank=True, default="", help_text="Who at your agency asks."
+        max_length=100,
+        allow_blank=True,
+        default="",
+        help_text="Who at your agency asks.",
+        validators=[validate_person_name],
     )
     child_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1),

@@ -37,14 +37,8 @@ from cases.models import (
     TeamMembership,
 )
 from cases.sharing import ADDITIONAL, BASIC, information_levels
-from tac_portal.api.base import (
-    ApiDetailView,
-    ApiListView,
-    ApiModelSerializer,
-    ReferenceListView,
-    UtcDateTimeField,
-    get_object_or_404,
-)
+from tac_portal.api.serializers import ApiModelSerializer, UtcDateTimeField
+from tac_portal.api.views import ApiDetailView, ApiListView, ReferenceListView, get_object_or_404
 
 REFERENCE_READ = "reference:read"
 

@@ -14,11 +14,16 @@ from django.utils import timezone
 from agencies.models import User
 from cases.models import Case, CaseClosure, Child, Family, FamilyMember, Sex, StepUpReferral
 from cases.search import ChildQuery, SearchOutcome
-from cases.services.closure import CLOSURE_FORM_REASONS
+from cases.services.closure import (
+    CLOSURE_FORM_REASONS,
+    closure_asks_about_outcomes,
+    closure_reasons_for,
+)
 from cases.services.handover import HANDOVER_BASES, HANDOVER_REASONS
 from cases.services.step_down import StepDownChild
 from cases.validators import validate_postcode
 from tac_portal.forms import GovUKDateField
+from tac_portal.validators import validate_person_name
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
@@ -236,8 +241,12 @@ def _which(n: int) -> str:
 
 def _child_fields(n: int) -> dict[str, forms.Field]:
     return {
-        f"child{n}_given_names": _text("Given names", max_length=100, required=False),
-        f"child{n}_family_name": _text("Family name", max_length=100, required=False),
+        f"child{n}_given_names": _text(
+            "Given names", max_length=100, required=False, validators=[validate_person_name]
+        ),
+        f"child{n}_family_name": _text(
+            "Family name", max_length=100, required=False, validators=[validate_person_name]
+        ),
         # Required once anything about the child is given (see StepDownForm.clean).
         f"child{n}_dob": _date(
             "Date of birth",
@@ -281,10 +290,16 @@ class StepDownForm(forms.Form):
     address = _long_text("Address", message="Enter the family's address")
     postcode = _text("Postcode", max_length=10, required=False, validators=[validate_postcode])
     parent_given_names = _text(
-        "Given names", max_length=100, message="Enter the given names of who agreed"
+        "Given names",
+        max_length=100,
+        message="Enter the given names of who agreed",
+        validators=[validate_person_name],
     )
     parent_family_name = _text(
-        "Family name", max_length=100, message="Enter the family name of who agreed"
+        "Family name",
+        max_length=100,
+        message="Enter the family name of who agreed",
+        validators=[validate_person_name],
     )
     parent_relationship = forms.ChoiceField(
         label="Relationship to the child",
@@ -490,7 +505,7 @@ class StepDownForm(forms.Form):
                     f"Explain why none of the possible matches is {which}",
                 )
         return {
-            "existing_id": int(record) if record.isdigit() else None,
+            "existing_id": int(record) if record.isdecimal() else None,
             "possible_matches": list(outcome.matched_ids),
             "reason": reason if record == NEW_CHILD else "",
         }
@@ -536,7 +551,11 @@ class ClosureForm(forms.Form):
     progress_summary = _long_text("Summary of progress", message="Summarise the progress made")
     outcomes_achieved = forms.ChoiceField(
         label="Were the plan's outcomes achieved?",
-        choices=CaseClosure.OutcomesAchieved.choices,
+        choices=[
+            (value, label)
+            for value, label in CaseClosure.OutcomesAchieved.choices
+            if value != CaseClosure.OutcomesAchieved.NO_PLAN
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the plan's outcomes were achieved"},
     )
@@ -559,4 +578,24 @@ class ClosureForm(forms.Form):
         "Actions after closure (optional)",
         required=False,
         help_text="Anything agreed to happen after the case closes, and who will do it.",
+    )
+
+    def __init__(self, *args: Any, stage: str, **kwargs: Any) -> None:
+        """The reasons that fit the case's stage; before a plan, nothing about its outcomes."""
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        assert isinstance(reason, forms.ChoiceField)  # noqa: S101 - declared above
+        reason.choices = closure_reasons_for(stage)
+        if not closure_asks_about_outcomes(stage):
+            del self.fields["outcomes_achieved"]
+            del self.fields["outcomes_detail"]
+            self.fields["progress_summary"].label = "What happened, and what the family was offered"
+
+
+class StageForm(forms.Form):
+    note = _long_text(
+        "Note for the chronology (optional)",
+        required=False,
+        rows=3,
+        help_text="For example, who agreed this and when.",
     )

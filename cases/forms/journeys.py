@@ -21,14 +21,19 @@ from cases.models import (
     TriageDecision,
 )
 from cases.validators import nhs_number_is_valid, normalise_postcode, validate_postcode
-from tac_portal.forms import GovUKDateField, SubmissionTokenField
+from tac_portal.forms import (
+    FreeTextField,
+    GovUKDateField,
+    PersonNameField,
+    SubmissionTokenField,
+)
 
 
 def clean_nhs_number(value: str) -> str:
     digits = value.replace(" ", "").replace("-", "")
     if not digits:
         return ""
-    if not digits.isdigit() or len(digits) != 10:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != 10:
         raise forms.ValidationError("NHS number must be 10 digits, like 485 777 3456")
     if not nhs_number_is_valid(digits):
         raise forms.ValidationError(
@@ -108,12 +113,12 @@ class NextStep:
 
 class NewChildForm(forms.Form):
     submission_token = SubmissionTokenField()
-    given_names = forms.CharField(
+    given_names = PersonNameField(
         label="Child's given names",
         max_length=100,
         error_messages={"required": "Enter the child's given names"},
     )
-    family_name = forms.CharField(
+    family_name = PersonNameField(
         label="Child's family name",
         max_length=100,
         error_messages={"required": "Enter the child's family name"},
@@ -139,10 +144,10 @@ class NewChildForm(forms.Form):
     postcode = forms.CharField(
         label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"}
     )
-    carer_given_names = forms.CharField(
+    carer_given_names = PersonNameField(
         label="Parent or carer's given names (optional)", max_length=100, required=False
     )
-    carer_family_name = forms.CharField(
+    carer_family_name = PersonNameField(
         label="Parent or carer's family name (optional)", max_length=100, required=False
     )
     carer_relationship = forms.ChoiceField(
@@ -462,3 +467,17 @@ class DisclosureForm(forms.Form):
         error_messages={"required": "Explain the reasons for the decision"},
     )
     decided_on = GovUKDateField(label="Date of the decision", past=True)
+
+
+class ConcernForm(forms.Form):
+    """A safeguarding concern: what was seen or heard comes first, before anything is kept."""
+
+    submission_token = SubmissionTokenField()
+    what_was_seen_or_heard = FreeTextField(
+        label="What did you see or hear?",
+        help_text="In your own words: what happened, what was said and by whom, and when. "
+        "Keep to what you saw or heard yourself.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages={"required": "Say what you saw or heard that worries you"},
+    )

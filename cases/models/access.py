@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from tac_portal.fields import BoundedTextField
+
 
 class AccessPurpose(models.TextChoices):
     """What a record was opened for, as the access report names it."""
@@ -118,7 +120,7 @@ class BreakGlassGrant(models.Model):
         "cases.Case", on_delete=models.PROTECT, related_name="break_glass_grants"
     )
     reason_code = models.CharField(max_length=32, choices=ReasonCode.choices)
-    justification = models.TextField()
+    justification = BoundedTextField()
     granted_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     review_outcome = models.CharField(
@@ -132,7 +134,7 @@ class BreakGlassGrant(models.Model):
         related_name="break_glass_reviews",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True)
+    review_note = BoundedTextField(blank=True)
 
     objects = BreakGlassGrantQuerySet.as_manager()
 
@@ -212,7 +214,7 @@ class Restriction(models.Model):
     field_name = models.CharField(
         max_length=40, blank=True, help_text="Empty when the whole record is restricted."
     )
-    reason = models.TextField()
+    reason = BoundedTextField()
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="restrictions_set"
     )
@@ -228,7 +230,7 @@ class Restriction(models.Model):
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    lift_reason = models.TextField(blank=True)
+    lift_reason = BoundedTextField(blank=True)
 
     objects = RestrictionQuerySet.as_manager()
 
@@ -263,7 +265,7 @@ class Unmasking(models.Model):
         Restriction, on_delete=models.PROTECT, related_name="unmaskings"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField()
+    reason = BoundedTextField()
     at = models.DateTimeField(db_default=Now())
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from cases.models.people import Child, Family, FamilyMember
 from cases.models.tracking import tracked
 from tac_portal.concurrency import VersionedModel
+from tac_portal.fields import BoundedTextField
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -27,7 +28,7 @@ class LevelOfNeed(models.Model):
     code = models.CharField(max_length=20, unique=True)
     ordinal = models.PositiveSmallIntegerField(unique=True)
     label = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     response_guidance_url = models.URLField(blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -109,18 +110,41 @@ class Case(models.Model):
         CLOSED_STEPPED_UP = "CLOSED_STEPPED_UP", "Closed: stepped up"
 
     S = Status
-    #: Every transition drawn in DOMAIN §3.1, and no other.
+    #: Every transition drawn in DOMAIN §3.1, and the ways out that keep a case from a
+    #: dead end: from every open stage the case can close (through "closing", or to the
+    #: drawn terminal status that fits), and from every stage after triage it can be
+    #: stepped up to children's social care and, if social care decline, go back to the
+    #: stage it was in. A practitioner who identified the need asks the family's
+    #: agreement themselves (identified → awaiting agreement).
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
-        S.IDENTIFIED: frozenset({S.SINGLE_AGENCY, S.REQUEST_SUBMITTED, S.CSC_REFERRAL}),
-        S.REQUEST_SUBMITTED: frozenset({S.TRIAGED}),
-        S.TRIAGED: frozenset({S.CLOSED_NFA, S.CSC_REFERRAL, S.CONSENT_PENDING}),
-        S.CONSENT_PENDING: frozenset({S.CLOSED_DECLINED, S.ASSESSING}),
-        S.ASSESSING: frozenset({S.PLANNING, S.CLOSED_NEEDS_MET}),
-        S.PLANNING: frozenset({S.ACTIVE}),
+        S.IDENTIFIED: frozenset(
+            {S.SINGLE_AGENCY, S.REQUEST_SUBMITTED, S.CSC_REFERRAL, S.CONSENT_PENDING, S.CLOSING}
+        ),
+        S.REQUEST_SUBMITTED: frozenset({S.TRIAGED, S.CLOSING}),
+        S.TRIAGED: frozenset(
+            {S.CLOSED_NFA, S.CSC_REFERRAL, S.CONSENT_PENDING, S.CLOSING, S.STEP_UP_REQUESTED}
+        ),
+        S.CONSENT_PENDING: frozenset(
+            {S.CLOSED_DECLINED, S.ASSESSING, S.CLOSING, S.STEP_UP_REQUESTED}
+        ),
+        S.ASSESSING: frozenset({S.PLANNING, S.CLOSED_NEEDS_MET, S.CLOSING, S.STEP_UP_REQUESTED}),
+        S.PLANNING: frozenset({S.ACTIVE, S.CLOSING, S.STEP_UP_REQUESTED}),
         S.ACTIVE: frozenset({S.ACTIVE, S.REASSESSING, S.STEP_UP_REQUESTED, S.CLOSING}),
-        S.REASSESSING: frozenset({S.ACTIVE}),
-        S.STEP_UP_REQUESTED: frozenset({S.ACTIVE, S.CLOSED_STEPPED_UP}),
-        S.CLOSING: frozenset({S.CLOSED}),
+        S.REASSESSING: frozenset({S.ACTIVE, S.CLOSING, S.STEP_UP_REQUESTED}),
+        S.STEP_UP_REQUESTED: frozenset(
+            {
+                S.ACTIVE,
+                S.CLOSED_STEPPED_UP,
+                # Social care declined: back to the stage the case was in.
+                S.TRIAGED,
+                S.CONSENT_PENDING,
+                S.ASSESSING,
+                S.PLANNING,
+                S.REASSESSING,
+                S.CLOSING,
+            }
+        ),
+        S.CLOSING: frozenset({S.CLOSED, S.STEP_UP_REQUESTED}),
         S.CLOSED: frozenset(),
         S.SINGLE_AGENCY: frozenset(),
         S.CSC_REFERRAL: frozenset(),
@@ -129,6 +153,14 @@ class Case(models.Model):
         S.CLOSED_NEEDS_MET: frozenset(),
         S.CLOSED_STEPPED_UP: frozenset(),
     }
+    #: The stages from which a case can be stepped up: every open stage after triage.
+    STEP_UP_FROM: ClassVar[frozenset[str]] = frozenset(
+        {S.TRIAGED, S.CONSENT_PENDING, S.ASSESSING, S.PLANNING, S.ACTIVE, S.REASSESSING, S.CLOSING}
+    )
+    #: The stages before a plan exists: closing here asks nothing about the plan's outcomes.
+    BEFORE_PLAN: ClassVar[frozenset[str]] = frozenset(
+        {S.IDENTIFIED, S.REQUEST_SUBMITTED, S.TRIAGED, S.CONSENT_PENDING, S.ASSESSING, S.PLANNING}
+    )
     #: A terminal status ends the case: no transition leaves it.
     TERMINAL_STATUSES: ClassVar[frozenset[str]] = frozenset(
         s for s, targets in TRANSITIONS.items() if not targets
@@ -152,7 +184,7 @@ class Case(models.Model):
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
-    closure_reason_detail = models.TextField(blank=True)
+    closure_reason_detail = BoundedTextField(blank=True)
     previous_case = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -273,7 +305,7 @@ class LevelOfNeedJudgement(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="level_judgements")
     level = models.ForeignKey(LevelOfNeed, on_delete=models.PROTECT, related_name="judgements")
-    rationale = models.TextField()
+    rationale = BoundedTextField()
     family_informed = models.BooleanField(default=False)
     judged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -388,7 +420,7 @@ class TeamMembership(VersionedModel):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    end_reason = models.TextField(blank=True, db_default="")
+    end_reason = BoundedTextField(blank=True, db_default="")
     version = models.PositiveIntegerField(default=1, db_default=1)
 
     objects = TeamMembershipQuerySet.as_manager()
@@ -471,7 +503,7 @@ class JoinRequest(VersionedModel):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="join_requests"
     )
-    reason = models.TextField(help_text="Why they need to work with the family.")
+    reason = BoundedTextField(help_text="Why they need to work with the family.")
     requested_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
@@ -543,9 +575,9 @@ class LeadProfessionalAssignment(models.Model):
     )
     basis = models.CharField(max_length=20, choices=Basis.choices)
     family_consulted = models.BooleanField(default=False)
-    family_preference = models.TextField(blank=True)
+    family_preference = BoundedTextField(blank=True)
     change_reason = models.CharField(max_length=24, choices=ChangeReason.choices, blank=True)
-    change_reason_detail = models.TextField(blank=True)
+    change_reason_detail = BoundedTextField(blank=True)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=12, choices=EndReason.choices, blank=True)

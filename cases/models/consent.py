@@ -9,6 +9,7 @@ from django.db.models import Q
 from cases.models.case import Case
 from cases.models.people import Child, FamilyMember
 from cases.models.tracking import tracked
+from tac_portal.fields import BoundedTextField
 
 
 class InformationLevel(models.TextChoices):
@@ -53,7 +54,7 @@ class ConsentRecord(models.Model):
     )
     subject_children = models.ManyToManyField(Child, related_name="consents")
     capacity_basis = models.CharField(max_length=30, choices=CapacityBasis.choices)
-    capacity_note = models.TextField(blank=True)
+    capacity_note = BoundedTextField(blank=True)
     agencies_allowed = models.ManyToManyField(
         "agencies.Agency", blank=True, related_name="+", help_text="Empty means every TAC agency."
     )
@@ -70,7 +71,7 @@ class ConsentRecord(models.Model):
     given_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_note = models.TextField(blank=True)
+    withdrawal_note = BoundedTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -101,11 +102,11 @@ class DisclosureDecision(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disclosures")
     decision = models.CharField(max_length=20, choices=Decision.choices)
     recipient = models.CharField(max_length=200, help_text="Who the information went (or not) to.")
-    information = models.TextField(help_text="What was shared or asked for.")
-    purpose = models.TextField()
+    information = BoundedTextField(help_text="What was shared or asked for.")
+    purpose = BoundedTextField()
     lawful_basis = models.CharField(max_length=200, blank=True)
     with_consent = models.BooleanField(default=False)
-    reason = models.TextField(help_text="Why it was, or was not, shared.")
+    reason = BoundedTextField(help_text="Why it was, or was not, shared.")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

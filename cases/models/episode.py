@@ -15,6 +15,7 @@ from django.db.models import Q
 from cases.models.case import Case, ClosureReason, LeadProfessionalAssignment, TeamMembership
 from cases.models.consent import ConsentRecord
 from cases.models.tracking import tracked
+from tac_portal.fields import BoundedTextField
 
 
 @tracked
@@ -33,7 +34,7 @@ class LeadHandover(models.Model):
     to_assignment = models.OneToOneField(
         LeadProfessionalAssignment, on_delete=models.PROTECT, related_name="handover"
     )
-    note = models.TextField()
+    note = BoundedTextField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -72,9 +73,9 @@ class StepUpReferral(models.Model):
         related_name="+",
         help_text="Who made the referral.",
     )
-    reason = models.TextField()
+    reason = BoundedTextField()
     family_informed = models.BooleanField()
-    family_not_informed_reason = models.TextField(blank=True)
+    family_not_informed_reason = BoundedTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -82,7 +83,7 @@ class StepUpReferral(models.Model):
 
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = BoundedTextField(blank=True)
     decline_outcome = models.CharField(max_length=20, choices=DeclineOutcome.choices, blank=True)
     social_worker = models.ForeignKey(
         TeamMembership,
@@ -138,8 +139,8 @@ class StepDownIn(models.Model):
     """A case opened from children's social care (DOMAIN §4.3): counted as a step-down in."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="step_down")
-    summary = models.TextField(help_text="The social care assessment or CIN plan summary.")
-    outstanding_actions = models.TextField(blank=True)
+    summary = BoundedTextField(help_text="The social care assessment or CIN plan summary.")
+    outstanding_actions = BoundedTextField(blank=True)
     handover_meeting_on = models.DateField(null=True, blank=True)
     lead_assignment = models.ForeignKey(
         LeadProfessionalAssignment, on_delete=models.PROTECT, related_name="+"
@@ -184,17 +185,18 @@ class CaseClosure(models.Model):
         ALL = "ALL", "All outcomes achieved"
         SOME = "SOME", "Some outcomes achieved"
         NONE = "NONE", "No outcomes achieved"
+        NO_PLAN = "NOPL", "No plan was made"
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="closure")
     reason = models.CharField(max_length=20, choices=ClosureReason.choices)
-    reason_detail = models.TextField(blank=True)
-    progress_summary = models.TextField()
+    reason_detail = BoundedTextField(blank=True)
+    progress_summary = BoundedTextField()
     outcomes_achieved = models.CharField(max_length=4, choices=OutcomesAchieved.choices)
-    outcomes_detail = models.TextField(help_text="Which outcomes were achieved, and why not.")
-    child_views = models.TextField()
-    family_views = models.TextField()
-    continuing_support = models.TextField(help_text="Who continues to support the family.")
-    post_closure_actions = models.TextField(blank=True)
+    outcomes_detail = BoundedTextField(help_text="Which outcomes were achieved, and why not.")
+    child_views = BoundedTextField()
+    family_views = BoundedTextField()
+    continuing_support = BoundedTextField(help_text="Who continues to support the family.")
+    post_closure_actions = BoundedTextField(blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -15,6 +15,8 @@ from cases.models.tracking import tracked
 from cases.phonetics import child_name_keys
 from cases.validators import validate_nhs_number, validate_postcode
 from tac_portal.concurrency import VersionedModel
+from tac_portal.fields import BoundedTextField
+from tac_portal.validators import validate_person_name
 
 
 @tracked
@@ -24,7 +26,7 @@ class Family(VersionedModel):
     name = models.CharField(
         max_length=200, help_text="How the household is known, for example 'the Okafor family'."
     )
-    address = models.TextField(blank=True)
+    address = BoundedTextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -105,14 +107,14 @@ class Child(VersionedModel):
     """A child's identifying details (DOMAIN §2.2 section B)."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
-    given_names = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=100, validators=[validate_person_name])
+    family_name = models.CharField(max_length=100, validators=[validate_person_name])
     also_known_as = models.CharField(max_length=200, blank=True)
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(null=True, blank=True)
     is_unborn = models.BooleanField(default=False)
     expected_date_of_delivery = models.DateField(null=True, blank=True)
-    address = models.TextField(blank=True)
+    address = BoundedTextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     contact_phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
@@ -148,7 +150,7 @@ class Child(VersionedModel):
     # Kept in step with ``disability_status`` and ``sen_status`` by the services, for the
     # readers (dashboards, the partner API) that ask only yes or no.
     has_disability = models.BooleanField(default=False)
-    disability_details = models.TextField(blank=True)
+    disability_details = BoundedTextField(blank=True)
     has_sen = models.BooleanField("special educational needs or EHC plan", default=False)
     sen_status = models.CharField(
         "special educational needs",
@@ -156,8 +158,8 @@ class Child(VersionedModel):
         choices=SenStatus.choices,
         default=SenStatus.NOT_OBTAINED,
     )
-    sen_details = models.TextField(blank=True)
-    special_requirements = models.TextField(blank=True)
+    sen_details = BoundedTextField(blank=True)
+    special_requirements = BoundedTextField(blank=True)
     is_young_carer = models.BooleanField(default=False)
     risk_of_exclusion = models.BooleanField("at risk of exclusion from school", default=False)
     # Sound-alike keys of the names (cases.phonetics), kept by save(): "find a child"
@@ -270,8 +272,8 @@ class FamilyMember(VersionedModel):
         IN_PERSON = "in_person", "In person"
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
-    given_names = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=100, validators=[validate_person_name])
+    family_name = models.CharField(max_length=100, validators=[validate_person_name])
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     relationship_detail = models.CharField(
         max_length=200, blank=True, help_text="For example, which children this applies to."
@@ -283,7 +285,7 @@ class FamilyMember(VersionedModel):
     )
     date_of_birth = models.DateField(null=True, blank=True)
     lives_with_children = models.BooleanField(default=True)
-    address = models.TextField(blank=True, help_text="Only if different from the family's.")
+    address = BoundedTextField(blank=True, help_text="Only if different from the family's.")
     postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
@@ -312,8 +314,8 @@ class KnownName(models.Model):
     """
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="known_names")
-    given_names = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=100, validators=[validate_person_name])
+    family_name = models.CharField(max_length=100, validators=[validate_person_name])
     family_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
     family_name_soundex = models.CharField(max_length=4, blank=True, default="", editable=False)
     given_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
@@ -373,9 +375,9 @@ class DetailChange(models.Model):
     )
     field_name = models.CharField(max_length=50)
     label = models.CharField(max_length=100)
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    reason = models.TextField(blank=True)
+    old_value = BoundedTextField(blank=True)
+    new_value = BoundedTextField(blank=True)
+    reason = BoundedTextField(blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

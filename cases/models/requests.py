@@ -9,6 +9,7 @@ from django.db.models import Q
 from cases.models.case import Case, LevelOfNeed
 from cases.models.people import Child, Family
 from cases.models.tracking import tracked
+from tac_portal.fields import BoundedTextField
 
 
 class ReferralSource(models.TextChoices):
@@ -90,7 +91,7 @@ class RequestForSupport(models.Model):
         Family, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
     )
     subjects = models.ManyToManyField(Child, related_name="requests_for_support")
-    summary_of_need = models.TextField()
+    summary_of_need = BoundedTextField()
     family_aware = models.BooleanField(default=False)
     consent_obtained = models.BooleanField(default=False)
     existing_case = models.ForeignKey(
@@ -105,7 +106,7 @@ class RequestForSupport(models.Model):
     level_of_need_at_triage = models.ForeignKey(
         LevelOfNeed, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    triage_rationale = models.TextField(blank=True)
+    triage_rationale = BoundedTextField(blank=True)
     case = models.ForeignKey(
         Case,
         on_delete=models.PROTECT,
@@ -153,7 +154,7 @@ class ChildRecordCheck(models.Model):
     )
     added_at = models.DateTimeField()
     possible_matches = models.JSONField(default=list, blank=True)
-    reason = models.TextField(blank=True)
+    reason = BoundedTextField(blank=True)
 
     class Meta:
         constraints = [
@@ -186,6 +187,12 @@ class SafeguardingConcern(models.Model):
     raised_at = models.DateTimeField()
     route = models.CharField(
         max_length=300, help_text="The MASH contact the professional was given."
+    )
+    what_was_seen_or_heard = BoundedTextField(
+        blank=True,
+        db_default="",
+        help_text="What the professional saw or heard, in their words, before the MASH "
+        "contact was shown. Empty only on concerns raised before this was asked.",
     )
 
     class Meta:

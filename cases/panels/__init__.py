@@ -31,13 +31,15 @@ class CasePanel:
 
     ``family_voice=True`` puts it first, under "In their own words", above every
     professional summary (DOMAIN §9.2 A1): the latest views of the child and family.
-    Its data says ``any_views`` when it has some to show.
+    Its data says ``any_views`` when it has some to show. ``at_top=True`` puts it
+    under the case's heading, above everything else ("What happens next").
     """
 
     key: str
     template: str
     context: Callable[[Case, User], Mapping[str, Any]]
     family_voice: bool = False
+    at_top: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class RenderedPanel:
     template: str
     data: Mapping[str, Any]
     family_voice: bool = False
+    at_top: bool = False
 
 
 def _resolve(paths: Iterable[str], kind: type[_Panel]) -> tuple[_Panel, ...]:
@@ -79,7 +82,13 @@ def registered_my_work_panels() -> tuple[MyWorkPanel, ...]:
 def case_panels(case: Case, user: User) -> list[RenderedPanel]:
     """The case page's sections, in order, with their data."""
     return [
-        RenderedPanel(p.key, p.template, p.context(case, user), family_voice=p.family_voice)
+        RenderedPanel(
+            p.key,
+            p.template,
+            p.context(case, user),
+            family_voice=p.family_voice,
+            at_top=p.at_top,
+        )
         for p in registered_case_panels()
     ]
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from cases.access import can_open_stepped_down_case, can_run_case
+from cases.access import can_open_stepped_down_case, stage_steps_for
 from cases.models import Case, CaseClosure, LeadHandover, StepDownIn, StepUpReferral
 from cases.panels import CasePanel, MyWorkPanel
 
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 def episode_panel(case: Case, user: User) -> Mapping[str, Any]:
     """Five queries at most, whatever the case holds."""
-    can_run = can_run_case(user, case)
+    may = stage_steps_for(user, case)
+    can_run = may.runs
     step_ups = list(
         StepUpReferral.objects.filter(case=case)
         .select_related("referred_by", "social_worker")
@@ -31,14 +32,13 @@ def episode_panel(case: Case, user: User) -> Mapping[str, Any]:
     )
     closure = CaseClosure.objects.filter(case=case).select_related("closed_by").first()
     step_down = StepDownIn.objects.filter(case=case).select_related("social_worker").first()
-    status = case.status
     return {
         "case": case,
         "can_run": can_run,
         "can_hand_over": can_run and case.is_open,
-        "can_step_up": can_run and case.can_move_to(Case.Status.STEP_UP_REQUESTED),
-        "can_record_decision": can_run and status == Case.Status.STEP_UP_REQUESTED,
-        "can_close": can_run and status in {Case.Status.ACTIVE, Case.Status.CLOSING},
+        "can_step_up": may.step_up,
+        "can_record_decision": may.step_up_decision,
+        "can_close": may.close,
         "step_up": latest_step_up,
         "review_prompt": (
             latest_step_up is not None

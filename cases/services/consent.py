@@ -266,17 +266,31 @@ def record_disclosure_decision(
     return disclosure
 
 
-def raise_safeguarding_concern(case: Case, *, by: User) -> SafeguardingConcern:
-    """Record that ``by`` raised a safeguarding concern, and the MASH route given to them.
+def raise_safeguarding_concern(
+    case: Case, *, by: User, what_was_seen_or_heard: str
+) -> SafeguardingConcern:
+    """Record that ``by`` raised a safeguarding concern: what they saw or heard, in their
+    words, and the MASH route given to them.
 
-    Always available to anyone who can see the case; it never waits on consent or any
-    other step, and leaves the case's status alone (DOMAIN §6.2, §9.2 F1).
+    Nothing is recorded until they have said what they saw or heard. Always available
+    to anyone who can see the case; it never waits on consent or any other step, and
+    leaves the case's status alone (DOMAIN §6.2, §9.2 F1).
     """
     ensure_works_on_cases(by)
+    words = what_was_seen_or_heard.strip()
+    if not words:
+        raise CaseError(
+            {"what_was_seen_or_heard": "Say what you saw or heard that worries you"},
+            code="required",
+        )
     now = timezone.now()
     with transaction.atomic():
         concern = SafeguardingConcern.objects.create(
-            case=case, raised_by=by, raised_at=now, route=settings.TAC_MASH_CONTACT[:300]
+            case=case,
+            raised_by=by,
+            raised_at=now,
+            route=settings.TAC_MASH_CONTACT[:300],
+            what_was_seen_or_heard=words,
         )
         record_event(
             case,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from cases.access import ensure_can_judge_level_of_need
+from cases.access import ensure_can_judge_level_of_need, ensure_can_move_stage
 from cases.models import (
     Case,
     CaseSubject,
@@ -326,3 +326,72 @@ def start_case_for_child(
     if level is not None:
         record_level_of_need(case, level=level, rationale=rationale, by=by)
     return case
+
+
+# --- Moves that follow from work done elsewhere ------------------------------------------
+# Each automatic move of the state machine is written here once; the services that do
+# the work (starting or completing an assessment, holding the first TAC) call these in
+# their own transaction, so a case never waits for someone to remember to move it.
+
+S = Case.Status
+
+#: Starting an assessment: the family's agreement → assessing; an active plan → reassessing.
+_AFTER_ASSESSMENT_STARTED: dict[str, tuple[str, ...]] = {
+    S.IDENTIFIED: (S.CONSENT_PENDING, S.ASSESSING),
+    S.TRIAGED: (S.CONSENT_PENDING, S.ASSESSING),
+    S.CONSENT_PENDING: (S.ASSESSING,),
+    S.ACTIVE: (S.REASSESSING,),
+}
+#: Completing it: assessing → planning (a TAC is needed); reassessing → the plan again.
+_AFTER_ASSESSMENT_COMPLETED: dict[str, tuple[str, ...]] = {
+    S.ASSESSING: (S.PLANNING,),
+    S.REASSESSING: (S.ACTIVE,),
+}
+#: The first TAC agreeing the plan: planning → active plan.
+_AFTER_FIRST_TAC: dict[str, tuple[str, ...]] = {S.PLANNING: (S.ACTIVE,)}
+
+
+def _follow(case: Case, path: dict[str, tuple[str, ...]], *, by: User, note: str) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    for to in path.get(locked.status, ()):
+        locked = change_status(locked, to=to, by=by, note=note)
+    case.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def follow_assessment_started(case: Case, *, by: User) -> Case:
+    """An assessment was started on ``case``: move the case to the stage that follows."""
+    return _follow(case, _AFTER_ASSESSMENT_STARTED, by=by, note="Assessment started")
+
+
+@transaction.atomic
+def follow_assessment_completed(case: Case, *, by: User) -> Case:
+    """An assessment of ``case`` was completed: move the case to the stage that follows."""
+    return _follow(case, _AFTER_ASSESSMENT_COMPLETED, by=by, note="Assessment completed")
+
+
+@transaction.atomic
+def follow_first_tac_held(case: Case, *, by: User) -> Case:
+    """A TAC meeting was held: the first one agrees the plan (planning → active plan)."""
+    return _follow(case, _AFTER_FIRST_TAC, by=by, note="First TAC held: plan agreed")
+
+
+#: Moves a person makes by choosing them on the case page, with no other record to
+#: write: asking the family's agreement, and agreeing at a review that the case should
+#: close (the closure record comes next).
+MANUAL_STEPS: frozenset[tuple[str, str]] = frozenset(
+    {(S.IDENTIFIED, S.CONSENT_PENDING), (S.ACTIVE, S.CLOSING), (S.REASSESSING, S.ACTIVE)}
+)
+
+
+@transaction.atomic
+def move_to_stage(case: Case, *, to: str, by: User, note: str = "") -> Case:
+    """Move ``case`` to the next stage chosen on the case page (one of ``MANUAL_STEPS``)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    ensure_can_move_stage(by, locked, to=to)
+    if (locked.status, to) not in MANUAL_STEPS:
+        raise TransitionNotAllowed(locked, to)
+    locked = change_status(locked, to=to, by=by, note=note.strip())
+    case.refresh_from_db()
+    return locked

@@ -338,12 +338,15 @@ def triage_request(
             case = next(iter(existing.values()))
         else:
             requester = locked.requester
+            # An open case always has a lead: the requester, or else (a self-referral,
+            # a request by phone or from a partner system) whoever triaged it, until
+            # a lead is allocated or agreed.
             interim = (
                 requester
                 if requester is not None
                 and requester.is_active
                 and not requester.is_system_administrator
-                else None
+                else by
             )
             case = open_case(
                 children[0].family,

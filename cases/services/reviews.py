@@ -64,13 +64,58 @@ def latest_allowed_review_date(today: date) -> date:
     return today + timedelta(days=settings.TAC_MAX_REVIEW_INTERVAL_DAYS)
 
 
+def is_beyond_guideline(due: date, *, today: date | None = None) -> bool:
+    """Whether a review on ``due`` is further ahead than the guideline allows."""
+    return due > latest_allowed_review_date(today or timezone.localdate())
+
+
+@transaction.atomic
+def explain_review_beyond_guideline(case: Case, *, due: date, reason: str, by: User) -> Case:
+    """Keep why a review was agreed beyond the guideline, as the case's "why late".
+
+    Called by the services that agree a review date (meeting mode, a review without a
+    meeting) in their own transaction; the date itself follows from the meeting or
+    review. The reason is required: the date is accepted, never refused.
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise CaseError(
+            {
+                "beyond_guideline_reason": "This date is more than 3 months away: "
+                "say why the review will be later than the guideline"
+            },
+            code="reason_required",
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise CaseError(
+            {
+                "beyond_guideline_reason": f"The reason must be {REASON_MAX_LENGTH} "
+                "characters or fewer"
+            },
+            code="too_long",
+        )
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked.review_late_reason = reason
+    locked.save(update_fields=["review_late_reason", "updated_at"])
+    record_event(
+        locked,
+        "review.beyond_guideline",
+        by=by,
+        summary=f"Review agreed for {due:%-d %B %Y}, beyond the 3-month guideline: {reason}",
+        data={"due": due.isoformat()},
+    )
+    case.review_late_reason = reason
+    return locked
+
+
 @transaction.atomic
 def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Case:
     """Move the case's next review to ``due``, for ``reason``; nothing is written on refusal.
 
-    The reason becomes the case's "why late" when the review was overdue or the
-    new date has passed; otherwise the review is on time and any earlier "why
-    late" is cleared.
+    The reason becomes the case's "why late" when the review was overdue, the new
+    date has passed, or the new date is beyond the guideline (more than three months
+    away: accepted, never refused); otherwise the review is on time and any earlier
+    "why late" is cleared.
     """
     ensure_can_run_case(by, case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -112,20 +157,12 @@ def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Cas
                 )
             }
         )
-    latest = latest_allowed_review_date(today)
-    if due > latest:
-        raise ValidationError(
-            {
-                "next_review_due": ValidationError(
-                    f"The review date must be on or before {latest:%-d %B %Y}: "
-                    "plans are reviewed at least every 3 months",
-                    code="too_late",
-                )
-            }
-        )
+    # Timescales prompt, never block (DOMAIN §9.2 D2): a date beyond the guideline is
+    # accepted, and the reason given is kept as the case's "why late".
+    beyond = is_beyond_guideline(due, today=today)
     is_late = (previous is not None and previous < today) or due < today
     set_next_review_due(locked, due=due, by=by)
-    locked.review_late_reason = reason if is_late else ""
+    locked.review_late_reason = reason if is_late or beyond else ""
     locked.save(update_fields=["review_late_reason", "updated_at"])
     record_event(
         locked,
@@ -136,6 +173,7 @@ def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Cas
             "from": previous.isoformat() if previous else None,
             "to": due.isoformat(),
             "late": is_late,
+            "beyond_guideline": beyond,
         },
     )
     case.next_review_due = locked.next_review_due

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access import ensure_can_run_case
+from cases.access import can_step_up, ensure_can_run_case
 from cases.models import (
     Case,
+    CaseEvent,
     ClosureReason,
     StepUpReferral,
     TACRole,
@@ -43,12 +44,13 @@ def request_step_up(
 ) -> StepUpReferral:
     """Record a referral to children's social care; the case waits for its decision.
 
-    The case moves to "step-up requested" and stays open with its lead
-    professional and TAC until social care decides.
+    Open from every stage after triage (``Case.STEP_UP_FROM``). The case moves to
+    "step-up requested" and stays open with its lead professional and TAC until
+    social care decides.
     """
     locked = lock_case(case)
     ensure_can_run_case(by, locked)
-    if not locked.can_move_to(Case.Status.STEP_UP_REQUESTED):
+    if not can_step_up(by, locked):
         if locked.status == Case.Status.STEP_UP_REQUESTED:
             raise CaseError(
                 "A step-up is already waiting for social care's decision.", code="pending"
@@ -91,6 +93,23 @@ def request_step_up(
     return referral
 
 
+def stage_before_step_up(case: Case) -> str:
+    """The stage the case was in when it was last stepped up (from its chronology)."""
+    event = (
+        CaseEvent.objects.filter(
+            case=case,
+            code="case.status_changed",
+            data__to=Case.Status.STEP_UP_REQUESTED,
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    previous = event.data.get("from") if event is not None else None
+    if previous in Case.STEP_UP_FROM and case.can_move_to(previous):
+        return str(previous)
+    return Case.Status.ACTIVE
+
+
 def pending_step_up(case: Case) -> StepUpReferral | None:
     return case.step_ups.filter(decision=StepUpReferral.Decision.PENDING).first()
 
@@ -112,8 +131,9 @@ def record_step_up_decision(
 
     Accepted: the allocated social worker joins the TAC as an external contact
     and the case closes ``STEPPED_UP``, ending the lead assignment (reason
-    ``CSC_LEAD``) and its reminders. Declined: the case is active again and its
-    next review is brought within ten working days, with a prompt to the lead.
+    ``CSC_LEAD``) and its reminders. Declined: the case goes back to the stage it
+    was in before the step-up and its next review is brought within ten working
+    days, with a prompt to the lead.
     A second decision on the same referral is refused.
     """
     locked = lock_case(case)
@@ -183,7 +203,9 @@ def record_step_up_decision(
         review_by = add_working_days(timezone.localdate(now), REVIEW_AFTER_DECLINE_WORKING_DAYS)
         referral.review_due_by = review_by
         referral.save()
-        change_status(locked, to=Case.Status.ACTIVE, by=by, note="Step-up not accepted", at=now)
+        change_status(
+            locked, to=stage_before_step_up(locked), by=by, note="Step-up not accepted", at=now
+        )
         record_event(
             locked,
             "step_up.declined",

@@ -143,7 +143,8 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_read_access_report": can_read_access_report(request.user, case),
             "voice_panels": [p for p in panels if p.family_voice],
             "voice_recorded": any(p.data.get("any_views") for p in panels if p.family_voice),
-            "panels": [p for p in panels if not p.family_voice],
+            "top_panels": [p for p in panels if p.at_top],
+            "panels": [p for p in panels if not p.family_voice and not p.at_top],
             "consents": consents,
             "service_withdrawn": next(
                 (

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -17,6 +17,7 @@ from cases.access import can_open_stepped_down_case, can_see_case, get_case_to_r
 from cases.forms.episode import (
     ClosureForm,
     HandoverForm,
+    StageForm,
     StepDownForm,
     StepUpDecisionForm,
     StepUpForm,
@@ -25,6 +26,7 @@ from cases.models import AccessPurpose, Case
 from cases.search import SearchOutcome
 from cases.services.closure import close_case
 from cases.services.handover import hand_over_lead
+from cases.services.lifecycle import MANUAL_STEPS, move_to_stage
 from cases.services.step_down import MSG_STEP_DOWN_NOT_ALLOWED, open_stepped_down_case
 from cases.services.step_up import pending_step_up, record_step_up_decision, request_step_up
 from cases.views.journeys import match_signature, search_children
@@ -175,7 +177,7 @@ def step_up_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def closure(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _case_for_step(request, pk)
-    form = ClosureForm(_data(request))
+    form = ClosureForm(_data(request), stage=case.status)
     if request.method == "POST" and form.is_valid():
         try:
             close_case(case, by=request.user, **form.cleaned_data)
@@ -267,3 +269,53 @@ def _render(
     request: AuthenticatedHttpRequest, template: str, case: Case, form: Form, **extra: Any
 ) -> HttpResponse:
     return render(request, template, {"case": case, "form": form, **extra})
+
+
+#: The moves chosen on the case page, as their pages name and explain them.
+_STAGE_PAGES: dict[str, tuple[str, str]] = {
+    Case.Status.CONSENT_PENDING: (
+        "Ask the family for their agreement",
+        "Early help is voluntary. Explain it to the family and ask whether they agree; "
+        "record their agreement when they give it, then start the assessment with them.",
+    ),
+    Case.Status.CLOSING: (
+        "Agree that the case should close",
+        "Closure is agreed with the family and the team, usually at a final review. "
+        "Next you record the closure, with the family's and the child's views.",
+    ),
+    Case.Status.ACTIVE: (
+        "Return to the plan without a new assessment",
+        "The plan carries on as it is; the reassessment is not needed.",
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage(request: AuthenticatedHttpRequest, pk: int, to: str) -> HttpResponse:
+    """A move chosen in "What happens next" that needs no other record."""
+    if to not in _STAGE_PAGES:
+        raise Http404("No such step")
+    case = _case_for_step(request, pk)
+    if (case.status, to) not in MANUAL_STEPS:
+        messages.info(request, f"This case is now '{case.get_status_display()}'.")
+        return redirect("cases:detail", pk=case.pk)
+    form = StageForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            move_to_stage(case, to=to, by=request.user, note=form.cleaned_data["note"])
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"The case is now '{Case.Status(to).label}'.")
+            return _after(request, case)
+    heading, explanation = _STAGE_PAGES[to]
+    return _render(
+        request,
+        "cases/episode/stage.html",
+        case,
+        form,
+        heading=heading,
+        explanation=explanation,
+        to_label=Case.Status(to).label,
+    )

@@ -8,9 +8,10 @@ import logging
 from datetime import datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.forms import Form
@@ -32,6 +33,7 @@ from cases.access import (
 )
 from cases.forms.journeys import (
     ChildSearchForm,
+    ConcernForm,
     ConsentForm,
     DisclosureForm,
     NewChildForm,
@@ -308,7 +310,7 @@ def start_case(request: AuthenticatedHttpRequest) -> HttpResponse:
         CaseSubject.objects.filter(child_id=int(child_id), case__in=visible)
         .select_related("child__family")
         .first()
-        if child_id.isdigit()
+        if child_id.isdecimal()
         else None
     )
     if subject is None:
@@ -541,15 +543,32 @@ def disclosures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def raise_concern(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Record that a safeguarding concern was raised and show the MASH contact. Never waits."""
+    """Ask what was seen or heard, then record the concern and show the MASH contact.
+
+    Nothing is recorded until the professional has said what they saw or heard; it
+    never waits on any other step. Linked from the case page, meeting mode, the
+    assessment and reviews.
+    """
     case = _case_for_work(request, pk)
-    try:
-        concern = raise_safeguarding_concern(case, by=request.user)
-    except ValidationError as error:  # pragma: no cover - administrators get a 404 above
-        raise PermissionDenied(str(error)) from None
-    return redirect("cases:concern", pk=case.pk, concern_pk=concern.pk)
+    form = ConcernForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        words = form.cleaned_data["what_was_seen_or_heard"]
+
+        def record() -> HttpResponse:
+            raised = raise_safeguarding_concern(case, by=request.user, what_was_seen_or_heard=words)
+            return redirect("cases:concern", pk=case.pk, concern_pk=raised.pk)
+
+        try:
+            return submit_once(request, form.cleaned_data["submission_token"], record)
+        except ValidationError as error:
+            _apply_errors(form, error)
+    return render(
+        request,
+        "cases/raise_concern.html",
+        {"case": case, "form": form, "mash_contact": settings.TAC_MASH_CONTACT},
+    )
 
 
 @login_required

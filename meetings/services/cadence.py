@@ -52,7 +52,8 @@ def review_cadence(case: Case) -> Cadence:
        meetings that are not reviews (the first TAC). The anchor is the latest.
     2. From the anchor: the date agreed then, else the first-review interval
        (when the anchor is the first TAC, where the plan starts) or the review
-       interval; never later than the maximum interval after the anchor.
+       interval; never later than the maximum interval after the anchor, unless
+       a later date was agreed (with a reason: timescales prompt, never block).
     3. A meeting scheduled on or after the anchor brings the date to that
        meeting, still within the maximum interval.
     Before any event the date is the first scheduled meeting, or none.
@@ -84,7 +85,12 @@ def review_cadence(case: Case) -> Cadence:
     # A held meeting that is not a review is the first TAC: the plan starts there.
     weeks = first_review_weeks() if source == 0 else review_interval_weeks()
     ceiling = anchor + dt.timedelta(days=max_review_interval_days())
-    due = min(agreed or anchor + dt.timedelta(weeks=weeks), ceiling)
+    if agreed is not None:
+        # A date agreed beyond the guideline was agreed with a reason: it stands.
+        ceiling = max(ceiling, agreed)
+        due = agreed
+    else:
+        due = min(anchor + dt.timedelta(weeks=weeks), ceiling)
     next_meeting = next((day for day in scheduled if day >= anchor), None)
     if next_meeting is not None:
         due = min(next_meeting, ceiling)

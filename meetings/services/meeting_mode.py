@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, LeadProfessionalAssignment
+from cases.models import LeadProfessionalAssignment
 from cases.services.common import record_event
-from cases.services.lifecycle import change_status
+from cases.services.lifecycle import follow_first_tac_held
+from cases.services.reviews import explain_review_beyond_guideline
 from cases.services.teams import assign_lead_professional
 from meetings.models import (
     Decision,
@@ -184,8 +185,15 @@ def agree_lead_professional(
 
 
 @transaction.atomic
-def set_meeting_next_review(meeting: Meeting, *, by: User, next_review_on: dt.date) -> Meeting:
-    """The review date the meeting agreed; it counts once the meeting is held."""
+def set_meeting_next_review(
+    meeting: Meeting, *, by: User, next_review_on: dt.date, beyond_guideline_reason: str = ""
+) -> Meeting:
+    """The review date the meeting agreed; it becomes the case's next review date once
+    the meeting is held.
+
+    A date more than three months after the meeting is accepted with a reason, which
+    becomes the case's "why late" (timescales prompt, never block).
+    """
     locked = lock_meeting(meeting)
     ensure_can_run_meeting(by, locked)
     start = local_date(locked.starts_at)
@@ -195,12 +203,8 @@ def set_meeting_next_review(meeting: Meeting, *, by: User, next_review_on: dt.da
         )
     limit = start + dt.timedelta(days=max_review_interval_days())
     if next_review_on > limit:
-        raise MeetingError(
-            {
-                "next_review_on": f"Reviews are never more than three months apart: choose a date "
-                f"on or before {limit:%d %B %Y}."
-            },
-            code="too_far",
+        explain_review_beyond_guideline(
+            locked.case, due=next_review_on, reason=beyond_guideline_reason, by=by
         )
     locked.next_review_on = next_review_on
     locked.version += 1
@@ -241,9 +245,7 @@ def finish_meeting(meeting: Meeting, *, by: User) -> Meeting:
         summary=f"{locked.get_kind_display()} held",
         data={"meeting": locked.pk},
     )
-    if case.status == Case.Status.PLANNING and case.can_move_to(Case.Status.ACTIVE):
-        change_status(case, to=Case.Status.ACTIVE, by=by, note="First TAC held")
-        case.refresh_from_db()
+    follow_first_tac_held(case, by=by)
     refresh_next_review_due(case, by=by)
     return locked
 

@@ -30,6 +30,7 @@ from meetings.models import (
 from meetings.services.common import NOTE_MAX, MeetingError, ensure_can_run_meeting, lock_meeting
 from notifications.models import SUBJECT_ACTION_DUE, Audience
 from notifications.services import notify, schedule_reminders
+from tac_portal.concurrency import ensure_current
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -109,12 +110,14 @@ def review_outcome(
     _ensure_can_edit_plan(by, locked.case, None)
     if not locked.case.is_open:
         raise MeetingError("This case is closed: its plan is no longer reviewed.", code="closed")
-    if expected_version is not None and expected_version != locked.version:
-        raise MeetingError(
+    ensure_current(
+        locked,
+        expected_version,
+        message=(
             "Someone reviewed this outcome since you opened it. Check what they recorded "
-            "below, then save yours again if it still stands.",
-            code="stale",
-        )
+            "below, then save yours again if it still stands."
+        ),
+    )
     errors: dict[str, str] = {}
     if len(note.strip()) > NOTE_MAX:
         errors["note"] = f"Keep the note to {NOTE_MAX:,} characters or fewer."
@@ -277,12 +280,14 @@ def change_action(
     """
     locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
     ensure_can_run_case(by, locked.case)
-    if expected_version is not None and expected_version != locked.version:
-        raise MeetingError(
+    ensure_current(
+        locked,
+        expected_version,
+        message=(
             "Someone changed this action since you opened it. Check it below, then "
-            "make your change again.",
-            code="stale",
-        )
+            "make your change again."
+        ),
+    )
     if not locked.is_open:
         raise MeetingError("A finished action cannot be changed.", code="closed")
     if not locked.case.is_open:
@@ -348,11 +353,11 @@ def cancel_action(
     """
     locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
     ensure_can_run_case(by, locked.case)
-    if expected_version is not None and expected_version != locked.version:
-        raise MeetingError(
-            "Someone changed this action since you opened it. Check it below first.",
-            code="stale",
-        )
+    ensure_current(
+        locked,
+        expected_version,
+        message=("Someone changed this action since you opened it. Check it below first."),
+    )
     if not locked.is_open:
         raise MeetingError("This action is already finished.", code="closed")
     if not locked.case.is_open:
@@ -401,12 +406,14 @@ def update_action(
     locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
     if not can_update_action(by, locked):
         raise PermissionDenied("Only the action's owner or the lead professional can update it.")
-    if expected_version is not None and expected_version != locked.version:
-        raise MeetingError(
+    ensure_current(
+        locked,
+        expected_version,
+        message=(
             "Someone updated this action since you opened it. Check its latest status "
-            "below, then send your update again.",
-            code="stale",
-        )
+            "below, then send your update again."
+        ),
+    )
     if status is not None and status not in Action.Status.values:
         raise MeetingError({"status": "Choose a status from the list."}, code="status")
     if status is None and not progress_note.strip():

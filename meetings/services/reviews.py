@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.access import ensure_can_run_case
 from cases.models import Case
 from cases.services.common import record_event
+from cases.services.reviews import explain_review_beyond_guideline
 from meetings.models import (
     FamilyFeedback,
     Review,
@@ -32,10 +33,12 @@ def record_review_without_meeting(
     summary: str = "",
     progress: str = "",
     next_review_on: dt.date | None = None,
+    beyond_guideline_reason: str = "",
 ) -> Review:
     """A review by collecting updates, with the child's and parents' views (both required).
 
-    It moves the next review date just as a review meeting does.
+    It moves the next review date just as a review meeting does. A date more than
+    three months away is accepted with a reason (the case's "why late").
     """
     ensure_can_run_case(by, case)
     if not case.is_open:
@@ -51,13 +54,20 @@ def record_review_without_meeting(
         errors["progress"] = "Choose how things have changed."
     today = timezone.localdate()
     limit = today + dt.timedelta(days=max_review_interval_days())
-    if next_review_on is not None and not today < next_review_on <= limit:
-        errors["next_review_on"] = (
-            f"Choose a date after today and on or before {limit:%d %B %Y} "
-            "(reviews are never more than three months apart)."
+    if next_review_on is not None and next_review_on <= today:
+        errors["next_review_on"] = "Choose a date after today."
+    beyond = next_review_on is not None and next_review_on > limit
+    if beyond and not beyond_guideline_reason.strip():
+        errors["beyond_guideline_reason"] = (
+            f"This date is after {limit:%-d %B %Y}, more than 3 months away: say why the "
+            "review will be later than the guideline"
         )
     if errors:
         raise MeetingError(errors, code="invalid")
+    if beyond and next_review_on is not None:
+        explain_review_beyond_guideline(
+            case, due=next_review_on, reason=beyond_guideline_reason, by=by
+        )
     review = Review.objects.create(
         case=case,
         reviewed_at=timezone.now(),

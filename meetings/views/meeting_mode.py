@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
+from agencies.submissions import submit_once
 from cases.models import Case
 from meetings import forms
 from meetings.models import (
@@ -184,6 +185,11 @@ def _autosave_response(
     return render(request, "meetings/autosave_page.html", context | {"meeting_pk": pk})
 
 
+def _not_saved(form: forms.AutosaveForm) -> str:
+    # What is wrong with the text (too long, hidden characters), else a tampered version.
+    return " ".join(["Not saved.", *form.errors.get("text", [])])
+
+
 @login_required
 @require_POST
 def autosave_meeting(request: AuthenticatedHttpRequest, pk: int, field: str) -> HttpResponse:
@@ -192,7 +198,11 @@ def autosave_meeting(request: AuthenticatedHttpRequest, pk: int, field: str) -> 
     target = f"text-{field}"
     if not form.is_valid():
         return _autosave_response(
-            request, pk=pk, target=target, version=meeting.text_version(field), error="Not saved."
+            request,
+            pk=pk,
+            target=target,
+            version=meeting.text_version(field),
+            error=_not_saved(form),
         )
     try:
         saved = save_meeting_text(
@@ -226,7 +236,7 @@ def autosave_update(request: AuthenticatedHttpRequest, pk: int, invitation_pk: i
     target = f"update-{invitation.pk}"
     if not form.is_valid():
         return _autosave_response(
-            request, pk=pk, target=target, version=invitation.version, error="Not saved."
+            request, pk=pk, target=target, version=invitation.version, error=_not_saved(form)
         )
     try:
         saved = save_invitation_update(
@@ -297,7 +307,8 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.ActionForm(request.POST, case=case, memberships=memberships)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             plan_services.add_action(
                 case,
                 by=request.user,
@@ -308,10 +319,22 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 due_on=data["due_on"],
                 outcomes=list(data["outcomes"]),
             )
+            return _section(request, meeting, "plan")
+
+        def show_plan() -> HttpResponse:
+            # Sent twice: the plan as the first submit left it, with a fresh form.
+            return _section(request, meeting, "plan")
+
+        try:
+            return submit_once(
+                request,
+                data["submission_token"],
+                create,
+                location=f"{reverse('meetings:run', args=[meeting.pk])}#plan",
+                replay=show_plan if is_htmx(request) else None,
+            )
         except ValidationError as error:
             forms.apply_service_error(form, error)
-        else:
-            return _section(request, meeting, "plan")
     return _section(request, meeting, "plan", action_form=form)
 
 
@@ -410,7 +433,10 @@ def next_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form,
         "next_review_form",
         lambda data: set_meeting_next_review(
-            meeting, by=request.user, next_review_on=data["next_review_on"]
+            meeting,
+            by=request.user,
+            next_review_on=data["next_review_on"],
+            beyond_guideline_reason=data["beyond_guideline_reason"],
         ),
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
+from agencies.submissions import submit_once
 from cases.access import (
     can_discuss,
     ensure_can_contribute,
@@ -49,6 +50,7 @@ def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> H
                 summary=data["summary"],
                 progress=data["progress"],
                 next_review_on=data["next_review_on"],
+                beyond_guideline_reason=data["beyond_guideline_reason"],
             )
         except ValidationError as error:
             forms.apply_service_error(form, error)
@@ -110,15 +112,18 @@ def add_contribution(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRes
     ensure_can_contribute(request.user, case)
     form = forms.ContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> HttpResponse:
             contributions_services.add_contribution(
                 case, by=request.user, body=form.cleaned_data["body"]
             )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
             messages.success(request, "Contribution added.")
             return redirect(f"{reverse('cases:detail', args=[case.pk])}#contributions")
+
+        try:
+            return submit_once(request, form.cleaned_data["submission_token"], create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     return render(request, "meetings/contribution_form.html", {"case": case, "form": form})
 
 
@@ -133,7 +138,8 @@ def new_discussion(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             discussion = record_case_discussion(
                 case,
                 by=request.user,
@@ -144,11 +150,13 @@ def new_discussion(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
                 next_steps=data["next_steps"],
                 participants=list(data["participants"]),
             )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
             messages.success(request, "Case discussion recorded.")
             return redirect("meetings:discussion", discussion.pk)
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     return render(request, "meetings/discussion_form.html", {"case": case, "form": form})
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
+from agencies.submissions import submit_once
 from cases.access import (
     ensure_can_contribute,
     get_case_to_run,
@@ -47,7 +48,8 @@ def schedule(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     form = forms.ScheduleMeetingForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             meeting = schedule_meeting(
                 case,
                 by=request.user,
@@ -63,11 +65,14 @@ def schedule(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
                 professionals_only=data["professionals_only"],
                 professionals_only_reason=data["professionals_only_reason"],
             )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
             messages.success(request, "Meeting arranged. Invitations are on their way.")
             return redirect("meetings:detail", meeting.pk)
+
+        try:
+            # Sent twice, the meeting is arranged (and its invitations sent) once.
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     return render(request, "meetings/schedule.html", {"case": case, "form": form})
 
 
@@ -195,15 +200,18 @@ def written_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_user(request, pk)
     form = forms.ContributionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> HttpResponse:
             contributions_services.add_contribution(
                 meeting.case, by=request.user, body=form.cleaned_data["body"], meeting=meeting
             )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
             messages.success(request, "Written update added to the meeting record.")
             return redirect("meetings:detail", meeting.pk)
+
+        try:
+            return submit_once(request, form.cleaned_data["submission_token"], create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     ensure_can_contribute(request.user, meeting.case)
     return render(request, "meetings/written_update.html", {"meeting": meeting, "form": form})
 

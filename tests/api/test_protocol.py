@@ -16,7 +16,7 @@ from agencies.models import Agency, User
 from cases.models import Case
 from cases.services.reviews import set_next_review_due
 from cases.services.teams import add_professional_to_team
-from tac_portal.api.base import StrictInputSerializer
+from tac_portal.api.serializers import StrictInputSerializer
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
 
@@ -258,7 +258,7 @@ def test_a_body_validation_error_is_a_problem_with_pointers(member: User) -> Non
     from rest_framework.response import Response
     from rest_framework.test import APIRequestFactory, force_authenticate
 
-    from tac_portal.api.base import ApiView
+    from tac_portal.api.views import ApiView
 
     class Note(StrictInputSerializer):
         text = serializers.CharField(max_length=5)

@@ -1,4 +1,6 @@
-"""Every transition drawn in DOMAIN §3.1 is allowed; every other one is refused."""
+"""Every transition drawn in DOMAIN §3.1, and the ways out that keep a case from a dead
+end (closure from every open stage, step-up from every stage after triage), is allowed;
+every other one is refused."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from cases.services.common import CaseError, TransitionNotAllowed
 from cases.services.lifecycle import change_status
 
 S = Case.Status
-DRAWN = {
+DRAWN: set[tuple[str, str]] = {
     (S.IDENTIFIED, S.SINGLE_AGENCY),
     (S.IDENTIFIED, S.REQUEST_SUBMITTED),
     (S.IDENTIFIED, S.CSC_REFERRAL),
@@ -35,6 +37,25 @@ DRAWN = {
     (S.ACTIVE, S.CLOSING),
     (S.CLOSING, S.CLOSED),
 }
+# No dead ends: closure from every open stage, step-up (and back) after triage, and the
+# practitioner who identified the need asking the family themselves.
+OPEN_BEFORE_CLOSING = [s for s in Case.OPEN_STATUSES if s not in {S.CLOSING, S.STEP_UP_REQUESTED}]
+STEP_UP_FROM = [
+    S.TRIAGED,
+    S.CONSENT_PENDING,
+    S.ASSESSING,
+    S.PLANNING,
+    S.ACTIVE,
+    S.REASSESSING,
+    S.CLOSING,
+]
+NO_DEAD_ENDS: set[tuple[str, str]] = (
+    {(s, S.CLOSING) for s in OPEN_BEFORE_CLOSING}
+    | {(s, S.STEP_UP_REQUESTED) for s in STEP_UP_FROM}
+    | {(S.STEP_UP_REQUESTED, s) for s in STEP_UP_FROM}
+    | {(S.IDENTIFIED, S.CONSENT_PENDING)}
+)
+DRAWN |= NO_DEAD_ENDS
 ALL_PAIRS = list(itertools.product(S.values, S.values))
 
 

@@ -199,12 +199,21 @@ def test_raising_a_safeguarding_concern_records_it_and_shows_the_mash(
     page = member_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Raise a safeguarding concern" in page
     url = reverse("cases:raise_concern", args=[case.pk])
-    assert member_client.get(url).status_code == 405  # no state change on GET
     status_before = case.status
-    response = member_client.post(url)
+    # It asks what was seen or heard first; nothing is recorded until it is said.
+    asked = member_client.get(url).content.decode()
+    assert "What did you see or hear?" in asked
+    refused = member_client.post(url, {"what_was_seen_or_heard": "  "})
+    assert refused.status_code == 200
+    assert "Say what you saw or heard that worries you" in refused.content.decode()
+    assert not SafeguardingConcern.objects.exists()
+    response = member_client.post(
+        url, {"what_was_seen_or_heard": "She said she was scared to go home."}
+    )
     concern = SafeguardingConcern.objects.get()
     assert response["Location"] == reverse("cases:concern", args=[case.pk, concern.pk])
     assert concern.raised_by == member
+    assert concern.what_was_seen_or_heard == "She said she was scared to go home."
     assert case.events.filter(code="safeguarding.concern_raised").exists()
     case.refresh_from_db()
     assert case.status == status_before
@@ -216,7 +225,8 @@ def test_a_concern_can_be_raised_before_anything_else_is_recorded(
     make_case: Callable[..., Case], lead_client: Client
 ) -> None:
     case = make_case(status=Case.Status.IDENTIFIED)
-    assert lead_client.post(reverse("cases:raise_concern", args=[case.pk])).status_code == 302
+    url = reverse("cases:raise_concern", args=[case.pk])
+    assert lead_client.post(url, {"what_was_seen_or_heard": "A bruise"}).status_code == 302
 
 
 TEST_VOICE = CasePanel(
@@ -263,13 +273,14 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
             case, by=lead, decision="share", recipient=f"Agency {n}", information="x",
             purpose="y", reason="z",
         )  # fmt: skip
-        raise_safeguarding_concern(case, by=lead)
+        raise_safeguarding_concern(case, by=lead, what_was_seen_or_heard="A bruise")
         record_level_of_need(case, level=level_targeted, rationale=f"R{n}", by=lead)
         if n:
             withdraw_consent(consent, by=lead, note="no")
     # The case page and every app's panel; the same count at both sizes. Four of them: the
-    # family's adults, the history of their details, earlier names, who may change them.
-    with django_assert_max_num_queries(50):
+    # family's adults, the history of their details, earlier names, who may change them;
+    # "What happens next" asks the access policy and the assessments and meetings once.
+    with django_assert_max_num_queries(56):
         response = lead_client.get(reverse("cases:detail", args=[case.pk]))
     assert response.content.decode().count("Riverside Primary School") >= size
 

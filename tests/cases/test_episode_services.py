@@ -247,11 +247,36 @@ def test_it_refuses_a_referral_in_the_future_or_by_an_outsider(
     assert error_fields(excinfo) == {"referred_day", "referred_by"}
 
 
-def test_it_refuses_a_step_up_the_state_machine_does_not_allow(make_case: Any, lead: User) -> None:
-    planning = make_case(status=Case.Status.PLANNING)
-    with pytest.raises(ValidationError, match="'Planning' cannot move to 'Step-up requested'"):
-        step_up(planning, by=lead)
+def test_it_refuses_a_step_up_before_triage(make_case: Any, lead: User) -> None:
+    identified = make_case(status=Case.Status.IDENTIFIED)
+    with pytest.raises(
+        ValidationError, match="'Need identified' cannot move to 'Step-up requested'"
+    ):
+        step_up(identified, by=lead)
     assert not StepUpReferral.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "stage",
+    [
+        Case.Status.TRIAGED,
+        Case.Status.CONSENT_PENDING,
+        Case.Status.ASSESSING,
+        Case.Status.PLANNING,
+        Case.Status.REASSESSING,
+        Case.Status.CLOSING,
+    ],
+)
+def test_a_step_up_is_open_from_every_stage_after_triage_and_a_decline_goes_back(
+    make_case: Any, lead: User, stage: str
+) -> None:
+    case = make_case(status=stage)
+    step_up(case, by=lead)
+    case.refresh_from_db()
+    assert case.status == Case.Status.STEP_UP_REQUESTED
+    decide(case, by=lead, accepted=False)
+    case.refresh_from_db()
+    assert case.status == stage
 
 
 def test_it_refuses_a_second_step_up_while_one_is_pending(case: Case, lead: User) -> None:
@@ -517,10 +542,43 @@ def test_it_will_not_close_a_case_waiting_for_social_care(case: Case, lead: User
         close(case, by=lead)
 
 
-def test_it_refuses_a_closure_the_state_machine_does_not_allow(make_case: Any, lead: User) -> None:
-    planning = make_case(status=Case.Status.PLANNING)
-    with pytest.raises(ValidationError, match="'Planning' cannot move to 'Closed'"):
-        close(planning, by=lead)
+@pytest.mark.parametrize(
+    ("stage", "reason", "ends_as"),
+    [
+        (Case.Status.IDENTIFIED, "NFA_AFTER_TRIAGE", Case.Status.CLOSED),
+        (Case.Status.TRIAGED, "NFA_AFTER_TRIAGE", Case.Status.CLOSED_NFA),
+        (Case.Status.CONSENT_PENDING, "CONSENT_WITHDRAWN", Case.Status.CLOSED_DECLINED),
+        (Case.Status.CONSENT_PENDING, "MOVED_OUT_OF_AREA", Case.Status.CLOSED),
+        (Case.Status.ASSESSING, "NEEDS_MET", Case.Status.CLOSED_NEEDS_MET),
+        (Case.Status.ASSESSING, "SINGLE_AGENCY", Case.Status.CLOSED),
+        (Case.Status.PLANNING, "DISENGAGED", Case.Status.CLOSED),
+        (Case.Status.REASSESSING, "NEEDS_MET", Case.Status.CLOSED),
+        (Case.Status.CLOSING, "NEEDS_MET", Case.Status.CLOSED),
+    ],
+)
+def test_a_case_closes_from_every_open_stage_with_a_reason_that_fits(
+    make_case: Any, lead: User, stage: str, reason: str, ends_as: str
+) -> None:
+    case = make_case(status=stage)
+    closure = close(case, by=lead, reason=reason)
+    case.refresh_from_db()
+    assert case.status == ends_as
+    assert case.closure_reason == reason
+    assert not case.lead_assignments.active().exists()
+    if stage in Case.BEFORE_PLAN:
+        # Nothing is asked about a plan that was never made.
+        assert closure.outcomes_achieved == CaseClosure.OutcomesAchieved.NO_PLAN
+
+
+def test_a_reason_that_does_not_fit_the_stage_is_refused(make_case: Any, lead: User) -> None:
+    active = make_case(status=Case.Status.ACTIVE)
+    with pytest.raises(ValidationError) as excinfo:
+        close(active, by=lead, reason="NFA_AFTER_TRIAGE")
+    assert error_fields(excinfo) == {"reason"}
+    identified = make_case(status=Case.Status.IDENTIFIED)
+    with pytest.raises(ValidationError) as excinfo:
+        close(identified, by=lead, reason="NEEDS_MET")
+    assert error_fields(excinfo) == {"reason"}
 
 
 def test_it_closes_a_case_once(case: Case, lead: User, coordinator: User) -> None:

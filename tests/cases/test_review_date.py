@@ -149,17 +149,25 @@ def test_bad_input_is_explained_and_kept(
     assert not CaseEvent.objects.filter(case=case, code="review.date_moved").exists()
 
 
-def test_dates_outside_the_plans_range_are_refused(case: Case, lead_client: Client) -> None:
-    today = timezone.localdate()
-    too_far = today + dt.timedelta(days=200)
-    body = lead_client.post(_url(case), _data(too_far)).content.decode()
-    assert "plans are reviewed at least every 3 months" in body
-    before_opened = today - dt.timedelta(days=30)
+def test_a_date_before_the_case_opened_is_refused(case: Case, lead_client: Client) -> None:
+    before_opened = timezone.localdate() - dt.timedelta(days=30)
     body = lead_client.post(_url(case), _data(before_opened)).content.decode()
     assert "when the case opened" in body
     case.refresh_from_db()
-    assert case.next_review_due not in (too_far, before_opened)
+    assert case.next_review_due != before_opened
     assert case.review_late_reason == ""
+
+
+def test_a_date_beyond_the_guideline_is_accepted_and_its_reason_is_why_late(
+    case: Case, lead_client: Client
+) -> None:
+    """Timescales prompt, never block: more than 3 months away is kept, with its reason."""
+    too_far = timezone.localdate() + dt.timedelta(days=200)
+    response = lead_client.post(_url(case), _data(too_far, reason="Family abroad until June"))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.next_review_due == too_far
+    assert case.review_late_reason == "Family abroad until June"
 
 
 def test_the_same_date_is_refused(case: Case, lead: User, lead_client: Client) -> None:

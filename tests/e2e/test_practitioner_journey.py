@@ -141,6 +141,14 @@ def test_a_practitioner_journey_from_search_to_safeguarding_concern(
 
     # A safeguarding concern: recorded at once, with the MASH contact.
     page.get_by_role("button", name="Raise a safeguarding concern").click()
+    # It asks what was seen or heard before anything is recorded.
+    assert page.get_by_role("heading", name="Raise a safeguarding concern").is_visible()
+    assert not SafeguardingConcern.objects.filter(case=case).exists()
+    check_page(page, "journey-safeguarding-concern-question")
+    page.get_by_label("What did you see or hear?").fill(
+        "Rowen said she was frightened to go home tonight."
+    )
+    page.get_by_role("button", name="Record the concern and show the MASH contact").click()
     assert page.get_by_role("heading", name="Contact the MASH now").is_visible()
     assert page.get_by_text(settings.TAC_MASH_CONTACT).first.is_visible()
     check_page(page, "journey-safeguarding-concern")

@@ -35,6 +35,7 @@ ROUTES: dict[str, Route] = {
     "cases:step_up_request": Route("get", args=lambda o: [o.case.pk], expect=RUNNERS),
     "cases:step_up_decision": Route("get", args=_with_pending_step_up, expect=RUNNERS),
     "cases:closure": Route("get", args=lambda o: [o.case.pk], expect=RUNNERS),
+    "cases:stage": Route("get", args=lambda o: [o.case.pk, "CLOSING"], expect=RUNNERS),
     # Not about one case: team managers and the coordinator open stepped-down cases.
     "cases:step_down_in": Route(
         "get",

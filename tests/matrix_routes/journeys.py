@@ -74,7 +74,7 @@ ROUTES: dict[str, Route] = {
     "cases:consent_new": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
     "cases:consent_withdraw": Route("get", args=_consent, expect=case_page()),
     "cases:disclosures": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
-    "cases:raise_concern": Route("post", args=lambda o: [o.case.pk], expect=case_page(302)),
+    "cases:raise_concern": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
     "cases:concern": Route("get", args=_concern, expect=case_page()),
     # Moving the review date: those who run the case; the rest of the team may not.
     "cases:review_date": Route("get", args=lambda o: [o.case.pk], expect=runs_the_case(200)),

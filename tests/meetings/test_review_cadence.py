@@ -177,7 +177,12 @@ class Cadence(RuleBasedStateMachine):
         weeks = 6 if source == 0 else 8
         anchor = _local(moment)
         ceiling = anchor + dt.timedelta(days=91)
-        due = min(agreed or anchor + dt.timedelta(weeks=weeks), ceiling)
+        if agreed is not None:
+            # The date the meeting or review agreed stands, even beyond the guideline.
+            ceiling = max(ceiling, agreed)
+            due = agreed
+        else:
+            due = min(anchor + dt.timedelta(weeks=weeks), ceiling)
         later = [d for d in upcoming if d >= anchor]
         return min(later[0], ceiling) if later else due
 
@@ -188,9 +193,10 @@ class Cadence(RuleBasedStateMachine):
         self.case.refresh_from_db()
         assert self.case.next_review_due == self.expected()
         if self.events:
-            anchor = _local(max(e[0] for e in self.events))
+            moment, _, _, agreed = max(self.events)
+            ceiling = _local(moment) + dt.timedelta(days=91)
             assert self.case.next_review_due is not None
-            assert self.case.next_review_due <= anchor + dt.timedelta(days=91)
+            assert self.case.next_review_due <= max(ceiling, agreed or ceiling)
 
 
 def test_next_review_due_follows_every_sequence(lead: User) -> None:

@@ -36,7 +36,7 @@ def test_a_review_without_a_meeting_moves_the_next_review_date(case: Case, lead:
     assert CaseEvent.objects.filter(case=case, code="review.recorded").exists()
 
 
-def test_a_review_can_agree_an_earlier_date_but_never_beyond_three_months(
+def test_a_review_can_agree_an_earlier_date_or_a_later_one_with_a_reason(
     case: Case, lead: User
 ) -> None:
     soon = timezone.localdate() + dt.timedelta(days=20)
@@ -45,15 +45,24 @@ def test_a_review_can_agree_an_earlier_date_but_never_beyond_three_months(
     )
     case.refresh_from_db()
     assert case.next_review_due == soon
+    later = timezone.localdate() + dt.timedelta(days=120)
+    # Beyond three months: a prompt for the reason, never a refusal of the date.
     with pytest.raises(MeetingError) as error:
         record_review_without_meeting(
-            case,
-            by=lead,
-            child_views="ok",
-            parent_views="ok",
-            next_review_on=timezone.localdate() + dt.timedelta(days=120),
+            case, by=lead, child_views="ok", parent_views="ok", next_review_on=later
         )
-    assert "next_review_on" in error.value.message_dict
+    assert set(error.value.message_dict) == {"beyond_guideline_reason"}
+    record_review_without_meeting(
+        case,
+        by=lead,
+        child_views="ok",
+        parent_views="ok",
+        next_review_on=later,
+        beyond_guideline_reason="The family is away for the summer",
+    )
+    case.refresh_from_db()
+    assert case.next_review_due == later
+    assert case.review_late_reason == "The family is away for the summer"
 
 
 def test_only_the_lead_or_a_manager_records_a_review(case: Case, member: User) -> None:

@@ -59,3 +59,23 @@ def test_it_moves_a_weekend_due_day_to_the_friday_before() -> None:
 )
 def test_one_day_is_singular(title: str, days: int, expected: str) -> None:
     assert fill_days(title, days) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "days", "expected"),
+    [
+        (dt.date.max, 5, dt.date.max),
+        (D(9999, 12, 30), 10, dt.date.max),
+        (dt.date.min, -5, dt.date.min),
+        (D(1, 1, 2), -10, dt.date.min),
+    ],
+)
+def test_a_sum_that_would_run_off_the_calendar_stops_at_its_end(
+    day: dt.date, days: int, expected: dt.date
+) -> None:
+    assert add_working_days(day, days) == expected
+
+
+def test_the_calendar_s_last_day_still_counts_back() -> None:
+    assert add_working_days(dt.date.max, -3) < dt.date.max
+    assert add_working_days(dt.date.max, 0) <= dt.date.max

@@ -24,6 +24,14 @@ def test_it_sends_the_security_headers(case: Case, member_client: Client) -> Non
     assert response["Cache-Control"] == "no-store"
 
 
+def test_the_content_security_policy_forbids_plugins_and_base_urls(
+    case: Case, member_client: Client
+) -> None:
+    csp = member_client.get(reverse("cases:detail", args=[case.pk]))["Content-Security-Policy"]
+    assert "object-src 'none'" in csp
+    assert "base-uri 'none'" in csp
+
+
 def test_it_keeps_personal_data_out_of_the_logs(
     case: Case, member_client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:

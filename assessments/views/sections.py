@@ -1,4 +1,4 @@
-"""Assessment pages. Every assessment is reached through a case the user can see."""
+"""Writing an assessment: a section's page, its fields, and saving them (autosave too)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
 from assessments.definition import Definition
 from assessments.forms import (
-    CHILD_CHOICE,
     ConsentForm,
-    EscalationForm,
-    FamilyCopyForm,
-    ReasonForm,
-    StartForm,
 )
-from assessments.models import Assessment, ElementEntry, Source, ViewRecord
-from assessments.services import consent as consent_services
+from assessments.models import Assessment, Source, ViewRecord
 from assessments.services import content as content_services
-from assessments.services.common import can_edit, can_start, ensure_can_edit
+from assessments.services.common import can_edit
 from assessments.services.content import (
     ELEMENT_FIELDS,
     VIEW_FIELDS,
@@ -38,21 +32,8 @@ from assessments.services.content import (
     fingerprint,
     parents_and_carers,
 )
-from assessments.services.lifecycle import (
-    abandon_assessment,
-    begin_assessment,
-    complete_assessment,
-    completion_problems,
-    escalate_safeguarding,
-    mark_awaiting_consent,
-    record_family_copy_given,
-    resume_after_escalation,
-    revise_assessment,
-    share_with_family,
-)
-from assessments.services.starting import start_assessment
-from cases.access import get_case_for_user, get_case_record_for_user
-from cases.models import AccessPurpose, CaseSubject, Child, ConsentRecord, FamilyMember
+from assessments.views.common import YES_NO, messages_of, open_assessment
+from cases.models import ConsentRecord, FamilyMember
 from tac_portal.forms import (
     PARTS,
     ErrorSummary,
@@ -61,177 +42,6 @@ from tac_portal.forms import (
     date_problem,
     parse_date_parts,
 )
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _open(
-    request: AuthenticatedHttpRequest,
-    pk: int,
-    *,
-    edit: bool = False,
-    purpose: str = AccessPurpose.ASSESSMENT,
-) -> Assessment:
-    """The assessment if its case is visible to the user (else 404) and, with ``edit``, the
-    user may change it (else 403). Its child's record is logged as shown."""
-    assessments = Assessment.objects.select_related("case__family", "child", "template", "assessor")
-    assessment = get_case_record_for_user(
-        request, assessments, pk, purpose=purpose, child_field="child_id"
-    )
-    if edit:
-        ensure_can_edit(request.user, assessment)
-    return assessment
-
-
-def _messages_of(error: ValidationError) -> list[str]:
-    return [str(m) for m in error.messages]
-
-
-# --- Start -------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> HttpResponse:
-    case = get_case_for_user(request, case_pk, purpose=AccessPurpose.ASSESSMENT)
-    subject = CaseSubject.objects.filter(case=case, child_id=child_pk).select_related("child")
-    found = subject.first()
-    if found is None:
-        raise Http404("No such child in this case")
-    child: Child = found.child
-    if not can_start(request.user, case):
-        raise PermissionDenied("Only the lead professional or a TAC member can start one.")
-    siblings = list(
-        Assessment.objects.filter(case=case)
-        .exclude(child=child)
-        .exclude(status=Assessment.Status.ABANDONED)
-        .select_related("child")
-        .order_by("child_id", "-started_at")
-    )
-    form = StartForm(request.POST or None, siblings=siblings)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = start_assessment(
-                case, child=child, by=request.user, copy_from=form.chosen_sibling()
-            )
-        except ValidationError as error:
-            errors = _messages_of(error)
-        else:
-            messages.success(request, "Assessment started.")
-            return redirect("assessments:detail", assessment.pk)
-    return render(
-        request,
-        "assessments/start.html",
-        {
-            "case": case,
-            "child": child,
-            "form": form,
-            "errors": ErrorSummary.linking("id_copy_from", errors),
-        },
-        status=400 if errors else 200,
-    )
-
-
-# --- Task list ---------------------------------------------------------------
-
-
-def _section_status(
-    section: dict[str, Any],
-    assessment: Assessment,
-    answers: Mapping[str, Mapping[str, str]],
-    entries: Mapping[str, ElementEntry],
-    views: list[ViewRecord],
-    definition: Definition,
-) -> str:
-    kind = section["kind"]
-    if kind in ("fields", "child_details"):
-        data = answers.get(section["key"], {})
-        fields = section.get("fields", [])
-        if not any(str(data.get(f["key"], "")).strip() for f in fields):
-            return "not_started" if fields else "completed"
-        missing = [
-            f for f in fields if f.get("required") and not str(data.get(f["key"], "")).strip()
-        ]
-        return "in_progress" if missing else "completed"
-    if kind == "domain":
-        codes = [e["code"] for e in definition.domains[section["domain"]]["elements"]]
-        done = [
-            c
-            for c in codes
-            if c in entries
-            and (entries[c].strengths or entries[c].needs or entries[c].not_discussed)
-        ]
-        if not done:
-            return "not_started"
-        return "completed" if len(done) == len(codes) else "in_progress"
-    if kind == "views":
-        if not views:
-            return "not_started"
-        return (
-            "completed"
-            if not any("Views:" in p for p in completion_problems(assessment))
-            else "in_progress"
-        )
-    if assessment.consent_to_share_id and assessment.consent_to_assessment_id:
-        return "completed"
-    return "in_progress" if assessment.consent_to_assessment_id else "not_started"
-
-
-@login_required
-@require_GET
-def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The assessment's task list, status and next steps."""
-    assessment = _open(request, pk)
-    return _render_detail(request, assessment)
-
-
-def _render_detail(
-    request: AuthenticatedHttpRequest,
-    assessment: Assessment,
-    *,
-    errors: list[str] | None = None,
-    forms: Mapping[str, Any] | None = None,
-) -> HttpResponse:
-    definition = Definition(assessment.template.definition)
-    answers = {s.key: s.data for s in assessment.sections.all()}
-    entries = {e.element_code: e for e in assessment.elements.all()}
-    views = list(assessment.views.all())
-    tasks = [
-        {
-            "section": s,
-            "status": _section_status(s, assessment, answers, entries, views, definition),
-            "url": reverse("assessments:section", args=[assessment.pk, s["key"]]),
-        }
-        for s in definition.sections
-    ]
-    forms = forms or {}
-    refused = any(form.errors for form in forms.values())
-    return render(
-        request,
-        "assessments/detail.html",
-        {
-            "assessment": assessment,
-            "case": assessment.case,
-            "tasks": tasks,
-            "can_edit": can_edit(request.user, assessment),
-            "problems": completion_problems(assessment)
-            if assessment.status == Assessment.Status.SHARED_WITH_FAMILY
-            else [],
-            "errors": ErrorSummary.linking("next-steps", errors or []),
-            "reason_form": forms.get("reason") or ReasonForm(),
-            "escalation_form": forms.get("escalation") or EscalationForm(),
-            "family_copy_form": forms.get("family_copy")
-            or FamilyCopyForm(initial={"given_on": timezone.localdate()}),
-            "previous": assessment.previous_version,
-            "revisions": list(assessment.next_versions.all()),
-            "S": Assessment.Status,
-        },
-        status=400 if errors or refused else 200,
-    )
-
-
-# --- Section pages and saving --------------------------------------------------
 
 
 def _field(
@@ -351,11 +161,11 @@ def _section_spec(section: dict[str, Any]) -> dict[str, tuple[str, str]]:
 @login_required
 @require_GET
 def section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
-    assessment = _open(request, pk)
-    return _render_section(request, assessment, key)
+    assessment = open_assessment(request, pk)
+    return render_section(request, assessment, key)
 
 
-def _render_section(
+def render_section(
     request: AuthenticatedHttpRequest,
     assessment: Assessment,
     key: str,
@@ -536,7 +346,7 @@ def _parse(
             version = -1
         bases[name] = Base(version=version, fingerprint=post.get(f"h_{name}", ""))
         raw = post.get(f"overwrite_{name}")
-        if raw is not None and raw.isdigit():
+        if raw is not None and raw.isdecimal():
             overwrite[name] = int(raw)
     return values, bases, overwrite
 
@@ -571,7 +381,7 @@ def _save(
             errors = (
                 {k: str(v[0]) for k, v in error.message_dict.items()}
                 if hasattr(error, "error_dict")
-                else {next(iter(values), ""): " ".join(_messages_of(error))}
+                else {next(iter(values), ""): " ".join(messages_of(error))}
             )
         else:
             if autosave:
@@ -605,7 +415,7 @@ def _save(
                 bases=bases,
                 conflicts=result.conflicts,
             )
-            return _render_section(request, assessment, key, override={form_id: fields}, status=409)
+            return render_section(request, assessment, key, override={form_id: fields}, status=409)
     if autosave:
         return render(
             request, "assessments/includes/save_status.html", {"errors": errors, "form_id": form_id}
@@ -613,13 +423,13 @@ def _save(
     fields = _fields_for(
         form_id, spec, {}, {}, posted=values, bases=bases, errors=errors, dates=dates.typed
     )
-    return _render_section(request, assessment, key, override={form_id: fields}, status=400)
+    return render_section(request, assessment, key, override={form_id: fields}, status=400)
 
 
 @login_required
 @require_POST
 def save_section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpResponse:
-    assessment = _open(request, pk, edit=True)
+    assessment = open_assessment(request, pk, edit=True)
     section = Definition(assessment.template.definition).section(key)
     if section is None or section["kind"] not in ("fields", "child_details"):
         raise Http404("No such section")
@@ -641,7 +451,7 @@ def save_section(request: AuthenticatedHttpRequest, pk: int, key: str) -> HttpRe
 @login_required
 @require_POST
 def save_element(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
-    assessment = _open(request, pk, edit=True)
+    assessment = open_assessment(request, pk, edit=True)
     definition = Definition(assessment.template.definition)
     if code not in definition.elements:
         raise Http404("No such element")
@@ -666,7 +476,7 @@ def save_element(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpR
 @login_required
 @require_POST
 def save_view(request: AuthenticatedHttpRequest, pk: int, who: str) -> HttpResponse:
-    assessment = _open(request, pk, edit=True)
+    assessment = open_assessment(request, pk, edit=True)
     member: FamilyMember | None = None
     if who != "child":
         member = next((m for m in parents_and_carers(assessment) if str(m.pk) == who), None)
@@ -700,216 +510,4 @@ def save_view(request: AuthenticatedHttpRequest, pk: int, who: str) -> HttpRespo
         save=save,
         anchor=f"form-view-{who}",
         validate=validate,
-    )
-
-
-@login_required
-@require_POST
-def record_consent(request: AuthenticatedHttpRequest, pk: int, stage: str) -> HttpResponse:
-    assessment = _open(request, pk, edit=True)
-    if stage not in ("start", "completion"):
-        raise Http404("No such consent statement")
-    consent_section = Definition(assessment.template.definition).section_of_kind("consent")
-    if consent_section is None:
-        raise Http404("No such section")
-    members = parents_and_carers(assessment)
-    forms = {
-        s: ConsentForm(
-            request.POST if s == stage else None,
-            members=members,
-            child_name=assessment.child.full_name,
-            prefix=s,
-            initial={"given_on": timezone.localdate(), "information_level": "additional"},
-        )
-        for s in ("start", "completion")
-    }
-    form = forms[stage]
-    if form.is_valid():
-        try:
-            consent_services.record_consent(
-                assessment,
-                stage=stage,
-                given_by=form.giver(),
-                given_by_child=form.cleaned_data["given_by"] == CHILD_CHOICE,
-                method=form.cleaned_data["method"],
-                capacity_basis=form.cleaned_data["capacity_basis"],
-                given_on=form.cleaned_data["given_on"],
-                information_level=form.cleaned_data["information_level"] or "basic",
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Consent recorded.")
-            return redirect("assessments:section", assessment.pk, consent_section["key"])
-    return _render_section(
-        request, assessment, consent_section["key"], override={"consent": forms}, status=400
-    )
-
-
-# --- Lifecycle -----------------------------------------------------------------
-
-
-def _transition(
-    request: AuthenticatedHttpRequest,
-    pk: int,
-    step: Callable[[Assessment], Assessment],
-    done: str,
-    *,
-    edit: bool = True,
-) -> HttpResponse:
-    assessment = _open(request, pk, edit=edit)
-    try:
-        result = step(assessment)
-    except ValidationError as error:
-        assessment.refresh_from_db()
-        return _render_detail(request, assessment, errors=_messages_of(error))
-    messages.success(request, done)
-    return redirect("assessments:detail", result.pk)
-
-
-@login_required
-@require_POST
-def awaiting_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: mark_awaiting_consent(a, by=request.user),
-        "Marked as waiting for the family's consent.",
-    )
-
-
-@login_required
-@require_POST
-def begin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: begin_assessment(a, by=request.user),
-        "Assessment in progress.",
-    )
-
-
-@login_required
-@require_POST
-def share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: share_with_family(a, by=request.user),
-        "Recorded that the draft was shared with the family.",
-    )
-
-
-@login_required
-@require_POST
-def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: complete_assessment(a, by=request.user),
-        "Assessment completed. It can no longer be changed.",
-    )
-
-
-@login_required
-@require_POST
-def resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: resume_after_escalation(a, by=request.user),
-        "Assessment resumed.",
-    )
-
-
-@login_required
-@require_POST
-def revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: revise_assessment(a, by=request.user),
-        "New version started. The completed one is kept until this one is completed.",
-    )
-
-
-@login_required
-@require_POST
-def abandon(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _open(request, pk, edit=True)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, assessment, forms={"reason": form})
-    return _transition(
-        request,
-        pk,
-        lambda a: abandon_assessment(a, reason=form.cleaned_data["reason"], by=request.user),
-        "Assessment stopped.",
-    )
-
-
-@login_required
-@require_POST
-def escalate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    form = EscalationForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _transition(
-        request,
-        pk,
-        lambda a: escalate_safeguarding(a, note=note, by=request.user),
-        "Safeguarding concern recorded. Follow your local safeguarding procedures now.",
-        edit=False,
-    )
-
-
-@login_required
-@require_POST
-def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assessment = _open(request, pk, edit=True)
-    form = FamilyCopyForm(request.POST)
-    if form.is_valid():
-        try:
-            record_family_copy_given(
-                assessment, given_on=form.cleaned_data["given_on"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Recorded the date the family was given its copy.")
-            return redirect("assessments:detail", assessment.pk)
-    return _render_detail(request, assessment, forms={"family_copy": form})
-
-
-@login_required
-@require_GET
-def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The family's own plain-language copy: conclusions, agreed actions, their views."""
-    assessment = _open(request, pk, purpose=AccessPurpose.FAMILY_COPY)
-    definition = Definition(assessment.template.definition)
-    conclusions = definition.section("conclusions")
-    answers = {s.key: s.data for s in assessment.sections.all()}
-    rows = [
-        {"label": f["label"], "value": answers.get("conclusions", {}).get(f["key"], "")}
-        for f in (conclusions or {}).get("fields", [])
-        if f["type"] in ("text", "string")
-    ]
-    first = definition.sections[0]
-    story = [
-        {"label": f["label"], "value": answers.get(first["key"], {}).get(f["key"], "")}
-        for f in first.get("fields", [])
-        if f["type"] == "text"
-    ]
-    return render(
-        request,
-        "assessments/family_copy.html",
-        {
-            "assessment": assessment,
-            "case": assessment.case,
-            "story": story,
-            "rows": rows,
-            "views": [v for v in assessment.views.select_related("family_member") if v.is_given],
-            "lead": assessment.case.lead_assignment,
-        },
     )

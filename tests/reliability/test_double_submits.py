@@ -1,0 +1,222 @@
+"""A contribution, a written update, a new action, a meeting and a case discussion are
+stored once however often their form is sent: one after the other (a double click, a
+retry) or five at once, in threads against the database, each with its own connection.
+
+(Adding a child has its own file: tests/cases/test_add_child_once.py.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import User
+from cases.models import Case
+from meetings.models import Action, CaseDiscussion, Contribution, Meeting
+from meetings.services.scheduling import schedule_meeting
+from notifications.models import EmailOutbox
+from tests.helpers import client_for, date_fields
+
+TOKEN = "9b2d4c6e8f0a1b3c5d7e9f1a2b3c4d5e"
+HTMX = {"HX-Request": "true"}
+
+
+def _at_once(count: int, send: Callable[[], int]) -> list[int]:
+    """Send ``count`` requests at the same moment; their status codes."""
+    start = threading.Barrier(count)
+    codes: list[int] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            codes.append(send())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return codes
+
+
+def _meeting(case: Case, lead: User) -> Meeting:
+    day = timezone.localdate() + dt.timedelta(days=3)
+    zone = timezone.get_current_timezone()
+    return schedule_meeting(
+        case,
+        by=lead,
+        kind=Meeting.Kind.INITIAL,
+        starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=zone),
+        ends_at=dt.datetime.combine(day, dt.time(11), tzinfo=zone),
+        location="Riverside Primary School, room 2",
+        members=list(case.memberships.active()),
+    )
+
+
+def _action_form(case: Case, member: User, token: str = TOKEN) -> dict[str, object]:
+    owner = case.memberships.active().get(professional=member)
+    due = timezone.localdate() + dt.timedelta(days=30)
+    return {
+        "submission_token": token,
+        "description": "Walk to school together each Monday",
+        "owner": str(owner.pk),
+        **date_fields("due_on", due),
+    }
+
+
+# --- One after the other ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_contribution_sent_twice_is_stored_once(case: Case, member_client: Client) -> None:
+    url = reverse("meetings:contribute", args=[case.pk])
+    data = {"submission_token": TOKEN, "body": "Attendance is up to 92%"}
+    first = member_client.post(url, data)
+    second = member_client.post(url, data, follow=True)
+    assert first.status_code == 302
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "You sent this form twice" in second.content.decode()
+    assert Contribution.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_token_is_a_new_contribution(case: Case, member_client: Client) -> None:
+    url = reverse("meetings:contribute", args=[case.pk])
+    member_client.post(url, {"submission_token": TOKEN, "body": "First"})
+    member_client.post(url, {"submission_token": "another", "body": "Second"})
+    assert Contribution.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_refused_contribution_can_be_corrected_and_sent_with_the_same_token(
+    case: Case, member_client: Client
+) -> None:
+    url = reverse("meetings:contribute", args=[case.pk])
+    refused = member_client.post(url, {"submission_token": TOKEN, "body": "   "})
+    assert refused.status_code == 200
+    sent = member_client.post(url, {"submission_token": TOKEN, "body": "Now with words"})
+    assert sent.status_code == 302
+    assert Contribution.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_written_update_sent_twice_is_stored_once(
+    case: Case, lead: User, member_client: Client
+) -> None:
+    meeting = _meeting(case, lead)
+    url = reverse("meetings:written_update", args=[meeting.pk])
+    data = {"submission_token": TOKEN, "body": "Sorry I cannot attend: attendance is up"}
+    member_client.post(url, data)
+    member_client.post(url, data)
+    assert Contribution.objects.filter(meeting=meeting).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_action_sent_twice_is_stored_once(
+    case: Case, lead: User, member: User, lead_client: Client
+) -> None:
+    meeting = _meeting(case, lead)
+    url = reverse("meetings:add_action", args=[meeting.pk])
+    first = lead_client.post(url, _action_form(case, member), headers=HTMX)
+    second = lead_client.post(url, _action_form(case, member), headers=HTMX)
+    assert first.status_code == second.status_code == 200
+    assert Action.objects.count() == 1
+    # The repeat shows the plan with the one action, ready for the next.
+    assert 'id="plan"' in second.content.decode()
+    assert "Walk to school together each Monday" in second.content.decode()
+    plain = lead_client.post(url, _action_form(case, member))
+    assert plain.status_code == 302
+    assert Action.objects.count() == 1
+
+
+# --- At the same moment -------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_identical_contributions_at_once_store_one(case: Case, member: User) -> None:
+    url = reverse("meetings:contribute", args=[case.pk])
+    data = {"submission_token": TOKEN, "body": "Attendance is up to 92%"}
+    codes = _at_once(5, lambda: client_for(member).post(url, data).status_code)
+    assert codes == [302] * 5
+    assert Contribution.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_identical_new_actions_at_once_store_one(case: Case, lead: User, member: User) -> None:
+    meeting = _meeting(case, lead)
+    url = reverse("meetings:add_action", args=[meeting.pk])
+    data = _action_form(case, member)
+    codes = _at_once(5, lambda: client_for(lead).post(url, data, headers=HTMX).status_code)
+    assert codes == [200] * 5
+    assert Action.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_forms_each_sent_five_times_at_once_store_five(case: Case, member: User) -> None:
+    url = reverse("meetings:contribute", args=[case.pk])
+    tokens = [f"{TOKEN[:-1]}{n}" for n in range(5)]
+    sends = [
+        {"submission_token": token, "body": f"Update number {n}"}
+        for n, token in enumerate(tokens)
+        for _ in range(5)
+    ]
+    lock = threading.Lock()
+
+    def send() -> int:
+        with lock:
+            data = sends.pop()
+        return client_for(member).post(url, data).status_code
+
+    codes = _at_once(25, send)
+    assert codes == [302] * 25
+    assert Contribution.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_meeting_arranged_twice_is_arranged_once(
+    case: Case, lead_client: Client, member: User
+) -> None:
+    school = case.memberships.active().get(professional=member)
+    data = {
+        "submission_token": TOKEN,
+        "kind": "initial",
+        **date_fields("day", timezone.localdate() + dt.timedelta(days=5)),
+        "starts": "10:00",
+        "ends": "11:00",
+        "mode": "in_person",
+        "location": "Riverside Primary School",
+        "members": [school.pk],
+    }
+    url = reverse("meetings:schedule", args=[case.pk])
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Meeting.objects.count() == 1
+    assert EmailOutbox.objects.count() == 1  # the school's invitation, sent once
+
+
+@pytest.mark.django_db
+def test_a_case_discussion_recorded_twice_is_recorded_once(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    data = {
+        "submission_token": TOKEN,
+        **date_fields("held_on", timezone.localdate()),
+        "question": "Why do mornings go wrong?",
+        "participants": [lead.pk],
+    }
+    url = reverse("meetings:new_discussion", args=[case.pk])
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert CaseDiscussion.objects.count() == 1
