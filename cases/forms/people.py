@@ -18,7 +18,7 @@ from cases.models import (
     SenStatus,
     Sex,
 )
-from tac_portal.forms import GovUKDateField, SubmissionTokenField, VersionField
+from tac_portal.forms import GovUKDateField, PersonNameField, SubmissionTokenField, VersionField
 
 UPN_PATTERN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 URN_PATTERN = re.compile(r"^[0-9]{6}$")
@@ -42,12 +42,12 @@ class ChildDetailsForm(forms.Form):
     """A subject child's identifying details and the facts the statutory returns need."""
 
     version = VersionField()
-    given_names = forms.CharField(
+    given_names = PersonNameField(
         label="Given names",
         max_length=100,
         error_messages={"required": "Enter the child's given names"},
     )
-    family_name = forms.CharField(
+    family_name = PersonNameField(
         label="Family name",
         max_length=100,
         error_messages={"required": "Enter the child's family name"},
@@ -62,7 +62,12 @@ class ChildDetailsForm(forms.Form):
     date_of_birth = GovUKDateField(
         label="Date of birth", past=True, help_text="For example, 27 3 2016"
     )
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect)
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the child's sex"},
+    )
     address = forms.CharField(
         label="Address", widget=forms.Textarea(attrs={"rows": 3}), max_length=500, required=False
     )
@@ -74,14 +79,19 @@ class ChildDetailsForm(forms.Form):
         label="Ethnicity",
         choices=Ethnicity.choices,
         help_text="As the child or family describe it. Choose 'Refused' if they declined to say.",
+        error_messages={"required": "Select the child's ethnicity, or 'Not obtained'"},
     )
     disability_status = forms.ChoiceField(
         label="Does the child have a disability?",
         choices=DisabilityStatus.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the child has a disability"},
     )
     sen_status = forms.ChoiceField(
-        label="Special educational needs", choices=SenStatus.choices, widget=forms.RadioSelect
+        label="Special educational needs",
+        choices=SenStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the child's special educational needs status"},
     )
     first_language = forms.CharField(
         label="First language (optional)",
@@ -180,10 +190,10 @@ class FamilyDetailsForm(forms.Form):
 class FamilyMemberForm(forms.Form):
     """A parent, carer, non-resident parent or family network member."""
 
-    given_names = forms.CharField(
+    given_names = PersonNameField(
         label="Given names", max_length=100, error_messages={"required": "Enter their given names"}
     )
-    family_name = forms.CharField(
+    family_name = PersonNameField(
         label="Family name", max_length=100, error_messages={"required": "Enter their family name"}
     )
     relationship = forms.ChoiceField(
@@ -283,12 +293,12 @@ class SiblingForm(forms.Form):
     """A new child of the family for the case, after the duplicate check."""
 
     submission_token = SubmissionTokenField()
-    given_names = forms.CharField(
+    given_names = PersonNameField(
         label="Child's given names",
         max_length=100,
         error_messages={"required": "Enter the child's given names"},
     )
-    family_name = forms.CharField(
+    family_name = PersonNameField(
         label="Child's family name",
         max_length=100,
         error_messages={"required": "Enter the child's family name"},
