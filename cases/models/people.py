@@ -231,6 +231,23 @@ class Child(VersionedModel):
                 {"expected_date_of_delivery": "Enter the expected date of delivery."}
             )
 
+    def missing_statutory_facts(self) -> list[str]:
+        """The facts the statutory returns and the equality figures need that nobody has
+        asked about yet (DOMAIN §2.2 B, §7 M16). "Declined" is an answer, so it is not
+        missing; the portal prompts for these and never blocks on them."""
+        missing = []
+        if self.ethnicity == Ethnicity.NOBT:
+            missing.append("ethnicity")
+        if self.sex == Sex.UNKNOWN and not self.is_unborn:
+            missing.append("sex")
+        if self.disability_status == DisabilityStatus.NOT_OBTAINED:
+            missing.append("disability")
+        if self.sen_status == SenStatus.NOT_OBTAINED and not self.is_unborn:
+            missing.append("special educational needs")
+        if not self.first_language.strip() and not self.is_unborn:
+            missing.append("first language")
+        return missing
+
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
             return None
