@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
 from agencies.submissions import submit_once
-from cases.access import can_merge_children, can_work_on_cases, get_case_to_keep_details
+from cases.access import can_merge_children, get_case_to_keep_details
 from cases.forms.people import (
     BirthForm,
     MergeForm,
@@ -32,7 +32,7 @@ from cases.services.unborn import (
     add_unborn_child_to_case,
     record_birth,
 )
-from cases.views.journeys import _apply_errors, search_children
+from cases.views.journeys import _apply_errors, _not_administrator, search_children
 from cases.views.people import _case_url, _subject_child, follows_merged_records
 
 
@@ -53,8 +53,7 @@ def _details(form: UnbornChildForm, case: Case | None = None) -> NewUnbornChild:
 def add_unborn(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record an unborn child against the expectant mother, and start early help with the
     practitioner as interim lead."""
-    if not can_work_on_cases(request.user):
-        raise PermissionDenied("Only those who work on cases can add a child.")
+    _not_administrator(request.user)
     form = NewHouseholdUnbornForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
 
