@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cases.models import CaseSubject, Child, FamilyMember
+from cases.models import Child, FamilyMember
 from tests.matrix import Objects, Route, everyone, only
 from tests.matrix_routes.journeys import WORKERS
 
@@ -36,14 +36,13 @@ MERGES = KEEPS_DETAILS | {"lead": 403, "member": 403}
 
 
 def _unborn(o: Objects) -> list[int]:
-    child = Child.objects.create(
-        family=o.case.family,
-        given_names="Unborn baby",
-        family_name="Fairweather",
+    """The case's child, recorded as not yet born (each test's changes are rolled back)."""
+    child = o.case.children.get()
+    Child.objects.filter(pk=child.pk).update(
         is_unborn=True,
+        date_of_birth=None,
         expected_date_of_delivery=timezone.localdate() + dt.timedelta(days=60),
     )
-    CaseSubject.objects.create(case=o.case, child=child, is_open=True)
     return [o.case.pk, child.pk]
 
 
