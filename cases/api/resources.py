@@ -476,8 +476,12 @@ class ChildDetail(ChildViewMixin, ApiDetailView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A record merged into another answers with where it went (``merged_into``),
         to a client that may see the record kept; anything else as before."""
-        moved = Child.objects.filter(pk=_int_or_none(self.kwargs["pk"]), merged_into__isnull=False)
-        old = moved.first()
+        pk = _int_or_none(self.kwargs["pk"])
+        old = (
+            Child.objects.filter(pk=pk, merged_into__isnull=False).first()
+            if pk is not None
+            else None
+        )
         if old is not None:
             kept = final_record(old)
             if self.visible_children(self.viewer.reachable_cases()).filter(pk=kept.pk).exists():

@@ -4,7 +4,7 @@ in ``cases.services.children`` and ``cases.services.family`` decide the rules.""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -368,7 +368,7 @@ class UnbornChildForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.adults = {str(a.pk): a for a in adults or []}
         if adults:
-            self.fields["mother"].choices = [
+            cast(forms.ChoiceField, self.fields["mother"]).choices = [
                 *((str(a.pk), f"{a.full_name} ({a.get_relationship_display()})") for a in adults),
                 (MOTHER_NEW, "Someone not yet recorded"),
             ]
@@ -461,7 +461,7 @@ class MergeForm(forms.Form):
     def __init__(self, *args: Any, candidates: list[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = {str(c.pk): c for c in candidates}
-        self.fields["other"].choices = [
+        cast(forms.ChoiceField, self.fields["other"]).choices = [
             (
                 str(c.pk),
                 f"{c.full_name}, "

@@ -67,7 +67,8 @@ def relations() -> Iterator[Relation]:
             through = getattr(model, rel.field.name).through
             if not through._meta.auto_created:
                 continue  # an explicit through model is itself a relation (CaseSubject)
-            field = rel.field.m2m_reverse_field_name()
+            m2m: Any = rel.field
+            field = m2m.m2m_reverse_field_name()
             yield Relation(f"{through._meta.label_lower}.{field}", through, field)
         else:
             field = rel.field.name

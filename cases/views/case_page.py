@@ -112,7 +112,11 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     masks = masks_for(case, request.user, request)
     child_ids = {s.child_id for s in subjects}
     # A manager merges a duplicate record of a child, or undoes a recent merge.
-    mergeable = {cid for cid in child_ids if can_merge_children(request.user, [cid])}
+    # The merge page is reached through the case's details, so only by those who keep them.
+    keeps_details = can_change_family_details(request.user, case)
+    mergeable = {
+        cid for cid in child_ids if keeps_details and can_merge_children(request.user, [cid])
+    }
     changes = change_rows(
         DetailChange.objects.filter(
             Q(child_id__in=child_ids) | Q(child__isnull=True, family_id=case.family_id)
@@ -143,7 +147,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     "-lives_with_children", "created_at", "pk"
                 )
             ],
-            "can_change_details": can_change_family_details(request.user, case),
+            "can_change_details": keeps_details,
             "can_add_child": can_add_child_to_case(request.user, case),
             "members": members,
             "lead": next((a for a in leads if a.ended_at is None), None),

@@ -232,9 +232,9 @@ def merge_undo(request: AuthenticatedHttpRequest, pk: int, merge_pk: int) -> Htt
         else:
             messages.success(request, "The merge was undone: the two records are apart again.")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
     return redirect(_case_url(case, f"child-{found.kept_id}"))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -147,7 +148,7 @@ def test_recording_the_birth_turns_the_record_into_the_childs_and_loses_nothing(
         given_at=timezone.now(),
     )
     consent.subject_children.add(child)
-    before = {
+    before: dict[str, list[Any]] = {
         "subjects": list(CaseSubject.objects.filter(child=child).values_list("pk", "case_id")),
         "changes": list(DetailChange.objects.filter(child=child).values_list("pk", flat=True)),
         "events": list(CaseEvent.objects.filter(case=case).values_list("pk", flat=True)),
@@ -190,7 +191,7 @@ def test_the_birth_is_recorded_once_on_the_version_seen_and_not_in_the_future(
     unborn_case: tuple[Case, Child], lead: User
 ) -> None:
     case, child = unborn_case
-    birth = {
+    birth: dict[str, Any] = {
         "case": case,
         "given_names": "Ada",
         "family_name": "Fairweather",
