@@ -29,6 +29,8 @@ from cases.models import (
     ChildRecordCheck,
     DetailChange,
     KnownName,
+    Restriction,
+    RestrictionTarget,
 )
 from cases.services.common import CaseError, record_event
 from tac_portal.concurrency import bump, ensure_current
@@ -93,6 +95,17 @@ def _refuse_what_would_break(kept: Child, merged: Child) -> None:
             f"{open_merged.reference}). A child has one open case at a time: close one of "
             "them before merging the records.",
             code="two_open_cases",
+        )
+    restricted = Restriction.objects.in_force().filter(
+        target=RestrictionTarget.CHILD, target_id__in=[kept.pk, merged.pk]
+    )
+    if restricted.exists():
+        # A restriction belongs to one case: after a merge the record's details (and
+        # their history) would show unmasked in the other record's cases.
+        raise CaseError(
+            "One of these records has restricted details. Ask whoever set the restriction "
+            "to review it before the records are merged.",
+            code="restricted",
         )
     shared = CaseSubject.objects.filter(child=kept, case__subjects__child=merged).first()
     if shared is not None:

@@ -25,6 +25,8 @@ from cases.models import (
     DetailChange,
     FamilyMember,
     KnownName,
+    Restriction,
+    RestrictionTarget,
 )
 from cases.search import ChildQuery, find_children
 from cases.services.children import change_child_details
@@ -359,3 +361,23 @@ def test_a_merge_cannot_be_undone_after_the_window(
     assert "no longer" in refused.value.messages[0]
     other.refresh_from_db()
     assert other.merged_into == kept
+
+
+def test_records_with_restricted_details_are_not_merged(
+    duplicates: tuple[Child, Child, Case, Case], manager: User, lead: User
+) -> None:
+    kept, other, _, closed_case = duplicates
+    Restriction.objects.create(
+        case=closed_case,
+        target=RestrictionTarget.CHILD,
+        target_id=other.pk,
+        field_name="address",
+        reason="Fled domestic abuse",
+        set_by=lead,
+        set_at=timezone.now(),
+        review_due=timezone.localdate() + timedelta(days=90),
+    )
+    with pytest.raises(CaseError) as refused:
+        merge_children(kept=kept, merged=other, reason="Same", by=manager)
+    assert "restricted" in refused.value.messages[0]
+    assert not ChildMerge.objects.exists()
