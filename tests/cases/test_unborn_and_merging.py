@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from agencies.models import User
+from assessments.models import Assessment, AssessmentTemplate
 from cases.models import (
     Case,
     CaseEvent,
@@ -316,11 +317,19 @@ def test_only_a_manager_or_the_coordinator_merges_and_a_reason_is_needed(
 
 
 def test_a_merge_is_undone_within_the_window_moving_back_what_moved(
-    duplicates: tuple[Child, Child, Case, Case], manager: User
+    duplicates: tuple[Child, Child, Case, Case], manager: User, lead: User
 ) -> None:
     kept, other, open_case, closed_case = duplicates
     other_changes = set(DetailChange.objects.filter(child=other).values_list("pk", flat=True))
+    template = AssessmentTemplate.objects.create(
+        code="caf-merge", version=1, name="Test CAF", definition={}
+    )
+    assessment = Assessment.objects.create(
+        case=closed_case, child=other, template=template, assessor=lead, started_at=timezone.now()
+    )
     merge = merge_children(kept=kept, merged=other, reason="Same", by=manager)
+    assessment.refresh_from_db()
+    assert assessment.child_id == kept.pk  # an app above cases moves too
     kept.refresh_from_db()
     assert undoable_merges(kept) == [merge]
 
@@ -340,6 +349,8 @@ def test_a_merge_is_undone_within_the_window_moving_back_what_moved(
         DetailChange.objects.filter(child=other).values_list("pk", flat=True)
     )
     assert not KnownName.objects.filter(child=kept, given_names="Milo").exists()
+    assessment.refresh_from_db()
+    assert assessment.child_id == other.pk
     assert events(open_case, "child.merge_undone") == 1
     merge.refresh_from_db()
     assert merge.undone_at is not None
