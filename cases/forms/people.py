@@ -363,6 +363,9 @@ class UnbornChildForm(forms.Form):
     mother_date_of_birth = GovUKDateField(
         label="Expectant mother's date of birth (optional)", past=True, required=False
     )
+    another_baby = forms.BooleanField(
+        label="This is another baby, not one already recorded (twins, say)", required=False
+    )
 
     def __init__(self, *args: Any, adults: list[FamilyMember] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

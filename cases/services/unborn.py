@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from cases.access import ensure_can_change_family_details
@@ -44,11 +44,43 @@ class NewUnbornChild:
     mother_date_of_birth: date | None = None
     address: str = ""
     postcode: str = ""
+    #: The practitioner confirmed this is another baby (twins, say), not one already
+    #: recorded against the same mother.
+    another_baby: bool = False
 
 
 def _check_edd(edd: date) -> None:
     if edd > timezone.localdate() + LONGEST_PREGNANCY:
         raise CaseError({"expected_date_of_delivery": MSG_EDD_TOO_FAR}, code="edd_too_far")
+
+
+#: Two unborn children of one mother expected this close together are likely one baby.
+SAME_PREGNANCY = timedelta(weeks=8)
+MSG_ALREADY_RECORDED = (
+    "An unborn child is already recorded against {whom}, expected within 8 weeks of this "
+    "date. If this is another baby (twins, say), confirm it; otherwise find the record "
+    "already there."
+)
+
+
+def _refuse_a_baby_already_recorded(
+    details: NewUnbornChild, mothers: models.QuerySet[FamilyMember], whom: str
+) -> None:
+    """Search before create: an unborn child of the same mother, due about the same
+    time, is very likely the same baby (unless the practitioner confirms it is not)."""
+    if details.another_baby:
+        return
+    edd = details.expected_date_of_delivery
+    existing = Child.objects.filter(
+        is_unborn=True,
+        merged_into__isnull=True,
+        expectant_mother__in=mothers,
+        expected_date_of_delivery__range=(edd - SAME_PREGNANCY, edd + SAME_PREGNANCY),
+    )
+    if existing.exists():
+        raise CaseError(
+            {"another_baby": MSG_ALREADY_RECORDED.format(whom=whom)}, code="possible_duplicate"
+        )
 
 
 def _new_mother(details: NewUnbornChild, family: Family) -> FamilyMember:
@@ -90,6 +122,14 @@ def add_unborn_child(details: NewUnbornChild, *, by: User) -> Child:
     """Record an unborn child and the expectant mother as a new household."""
     ensure_works_on_cases(by)
     _check_edd(details.expected_date_of_delivery)
+    _refuse_a_baby_already_recorded(
+        details,
+        FamilyMember.objects.filter(
+            given_names__iexact=details.mother_given_names.strip(),
+            family_name__iexact=details.mother_family_name.strip(),
+        ),
+        "an expectant mother with these names",
+    )
     family = Family.objects.create(
         name=f"The {details.mother_family_name.strip()} family",
         address=details.address.strip(),
@@ -110,6 +150,10 @@ def add_unborn_child_to_case(
     case = lock_case(case)
     if mother is not None and mother.family_id != case.family_id:
         raise CaseError({"mother": "Choose one of this family's adults"}, code="not_in_family")
+    if mother is not None:
+        _refuse_a_baby_already_recorded(
+            details, FamilyMember.objects.filter(pk=mother.pk), "this mother"
+        )
     mother = mother or _new_mother(details, case.family)
     child = _create_unborn(case.family, mother, details.expected_date_of_delivery, by=by)
     _join_case(case, child, by=by, how="unborn child")

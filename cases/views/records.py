@@ -45,6 +45,7 @@ def _details(form: UnbornChildForm, case: Case | None = None) -> NewUnbornChild:
         mother_date_of_birth=data.get("mother_date_of_birth"),
         address=data.get("address", "") if case is None else case.family.address,
         postcode=data.get("postcode", "") if case is None else case.family.postcode,
+        another_baby=data.get("another_baby", False),
     )
 
 

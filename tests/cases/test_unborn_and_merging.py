@@ -88,6 +88,37 @@ def test_an_unborn_sibling_joins_the_case_against_a_mother_already_recorded(
     assert events(case, "case.child_added") == 1
 
 
+def test_a_second_unborn_child_of_the_same_mother_due_at_the_same_time_needs_confirming(
+    case: Case, lead: User, family_member: FamilyMember
+) -> None:
+    add_unborn_child_to_case(
+        case, NewUnbornChild(expected_date_of_delivery=edd()), mother=family_member, by=lead
+    )
+    with pytest.raises(CaseError) as refused:
+        add_unborn_child_to_case(
+            case,
+            NewUnbornChild(expected_date_of_delivery=edd(10)),
+            mother=family_member,
+            by=lead,
+        )
+    assert "another_baby" in refused.value.message_dict
+    twin = add_unborn_child_to_case(
+        case,
+        NewUnbornChild(expected_date_of_delivery=edd(), another_baby=True),
+        mother=family_member,
+        by=lead,
+    )
+    assert twin.is_unborn
+    # A new household: the same mother's names, due about the same time.
+    details = NewUnbornChild(
+        expected_date_of_delivery=edd(),
+        mother_given_names=family_member.given_names,
+        mother_family_name=family_member.family_name.upper(),
+    )
+    with pytest.raises(CaseError):
+        add_unborn_child(details, by=lead)
+
+
 def test_an_expected_date_too_far_ahead_is_refused_and_nothing_is_written(
     case: Case, lead: User
 ) -> None:

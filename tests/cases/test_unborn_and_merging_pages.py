@@ -88,6 +88,24 @@ def test_an_unborn_sibling_is_added_from_the_case_against_a_recorded_mother(
     assert CaseSubject.objects.filter(case=case, child=child).exists()
 
 
+def test_the_same_baby_twice_is_questioned_and_a_twin_confirmed(
+    lead_client: Client, case: Case, family_member: FamilyMember
+) -> None:
+    url = reverse("cases:add_unborn_to_case", args=[case.pk])
+    data = {
+        **date_fields("expected_date_of_delivery", edd()),
+        "mother": str(family_member.pk),
+    }
+    assert lead_client.post(url, {**data, "submission_token": "x" * 32}).status_code == 302
+    again = lead_client.post(url, {**data, "submission_token": "y" * 32})
+    assert again.status_code == 200
+    assert "already recorded against this mother" in _body(again)
+    assert 'name="another_baby"' in _body(again)
+    twin = lead_client.post(url, {**data, "another_baby": "on", "submission_token": "z" * 32})
+    assert twin.status_code == 302
+    assert Child.objects.filter(is_unborn=True, expectant_mother=family_member).count() == 2
+
+
 def test_the_birth_is_recorded_from_the_case_page(
     lead_client: Client, case: Case, lead: User, family_member: FamilyMember
 ) -> None:
