@@ -65,6 +65,10 @@ MSG_NOT_ENDING_MEMBERSHIP = (
     "Only the lead professional, their manager or the coordinator can end someone else's "
     "place on the team."
 )
+MSG_NOT_MERGING = (
+    "Only a team manager or the coordinator who can see both records can merge them, or "
+    "undo a merge."
+)
 MSG_NOT_HISTORY = (
     "Only the lead professional, their manager or the coordinator can read the change "
     "history of a case."
@@ -497,6 +501,29 @@ def ensure_can_change_family_details(user: User, case: Case) -> None:
 def can_add_child_to_case(user: User, case: Case) -> bool:
     """A sibling joins an open case: whoever keeps the family's details."""
     return case.is_open and can_change_family_details(user, case)
+
+
+def can_merge_children(user: User, child_ids: Iterable[int]) -> bool:
+    """Two records of one child are merged (or the merge undone) by a team manager or the
+    coordinator who sees every record involved through a case they have a relationship
+    with (emergency access is not one): a merge moves cases between records."""
+    if not can_work_on_cases(user):
+        return False
+    if not (user.is_coordinator or user.role == User.Role.TEAM_MANAGER):
+        return False
+    ids = set(child_ids)
+    cases = Case.objects.filter(visible_cases_filter(user, include_break_glass=False))
+    seen = set(
+        CaseSubject.objects.filter(child_id__in=ids, case__in=cases.values("pk")).values_list(
+            "child_id", flat=True
+        )
+    )
+    return bool(ids) and seen == ids
+
+
+def ensure_can_merge_children(user: User, child_ids: Iterable[int]) -> None:
+    if not can_merge_children(user, child_ids):
+        raise PermissionDenied(MSG_NOT_MERGING)
 
 
 # --- Who may read the audit trail ----------------------------------------------------
