@@ -435,7 +435,7 @@ class ChildMerge(models.Model):
 
     kept = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_in")
     merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_out")
-    reason = models.TextField()
+    reason = BoundedTextField()
     moved = models.JSONField(default=dict)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -446,7 +446,7 @@ class ChildMerge(models.Model):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    undo_reason = models.TextField(blank=True)
+    undo_reason = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["-merged_at", "-id"]
