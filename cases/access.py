@@ -68,6 +68,10 @@ MSG_NOT_ENDING_MEMBERSHIP = (
 MSG_NOT_REASSIGNING = (
     "Only the coordinator, or a manager of their team, can reassign a professional's caseload."
 )
+MSG_NOT_MERGING = (
+    "Only a team manager or the coordinator who can see both records can merge them, or "
+    "undo a merge."
+)
 MSG_NOT_HISTORY = (
     "Only the lead professional, their manager or the coordinator can read the change "
     "history of a case."
@@ -550,6 +554,29 @@ def get_professional_to_reassign(request: HttpRequest, pk: int | str) -> User:
     if not can_reassign_caseload(request.user, professional):
         raise Http404("No professional found")
     return professional
+
+
+def can_merge_children(user: User, child_ids: Iterable[int]) -> bool:
+    """Two records of one child are merged (or the merge undone) by a team manager or the
+    coordinator who sees every record involved through a case they have a relationship
+    with (emergency access is not one): a merge moves cases between records."""
+    if not can_work_on_cases(user):
+        return False
+    if not (user.is_coordinator or user.role == User.Role.TEAM_MANAGER):
+        return False
+    ids = set(child_ids)
+    cases = Case.objects.filter(visible_cases_filter(user, include_break_glass=False))
+    seen = set(
+        CaseSubject.objects.filter(child_id__in=ids, case__in=cases.values("pk")).values_list(
+            "child_id", flat=True
+        )
+    )
+    return bool(ids) and seen == ids
+
+
+def ensure_can_merge_children(user: User, child_ids: Iterable[int]) -> None:
+    if not can_merge_children(user, child_ids):
+        raise PermissionDenied(MSG_NOT_MERGING)
 
 
 # --- Who may read the audit trail ----------------------------------------------------

@@ -217,6 +217,8 @@ def find_children(query: ChildQuery) -> list[Match]:
     # the bitmap of the index branches. Candidates are ranked by score below.
     candidates = (
         Child.objects.filter(candidate_filter(query))
+        # A record merged into another is found through the record kept.
+        .filter(merged_into__isnull=True)
         .prefetch_related("known_names")
         .order_by()[:CANDIDATE_LIMIT]
     )

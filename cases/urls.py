@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.views import case_page, episode, journeys, level, people, review_date, team
+from cases.views import case_page, episode, journeys, level, people, records, review_date, team
 
 app_name = "cases"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     # Practitioner journeys.
     path("find-a-child/", journeys.find_child, name="find_child"),
     path("add-a-child/", journeys.add_child, name="add_child"),
+    path("add-an-unborn-child/", records.add_unborn, name="add_unborn"),
     path("start/", journeys.start_case, name="start_case"),
     path("requests/<int:pk>/", journeys.request_sent, name="request_sent"),
     path("triage/", journeys.triage_queue, name="triage_queue"),
@@ -54,6 +55,10 @@ urlpatterns = [
     path("<int:pk>/children/<int:child_pk>/", people.child_details, name="child_details"),
     path("<int:pk>/children/add/", people.add_child_to_case, name="add_child_to_case"),
     path("<int:pk>/children/add-known/", people.add_known_child_to_case, name="add_known_child"),
+    path("<int:pk>/children/add-unborn/", records.add_unborn_to_case, name="add_unborn_to_case"),
+    path("<int:pk>/children/<int:child_pk>/birth/", records.birth, name="record_birth"),
+    path("<int:pk>/children/<int:child_pk>/merge/", records.merge, name="merge_child"),
+    path("<int:pk>/merges/<int:merge_pk>/undo/", records.merge_undo, name="merge_undo"),
     path("<int:pk>/family/", people.family_details, name="family_details"),
     path("<int:pk>/family/adults/add/", people.add_adult, name="add_adult"),
     path("<int:pk>/family/adults/<int:member_pk>/", people.change_adult, name="change_adult"),

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import Assessment
-from cases.models import Sex
+from cases.models import DisabilityStatus, SenStatus, Sex
 
 # One home for the neutralising CSV writer; these names stay importable from here.
 from tac_portal.csv_export import FORMULA_TRIGGERS as FORMULA_TRIGGERS
@@ -33,12 +33,28 @@ ANNEX_A_COLUMNS = [
     "Assessment completion date",
     "Organisation completing assessment",
     "Team completing assessment",
+    # After the list's own columns, the equality facts the portal records (M16).
+    "Disability",
+    "Special educational needs",
 ]
 ANNEX_A_GENDER: dict[str, str] = {
     Sex.MALE: "a) Male",
     Sex.FEMALE: "b) Female",
     Sex.UNKNOWN: "c) Not stated/recorded",
     Sex.NOT_SAID: "c) Not stated/recorded",
+}
+ANNEX_A_DISABILITY: dict[str, str] = {
+    DisabilityStatus.YES: "a) Yes",
+    DisabilityStatus.NO: "b) No",
+    DisabilityStatus.NOT_OBTAINED: "c) Not stated/recorded",
+    DisabilityStatus.DECLINED: "d) Declined",
+}
+ANNEX_A_SEN: dict[str, str] = {
+    SenStatus.NONE: "a) No special educational needs",
+    SenStatus.SEN_SUPPORT: "b) SEN support",
+    SenStatus.EHC_PLAN: "c) EHC plan",
+    SenStatus.NOT_OBTAINED: "d) Not stated/recorded",
+    SenStatus.DECLINED: "e) Declined",
 }
 ANNEX_A_MONTHS = 6
 
@@ -108,4 +124,6 @@ def annex_a_row(assessment: Assessment, window: AnnexAWindow) -> list[object]:
         _dmy(assessment.completed_at),
         assessor.agency.name if assessor.agency else "",
         assessor.team.name if assessor.team else "",
+        ANNEX_A_DISABILITY.get(child.disability_status, "c) Not stated/recorded"),
+        ANNEX_A_SEN.get(child.sen_status, "d) Not stated/recorded"),
     ]

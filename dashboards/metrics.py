@@ -84,7 +84,8 @@ EQUALITY_DIMENSIONS = (
     ("ethnicity", "Ethnicity"),
     ("sex", "Sex"),
     ("age", "Age band"),
-    ("sen", "Disability or special educational needs"),
+    ("disability", "Disability"),
+    ("sen", "Special educational needs"),
     ("carer", "Young carer"),
 )
 

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from agencies.models import LOCAL_AUTHORITY_KINDS
-from cases.models import ClosureReason, Ethnicity, LevelOfNeed, ReferralSource, Sex, TriageDecision
+from cases.models import (
+    ClosureReason,
+    DisabilityStatus,
+    Ethnicity,
+    LevelOfNeed,
+    ReferralSource,
+    SenStatus,
+    Sex,
+    TriageDecision,
+)
 from dashboards.metrics import (
     AGE_BAND_ORDER,
     CASELOAD_BANDS,
@@ -460,11 +469,18 @@ def _family_voice(
     ]
 
 
+#: The recorded values of each coded equality dimension, in the order the tables list them.
+EQUALITY_CHOICES: dict[str, list[tuple[str, str]]] = {
+    "ethnicity": Ethnicity.choices,
+    "sex": Sex.choices,
+    "disability": DisabilityStatus.choices,
+    "sen": SenStatus.choices,
+}
+
+
 def _equality_label(dimension: str, value: str) -> str:
-    if dimension == "ethnicity":
-        return dict(Ethnicity.choices).get(value, value)
-    if dimension == "sex":
-        return dict(Sex.choices).get(value, value)
+    if dimension in EQUALITY_CHOICES:
+        return dict(EQUALITY_CHOICES[dimension]).get(value, value)
     if dimension == "age":
         return "Unborn or not known" if value == "unborn" else f"{value} years"
     return {"yes": "Yes", "no": "No"}.get(value, value)
@@ -481,10 +497,8 @@ def _equality(
     for dimension, title in EQUALITY_DIMENSIONS:
         prefix = f"{dimension}:"
         keys = {k for k in (*open_children, *requested, *closed) if k.startswith(prefix)}
-        if dimension == "ethnicity":
-            order = [f"{prefix}{code}" for code, _ in Ethnicity.choices]
-        elif dimension == "sex":
-            order = [f"{prefix}{code}" for code, _ in Sex.choices]
+        if dimension in EQUALITY_CHOICES:
+            order = [f"{prefix}{code}" for code, _ in EQUALITY_CHOICES[dimension]]
         elif dimension == "age":
             order = [f"{prefix}{band}" for band in AGE_BAND_ORDER]
         else:

@@ -116,7 +116,8 @@ _EQUALITY = """
         ('ethnicity:' || ch.ethnicity),
         ('sex:' || ch.sex),
         ('age:' || ({age_band})),
-        ('sen:' || CASE WHEN ch.has_disability OR ch.has_sen THEN 'yes' ELSE 'no' END),
+        ('disability:' || ch.disability_status),
+        ('sen:' || ch.sen_status),
         ('carer:' || CASE WHEN ch.is_young_carer THEN 'yes' ELSE 'no' END)
     ) AS eq(key)
 """

@@ -668,6 +668,14 @@ TAC_UNMASK_MINUTES = _env_int(
     maximum=60,
     why=" A restricted detail is shown for as long as it is needed, then hidden again.",
 )
+# How long a merge of two records of one child can be undone (by a manager), in days.
+TAC_MERGE_UNDO_DAYS = _env_int(
+    "TAC_MERGE_UNDO_DAYS",
+    default=30,
+    minimum=1,
+    maximum=365,
+    why=" A merge is checked and undone soon after, or it stands.",
+)
 # The dashboards' assessment timeliness target: working days from request to assessment.
 TAC_ASSESSMENT_TARGET_WORKING_DAYS = _env_int(
     "TAC_ASSESSMENT_TARGET_WORKING_DAYS", default=15, minimum=1

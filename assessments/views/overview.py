@@ -25,6 +25,7 @@ from assessments.services.lifecycle import (
     completion_problems,
 )
 from assessments.views.common import open_assessment
+from cases.access import can_change_family_details
 from tac_portal.forms import (
     ErrorSummary,
 )
@@ -120,6 +121,18 @@ def render_detail(
             "previous": assessment.previous_version,
             "revisions": list(assessment.next_versions.all()),
             "S": Assessment.Status,
+            **_missing_facts(request, assessment),
         },
         status=400 if errors or refused else 200,
     )
+
+
+def _missing_facts(request: AuthenticatedHttpRequest, assessment: Assessment) -> dict[str, Any]:
+    """The statutory facts not yet asked about for the assessed child, and where the
+    reader may record them: a prompt, never a block on the assessment."""
+    if not assessment.is_open:
+        return {"missing_facts": []}
+    return {
+        "missing_facts": assessment.child.missing_statutory_facts(),
+        "can_record_facts": can_change_family_details(request.user, assessment.case),
+    }

@@ -19,6 +19,8 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from cases.api.base import (
     CASES_READ,
@@ -36,6 +38,7 @@ from cases.models import (
     RestrictionTarget,
     TeamMembership,
 )
+from cases.services.merging import final_record
 from cases.sharing import ADDITIONAL, BASIC, information_levels
 from tac_portal.api.serializers import ApiModelSerializer, UtcDateTimeField
 from tac_portal.api.views import ApiDetailView, ApiListView, ReferenceListView, get_object_or_404
@@ -148,6 +151,7 @@ class ChildSerializer(ApiModelSerializer):
             "upn",
             "information_level",
             "additional",
+            "merged_into",
             "updated_at",
         ]
         read_only_fields = fields
@@ -463,6 +467,21 @@ class ChildDetail(ChildViewMixin, ApiDetailView):
         )
         return child
 
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A record merged into another answers with where it went (``merged_into``),
+        to a client that may see the record kept; anything else as before."""
+        pk = _int_or_none(self.kwargs["pk"])
+        old = (
+            Child.objects.filter(pk=pk, merged_into__isnull=False).first()
+            if pk is not None
+            else None
+        )
+        if old is not None:
+            kept = final_record(old)
+            if self.visible_children(self.viewer.reachable_cases()).filter(pk=kept.pk).exists():
+                return Response({"id": old.pk, "merged_into": kept.pk})
+        return super().get(request, *args, **kwargs)
+
 
 @extend_schema(summary="The case's team around the child (past members too)")
 class CaseTeamList(CaseScopedListView):
@@ -512,3 +531,10 @@ class EthnicityCodeList(ReferenceListView):
 
     def entries(self) -> list[Any]:
         return [{"code": c.value, "label": c.label} for c in Ethnicity]
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -4,7 +4,7 @@ in ``cases.services.children`` and ``cases.services.family`` decide the rules.""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -18,7 +18,7 @@ from cases.models import (
     SenStatus,
     Sex,
 )
-from tac_portal.forms import GovUKDateField, SubmissionTokenField, VersionField
+from tac_portal.forms import GovUKDateField, PersonNameField, SubmissionTokenField, VersionField
 
 UPN_PATTERN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 URN_PATTERN = re.compile(r"^[0-9]{6}$")
@@ -42,12 +42,12 @@ class ChildDetailsForm(forms.Form):
     """A subject child's identifying details and the facts the statutory returns need."""
 
     version = VersionField()
-    given_names = forms.CharField(
+    given_names = PersonNameField(
         label="Given names",
         max_length=100,
         error_messages={"required": "Enter the child's given names"},
     )
-    family_name = forms.CharField(
+    family_name = PersonNameField(
         label="Family name",
         max_length=100,
         error_messages={"required": "Enter the child's family name"},
@@ -62,7 +62,12 @@ class ChildDetailsForm(forms.Form):
     date_of_birth = GovUKDateField(
         label="Date of birth", past=True, help_text="For example, 27 3 2016"
     )
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect)
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the child's sex"},
+    )
     address = forms.CharField(
         label="Address", widget=forms.Textarea(attrs={"rows": 3}), max_length=500, required=False
     )
@@ -74,14 +79,19 @@ class ChildDetailsForm(forms.Form):
         label="Ethnicity",
         choices=Ethnicity.choices,
         help_text="As the child or family describe it. Choose 'Refused' if they declined to say.",
+        error_messages={"required": "Select the child's ethnicity, or 'Not obtained'"},
     )
     disability_status = forms.ChoiceField(
         label="Does the child have a disability?",
         choices=DisabilityStatus.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the child has a disability"},
     )
     sen_status = forms.ChoiceField(
-        label="Special educational needs", choices=SenStatus.choices, widget=forms.RadioSelect
+        label="Special educational needs",
+        choices=SenStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the child's special educational needs status"},
     )
     first_language = forms.CharField(
         label="First language (optional)",
@@ -180,10 +190,10 @@ class FamilyDetailsForm(forms.Form):
 class FamilyMemberForm(forms.Form):
     """A parent, carer, non-resident parent or family network member."""
 
-    given_names = forms.CharField(
+    given_names = PersonNameField(
         label="Given names", max_length=100, error_messages={"required": "Enter their given names"}
     )
-    family_name = forms.CharField(
+    family_name = PersonNameField(
         label="Family name", max_length=100, error_messages={"required": "Enter their family name"}
     )
     relationship = forms.ChoiceField(
@@ -283,12 +293,12 @@ class SiblingForm(forms.Form):
     """A new child of the family for the case, after the duplicate check."""
 
     submission_token = SubmissionTokenField()
-    given_names = forms.CharField(
+    given_names = PersonNameField(
         label="Child's given names",
         max_length=100,
         error_messages={"required": "Enter the child's given names"},
     )
-    family_name = forms.CharField(
+    family_name = PersonNameField(
         label="Child's family name",
         max_length=100,
         error_messages={"required": "Enter the child's family name"},
@@ -335,3 +345,158 @@ class SiblingForm(forms.Form):
             if not cleaned.get("duplicate_reason", "").strip():
                 self.add_error("duplicate_reason", "Explain why you are adding a new record")
         return cleaned
+
+
+# --- Unborn children and their birth ----------------------------------------------------
+
+MOTHER_NEW = "new"
+
+
+class UnbornChildForm(forms.Form):
+    """An unborn child, recorded against the expectant mother (DOMAIN §2.2 B)."""
+
+    submission_token = SubmissionTokenField()
+    expected_date_of_delivery = GovUKDateField(
+        label="Expected date of delivery", help_text="For example, 14 6 2027"
+    )
+    mother = forms.ChoiceField(
+        label="Who is the expectant mother?",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    mother_given_names = forms.CharField(
+        label="Expectant mother's given names", max_length=100, required=False
+    )
+    mother_family_name = forms.CharField(
+        label="Expectant mother's family name", max_length=100, required=False
+    )
+    mother_date_of_birth = GovUKDateField(
+        label="Expectant mother's date of birth (optional)", past=True, required=False
+    )
+    another_baby = forms.BooleanField(
+        label="This is another baby, not one already recorded (twins, say)", required=False
+    )
+
+    def __init__(self, *args: Any, adults: list[FamilyMember] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.adults = {str(a.pk): a for a in adults or []}
+        if adults:
+            cast(forms.ChoiceField, self.fields["mother"]).choices = [
+                *((str(a.pk), f"{a.full_name} ({a.get_relationship_display()})") for a in adults),
+                (MOTHER_NEW, "Someone not yet recorded"),
+            ]
+            self.fields["mother"].required = True
+            self.fields["mother"].error_messages["required"] = "Choose the expectant mother"
+        else:
+            del self.fields["mother"]
+
+    def chosen_mother(self) -> FamilyMember | None:
+        return self.adults.get(self.cleaned_data.get("mother") or "")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.chosen_mother() is None and "mother" not in self.errors:
+            if not (cleaned.get("mother_given_names") or "").strip():
+                self.add_error("mother_given_names", "Enter the expectant mother's given names")
+            if not (cleaned.get("mother_family_name") or "").strip():
+                self.add_error("mother_family_name", "Enter the expectant mother's family name")
+        return cleaned
+
+
+class NewHouseholdUnbornForm(UnbornChildForm):
+    """From "Add a child": the household's address comes with the expectant mother."""
+
+    address = forms.CharField(
+        label="Address",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": "Enter the expectant mother's address"},
+    )
+    postcode = forms.CharField(
+        label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"}
+    )
+
+    def clean_postcode(self) -> str:
+        value = clean_postcode(self.cleaned_data["postcode"])
+        if not value:
+            raise forms.ValidationError("Enter the postcode")
+        return value
+
+
+class BirthForm(forms.Form):
+    """Recording the birth of a child recorded as unborn."""
+
+    version = VersionField()
+    date_of_birth = GovUKDateField(
+        label="Date of birth", past=True, help_text="For example, 27 3 2027"
+    )
+    given_names = forms.CharField(
+        label="Child's given names",
+        max_length=100,
+        error_messages={"required": "Enter the child's given names"},
+    )
+    family_name = forms.CharField(
+        label="Child's family name",
+        max_length=100,
+        error_messages={"required": "Enter the child's family name"},
+    )
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the child's sex"},
+    )
+
+
+class MergeForm(forms.Form):
+    """Two records of one child made one: which is the duplicate, which record is kept."""
+
+    version = VersionField()
+    other = forms.ChoiceField(
+        label="Which record is the same child?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the record that is the same child"},
+    )
+    keep = forms.ChoiceField(
+        label="Which record should be kept?",
+        widget=forms.RadioSelect,
+        choices=[("this", "This record"), ("other", "The other record")],
+        error_messages={"required": "Choose which record to keep"},
+    )
+    reason = forms.CharField(
+        label="Why are these records the same child?",
+        help_text="For example: same NHS number, birth certificate seen.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why these two records are the same child"},
+    )
+
+    def __init__(self, *args: Any, candidates: list[Child], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(c.pk): c for c in candidates}
+        cast(forms.ChoiceField, self.fields["other"]).choices = [
+            (
+                str(c.pk),
+                f"{c.full_name}, "
+                + (
+                    f"born {c.date_of_birth:%-d %B %Y}"
+                    if c.date_of_birth
+                    else f"due {c.expected_date_of_delivery:%-d %B %Y}"
+                )
+                + f" (record {c.pk})",
+            )
+            for c in candidates
+        ]
+
+    def chosen(self) -> Child:
+        return self.candidates[self.cleaned_data["other"]]
+
+
+class UndoMergeForm(forms.Form):
+    version = VersionField()
+    reason = forms.CharField(
+        label="Why is the merge being undone?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why the merge is being undone"},
+    )

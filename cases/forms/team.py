@@ -11,7 +11,7 @@ from agencies.directory import directory
 from agencies.models import User
 from cases.models import ROLES_FOR_KIND, FamilyMember, Involvement, TACRole, TeamMembership
 from cases.services.teams import MSG_REASON_REQUIRED, REASON_MAX_LENGTH
-from tac_portal.forms import SubmissionTokenField, VersionField
+from tac_portal.forms import PersonNameField, SubmissionTokenField, VersionField
 
 MSG_CHOOSE_ROLE = "Choose their role on the team"
 MSG_CHOOSE_INVOLVEMENT = "Choose whether they are a core member or an occasional contributor"
@@ -131,7 +131,7 @@ class AddFamilyMemberForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     version = VersionField()
-    role = forms.ChoiceField(widget=forms.RadioSelect)
+    role = forms.ChoiceField(widget=forms.RadioSelect, error_messages={"required": MSG_CHOOSE_ROLE})
     involvement = _involvement_field()
 
     def __init__(self, *args: Any, membership: TeamMembership, **kwargs: Any) -> None:
@@ -167,7 +167,12 @@ class EndMembershipForm(forms.Form):
 
 
 class AskToJoinForm(forms.Form):
-    offer = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Posted back unchanged from the page; missing only if the page was tampered with.
+    offer = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": "Something went wrong: go back to Find a child and try again"},
+    )
     reason = forms.CharField(
         label="Why do you need to work with this family?",
         help_text="The lead professional reads this before deciding. For example: I am the "
@@ -195,12 +200,12 @@ class JoinDecisionForm(forms.Form):
 
 
 class NewFamilyMemberForm(forms.Form):
-    given_names = forms.CharField(
+    given_names = PersonNameField(
         label="Given names",
         max_length=100,
         error_messages={"required": "Enter their given names"},
     )
-    family_name = forms.CharField(
+    family_name = PersonNameField(
         label="Family name",
         max_length=100,
         error_messages={"required": "Enter their family name"},

@@ -7,288 +7,821 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
+        ("agencies", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Family',
+            name="Family",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text="How the household is known, for example 'the Okafor family'.", max_length=200)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=10, validators=[cases.validators.validate_postcode])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="How the household is known, for example 'the Okafor family'.",
+                        max_length=200,
+                    ),
+                ),
+                ("address", models.TextField(blank=True)),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, max_length=10, validators=[cases.validators.validate_postcode]
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'families',
+                "verbose_name_plural": "families",
             },
         ),
         migrations.CreateModel(
-            name='LevelOfNeed',
+            name="LevelOfNeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('ordinal', models.PositiveSmallIntegerField(unique=True)),
-                ('label', models.CharField(max_length=100)),
-                ('description', models.TextField(blank=True)),
-                ('response_guidance_url', models.URLField(blank=True)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True)),
+                ("ordinal", models.PositiveSmallIntegerField(unique=True)),
+                ("label", models.CharField(max_length=100)),
+                ("description", models.TextField(blank=True)),
+                ("response_guidance_url", models.URLField(blank=True)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name_plural': 'levels of need',
-                'ordering': ['ordinal'],
+                "verbose_name_plural": "levels of need",
+                "ordering": ["ordinal"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('status', models.CharField(choices=[('IDENTIFIED', 'Need identified'), ('REQUEST_SUBMITTED', 'Request for support submitted'), ('TRIAGED', 'Triaged'), ('CONSENT_PENDING', "Awaiting family's agreement"), ('ASSESSING', 'Assessing'), ('PLANNING', 'Planning'), ('ACTIVE', 'Active plan'), ('REASSESSING', 'Reassessing'), ('STEP_UP_REQUESTED', 'Step-up requested'), ('CLOSING', 'Closing'), ('CLOSED', 'Closed'), ('SINGLE_AGENCY', 'Single agency support'), ('CSC_REFERRAL', "Referred to children's social care"), ('CLOSED_NFA', 'Closed: no further action'), ('CLOSED_DECLINED', 'Closed: family declined'), ('CLOSED_NEEDS_MET', 'Closed: needs met'), ('CLOSED_STEPPED_UP', 'Closed: stepped up')], default='IDENTIFIED', max_length=20)),
-                ('opened_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closure_reason', models.CharField(blank=True, choices=[('NEEDS_MET', 'Outcomes achieved / needs met'), ('SINGLE_AGENCY', 'Continuing with a single agency'), ('STEPPED_UP', "Stepped up to children's social care"), ('CONSENT_WITHDRAWN', 'Family withdrew consent'), ('DISENGAGED', 'Family disengaged'), ('MOVED_OUT_OF_AREA', 'Moved out of area'), ('AGED_OUT', 'Young person aged out'), ('NFA_AFTER_TRIAGE', 'No further action after triage'), ('OTHER', 'Other')], max_length=20)),
-                ('closure_reason_detail', models.TextField(blank=True)),
-                ('is_re_referral', models.BooleanField(default=False)),
-                ('next_review_due', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous_case', models.ForeignKey(blank=True, help_text='The earlier case this re-referral follows.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='re_referrals', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("IDENTIFIED", "Need identified"),
+                            ("REQUEST_SUBMITTED", "Request for support submitted"),
+                            ("TRIAGED", "Triaged"),
+                            ("CONSENT_PENDING", "Awaiting family's agreement"),
+                            ("ASSESSING", "Assessing"),
+                            ("PLANNING", "Planning"),
+                            ("ACTIVE", "Active plan"),
+                            ("REASSESSING", "Reassessing"),
+                            ("STEP_UP_REQUESTED", "Step-up requested"),
+                            ("CLOSING", "Closing"),
+                            ("CLOSED", "Closed"),
+                            ("SINGLE_AGENCY", "Single agency support"),
+                            ("CSC_REFERRAL", "Referred to children's social care"),
+                            ("CLOSED_NFA", "Closed: no further action"),
+                            ("CLOSED_DECLINED", "Closed: family declined"),
+                            ("CLOSED_NEEDS_MET", "Closed: needs met"),
+                            ("CLOSED_STEPPED_UP", "Closed: stepped up"),
+                        ],
+                        default="IDENTIFIED",
+                        max_length=20,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("NEEDS_MET", "Outcomes achieved / needs met"),
+                            ("SINGLE_AGENCY", "Continuing with a single agency"),
+                            ("STEPPED_UP", "Stepped up to children's social care"),
+                            ("CONSENT_WITHDRAWN", "Family withdrew consent"),
+                            ("DISENGAGED", "Family disengaged"),
+                            ("MOVED_OUT_OF_AREA", "Moved out of area"),
+                            ("AGED_OUT", "Young person aged out"),
+                            ("NFA_AFTER_TRIAGE", "No further action after triage"),
+                            ("OTHER", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("closure_reason_detail", models.TextField(blank=True)),
+                ("is_re_referral", models.BooleanField(default=False)),
+                ("next_review_due", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous_case",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The earlier case this re-referral follows.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="re_referrals",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_names', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('also_known_as', models.CharField(blank=True, max_length=200)),
-                ('sex', models.CharField(choices=[('male', 'Male'), ('female', 'Female'), ('unknown', 'Not known'), ('not_said', 'Prefers not to say')], default='unknown', max_length=10)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('is_unborn', models.BooleanField(default=False)),
-                ('expected_date_of_delivery', models.DateField(blank=True, null=True)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=10, validators=[cases.validators.validate_postcode])),
-                ('contact_phone', models.CharField(blank=True, max_length=40)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('nhs_number', models.CharField(blank=True, max_length=10, validators=[cases.validators.validate_nhs_number], verbose_name='NHS number')),
-                ('religion', models.CharField(blank=True, choices=[('christian', 'Christian'), ('jewish', 'Jewish'), ('hindu', 'Hindu'), ('muslim', 'Muslim'), ('buddhist', 'Buddhist'), ('sikh', 'Sikh'), ('none', 'No religion'), ('not_given', 'Not given'), ('other', 'Other')], max_length=20)),
-                ('religion_other', models.CharField(blank=True, max_length=100)),
-                ('ethnicity', models.CharField(choices=[('WBRI', 'White - British'), ('WIRI', 'White - Irish'), ('WIRT', 'Traveller of Irish heritage'), ('WOTH', 'Any other White background'), ('WROM', 'Gypsy/Roma'), ('MWBC', 'White and Black Caribbean'), ('MWBA', 'White and Black African'), ('MWAS', 'White and Asian'), ('MOTH', 'Any other mixed background'), ('AIND', 'Indian'), ('APKN', 'Pakistani'), ('ABAN', 'Bangladeshi'), ('AOTH', 'Any other Asian background'), ('BCRB', 'Caribbean'), ('BAFR', 'African'), ('BOTH', 'Any other Black background'), ('CHNE', 'Chinese'), ('OOTH', 'Any other ethnic group'), ('REFU', 'Refused'), ('NOBT', 'Information not yet obtained')], default='NOBT', max_length=4)),
-                ('immigration_status', models.CharField(blank=True, max_length=100)),
-                ('first_language', models.CharField(blank=True, max_length=50)),
-                ('parent_first_language', models.CharField(blank=True, max_length=50)),
-                ('interpreter_required', models.BooleanField(default=False)),
-                ('interpreter_arranged', models.BooleanField(default=False)),
-                ('has_disability', models.BooleanField(default=False)),
-                ('disability_details', models.TextField(blank=True)),
-                ('has_sen', models.BooleanField(default=False, verbose_name='special educational needs or EHC plan')),
-                ('sen_details', models.TextField(blank=True)),
-                ('special_requirements', models.TextField(blank=True)),
-                ('is_young_carer', models.BooleanField(default=False)),
-                ('risk_of_exclusion', models.BooleanField(default=False, verbose_name='at risk of exclusion from school')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('school', models.ForeignKey(blank=True, help_text='School, nursery or college attended.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pupils', to='agencies.agency')),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='children', to='cases.family')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("given_names", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("also_known_as", models.CharField(blank=True, max_length=200)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("male", "Male"),
+                            ("female", "Female"),
+                            ("unknown", "Not known"),
+                            ("not_said", "Prefers not to say"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("is_unborn", models.BooleanField(default=False)),
+                ("expected_date_of_delivery", models.DateField(blank=True, null=True)),
+                ("address", models.TextField(blank=True)),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, max_length=10, validators=[cases.validators.validate_postcode]
+                    ),
+                ),
+                ("contact_phone", models.CharField(blank=True, max_length=40)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "nhs_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=10,
+                        validators=[cases.validators.validate_nhs_number],
+                        verbose_name="NHS number",
+                    ),
+                ),
+                (
+                    "religion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("christian", "Christian"),
+                            ("jewish", "Jewish"),
+                            ("hindu", "Hindu"),
+                            ("muslim", "Muslim"),
+                            ("buddhist", "Buddhist"),
+                            ("sikh", "Sikh"),
+                            ("none", "No religion"),
+                            ("not_given", "Not given"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("religion_other", models.CharField(blank=True, max_length=100)),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        choices=[
+                            ("WBRI", "White - British"),
+                            ("WIRI", "White - Irish"),
+                            ("WIRT", "Traveller of Irish heritage"),
+                            ("WOTH", "Any other White background"),
+                            ("WROM", "Gypsy/Roma"),
+                            ("MWBC", "White and Black Caribbean"),
+                            ("MWBA", "White and Black African"),
+                            ("MWAS", "White and Asian"),
+                            ("MOTH", "Any other mixed background"),
+                            ("AIND", "Indian"),
+                            ("APKN", "Pakistani"),
+                            ("ABAN", "Bangladeshi"),
+                            ("AOTH", "Any other Asian background"),
+                            ("BCRB", "Caribbean"),
+                            ("BAFR", "African"),
+                            ("BOTH", "Any other Black background"),
+                            ("CHNE", "Chinese"),
+                            ("OOTH", "Any other ethnic group"),
+                            ("REFU", "Refused"),
+                            ("NOBT", "Information not yet obtained"),
+                        ],
+                        default="NOBT",
+                        max_length=4,
+                    ),
+                ),
+                ("immigration_status", models.CharField(blank=True, max_length=100)),
+                ("first_language", models.CharField(blank=True, max_length=50)),
+                ("parent_first_language", models.CharField(blank=True, max_length=50)),
+                ("interpreter_required", models.BooleanField(default=False)),
+                ("interpreter_arranged", models.BooleanField(default=False)),
+                ("has_disability", models.BooleanField(default=False)),
+                ("disability_details", models.TextField(blank=True)),
+                (
+                    "has_sen",
+                    models.BooleanField(
+                        default=False, verbose_name="special educational needs or EHC plan"
+                    ),
+                ),
+                ("sen_details", models.TextField(blank=True)),
+                ("special_requirements", models.TextField(blank=True)),
+                ("is_young_carer", models.BooleanField(default=False)),
+                (
+                    "risk_of_exclusion",
+                    models.BooleanField(
+                        default=False, verbose_name="at risk of exclusion from school"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="School, nursery or college attended.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pupils",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="cases.family",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'children',
+                "verbose_name_plural": "children",
             },
         ),
         migrations.CreateModel(
-            name='CaseSubject',
+            name="CaseSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_open', models.BooleanField(default=True)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='cases.case')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_subjects', to='cases.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_open", models.BooleanField(default=True)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subjects",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_subjects",
+                        to="cases.child",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='case',
-            name='children',
-            field=models.ManyToManyField(related_name='cases', through='cases.CaseSubject', to='cases.child'),
+            model_name="case",
+            name="children",
+            field=models.ManyToManyField(
+                related_name="cases", through="cases.CaseSubject", to="cases.child"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='family',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.family'),
+            model_name="case",
+            name="family",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="cases.family"
+            ),
         ),
         migrations.CreateModel(
-            name='FamilyMember',
+            name="FamilyMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_names', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('relationship', models.CharField(choices=[('mother', 'Mother'), ('father', 'Father'), ('step_parent', 'Step-parent'), ('partner_of_parent', 'Partner of parent'), ('grandparent', 'Grandparent'), ('kinship_carer', 'Kinship carer'), ('foster_carer', 'Foster carer'), ('sibling', 'Adult sibling'), ('other_relative', 'Other relative'), ('family_friend', 'Family friend or network member'), ('other', 'Other')], max_length=20)),
-                ('relationship_detail', models.CharField(blank=True, help_text='For example, which children this applies to.', max_length=200)),
-                ('parental_responsibility', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('unknown', "Don't know")], default='unknown', max_length=10)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('lives_with_children', models.BooleanField(default=True)),
-                ('address', models.TextField(blank=True, help_text="Only if different from the family's.")),
-                ('postcode', models.CharField(blank=True, max_length=10, validators=[cases.validators.validate_postcode])),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('has_learning_difficulty', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='cases.family')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("given_names", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("mother", "Mother"),
+                            ("father", "Father"),
+                            ("step_parent", "Step-parent"),
+                            ("partner_of_parent", "Partner of parent"),
+                            ("grandparent", "Grandparent"),
+                            ("kinship_carer", "Kinship carer"),
+                            ("foster_carer", "Foster carer"),
+                            ("sibling", "Adult sibling"),
+                            ("other_relative", "Other relative"),
+                            ("family_friend", "Family friend or network member"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "relationship_detail",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example, which children this applies to.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "parental_responsibility",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("unknown", "Don't know")],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("lives_with_children", models.BooleanField(default=True)),
+                (
+                    "address",
+                    models.TextField(blank=True, help_text="Only if different from the family's."),
+                ),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, max_length=10, validators=[cases.validators.validate_postcode]
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("has_learning_difficulty", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="cases.family",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LeadProfessionalAssignment',
+            name="LeadProfessionalAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('basis', models.CharField(choices=[('INTERIM_INITIATOR', 'Interim: started the case'), ('AGREED_AT_TAC', 'Agreed at a TAC meeting'), ('FAMILY_CHOICE', "The family's choice"), ('MANAGER_ALLOCATED', 'Allocated by a manager'), ('STEP_DOWN_HANDOVER', 'Step-down handover from social care')], max_length=20)),
-                ('family_consulted', models.BooleanField(default=False)),
-                ('family_preference', models.TextField(blank=True)),
-                ('change_reason', models.CharField(blank=True, choices=[('MANAGING_CASELOADS', 'Managing caseloads'), ('WORKER_LEFT_ROLE', 'Worker left the role'), ('RESTRUCTURE', 'Service restructure'), ('STANDARD_TRANSFER', 'Standard process transfer'), ('ABSENCE_COVER', 'Absence cover'), ('CHILD_REQUESTED', 'Child requested a change'), ('PARENT_REQUESTED', 'Parent or carer requested a change'), ('AGREED_AT_FIRST_TAC', 'Lead agreed at the first TAC'), ('OTHER', 'Other')], max_length=24)),
-                ('change_reason_detail', models.TextField(blank=True)),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, choices=[('REPLACED', 'Replaced by a new lead professional'), ('CASE_CLOSED', 'Case closed'), ('CSC_LEAD', "Children's social care took the lead")], max_length=12)),
-                ('agency', models.ForeignKey(blank=True, help_text="The lead's agency when they took the role.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='agencies.agency')),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lead_assignments', to='cases.case')),
-                ('professional', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lead_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("INTERIM_INITIATOR", "Interim: started the case"),
+                            ("AGREED_AT_TAC", "Agreed at a TAC meeting"),
+                            ("FAMILY_CHOICE", "The family's choice"),
+                            ("MANAGER_ALLOCATED", "Allocated by a manager"),
+                            ("STEP_DOWN_HANDOVER", "Step-down handover from social care"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("family_consulted", models.BooleanField(default=False)),
+                ("family_preference", models.TextField(blank=True)),
+                (
+                    "change_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("MANAGING_CASELOADS", "Managing caseloads"),
+                            ("WORKER_LEFT_ROLE", "Worker left the role"),
+                            ("RESTRUCTURE", "Service restructure"),
+                            ("STANDARD_TRANSFER", "Standard process transfer"),
+                            ("ABSENCE_COVER", "Absence cover"),
+                            ("CHILD_REQUESTED", "Child requested a change"),
+                            ("PARENT_REQUESTED", "Parent or carer requested a change"),
+                            ("AGREED_AT_FIRST_TAC", "Lead agreed at the first TAC"),
+                            ("OTHER", "Other"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("change_reason_detail", models.TextField(blank=True)),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("REPLACED", "Replaced by a new lead professional"),
+                            ("CASE_CLOSED", "Case closed"),
+                            ("CSC_LEAD", "Children's social care took the lead"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The lead's agency when they took the role.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lead_assignments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "professional",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lead_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='current_level',
-            field=models.ForeignKey(blank=True, help_text='Copied from the latest level-of-need judgement, for lists and dashboards.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.levelofneed'),
+            model_name="case",
+            name="current_level",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Copied from the latest level-of-need judgement, for lists and dashboards.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.levelofneed",
+            ),
         ),
         migrations.CreateModel(
-            name='LevelOfNeedJudgement',
+            name="LevelOfNeedJudgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rationale', models.TextField()),
-                ('family_informed', models.BooleanField(default=False)),
-                ('judged_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='level_judgements', to='cases.case')),
-                ('judged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='judgements', to='cases.levelofneed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                ("family_informed", models.BooleanField(default=False)),
+                ("judged_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="level_judgements",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "judged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="judgements",
+                        to="cases.levelofneed",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-judged_at', '-id'],
+                "ordering": ["-judged_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TeamMembership',
+            name="TeamMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('professional', 'Professional with an account'), ('family', 'Family member'), ('external', 'External contact')], max_length=20)),
-                ('external_name', models.CharField(blank=True, max_length=200)),
-                ('external_agency', models.CharField(blank=True, max_length=200)),
-                ('external_email', models.EmailField(blank=True, max_length=254)),
-                ('role', models.CharField(choices=[('lead_professional', 'Lead professional'), ('practitioner', 'Practitioner'), ('chair', 'Independent chair'), ('note_taker', 'Note-taker'), ('family_member', 'Family member'), ('child_young_person', 'Child or young person'), ('family_network_member', 'Family network member'), ('advocate', 'Advocate'), ('interpreter', 'Interpreter'), ('observer', 'Observer or student'), ('social_worker', "Social worker (children's social care)")], max_length=30)),
-                ('joined_at', models.DateTimeField()),
-                ('left_at', models.DateTimeField(blank=True, null=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='cases.case')),
-                ('family_member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='cases.familymember')),
-                ('professional', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tac_memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("professional", "Professional with an account"),
+                            ("family", "Family member"),
+                            ("external", "External contact"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("external_name", models.CharField(blank=True, max_length=200)),
+                ("external_agency", models.CharField(blank=True, max_length=200)),
+                ("external_email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead_professional", "Lead professional"),
+                            ("practitioner", "Practitioner"),
+                            ("chair", "Independent chair"),
+                            ("note_taker", "Note-taker"),
+                            ("family_member", "Family member"),
+                            ("child_young_person", "Child or young person"),
+                            ("family_network_member", "Family network member"),
+                            ("advocate", "Advocate"),
+                            ("interpreter", "Interpreter"),
+                            ("observer", "Observer or student"),
+                            ("social_worker", "Social worker (children's social care)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("joined_at", models.DateTimeField()),
+                ("left_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "family_member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="cases.familymember",
+                    ),
+                ),
+                (
+                    "professional",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tac_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60)),
-                ('at', models.DateTimeField()),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60)),
+                ("at", models.DateTimeField()),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['case', '-at'], name='caseevent_case_at_idx')],
+                "ordering": ["at", "id"],
+                "indexes": [models.Index(fields=["case", "-at"], name="caseevent_case_at_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='casesubject',
-            constraint=models.UniqueConstraint(fields=('case', 'child'), name='case_subject_unique'),
+            model_name="casesubject",
+            constraint=models.UniqueConstraint(
+                fields=("case", "child"), name="case_subject_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casesubject',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_open', True)), fields=('child',), name='child_one_open_case'),
+            model_name="casesubject",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_open", True)), fields=("child",), name="child_one_open_case"
+            ),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['date_of_birth'], name='child_dob_idx'),
+            model_name="child",
+            index=models.Index(fields=["date_of_birth"], name="child_dob_idx"),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['postcode'], name='child_postcode_idx'),
+            model_name="child",
+            index=models.Index(fields=["postcode"], name="child_postcode_idx"),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(condition=models.Q(('nhs_number', ''), _negated=True), fields=['nhs_number'], name='child_nhs_idx'),
+            model_name="child",
+            index=models.Index(
+                condition=models.Q(("nhs_number", ""), _negated=True),
+                fields=["nhs_number"],
+                name="child_nhs_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=models.Q(('is_unborn', True), ('date_of_birth__isnull', False), _connector='OR'), name='child_born_has_date_of_birth'),
+            model_name="child",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_unborn", True), ("date_of_birth__isnull", False), _connector="OR"
+                ),
+                name="child_born_has_date_of_birth",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=models.Q(('is_unborn', False), ('expected_date_of_delivery__isnull', False), _connector='OR'), name='child_unborn_has_edd'),
+            model_name="child",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_unborn", False),
+                    ("expected_date_of_delivery__isnull", False),
+                    _connector="OR",
+                ),
+                name="child_unborn_has_edd",
+            ),
         ),
         migrations.AddIndex(
-            model_name='leadprofessionalassignment',
-            index=models.Index(condition=models.Q(('ended_at__isnull', True)), fields=['professional', 'case'], name='lead_active_prof_idx'),
+            model_name="leadprofessionalassignment",
+            index=models.Index(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=["professional", "case"],
+                name="lead_active_prof_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leadprofessionalassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case',), name='one_active_lead_per_case'),
+            model_name="leadprofessionalassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("case",),
+                name="one_active_lead_per_case",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['updated_at', 'id'], name='case_updated_idx'),
+            model_name="case",
+            index=models.Index(fields=["updated_at", "id"], name="case_updated_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['next_review_due'], name='case_open_review_idx'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=["next_review_due"],
+                name="case_open_review_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status'], name='case_status_idx'),
+            model_name="case",
+            index=models.Index(fields=["status"], name="case_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_at__isnull', True), models.Q(('closure_reason', ''), _negated=True), _connector='OR'), name='case_closed_has_reason'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closed_at__isnull", True),
+                    models.Q(("closure_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="case_closed_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='levelofneedjudgement',
-            constraint=models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='level_judgement_has_rationale'),
+            model_name="levelofneedjudgement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rationale", ""), _negated=True),
+                name="level_judgement_has_rationale",
+            ),
         ),
         migrations.AddIndex(
-            model_name='teammembership',
-            index=models.Index(condition=models.Q(('left_at__isnull', True)), fields=['professional', 'case'], name='membership_active_prof_idx'),
+            model_name="teammembership",
+            index=models.Index(
+                condition=models.Q(("left_at__isnull", True)),
+                fields=["professional", "case"],
+                name="membership_active_prof_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teammembership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('external_name', ''), ('family_member__isnull', True), ('kind', 'professional'), ('professional__isnull', False)), models.Q(('external_name', ''), ('family_member__isnull', False), ('kind', 'family'), ('professional__isnull', True)), models.Q(('family_member__isnull', True), ('kind', 'external'), ('professional__isnull', True), models.Q(('external_name', ''), _negated=True)), _connector='OR'), name='membership_kind_matches_person'),
+            model_name="teammembership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("external_name", ""),
+                        ("family_member__isnull", True),
+                        ("kind", "professional"),
+                        ("professional__isnull", False),
+                    ),
+                    models.Q(
+                        ("external_name", ""),
+                        ("family_member__isnull", False),
+                        ("kind", "family"),
+                        ("professional__isnull", True),
+                    ),
+                    models.Q(
+                        ("family_member__isnull", True),
+                        ("kind", "external"),
+                        ("professional__isnull", True),
+                        models.Q(("external_name", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_kind_matches_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teammembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('left_at__isnull', True), ('professional__isnull', False)), fields=('case', 'professional'), name='membership_one_active_per_professional'),
+            model_name="teammembership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("left_at__isnull", True), ("professional__isnull", False)),
+                fields=("case", "professional"),
+                name="membership_one_active_per_professional",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='teammembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('family_member__isnull', False), ('left_at__isnull', True)), fields=('case', 'family_member'), name='membership_one_active_per_family_member'),
+            model_name="teammembership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("family_member__isnull", False), ("left_at__isnull", True)),
+                fields=("case", "family_member"),
+                name="membership_one_active_per_family_member",
+            ),
         ),
     ]

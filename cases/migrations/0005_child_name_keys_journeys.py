@@ -50,235 +50,447 @@ def fill_name_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('cases', '0004_requests_consent_disclosure'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("agencies", "0001_initial"),
+        ("cases", "0004_requests_consent_disclosure"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChildRecordCheck',
+            name="ChildRecordCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField()),
-                ('possible_matches', models.JSONField(blank=True, default=list)),
-                ('reason', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("added_at", models.DateTimeField()),
+                ("possible_matches", models.JSONField(blank=True, default=list)),
+                ("reason", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='ChildRecordCheckHistory',
+            name="ChildRecordCheckHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('added_at', models.DateTimeField()),
-                ('possible_matches', models.JSONField(blank=True, default=list)),
-                ('reason', models.TextField(blank=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("added_at", models.DateTimeField()),
+                ("possible_matches", models.JSONField(blank=True, default=list)),
+                ("reason", models.TextField(blank=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SafeguardingConcern',
+            name="SafeguardingConcern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raised_at', models.DateTimeField()),
-                ('route', models.CharField(help_text='The MASH contact the professional was given.', max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("raised_at", models.DateTimeField()),
+                (
+                    "route",
+                    models.CharField(
+                        help_text="The MASH contact the professional was given.", max_length=300
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-id'],
+                "ordering": ["-raised_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SafeguardingConcernHistory',
+            name="SafeguardingConcernHistory",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('raised_at', models.DateTimeField()),
-                ('route', models.CharField(help_text='The MASH contact the professional was given.', max_length=300)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("raised_at", models.DateTimeField()),
+                (
+                    "route",
+                    models.CharField(
+                        help_text="The MASH contact the professional was given.", max_length=300
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='child',
-            name='insert_insert',
+            model_name="child",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='child',
-            name='update_update',
+            model_name="child",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='child',
-            name='delete_delete',
+            model_name="child",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='child',
-            name='family_name_metaphone',
-            field=models.CharField(blank=True, default='', editable=False, max_length=20),
+            model_name="child",
+            name="family_name_metaphone",
+            field=models.CharField(blank=True, default="", editable=False, max_length=20),
         ),
         migrations.AddField(
-            model_name='child',
-            name='family_name_soundex',
-            field=models.CharField(blank=True, default='', editable=False, max_length=4),
+            model_name="child",
+            name="family_name_soundex",
+            field=models.CharField(blank=True, default="", editable=False, max_length=4),
         ),
         migrations.AddField(
-            model_name='child',
-            name='given_name_metaphone',
-            field=models.CharField(blank=True, default='', editable=False, max_length=20),
+            model_name="child",
+            name="given_name_metaphone",
+            field=models.CharField(blank=True, default="", editable=False, max_length=20),
         ),
         migrations.AddField(
-            model_name='childhistory',
-            name='family_name_metaphone',
-            field=models.CharField(blank=True, default='', editable=False, max_length=20),
+            model_name="childhistory",
+            name="family_name_metaphone",
+            field=models.CharField(blank=True, default="", editable=False, max_length=20),
         ),
         migrations.AddField(
-            model_name='childhistory',
-            name='family_name_soundex',
-            field=models.CharField(blank=True, default='', editable=False, max_length=4),
+            model_name="childhistory",
+            name="family_name_soundex",
+            field=models.CharField(blank=True, default="", editable=False, max_length=4),
         ),
         migrations.AddField(
-            model_name='childhistory',
-            name='given_name_metaphone',
-            field=models.CharField(blank=True, default='', editable=False, max_length=20),
+            model_name="childhistory",
+            name="given_name_metaphone",
+            field=models.CharField(blank=True, default="", editable=False, max_length=20),
         ),
         # Fill the keys of existing children while the history triggers are off
         # (derived columns, not a change anyone made) and before the indexes exist.
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['family_name_metaphone', 'date_of_birth'], name='child_fam_meta_dob_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["family_name_metaphone", "date_of_birth"], name="child_fam_meta_dob_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['family_name_metaphone', 'given_name_metaphone'], name='child_fam_given_meta_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["family_name_metaphone", "given_name_metaphone"],
+                name="child_fam_given_meta_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['family_name_soundex', 'date_of_birth'], name='child_fam_sdx_dob_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["family_name_soundex", "date_of_birth"], name="child_fam_sdx_dob_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['given_name_metaphone', 'date_of_birth'], name='child_given_meta_dob_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["given_name_metaphone", "date_of_birth"], name="child_given_meta_dob_idx"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='child',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_childhistory" ("address", "also_known_as", "contact_phone", "created_at", "date_of_birth", "disability_details", "email", "ethnicity", "expected_date_of_delivery", "family_id", "family_name", "family_name_metaphone", "family_name_soundex", "first_language", "given_name_metaphone", "given_names", "has_disability", "has_sen", "id", "immigration_status", "interpreter_arranged", "interpreter_required", "is_unborn", "is_young_carer", "nhs_number", "parent_first_language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "religion", "religion_other", "risk_of_exclusion", "school_id", "sen_details", "sex", "special_requirements", "updated_at") VALUES (NEW."address", NEW."also_known_as", NEW."contact_phone", NEW."created_at", NEW."date_of_birth", NEW."disability_details", NEW."email", NEW."ethnicity", NEW."expected_date_of_delivery", NEW."family_id", NEW."family_name", NEW."family_name_metaphone", NEW."family_name_soundex", NEW."first_language", NEW."given_name_metaphone", NEW."given_names", NEW."has_disability", NEW."has_sen", NEW."id", NEW."immigration_status", NEW."interpreter_arranged", NEW."interpreter_required", NEW."is_unborn", NEW."is_young_carer", NEW."nhs_number", NEW."parent_first_language", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."postcode", NEW."religion", NEW."religion_other", NEW."risk_of_exclusion", NEW."school_id", NEW."sen_details", NEW."sex", NEW."special_requirements", NEW."updated_at"); RETURN NULL;', hash='641543ab8ec7b8257063eb6330114ace99b18dae', operation='INSERT', pgid='pgtrigger_insert_insert_a78bb', table='cases_child', when='AFTER')),
+            model_name="child",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_childhistory" ("address", "also_known_as", "contact_phone", "created_at", "date_of_birth", "disability_details", "email", "ethnicity", "expected_date_of_delivery", "family_id", "family_name", "family_name_metaphone", "family_name_soundex", "first_language", "given_name_metaphone", "given_names", "has_disability", "has_sen", "id", "immigration_status", "interpreter_arranged", "interpreter_required", "is_unborn", "is_young_carer", "nhs_number", "parent_first_language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "religion", "religion_other", "risk_of_exclusion", "school_id", "sen_details", "sex", "special_requirements", "updated_at") VALUES (NEW."address", NEW."also_known_as", NEW."contact_phone", NEW."created_at", NEW."date_of_birth", NEW."disability_details", NEW."email", NEW."ethnicity", NEW."expected_date_of_delivery", NEW."family_id", NEW."family_name", NEW."family_name_metaphone", NEW."family_name_soundex", NEW."first_language", NEW."given_name_metaphone", NEW."given_names", NEW."has_disability", NEW."has_sen", NEW."id", NEW."immigration_status", NEW."interpreter_arranged", NEW."interpreter_required", NEW."is_unborn", NEW."is_young_carer", NEW."nhs_number", NEW."parent_first_language", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."postcode", NEW."religion", NEW."religion_other", NEW."risk_of_exclusion", NEW."school_id", NEW."sen_details", NEW."sex", NEW."special_requirements", NEW."updated_at"); RETURN NULL;',
+                    hash="641543ab8ec7b8257063eb6330114ace99b18dae",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_a78bb",
+                    table="cases_child",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='child',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_childhistory" ("address", "also_known_as", "contact_phone", "created_at", "date_of_birth", "disability_details", "email", "ethnicity", "expected_date_of_delivery", "family_id", "family_name", "family_name_metaphone", "family_name_soundex", "first_language", "given_name_metaphone", "given_names", "has_disability", "has_sen", "id", "immigration_status", "interpreter_arranged", "interpreter_required", "is_unborn", "is_young_carer", "nhs_number", "parent_first_language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "religion", "religion_other", "risk_of_exclusion", "school_id", "sen_details", "sex", "special_requirements", "updated_at") VALUES (NEW."address", NEW."also_known_as", NEW."contact_phone", NEW."created_at", NEW."date_of_birth", NEW."disability_details", NEW."email", NEW."ethnicity", NEW."expected_date_of_delivery", NEW."family_id", NEW."family_name", NEW."family_name_metaphone", NEW."family_name_soundex", NEW."first_language", NEW."given_name_metaphone", NEW."given_names", NEW."has_disability", NEW."has_sen", NEW."id", NEW."immigration_status", NEW."interpreter_arranged", NEW."interpreter_required", NEW."is_unborn", NEW."is_young_carer", NEW."nhs_number", NEW."parent_first_language", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."postcode", NEW."religion", NEW."religion_other", NEW."risk_of_exclusion", NEW."school_id", NEW."sen_details", NEW."sex", NEW."special_requirements", NEW."updated_at"); RETURN NULL;', hash='bbca8b46af5d83f5ea08c023a651918fecca64c1', operation='UPDATE', pgid='pgtrigger_update_update_dfaec', table='cases_child', when='AFTER')),
+            model_name="child",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "cases_childhistory" ("address", "also_known_as", "contact_phone", "created_at", "date_of_birth", "disability_details", "email", "ethnicity", "expected_date_of_delivery", "family_id", "family_name", "family_name_metaphone", "family_name_soundex", "first_language", "given_name_metaphone", "given_names", "has_disability", "has_sen", "id", "immigration_status", "interpreter_arranged", "interpreter_required", "is_unborn", "is_young_carer", "nhs_number", "parent_first_language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "religion", "religion_other", "risk_of_exclusion", "school_id", "sen_details", "sex", "special_requirements", "updated_at") VALUES (NEW."address", NEW."also_known_as", NEW."contact_phone", NEW."created_at", NEW."date_of_birth", NEW."disability_details", NEW."email", NEW."ethnicity", NEW."expected_date_of_delivery", NEW."family_id", NEW."family_name", NEW."family_name_metaphone", NEW."family_name_soundex", NEW."first_language", NEW."given_name_metaphone", NEW."given_names", NEW."has_disability", NEW."has_sen", NEW."id", NEW."immigration_status", NEW."interpreter_arranged", NEW."interpreter_required", NEW."is_unborn", NEW."is_young_carer", NEW."nhs_number", NEW."parent_first_language", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."postcode", NEW."religion", NEW."religion_other", NEW."risk_of_exclusion", NEW."school_id", NEW."sen_details", NEW."sex", NEW."special_requirements", NEW."updated_at"); RETURN NULL;',
+                    hash="bbca8b46af5d83f5ea08c023a651918fecca64c1",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_dfaec",
+                    table="cases_child",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='child',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_childhistory" ("address", "also_known_as", "contact_phone", "created_at", "date_of_birth", "disability_details", "email", "ethnicity", "expected_date_of_delivery", "family_id", "family_name", "family_name_metaphone", "family_name_soundex", "first_language", "given_name_metaphone", "given_names", "has_disability", "has_sen", "id", "immigration_status", "interpreter_arranged", "interpreter_required", "is_unborn", "is_young_carer", "nhs_number", "parent_first_language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "religion", "religion_other", "risk_of_exclusion", "school_id", "sen_details", "sex", "special_requirements", "updated_at") VALUES (OLD."address", OLD."also_known_as", OLD."contact_phone", OLD."created_at", OLD."date_of_birth", OLD."disability_details", OLD."email", OLD."ethnicity", OLD."expected_date_of_delivery", OLD."family_id", OLD."family_name", OLD."family_name_metaphone", OLD."family_name_soundex", OLD."first_language", OLD."given_name_metaphone", OLD."given_names", OLD."has_disability", OLD."has_sen", OLD."id", OLD."immigration_status", OLD."interpreter_arranged", OLD."interpreter_required", OLD."is_unborn", OLD."is_young_carer", OLD."nhs_number", OLD."parent_first_language", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."postcode", OLD."religion", OLD."religion_other", OLD."risk_of_exclusion", OLD."school_id", OLD."sen_details", OLD."sex", OLD."special_requirements", OLD."updated_at"); RETURN NULL;', hash='5bec0628fa1abc2ea6fe9a4766b0518a7b11f02e', operation='DELETE', pgid='pgtrigger_delete_delete_9f97b', table='cases_child', when='AFTER')),
+            model_name="child",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_childhistory" ("address", "also_known_as", "contact_phone", "created_at", "date_of_birth", "disability_details", "email", "ethnicity", "expected_date_of_delivery", "family_id", "family_name", "family_name_metaphone", "family_name_soundex", "first_language", "given_name_metaphone", "given_names", "has_disability", "has_sen", "id", "immigration_status", "interpreter_arranged", "interpreter_required", "is_unborn", "is_young_carer", "nhs_number", "parent_first_language", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "postcode", "religion", "religion_other", "risk_of_exclusion", "school_id", "sen_details", "sex", "special_requirements", "updated_at") VALUES (OLD."address", OLD."also_known_as", OLD."contact_phone", OLD."created_at", OLD."date_of_birth", OLD."disability_details", OLD."email", OLD."ethnicity", OLD."expected_date_of_delivery", OLD."family_id", OLD."family_name", OLD."family_name_metaphone", OLD."family_name_soundex", OLD."first_language", OLD."given_name_metaphone", OLD."given_names", OLD."has_disability", OLD."has_sen", OLD."id", OLD."immigration_status", OLD."interpreter_arranged", OLD."interpreter_required", OLD."is_unborn", OLD."is_young_carer", OLD."nhs_number", OLD."parent_first_language", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."postcode", OLD."religion", OLD."religion_other", OLD."risk_of_exclusion", OLD."school_id", OLD."sen_details", OLD."sex", OLD."special_requirements", OLD."updated_at"); RETURN NULL;',
+                    hash="5bec0628fa1abc2ea6fe9a4766b0518a7b11f02e",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_9f97b",
+                    table="cases_child",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddField(
-            model_name='childrecordcheck',
-            name='added_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="childrecordcheck",
+            name="added_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='childrecordcheck',
-            name='child',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='record_check', to='cases.child'),
+            model_name="childrecordcheck",
+            name="child",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="record_check",
+                to="cases.child",
+            ),
         ),
         migrations.AddField(
-            model_name='childrecordcheckhistory',
-            name='added_by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="childrecordcheckhistory",
+            name="added_by",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='childrecordcheckhistory',
-            name='child',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.child'),
+            model_name="childrecordcheckhistory",
+            name="child",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="cases.child",
+            ),
         ),
         migrations.AddField(
-            model_name='childrecordcheckhistory',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="childrecordcheckhistory",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='childrecordcheckhistory',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', related_query_name='history', to='cases.childrecordcheck'),
+            model_name="childrecordcheckhistory",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                related_query_name="history",
+                to="cases.childrecordcheck",
+            ),
         ),
         migrations.AddField(
-            model_name='safeguardingconcern',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='safeguarding_concerns', to='cases.case'),
+            model_name="safeguardingconcern",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="safeguarding_concerns",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='safeguardingconcern',
-            name='raised_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="safeguardingconcern",
+            name="raised_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='safeguardingconcernhistory',
-            name='case',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='cases.case'),
+            model_name="safeguardingconcernhistory",
+            name="case",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="cases.case",
+            ),
         ),
         migrations.AddField(
-            model_name='safeguardingconcernhistory',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="safeguardingconcernhistory",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='safeguardingconcernhistory',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='history', related_query_name='history', to='cases.safeguardingconcern'),
+            model_name="safeguardingconcernhistory",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="history",
+                related_query_name="history",
+                to="cases.safeguardingconcern",
+            ),
         ),
         migrations.AddField(
-            model_name='safeguardingconcernhistory',
-            name='raised_by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="safeguardingconcernhistory",
+            name="raised_by",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='childrecordcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('possible_matches', []), models.Q(('reason', ''), _negated=True), _connector='OR'), name='record_check_matches_need_reason'),
+            model_name="childrecordcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("possible_matches", []),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="record_check_matches_need_reason",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='childrecordcheck',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (NEW."added_at", NEW."added_by_id", NEW."child_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."possible_matches", NEW."reason"); RETURN NULL;', hash='dcf24d316d747da2bca378e039dcf84ed5c815a4', operation='INSERT', pgid='pgtrigger_insert_insert_b6624', table='cases_childrecordcheck', when='AFTER')),
+            model_name="childrecordcheck",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (NEW."added_at", NEW."added_by_id", NEW."child_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."possible_matches", NEW."reason"); RETURN NULL;',
+                    hash="dcf24d316d747da2bca378e039dcf84ed5c815a4",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_b6624",
+                    table="cases_childrecordcheck",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='childrecordcheck',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (NEW."added_at", NEW."added_by_id", NEW."child_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."possible_matches", NEW."reason"); RETURN NULL;', hash='24e7b0594762293e1f89b2896a9b17c6f48e842e', operation='UPDATE', pgid='pgtrigger_update_update_d7bd7', table='cases_childrecordcheck', when='AFTER')),
+            model_name="childrecordcheck",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (NEW."added_at", NEW."added_by_id", NEW."child_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."possible_matches", NEW."reason"); RETURN NULL;',
+                    hash="24e7b0594762293e1f89b2896a9b17c6f48e842e",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_d7bd7",
+                    table="cases_childrecordcheck",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='childrecordcheck',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (OLD."added_at", OLD."added_by_id", OLD."child_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."possible_matches", OLD."reason"); RETURN NULL;', hash='62b1976c10502c1d5dc7eb4f4a85c31d6e49e680', operation='DELETE', pgid='pgtrigger_delete_delete_34bd8', table='cases_childrecordcheck', when='AFTER')),
+            model_name="childrecordcheck",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (OLD."added_at", OLD."added_by_id", OLD."child_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."possible_matches", OLD."reason"); RETURN NULL;',
+                    hash="62b1976c10502c1d5dc7eb4f4a85c31d6e49e680",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_34bd8",
+                    table="cases_childrecordcheck",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='childrecordcheckhistory',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='aca83ed4c207d7b53c788ee39efba22de23110fb', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_6013c', table='cases_childrecordcheckhistory', when='BEFORE')),
+            model_name="childrecordcheckhistory",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="aca83ed4c207d7b53c788ee39efba22de23110fb",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_6013c",
+                    table="cases_childrecordcheckhistory",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='safeguardingconcern',
-            index=models.Index(fields=['case', '-raised_at'], name='concern_case_at_idx'),
+            model_name="safeguardingconcern",
+            index=models.Index(fields=["case", "-raised_at"], name="concern_case_at_idx"),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='safeguardingconcern',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route") VALUES (NEW."case_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."raised_at", NEW."raised_by_id", NEW."route"); RETURN NULL;', hash='ca90fed2b48ed52f2f01a29c5160853c13cada5d', operation='INSERT', pgid='pgtrigger_insert_insert_f6da8', table='cases_safeguardingconcern', when='AFTER')),
+            model_name="safeguardingconcern",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route") VALUES (NEW."case_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."raised_at", NEW."raised_by_id", NEW."route"); RETURN NULL;',
+                    hash="ca90fed2b48ed52f2f01a29c5160853c13cada5d",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_f6da8",
+                    table="cases_safeguardingconcern",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='safeguardingconcern',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route") VALUES (NEW."case_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."raised_at", NEW."raised_by_id", NEW."route"); RETURN NULL;', hash='fa1a35fd4227b86982524564804dcb8ef8be3367', operation='UPDATE', pgid='pgtrigger_update_update_c2fcc', table='cases_safeguardingconcern', when='AFTER')),
+            model_name="safeguardingconcern",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route") VALUES (NEW."case_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."raised_at", NEW."raised_by_id", NEW."route"); RETURN NULL;',
+                    hash="fa1a35fd4227b86982524564804dcb8ef8be3367",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_c2fcc",
+                    table="cases_safeguardingconcern",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='safeguardingconcern',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route") VALUES (OLD."case_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."raised_at", OLD."raised_by_id", OLD."route"); RETURN NULL;', hash='cdf18c9cb0a8d1437803e084c0a24da33147a618', operation='DELETE', pgid='pgtrigger_delete_delete_c2286', table='cases_safeguardingconcern', when='AFTER')),
+            model_name="safeguardingconcern",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route") VALUES (OLD."case_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."raised_at", OLD."raised_by_id", OLD."route"); RETURN NULL;',
+                    hash="cdf18c9cb0a8d1437803e084c0a24da33147a618",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_c2286",
+                    table="cases_safeguardingconcern",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='safeguardingconcernhistory',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='d6ba034eb5bcd9a5cf478f23bdf7336a1257bb2b', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_a2326', table='cases_safeguardingconcernhistory', when='BEFORE')),
+            model_name="safeguardingconcernhistory",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="d6ba034eb5bcd9a5cf478f23bdf7336a1257bb2b",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_a2326",
+                    table="cases_safeguardingconcernhistory",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

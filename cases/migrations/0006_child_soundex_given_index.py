@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('cases', '0005_child_name_keys_journeys'),
+        ("agencies", "0001_initial"),
+        ("cases", "0005_child_name_keys_journeys"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['family_name_soundex', 'given_name_metaphone'], name='child_fam_sdx_given_meta_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["family_name_soundex", "given_name_metaphone"],
+                name="child_fam_sdx_given_meta_idx",
+            ),
         ),
     ]

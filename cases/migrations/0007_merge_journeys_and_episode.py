@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_episode_steps'),
-        ('cases', '0006_child_soundex_given_index'),
+        ("cases", "0005_episode_steps"),
+        ("cases", "0006_child_soundex_given_index"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_merge_journeys_and_episode'),
+        ("cases", "0007_merge_journeys_and_episode"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(fields=['code', 'at'], name='caseevent_code_at_idx'),
+            model_name="caseevent",
+            index=models.Index(fields=["code", "at"], name="caseevent_code_at_idx"),
         ),
     ]

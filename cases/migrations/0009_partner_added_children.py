@@ -8,59 +8,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_dashboard_indexes'),
+        ("cases", "0008_dashboard_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='childrecordcheck',
-            name='insert_insert',
+            model_name="childrecordcheck",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='childrecordcheck',
-            name='update_update',
+            model_name="childrecordcheck",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='childrecordcheck',
-            name='delete_delete',
+            model_name="childrecordcheck",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='childrecordcheck',
-            name='added_by_client',
-            field=models.CharField(blank=True, help_text='The partner system, for a child referred by API.', max_length=100),
+            model_name="childrecordcheck",
+            name="added_by_client",
+            field=models.CharField(
+                blank=True,
+                help_text="The partner system, for a child referred by API.",
+                max_length=100,
+            ),
         ),
         migrations.AddField(
-            model_name='childrecordcheckhistory',
-            name='added_by_client',
-            field=models.CharField(blank=True, help_text='The partner system, for a child referred by API.', max_length=100),
+            model_name="childrecordcheckhistory",
+            name="added_by_client",
+            field=models.CharField(
+                blank=True,
+                help_text="The partner system, for a child referred by API.",
+                max_length=100,
+            ),
         ),
         migrations.AlterField(
-            model_name='childrecordcheck',
-            name='added_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="childrecordcheck",
+            name="added_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='childrecordcheckhistory',
-            name='added_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="childrecordcheckhistory",
+            name="added_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='childrecordcheck',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_client", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (NEW."added_at", NEW."added_by_client", NEW."added_by_id", NEW."child_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."possible_matches", NEW."reason"); RETURN NULL;', hash='1e440a97697c5a4edd9cdc6c63f5112801c3432a', operation='INSERT', pgid='pgtrigger_insert_insert_b6624', table='cases_childrecordcheck', when='AFTER')),
+            model_name="childrecordcheck",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_client", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (NEW."added_at", NEW."added_by_client", NEW."added_by_id", NEW."child_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."possible_matches", NEW."reason"); RETURN NULL;',
+                    hash="1e440a97697c5a4edd9cdc6c63f5112801c3432a",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_b6624",
+                    table="cases_childrecordcheck",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='childrecordcheck',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_client", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (NEW."added_at", NEW."added_by_client", NEW."added_by_id", NEW."child_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."possible_matches", NEW."reason"); RETURN NULL;', hash='b7ddd4ca5a2d52f08e5b2d6570886b7c0ad56555', operation='UPDATE', pgid='pgtrigger_update_update_d7bd7', table='cases_childrecordcheck', when='AFTER')),
+            model_name="childrecordcheck",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_client", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (NEW."added_at", NEW."added_by_client", NEW."added_by_id", NEW."child_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."possible_matches", NEW."reason"); RETURN NULL;',
+                    hash="b7ddd4ca5a2d52f08e5b2d6570886b7c0ad56555",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_d7bd7",
+                    table="cases_childrecordcheck",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='childrecordcheck',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_client", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (OLD."added_at", OLD."added_by_client", OLD."added_by_id", OLD."child_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."possible_matches", OLD."reason"); RETURN NULL;', hash='8df255e60e2ea077455c74d1830321dbb139bcfa', operation='DELETE', pgid='pgtrigger_delete_delete_34bd8', table='cases_childrecordcheck', when='AFTER')),
+            model_name="childrecordcheck",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_childrecordcheckhistory" ("added_at", "added_by_client", "added_by_id", "child_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_matches", "reason") VALUES (OLD."added_at", OLD."added_by_client", OLD."added_by_id", OLD."child_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."possible_matches", OLD."reason"); RETURN NULL;',
+                    hash="8df255e60e2ea077455c74d1830321dbb139bcfa",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_34bd8",
+                    table="cases_childrecordcheck",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='childrecordcheck',
-            constraint=models.CheckConstraint(condition=models.Q(('added_by__isnull', False), models.Q(('added_by_client', ''), _negated=True), _connector='OR'), name='record_check_names_who_added'),
+            model_name="childrecordcheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("added_by__isnull", False),
+                    models.Q(("added_by_client", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="record_check_names_who_added",
+            ),
         ),
     ]

@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_access_records_from_audit'),
+        ("cases", "0010_access_records_from_audit"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recordaccess',
-            name='purpose',
-            field=models.CharField(blank=True, choices=[('case', 'Case page'), ('case_work', 'Work on the case'), ('team', 'Team around the child'), ('meeting', 'Meeting'), ('plan', 'Plan and actions'), ('assessment', 'Assessment'), ('family_copy', "Family's copy"), ('restrictions', 'Restricted items'), ('case_list', 'Case list'), ('search', 'Find a child'), ('request', 'Request for support'), ('dashboard', 'Dashboard list'), ('history', 'Change history'), ('access_report', 'Access report'), ('api', 'API')], help_text='What it was for.', max_length=20),
+            model_name="recordaccess",
+            name="purpose",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("case", "Case page"),
+                    ("case_work", "Work on the case"),
+                    ("team", "Team around the child"),
+                    ("meeting", "Meeting"),
+                    ("plan", "Plan and actions"),
+                    ("assessment", "Assessment"),
+                    ("family_copy", "Family's copy"),
+                    ("restrictions", "Restricted items"),
+                    ("case_list", "Case list"),
+                    ("search", "Find a child"),
+                    ("request", "Request for support"),
+                    ("dashboard", "Dashboard list"),
+                    ("history", "Change history"),
+                    ("access_report", "Access report"),
+                    ("api", "API"),
+                ],
+                help_text="What it was for.",
+                max_length=20,
+            ),
         ),
     ]

@@ -39,67 +39,137 @@ def name_the_requesters(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0004_partner_sharing_agreement'),
-        ('cases', '0011_record_access_purpose'),
+        ("agencies", "0004_partner_sharing_agreement"),
+        ("cases", "0011_record_access_purpose"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='requestforsupport',
-            name='insert_insert',
+            model_name="requestforsupport",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='requestforsupport',
-            name='update_update',
+            model_name="requestforsupport",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='requestforsupport',
-            name='delete_delete',
+            model_name="requestforsupport",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='requestforsupport',
-            name='partner_client',
-            field=models.ForeignKey(blank=True, help_text='The partner system that sent it through the API.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests_for_support', to='agencies.partnerclient'),
+            model_name="requestforsupport",
+            name="partner_client",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The partner system that sent it through the API.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requests_for_support",
+                to="agencies.partnerclient",
+            ),
         ),
         migrations.AddField(
-            model_name='requestforsupport',
-            name='requester_agency',
-            field=models.ForeignKey(blank=True, help_text='The organisation that asked; empty for a family or member of the public.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests_for_support', to='agencies.agency'),
+            model_name="requestforsupport",
+            name="requester_agency",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The organisation that asked; empty for a family or member of the public.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requests_for_support",
+                to="agencies.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='requestforsupporthistory',
-            name='partner_client',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The partner system that sent it through the API.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='agencies.partnerclient'),
+            model_name="requestforsupporthistory",
+            name="partner_client",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The partner system that sent it through the API.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="agencies.partnerclient",
+            ),
         ),
         migrations.AddField(
-            model_name='requestforsupporthistory',
-            name='requester_agency',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The organisation that asked; empty for a family or member of the public.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='agencies.agency'),
+            model_name="requestforsupporthistory",
+            name="requester_agency",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The organisation that asked; empty for a family or member of the public.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="agencies.agency",
+            ),
         ),
         migrations.AlterField(
-            model_name='requestforsupport',
-            name='requester_name',
-            field=models.CharField(blank=True, help_text="Who asked, by name: a family member, a caller, or the person at a partner system's agency.", max_length=200),
+            model_name="requestforsupport",
+            name="requester_name",
+            field=models.CharField(
+                blank=True,
+                help_text="Who asked, by name: a family member, a caller, or the person at a partner system's agency.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='requestforsupporthistory',
-            name='requester_name',
-            field=models.CharField(blank=True, help_text="Who asked, by name: a family member, a caller, or the person at a partner system's agency.", max_length=200),
+            model_name="requestforsupporthistory",
+            name="requester_name",
+            field=models.CharField(
+                blank=True,
+                help_text="Who asked, by name: a family member, a caller, or the person at a partner system's agency.",
+                max_length=200,
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='requestforsupport',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_requestforsupporthistory" ("case_id", "consent_obtained", "created_at", "existing_case_id", "family_aware", "family_id", "id", "level_of_need_at_triage_id", "partner_client_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "requester_agency_id", "requester_id", "requester_name", "source_code", "status", "summary_of_need", "triage_decided_at", "triage_decision", "triage_rationale", "triaged_by_id", "updated_at") VALUES (NEW."case_id", NEW."consent_obtained", NEW."created_at", NEW."existing_case_id", NEW."family_aware", NEW."family_id", NEW."id", NEW."level_of_need_at_triage_id", NEW."partner_client_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."received_at", NEW."requester_agency_id", NEW."requester_id", NEW."requester_name", NEW."source_code", NEW."status", NEW."summary_of_need", NEW."triage_decided_at", NEW."triage_decision", NEW."triage_rationale", NEW."triaged_by_id", NEW."updated_at"); RETURN NULL;', hash='83d4ade6207182f49b1feff2e90bc662f456e0a3', operation='INSERT', pgid='pgtrigger_insert_insert_37dc6', table='cases_requestforsupport', when='AFTER')),
+            model_name="requestforsupport",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_requestforsupporthistory" ("case_id", "consent_obtained", "created_at", "existing_case_id", "family_aware", "family_id", "id", "level_of_need_at_triage_id", "partner_client_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "requester_agency_id", "requester_id", "requester_name", "source_code", "status", "summary_of_need", "triage_decided_at", "triage_decision", "triage_rationale", "triaged_by_id", "updated_at") VALUES (NEW."case_id", NEW."consent_obtained", NEW."created_at", NEW."existing_case_id", NEW."family_aware", NEW."family_id", NEW."id", NEW."level_of_need_at_triage_id", NEW."partner_client_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."received_at", NEW."requester_agency_id", NEW."requester_id", NEW."requester_name", NEW."source_code", NEW."status", NEW."summary_of_need", NEW."triage_decided_at", NEW."triage_decision", NEW."triage_rationale", NEW."triaged_by_id", NEW."updated_at"); RETURN NULL;',
+                    hash="83d4ade6207182f49b1feff2e90bc662f456e0a3",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_37dc6",
+                    table="cases_requestforsupport",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='requestforsupport',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_requestforsupporthistory" ("case_id", "consent_obtained", "created_at", "existing_case_id", "family_aware", "family_id", "id", "level_of_need_at_triage_id", "partner_client_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "requester_agency_id", "requester_id", "requester_name", "source_code", "status", "summary_of_need", "triage_decided_at", "triage_decision", "triage_rationale", "triaged_by_id", "updated_at") VALUES (NEW."case_id", NEW."consent_obtained", NEW."created_at", NEW."existing_case_id", NEW."family_aware", NEW."family_id", NEW."id", NEW."level_of_need_at_triage_id", NEW."partner_client_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."received_at", NEW."requester_agency_id", NEW."requester_id", NEW."requester_name", NEW."source_code", NEW."status", NEW."summary_of_need", NEW."triage_decided_at", NEW."triage_decision", NEW."triage_rationale", NEW."triaged_by_id", NEW."updated_at"); RETURN NULL;', hash='77adaa5c84f5e10631f88b8ecb4b149f0a137c09', operation='UPDATE', pgid='pgtrigger_update_update_d5e66', table='cases_requestforsupport', when='AFTER')),
+            model_name="requestforsupport",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "cases_requestforsupporthistory" ("case_id", "consent_obtained", "created_at", "existing_case_id", "family_aware", "family_id", "id", "level_of_need_at_triage_id", "partner_client_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "requester_agency_id", "requester_id", "requester_name", "source_code", "status", "summary_of_need", "triage_decided_at", "triage_decision", "triage_rationale", "triaged_by_id", "updated_at") VALUES (NEW."case_id", NEW."consent_obtained", NEW."created_at", NEW."existing_case_id", NEW."family_aware", NEW."family_id", NEW."id", NEW."level_of_need_at_triage_id", NEW."partner_client_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."received_at", NEW."requester_agency_id", NEW."requester_id", NEW."requester_name", NEW."source_code", NEW."status", NEW."summary_of_need", NEW."triage_decided_at", NEW."triage_decision", NEW."triage_rationale", NEW."triaged_by_id", NEW."updated_at"); RETURN NULL;',
+                    hash="77adaa5c84f5e10631f88b8ecb4b149f0a137c09",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_d5e66",
+                    table="cases_requestforsupport",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='requestforsupport',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_requestforsupporthistory" ("case_id", "consent_obtained", "created_at", "existing_case_id", "family_aware", "family_id", "id", "level_of_need_at_triage_id", "partner_client_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "requester_agency_id", "requester_id", "requester_name", "source_code", "status", "summary_of_need", "triage_decided_at", "triage_decision", "triage_rationale", "triaged_by_id", "updated_at") VALUES (OLD."case_id", OLD."consent_obtained", OLD."created_at", OLD."existing_case_id", OLD."family_aware", OLD."family_id", OLD."id", OLD."level_of_need_at_triage_id", OLD."partner_client_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."received_at", OLD."requester_agency_id", OLD."requester_id", OLD."requester_name", OLD."source_code", OLD."status", OLD."summary_of_need", OLD."triage_decided_at", OLD."triage_decision", OLD."triage_rationale", OLD."triaged_by_id", OLD."updated_at"); RETURN NULL;', hash='fdcda2c29dbe679b11b58125c124264fd242eb3f', operation='DELETE', pgid='pgtrigger_delete_delete_bf799', table='cases_requestforsupport', when='AFTER')),
+            model_name="requestforsupport",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_requestforsupporthistory" ("case_id", "consent_obtained", "created_at", "existing_case_id", "family_aware", "family_id", "id", "level_of_need_at_triage_id", "partner_client_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "received_at", "requester_agency_id", "requester_id", "requester_name", "source_code", "status", "summary_of_need", "triage_decided_at", "triage_decision", "triage_rationale", "triaged_by_id", "updated_at") VALUES (OLD."case_id", OLD."consent_obtained", OLD."created_at", OLD."existing_case_id", OLD."family_aware", OLD."family_id", OLD."id", OLD."level_of_need_at_triage_id", OLD."partner_client_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."received_at", OLD."requester_agency_id", OLD."requester_id", OLD."requester_name", OLD."source_code", OLD."status", OLD."summary_of_need", OLD."triage_decided_at", OLD."triage_decision", OLD."triage_rationale", OLD."triaged_by_id", OLD."updated_at"); RETURN NULL;',
+                    hash="fdcda2c29dbe679b11b58125c124264fd242eb3f",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_bf799",
+                    table="cases_requestforsupport",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.RunPython(name_the_requesters, migrations.RunPython.noop),
     ]

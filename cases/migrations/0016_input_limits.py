@@ -9,738 +9,1160 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0005_text_limits'),
-        ('cases', '0015_people_details_history'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("agencies", "0005_text_limits"),
+        ("cases", "0015_people_details_history"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='breakglassgrant',
-            name='justification',
+            model_name="breakglassgrant",
+            name="justification",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='breakglassgrant',
-            name='review_note',
+            model_name="breakglassgrant",
+            name="review_note",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='closure_reason_detail',
+            model_name="case",
+            name="closure_reason_detail",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosure',
-            name='child_views',
+            model_name="caseclosure",
+            name="child_views",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosure',
-            name='continuing_support',
-            field=tac_portal.fields.BoundedTextField(help_text='Who continues to support the family.', max_length=20000),
+            model_name="caseclosure",
+            name="continuing_support",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="Who continues to support the family.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='caseclosure',
-            name='family_views',
+            model_name="caseclosure",
+            name="family_views",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosure',
-            name='outcomes_detail',
-            field=tac_portal.fields.BoundedTextField(help_text='Which outcomes were achieved, and why not.', max_length=20000),
+            model_name="caseclosure",
+            name="outcomes_detail",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="Which outcomes were achieved, and why not.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='caseclosure',
-            name='post_closure_actions',
+            model_name="caseclosure",
+            name="post_closure_actions",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosure',
-            name='progress_summary',
+            model_name="caseclosure",
+            name="progress_summary",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosure',
-            name='reason_detail',
+            model_name="caseclosure",
+            name="reason_detail",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosurehistory',
-            name='child_views',
+            model_name="caseclosurehistory",
+            name="child_views",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosurehistory',
-            name='continuing_support',
-            field=tac_portal.fields.BoundedTextField(help_text='Who continues to support the family.', max_length=20000),
+            model_name="caseclosurehistory",
+            name="continuing_support",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="Who continues to support the family.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='caseclosurehistory',
-            name='family_views',
+            model_name="caseclosurehistory",
+            name="family_views",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosurehistory',
-            name='outcomes_detail',
-            field=tac_portal.fields.BoundedTextField(help_text='Which outcomes were achieved, and why not.', max_length=20000),
+            model_name="caseclosurehistory",
+            name="outcomes_detail",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="Which outcomes were achieved, and why not.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='caseclosurehistory',
-            name='post_closure_actions',
+            model_name="caseclosurehistory",
+            name="post_closure_actions",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosurehistory',
-            name='progress_summary',
+            model_name="caseclosurehistory",
+            name="progress_summary",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='caseclosurehistory',
-            name='reason_detail',
+            model_name="caseclosurehistory",
+            name="reason_detail",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='casehistory',
-            name='closure_reason_detail',
+            model_name="casehistory",
+            name="closure_reason_detail",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='child',
-            name='address',
+            model_name="child",
+            name="address",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='child',
-            name='disability_details',
+            model_name="child",
+            name="disability_details",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='child',
-            name='family_name',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="child",
+            name="family_name",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='child',
-            name='given_names',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="child",
+            name="given_names",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='child',
-            name='sen_details',
+            model_name="child",
+            name="sen_details",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='child',
-            name='special_requirements',
+            model_name="child",
+            name="special_requirements",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='childhistory',
-            name='address',
+            model_name="childhistory",
+            name="address",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='childhistory',
-            name='disability_details',
+            model_name="childhistory",
+            name="disability_details",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='childhistory',
-            name='family_name',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="childhistory",
+            name="family_name",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='childhistory',
-            name='given_names',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="childhistory",
+            name="given_names",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='childhistory',
-            name='sen_details',
+            model_name="childhistory",
+            name="sen_details",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='childhistory',
-            name='special_requirements',
+            model_name="childhistory",
+            name="special_requirements",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='childrecordcheck',
-            name='reason',
+            model_name="childrecordcheck",
+            name="reason",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='childrecordcheckhistory',
-            name='reason',
+            model_name="childrecordcheckhistory",
+            name="reason",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='consentrecord',
-            name='capacity_note',
+            model_name="consentrecord",
+            name="capacity_note",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='consentrecord',
-            name='withdrawal_note',
+            model_name="consentrecord",
+            name="withdrawal_note",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='consentrecordhistory',
-            name='capacity_note',
+            model_name="consentrecordhistory",
+            name="capacity_note",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='consentrecordhistory',
-            name='withdrawal_note',
+            model_name="consentrecordhistory",
+            name="withdrawal_note",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='detailchange',
-            name='new_value',
+            model_name="detailchange",
+            name="new_value",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='detailchange',
-            name='old_value',
+            model_name="detailchange",
+            name="old_value",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='detailchange',
-            name='reason',
+            model_name="detailchange",
+            name="reason",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='disclosuredecision',
-            name='information',
-            field=tac_portal.fields.BoundedTextField(help_text='What was shared or asked for.', max_length=20000),
+            model_name="disclosuredecision",
+            name="information",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="What was shared or asked for.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='disclosuredecision',
-            name='purpose',
+            model_name="disclosuredecision",
+            name="purpose",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='disclosuredecision',
-            name='reason',
-            field=tac_portal.fields.BoundedTextField(help_text='Why it was, or was not, shared.', max_length=20000),
+            model_name="disclosuredecision",
+            name="reason",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="Why it was, or was not, shared.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='disclosuredecisionhistory',
-            name='information',
-            field=tac_portal.fields.BoundedTextField(help_text='What was shared or asked for.', max_length=20000),
+            model_name="disclosuredecisionhistory",
+            name="information",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="What was shared or asked for.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='disclosuredecisionhistory',
-            name='purpose',
+            model_name="disclosuredecisionhistory",
+            name="purpose",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='disclosuredecisionhistory',
-            name='reason',
-            field=tac_portal.fields.BoundedTextField(help_text='Why it was, or was not, shared.', max_length=20000),
+            model_name="disclosuredecisionhistory",
+            name="reason",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="Why it was, or was not, shared.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='family',
-            name='address',
+            model_name="family",
+            name="address",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='familyhistory',
-            name='address',
+            model_name="familyhistory",
+            name="address",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='familymember',
-            name='address',
-            field=tac_portal.fields.BoundedTextField(blank=True, help_text="Only if different from the family's.", max_length=20000),
+            model_name="familymember",
+            name="address",
+            field=tac_portal.fields.BoundedTextField(
+                blank=True, help_text="Only if different from the family's.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='familymember',
-            name='family_name',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="familymember",
+            name="family_name",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='familymember',
-            name='given_names',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="familymember",
+            name="given_names",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='familymemberhistory',
-            name='address',
-            field=tac_portal.fields.BoundedTextField(blank=True, help_text="Only if different from the family's.", max_length=20000),
+            model_name="familymemberhistory",
+            name="address",
+            field=tac_portal.fields.BoundedTextField(
+                blank=True, help_text="Only if different from the family's.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='familymemberhistory',
-            name='family_name',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="familymemberhistory",
+            name="family_name",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='familymemberhistory',
-            name='given_names',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="familymemberhistory",
+            name="given_names",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='joinrequest',
-            name='reason',
-            field=tac_portal.fields.BoundedTextField(help_text='Why they need to work with the family.', max_length=20000),
+            model_name="joinrequest",
+            name="reason",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="Why they need to work with the family.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='joinrequesthistory',
-            name='reason',
-            field=tac_portal.fields.BoundedTextField(help_text='Why they need to work with the family.', max_length=20000),
+            model_name="joinrequesthistory",
+            name="reason",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="Why they need to work with the family.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='knownname',
-            name='family_name',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="knownname",
+            name="family_name",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='knownname',
-            name='given_names',
-            field=models.CharField(max_length=100, validators=[tac_portal.validators.validate_person_name]),
+            model_name="knownname",
+            name="given_names",
+            field=models.CharField(
+                max_length=100, validators=[tac_portal.validators.validate_person_name]
+            ),
         ),
         migrations.AlterField(
-            model_name='leadhandover',
-            name='note',
+            model_name="leadhandover",
+            name="note",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='leadhandoverhistory',
-            name='note',
+            model_name="leadhandoverhistory",
+            name="note",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='leadprofessionalassignment',
-            name='change_reason_detail',
+            model_name="leadprofessionalassignment",
+            name="change_reason_detail",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='leadprofessionalassignment',
-            name='family_preference',
+            model_name="leadprofessionalassignment",
+            name="family_preference",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='leadprofessionalassignmenthistory',
-            name='change_reason_detail',
+            model_name="leadprofessionalassignmenthistory",
+            name="change_reason_detail",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='leadprofessionalassignmenthistory',
-            name='family_preference',
+            model_name="leadprofessionalassignmenthistory",
+            name="family_preference",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='levelofneed',
-            name='description',
+            model_name="levelofneed",
+            name="description",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='levelofneedjudgement',
-            name='rationale',
+            model_name="levelofneedjudgement",
+            name="rationale",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='levelofneedjudgementhistory',
-            name='rationale',
+            model_name="levelofneedjudgementhistory",
+            name="rationale",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='requestforsupport',
-            name='summary_of_need',
+            model_name="requestforsupport",
+            name="summary_of_need",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='requestforsupport',
-            name='triage_rationale',
+            model_name="requestforsupport",
+            name="triage_rationale",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='requestforsupporthistory',
-            name='summary_of_need',
+            model_name="requestforsupporthistory",
+            name="summary_of_need",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='requestforsupporthistory',
-            name='triage_rationale',
+            model_name="requestforsupporthistory",
+            name="triage_rationale",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='restriction',
-            name='lift_reason',
+            model_name="restriction",
+            name="lift_reason",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='restriction',
-            name='reason',
+            model_name="restriction",
+            name="reason",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='stepdownin',
-            name='outstanding_actions',
+            model_name="stepdownin",
+            name="outstanding_actions",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='stepdownin',
-            name='summary',
-            field=tac_portal.fields.BoundedTextField(help_text='The social care assessment or CIN plan summary.', max_length=20000),
+            model_name="stepdownin",
+            name="summary",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="The social care assessment or CIN plan summary.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='stepdowninhistory',
-            name='outstanding_actions',
+            model_name="stepdowninhistory",
+            name="outstanding_actions",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='stepdowninhistory',
-            name='summary',
-            field=tac_portal.fields.BoundedTextField(help_text='The social care assessment or CIN plan summary.', max_length=20000),
+            model_name="stepdowninhistory",
+            name="summary",
+            field=tac_portal.fields.BoundedTextField(
+                help_text="The social care assessment or CIN plan summary.", max_length=20000
+            ),
         ),
         migrations.AlterField(
-            model_name='stepupreferral',
-            name='decision_note',
+            model_name="stepupreferral",
+            name="decision_note",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='stepupreferral',
-            name='family_not_informed_reason',
+            model_name="stepupreferral",
+            name="family_not_informed_reason",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='stepupreferral',
-            name='reason',
+            model_name="stepupreferral",
+            name="reason",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='stepupreferralhistory',
-            name='decision_note',
+            model_name="stepupreferralhistory",
+            name="decision_note",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='stepupreferralhistory',
-            name='family_not_informed_reason',
+            model_name="stepupreferralhistory",
+            name="family_not_informed_reason",
             field=tac_portal.fields.BoundedTextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='stepupreferralhistory',
-            name='reason',
+            model_name="stepupreferralhistory",
+            name="reason",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AlterField(
-            model_name='teammembership',
-            name='end_reason',
-            field=tac_portal.fields.BoundedTextField(blank=True, db_default='', max_length=20000),
+            model_name="teammembership",
+            name="end_reason",
+            field=tac_portal.fields.BoundedTextField(blank=True, db_default="", max_length=20000),
         ),
         migrations.AlterField(
-            model_name='teammembershiphistory',
-            name='end_reason',
-            field=tac_portal.fields.BoundedTextField(blank=True, db_default='', max_length=20000),
+            model_name="teammembershiphistory",
+            name="end_reason",
+            field=tac_portal.fields.BoundedTextField(blank=True, db_default="", max_length=20000),
         ),
         migrations.AlterField(
-            model_name='unmasking',
-            name='reason',
+            model_name="unmasking",
+            name="reason",
             field=tac_portal.fields.BoundedTextField(max_length=20000),
         ),
         migrations.AddConstraint(
-            model_name='breakglassgrant',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('justification'), 20000), name='audit_breakglassgrant_justification_len_1c5c44b3'),
-        ),
-        migrations.AddConstraint(
-            model_name='breakglassgrant',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('review_note'), 20000), name='audit_breakglassgrant_review_note_len_71a67137'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('closure_reason_detail'), 20000), name='cases_case_closure_reason_det_len_d3b0dd1e'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosure',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason_detail'), 20000), name='cases_caseclosure_reason_detail_len_7c26aae7'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosure',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('progress_summary'), 20000), name='cases_caseclosure_progress_summary_len_0faa02e1'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosure',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('outcomes_detail'), 20000), name='cases_caseclosure_outcomes_detail_len_4d1f4c43'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosure',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('child_views'), 20000), name='cases_caseclosure_child_views_len_7ab03620'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosure',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('family_views'), 20000), name='cases_caseclosure_family_views_len_ac7709f1'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosure',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('continuing_support'), 20000), name='cases_caseclosure_continuing_support_len_cbd4e999'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosure',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('post_closure_actions'), 20000), name='cases_caseclosure_post_closure_actio_len_ae7f3de6'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosurehistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason_detail'), 20000), name='cases_caseclosurehistory_reason_detail_len_1a724bcd'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosurehistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('progress_summary'), 20000), name='cases_caseclosurehistory_progress_summary_len_5d86a405'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosurehistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('outcomes_detail'), 20000), name='cases_caseclosurehistory_outcomes_detail_len_c114b205'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosurehistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('child_views'), 20000), name='cases_caseclosurehistory_child_views_len_5734c940'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosurehistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('family_views'), 20000), name='cases_caseclosurehistory_family_views_len_05ca3e50'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosurehistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('continuing_support'), 20000), name='cases_caseclosurehistory_continuing_support_len_98a5ab91'),
-        ),
-        migrations.AddConstraint(
-            model_name='caseclosurehistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('post_closure_actions'), 20000), name='cases_caseclosurehistory_post_closure_actio_len_8121920e'),
-        ),
-        migrations.AddConstraint(
-            model_name='casehistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('closure_reason_detail'), 20000), name='cases_casehistory_closure_reason_det_len_63e1bcef'),
-        ),
-        migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('address'), 20000), name='cases_child_address_len_7df577c3'),
-        ),
-        migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('disability_details'), 20000), name='cases_child_disability_details_len_1bf048de'),
-        ),
-        migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('sen_details'), 20000), name='cases_child_sen_details_len_27685332'),
-        ),
-        migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('special_requirements'), 20000), name='cases_child_special_requiremen_len_246bab02'),
-        ),
-        migrations.AddConstraint(
-            model_name='childhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('address'), 20000), name='cases_childhistory_address_len_d7cca091'),
-        ),
-        migrations.AddConstraint(
-            model_name='childhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('disability_details'), 20000), name='cases_childhistory_disability_details_len_e8fb88ee'),
-        ),
-        migrations.AddConstraint(
-            model_name='childhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('sen_details'), 20000), name='cases_childhistory_sen_details_len_98d47a32'),
-        ),
-        migrations.AddConstraint(
-            model_name='childhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('special_requirements'), 20000), name='cases_childhistory_special_requiremen_len_94d1ab19'),
-        ),
-        migrations.AddConstraint(
-            model_name='childrecordcheck',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='cases_childrecordcheck_reason_len_6285b9b4'),
-        ),
-        migrations.AddConstraint(
-            model_name='childrecordcheckhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='cases_childrecordcheckhistory_reason_len_b782ca6e'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('capacity_note'), 20000), name='cases_consentrecord_capacity_note_len_7f7a4571'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('withdrawal_note'), 20000), name='cases_consentrecord_withdrawal_note_len_0aa8cc20'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentrecordhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('capacity_note'), 20000), name='cases_consentrecordhistory_capacity_note_len_85e763e0'),
-        ),
-        migrations.AddConstraint(
-            model_name='consentrecordhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('withdrawal_note'), 20000), name='cases_consentrecordhistory_withdrawal_note_len_0dc0ad45'),
-        ),
-        migrations.AddConstraint(
-            model_name='detailchange',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('old_value'), 20000), name='cases_detailchange_old_value_len_f776d460'),
-        ),
-        migrations.AddConstraint(
-            model_name='detailchange',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('new_value'), 20000), name='cases_detailchange_new_value_len_6d54d1d2'),
-        ),
-        migrations.AddConstraint(
-            model_name='detailchange',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='cases_detailchange_reason_len_87712fc6'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosuredecision',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('information'), 20000), name='cases_disclosuredecision_information_len_c3d19a74'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosuredecision',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('purpose'), 20000), name='cases_disclosuredecision_purpose_len_e5a38e76'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosuredecision',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='cases_disclosuredecision_reason_len_a3c33105'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosuredecisionhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('information'), 20000), name='cases_disclosuredecisionhistor_information_len_b60d89a7'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosuredecisionhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('purpose'), 20000), name='cases_disclosuredecisionhistor_purpose_len_cbb63ad3'),
-        ),
-        migrations.AddConstraint(
-            model_name='disclosuredecisionhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='cases_disclosuredecisionhistor_reason_len_e6c7ebc5'),
-        ),
-        migrations.AddConstraint(
-            model_name='family',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('address'), 20000), name='cases_family_address_len_f8eb6073'),
-        ),
-        migrations.AddConstraint(
-            model_name='familyhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('address'), 20000), name='cases_familyhistory_address_len_360d61f7'),
-        ),
-        migrations.AddConstraint(
-            model_name='familymember',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('address'), 20000), name='cases_familymember_address_len_7f14a11d'),
-        ),
-        migrations.AddConstraint(
-            model_name='familymemberhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('address'), 20000), name='cases_familymemberhistory_address_len_78af35cc'),
-        ),
-        migrations.AddConstraint(
-            model_name='joinrequest',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='cases_joinrequest_reason_len_a26a1a66'),
-        ),
-        migrations.AddConstraint(
-            model_name='joinrequesthistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='cases_joinrequesthistory_reason_len_68b26ce1'),
-        ),
-        migrations.AddConstraint(
-            model_name='leadhandover',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('note'), 20000), name='cases_leadhandover_note_len_b437295c'),
-        ),
-        migrations.AddConstraint(
-            model_name='leadhandoverhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('note'), 20000), name='cases_leadhandoverhistory_note_len_32eb3fa1'),
-        ),
-        migrations.AddConstraint(
-            model_name='leadprofessionalassignment',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('family_preference'), 20000), name='cases_leadprofessionalassignme_family_preference_len_8b50b4d6'),
-        ),
-        migrations.AddConstraint(
-            model_name='leadprofessionalassignment',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('change_reason_detail'), 20000), name='cases_leadprofessionalassignme_change_reason_deta_len_860b1049'),
-        ),
-        migrations.AddConstraint(
-            model_name='leadprofessionalassignmenthistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('family_preference'), 20000), name='cases_leadprofessionalassignme_family_preference_len_204a68a3'),
-        ),
-        migrations.AddConstraint(
-            model_name='leadprofessionalassignmenthistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('change_reason_detail'), 20000), name='cases_leadprofessionalassignme_change_reason_deta_len_601f98ac'),
-        ),
-        migrations.AddConstraint(
-            model_name='levelofneed',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('description'), 20000), name='cases_levelofneed_description_len_20afddcb'),
-        ),
-        migrations.AddConstraint(
-            model_name='levelofneedjudgement',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('rationale'), 20000), name='cases_levelofneedjudgement_rationale_len_942d03dd'),
-        ),
-        migrations.AddConstraint(
-            model_name='levelofneedjudgementhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('rationale'), 20000), name='cases_levelofneedjudgementhist_rationale_len_3b3de240'),
-        ),
-        migrations.AddConstraint(
-            model_name='requestforsupport',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('summary_of_need'), 20000), name='cases_requestforsupport_summary_of_need_len_9c706d2f'),
-        ),
-        migrations.AddConstraint(
-            model_name='requestforsupport',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('triage_rationale'), 20000), name='cases_requestforsupport_triage_rationale_len_92f36711'),
-        ),
-        migrations.AddConstraint(
-            model_name='requestforsupporthistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('summary_of_need'), 20000), name='cases_requestforsupporthistory_summary_of_need_len_64221d1e'),
-        ),
-        migrations.AddConstraint(
-            model_name='requestforsupporthistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('triage_rationale'), 20000), name='cases_requestforsupporthistory_triage_rationale_len_34d31030'),
-        ),
-        migrations.AddConstraint(
-            model_name='restriction',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='audit_restriction_reason_len_8101b647'),
-        ),
-        migrations.AddConstraint(
-            model_name='restriction',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('lift_reason'), 20000), name='audit_restriction_lift_reason_len_50623583'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepdownin',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('summary'), 20000), name='cases_stepdownin_summary_len_060d00bb'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepdownin',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('outstanding_actions'), 20000), name='cases_stepdownin_outstanding_action_len_c562a9e5'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepdowninhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('summary'), 20000), name='cases_stepdowninhistory_summary_len_044c1386'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepdowninhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('outstanding_actions'), 20000), name='cases_stepdowninhistory_outstanding_action_len_d4f77ddd'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepupreferral',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='cases_stepupreferral_reason_len_5996383a'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepupreferral',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('family_not_informed_reason'), 20000), name='cases_stepupreferral_family_not_informe_len_9bad2617'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepupreferral',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('decision_note'), 20000), name='cases_stepupreferral_decision_note_len_44d3201d'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepupreferralhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='cases_stepupreferralhistory_reason_len_0219cbf2'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepupreferralhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('family_not_informed_reason'), 20000), name='cases_stepupreferralhistory_family_not_informe_len_776b8b14'),
-        ),
-        migrations.AddConstraint(
-            model_name='stepupreferralhistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('decision_note'), 20000), name='cases_stepupreferralhistory_decision_note_len_0677abdd'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammembership',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('end_reason'), 20000), name='cases_teammembership_end_reason_len_260d2374'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammembershiphistory',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('end_reason'), 20000), name='cases_teammembershiphistory_end_reason_len_b7a1cf2e'),
-        ),
-        migrations.AddConstraint(
-            model_name='unmasking',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('reason'), 20000), name='audit_unmasking_reason_len_c05db3c6'),
+            model_name="breakglassgrant",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("justification"), 20000
+                ),
+                name="audit_breakglassgrant_justification_len_1c5c44b3",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="breakglassgrant",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("review_note"), 20000
+                ),
+                name="audit_breakglassgrant_review_note_len_71a67137",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("closure_reason_detail"), 20000
+                ),
+                name="cases_case_closure_reason_det_len_d3b0dd1e",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosure",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason_detail"), 20000
+                ),
+                name="cases_caseclosure_reason_detail_len_7c26aae7",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosure",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("progress_summary"), 20000
+                ),
+                name="cases_caseclosure_progress_summary_len_0faa02e1",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosure",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("outcomes_detail"), 20000
+                ),
+                name="cases_caseclosure_outcomes_detail_len_4d1f4c43",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosure",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("child_views"), 20000
+                ),
+                name="cases_caseclosure_child_views_len_7ab03620",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosure",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("family_views"), 20000
+                ),
+                name="cases_caseclosure_family_views_len_ac7709f1",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosure",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("continuing_support"), 20000
+                ),
+                name="cases_caseclosure_continuing_support_len_cbd4e999",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosure",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("post_closure_actions"), 20000
+                ),
+                name="cases_caseclosure_post_closure_actio_len_ae7f3de6",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosurehistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason_detail"), 20000
+                ),
+                name="cases_caseclosurehistory_reason_detail_len_1a724bcd",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosurehistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("progress_summary"), 20000
+                ),
+                name="cases_caseclosurehistory_progress_summary_len_5d86a405",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosurehistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("outcomes_detail"), 20000
+                ),
+                name="cases_caseclosurehistory_outcomes_detail_len_c114b205",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosurehistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("child_views"), 20000
+                ),
+                name="cases_caseclosurehistory_child_views_len_5734c940",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosurehistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("family_views"), 20000
+                ),
+                name="cases_caseclosurehistory_family_views_len_05ca3e50",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosurehistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("continuing_support"), 20000
+                ),
+                name="cases_caseclosurehistory_continuing_support_len_98a5ab91",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="caseclosurehistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("post_closure_actions"), 20000
+                ),
+                name="cases_caseclosurehistory_post_closure_actio_len_8121920e",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="casehistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("closure_reason_detail"), 20000
+                ),
+                name="cases_casehistory_closure_reason_det_len_63e1bcef",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="child",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("address"), 20000
+                ),
+                name="cases_child_address_len_7df577c3",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="child",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("disability_details"), 20000
+                ),
+                name="cases_child_disability_details_len_1bf048de",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="child",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("sen_details"), 20000
+                ),
+                name="cases_child_sen_details_len_27685332",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="child",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("special_requirements"), 20000
+                ),
+                name="cases_child_special_requiremen_len_246bab02",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="childhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("address"), 20000
+                ),
+                name="cases_childhistory_address_len_d7cca091",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="childhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("disability_details"), 20000
+                ),
+                name="cases_childhistory_disability_details_len_e8fb88ee",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="childhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("sen_details"), 20000
+                ),
+                name="cases_childhistory_sen_details_len_98d47a32",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="childhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("special_requirements"), 20000
+                ),
+                name="cases_childhistory_special_requiremen_len_94d1ab19",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="childrecordcheck",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="cases_childrecordcheck_reason_len_6285b9b4",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="childrecordcheckhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="cases_childrecordcheckhistory_reason_len_b782ca6e",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="consentrecord",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("capacity_note"), 20000
+                ),
+                name="cases_consentrecord_capacity_note_len_7f7a4571",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="consentrecord",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("withdrawal_note"), 20000
+                ),
+                name="cases_consentrecord_withdrawal_note_len_0aa8cc20",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="consentrecordhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("capacity_note"), 20000
+                ),
+                name="cases_consentrecordhistory_capacity_note_len_85e763e0",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="consentrecordhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("withdrawal_note"), 20000
+                ),
+                name="cases_consentrecordhistory_withdrawal_note_len_0dc0ad45",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="detailchange",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("old_value"), 20000
+                ),
+                name="cases_detailchange_old_value_len_f776d460",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="detailchange",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("new_value"), 20000
+                ),
+                name="cases_detailchange_new_value_len_6d54d1d2",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="detailchange",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="cases_detailchange_reason_len_87712fc6",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="disclosuredecision",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("information"), 20000
+                ),
+                name="cases_disclosuredecision_information_len_c3d19a74",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="disclosuredecision",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("purpose"), 20000
+                ),
+                name="cases_disclosuredecision_purpose_len_e5a38e76",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="disclosuredecision",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="cases_disclosuredecision_reason_len_a3c33105",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="disclosuredecisionhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("information"), 20000
+                ),
+                name="cases_disclosuredecisionhistor_information_len_b60d89a7",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="disclosuredecisionhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("purpose"), 20000
+                ),
+                name="cases_disclosuredecisionhistor_purpose_len_cbb63ad3",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="disclosuredecisionhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="cases_disclosuredecisionhistor_reason_len_e6c7ebc5",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="family",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("address"), 20000
+                ),
+                name="cases_family_address_len_f8eb6073",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="familyhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("address"), 20000
+                ),
+                name="cases_familyhistory_address_len_360d61f7",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="familymember",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("address"), 20000
+                ),
+                name="cases_familymember_address_len_7f14a11d",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="familymemberhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("address"), 20000
+                ),
+                name="cases_familymemberhistory_address_len_78af35cc",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="joinrequest",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="cases_joinrequest_reason_len_a26a1a66",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="joinrequesthistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="cases_joinrequesthistory_reason_len_68b26ce1",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="leadhandover",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("note"), 20000
+                ),
+                name="cases_leadhandover_note_len_b437295c",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="leadhandoverhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("note"), 20000
+                ),
+                name="cases_leadhandoverhistory_note_len_32eb3fa1",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="leadprofessionalassignment",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("family_preference"), 20000
+                ),
+                name="cases_leadprofessionalassignme_family_preference_len_8b50b4d6",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="leadprofessionalassignment",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("change_reason_detail"), 20000
+                ),
+                name="cases_leadprofessionalassignme_change_reason_deta_len_860b1049",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="leadprofessionalassignmenthistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("family_preference"), 20000
+                ),
+                name="cases_leadprofessionalassignme_family_preference_len_204a68a3",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="leadprofessionalassignmenthistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("change_reason_detail"), 20000
+                ),
+                name="cases_leadprofessionalassignme_change_reason_deta_len_601f98ac",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="levelofneed",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("description"), 20000
+                ),
+                name="cases_levelofneed_description_len_20afddcb",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="levelofneedjudgement",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("rationale"), 20000
+                ),
+                name="cases_levelofneedjudgement_rationale_len_942d03dd",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="levelofneedjudgementhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("rationale"), 20000
+                ),
+                name="cases_levelofneedjudgementhist_rationale_len_3b3de240",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="requestforsupport",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("summary_of_need"), 20000
+                ),
+                name="cases_requestforsupport_summary_of_need_len_9c706d2f",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="requestforsupport",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("triage_rationale"), 20000
+                ),
+                name="cases_requestforsupport_triage_rationale_len_92f36711",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="requestforsupporthistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("summary_of_need"), 20000
+                ),
+                name="cases_requestforsupporthistory_summary_of_need_len_64221d1e",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="requestforsupporthistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("triage_rationale"), 20000
+                ),
+                name="cases_requestforsupporthistory_triage_rationale_len_34d31030",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="restriction",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="audit_restriction_reason_len_8101b647",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="restriction",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("lift_reason"), 20000
+                ),
+                name="audit_restriction_lift_reason_len_50623583",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepdownin",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("summary"), 20000
+                ),
+                name="cases_stepdownin_summary_len_060d00bb",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepdownin",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("outstanding_actions"), 20000
+                ),
+                name="cases_stepdownin_outstanding_action_len_c562a9e5",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepdowninhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("summary"), 20000
+                ),
+                name="cases_stepdowninhistory_summary_len_044c1386",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepdowninhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("outstanding_actions"), 20000
+                ),
+                name="cases_stepdowninhistory_outstanding_action_len_d4f77ddd",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepupreferral",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="cases_stepupreferral_reason_len_5996383a",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepupreferral",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("family_not_informed_reason"), 20000
+                ),
+                name="cases_stepupreferral_family_not_informe_len_9bad2617",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepupreferral",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("decision_note"), 20000
+                ),
+                name="cases_stepupreferral_decision_note_len_44d3201d",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepupreferralhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="cases_stepupreferralhistory_reason_len_0219cbf2",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepupreferralhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("family_not_informed_reason"), 20000
+                ),
+                name="cases_stepupreferralhistory_family_not_informe_len_776b8b14",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="stepupreferralhistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("decision_note"), 20000
+                ),
+                name="cases_stepupreferralhistory_decision_note_len_0677abdd",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="teammembership",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("end_reason"), 20000
+                ),
+                name="cases_teammembership_end_reason_len_260d2374",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="teammembershiphistory",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("end_reason"), 20000
+                ),
+                name="cases_teammembershiphistory_end_reason_len_b7a1cf2e",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="unmasking",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("reason"), 20000
+                ),
+                name="audit_unmasking_reason_len_c05db3c6",
+            ),
         ),
     ]

@@ -6,54 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0016_input_limits'),
+        ("cases", "0016_input_limits"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='safeguardingconcern',
-            name='insert_insert',
+            model_name="safeguardingconcern",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='safeguardingconcern',
-            name='update_update',
+            model_name="safeguardingconcern",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='safeguardingconcern',
-            name='delete_delete',
+            model_name="safeguardingconcern",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='safeguardingconcern',
-            name='what_was_seen_or_heard',
-            field=models.TextField(blank=True, db_default='', help_text='What the professional saw or heard, in their words, before the MASH contact was shown. Empty only on concerns raised before this was asked.'),
+            model_name="safeguardingconcern",
+            name="what_was_seen_or_heard",
+            field=models.TextField(
+                blank=True,
+                db_default="",
+                help_text="What the professional saw or heard, in their words, before the MASH contact was shown. Empty only on concerns raised before this was asked.",
+            ),
         ),
         migrations.AddField(
-            model_name='safeguardingconcernhistory',
-            name='what_was_seen_or_heard',
-            field=models.TextField(blank=True, db_default='', help_text='What the professional saw or heard, in their words, before the MASH contact was shown. Empty only on concerns raised before this was asked.'),
+            model_name="safeguardingconcernhistory",
+            name="what_was_seen_or_heard",
+            field=models.TextField(
+                blank=True,
+                db_default="",
+                help_text="What the professional saw or heard, in their words, before the MASH contact was shown. Empty only on concerns raised before this was asked.",
+            ),
         ),
         migrations.AlterField(
-            model_name='caseclosure',
-            name='outcomes_achieved',
-            field=models.CharField(choices=[('ALL', 'All outcomes achieved'), ('SOME', 'Some outcomes achieved'), ('NONE', 'No outcomes achieved'), ('NOPL', 'No plan was made')], max_length=4),
+            model_name="caseclosure",
+            name="outcomes_achieved",
+            field=models.CharField(
+                choices=[
+                    ("ALL", "All outcomes achieved"),
+                    ("SOME", "Some outcomes achieved"),
+                    ("NONE", "No outcomes achieved"),
+                    ("NOPL", "No plan was made"),
+                ],
+                max_length=4,
+            ),
         ),
         migrations.AlterField(
-            model_name='caseclosurehistory',
-            name='outcomes_achieved',
-            field=models.CharField(choices=[('ALL', 'All outcomes achieved'), ('SOME', 'Some outcomes achieved'), ('NONE', 'No outcomes achieved'), ('NOPL', 'No plan was made')], max_length=4),
+            model_name="caseclosurehistory",
+            name="outcomes_achieved",
+            field=models.CharField(
+                choices=[
+                    ("ALL", "All outcomes achieved"),
+                    ("SOME", "Some outcomes achieved"),
+                    ("NONE", "No outcomes achieved"),
+                    ("NOPL", "No plan was made"),
+                ],
+                max_length=4,
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='safeguardingconcern',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route", "what_was_seen_or_heard") VALUES (NEW."case_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."raised_at", NEW."raised_by_id", NEW."route", NEW."what_was_seen_or_heard"); RETURN NULL;', hash='b0cb0d257f96a92301a11530ca9981e70bea2618', operation='INSERT', pgid='pgtrigger_insert_insert_f6da8', table='cases_safeguardingconcern', when='AFTER')),
+            model_name="safeguardingconcern",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route", "what_was_seen_or_heard") VALUES (NEW."case_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."raised_at", NEW."raised_by_id", NEW."route", NEW."what_was_seen_or_heard"); RETURN NULL;',
+                    hash="b0cb0d257f96a92301a11530ca9981e70bea2618",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_f6da8",
+                    table="cases_safeguardingconcern",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='safeguardingconcern',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route", "what_was_seen_or_heard") VALUES (NEW."case_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."raised_at", NEW."raised_by_id", NEW."route", NEW."what_was_seen_or_heard"); RETURN NULL;', hash='09b58eecdef1dc07231a0eb2330d6c5d34ce23f3', operation='UPDATE', pgid='pgtrigger_update_update_c2fcc', table='cases_safeguardingconcern', when='AFTER')),
+            model_name="safeguardingconcern",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route", "what_was_seen_or_heard") VALUES (NEW."case_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."raised_at", NEW."raised_by_id", NEW."route", NEW."what_was_seen_or_heard"); RETURN NULL;',
+                    hash="09b58eecdef1dc07231a0eb2330d6c5d34ce23f3",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_c2fcc",
+                    table="cases_safeguardingconcern",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='safeguardingconcern',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route", "what_was_seen_or_heard") VALUES (OLD."case_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."raised_at", OLD."raised_by_id", OLD."route", OLD."what_was_seen_or_heard"); RETURN NULL;', hash='bb60063f2f0bf976679e9cf939a2ea298eabc629', operation='DELETE', pgid='pgtrigger_delete_delete_c2286', table='cases_safeguardingconcern', when='AFTER')),
+            model_name="safeguardingconcern",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_safeguardingconcernhistory" ("case_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "raised_at", "raised_by_id", "route", "what_was_seen_or_heard") VALUES (OLD."case_id", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."raised_at", OLD."raised_by_id", OLD."route", OLD."what_was_seen_or_heard"); RETURN NULL;',
+                    hash="bb60063f2f0bf976679e9cf939a2ea298eabc629",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_c2286",
+                    table="cases_safeguardingconcern",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -44,6 +44,7 @@ from cases.models.episode import CaseClosure, LeadHandover, StepDownIn, StepUpRe
 from cases.models.people import (
     CHILD_NAME_KEY_FIELDS,
     Child,
+    ChildMerge,
     DetailChange,
     DisabilityStatus,
     Ethnicity,
@@ -76,6 +77,7 @@ __all__ = [
     "CaseQuerySet",
     "CaseSubject",
     "Child",
+    "ChildMerge",
     "ChildRecordCheck",
     "ClosureReason",
     "ConsentRecord",

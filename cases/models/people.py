@@ -162,6 +162,19 @@ class Child(VersionedModel):
     special_requirements = BoundedTextField(blank=True)
     is_young_carer = models.BooleanField(default=False)
     risk_of_exclusion = models.BooleanField("at risk of exclusion from school", default=False)
+    # An unborn child is recorded against the expectant mother (DOMAIN §1, §2.2 B).
+    expectant_mother = models.ForeignKey(
+        "cases.FamilyMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expected_children",
+    )
+    # A record merged into another (a duplicate of one child): kept, and it answers with
+    # where the child's record went. Cleared when the merge is undone.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
     # Sound-alike keys of the names (cases.phonetics), kept by save(): "find a child"
     # narrows candidates through their indexes before fuzzy scoring.
     family_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
@@ -232,6 +245,23 @@ class Child(VersionedModel):
             raise ValidationError(
                 {"expected_date_of_delivery": "Enter the expected date of delivery."}
             )
+
+    def missing_statutory_facts(self) -> list[str]:
+        """The facts the statutory returns and the equality figures need that nobody has
+        asked about yet (DOMAIN §2.2 B, §7 M16). "Declined" is an answer, so it is not
+        missing; the portal prompts for these and never blocks on them."""
+        missing = []
+        if self.ethnicity == Ethnicity.NOBT:
+            missing.append("ethnicity")
+        if self.sex == Sex.UNKNOWN and not self.is_unborn:
+            missing.append("sex")
+        if self.disability_status == DisabilityStatus.NOT_OBTAINED:
+            missing.append("disability")
+        if self.sen_status == SenStatus.NOT_OBTAINED and not self.is_unborn:
+            missing.append("special educational needs")
+        if not self.first_language.strip() and not self.is_unborn:
+            missing.append("first language")
+        return missing
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
@@ -392,3 +422,43 @@ class DetailChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} changed"
+
+
+class ChildMerge(models.Model):
+    """Two records of one child made one (managers only): what moved from the duplicate
+    to the record kept, so that the merge can be undone within the window.
+
+    ``moved`` maps each relation ("app_label.model.field") to the ids of the rows that
+    pointed at the duplicate and now point at the record kept. The audit trail (who
+    read which record) is not rewritten: it stays with the identifier that was read.
+    """
+
+    kept = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_in")
+    merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_out")
+    reason = BoundedTextField()
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+    undo_until = models.DateTimeField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undo_reason = BoundedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kept=models.F("merged")), name="child_merge_two_records"
+            ),
+            # A record is merged away at most once at a time.
+            models.UniqueConstraint(
+                fields=["merged"], condition=Q(undone_at__isnull=True), name="child_merge_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge {self.pk}"

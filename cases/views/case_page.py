@@ -13,6 +13,7 @@ from cases.access import (
     break_glass_grant_in_use,
     can_add_child_to_case,
     can_change_family_details,
+    can_merge_children,
     can_read_access_report,
     can_restrict,
     can_triage,
@@ -35,6 +36,7 @@ from cases.models import (
 )
 from cases.panels import case_panels, my_work_panels
 from cases.views.people import adult_editable, change_rows
+from cases.views.records import undo_forms
 
 MY_CASES_PAGE_SIZE = 50
 DISCLOSURES_SHOWN = 10
@@ -109,6 +111,12 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     panels = case_panels(case, request.user)
     masks = masks_for(case, request.user, request)
     child_ids = {s.child_id for s in subjects}
+    # A manager merges a duplicate record of a child, or undoes a recent merge.
+    # The merge page is reached through the case's details, so only by those who keep them.
+    keeps_details = can_change_family_details(request.user, case)
+    mergeable = {
+        cid for cid in child_ids if keeps_details and can_merge_children(request.user, [cid])
+    }
     changes = change_rows(
         DetailChange.objects.filter(
             Q(child_id__in=child_ids) | Q(child__isnull=True, family_id=case.family_id)
@@ -122,7 +130,15 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "subjects": subjects,
             "children": [
-                (s, [r for r in changes if r.change.child_id == s.child_id]) for s in subjects
+                (
+                    s,
+                    [r for r in changes if r.change.child_id == s.child_id],
+                    {
+                        "can_merge": s.child_id in mergeable,
+                        "undo": undo_forms(s.child) if s.child_id in mergeable else [],
+                    },
+                )
+                for s in subjects
             ],
             "family_history": [r for r in changes if r.change.child_id is None],
             "adults": [
@@ -131,7 +147,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     "-lives_with_children", "created_at", "pk"
                 )
             ],
-            "can_change_details": can_change_family_details(request.user, case),
+            "can_change_details": keeps_details,
             "can_add_child": can_add_child_to_case(request.user, case),
             "members": members,
             "lead": next((a for a in leads if a.ended_at is None), None),

@@ -4,8 +4,9 @@ child, and a sibling joining the case. Thin views over ``cases.services``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
 from agencies.submissions import answer_if_submitted, submit_once
-from cases.access import get_case_to_keep_details
+from cases.access import can_merge_children, get_case_to_keep_details
 from cases.forms.people import (
     ChangeFamilyMemberForm,
     ChildDetailsForm,
@@ -44,6 +45,7 @@ from cases.services.children import (
     change_child_details,
 )
 from cases.services.family import add_family_member, change_family_details, change_family_member
+from cases.services.merging import final_record
 from cases.views.journeys import _apply_errors, match_signature, search_children
 from tac_portal.forms import SubmissionTokenField
 
@@ -93,13 +95,45 @@ def _case_url(case: Case, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+class MovedRecord(Exception):
+    """The child's record was merged into another one of this case's children."""
+
+    def __init__(self, child: Child) -> None:
+        super().__init__(child.pk)
+        self.child = child
+
+
 def _subject_child(case: Case, child_pk: int) -> Child:
+    """The case's subject child ``child_pk``; a record merged into one of them raises
+    ``MovedRecord`` (answered with a redirect), anything else is not found."""
     subject = (
         CaseSubject.objects.filter(case=case, child_id=child_pk).select_related("child").first()
     )
     if subject is None:
+        old = Child.objects.filter(pk=child_pk, merged_into__isnull=False).first()
+        if old is not None:
+            kept = final_record(old)
+            if CaseSubject.objects.filter(case=case, child=kept).exists():
+                raise MovedRecord(kept)
         raise Http404("No child found")
     return subject.child
+
+
+def follows_merged_records(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """The old identifier of a record merged into one of the case's children answers
+    with a redirect to the record kept (the user may already see the case)."""
+
+    @wraps(view)
+    def wrapper(request: AuthenticatedHttpRequest, pk: int, child_pk: int) -> HttpResponse:
+        try:
+            return view(request, pk, child_pk)
+        except MovedRecord as moved:
+            name = request.resolver_match.view_name if request.resolver_match else ""
+            return redirect(name or "cases:child_details", pk=pk, child_pk=moved.child.pk)
+
+    return wrapper
 
 
 def _history(masks: CaseMasks, **filters: Any) -> list[ChangeRow]:
@@ -125,6 +159,7 @@ def _child_hidden_fields(child: Child, masks: CaseMasks) -> frozenset[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@follows_merged_records
 def child_details(request: AuthenticatedHttpRequest, pk: int, child_pk: int) -> HttpResponse:
     """Change a subject child's details. The duplicate check runs again after a new name
     or date of birth, and shows any other record that may be the same child."""
@@ -168,7 +203,12 @@ def child_details(request: AuthenticatedHttpRequest, pk: int, child_pk: int) -> 
                     return render(
                         request,
                         "cases/people/possible_duplicate.html",
-                        {"case": case, "child": child, "outcome": outcome},
+                        {
+                            "case": case,
+                            "child": child,
+                            "outcome": outcome,
+                            "can_merge": can_merge_children(request.user, [child.pk]),
+                        },
                     )
             messages.success(request, f"{child.full_name}'s details were changed.")
             return redirect(_case_url(case, f"child-{child.pk}"))

@@ -39,6 +39,7 @@ SHOWS_NO_CHILD = {
     # Empty forms: nothing is shown until a search or a choice is made.
     "cases:find_child",
     "cases:add_child",
+    "cases:add_unborn",
     "audit:break_glass_request",
     "cases:step_down_in",
     "dashboards:annex_a",

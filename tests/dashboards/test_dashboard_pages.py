@@ -295,7 +295,13 @@ def test_annex_a_list_2_columns_window_and_access_log(
     lead: User,
 ) -> None:
     end = dt.date(2026, 3, 31)
-    in_window = build_case(sex="female", ethnicity="BCRB", date_of_birth=dt.date(2015, 4, 1))
+    in_window = build_case(
+        sex="female",
+        ethnicity="BCRB",
+        date_of_birth=dt.date(2015, 4, 1),
+        disability_status="no",
+        sen_status="ehc_plan",
+    )
     assess(in_window, started=dt.date(2026, 1, 5), completed=dt.date(2026, 2, 2))
     ongoing = build_case()
     assess(ongoing, started=dt.date(2025, 9, 1))  # still in progress during the window
@@ -323,6 +329,8 @@ def test_annex_a_list_2_columns_window_and_access_log(
         "02/02/2026",
         "Northgate Family Hub",
         "Northgate early help team",
+        "b) No",
+        "c) EHC plan",
     ]
     logged = set(RecordAccess.objects.filter(user=coordinator).values_list("case_id", flat=True))
     assert logged == {in_window.pk, ongoing.pk}

@@ -393,8 +393,24 @@ def test_m15_family_feedback_returned_counts_reviews_and_answers(
 
 
 def test_m16_equality_breakdowns(build_case: Callable[..., Case]) -> None:
-    build_case(sex="female", ethnicity="BAFR", date_of_birth=dt.date(2018, 1, 1), has_sen=True)
-    build_case(sex="male", ethnicity="WBRI", date_of_birth=dt.date(2010, 1, 1), is_young_carer=True)
+    build_case(
+        sex="female",
+        ethnicity="BAFR",
+        date_of_birth=dt.date(2018, 1, 1),
+        sen_status="ehc_plan",
+        disability_status="declined",
+    )
+    build_case(
+        sex="male",
+        ethnicity="WBRI",
+        date_of_birth=dt.date(2010, 1, 1),
+        is_young_carer=True,
+        sen_status="sen_support",
+        disability_status="yes",
+        # The old yes or no columns are not what the breakdown reads.
+        has_sen=False,
+        has_disability=False,
+    )
     build_case(
         status=Case.Status.CLOSED,
         closed=dt.date(2026, 6, 1),
@@ -411,7 +427,14 @@ def test_m16_equality_breakdowns(build_case: Callable[..., Case]) -> None:
     assert rows(b, "e_ethnicity")["African"][0] == 1
     assert rows(b, "e_age")["5-9 years"][0] == 1
     assert rows(b, "e_age")["16-17 years"][0] == 1
-    assert rows(b, "e_sen")["Yes"][0] == 1
+    sen = rows(b, "e_sen")
+    assert sen["Education, health and care (EHC) plan"][0] == 1
+    assert sen["SEN support"][0] == 1
+    assert sen["Not obtained"][0] == 0
+    disability = rows(b, "e_disability")
+    assert disability["Yes"][0] == 1
+    assert disability["Declined to say"][0] == 1
+    assert "No" not in disability
     assert rows(b, "e_carer")["Yes"][0] == 1
 
 

@@ -22,17 +22,23 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
 FIELD_TEMPLATES = TEMPLATES / "includes" / "fields"
 APPS = ("agencies", "cases", "assessments", "meetings", "notifications", "audit", "dashboards")
-FORM_MODULES = (
-    "agencies.forms",
-    "cases.forms.journeys",
-    "cases.forms.episode",
-    "cases.forms.reviews",
-    "assessments.forms",
-    "meetings.forms",
-    "notifications.forms",
-    "audit.forms",
-    "dashboards.forms",
-)
+
+
+def _form_modules() -> list[str]:
+    """Every app's ``forms.py``, or each module of its ``forms/`` package."""
+    found = []
+    for app in APPS:
+        if (ROOT / app / "forms.py").exists():
+            found.append(f"{app}.forms")
+        found += [
+            f"{app}.forms.{path.stem}"
+            for path in sorted((ROOT / app / "forms").glob("*.py"))
+            if path.stem != "__init__"
+        ]
+    return found
+
+
+FORM_MODULES = _form_modules()
 
 #: Markup that looks like a field but is not one a person fills in, by template.
 ALLOWED = {
