@@ -111,7 +111,11 @@ class NextStep:
     )
 
 
-class NewChildForm(forms.Form):
+class NewChildRecordForm(forms.Form):
+    """A new child's record, checked for duplicates first: the identity every new record
+    needs (from Add a child, or a sibling from a case), and, when the check found possible
+    matches, the confirmation that none of them is this child, with the reason."""
+
     submission_token = SubmissionTokenField()
     given_names = PersonNameField(
         label="Child's given names",
@@ -135,6 +139,41 @@ class NewChildForm(forms.Form):
     nhs_number = forms.CharField(
         label="NHS number (optional)", max_length=14, required=False, help_text="10 digits"
     )
+    matches_reviewed = forms.BooleanField(
+        label="I have looked at the possible matches and none of them is this child",
+        required=False,
+    )
+    duplicate_reason = forms.CharField(
+        label="Why are you adding a new record?",
+        help_text="For example: different date of birth confirmed with the parent.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, possible_matches: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.possible_matches = possible_matches
+
+    def clean_nhs_number(self) -> str:
+        return clean_nhs_number(self.cleaned_data["nhs_number"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.possible_matches:
+            if not cleaned.get("matches_reviewed"):
+                self.add_error(
+                    "matches_reviewed",
+                    "Confirm you have looked at the possible matches before adding a new record",
+                )
+            if not cleaned.get("duplicate_reason", "").strip():
+                self.add_error("duplicate_reason", "Explain why you are adding a new record")
+        return cleaned
+
+
+class NewChildForm(NewChildRecordForm):
+    """Add a child: the record, the family's address and first carer, and what happens next."""
+
     address = forms.CharField(
         label="Address",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -196,23 +235,36 @@ class NewChildForm(forms.Form):
     consent_obtained = forms.BooleanField(
         label="The family agreed to this request being made", required=False
     )
-    matches_reviewed = forms.BooleanField(
-        label="I have looked at the possible matches and none of them is this child",
-        required=False,
-    )
-    duplicate_reason = forms.CharField(
-        label="Why are you adding a new record?",
-        help_text="For example: different date of birth confirmed with the parent.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        required=False,
-    )
+
+    # As the page asks them (the error summary follows this): the duplicate check's
+    # confirmation comes last.
+    field_order = [
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "sex",
+        "nhs_number",
+        "address",
+        "postcode",
+        "carer_given_names",
+        "carer_family_name",
+        "carer_relationship",
+        "carer_parental_responsibility",
+        "next_step",
+        "source_code",
+        "summary_of_need",
+        "requester_name",
+        "requester_agency",
+        "family_aware",
+        "consent_obtained",
+        "matches_reviewed",
+        "duplicate_reason",
+    ]
 
     def __init__(
         self, *args: Any, possible_matches: bool = False, triage: bool = False, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)
-        self.possible_matches = possible_matches
+        super().__init__(*args, possible_matches=possible_matches, **kwargs)
         self.triage = triage
         if triage:
             step = self.fields["next_step"]
@@ -221,9 +273,6 @@ class NewChildForm(forms.Form):
         else:
             del self.fields["requester_name"]
             del self.fields["requester_agency"]
-
-    def clean_nhs_number(self) -> str:
-        return clean_nhs_number(self.cleaned_data["nhs_number"])
 
     def clean_postcode(self) -> str:
         value = clean_postcode(self.cleaned_data["postcode"])
@@ -247,14 +296,6 @@ class NewChildForm(forms.Form):
             "carer_relationship"
         ):
             self.add_error("carer_relationship", "Choose the parent or carer's relationship")
-        if self.possible_matches:
-            if not cleaned.get("matches_reviewed"):
-                self.add_error(
-                    "matches_reviewed",
-                    "Confirm you have looked at the possible matches before adding a new record",
-                )
-            if not cleaned.get("duplicate_reason", "").strip():
-                self.add_error("duplicate_reason", "Explain why you are adding a new record")
         return cleaned
 
 

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django import forms
 
-from cases.forms.journeys import clean_nhs_number, clean_postcode
+from cases.forms.journeys import NewChildRecordForm, clean_nhs_number, clean_postcode
 from cases.models import (
     Child,
     DisabilityStatus,
@@ -289,62 +289,8 @@ class ChangeFamilyMemberForm(FamilyMemberForm):
         return initial
 
 
-class SiblingForm(forms.Form):
+class SiblingForm(NewChildRecordForm):
     """A new child of the family for the case, after the duplicate check."""
-
-    submission_token = SubmissionTokenField()
-    given_names = PersonNameField(
-        label="Child's given names",
-        max_length=100,
-        error_messages={"required": "Enter the child's given names"},
-    )
-    family_name = PersonNameField(
-        label="Child's family name",
-        max_length=100,
-        error_messages={"required": "Enter the child's family name"},
-    )
-    date_of_birth = GovUKDateField(
-        label="Date of birth", past=True, help_text="For example, 27 3 2016"
-    )
-    sex = forms.ChoiceField(
-        label="Sex",
-        choices=Sex.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the child's sex"},
-    )
-    nhs_number = forms.CharField(
-        label="NHS number (optional)", max_length=14, required=False, help_text="10 digits"
-    )
-    matches_reviewed = forms.BooleanField(
-        label="I have looked at the possible matches and none of them is this child",
-        required=False,
-    )
-    duplicate_reason = forms.CharField(
-        label="Why are you adding a new record?",
-        help_text="For example: different date of birth confirmed with the parent.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        required=False,
-    )
-
-    def __init__(self, *args: Any, possible_matches: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.possible_matches = possible_matches
-
-    def clean_nhs_number(self) -> str:
-        return clean_nhs_number(self.cleaned_data["nhs_number"])
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.possible_matches:
-            if not cleaned.get("matches_reviewed"):
-                self.add_error(
-                    "matches_reviewed",
-                    "Confirm you have looked at the possible matches before adding a new record",
-                )
-            if not cleaned.get("duplicate_reason", "").strip():
-                self.add_error("duplicate_reason", "Explain why you are adding a new record")
-        return cleaned
 
 
 # --- Unborn children and their birth ----------------------------------------------------
