@@ -132,6 +132,8 @@ _serve:
 		echo "Loading demo data (first run only)..." && $(PY) manage.py seed_demo; \
 	fi
 	@$(PY) manage.py shell --verbosity 0 --no-imports -c "$$BANNER"
+	@# New partner client secrets, printed to this console only (stored hashed, never logged).
+	@$(PY) manage.py demo_partner_clients
 	exec honcho start --port $(PORT)
 
 # --- Checks ------------------------------------------------------------------

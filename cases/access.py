@@ -65,6 +65,9 @@ MSG_NOT_ENDING_MEMBERSHIP = (
     "Only the lead professional, their manager or the coordinator can end someone else's "
     "place on the team."
 )
+MSG_NOT_REASSIGNING = (
+    "Only the coordinator, or a manager of their team, can reassign a professional's caseload."
+)
 MSG_NOT_MERGING = (
     "Only a team manager or the coordinator who can see both records can merge them, or "
     "undo a merge."
@@ -245,6 +248,17 @@ def can_run_case(user: User, case: Case) -> bool:
 def ensure_can_run_case(user: User, case: Case) -> None:
     """Raise ``PermissionDenied`` unless ``can_run_case``."""
     if not can_run_case(user, case):
+        raise PermissionDenied(MSG_NOT_RUNNING)
+
+
+def can_judge_level_of_need(user: User, case: Case) -> bool:
+    """Judge the level of need again (with a reason): those who run the open case, the
+    coordinator and the lead's manager included (triage staff). Never by a grant."""
+    return case.is_open and can_run_case(user, case)
+
+
+def ensure_can_judge_level_of_need(user: User, case: Case) -> None:
+    if not can_judge_level_of_need(user, case):
         raise PermissionDenied(MSG_NOT_RUNNING)
 
 
@@ -501,6 +515,45 @@ def ensure_can_change_family_details(user: User, case: Case) -> None:
 def can_add_child_to_case(user: User, case: Case) -> bool:
     """A sibling joins an open case: whoever keeps the family's details."""
     return case.is_open and can_change_family_details(user, case)
+
+
+# --- Workers who leave ---------------------------------------------------------------
+
+
+def can_reassign_caseload(user: User | AnonymousUser, professional: User) -> bool:
+    """Whether ``user`` may see ``professional``'s caseload and hand it to others: the
+    coordinator for anyone, and a team manager for the members of the teams they manage
+    (a worker who has left, or is about to). Nobody reassigns their own caseload."""
+    if not isinstance(user, User) or not can_work_on_cases(user):
+        return False
+    if user.pk == professional.pk:
+        return False
+    # The authority's early help coordinator.
+    if user.is_coordinator:
+        return True
+    # A manager of the professional's team.
+    return (
+        user.role == User.Role.TEAM_MANAGER
+        and professional.team_id is not None
+        and user.managed_teams.filter(pk=professional.team_id).exists()
+    )
+
+
+def ensure_can_reassign_caseload(user: User, professional: User) -> None:
+    if not can_reassign_caseload(user, professional):
+        raise PermissionDenied(MSG_NOT_REASSIGNING)
+
+
+def get_professional_to_reassign(request: HttpRequest, pk: int | str) -> User:
+    """The professional whose caseload the user may reassign; ``Http404`` otherwise, so
+    that someone who may not cannot tell who exists."""
+    try:
+        professional = User.objects.select_related("team", "agency").get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No professional found") from None
+    if not can_reassign_caseload(request.user, professional):
+        raise Http404("No professional found")
+    return professional
 
 
 def can_merge_children(user: User, child_ids: Iterable[int]) -> bool:

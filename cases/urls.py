@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.views import case_page, episode, journeys, people, records, review_date, team
+from cases.views import case_page, episode, journeys, level, people, records, review_date, team
 
 app_name = "cases"
 
@@ -64,4 +64,5 @@ urlpatterns = [
     path("<int:pk>/family/adults/<int:member_pk>/", people.change_adult, name="change_adult"),
     # Moving the next review date, with a reason ("why late" when it is overdue).
     path("<int:pk>/review-date/", review_date.review_date, name="review_date"),
+    path("<int:pk>/level-of-need/", level.level_of_need, name="level_of_need"),
 ]

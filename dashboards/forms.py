@@ -4,9 +4,12 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from agencies.models import User
+from dashboards.leavers import CaseHeld
 from dashboards.metrics import (
     DEFAULT_PERIOD,
     PERIOD_CHOICES,
@@ -146,3 +149,117 @@ class AnnexAForm(forms.Form):
         past=True,
         min_value=dt.date(2000, 1, 1),
     )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+EVERYTHING_TO_MESSAGE = "Choose who takes over, for every case or for each case"
+
+
+class SuccessorChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name}, {obj.role_and_agency}"
+
+
+class ReassignCaseloadForm(forms.Form):
+    """Who takes a leaver's cases: one person for everything, or someone per case."""
+
+    everything_to = SuccessorChoiceField(
+        label="Who takes over every case?",
+        help_text="Or choose someone for each case below.",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose for each case",
+        error_messages={"invalid_choice": "Choose someone from the list"},
+    )
+    note = forms.CharField(
+        label="Handover note",
+        help_text="What the new lead needs to know: the family's situation, the plan, what "
+        "is outstanding and any risks.",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write a handover note for the new lead professional"},
+    )
+    family_consulted = forms.ChoiceField(
+        label="Were the families consulted about their new lead professional?",
+        choices=YES_NO,
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        error_messages={"required": "Say whether the families were consulted"},
+    )
+    family_note = forms.CharField(
+        label="What the families said, or why not, and how they will be told",
+        help_text="Needed if the families were not consulted.",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        successors: QuerySet[User],
+        held: list[CaseHeld],
+        leaver: User,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.held = held
+        field = self.fields["everything_to"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = successors
+        for item in held:
+            # Besides the teams' own people, anyone already on this case's team.
+            on_the_team = (
+                User.objects.filter(
+                    Q(pk__in=successors.values("pk"))
+                    | Q(
+                        tac_memberships__case=item.case,
+                        tac_memberships__left_at__isnull=True,
+                        is_active=True,
+                        role__in=User.CASE_WORKING_ROLES,
+                    )
+                )
+                .exclude(pk=leaver.pk)
+                .select_related("agency")
+                .distinct()
+                .order_by("full_name", "pk")
+            )
+            self.fields[f"case_{item.case.pk}"] = SuccessorChoiceField(
+                label=f"Who takes {item.case.reference}?",
+                help_text="Someone in the teams, or a professional already on the case's team.",
+                queryset=on_the_team,
+                required=False,
+                empty_label="The person chosen above",
+                error_messages={"invalid_choice": "Choose someone from the list"},
+            )
+            self.fields[f"lead_{item.case.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=item.lead_assignment_id
+            )
+
+    def rows(self) -> list[tuple[CaseHeld, forms.BoundField, forms.BoundField]]:
+        return [
+            (item, self[f"case_{item.case.pk}"], self[f"lead_{item.case.pk}"]) for item in self.held
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        everything = data.get("everything_to")
+        missing = [
+            item
+            for item in self.held
+            if everything is None and data.get(f"case_{item.case.pk}") is None
+        ]
+        if missing and "everything_to" not in self.errors:
+            self.add_error("everything_to", EVERYTHING_TO_MESSAGE)
+        return data
+
+    def successors(self) -> dict[int, User]:
+        everything = self.cleaned_data.get("everything_to")
+        chosen: dict[int, User] = {}
+        for item in self.held:
+            to = self.cleaned_data.get(f"case_{item.case.pk}") or everything
+            if to is not None:
+                chosen[item.case.pk] = to
+        return chosen
+
+    def expected_leads(self) -> dict[int, int | None]:
+        return {item.case.pk: self.cleaned_data.get(f"lead_{item.case.pk}") for item in self.held}

@@ -20,7 +20,7 @@ from cases.access import (
 )
 from cases.models import AccessPurpose
 from cases.services.reviews import LateReasonError, record_review_late_reason
-from dashboards import charts, drilldowns, exports, metrics, sections
+from dashboards import charts, drilldowns, exports, leavers, metrics, sections
 from dashboards.forms import AnnexAForm, FilterForm, LateReasonForm
 from meetings.models import Action
 from meetings.services.plan import record_action_late_reason
@@ -51,6 +51,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, choices = _filter_form(request, scope)
     filters = _filters(form)
     board = sections.build_dashboard(scope, filters, choices)
+    left, left_total = leavers.leavers_with_open_work(scope)
     chart_specs = {}
     if board.refresh is not None:
         chart_specs = {
@@ -72,6 +73,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": filters.as_query(),
             "target": metrics.assessment_target_working_days(),
             "can_export_annex_a": metrics.can_export_annex_a(request.user),
+            "leavers": left,
+            "leavers_total": left_total,
             "feedback_sample": drilldowns.recent_family_feedback(
                 request.user, scope, filters, since=board.period_start
             )

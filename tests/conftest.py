@@ -329,11 +329,13 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
                     "coordinator": personas.coordinator(early_help_team.agency),
                     "outsider": personas.outsider(police_team),
                     "former_member": personas.former_member(school_team),
+                    "leaver": personas.leaver(early_help_team),
                     "admin": personas.admin_user(),
                     "auditor": personas.auditor(),
                 }
                 case = personas.case_with_tac(lead, member, personas.child(personas.family(1)))
                 personas.end_place(case, users["former_member"], by=lead)
+                personas.leave_the_service(case, users["leaver"], by=lead)
                 notification = Notification.objects.create(
                     recipient=lead,
                     title="A case review is due in 5 working days",

@@ -24,6 +24,9 @@ PERSONAS = (
     "outsider",
     # Was on the TAC; their place ended: like an outsider, they see nothing of the case.
     "former_member",
+    # Left the service: their account was deactivated while they were still on the TAC.
+    # The deactivation signed them out, so they are answered as "anonymous" is.
+    "leaver",
     "admin",
     "auditor",
     "anonymous",

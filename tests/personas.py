@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from agencies.models import Agency, AgencyKind, Team, User
+from agencies.services import deactivate_user
 from cases.models import Case, Child, Family
 from cases.services.lifecycle import open_case as open_a_case
 from cases.services.teams import add_professional_to_team, end_membership
@@ -138,6 +139,25 @@ def end_place(case: Case, professional: User, *, by: User) -> None:
     membership = add_professional_to_team(case, professional=professional, by=by)
     end_membership(membership, by=by, reason="Their work with the family finished",
                    expected_version=membership.version)  # fmt: skip
+
+
+def leaver(team: Team) -> User:
+    """Lee Leaver: a family support worker on the TAC who has left the service: their
+    account was deactivated before anyone reassigned their place (``leave_the_service``).
+    Signed out by the deactivation, they reach nothing."""
+    return _user(
+        "lee.leaver@northgate.example",
+        "Lee Leaver",
+        job_title="Family support worker",
+        agency=team.agency,
+        team=team,
+    )
+
+
+def leave_the_service(case: Case, professional: User, *, by: User) -> None:
+    """``professional`` joins the case's TAC, then their account is deactivated."""
+    add_professional_to_team(case, professional=professional, by=by)
+    deactivate_user(professional, by=None)
 
 
 def admin_user() -> User:

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 
-from agencies.models import Agency
+from agencies.models import Agency, User
 from cases.models import (
     Case,
     Child,
@@ -99,9 +99,15 @@ class ChildSearchForm(forms.Form):
 class NextStep:
     START_CASE = "start_case"
     REQUEST_SUPPORT = "request_support"
+    LOG_REQUEST = "log_request"
     CHOICES = (
         (START_CASE, "Start early help myself (I will be the interim lead professional)"),
         (REQUEST_SUPPORT, "Send a request for support to the early help hub"),
+    )
+    #: Triage staff also take requests by phone and self-referrals from families.
+    TRIAGE_CHOICES = (
+        *CHOICES,
+        (LOG_REQUEST, "Log a request that came by phone, or a self-referral from the family"),
     )
 
 
@@ -212,6 +218,19 @@ class NewChildForm(NewChildRecordForm):
         max_length=5000,
         required=False,
     )
+    requester_name = forms.CharField(
+        label="Who asked for support? (for a request by phone or a self-referral)",
+        help_text="The parent or young person who asked, or the professional who phoned.",
+        max_length=200,
+        required=False,
+    )
+    requester_agency = forms.ModelChoiceField(
+        label="Their organisation, if a professional phoned (optional)",
+        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label="None: the family asked themselves",
+        error_messages={"invalid_choice": "Choose an organisation from the list"},
+    )
     family_aware = forms.BooleanField(label="The family knows about this request", required=False)
     consent_obtained = forms.BooleanField(
         label="The family agreed to this request being made", required=False
@@ -234,11 +253,26 @@ class NewChildForm(NewChildRecordForm):
         "next_step",
         "source_code",
         "summary_of_need",
+        "requester_name",
+        "requester_agency",
         "family_aware",
         "consent_obtained",
         "matches_reviewed",
         "duplicate_reason",
     ]
+
+    def __init__(
+        self, *args: Any, possible_matches: bool = False, triage: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, possible_matches=possible_matches, **kwargs)
+        self.triage = triage
+        if triage:
+            step = self.fields["next_step"]
+            assert isinstance(step, forms.ChoiceField)  # noqa: S101
+            step.choices = NextStep.TRIAGE_CHOICES
+        else:
+            del self.fields["requester_name"]
+            del self.fields["requester_agency"]
 
     def clean_postcode(self) -> str:
         value = clean_postcode(self.cleaned_data["postcode"])
@@ -248,7 +282,12 @@ class NewChildForm(NewChildRecordForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("next_step") == NextStep.REQUEST_SUPPORT:
+        if (
+            cleaned.get("next_step") == NextStep.LOG_REQUEST
+            and not (cleaned.get("requester_name") or "").strip()
+        ):
+            self.add_error("requester_name", "Enter who asked for support")
+        if cleaned.get("next_step") in (NextStep.REQUEST_SUPPORT, NextStep.LOG_REQUEST):
             if not cleaned.get("source_code"):
                 self.add_error("source_code", "Choose where the request comes from")
             if not cleaned.get("summary_of_need", "").strip():
@@ -261,6 +300,11 @@ class NewChildForm(NewChildRecordForm):
 
 
 # --- Triage ----------------------------------------------------------------------------
+
+
+class LeadChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name}, {obj.role_and_agency}"
 
 
 class TriageForm(forms.Form):
@@ -283,6 +327,24 @@ class TriageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         error_messages={"required": "Explain the decision and the level of need"},
+    )
+    lead = LeadChoiceField(
+        label="Who will be the lead professional?",
+        help_text="Anyone in any agency who works on cases. Leave it empty and the "
+        "professional who asked for support leads for now.",
+        queryset=User.objects.filter(is_active=True, role__in=User.CASE_WORKING_ROLES)
+        .select_related("agency")
+        .order_by("agency__name", "full_name", "pk"),
+        required=False,
+        empty_label="Not yet: the professional who asked leads for now",
+        error_messages={"invalid_choice": "Choose a professional from the list"},
+    )
+    family_preference = forms.CharField(
+        label="What the family said about who should lead",
+        help_text="For example, the school they already trust. Leave empty if they were not asked.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from cases.access import ensure_can_move_stage
+from cases.access import ensure_can_judge_level_of_need, ensure_can_move_stage
 from cases.models import (
     Case,
     CaseSubject,
@@ -26,6 +26,7 @@ from cases.services.common import (
     ChildAlreadyInOpenCase,
     TransitionNotAllowed,
     ensure_works_on_cases,
+    lock_case,
     record_event,
 )
 from cases.services.teams import assign_lead_professional
@@ -231,6 +232,40 @@ def record_level_of_need(
         data={"judgement": judgement.pk, "level": level.code},
     )
     return judgement
+
+
+MSG_LEVEL_CHANGED = (
+    "Someone judged the level of need while you were writing. Read their judgement, "
+    "then judge again."
+)
+
+
+@transaction.atomic
+def judge_level_of_need_again(
+    case: Case,
+    *,
+    by: User,
+    level: LevelOfNeed,
+    rationale: str,
+    family_informed: bool,
+    expected_judgement_id: int | None,
+) -> LevelOfNeedJudgement:
+    """A later judgement of the level of need, by a named professional with a reason
+    (DOMAIN §4.1: never scored automatically). Every judgement stays in the history.
+
+    ``expected_judgement_id`` is the latest judgement the professional saw: a newer one
+    made meanwhile refuses the change rather than silently overriding it.
+    """
+    locked = lock_case(case)
+    ensure_can_judge_level_of_need(by, locked)
+    latest = locked.level_judgements.order_by("-judged_at", "-id").values_list("pk", flat=True)
+    if latest.first() != expected_judgement_id:
+        raise CaseError(MSG_LEVEL_CHANGED, code="stale")
+    if not level.is_active:
+        raise CaseError({"level": "Choose a level of need from the list."}, code="level")
+    return record_level_of_need(
+        locked, level=level, rationale=rationale, by=by, family_informed=family_informed
+    )
 
 
 def open_cases_for(children: Iterable[Child]) -> dict[int, Case]:

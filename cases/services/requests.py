@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.access import (
+    can_work_on_cases,
     ensure_can_triage,
 )
 from cases.models import (
@@ -18,6 +21,7 @@ from cases.models import (
     CaseSubject,
     Child,
     Family,
+    LeadProfessionalAssignment,
     LevelOfNeed,
     ReferralSource,
     RequestForSupport,
@@ -32,6 +36,8 @@ from cases.services.lifecycle import (
     recent_closed_case,
     record_level_of_need,
 )
+from cases.services.teams import add_professional_to_team, assign_lead_professional
+from notifications.services import notify
 
 if TYPE_CHECKING:
     from agencies.models import Agency, PartnerClient, User
@@ -106,6 +112,42 @@ def submit_request_for_support(
             "user_id": by.pk if by else None,
             "client_id": partner.client_id if partner else "",
         },
+    )
+    return request
+
+
+@transaction.atomic
+def log_request_for_support(
+    *,
+    logged_by: User,
+    requester_name: str,
+    requester_agency: Agency | None,
+    source_code: str,
+    summary_of_need: str,
+    subjects: Sequence[Child],
+    family_aware: bool,
+    consent_obtained: bool,
+) -> RequestForSupport:
+    """Triage staff log a request that came by phone, or a family's self-referral.
+
+    The requester is the person who asked (``requester_name``), with their organisation
+    when a professional phoned; the request waits for triage like any other.
+    """
+    ensure_can_triage(logged_by)
+    request = submit_request_for_support(
+        by=None,
+        source_code=source_code,
+        summary_of_need=summary_of_need,
+        subjects=subjects,
+        family=None,
+        family_aware=family_aware,
+        consent_obtained=consent_obtained,
+        requester_name=requester_name,
+        requester_agency=requester_agency,
+    )
+    security_log.info(
+        "request for support logged by triage",
+        extra={"request": request.pk, "user_id": logged_by.pk},
     )
     return request
 
@@ -232,6 +274,8 @@ def triage_request(
     decision: str,
     level: LevelOfNeed | None,
     rationale: str,
+    lead: User | None = None,
+    family_preference: str = "",
 ) -> RequestForSupport:
     """The hub's decision on a request (DOMAIN §3.1 Triaged, §3.2).
 
@@ -239,6 +283,11 @@ def triage_request(
     assessment decision opens a case awaiting the family's agreement (or joins the
     child's open case); a child whose case closed in the last 12 months starts a
     re-referral linked to it. The level of need always has a named rationale.
+
+    ``lead`` allocates the new case's lead professional, anyone in any agency who works
+    on cases, with what the family said about who should lead (``family_preference``)
+    recorded on the assignment; the requester stays on the team. Without one the
+    requesting professional leads for now.
     """
     ensure_can_triage(by)
     locked = RequestForSupport.objects.select_for_update().get(pk=request.pk)
@@ -255,6 +304,13 @@ def triage_request(
     }
     if needs_case and level is None:
         errors["level"] = "Choose the level of need."
+    if lead is not None:
+        if decision != TriageDecision.EARLY_HELP_ASSESSMENT:
+            errors["lead"] = "Allocate a lead professional only when early help is offered."
+        elif not can_work_on_cases(lead):
+            errors["lead"] = f"{lead} cannot lead a case. Choose someone who works on cases."
+    if len(family_preference) > 2000:
+        errors["family_preference"] = "The family's preference must be 2000 characters or fewer."
     if errors:
         raise CaseError(errors, code="triage_invalid")
 
@@ -271,6 +327,14 @@ def triage_request(
         case = next(iter(existing.values()))
     elif decision == TriageDecision.EARLY_HELP_ASSESSMENT:
         if existing:
+            if lead is not None:
+                raise CaseError(
+                    {
+                        "lead": "A child in this request already has an open case with a lead "
+                        "professional: change the lead from that case."
+                    },
+                    code="triage_invalid",
+                )
             case = next(iter(existing.values()))
         else:
             requester = locked.requester
@@ -289,10 +353,14 @@ def triage_request(
                 children=children,
                 by=by,
                 status=Case.Status.CONSENT_PENDING,
-                interim_lead=interim,
+                interim_lead=None if lead is not None else interim,
                 previous_case=recent_closed_case(children, at=now),
                 opened_at=now,
             )
+            if lead is not None:
+                _allocate_lead(case, lead=lead, by=by, family_preference=family_preference, at=now)
+                if interim is not None and interim.pk != lead.pk and can_work_on_cases(interim):
+                    add_professional_to_team(case, professional=interim, by=by, at=now)
             record_event(
                 case,
                 "request.triaged",
@@ -312,6 +380,13 @@ def triage_request(
                 summary="A new request for support was linked to this case",
                 data={"request": locked.pk, "decision": decision},
             )
+    if lead is not None and case is not None:
+        notify(
+            lead,
+            title="You have been allocated as the lead professional for a new case",
+            link=reverse("cases:detail", args=[case.pk]),
+            case=case,
+        )
     locked.status = RequestForSupport.Status.TRIAGED
     locked.triage_decision = decision
     locked.triage_decided_at = now
@@ -325,3 +400,20 @@ def triage_request(
         extra={"request": locked.pk, "user_id": by.pk, "decision": decision},
     )
     return locked
+
+
+def _allocate_lead(
+    case: Case, *, lead: User, by: User, family_preference: str, at: datetime
+) -> LeadProfessionalAssignment:
+    """Triage's choice of lead: allocated by the hub, or the family's own choice when the
+    family named them."""
+    preference = family_preference.strip()
+    return assign_lead_professional(
+        case,
+        professional=lead,
+        by=by,
+        basis=LeadProfessionalAssignment.Basis.MANAGER_ALLOCATED,
+        family_consulted=bool(preference),
+        family_preference=preference,
+        at=at,
+    )

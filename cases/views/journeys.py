@@ -70,7 +70,11 @@ from cases.services.consent import (
     withdraw_consent,
 )
 from cases.services.lifecycle import start_case_for_child
-from cases.services.requests import submit_request_for_support, triage_request
+from cases.services.requests import (
+    log_request_for_support,
+    submit_request_for_support,
+    triage_request,
+)
 from cases.views.team import offer_to_join
 
 security_log = logging.getLogger("tac.security")
@@ -191,10 +195,10 @@ def add_child(request: AuthenticatedHttpRequest) -> HttpResponse:
                     if k in {"given_names", "family_name", "date_of_birth", "postcode"} and v
                 }
                 initial["nhs_number"] = search.cleaned_data.get("nhs_number", "")
-        form = NewChildForm(initial=initial)
+        form = NewChildForm(initial=initial, triage=can_triage(request.user))
         return render(request, "cases/add_child.html", {"form": form, "outcome": None})
 
-    form = NewChildForm(request.POST)
+    form = NewChildForm(request.POST, triage=can_triage(request.user))
     outcome = None
     if form.is_valid():
         token = form.cleaned_data["submission_token"]
@@ -211,7 +215,9 @@ def add_child(request: AuthenticatedHttpRequest) -> HttpResponse:
                 {"form": form, "outcome": outcome, "signature": signature, "warn": True},
             )
         if has_matches:
-            form = NewChildForm(request.POST, possible_matches=True)
+            form = NewChildForm(
+                request.POST, possible_matches=True, triage=can_triage(request.user)
+            )
             form.is_valid()
         if form.is_valid():
             data = form.cleaned_data
@@ -264,6 +270,19 @@ def _add_and_continue(
             case = start_case_for_child([child], by=request.user)
             messages.success(request, f"Case {case.reference} started. You are the interim lead.")
             return redirect("cases:detail", pk=case.pk)
+        if data["next_step"] == NextStep.LOG_REQUEST:
+            logged = log_request_for_support(
+                logged_by=request.user,
+                requester_name=data["requester_name"],
+                requester_agency=data["requester_agency"],
+                source_code=data["source_code"],
+                summary_of_need=data["summary_of_need"],
+                subjects=[child],
+                family_aware=data["family_aware"],
+                consent_obtained=data["consent_obtained"],
+            )
+            messages.success(request, "Request logged. Triage it now, or later from the queue.")
+            return redirect("cases:triage", pk=logged.pk)
         support = submit_request_for_support(
             by=request.user,
             source_code=data["source_code"],
@@ -385,6 +404,8 @@ def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 level=form.cleaned_data["level"],
                 rationale=form.cleaned_data["rationale"],
+                lead=form.cleaned_data["lead"],
+                family_preference=form.cleaned_data["family_preference"],
             )
         except ValidationError as error:
             _apply_errors(form, error)

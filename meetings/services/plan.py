@@ -9,13 +9,17 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import access
 from cases.access import ensure_can_run_case
 from cases.models import Case, TeamMembership
 from cases.services.common import record_event
+from cases.services.leavers import check_successor
 from cases.services.reviews import LateReasonError, clean_late_reason
+from cases.services.teams import add_professional_to_team
 from meetings.models import (
     OUTCOME_TAGS,
     Action,
@@ -25,7 +29,7 @@ from meetings.models import (
 )
 from meetings.services.common import NOTE_MAX, MeetingError, ensure_can_run_meeting, lock_meeting
 from notifications.models import SUBJECT_ACTION_DUE, Audience
-from notifications.services import schedule_reminders
+from notifications.services import notify, schedule_reminders
 from tac_portal.concurrency import ensure_current
 
 if TYPE_CHECKING:
@@ -497,3 +501,63 @@ def record_action_late_reason(action: Action, *, by: User, reason: str) -> Actio
         data={"action": action.pk, "due_on": action.due_on.isoformat()},
     )
     return action
+
+
+TITLE_ACTIONS_HANDED = "Actions in a plan have been handed to you"
+
+
+def open_actions_owned_by(professional: User) -> QuerySet[Action]:
+    """The open actions ``professional`` owns on open cases (a leaver's caseload)."""
+    return Action.objects.filter(
+        owner_professional=professional,
+        status__in=Action.OPEN_STATUSES,
+        case__closed_at__isnull=True,
+    )
+
+
+@transaction.atomic
+def hand_over_actions(case: Case, *, from_professional: User, to: User, by: User) -> int:
+    """Give ``to`` every open action ``from_professional`` owns in ``case``'s plan.
+
+    For a worker who leaves (``cases.services.leavers``): the coordinator or a manager
+    of their team does it, whether or not they run the case. ``to`` joins the team if
+    they are not on it; the reminders follow the new owner in the same transaction, the
+    change goes on each action's progress notes, and ``to`` is told once. Returns how
+    many actions moved.
+    """
+    access.ensure_can_reassign_caseload(by, from_professional)
+    check_successor(from_professional, to)
+    actions = list(
+        open_actions_owned_by(from_professional)
+        .filter(case=case)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    if not actions:
+        return 0
+    add_professional_to_team(case, professional=to, by=by)
+    now = timezone.now()
+    for action in actions:
+        action.owner_professional = to
+        action.owner_agency = to.agency
+        action.owner_family_member = None
+        action.owner_name = ""
+        action.version += 1
+        action.save()
+        schedule_action_reminders(action)
+        ActionUpdate.objects.create(
+            action=action,
+            by=by,
+            at=now,
+            text=f"Handed to {to}: {from_professional} left the role",
+        )
+        record_event(
+            case,
+            "plan.action_changed",
+            by=by,
+            at=now,
+            summary="Action handed to a new owner: the previous owner left the role",
+            data={"action": action.pk, "owner": str(to)},
+        )
+    notify(to, title=TITLE_ACTIONS_HANDED, link=reverse("cases:detail", args=[case.pk]), case=case)
+    return len(actions)

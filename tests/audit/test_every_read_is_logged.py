@@ -52,6 +52,8 @@ SHOWS_NO_CHILD = {
     # Figures, never records (the drill-downs log the rows they list).
     "dashboards:dashboard",
     "dashboards:export",
+    # Workers who have left and their counts of open work: no child (their caseload logs).
+    "dashboards:leavers",
     # The partner API's reference data, its description, and a referral's status.
     "api:agency-detail",
     "api:agency-kinds",

@@ -36,6 +36,14 @@ ROUTES: dict[str, Route] = {
     ),
     "dashboards:review_late_reason": Route("get", args=lambda o: [o.case.pk], expect=LATE_REASON),
     "dashboards:action_late_reason": Route("get", args=lambda o: [_action(o)], expect=LATE_REASON),
+    # Workers who leave: the dashboard's users; a caseload (here the lead's) only for the
+    # coordinator and a manager of the professional's team, and a 404 for anyone else.
+    "dashboards:leavers": Route("get", expect=only(200, *DASHBOARD_USERS)),
+    "dashboards:leaver_caseload": Route(
+        "get",
+        args=lambda o: [o.case.lead_assignments.active().get().professional_id],
+        expect=only(200, "manager", "coordinator"),
+    ),
     # The Ofsted extract holds every assessed child: coordinator and information governance.
     "dashboards:annex_a": Route("get", expect=only(200, "coordinator", "auditor")),
     "dashboards:annex_a_export": Route(

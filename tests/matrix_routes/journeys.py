@@ -78,4 +78,6 @@ ROUTES: dict[str, Route] = {
     "cases:concern": Route("get", args=_concern, expect=case_page()),
     # Moving the review date: those who run the case; the rest of the team may not.
     "cases:review_date": Route("get", args=lambda o: [o.case.pk], expect=runs_the_case(200)),
+    # Judging the level of need again: those who run the case.
+    "cases:level_of_need": Route("get", args=lambda o: [o.case.pk], expect=runs_the_case(200)),
 }

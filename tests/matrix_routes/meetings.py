@@ -22,6 +22,7 @@ from meetings.services.plan import Owner, add_action, add_outcome
 from meetings.services.reviews import record_family_feedback, record_review_without_meeting
 from meetings.services.scheduling import schedule_meeting
 from tests.matrix import PERSONAS, SIGN_IN, Objects, Route, case_page, only
+from tests.personas import MEMBER_EMAIL
 
 Expect = dict[str, int | frozenset[int]]
 
@@ -52,7 +53,7 @@ def _lead(case: Case) -> User:
 
 
 def _member(case: Case) -> User:
-    return case.memberships.active().exclude(professional=_lead(case)).get().professional  # type: ignore[return-value]
+    return User.objects.get(email=MEMBER_EMAIL, tac_memberships__case=case)
 
 
 def _meeting(o: Objects) -> Meeting:
