@@ -9,6 +9,9 @@ from tac_portal.forms import GovUKDateField
 
 
 class ReviewDateForm(forms.Form):
+    # The review date the page showed (ISO, or empty for none), posted back unchanged: a
+    # date moved by someone else since is not silently written over (tac_portal.concurrency).
+    seen_due = forms.CharField(widget=forms.HiddenInput, required=False, max_length=10)
     next_review_due = GovUKDateField(label="New review date", help_text="For example, 27 3 2027")
     reason = forms.CharField(
         label="Why is the review date changing?",

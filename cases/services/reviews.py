@@ -18,6 +18,7 @@ from cases.models import (
 )
 from cases.services.common import CaseError, record_event
 from cases.services.reminders import schedule_review_reminders
+from tac_portal.concurrency import StaleEdit
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -109,8 +110,14 @@ def explain_review_beyond_guideline(case: Case, *, due: date, reason: str, by: U
 
 
 @transaction.atomic
-def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Case:
+def move_next_review_due(
+    case: Case, *, due: date, reason: str, by: User, seen_due: str | None = None
+) -> Case:
     """Move the case's next review to ``due``, for ``reason``; nothing is written on refusal.
+
+    ``seen_due`` is the review date the editor's page showed (ISO, or "" for none): when
+    someone has moved the date since, the change is refused (``StaleEdit``), never
+    silently written over theirs. None means no editor's page (a system caller).
 
     The reason becomes the case's "why late" when the review was overdue, the new
     date has passed, or the new date is beyond the guideline (more than three months
@@ -121,6 +128,14 @@ def move_next_review_due(case: Case, *, due: date, reason: str, by: User) -> Cas
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
         raise CaseError("This case is closed, so it has no review date.", code="case_closed")
+    current = locked.next_review_due.isoformat() if locked.next_review_due else ""
+    if seen_due is not None and seen_due != current:
+        now = f"{locked.next_review_due:%-d %B %Y}" if locked.next_review_due else "no date"
+        raise StaleEdit(
+            f"Someone changed the next review date to {now} since you opened this page. "
+            "Nothing has been saved: check the new date, then change it again if you "
+            "still need to."
+        )
     reason = reason.strip()
     if not reason:
         raise ValidationError(

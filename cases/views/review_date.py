@@ -25,6 +25,7 @@ from cases.access import get_case_to_run
 from cases.forms.reviews import ReviewDateForm
 from cases.models import AccessPurpose
 from cases.services.reviews import move_next_review_due
+from tac_portal.concurrency import StaleEdit
 
 # --- The page --------------------------------------------------------------------------
 
@@ -34,13 +35,27 @@ from cases.services.reviews import move_next_review_due
 def review_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move the next review date. Who cannot see the case: 404; who cannot run it: 403."""
     case = get_case_to_run(request, pk, purpose=AccessPurpose.CASE_WORK)
-    form = ReviewDateForm(request.POST if request.method == "POST" else None)
+    seen = case.next_review_due.isoformat() if case.next_review_due else ""
+    form = ReviewDateForm(
+        request.POST if request.method == "POST" else None, initial={"seen_due": seen}
+    )
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
         try:
             move_next_review_due(
-                case, due=data["next_review_due"], reason=data["reason"], by=request.user
+                case,
+                due=data["next_review_due"],
+                reason=data["reason"],
+                by=request.user,
+                # The page always sends it; a post without it is no editor's page.
+                seen_due=data["seen_due"] if "seen_due" in request.POST else None,
             )
+        except StaleEdit as error:
+            # Keep what they typed; the next save is checked against the date now held.
+            case.refresh_from_db(fields=["next_review_due", "review_late_reason"])
+            form.data = form.data.copy()
+            form.data["seen_due"] = case.next_review_due.isoformat() if case.next_review_due else ""
+            form.add_error(None, error.messages)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():

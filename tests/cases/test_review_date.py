@@ -230,3 +230,29 @@ def test_the_page_runs_a_fixed_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(20):
         assert lead_client.get(_url(case)).status_code == 200
+
+
+def test_two_people_moving_the_date_at_once_never_overwrite_each_other(
+    case: Case, lead_client: Client, manager_client: Client, reminder_rules: None
+) -> None:
+    # Both open the page while the case shows the same review date.
+    seen = lead_client.get(_url(case)).context["form"]["seen_due"].value()
+    assert manager_client.get(_url(case)).context["form"]["seen_due"].value() == seen
+    first = timezone.localdate() + dt.timedelta(days=20)
+    second = timezone.localdate() + dt.timedelta(days=30)
+    assert lead_client.post(_url(case), _data(first) | {"seen_due": seen}).status_code == 302
+
+    refused = manager_client.post(_url(case), _data(second) | {"seen_due": seen})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Someone changed the next review date to" in page
+    assert first.strftime("%-d %B %Y") in page
+    case.refresh_from_db()
+    assert case.next_review_due == first
+    # What they typed is kept, and saving again (having seen the new date) goes through.
+    form = refused.context["form"]
+    assert form["reason"].value() == MOVED
+    again = manager_client.post(_url(case), _data(second) | {"seen_due": form["seen_due"].value()})
+    assert again.status_code == 302
+    case.refresh_from_db()
+    assert case.next_review_due == second
