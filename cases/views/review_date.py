@@ -53,8 +53,9 @@ def review_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except StaleEdit as error:
             # Keep what they typed; the next save is checked against the date now held.
             case.refresh_from_db(fields=["next_review_due", "review_late_reason"])
-            form.data = form.data.copy()
-            form.data["seen_due"] = case.next_review_due.isoformat() if case.next_review_due else ""
+            data_now = request.POST.copy()
+            data_now["seen_due"] = case.next_review_due.isoformat() if case.next_review_due else ""
+            form.data = data_now
             form.add_error(None, error.messages)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
