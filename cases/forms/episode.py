@@ -580,6 +580,10 @@ class ClosureForm(forms.Form):
         help_text="Anything agreed to happen after the case closes, and who will do it.",
     )
 
+    # Family first (DOMAIN §3.7, §9): the child's and the family's own views open the form,
+    # and the error summary follows the same order.
+    field_order = ["child_views", "family_views", "reason", "reason_detail"]
+
     def __init__(self, *args: Any, stage: str, **kwargs: Any) -> None:
         """The reasons that fit the case's stage; before a plan, nothing about its outcomes."""
         super().__init__(*args, **kwargs)

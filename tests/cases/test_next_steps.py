@@ -198,6 +198,12 @@ def test_the_closure_page_before_a_plan_offers_the_stage_reasons_and_no_outcomes
     assert "The family declined early help" in page
     assert "No further action: advice or signposting only" in page
     assert "Were the plan&#x27;s outcomes achieved?" not in page
+    # Family first: the child's and the family's views open the form, before the reason,
+    # on the page and in the error summary alike.
+    assert page.index('id="id_child_views"') < page.index('id="id_family_views"')
+    assert page.index('id="id_family_views"') < page.index('name="reason"')
+    refused = body(lead_client.post(url, {}))
+    assert refused.index('href="#id_child_views"') < refused.index('href="#id_reason')
     response = lead_client.post(url, CLOSURE_BEFORE_PLAN)
     assert response.status_code == 302
     case.refresh_from_db()
