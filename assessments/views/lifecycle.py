@@ -156,70 +156,27 @@ def _transition(
     return redirect("assessments:detail", result.pk)
 
 
-@login_required
-@require_POST
-def awaiting_consent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: mark_awaiting_consent(a, by=request.user),
-        "Marked as waiting for the family's consent.",
-    )
+def _step_view(
+    step: Callable[..., Assessment], done: str
+) -> Callable[[AuthenticatedHttpRequest, int], HttpResponse]:
+    """A page that takes one lifecycle step (a service called with ``by=``) and says so."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        return _transition(request, pk, lambda a: step(a, by=request.user), done)
+
+    return view
 
 
-@login_required
-@require_POST
-def begin(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: begin_assessment(a, by=request.user),
-        "Assessment in progress.",
-    )
-
-
-@login_required
-@require_POST
-def share(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: share_with_family(a, by=request.user),
-        "Recorded that the draft was shared with the family.",
-    )
-
-
-@login_required
-@require_POST
-def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: complete_assessment(a, by=request.user),
-        "Assessment completed. It can no longer be changed.",
-    )
-
-
-@login_required
-@require_POST
-def resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: resume_after_escalation(a, by=request.user),
-        "Assessment resumed.",
-    )
-
-
-@login_required
-@require_POST
-def revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        lambda a: revise_assessment(a, by=request.user),
-        "New version started. The completed one is kept until this one is completed.",
-    )
+awaiting_consent = _step_view(mark_awaiting_consent, "Marked as waiting for the family's consent.")
+begin = _step_view(begin_assessment, "Assessment in progress.")
+share = _step_view(share_with_family, "Recorded that the draft was shared with the family.")
+complete = _step_view(complete_assessment, "Assessment completed. It can no longer be changed.")
+resume = _step_view(resume_after_escalation, "Assessment resumed.")
+revise = _step_view(
+    revise_assessment, "New version started. The completed one is kept until this one is completed."
+)
 
 
 @login_required
