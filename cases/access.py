@@ -365,10 +365,10 @@ def is_system_administrator(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.is_active and user.is_system_administrator
 
 
-def account_requests_for(user: User | AnonymousUser) -> QuerySet[TeamInvitation]:
-    """The invitations waiting for an account that ``user`` may decide on: those for
-    people of the administrator's own agency, and those for agencies that have no active
-    administrator of their own (the authority's administrators decide those)."""
+def _invitations_decided_by(user: User | AnonymousUser) -> QuerySet[TeamInvitation]:
+    """The invitations whose account ``user`` decides on: those for people of the
+    administrator's own agency, and those for agencies that have no active administrator
+    of their own (the authority's administrators decide those)."""
     if not is_system_administrator(user):
         return TeamInvitation.objects.none()
     agency_has_administrator = User.objects.filter(
@@ -377,13 +377,16 @@ def account_requests_for(user: User | AnonymousUser) -> QuerySet[TeamInvitation]
         is_active=True,
     )
     own_agency = Q(agency_id=user.agency_id) if user.agency_id else _NOTHING
-    return TeamInvitation.objects.filter(status=TeamInvitation.Status.PENDING).filter(
-        own_agency | ~Exists(agency_has_administrator)
-    )
+    return TeamInvitation.objects.filter(own_agency | ~Exists(agency_has_administrator))
+
+
+def account_requests_for(user: User | AnonymousUser) -> QuerySet[TeamInvitation]:
+    """The invitations waiting for an account that ``user`` may decide on."""
+    return _invitations_decided_by(user).filter(status=TeamInvitation.Status.PENDING)
 
 
 def ensure_can_decide_account_request(user: User, invitation: TeamInvitation) -> None:
-    if not account_requests_for(user).filter(pk=invitation.pk).exists():
+    if not _invitations_decided_by(user).filter(pk=invitation.pk).exists():
         raise PermissionDenied(MSG_NOT_DECIDING_ACCOUNTS)
 
 
