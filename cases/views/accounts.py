@@ -24,7 +24,7 @@ from tac_portal.forms import add_service_errors
 
 def _requests(request: AuthenticatedHttpRequest) -> object:
     if not is_system_administrator(request.user):
-        raise PermissionDenied
+        raise Http404("No such page")
     return account_requests_for(request.user).select_related("agency", "invited_by__agency")
 
 

@@ -175,7 +175,7 @@ def test_the_agencys_own_administrator_decides_not_the_authoritys(
         invitations.decide_account_request(
             invitation, approve=True, by=admin_user, expected_version=invitation.version
         )
-    assert client_for(lead).get(reverse("cases:account_requests")).status_code == 403
+    assert client_for(lead).get(reverse("cases:account_requests")).status_code == 404
 
 
 def test_declining_tells_the_inviter_and_a_stale_decision_is_refused(
