@@ -58,7 +58,8 @@ ROUTES: dict[str, Route] = {
     "cases:team_member_end": Route(
         "get",
         args=_members_place,
-        expect=only(200, "lead", "manager", "coordinator", "member") | {"member_manager": 403},
+        expect=only(200, "lead", "manager", "coordinator", "member")
+        | {"member_manager": 403, "invited": 403},
     ),
     "cases:team_join_decision": Route("get", args=_outsiders_request, expect=runs_the_case(200)),
     # Only an offer "find a child" made in this session leads anywhere; without one, 404.
