@@ -39,6 +39,7 @@ from cases.models import (
     RecordAccess,
     RequestForSupport,
     Restriction,
+    TeamInvitation,
     TeamMembership,
 )
 from tac_portal.client_ip import client_ip
@@ -64,6 +65,10 @@ MSG_NOT_MANAGING_TEAM = (
 MSG_NOT_ENDING_MEMBERSHIP = (
     "Only the lead professional, their manager or the coordinator can end someone else's "
     "place on the team."
+)
+MSG_NOT_DECIDING_ACCOUNTS = (
+    "Only an administrator of their agency, or of the authority where their agency has "
+    "none, can decide on an account for someone invited to a team."
 )
 MSG_NOT_REASSIGNING = (
     "Only the coordinator, or a manager of their team, can reassign a professional's caseload."
@@ -349,6 +354,40 @@ def can_end_membership(user: User, case: Case, *, professional_id: int | None) -
 def ensure_can_end_membership(user: User, case: Case, *, professional_id: int | None) -> None:
     if not can_end_membership(user, case, professional_id=professional_id):
         raise PermissionDenied(MSG_NOT_ENDING_MEMBERSHIP)
+
+
+def can_invite_to_team(user: User, case: Case) -> bool:
+    """Invite someone with no account yet to an open case's team: those who run it."""
+    return case.is_open and can_manage_team(user, case)
+
+
+def is_system_administrator(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.is_active and user.is_system_administrator
+
+
+def _invitations_decided_by(user: User | AnonymousUser) -> QuerySet[TeamInvitation]:
+    """The invitations whose account ``user`` decides on: those for people of the
+    administrator's own agency, and those for agencies that have no active administrator
+    of their own (the authority's administrators decide those)."""
+    if not is_system_administrator(user):
+        return TeamInvitation.objects.none()
+    agency_has_administrator = User.objects.filter(
+        agency_id=OuterRef("agency_id"),
+        role=User.Role.SYSTEM_ADMINISTRATOR,
+        is_active=True,
+    )
+    own_agency = Q(agency_id=user.agency_id) if user.agency_id else _NOTHING
+    return TeamInvitation.objects.filter(own_agency | ~Exists(agency_has_administrator))
+
+
+def account_requests_for(user: User | AnonymousUser) -> QuerySet[TeamInvitation]:
+    """The invitations waiting for an account that ``user`` may decide on."""
+    return _invitations_decided_by(user).filter(status=TeamInvitation.Status.PENDING)
+
+
+def ensure_can_decide_account_request(user: User, invitation: TeamInvitation) -> None:
+    if not _invitations_decided_by(user).filter(pk=invitation.pk).exists():
+        raise PermissionDenied(MSG_NOT_DECIDING_ACCOUNTS)
 
 
 def can_ask_to_join(user: User, case: Case) -> bool:

@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.views import case_page, episode, journeys, level, people, records, review_date, team
+from cases.views import (
+    accounts,
+    case_page,
+    episode,
+    journeys,
+    level,
+    people,
+    records,
+    review_date,
+    team,
+)
 
 app_name = "cases"
 
@@ -26,7 +36,15 @@ urlpatterns = [
         team.decide_join_request,
         name="team_join_decision",
     ),
+    path("<int:pk>/team/invite/", team.invite, name="team_invite"),
+    path(
+        "<int:pk>/team/invitations/<int:invitation_pk>/withdraw/",
+        team.withdraw_invitation,
+        name="team_invitation_withdraw",
+    ),
     path("ask-to-join/", team.ask_to_join, name="ask_to_join"),
+    path("account-requests/", accounts.account_requests, name="account_requests"),
+    path("account-requests/<int:pk>/", accounts.account_request, name="account_request"),
     # Practitioner journeys.
     path("find-a-child/", journeys.find_child, name="find_child"),
     path("add-a-child/", journeys.add_child, name="add_child"),

@@ -719,6 +719,7 @@ TAC_NAVIGATION = [
     "audit.navigation.EMERGENCY_ACCESS",
     "dashboards.navigation.ANNEX_A",
     "notifications.navigation.UNDELIVERED",
+    "cases.navigation.ACCOUNT_REQUESTS",
     "agencies.navigation.CONFIGURATION",
     "notifications.navigation.NOTIFICATIONS",
 ]

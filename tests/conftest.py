@@ -336,6 +336,8 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
                 case = personas.case_with_tac(lead, member, personas.child(personas.family(1)))
                 personas.end_place(case, users["former_member"], by=lead)
                 personas.leave_the_service(case, users["leaver"], by=lead)
+                users["invited"] = personas.invited(case, by=lead, approver=users["admin"])
+                users["requester"] = personas.requester(case, police_team)
                 notification = Notification.objects.create(
                     recipient=lead,
                     title="A case review is due in 5 working days",

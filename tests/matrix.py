@@ -31,6 +31,11 @@ PERSONAS = (
     "auditor",
     "anonymous",
 )
+#: Personas a route answers as it answers another, unless the route names them itself:
+#: ``invited`` joined the TAC through an invitation sent before they had an account (at
+#: their first sign-in), so is answered as the member is; ``requester`` asked to join
+#: and is still waiting, so sees what an outsider sees.
+ANSWERED_AS = {"invited": "member", "requester": "outsider"}
 SIGN_IN = 302  # signed-out visitors are sent to sign in
 HEALTH = frozenset({200, 503})
 

@@ -219,3 +219,37 @@ def case_with_tac(lead: User, member: User, child: Child) -> Case:
     case = open_case([child], by=lead, interim_lead=lead)
     add_professional_to_team(case, professional=member, by=lead)
     return case
+
+
+def invited(case: Case, *, by: User, approver: User) -> User:
+    """Ivy Invited: a housing officer invited to the TAC before she had an account; the
+    administrator approved one, and her first sign-in put her on the team."""
+    from cases.services import invitations
+
+    housing = Agency.objects.create(name="Northgate Housing", kind=AgencyKind.HOUSING)
+    invitation = invitations.invite_to_team(
+        case, full_name="Ivy Invited", email="ivy.invited@northgate-housing.example",
+        agency=housing, job_title="Housing officer", by=by,
+    )  # fmt: skip
+    invitation = invitations.decide_account_request(
+        invitation, approve=True, by=approver, expected_version=invitation.version
+    )
+    assert invitation.account is not None
+    invitations.join_invited_teams(invitation.account)
+    return invitation.account
+
+
+def requester(case: Case, team: Team) -> User:
+    """Rhys Requester: a police officer who found the child and asked to join the TAC; the
+    lead has not decided yet, so he sees nothing of the case."""
+    from cases.services.joining import ask_to_join
+
+    professional = _user(
+        "rhys.requester@police.example",
+        "Rhys Requester",
+        job_title="Police community support officer",
+        agency=team.agency,
+        team=team,
+    )
+    ask_to_join(case, by=professional, reason="I see the family on my beat every week")
+    return professional

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from agencies.directory import directory
-from agencies.models import User
+from agencies.models import Agency, User
 from cases.models import ROLES_FOR_KIND, FamilyMember, Involvement, TACRole, TeamMembership
 from cases.services.teams import MSG_REASON_REQUIRED, REASON_MAX_LENGTH
 from tac_portal.forms import PersonNameField, SubmissionTokenField, VersionField
@@ -225,3 +225,71 @@ class NewFamilyMemberForm(forms.Form):
     role = _role_field(TeamMembership.Kind.FAMILY)
     involvement = _involvement_field()
     submission_token = SubmissionTokenField()
+
+
+class InviteForm(forms.Form):
+    """Someone with no account yet: their name, agency and work email."""
+
+    full_name = PersonNameField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter their full name"},
+    )
+    job_title = forms.CharField(
+        label="Job title (optional)",
+        required=False,
+        max_length=150,
+        help_text="For example: Housing officer.",
+        error_messages={"max_length": "The job title must be 150 characters or fewer"},
+    )
+    agency = forms.ModelChoiceField(
+        label="Their agency",
+        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        empty_label="Choose their agency",
+        error_messages={
+            "required": "Choose their agency",
+            "invalid_choice": "Choose an agency from the list",
+        },
+    )
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=254,
+        help_text="Their account's sign-in. An administrator of their agency approves it.",
+        error_messages={
+            "required": "Enter their work email address",
+            "invalid": "Enter their work email address, like name@agency.example",
+            "max_length": "The email address must be 254 characters or fewer",
+        },
+    )
+    role = _role_field(TeamMembership.Kind.PROFESSIONAL)
+    involvement = _involvement_field()
+    submission_token = SubmissionTokenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("role", TACRole.PRACTITIONER)
+        super().__init__(*args, **kwargs)
+
+
+class AccountDecisionForm(forms.Form):
+    version = VersionField()
+    decision = forms.ChoiceField(
+        label="Do you approve an account for them?",
+        choices=[
+            ("approve", "Yes, make the account and send them a link to set a password"),
+            ("decline", "No, decline"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to make the account"},
+    )
+    reason = forms.CharField(
+        label="If you decline, why?",
+        required=False,
+        help_text="The professional who invited them is told.",
+        widget=forms.Textarea(attrs={"rows": 3, "character_count": True}),
+        max_length=2000,
+        error_messages={"max_length": "The reason must be 2000 characters or fewer"},
+    )
+
+
+class WithdrawInvitationForm(forms.Form):
+    version = VersionField()

@@ -37,6 +37,7 @@ from cases.models.case import (
     LevelOfNeed,
     LevelOfNeedJudgement,
     TACRole,
+    TeamInvitation,
     TeamMembership,
 )
 from cases.models.consent import ConsentRecord, DisclosureDecision, InformationLevel
@@ -107,6 +108,7 @@ __all__ = [
     "StepDownIn",
     "StepUpReferral",
     "TACRole",
+    "TeamInvitation",
     "TeamMembership",
     "TriageDecision",
     "Unmasking",

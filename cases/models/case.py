@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from cases.models.people import Child, Family, FamilyMember
 from cases.models.tracking import tracked
@@ -527,6 +528,70 @@ class JoinRequest(VersionedModel):
 
     def __str__(self) -> str:
         return f"Join request {self.pk}"
+
+
+@tracked
+class TeamInvitation(VersionedModel):
+    """Someone with no account yet, invited to a case's team by those who run it.
+
+    The invitation waits for an administrator of the invited person's agency to approve
+    an account. The person is then sent a link to set a password, and joins the team
+    when they first sign in. The administrator sees the name, agency and work email,
+    never the case.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an account"
+        APPROVED = "approved", "Account made, waiting for them to sign in"
+        JOINED = "joined", "Joined the team"
+        DECLINED = "declined", "Account declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    OPEN_STATUSES: ClassVar[tuple[str, ...]] = (Status.PENDING, Status.APPROVED)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="invitations")
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254, help_text="Their work email address.")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    job_title = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=30, choices=TACRole.choices, default=TACRole.PRACTITIONER)
+    involvement = models.CharField(
+        max_length=12, choices=Involvement.choices, default=Involvement.CORE
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = BoundedTextField(blank=True, max_length=2000)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_invitations",
+    )
+    membership = models.ForeignKey(
+        TeamMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                models.F("case"),
+                Lower("email"),
+                condition=Q(status__in=["pending", "approved"]),
+                name="team_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Team invitation {self.pk}"
 
 
 class LeadProfessionalAssignmentQuerySet(models.QuerySet["LeadProfessionalAssignment"]):

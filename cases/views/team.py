@@ -35,9 +35,11 @@ from cases.forms.team import (
     AskToJoinForm,
     DirectorySearchForm,
     EndMembershipForm,
+    InviteForm,
     JoinDecisionForm,
     MemberRoleForm,
     NewFamilyMemberForm,
+    WithdrawInvitationForm,
 )
 from cases.masking import CaseMasks, masks_for
 from cases.models import (
@@ -46,10 +48,11 @@ from cases.models import (
     FamilyMember,
     JoinRequest,
     TACRole,
+    TeamInvitation,
     TeamMembership,
 )
 from cases.search import KnownElsewhere
-from cases.services import joining
+from cases.services import invitations, joining
 from cases.services import teams as team_services
 from tac_portal.forms import add_service_errors
 
@@ -101,6 +104,9 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_manage": case.is_open and can_manage_team(user, case),
             "own_membership": next((m for m in current if m.professional_id == user.pk), None),
             "masks": masks_for(case, user, request),
+            "invitations": case.invitations.filter(
+                status__in=TeamInvitation.OPEN_STATUSES
+            ).select_related("agency", "invited_by"),
             "join_requests": (
                 case.join_requests.filter(status=JoinRequest.Status.PENDING)
                 .select_related("requester__agency")
@@ -164,6 +170,66 @@ def _add_professional(
         involvement=data["involvement"],
     )
     messages.success(request, f"{membership.display_name} is now on the team.")
+    return redirect("cases:team", pk=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Invite someone who has no account yet: their agency's administrator approves one."""
+    case = get_case_to_run(request, pk, purpose=AccessPurpose.TEAM)
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            return submit_once(
+                request, data["submission_token"], lambda: _invite(request, case, data)
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+    return render(request, "cases/team/invite.html", {"case": case, "form": form})
+
+
+def _invite(request: AuthenticatedHttpRequest, case: Case, data: dict[str, Any]) -> HttpResponse:
+    invitation = invitations.invite_to_team(
+        case,
+        full_name=data["full_name"],
+        email=data["email"],
+        agency=data["agency"],
+        job_title=data["job_title"],
+        role=data["role"],
+        involvement=data["involvement"],
+        by=request.user,
+    )
+    messages.success(
+        request,
+        f"{invitation.full_name} is invited. An administrator of {invitation.agency} will "
+        "approve their account; they join the team when they first sign in.",
+    )
+    return redirect("cases:team", pk=case.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def withdraw_invitation(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
+    case = get_case_to_run(request, pk, purpose=AccessPurpose.TEAM)
+    invitation = get_object_or_404(case.invitations, pk=invitation_pk)
+    form = WithdrawInvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitations.withdraw_invitation(
+                invitation, by=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The invitation to {invitation.full_name} is withdrawn.")
+    else:
+        messages.error(
+            request, "The invitation could not be withdrawn: reload the page and try again."
+        )
     return redirect("cases:team", pk=case.pk)
 
 

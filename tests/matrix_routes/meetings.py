@@ -137,7 +137,10 @@ ROUTES: dict[str, Route] = {
     # Only its participants (here: the lead who recorded it) know it exists.
     "meetings:discussion": Route("get", args=lambda o: [_discussion(o)], expect=only(200, "lead")),
     # The action is Sam's (member): Sam and the lead update it.
-    "meetings:update_action": Route("get", args=lambda o: [_action(o).pk], expect=members(200)),
+    # The member owns the action; another member (the invited one) may not update it.
+    "meetings:update_action": Route(
+        "get", args=lambda o: [_action(o).pk], expect=members(200) | {"invited": 403}
+    ),
     "meetings:review_outcome": Route(
         "get",
         args=lambda o: [add_outcome(o.case, by=_lead(o.case), statement="Calmer mornings").pk],
@@ -158,7 +161,8 @@ ROUTES: dict[str, Route] = {
         "post",
         args=lambda o: list(_invitation(o)),
         data={"response": "attending"},
-        expect=case_page(302) | {"member_manager": 403},
+        # The member's own invitation: nobody else may answer it.
+        expect=case_page(302) | {"member_manager": 403, "invited": 403},
     ),
     "meetings:run": Route("get", args=lambda o: [_meeting(o).pk], expect=runners(200)),
     "meetings:attendance": Route(

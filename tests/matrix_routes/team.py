@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from agencies.models import User
-from cases.models import JoinRequest
+from agencies.models import Agency, AgencyKind, User
+from cases.models import JoinRequest, TeamInvitation
 from tests.matrix import Objects, Route, case_page, everyone, only, runs_the_case
 from tests.personas import MEMBER_EMAIL, OUTSIDER_EMAIL
 
@@ -30,6 +30,18 @@ def _outsiders_request(o: Objects) -> list[int]:
     return [o.case.pk, join_request.pk]
 
 
+def _invitation(o: Objects) -> TeamInvitation:
+    agency, _ = Agency.objects.get_or_create(name="Matrix Housing", kind=AgencyKind.HOUSING)
+    return TeamInvitation.objects.create(
+        case=o.case,
+        full_name="Ina Invited",
+        email="ina.invited@housing.example",
+        agency=agency,
+        invited_by=o.case.lead_assignments.active().get().professional,
+        invited_at=timezone.now(),
+    )
+
+
 ROUTES: dict[str, Route] = {
     "cases:team": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
     "cases:team_add_professional": Route(
@@ -46,9 +58,20 @@ ROUTES: dict[str, Route] = {
     "cases:team_member_end": Route(
         "get",
         args=_members_place,
-        expect=only(200, "lead", "manager", "coordinator", "member") | {"member_manager": 403},
+        expect=only(200, "lead", "manager", "coordinator", "member")
+        | {"member_manager": 403, "invited": 403},
     ),
     "cases:team_join_decision": Route("get", args=_outsiders_request, expect=runs_the_case(200)),
     # Only an offer "find a child" made in this session leads anywhere; without one, 404.
     "cases:ask_to_join": Route("post", expect=everyone(404)),
+    # Inviting someone with no account: those who run the case. The account request
+    # shows no case, and only a system administrator decides it.
+    "cases:team_invite": Route("get", args=lambda o: [o.case.pk], expect=runs_the_case(200)),
+    "cases:team_invitation_withdraw": Route(
+        "post", args=lambda o: [o.case.pk, _invitation(o).pk], expect=runs_the_case(302)
+    ),
+    "cases:account_requests": Route("get", expect=only(200, "admin")),
+    "cases:account_request": Route(
+        "get", args=lambda o: [_invitation(o).pk], expect=only(200, "admin")
+    ),
 }
