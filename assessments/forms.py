@@ -5,8 +5,9 @@ from typing import Any, cast
 from django import forms
 
 from assessments.models import Assessment
+from assessments.services.family_copy import Part
 from cases.models import ConsentRecord, FamilyMember, InformationLevel
-from tac_portal.forms import FreeTextField, GovUKDateField
+from tac_portal.forms import FreeTextField, GovUKDateField, VersionField
 
 CHILD_CHOICE = "child"
 
@@ -98,3 +99,27 @@ class EscalationForm(forms.Form):
 
 class FamilyCopyForm(forms.Form):
     given_on = GovUKDateField(label="Date the family was given its copy", past=True)
+
+
+class FamilyCopyPartsForm(forms.Form):
+    """Which parts of the family's copy to leave out: one box beside each part."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, parts: list[Part], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        for part in parts:
+            self.fields[self.name_for(part)] = forms.BooleanField(
+                label="Leave this part out of the family's copy",
+                help_text="For example, because it is about someone else.",
+                required=False,
+                initial=part.left_out,
+            )
+
+    @staticmethod
+    def name_for(part: Part) -> str:
+        return "leave_out__" + part.key.replace(".", "__")
+
+    def left_out(self) -> list[str]:
+        return [p.key for p in self.parts if self.cleaned_data.get(self.name_for(p))]

@@ -102,6 +102,13 @@ class Assessment(models.Model):
     family_copy_given_on = models.DateField(
         null=True, blank=True, help_text="The day the family was given its own copy."
     )
+    family_copy_left_out = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The parts of the family's copy left out because they are about someone "
+        "else (keys from assessments.services.family_copy).",
+    )
+    family_copy_version = models.PositiveIntegerField(default=1, db_default=1)
     abandoned_reason = BoundedTextField(blank=True)
     status_before_escalation = models.CharField(
         max_length=30, choices=Status.choices, blank=True, db_default=""
@@ -233,6 +240,11 @@ class ViewRecord(_Versioned):
         FamilyMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     own_words = BoundedTextField(blank=True)
+    disagreement = BoundedTextField(
+        blank=True,
+        db_default="",
+        help_text="Anything they disagree with in the assessment, in their own words.",
+    )
     scribed_by = models.CharField(
         max_length=200, blank=True, help_text="Who wrote the words down, if not the speaker."
     )

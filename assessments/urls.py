@@ -23,5 +23,6 @@ urlpatterns = [
     path("<int:pk>/resume/", views.resume, name="resume"),
     path("<int:pk>/revise/", views.revise, name="revise"),
     path("<int:pk>/family-copy/", views.family_copy, name="family_copy"),
+    path("<int:pk>/family-copy/print/", views.family_copy_print, name="family_copy_print"),
     path("<int:pk>/family-copy/given/", views.family_copy_given, name="family_copy_given"),
 ]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from assessments.views.common import YES_NO
+from assessments.views.family_copy import family_copy, family_copy_print
 from assessments.views.lifecycle import (
     abandon,
     awaiting_consent,
     begin,
     complete,
     escalate,
-    family_copy,
     family_copy_given,
     record_consent,
     resume,
@@ -30,6 +30,7 @@ __all__ = [
     "escalate",
     "family_copy",
     "family_copy_given",
+    "family_copy_print",
     "record_consent",
     "resume",
     "revise",

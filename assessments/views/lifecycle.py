@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
 from assessments.definition import Definition
@@ -224,36 +224,3 @@ def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             messages.success(request, "Recorded the date the family was given its copy.")
             return redirect("assessments:detail", assessment.pk)
     return render_detail(request, assessment, forms={"family_copy": form})
-
-
-@login_required
-@require_GET
-def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The family's own plain-language copy: conclusions, agreed actions, their views."""
-    assessment = open_assessment(request, pk, purpose=AccessPurpose.FAMILY_COPY)
-    definition = Definition(assessment.template.definition)
-    conclusions = definition.section("conclusions")
-    answers = {s.key: s.data for s in assessment.sections.all()}
-    rows = [
-        {"label": f["label"], "value": answers.get("conclusions", {}).get(f["key"], "")}
-        for f in (conclusions or {}).get("fields", [])
-        if f["type"] in ("text", "string")
-    ]
-    first = definition.sections[0]
-    story = [
-        {"label": f["label"], "value": answers.get(first["key"], {}).get(f["key"], "")}
-        for f in first.get("fields", [])
-        if f["type"] == "text"
-    ]
-    return render(
-        request,
-        "assessments/family_copy.html",
-        {
-            "assessment": assessment,
-            "case": assessment.case,
-            "story": story,
-            "rows": rows,
-            "views": [v for v in assessment.views.select_related("family_member") if v.is_given],
-            "lead": assessment.case.lead_assignment,
-        },
-    )

@@ -51,6 +51,7 @@ def grow(case: Case, lead: User, n: int) -> Assessment:
         lambda a: reverse("assessments:section", args=[a.pk, "views"]),
         lambda a: reverse("assessments:section", args=[a.pk, "consent"]),
         lambda a: reverse("assessments:family_copy", args=[a.pk]),
+        lambda a: reverse("assessments:family_copy_print", args=[a.pk]),
         lambda a: reverse("cases:detail", args=[a.case_id]),
         lambda a: reverse("cases:my_cases"),
     ],

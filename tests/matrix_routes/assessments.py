@@ -52,6 +52,9 @@ ROUTES: dict[str, Route] = {
         "get", args=lambda o: [_assessment(o).pk, "story"], expect=case_page()
     ),
     "assessments:family_copy": Route("get", args=lambda o: [_assessment(o).pk], expect=case_page()),
+    "assessments:family_copy_print": Route(
+        "get", args=lambda o: [_assessment(o).pk], expect=case_page()
+    ),
     "assessments:save_section": Route(
         "post",
         args=lambda o: [_assessment(o).pk, "story"],
