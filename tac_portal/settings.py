@@ -598,6 +598,8 @@ OAUTH2_PROVIDER = {
         "cases:read": "Read the cases, children, teams, plans and meetings the agency may see",
         "referrals:write": "Submit requests for support",
         "actions:write": "Update actions the agency owns",
+        "contributions:write": "Add contributions to cases the agency is on the team of",
+        "meetings:write": "Reply to meeting invitations for the agency's staff",
         "reference:read": "Read agencies and reference data",
     },
     "DEFAULT_SCOPES": ["cases:read", "reference:read"],
