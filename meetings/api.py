@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,14 +35,15 @@ from agencies.api_writes import (
     version_etag,
 )
 from agencies.models import User
-from cases.access import agency_members_on_team, partner_may_act_for
+from cases.access import agency_members_on_team, ensure_can_contribute, partner_may_act_for
 from cases.api.base import CASES_READ, CaseDataDetailView, CaseDataView, CaseScopedListView
 from cases.api.resources import AgencyRefSerializer
 from cases.models import Case, CaseSubject
 from cases.sharing import ADDITIONAL, information_levels
 from meetings.models import Action, Contribution, Invitation, Meeting
+from meetings.services.common import can_run_meeting
 from meetings.services.contributions import add_contribution
-from meetings.services.plan import update_action
+from meetings.services.plan import can_update_action, update_action
 from meetings.services.scheduling import record_response
 from tac_portal.api.problems import NOT_FOUND_DETAIL
 from tac_portal.api.serializers import (
@@ -57,6 +58,9 @@ from tac_portal.forms import FREE_TEXT_MAX_LENGTH
 ACTIONS_WRITE = "actions:write"
 CONTRIBUTIONS_WRITE = "contributions:write"
 MEETINGS_WRITE = "meetings:write"
+
+MSG_NOT_UPDATING = "Only the action's owner or the lead professional can update it."
+MSG_NOT_REPLYING = "Only the person invited, or whoever runs the meeting, can reply."
 
 
 class StaffInvitationSerializer(serializers.Serializer[Any]):
@@ -261,6 +265,9 @@ class ActionDetail(CaseDataDetailView):
         professional of its agency who owns the action."""
         viewer = self.viewer
         if viewer.user is not None:
+            # As on the action's page: refused before anything is read from the body.
+            if not can_update_action(viewer.user, action):
+                raise PermissionDenied(MSG_NOT_UPDATING)
             return viewer.user
         owner = action.owner_professional
         if viewer.client is None or owner is None or not partner_may_act_for(viewer.client, owner):
@@ -402,6 +409,10 @@ class InvitationDetail(CaseDataDetailView):
     def acting_professional(self, invitation: Invitation) -> User:
         viewer = self.viewer
         if viewer.user is not None:
+            if invitation.professional_id != viewer.user.pk and not can_run_meeting(
+                viewer.user, invitation.meeting
+            ):
+                raise PermissionDenied(MSG_NOT_REPLYING)
             return viewer.user
         invited = invitation.professional
         if viewer.client is None or not partner_may_act_for(viewer.client, invited):
@@ -556,6 +567,7 @@ class CaseContributionCreate(CaseDataView):
     def author(self, case: Case, team_member: int | None) -> User:
         viewer = self.viewer
         if viewer.user is not None:
+            ensure_can_contribute(viewer.user, case)
             if team_member is not None:
                 raise _field_problem(
                     "team_member", "A professional contributes as themselves: leave it out."
