@@ -74,12 +74,12 @@ def test_api_contribution(
 ) -> None:
     api = client_with_token(school_partner, "contributions:write")
     body = json.dumps({"body": note, "team_member": team_member})
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key.isascii() and key.isprintable() else {}
+    headers = {"Idempotency-Key": key} if key.isascii() and key.isprintable() else {}
     ok(
         api.post(
             f"/api/v1/cases/{case.pk}/contributions/",
             body,
             content_type="application/json",
-            **headers,
+            headers=headers,
         )
     )
