@@ -340,6 +340,13 @@ class InvitationSerializer(ApiModelSerializer):
         }
 
 
+#: What a reply may say (the meeting page's choices): not "awaiting".
+REPLY_CHOICES = [
+    (Invitation.Response.ATTENDING.value, "Attending"),
+    (Invitation.Response.APOLOGIES.value, "Sending apologies"),
+]
+
+
 class InvitationUpdateInputSerializer(StrictInputSerializer):
     """A reply to a meeting invitation for one of your agency's staff."""
 
@@ -349,12 +356,7 @@ class InvitationUpdateInputSerializer(StrictInputSerializer):
     agency = serializers.CharField(read_only=True)
     responded_at = serializers.DateTimeField(read_only=True)
     attendance = serializers.CharField(read_only=True)
-    response = serializers.ChoiceField(
-        choices=[
-            (Invitation.Response.ATTENDING, "Attending"),
-            (Invitation.Response.APOLOGIES, "Sending apologies"),
-        ]
-    )
+    response = serializers.ChoiceField(choices=REPLY_CHOICES)
 
 
 INVITATION_EXAMPLE = {
