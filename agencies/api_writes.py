@@ -63,7 +63,11 @@ def version_etag(version: int) -> str:
 
 
 def _version_of(tag: str) -> int | None:
-    tag = tag.strip().removeprefix("W/").strip('"')
+    """The version an ETag names; None for anything else (If-Match compares strongly, so a
+    weak tag, ``W/"v3"``, names none)."""
+    if not (tag.startswith('"') and tag.endswith('"')):
+        return None
+    tag = tag[1:-1]
     if tag.startswith("v") and tag[1:].isdigit() and len(tag) < 12:
         return int(tag[1:])
     return None

@@ -379,7 +379,7 @@ def test_an_update_without_if_match_is_refused(action: Action, school_api: Clien
     assert (action.status, action.version) == ("not_started", 1)
 
 
-@pytest.mark.parametrize("if_match", ['"v7"', '"3f1c0a"', 'W/"v2"'])
+@pytest.mark.parametrize("if_match", ['"v7"', '"3f1c0a"', 'W/"v1"', "v1", '"v1 "'])
 def test_an_etag_that_is_not_the_current_version_is_stale(
     action: Action, school_api: Client, if_match: str
 ) -> None:
