@@ -159,8 +159,9 @@ def idempotent(request: Request, write: Callable[[], Response]) -> Response:
     """Run ``write`` once per (caller, Idempotency-Key); a retry gets the stored answer.
 
     The key is stored in the transaction of the write itself: both or neither. Two
-    simultaneous requests with one key meet at the unique constraint; the loser's
-    transaction (its write included) rolls back and it answers the winner's answer.
+    simultaneous requests with one key meet at the unique constraint, or, for an edit,
+    at the row lock (the second then finds a newer version); the loser's transaction (its
+    write included) rolls back and it answers the winner's answer.
     """
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
@@ -195,7 +196,9 @@ def idempotent(request: Request, write: Callable[[], Response]) -> Response:
                     location=response.get("Location", ""),
                     etag=response.get("ETag", ""),
                 )
-    except IntegrityError:
+    except (IntegrityError, exceptions.APIException):
+        # The same request may have been made a moment ago by a retry that won: its key
+        # now takes this one's place (and its edit is why this one found a newer version).
         stored = IdempotencyKey.objects.filter(principal=principal, key=key).first()
         if stored is None:
             raise
