@@ -1,9 +1,11 @@
 """What the partner API's writes share: service errors as problems, If-Match, idempotency.
 
 Writes call the same services as the HTML views. A service's ``ValidationError``
-becomes a 400 problem with field-level errors; ``If-Match`` guards against a lost
-update (412); an ``Idempotency-Key`` makes a retried POST answer what the first
-one answered instead of writing twice.
+becomes a 400 problem with field-level errors. An edit's ``ETag`` is the record's
+version (``tac_portal.concurrency``): ``If-Match`` is required (428 without it) and
+handed to the service as the version the edit is based on, so a stale edit is refused
+inside the row lock (412, naming the current version). An ``Idempotency-Key`` makes a
+retried write answer what the first one answered instead of writing twice.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 import pghistory
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,10 +26,26 @@ from rest_framework.response import Response
 from agencies.api_auth import PartnerPrincipal
 from agencies.models import IdempotencyKey
 from tac_portal.api.problems import ApiProblem
-from tac_portal.api.views import etag_matches
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+
+#: The headers of a write, as the OpenAPI schema describes them.
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Any unique string (a UUID): a retry with the same key and the same request "
+    "answers the first answer (Idempotent-Replayed: true) and writes nothing.",
+)
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the version you read (GET). Without it: 428; if the object "
+    "changed since: 412, naming the current version.",
+)
 
 
 def validation_problem(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -37,17 +57,64 @@ def validation_problem(exc: DjangoValidationError) -> exceptions.ValidationError
     return exceptions.ValidationError({"non_field_errors": [str(m) for m in exc.messages]})
 
 
-def check_if_match(request: Request, etag: str) -> None:
-    """412 when ``If-Match`` is given and names another version."""
+def version_etag(version: int) -> str:
+    """The ETag of an object people edit: its version (``tac_portal.concurrency``)."""
+    return f'"v{version}"'
+
+
+def _version_of(tag: str) -> int | None:
+    """The version an ETag names; None for anything else (If-Match compares strongly, so a
+    weak tag, ``W/"v3"``, names none)."""
+    if not (tag.startswith('"') and tag.endswith('"')):
+        return None
+    tag = tag[1:-1]
+    if tag.startswith("v") and tag[1:].isdigit() and len(tag) < 12:
+        return int(tag[1:])
+    return None
+
+
+def precondition_required() -> ApiProblem:
+    return ApiProblem(
+        428,
+        kind="urn:tac-portal:problem:precondition-required",
+        title="Send If-Match with the ETag you read",
+        detail="An edit must say which version it changes: GET the object, then send its "
+        "ETag as If-Match, so that you never overwrite a change you have not seen.",
+    )
+
+
+def stale_problem(current_version: int) -> ApiProblem:
+    """412: the edit was based on another version; the problem names the current one."""
+    etag = version_etag(current_version)
+    return ApiProblem(
+        412,
+        kind="urn:tac-portal:problem:precondition-failed",
+        title="The object has changed",
+        detail=f"Someone changed this since you read it; it is now at version "
+        f"{current_version} (ETag {etag}). Nothing was saved: fetch it again, check the "
+        "change, then send your update with the new ETag.",
+        extensions={"current_version": current_version, "current_etag": etag},
+        headers={"ETag": etag},
+    )
+
+
+def expected_version(request: Request, current_version: int) -> int | None:
+    """The version an edit is based on, from ``If-Match`` (required: 428 without it).
+
+    The service compares it with the locked row (``tac_portal.concurrency.ensure_current``)
+    and refuses a stale edit with ``StaleEdit`` (answered by ``stale_problem``). ``*``
+    asks for no check; a tag that is no version of this object is stale at once.
+    """
     header = request.headers.get("If-Match")
-    if header is not None and not etag_matches(header, etag):
-        raise ApiProblem(
-            412,
-            kind="urn:tac-portal:problem:precondition-failed",
-            title="The object has changed",
-            detail="Someone changed this since you read it: fetch it again (new ETag), "
-            "check the change, then send your update with the new ETag.",
-        )
+    if header is None or not header.strip():
+        raise precondition_required()
+    tags = [t.strip() for t in header.split(",") if t.strip()]
+    if "*" in tags:
+        return None
+    versions = [v for v in (_version_of(t) for t in tags) if v is not None]
+    if not versions:
+        raise stale_problem(current_version)
+    return current_version if current_version in versions else versions[0]
 
 
 def principal_key(request: Request) -> str:
@@ -65,17 +132,25 @@ def history_context(request: Request) -> Any:
     return pghistory.context()
 
 
-def _replay(stored: IdempotencyKey, request_hash: str) -> Response:
-    if stored.request_hash != request_hash:
+def _replay(stored: IdempotencyKey, request: Request, request_hash: str) -> Response:
+    same_request = (stored.method, stored.path, stored.request_hash) == (
+        request.method or "",
+        request.path[:200],
+        request_hash,
+    )
+    if not same_request:
         raise ApiProblem(
             422,
             kind="urn:tac-portal:problem:idempotency-key-reused",
             title="This Idempotency-Key was used for another request",
-            detail="Use a new key for a new request; repeat a key only to retry the same body.",
+            detail="Use a new key for a new request; repeat a key only to retry the same "
+            "request (the same method, address and body).",
         )
     response = Response(stored.response_body, status=stored.response_status)
     if stored.location:
         response["Location"] = stored.location
+    if stored.etag:
+        response["ETag"] = stored.etag
     response["Idempotent-Replayed"] = "true"
     return response
 
@@ -84,8 +159,9 @@ def idempotent(request: Request, write: Callable[[], Response]) -> Response:
     """Run ``write`` once per (caller, Idempotency-Key); a retry gets the stored answer.
 
     The key is stored in the transaction of the write itself: both or neither. Two
-    simultaneous requests with one key meet at the unique constraint; the loser's
-    transaction (its write included) rolls back and it answers the winner's answer.
+    simultaneous requests with one key meet at the unique constraint, or, for an edit,
+    at the row lock (the second then finds a newer version); the loser's transaction (its
+    write included) rolls back and it answers the winner's answer.
     """
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
@@ -104,7 +180,7 @@ def idempotent(request: Request, write: Callable[[], Response]) -> Response:
     request_hash = hashlib.sha256(request.body).hexdigest()
     stored = IdempotencyKey.objects.filter(principal=principal, key=key).first()
     if stored is not None:
-        return _replay(stored, request_hash)
+        return _replay(stored, request, request_hash)
     try:
         with transaction.atomic():
             response = write()
@@ -118,10 +194,13 @@ def idempotent(request: Request, write: Callable[[], Response]) -> Response:
                     response_status=response.status_code,
                     response_body=response.data,
                     location=response.get("Location", ""),
+                    etag=response.get("ETag", ""),
                 )
-    except IntegrityError:
+    except (IntegrityError, exceptions.APIException):
+        # The same request may have been made a moment ago by a retry that won: its key
+        # now takes this one's place (and its edit is why this one found a newer version).
         stored = IdempotencyKey.objects.filter(principal=principal, key=key).first()
         if stored is None:
             raise
-        return _replay(stored, request_hash)
+        return _replay(stored, request, request_hash)
     return response

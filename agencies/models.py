@@ -240,6 +240,11 @@ class ApiScope(models.TextChoices):
     CASES_READ = "cases:read", "Read the cases, children, teams, plans and meetings it may see"
     REFERRALS_WRITE = "referrals:write", "Submit requests for support"
     ACTIONS_WRITE = "actions:write", "Update actions its agency owns"
+    CONTRIBUTIONS_WRITE = (
+        "contributions:write",
+        "Add contributions to cases its agency is on the team of",
+    )
+    MEETINGS_WRITE = "meetings:write", "Reply to meeting invitations for its agency's staff"
     REFERENCE_READ = "reference:read", "Read agencies and reference data"
 
 
@@ -311,6 +316,9 @@ class IdempotencyKey(models.Model):
     response_status = models.PositiveSmallIntegerField()
     response_body = models.JSONField()
     location = models.CharField(max_length=200, blank=True)
+    etag = models.CharField(
+        max_length=100, blank=True, help_text="The ETag the answer carried (an edit's new version)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

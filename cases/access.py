@@ -511,6 +511,33 @@ def can_update_action(user: User, case: Case, *, owner_id: int | None) -> bool:
     return is_lead_professional(user, case)
 
 
+def partner_may_act_for(client: PartnerClient, professional: User | None) -> bool:
+    """A partner system records what its own agency's professionals did, and only that.
+
+    What it records is then that professional's act, under the rule for the act (the
+    owner's progress on an action, a team member's contribution, an invitee's reply):
+    a partner system never does what its professional could not.
+    """
+    # Only a professional with an account (not a family member or a network member).
+    if professional is None:
+        return False
+    # Only one of the system's own agency's staff.
+    if professional.agency_id != client.agency_id:
+        return False
+    # Only someone who works on cases today: a switched-off account acts for no one.
+    return can_work_on_cases(professional)
+
+
+def agency_members_on_team(case: Case, agency_id: int) -> QuerySet[TeamMembership]:
+    """The active professional members of ``case``'s team from one agency."""
+    return (
+        case.memberships.active()
+        .filter(professional__agency_id=agency_id)
+        .select_related("professional__agency")
+        .order_by("pk")
+    )
+
+
 def can_start_assessment(user: User, case: Case) -> bool:
     """The lead professional or an active professional member of the TAC."""
     if not can_work_on_cases(user):

@@ -37,6 +37,8 @@ PARTNERS: tuple[PartnerSpec, ...] = (
             ApiScope.REFERENCE_READ,
             ApiScope.REFERRALS_WRITE,
             ApiScope.ACTIONS_WRITE,
+            ApiScope.CONTRIBUTIONS_WRITE,
+            ApiScope.MEETINGS_WRITE,
         ),
         "Attendance and pastoral support for pupils on an early help plan.",
     ),
@@ -44,9 +46,17 @@ PARTNERS: tuple[PartnerSpec, ...] = (
         "demo-constabulary-cases",
         "Demo Constabulary case system",
         "Demo Constabulary",
-        (ApiScope.CASES_READ, ApiScope.REFERENCE_READ, ApiScope.REFERRALS_WRITE),
-        "Sending requests for support after a domestic incident, and following the plan's "
-        "actions the police own.",
+        (
+            ApiScope.CASES_READ,
+            ApiScope.REFERENCE_READ,
+            ApiScope.REFERRALS_WRITE,
+            ApiScope.ACTIONS_WRITE,
+            ApiScope.CONTRIBUTIONS_WRITE,
+            ApiScope.MEETINGS_WRITE,
+        ),
+        "Sending requests for support after a domestic incident, following the plan's "
+        "actions the police own and recording the officers' part: progress on those "
+        "actions, contributions, and replies to TAC meetings.",
     ),
 )
 

@@ -1,8 +1,10 @@
 """The partner REST API under /api/v1/ (issue: partner REST API).
 
-Reads, and two writes, each a small view calling its service: ``POST referrals/``
-(``cases.services.submit_request_for_support``) and ``PATCH actions/<id>/``
-(``meetings.services.update_action``).
+Reads, and writes, each a small view calling the service the portal's own pages call:
+``POST referrals/`` (``cases.services.requests.refer_children``), ``PATCH actions/<id>/``
+(``meetings.services.plan.update_action``), ``POST cases/<id>/contributions/``
+(``meetings.services.contributions.add_contribution``) and ``PATCH invitations/<id>/``
+(``meetings.services.scheduling.record_response``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="case-meetings",
     ),
     path(
+        "cases/<int:case_pk>/contributions/",
+        meetings_api.CaseContributionCreate.as_view(),
+        name="case-contributions",
+    ),
+    path(
         "cases/<int:case_pk>/assessments/",
         assessments_api.CaseAssessmentList.as_view(),
         name="case-assessments",
@@ -47,6 +54,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("referrals/", referrals.ReferralCreate.as_view(), name="referral-create"),
     path("referrals/<int:pk>/", referrals.ReferralDetail.as_view(), name="referral-detail"),
     path("actions/<int:pk>/", meetings_api.ActionDetail.as_view(), name="action-detail"),
+    path(
+        "invitations/<int:pk>/",
+        meetings_api.InvitationDetail.as_view(),
+        name="invitation-detail",
+    ),
     path("agencies/", agencies_api.AgencyList.as_view(), name="agency-list"),
     path("agencies/<int:pk>/", agencies_api.AgencyDetail.as_view(), name="agency-detail"),
     path("agency-kinds/", agencies_api.AgencyKindList.as_view(), name="agency-kinds"),

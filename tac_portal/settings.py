@@ -598,6 +598,8 @@ OAUTH2_PROVIDER = {
         "cases:read": "Read the cases, children, teams, plans and meetings the agency may see",
         "referrals:write": "Submit requests for support",
         "actions:write": "Update actions the agency owns",
+        "contributions:write": "Add contributions to cases the agency is on the team of",
+        "meetings:write": "Reply to meeting invitations for the agency's staff",
         "reference:read": "Read agencies and reference data",
     },
     "DEFAULT_SCOPES": ["cases:read", "reference:read"],
@@ -626,12 +628,17 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "cases.models.RequestForSupport.Status",
         "ActionStatusEnum": "meetings.models.Action.Status",
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "InvitationResponseEnum": "meetings.models.Invitation.Response",
+        "ReplyEnum": "meetings.api.REPLY_CHOICES",
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
     },
     "TITLE": "TAC Portal partner API",
     "DESCRIPTION": (
-        "Read the early help cases your agency works on, submit requests for support "
-        "and update the actions your agency owns. Authenticate with "
+        "Read the early help cases your agency works on; submit requests for support; and "
+        "for your agency's staff, update the actions they own, add contributions to the "
+        "cases they are on the team of and reply to meeting invitations. Edits need the "
+        "ETag you read as If-Match (412 when it is stale); every write takes an "
+        "Idempotency-Key. Authenticate with "
         "OAuth2 client credentials at /o/token/. Every error is an RFC 9457 problem "
         "(application/problem+json). See docs/partner-api.md for a walk-through."
     ),

@@ -11,17 +11,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from agencies.api_writes import history_context, idempotent, validation_problem
+from agencies.api_writes import (
+    IDEMPOTENCY_KEY_PARAMETER,
+    history_context,
+    idempotent,
+    validation_problem,
+)
 from cases.access import requests_sent_by, requests_sent_by_partner
 from cases.api.base import CaseDataDetailView, CaseDataView
 from cases.models import (
@@ -163,15 +163,7 @@ def _duplicate_problem(found: list[tuple[int, int, list[int]]]) -> ApiProblem:
     "`Idempotency-Key` header so that a retry never creates a second request.",
     request=ReferralInputSerializer,
     responses={201: ReferralSerializer},
-    parameters=[
-        OpenApiParameter(
-            "Idempotency-Key",
-            OpenApiTypes.STR,
-            OpenApiParameter.HEADER,
-            description="Any unique string (a UUID): a retry with the same key and body "
-            "answers the first answer.",
-        )
-    ],
+    parameters=[IDEMPOTENCY_KEY_PARAMETER],
     examples=[
         OpenApiExample("A child you can see", value=REFERRAL_REQUEST_EXAMPLE, request_only=True),
         OpenApiExample(

@@ -74,6 +74,18 @@ def save_meeting_text(
     return locked
 
 
+def _update_unchanged_since(locked: Invitation, version: int) -> bool:
+    """Whether the spoken update is as it was at ``version``: a reply (attending or
+    apologies) recorded since moves the invitation's version, not the text being typed."""
+    then = (
+        locked.history.filter(version=version)  # type: ignore[attr-defined]
+        .order_by("-pgh_id")
+        .values_list("update_text", flat=True)
+        .first()
+    )
+    return then is not None and then == locked.update_text
+
+
 @transaction.atomic
 def save_invitation_update(
     invitation: Invitation, *, by: User, text: str, version: int
@@ -82,7 +94,7 @@ def save_invitation_update(
     meeting = lock_meeting(invitation.meeting)
     ensure_can_run_meeting(by, meeting)
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if locked.version != version:
+    if locked.version != version and not _update_unchanged_since(locked, version):
         if locked.update_text == text:
             return locked
         raise VersionConflict(locked.update_text, locked.version)

@@ -22,6 +22,7 @@ from meetings.services.cadence import refresh_next_review_due
 from meetings.services.common import MeetingError, ensure_can_run_meeting, lock_meeting
 from meetings.services.emails import email_invitees
 from notifications.models import local_zone
+from tac_portal.concurrency import bump, ensure_current
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -300,14 +301,28 @@ def cancel_meeting(meeting: Meeting, *, by: User, reason: str) -> Meeting:
 
 
 @transaction.atomic
-def record_response(invitation: Invitation, *, by: User, response: str) -> Invitation:
-    """Record that someone is attending or sends apologies (themselves, or the organiser)."""
+def record_response(
+    invitation: Invitation, *, by: User, response: str, expected_version: int | None = None
+) -> Invitation:
+    """Record that someone is attending or sends apologies (themselves, or the organiser).
+
+    With ``expected_version`` (the invitation's version the sender read), a reply recorded
+    since is not overwritten: ``StaleEdit``, and nothing is written.
+    """
     meeting = lock_meeting(invitation.meeting)
     if invitation.professional_id != by.pk:
         ensure_can_run_meeting(by, meeting)
     if response not in Invitation.Response.values:
         raise MeetingError({"response": "Choose attending or apologies."}, code="response")
-    invitation.response = response
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["response", "responded_at"])
-    return invitation
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    ensure_current(
+        locked,
+        expected_version,
+        message="Someone recorded a reply to this invitation since you read it. Check it, "
+        "then send yours again.",
+    )
+    locked.response = response
+    locked.responded_at = timezone.now()
+    locked.save(update_fields=["response", "responded_at", *bump(locked)])
+    invitation.refresh_from_db()
+    return locked

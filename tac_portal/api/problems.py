@@ -46,12 +46,17 @@ class ApiProblem(exceptions.APIException):
         title: str,
         detail: str,
         errors: list[dict[str, str]] | None = None,
+        extensions: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status_code = status
         self.kind = kind
         self.title = title
         self.errors = errors
+        #: RFC 9457 extension members (e.g. the current version of a changed object).
+        self.extensions = extensions or {}
+        self.headers = headers or {}
 
 
 def problem(
@@ -132,6 +137,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             instance=instance,
             errors=exc.errors,
         )
+        body.update({k: v for k, v in exc.extensions.items() if k not in body})
+        for name, value in exc.headers.items():
+            response[name] = value
     elif isinstance(exc, InvalidParameters):
         errors = [
             {"parameter": name, "detail": str(message), "code": getattr(message, "code", "")}
@@ -195,6 +203,14 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "current_version": {
+            "type": "integer",
+            "description": "412 only: the version the object has now.",
+        },
+        "current_etag": {
+            "type": "string",
+            "description": "412 only: the object's ETag now (also in the ETag header).",
+        },
     },
     "example": {
         "type": "urn:tac-portal:problem:invalid-parameters",
@@ -232,7 +248,12 @@ _WRITE_PROBLEM_STATUSES = {
         "422": "The Idempotency-Key was used for another body, or the request cannot be "
         "met (see type).",
     },
-    "patch": {"412": "If-Match names another version: fetch the object again."},
+    "patch": {
+        "412": "If-Match names another version: fetch the object again (the problem names "
+        "the current version).",
+        "422": "The Idempotency-Key was used for another body.",
+        "428": "If-Match is missing: send the ETag you read.",
+    },
 }
 
 

@@ -56,4 +56,30 @@ def test_api_action_progress(
     )
     api = client_with_token(school_partner, "actions:write")
     body = json.dumps({"progress_note": note, "status": status})
-    ok(api.patch(f"/api/v1/actions/{action.pk}/", body, content_type="application/json"))
+    # "*": any version, so that every generated body reaches the service.
+    ok(
+        api.patch(
+            f"/api/v1/actions/{action.pk}/",
+            body,
+            content_type="application/json",
+            HTTP_IF_MATCH="*",
+        )
+    )
+
+
+@SETTINGS
+@given(note=hostile, team_member=st.one_of(st.integers(), hostile), key=hostile)
+def test_api_contribution(
+    case: Case, school_partner: Partner, note: str, team_member: object, key: str
+) -> None:
+    api = client_with_token(school_partner, "contributions:write")
+    body = json.dumps({"body": note, "team_member": team_member})
+    headers = {"Idempotency-Key": key} if key.isascii() and key.isprintable() else {}
+    ok(
+        api.post(
+            f"/api/v1/cases/{case.pk}/contributions/",
+            body,
+            content_type="application/json",
+            headers=headers,
+        )
+    )

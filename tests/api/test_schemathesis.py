@@ -5,11 +5,13 @@ information, actions, meetings and an assessment) and a partner client of the
 school. Every operation gets generated requests through real HTTP: no 5xx, and
 every response (status, headers, content type, body) matches the schema.
 
-The writes (POST referrals/, PATCH actions/{id}/) run too, with every check but
-"schema-valid data is accepted": a valid referral needs the id of a child the
-client can see, and an update needs the action's current ETag, which generated
-data cannot know (their successes are tested in test_writes.py). What is checked
-for them is that nothing answers 5xx and every answer matches the schema.
+The writes (POST referrals/, PATCH actions/{id}/, POST cases/{id}/contributions/,
+PATCH invitations/{id}/) run too, with every check but "schema-valid data is
+accepted": a valid referral needs the id of a child the client can see, a
+contribution the id of a case it is on the team of, and an edit the object's current
+ETag, which generated data cannot know (their successes are tested in test_writes.py
+and test_partner_writes.py). What is checked for them is that nothing answers 5xx and
+every answer matches the schema.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from agencies.models import Agency, User
 from assessments.models import Assessment, AssessmentTemplate
 from cases.models import Case
 from cases.services.teams import add_professional_to_team
-from meetings.models import Action, Meeting
+from meetings.models import Action, Invitation, Meeting
 from tests.api.conftest import Partner
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -61,6 +63,14 @@ def demo_world(
         owner_agency=school_agency,
         due_on=dt.date(2026, 12, 1),
         created_by=lead,
+    )
+    Invitation.objects.create(
+        meeting=meeting,
+        kind=Invitation.Kind.PROFESSIONAL,
+        professional=member,
+        name=member.full_name,
+        agency=member.role_and_agency,
+        invited_at=now,
     )
     template = AssessmentTemplate.objects.create(code="caf", version=1, name="CAF", definition={})
     Assessment.objects.create(
@@ -101,6 +111,8 @@ def test_the_live_api_matches_its_schema(
     session = requests.Session()
     writes = {"POST", "PATCH"}
     assert {o.method.upper() for o in operations} >= writes
+    paths = {o.path for o in operations}
+    assert {"/api/v1/cases/{case_pk}/contributions/", "/api/v1/invitations/{id}/"} <= paths
     for operation in operations:
         excluded = [positive_data_acceptance] if operation.method.upper() in writes else []
 

@@ -24,6 +24,8 @@ def test_it_issues_a_ten_minute_token_with_the_clients_scopes(school_partner: Pa
         "cases:read",
         "referrals:write",
         "actions:write",
+        "contributions:write",
+        "meetings:write",
         "reference:read",
     }
     assert "refresh_token" not in body

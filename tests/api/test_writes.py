@@ -1,4 +1,5 @@
-"""The API's writes: POST referrals/ and PATCH actions/{id}/."""
+"""The API's writes: POST referrals/ and PATCH actions/{id}/ (contributions and meeting
+replies: test_partner_writes.py)."""
 
 from __future__ import annotations
 
@@ -284,7 +285,7 @@ def test_writes_need_their_scope(
     assert refused.status_code == 403
     assert refused["Content-Type"] == PROBLEM
     assert "referrals:write" in refused.json()["detail"]
-    refused = patch(reader, action, {"progress_note": "x"})
+    refused = patch(reader, action, {"progress_note": "x"}, HTTP_IF_MATCH='"v1"')
     assert refused.status_code == 403
     assert "actions:write" in refused.json()["detail"]
     assert reader.get(f"/api/v1/actions/{action.pk}/").status_code == 200
@@ -340,10 +341,18 @@ def test_a_partner_records_progress_on_its_agencys_action(
     logged = RecordAccess.objects.filter(route="api:action-detail")
     assert {r.client_id for r in logged} == {school_partner.client_id}
     assert {r.child_id for r in logged} == {action.case.children.get().pk}
-    # The old ETag no longer matches: 412, nothing saved.
+    # The ETag is the action's version.
+    action.refresh_from_db()
+    assert (etag, response["ETag"]) == (f'"v{action.version - 1}"', f'"v{action.version}"')
+    # The old ETag no longer matches: 412 naming the current version, nothing saved.
     stale = patch(school_api, action, {"progress_note": "Again"}, HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
     assert stale["Content-Type"] == PROBLEM
+    problem = stale.json()
+    assert problem["type"] == "urn:tac-portal:problem:precondition-failed"
+    assert problem["current_version"] == action.version
+    assert problem["current_etag"] == stale["ETag"] == response["ETag"]
+    assert f"version {action.version}" in problem["detail"]
     assert ActionUpdate.objects.count() == 1
     assert (
         patch(
@@ -354,9 +363,60 @@ def test_a_partner_records_progress_on_its_agencys_action(
 
 
 def test_a_note_alone_is_enough(action: Action, school_api: Client) -> None:
-    response = patch(school_api, action, {"progress_note": "Met mum at the gate."})
+    response = patch(
+        school_api, action, {"progress_note": "Met mum at the gate."}, HTTP_IF_MATCH='"v1"'
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "not_started"
+
+
+def test_an_update_without_if_match_is_refused(action: Action, school_api: Client) -> None:
+    response = patch(school_api, action, {"status": "done"})
+    assert response.status_code == 428
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["type"] == "urn:tac-portal:problem:precondition-required"
+    action.refresh_from_db()
+    assert (action.status, action.version) == ("not_started", 1)
+
+
+@pytest.mark.parametrize("if_match", ['"v7"', '"3f1c0a"', 'W/"v1"', "v1", '"v1 "'])
+def test_an_etag_that_is_not_the_current_version_is_stale(
+    action: Action, school_api: Client, if_match: str
+) -> None:
+    response = patch(school_api, action, {"status": "done"}, HTTP_IF_MATCH=if_match)
+    assert response.status_code == 412
+    assert response.json()["current_version"] == 1
+    assert not ActionUpdate.objects.exists()
+
+
+def test_if_match_star_and_lists(action: Action, school_api: Client) -> None:
+    listed = patch(school_api, action, {"progress_note": "a"}, HTTP_IF_MATCH='"v9", "v1"')
+    assert listed.status_code == 200
+    star = patch(school_api, action, {"progress_note": "b"}, HTTP_IF_MATCH="*")
+    assert star.status_code == 200
+    assert star["ETag"] == '"v3"'
+
+
+def test_a_retried_update_with_its_key_is_answered_not_repeated(
+    action: Action, school_api: Client
+) -> None:
+    body = {"status": "in_progress", "progress_note": "Started the daily check-in."}
+    first = patch(school_api, action, body, HTTP_IF_MATCH='"v1"', HTTP_IDEMPOTENCY_KEY="u-1")
+    # The answer was lost; the retry carries the same key and the ETag it had read.
+    again = patch(school_api, action, body, HTTP_IF_MATCH='"v1"', HTTP_IDEMPOTENCY_KEY="u-1")
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+    assert first.json() == again.json()
+    assert first["ETag"] == again["ETag"] == '"v2"'
+    assert ActionUpdate.objects.count() == 1
+    # Without the key, the same retry is stale: 412, never a second note.
+    assert patch(school_api, action, body, HTTP_IF_MATCH='"v1"').status_code == 412
+    # The key with another body, or on another address, is refused.
+    other = patch(
+        school_api, action, {"progress_note": "x"}, HTTP_IF_MATCH='"v2"', HTTP_IDEMPOTENCY_KEY="u-1"
+    )
+    assert other.status_code == 422
+    assert ActionUpdate.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -433,7 +493,7 @@ def test_sessions_follow_the_service_rules(
     action: Action, request: pytest.FixtureRequest, persona: str, status: int
 ) -> None:
     api = client_for(request.getfixturevalue(persona))
-    response = patch(api, action, {"progress_note": "Checked in."})
+    response = patch(api, action, {"progress_note": "Checked in."}, HTTP_IF_MATCH='"v1"')
     assert response.status_code == status
     assert ActionUpdate.objects.count() == (1 if status == 200 else 0)
 
@@ -451,8 +511,10 @@ def test_the_schema_describes_the_writes_with_examples(db: None) -> None:
     assert "Idempotency-Key" in [p["name"] for p in create["parameters"]]
     update = schema["paths"]["/api/v1/actions/{id}/"]["patch"]
     assert update["security"][0] == {"partnerClient": ["actions:write"]}
-    assert {"200", "400", "404", "412"} <= set(update["responses"])
-    assert "If-Match" in [p["name"] for p in update["parameters"]]
+    assert {"200", "400", "404", "412", "422", "428"} <= set(update["responses"])
+    if_match = next(p for p in update["parameters"] if p["name"] == "If-Match")
+    assert if_match["required"] is True
+    assert "Idempotency-Key" in [p["name"] for p in update["parameters"]]
     assert update["requestBody"]["content"]["application/json"]["examples"]
     read = schema["paths"]["/api/v1/actions/{id}/"]["get"]
     assert read["security"][0] == {"partnerClient": ["cases:read"]}

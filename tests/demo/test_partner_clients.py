@@ -70,3 +70,10 @@ def test_without_the_demo_data_there_is_nothing_to_create() -> None:
     call_command("demo_partner_clients", stdout=out)
     assert "load the demo data first" in out.getvalue()
     assert not PartnerClient.objects.exists()
+
+
+def test_both_systems_may_write_for_their_staff(agencies: None) -> None:
+    issue_partner_clients()
+    writes = {"actions:write", "contributions:write", "meetings:write"}
+    for client in PartnerClient.objects.all():
+        assert writes <= set(client.allowed_scopes), client

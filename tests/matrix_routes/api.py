@@ -95,6 +95,27 @@ def _leads_referral(o: Objects) -> list[int]:
     return [request.pk]
 
 
+def _members_invitation(o: Objects) -> list[int]:
+    """A meeting invitation of the member (of the school), on the case."""
+    from agencies.models import User
+    from meetings.models import Invitation, Meeting
+    from tests.personas import MEMBER_EMAIL
+
+    member = User.objects.get(email=MEMBER_EMAIL)
+    meeting = Meeting.objects.create(
+        case=o.case, kind="review", starts_at=timezone.now(), created_by=o.case.opened_by
+    )
+    invitation = Invitation.objects.create(
+        meeting=meeting,
+        kind=Invitation.Kind.PROFESSIONAL,
+        professional=member,
+        name=member.full_name,
+        agency=member.role_and_agency,
+        invited_at=timezone.now(),
+    )
+    return [invitation.pk]
+
+
 ROUTES: dict[str, Route] = {
     "api:case-list": Route("get", expect=everyone(200, anonymous=UNAUTHORISED)),
     "api:child-list": Route("get", expect=everyone(200, anonymous=UNAUTHORISED)),
@@ -111,6 +132,12 @@ ROUTES: dict[str, Route] = {
     # in tests/api/test_writes.py (PATCH actions: owner and lead 200, manager and
     # coordinator 403, anyone without sight of the case 404).
     "api:referral-create": Route("post", expect=everyone(415, anonymous=415)),
+    # The same for a contribution; who may add one is decided per persona and per partner
+    # system in tests/api/test_partner_writes.py (the team's members 201, those who only
+    # see the case 403, anyone else 404).
+    "api:case-contributions": Route(
+        "post", args=lambda o: [o.case.pk], expect=everyone(415, anonymous=415)
+    ),
     # Reading an action follows the case's action list: with basic information only (no
     # sharing preference here) a professional sees their own agency's actions. The lead,
     # manager and coordinator work for the early help agency that owns this one.
@@ -119,6 +146,13 @@ ROUTES: dict[str, Route] = {
         args=_leads_action,
         expect=everyone(404, anonymous=UNAUTHORISED)
         | {"lead": 200, "manager": 200, "coordinator": 200},
+    ),
+    # A meeting invitation is shown to its agency's staff who see the case (the API shows
+    # one's own agency's invitations); replies (PATCH) per persona in test_partner_writes.py.
+    "api:invitation-detail": Route(
+        "get",
+        args=_members_invitation,
+        expect=everyone(404, anonymous=UNAUTHORISED) | {"member": 200, "member_manager": 200},
     ),
     # A request for support's status is shown to whoever sent it, and no one else.
     "api:referral-detail": Route(

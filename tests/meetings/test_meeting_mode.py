@@ -21,6 +21,7 @@ from meetings.services.meeting_mode import (
     save_meeting_text,
 )
 from meetings.services.plan import Owner, add_action, change_action, review_action, update_action
+from meetings.services.scheduling import record_response
 from notifications.models import SUBJECT_ACTION_DUE, EmailOutbox, Reminder
 from tests.meetings.emails import meeting_emails
 
@@ -57,6 +58,21 @@ def test_invitation_updates_are_versioned(
     assert saved.version == 2
     with pytest.raises(VersionConflict):
         save_invitation_update(invitation, by=lead, text="Worse", version=1)
+
+
+def test_a_reply_recorded_meanwhile_is_no_conflict_for_the_update(
+    case: Case, lead: User, member: User, schedule: Callable[..., Meeting]
+) -> None:
+    meeting = schedule()
+    invitation = meeting.invitations.get(professional=member)
+    loaded = invitation.version
+    # Sam's system sends "attending" while the chair types Sam's update.
+    record_response(invitation, by=member, response="attending", expected_version=loaded)
+    saved = save_invitation_update(invitation, by=lead, text="Settled at school", version=loaded)
+    assert saved.update_text == "Settled at school"
+    # A change to the text itself since is still refused.
+    with pytest.raises(VersionConflict):
+        save_invitation_update(invitation, by=lead, text="Other words", version=loaded)
 
 
 def test_only_the_people_running_it_type_into_the_meeting(
