@@ -93,7 +93,7 @@ ELEMENT_FIELDS = {
 
 VIEW_FIELDS = {
     "own_words": ("In their own words", "text"),
-    "disagreement": ("Anything they disagree with, in their own words", "text"),
+    "disagreement": ("Anything they disagree with in the assessment (optional)", "text"),
     "scribed_by": ("Written down by", "string"),
     "communication_method": ("How they gave their views", "method"),
     "not_obtained_reason": ("Why their views could not be given", "text"),
