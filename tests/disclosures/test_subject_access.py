@@ -28,8 +28,8 @@ from disclosures.models import (
     next_working_day,
 )
 from meetings.services.contributions import add_contribution
-from tests.helpers import client_for, date_fields
 from tac_portal.concurrency import StaleEdit
+from tests.helpers import client_for, date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +205,7 @@ def test_everything_about_the_child_is_found_and_a_third_party_is_redacted(
     auditor: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    jamie, morgan = siblings
+    jamie, _morgan = siblings
     add_contribution(case, by=lead, body="Jamie said Morgan shouts at night; mum Rowena agrees.")
     sar = log(jamie, auditor)
     client = client_for(auditor)
