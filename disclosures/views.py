@@ -36,12 +36,18 @@ ADULT_LIMIT = 25
 
 
 def _get_request(request: AuthenticatedHttpRequest, pk: int) -> SubjectAccessRequest:
+    """The request, for information governance only (else 404); a child it is about is
+    logged as shown, with each of their cases."""
     ensure_can_handle_subject_access(request.user)
     sar = get_object_or_404(
         SubjectAccessRequest.objects.select_related("child", "family_member", "logged_by"), pk=pk
     )
     if sar.child_id is not None:
-        record_records_shown(request, [(sar.child_id, None)], purpose=AccessPurpose.SUBJECT_ACCESS)
+        case_ids = CaseSubject.objects.filter(child_id=sar.child_id).values_list(
+            "case_id", flat=True
+        )
+        shown = [(sar.child_id, case_id) for case_id in case_ids] or [(sar.child_id, None)]
+        record_records_shown(request, shown, purpose=AccessPurpose.SUBJECT_ACCESS)
     return sar
 
 
@@ -221,17 +227,15 @@ def search(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("disclosures:review", pk=sar.pk)
 
 
-def _log_items_shown(request: AuthenticatedHttpRequest, sar: SubjectAccessRequest) -> None:
+def _log_children_of_cases(request: AuthenticatedHttpRequest, sar: SubjectAccessRequest) -> None:
+    """An adult's records name the children of their family's cases: logged as shown."""
+    if sar.family_member_id is None:
+        return
     subject = services.subject_of(sar)
-    if subject.is_child:
-        shown = [(subject.person_id, case_id) for case_id in subject.case_ids]
-    else:
-        shown = list(
-            CaseSubject.objects.filter(case_id__in=subject.case_ids).values_list(
-                "child_id", "case_id"
-            )
-        )
-    record_records_shown(request, shown, purpose=AccessPurpose.SUBJECT_ACCESS)
+    shown = CaseSubject.objects.filter(case_id__in=subject.case_ids).values_list(
+        "child_id", "case_id"
+    )
+    record_records_shown(request, list(shown), purpose=AccessPurpose.SUBJECT_ACCESS)
 
 
 @login_required
@@ -244,7 +248,7 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("redactions__decided_by")
         .order_by("position", "pk")
     )
-    _log_items_shown(request, sar)
+    _log_children_of_cases(request, sar)
     rows: list[dict[str, Any]] = []
     for item in items:
         redactions = list(item.redactions.all())
