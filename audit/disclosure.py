@@ -24,7 +24,7 @@ def collect(subject: Subject) -> Iterator[FoundRecord]:
     accesses = RecordAccess.objects.filter(who).select_related("user__agency").order_by("at", "pk")
     fields = [
         (
-            f"{timezone.localtime(access.at):%d %B %Y %H:%M}",
+            f"{timezone.localtime(access.at):%Y-%m-%d %H:%M}",
             f"{access.user or access.client_id or 'Unknown'}"
             f"{f' ({access.user.agency})' if access.user and access.user.agency else ''}: "
             f"{access.get_purpose_display() or access.route}",

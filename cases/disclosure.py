@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from django.db import models
+from django.utils import timezone
 
 from cases.models import (
     Case,
@@ -78,7 +79,7 @@ def _case_records(case_ids: Iterable[int]) -> Iterator[FoundRecord]:
                 case_id=case.pk,
                 fields=[
                     (
-                        f"{event.at:%d %B %Y %H:%M}",
+                        f"{timezone.localtime(event.at):%Y-%m-%d %H:%M}",
                         event.summary or event.code,
                     )
                     for event in events

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -45,7 +46,7 @@ from disclosures.models import (
     SubjectAccessRequest,
 )
 from tac_portal.concurrency import bump, ensure_current
-from tac_portal.disclosure import FoundRecord, Subject, collect_all
+from tac_portal.disclosure import FoundRecord, Subject, as_text, collect_all
 
 security_log = logging.getLogger("tac.security")
 
@@ -103,8 +104,8 @@ def log_subject_access_request(
         raise RequestError("Say why the child was not consulted", code="consulted_note")
     sar = SubjectAccessRequest.objects.create(
         subject_kind="child" if is_child else "adult",
-        child=subject if is_child else None,
-        family_member=None if is_child else subject,
+        child=subject if isinstance(subject, Child) else None,
+        family_member=subject if isinstance(subject, FamilyMember) else None,
         requester_name=requester_name.strip(),
         requester_relationship=requester_relationship,
         received_on=received_on,
@@ -152,7 +153,7 @@ def subject_of(sar: SubjectAccessRequest) -> Subject:
         )
         kind, person_id, family_id = "child", child.pk, child.family_id
     else:
-        member = FamilyMember.objects.get(pk=sar.family_member_id)
+        member = FamilyMember.objects.get(pk=sar.family_member_id or 0)
         case_ids = tuple(
             Case.objects.filter(family_id=member.family_id)
             .order_by("pk")
@@ -200,9 +201,9 @@ def third_party_terms(subject: Subject) -> list[Term]:
         if subject.is_child and child.pk == subject.person_id:
             continue
         terms += _name_terms(child.given_names, child.family_name, "Another child", own_given)
-    known = KnownName.objects.filter(child__in=children).exclude(
-        child_id=subject.person_id if subject.is_child else None
-    )
+    known = KnownName.objects.filter(child__in=children)
+    if subject.is_child:
+        known = known.exclude(child_id=subject.person_id)
     for name in known.order_by("pk"):
         terms += _name_terms(name.given_names, name.family_name, "Another child", own_given)
     for member in FamilyMember.objects.filter(family_id=subject.family_id).order_by("pk"):
@@ -424,7 +425,7 @@ def start_disclosure(sar: SubjectAccessRequest, *, by: User) -> Disclosure:
         summary="Package export started",
         disclosure=disclosure.pk,
     )
-    build_disclosure_package.delay_on_commit(disclosure.pk)
+    transaction.on_commit(partial(build_disclosure_package.delay, disclosure.pk))
     return disclosure
 
 
@@ -441,7 +442,7 @@ def _package_item(item: DisclosureItem) -> dict[str, Any]:
     return {
         "kind": item.kind,
         "title": redact(item.title, redactions),
-        "date": f"{timezone.localtime(item.at):%d %B %Y}" if item.at else "",
+        "date": as_text(item.at),
         "fields": [
             {"label": redact(label, redactions), "text": redact(text, redactions)}
             for label, text in item.fields

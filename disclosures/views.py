@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencies.http import AuthenticatedHttpRequest
 from agencies.submissions import submit_once
 from cases.access import ensure_can_handle_subject_access, record_records_shown
-from cases.models import AccessPurpose, CaseSubject, FamilyMember
+from cases.models import AccessPurpose, CaseSubject, Child, FamilyMember
 from cases.search import ChildQuery, find_children
 from disclosures import services
 from disclosures.forms import (
@@ -46,8 +46,10 @@ def _get_request(request: AuthenticatedHttpRequest, pk: int) -> SubjectAccessReq
         case_ids = CaseSubject.objects.filter(child_id=sar.child_id).values_list(
             "case_id", flat=True
         )
-        shown = [(sar.child_id, case_id) for case_id in case_ids] or [(sar.child_id, None)]
-        record_records_shown(request, shown, purpose=AccessPurpose.SUBJECT_ACCESS)
+        shown: list[tuple[int, int | None]] = [(sar.child_id, case_id) for case_id in case_ids]
+        record_records_shown(
+            request, shown or [(sar.child_id, None)], purpose=AccessPurpose.SUBJECT_ACCESS
+        )
     return sar
 
 
@@ -72,6 +74,11 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _child_label(child: Child) -> str:
+    born = child.date_of_birth
+    return f"{child.full_name}, born {born.day} {born:%B %Y}" if born else child.full_name
+
+
 def _people(form: FindPersonForm) -> list[tuple[str, str]]:
     """The people matching a valid search, as (choice value, label)."""
     data = form.cleaned_data
@@ -82,15 +89,7 @@ def _people(form: FindPersonForm) -> list[tuple[str, str]]:
             family_name=data["family_name"],
             date_of_birth=born,
         )
-        return [
-            (
-                f"child:{m.child.pk}",
-                f"{m.child.full_name}, born {m.child.date_of_birth:%d %B %Y}"
-                if m.child.date_of_birth
-                else m.child.full_name,
-            )
-            for m in find_children(query)
-        ]
+        return [(f"child:{m.child.pk}", _child_label(m.child)) for m in find_children(query)]
     adults = FamilyMember.objects.filter(family_name__iexact=data["family_name"]).select_related(
         "family"
     )

@@ -21,7 +21,7 @@ from meetings.models import (
     Outcome,
     Review,
 )
-from tac_portal.disclosure import FoundRecord, Subject, record_fields
+from tac_portal.disclosure import FoundRecord, Subject, as_text, record_fields
 
 SOURCE = "meetings"
 
@@ -64,7 +64,7 @@ def _meetings(case_ids: tuple[int, ...]) -> Iterator[FoundRecord]:
         yield _found(
             meeting,
             "Meeting",
-            f"{meeting.get_kind_display()} on {meeting.starts_at:%d %B %Y}",
+            f"{meeting.get_kind_display()} on {as_text(meeting.starts_at.date())}",
             meeting.starts_at,
             fields,
         )
@@ -83,7 +83,11 @@ def _plan(case_ids: tuple[int, ...]) -> Iterator[FoundRecord]:
                 (f"Feedback: {k.lower()}", v) for k, v in record_fields(feedback, skip=("review",))
             ]
         yield _found(
-            review, "Review", f"Review on {review.reviewed_at:%d %B %Y}", review.reviewed_at, fields
+            review,
+            "Review",
+            f"Review on {as_text(review.reviewed_at.date())}",
+            review.reviewed_at,
+            fields,
         )
     for outcome in Outcome.objects.filter(case_id__in=case_ids).select_related(
         "meeting", "created_by"
@@ -105,7 +109,7 @@ def _plan(case_ids: tuple[int, ...]) -> Iterator[FoundRecord]:
     )
     for action in actions:
         fields = record_fields(action, skip=("case",))
-        fields += [(f"Update on {u.at:%d %B %Y}", u.text) for u in action.updates.all()]
+        fields += [(f"Update on {as_text(u.at)}", u.text) for u in action.updates.all()]
         found = _found(action, "Action", "Action", action.created_at, fields)
         if action.owner_name:
             found.third_parties.append(action.owner_name)
@@ -132,7 +136,7 @@ def _stream(case_ids: tuple[int, ...]) -> Iterator[FoundRecord]:
         yield _found(
             discussion,
             "Case discussion",
-            f"Case discussion on {discussion.held_on:%d %B %Y}",
+            f"Case discussion on {as_text(discussion.held_on)}",
             discussion.created_at,
             record_fields(discussion, skip=("case",)),
         )

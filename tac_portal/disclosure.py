@@ -93,15 +93,17 @@ _NOISE = frozenset(
 )
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value as a person reads it: dates in words, choices and records by name."""
     if value is None or value == "" or value == [] or value == {}:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return f"{timezone.localtime(value):%d %B %Y %H:%M}"
+        value = timezone.localtime(value)
+        return f"{value.day} {value:%B %Y, %H:%M}"
     if isinstance(value, date):
-        return f"{value:%d %B %Y}"
+        return f"{value.day} {value:%B %Y}"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
@@ -124,9 +126,10 @@ def record_fields(obj: models.Model, *, skip: Iterable[str] = ()) -> list[tuple[
             value = getattr(obj, f"get_{model_field.name}_display")()
         else:
             value = getattr(obj, model_field.attname)
-        text = _text(value)
+        text = as_text(value)
         if text:
-            pairs.append((str(model_field.verbose_name).capitalize(), text))
+            label = str(model_field.verbose_name)
+            pairs.append((label[:1].upper() + label[1:], text))
     return pairs
 
 

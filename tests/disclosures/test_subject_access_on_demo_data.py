@@ -71,6 +71,7 @@ def test_a_subject_access_request_on_the_demo_data(
     child = _richest_child()
     parent = FamilyMember.objects.filter(family=child.family).order_by("pk").first()
     assert parent is not None
+    assert child.date_of_birth is not None
     client = client_for(officer)
 
     # Log the request through the pages, as the officer does.
