@@ -167,3 +167,16 @@ class WithholdForm(forms.Form):
         if data.get("withheld") and not data.get("reason"):
             self.add_error("reason", "Enter the exemption that applies, and why")
         return data
+
+
+class WithdrawForm(forms.Form):
+    reason = FreeTextField(
+        label="Why is the request withdrawn?",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Enter why the request is withdrawn",
+            "max_length": "The reason must be 200 characters or fewer",
+        },
+    )
+    version = VersionField()

@@ -139,6 +139,24 @@ def extend_deadline(
     return locked
 
 
+@transaction.atomic
+def withdraw_request(
+    sar: SubjectAccessRequest, *, by: User, reason: str, version: int | None
+) -> SubjectAccessRequest:
+    """The requester withdrew the request (or it was made in error): nothing more is
+    done on it, and what was found stays, with the reason, for the record."""
+    ensure_can_handle_subject_access(by)
+    locked = _lock(sar)
+    ensure_current(locked, version)
+    _ensure_open(locked)
+    if not reason.strip():
+        raise RequestError("Enter why the request is withdrawn", code="reason")
+    locked.status = SubjectAccessRequest.Status.WITHDRAWN
+    locked.save(update_fields=["status", *bump(locked)])
+    _event(locked, "sar.withdrawn", by=by, summary=f"Request withdrawn: {reason.strip()[:200]}")
+    return locked
+
+
 # --- Who the request is about, and the people around them ------------------------------
 
 

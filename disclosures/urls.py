@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/log/", views.log_request, name="log"),
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/extend/", views.extend, name="extend"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/search/", views.search, name="search"),
     path("<int:pk>/review/", views.review, name="review"),
     path("items/<int:pk>/withhold/", views.withhold, name="withhold"),

@@ -27,6 +27,7 @@ from disclosures.forms import (
     FindPersonForm,
     LogRequestForm,
     RedactionForm,
+    WithdrawForm,
     WithholdForm,
 )
 from disclosures.models import Disclosure, DisclosureItem, Redaction, SubjectAccessRequest
@@ -211,6 +212,25 @@ def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
     return render(request, "disclosures/extend.html", {"sar": sar, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sar = _get_request(request, pk)
+    form = WithdrawForm(request.POST or None, initial={"version": sar.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_request(
+                sar,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+            return redirect("disclosures:detail", pk=sar.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "disclosures/withdraw.html", {"sar": sar, "form": form})
 
 
 @login_required

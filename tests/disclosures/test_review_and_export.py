@@ -181,3 +181,20 @@ def test_a_record_no_longer_held_is_marked_and_left_out(
     item.refresh_from_db()
     assert item.still_held is False
     assert item not in sar.items.filter(still_held=True)
+
+
+def test_a_withdrawn_request_takes_no_more_steps(sar: SubjectAccessRequest, auditor: User) -> None:
+    client = client_for(auditor)
+    url = reverse("disclosures:withdraw", args=[sar.pk])
+    response = client.post(url, {"reason": "", "version": sar.version})
+    assert "Enter why the request is withdrawn" in response.content.decode()
+
+    response = client.post(url, {"reason": "The requester withdrew it", "version": sar.version})
+
+    assert response["Location"] == reverse("disclosures:detail", args=[sar.pk])
+    sar.refresh_from_db()
+    assert sar.status == SubjectAccessRequest.Status.WITHDRAWN
+    refused = client.post(reverse("disclosures:search", args=[sar.pk])).content.decode()
+    assert "This request was withdrawn" in refused
+    assert not sar.items.exists()
+    assert sar.events.filter(code="sar.withdrawn").count() == 1

@@ -65,6 +65,9 @@ ROUTES: dict[str, Route] = {
     "disclosures:extend": Route(
         "get", args=lambda o: [_request(o).pk], expect=only(200, *GOVERNANCE)
     ),
+    "disclosures:withdraw": Route(
+        "get", args=lambda o: [_request(o).pk], expect=only(200, *GOVERNANCE)
+    ),
     "disclosures:search": Route(
         "post", args=lambda o: [_request(o).pk], expect=only(302, *GOVERNANCE)
     ),
