@@ -327,9 +327,13 @@ def search_for_subject(sar: SubjectAccessRequest, *, by: User) -> SubjectAccessR
         if item is None:
             item = DisclosureItem.objects.create(request=locked, key=found.key, **values)
         else:
-            for name, value in values.items():
-                setattr(item, name, value)
-            item.save(update_fields=[*values, *bump(item)])
+            # A record unchanged since the last search keeps its version: a decision the
+            # officer has open on it is not refused for nothing.
+            changed = [name for name, value in values.items() if getattr(item, name) != value]
+            for name in changed:
+                setattr(item, name, values[name])
+            if changed:
+                item.save(update_fields=[*changed, *bump(item)])
         for term in _flags(found, terms):
             _, created = Redaction.objects.get_or_create(
                 item=item,

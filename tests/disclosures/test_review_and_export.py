@@ -174,6 +174,8 @@ def test_a_record_no_longer_held_is_marked_and_left_out(
     contribution = add_contribution(case, by=lead, body="A note made in error.")
     services.search_for_subject(sar, by=auditor)
     item = sar.items.get(key=f"meetings.contribution:{contribution.pk}")
+    services.search_for_subject(sar, by=auditor)
+    assert sar.items.get(pk=item.pk).version == item.version  # unchanged, not bumped
 
     with mock.patch("meetings.disclosure._stream", return_value=iter(())):
         services.search_for_subject(sar, by=auditor)
