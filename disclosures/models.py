@@ -8,6 +8,9 @@ unless the reviewing officer decides otherwise with a reason. Exporting builds t
 package and keeps the ``Disclosure`` record: what was disclosed, when and by whom.
 Every step is a ``RequestEvent``, and the records people edit keep their history
 (``cases.models.tracked``).
+
+A request, its items and its packages are copies of what was held about the person, and
+records in their own right: retention must treat them as a record class of their own.
 """
 
 from __future__ import annotations
@@ -164,8 +167,10 @@ class DisclosureItem(VersionedModel):
     kind = models.CharField(max_length=100)
     title = models.CharField(max_length=300)
     at = models.DateTimeField(null=True, blank=True)
+    # Only says which case the record came from (for the access log): a case destroyed
+    # under its retention schedule does not keep the copy alive, nor the copy the case.
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     fields = models.JSONField(default=list, help_text="(label, text) pairs, as found.")
     withheld = models.BooleanField(default=False)
