@@ -686,6 +686,22 @@ def can_read_case_history(user: User | AnonymousUser, case: Case) -> bool:
     return can_see_case(user, case) and can_run_case(user, case)
 
 
+# --- Subject access requests (DOMAIN §6.3) -------------------------------------------
+
+
+def can_handle_subject_access(user: User | AnonymousUser) -> bool:
+    """Logging, reviewing and disclosing subject access requests: information governance
+    only. The officer reads every record held about the person, whatever case it is on,
+    and every look is logged (``AccessPurpose.SUBJECT_ACCESS``)."""
+    return is_information_governance(user)
+
+
+def ensure_can_handle_subject_access(user: User | AnonymousUser) -> None:
+    """The subject access pages do not exist for anyone else (``Http404``)."""
+    if not can_handle_subject_access(user):
+        raise Http404("Not found")
+
+
 # --- Saying who to ask, on a refusal ---------------------------------------------------
 
 

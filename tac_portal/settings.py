@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "dashboards",
+    "disclosures",
     # The fictional authority for `make run` and the benchmarks (seed_demo); nothing imports it.
     "demo",
 ]
@@ -724,11 +725,20 @@ TAC_NAVIGATION = [
     "dashboards.navigation.DASHBOARD",
     "audit.navigation.ACCESS_REPORT",
     "audit.navigation.EMERGENCY_ACCESS",
+    "disclosures.navigation.SUBJECT_ACCESS",
     "dashboards.navigation.ANNEX_A",
     "notifications.navigation.UNDELIVERED",
     "cases.navigation.ACCOUNT_REQUESTS",
     "agencies.navigation.CONFIGURATION",
     "notifications.navigation.NOTIFICATIONS",
+]
+# Where a subject access request looks for what is held about a person
+# (tac_portal.disclosure: one collector per app, in the order the package shows them).
+TAC_DISCLOSURE_SOURCES = [
+    "cases.disclosure.collect",
+    "assessments.disclosure.collect",
+    "meetings.disclosure.collect",
+    "audit.disclosure.collect",
 ]
 TAC_MY_WORK_PANELS = [
     "dashboards.panels.CASELOAD",

@@ -35,6 +35,7 @@ class AccessPurpose(models.TextChoices):
     HISTORY = "history", "Change history"
     ACCESS_REPORT = "access_report", "Access report"
     API = "api", "API"
+    SUBJECT_ACCESS = "subject_access", "Subject access request"
 
 
 class RecordAccess(models.Model):

@@ -43,6 +43,7 @@ SHOWS_NO_CHILD = {
     "audit:break_glass_request",
     "cases:step_down_in",
     "dashboards:annex_a",
+    "disclosures:new",
     # Who looked at what, by professional, and the list of grants: no child's record.
     "audit:professional_access",
     "audit:break_glass_list",
@@ -73,6 +74,8 @@ LISTS = {
     "dashboards:drilldown_csv",
     "dashboards:annex_a_export",
     "cases:triage_queue",
+    # Subject access requests name the child each is about (none in the matrix).
+    "disclosures:list",
 }
 
 #: Requests for support: their children are shown before any case is theirs.
