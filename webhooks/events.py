@@ -119,6 +119,12 @@ def _write_messages(
     occurred_at: dt.datetime,
 ) -> int:
     now = timezone.now()
+    subscriptions = list(subscriptions)
+    told = set(
+        WebhookMessage.objects.filter(
+            event_key=event_key, subscription__in=subscriptions
+        ).values_list("subscription_id", flat=True)
+    )
     rows = [
         WebhookMessage(
             subscription=subscription,
@@ -131,12 +137,15 @@ def _write_messages(
             next_attempt_at=now,
         )
         for subscription in subscriptions
-        if partner_may_see(subscription, event_type=event_type, case_id=case_id, facts=facts)
+        if subscription.pk not in told
+        and partner_may_see(subscription, event_type=event_type, case_id=case_id, facts=facts)
     ]
-    written = WebhookMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    if written:
-        wake_sender_on_commit()
-    return len(written)
+    if not rows:
+        return 0
+    # A scan running at the same moment may write the same key: the constraint keeps one.
+    WebhookMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    wake_sender_on_commit()
+    return len(rows)
 
 
 def queue_for_case_event(event: CaseEvent) -> int:
