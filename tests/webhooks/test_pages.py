@@ -96,8 +96,8 @@ def test_it_creates_a_subscription_once_and_shows_its_secret(
     first = client.post(url, {**data, "submission_token": "same-token"})
     again = client.post(url, {**data, "submission_token": "same-token"})
     subscription = WebhookSubscription.objects.get()
-    assert first["Location"] == again["Location"] == reverse(
-        "webhooks:detail", args=[subscription.pk]
+    assert (
+        first["Location"] == again["Location"] == reverse("webhooks:detail", args=[subscription.pk])
     )
     assert subscription.event_types == ["case.joined", "case.closed"]
     assert subscription.secret.startswith("whsec_")
