@@ -226,7 +226,7 @@ def partner_clients_managed_by(user: User | AnonymousUser) -> QuerySet[PartnerCl
     clients = PartnerClient.objects.select_related("agency", "application")
     if user.agency.is_local_authority:
         return clients.all()
-    return clients.filter(agency_id=user.agency_id)
+    return clients.filter(agency=user.agency)
 
 
 # --- Who may do what on a case -----------------------------------------------------

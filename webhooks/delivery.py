@@ -73,7 +73,7 @@ def _lease_batch(limit: int) -> list[int]:
 
 
 def _api_url(name: str, *args: int) -> str:
-    return settings.SITE_URL + reverse(f"api:{name}", args=args)
+    return f"{settings.SITE_URL}{reverse(f'api:{name}', args=args)}"
 
 
 def build_payload(message: WebhookMessage) -> dict[str, Any]:

@@ -88,13 +88,13 @@ def partner_may_see(
     if not Case.objects.filter(agency_relationship_filter(agency_id), pk=case_id).exists():
         return False
     if event_type in {EventType.ACTION_ASSIGNED, EventType.ACTION_DUE}:
-        action = Action.objects.filter(pk=facts.get("action_id"), case_id=case_id).first()
+        action = Action.objects.filter(pk=facts.get("action_id") or 0, case_id=case_id).first()
         if action is None:
             return False
         level = information_levels([case_id], agency_id)[case_id]
         return level == ADDITIONAL or action.owner_agency_id == agency_id
     if event_type == EventType.MEETING_SCHEDULED:
-        return Meeting.objects.filter(pk=facts.get("meeting_id"), case_id=case_id).exists()
+        return Meeting.objects.filter(pk=facts.get("meeting_id") or 0, case_id=case_id).exists()
     return True
 
 
