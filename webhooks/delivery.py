@@ -33,6 +33,7 @@ from webhooks import signing
 from webhooks.events import partner_may_see
 from webhooks.models import EventType, WebhookAttempt, WebhookMessage, WebhookSubscription
 from webhooks.outbound import UnsafeURL, post
+from webhooks.services import disable_subscription
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +142,6 @@ def _record(
 
 def _deliver_one(message: WebhookMessage) -> str:
     """Try one leased message; returns its new status."""
-    from webhooks.services import disable_subscription  # it imports this module
-
     subscription = message.subscription
     now = timezone.now()
     leased = WebhookMessage.objects.filter(pk=message.pk, status=WebhookMessage.Status.DELIVERING)

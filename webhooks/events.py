@@ -205,7 +205,8 @@ def queue_due_date_events(today: dt.date) -> int:
 
 
 def _wake_sender() -> None:
-    from webhooks.tasks import deliver_webhooks  # the task module imports this one
+    # A real cycle: the task module imports this one (for the due-date scan).
+    from webhooks.tasks import deliver_webhooks
 
     try:
         deliver_webhooks.delay()
