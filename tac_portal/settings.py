@@ -342,8 +342,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_DEFAULT_QUEUE = "tac"
 # Email goes out on a queue and worker of its own (Procfile, docker-compose), so a slow
 # or hung mail server never holds up reminder dispatch on "tac".
-# Webhooks to partner systems go on a queue of their own, taken by the same outbound
-# worker as email (Procfile, docker-compose).
+# Webhooks to partner systems go on a queue and worker of their own too (Procfile,
+# docker-compose): a slow partner endpoint holds up neither email nor reminders.
 CELERY_TASK_ROUTES = {
     "notifications.tasks.send_emails": {"queue": "email"},
     "webhooks.tasks.deliver_webhooks": {"queue": "webhooks"},

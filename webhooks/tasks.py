@@ -1,8 +1,8 @@
 """Webhook jobs. Thin: the ledger holds the state, the Celery message only wakes the sender.
 
 Both tasks are safe to run twice at once and to re-run after a crash. ``deliver_webhooks``
-runs on the "webhooks" queue (CELERY_TASK_ROUTES), which the outbound worker takes
-together with email, so a slow partner endpoint never holds up reminder dispatch.
+runs on the "webhooks" queue (CELERY_TASK_ROUTES) with a worker of its own (Procfile,
+docker-compose), so a slow partner endpoint never holds up email or reminder dispatch.
 """
 
 from __future__ import annotations
