@@ -356,3 +356,39 @@ def test_the_body_is_the_same_bytes_on_every_attempt(
     assert first.body == second.body
     assert first.webhook_id == second.webhook_id
     assert json.loads(first.body)["timestamp"].endswith("Z")
+
+
+def test_the_services_events_become_webhooks(
+    case: Case,
+    lead: User,
+    school_agency: Agency,
+    subscription: WebhookSubscription,
+    receiver: Receiver,
+) -> None:
+    from cases.services.lifecycle import change_status
+    from meetings.models import Meeting
+    from meetings.services.scheduling import schedule_meeting
+
+    teacher = _teacher(school_agency)
+    add_professional_to_team(case, professional=teacher, by=lead)
+    remove_from_team(case.memberships.active().get(professional=teacher), by=lead)
+    starts = timezone.now() + dt.timedelta(days=7)
+    meeting = schedule_meeting(
+        case,
+        by=lead,
+        kind=Meeting.Kind.REVIEW,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        location="Riverside Primary School, room 2",
+        members=list(case.memberships.active()),
+    )
+    change_status(case, to=Case.Status.CLOSING, by=lead)
+    change_status(case, to=Case.Status.CLOSED, by=lead, closure_reason="NEEDS_MET")
+
+    deliver_due_messages()
+
+    told = [(r.payload["type"], r.payload["data"]) for r in receiver.received]
+    types = [t for t, _ in told]
+    assert types[:3] == ["case.joined", "case.left", "meeting.scheduled"]
+    assert dict(told)["meeting.scheduled"]["meeting"]["id"] == meeting.pk
+    assert dict(told)["case.closed"]["status"] == "CLOSED"
