@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tac_portal.forms import SubmissionTokenField
+from tac_portal.forms import SubmissionTokenField, VersionField
 from webhooks.models import EventType
 from webhooks.outbound import MSG_NOT_A_URL, UnsafeURL, check_url
 from webhooks.services import MSG_CHOOSE_EVENTS
@@ -39,3 +39,11 @@ class SubscriptionForm(forms.Form):
         except UnsafeURL as error:
             raise forms.ValidationError(str(error), code="unsafe_url") from None
         return url
+
+
+class SubscriptionChangeForm(SubscriptionForm):
+    version = VersionField()
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        del self.fields["submission_token"]  # an edit, not a create

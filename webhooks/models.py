@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from agencies.models import PartnerClient
+from tac_portal.concurrency import VersionedModel
 
 
 class EventType(models.TextChoices):
@@ -29,7 +30,7 @@ class EventType(models.TextChoices):
     CASE_CLOSED = "case.closed", "The case was closed"
 
 
-class WebhookSubscription(models.Model):
+class WebhookSubscription(VersionedModel):
     """Where one partner client wants to be told of events, and the secret that signs them.
 
     During a rotation the previous secret keeps signing (a second signature in the

@@ -20,6 +20,7 @@ from agencies.models import ApiScope, PartnerClient, User
 from cases.access import can_manage_partner_client
 from notifications.outbox import Email, queue_email
 from notifications.services import notify
+from tac_portal.concurrency import bump, ensure_current
 from webhooks.events import wake_sender_on_commit
 from webhooks.models import EventType, WebhookMessage, WebhookSubscription
 from webhooks.outbound import UnsafeURL, check_url
@@ -77,6 +78,37 @@ def create_subscription(
         extra={"subscription": subscription.pk, "partner_client": client.pk, "by": by.pk},
     )
     return subscription
+
+
+@transaction.atomic
+def change_subscription(
+    subscription: WebhookSubscription,
+    *,
+    url: str,
+    event_types: Iterable[str],
+    version: int | None,
+    by: User,
+) -> WebhookSubscription:
+    """Change where a subscription posts and which events it sends.
+
+    Raises ``StaleEdit`` when someone changed it since ``version`` was shown, and
+    ``ValidationError`` as ``create_subscription`` does. Messages already written keep
+    going to the new address under their own ``webhook-id``.
+    """
+    locked = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+    _ensure_manages(by, locked.client)
+    ensure_current(locked, version)
+    try:
+        check_url(url)
+    except UnsafeURL as error:
+        raise ValidationError({"url": str(error)}, code="unsafe_url") from None
+    locked.url = url
+    locked.event_types = _check_events(event_types)
+    locked.save(update_fields=["url", "event_types", "updated_at", *bump(locked)])
+    security_log.info(
+        "webhook subscription changed", extra={"subscription": locked.pk, "by": by.pk}
+    )
+    return locked
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from cases.access import partner_clients_managed_by
 from tac_portal.forms import add_service_errors
 from webhooks import services
 from webhooks.delivery import build_payload
-from webhooks.forms import SubscriptionForm
+from webhooks.forms import SubscriptionChangeForm, SubscriptionForm
 from webhooks.models import WebhookSubscription
 
 PAGE_SIZE = 25
@@ -93,6 +93,38 @@ def subscription_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         request,
         "webhooks/subscription_detail.html",
         {"subscription": subscription, "client": subscription.client, "page": page},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_subscription(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    subscription = _subscription_for(request, pk)
+    initial = {
+        "url": subscription.url,
+        "event_types": subscription.event_types,
+        "version": subscription.version,
+    }
+    form = SubscriptionChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_subscription(
+                subscription,
+                url=data["url"],
+                event_types=data["event_types"],
+                version=data["version"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The webhook is changed.")
+            return redirect("webhooks:detail", pk=subscription.pk)
+    return render(
+        request,
+        "webhooks/subscription_change.html",
+        {"subscription": subscription, "client": subscription.client, "form": form},
     )
 
 

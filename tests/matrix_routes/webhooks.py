@@ -63,6 +63,7 @@ ROUTES: dict[str, Route] = {
     "webhooks:list": Route("get", expect=only(200, "admin")),
     "webhooks:new": Route("get", args=lambda o: [_client(o).pk], expect=NOBODY),
     "webhooks:detail": Route("get", args=lambda o: [_subscription(o).pk], expect=NOBODY),
+    "webhooks:change": Route("get", args=lambda o: [_subscription(o).pk], expect=NOBODY),
     "webhooks:rotate": Route("post", args=lambda o: [_subscription(o).pk], expect=NOBODY),
     "webhooks:enable": Route("post", args=lambda o: [_subscription(o).pk], expect=NOBODY),
     "webhooks:disable": Route("post", args=lambda o: [_subscription(o).pk], expect=NOBODY),

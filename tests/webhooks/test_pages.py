@@ -136,3 +136,29 @@ def test_turning_off_and_on(la_admin: User, subscription: WebhookSubscription) -
     client.post(reverse("webhooks:enable", args=[subscription.pk]))
     subscription.refresh_from_db()
     assert subscription.is_active
+
+
+def test_changing_the_endpoint_and_events_refuses_a_stale_form(
+    la_admin: User, school_admin: User, subscription: WebhookSubscription
+) -> None:
+    url = reverse("webhooks:change", args=[subscription.pk])
+    first = _client_for(la_admin)
+    second = _client_for(school_admin)
+    shown = first.get(url).context["form"]["version"].value()
+    assert second.get(url).context["form"]["version"].value() == shown
+
+    saved = first.post(
+        url,
+        {"url": "https://mis.example/hooks", "event_types": ["case.closed"], "version": shown},
+    )
+    assert saved.status_code == 302
+    refused = second.post(
+        url,
+        {"url": "https://other.example/hooks", "event_types": ["case.joined"], "version": shown},
+    )
+    assert refused.status_code == 200
+    assert b"Someone else changed this since you opened it" in refused.content
+    subscription.refresh_from_db()
+    assert subscription.url == "https://mis.example/hooks"
+    assert subscription.event_types == ["case.closed"]
+    assert subscription.version == 2

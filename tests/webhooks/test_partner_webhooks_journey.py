@@ -52,6 +52,10 @@ def test_the_partner_administrator_subscribes_and_replays_from_the_delivery_log(
     secret = page.locator("#signing-secret").inner_text().strip()
     assert secret.startswith("whsec_")
     check_page(page, "webhooks-detail")
+    page.get_by_role("link", name="Change the endpoint or the events").click()
+    assert page.get_by_label("Endpoint URL").input_value() == receiver.url
+    check_page(page, "webhooks-change")
+    page.get_by_role("link", name="Back to the webhook").click()
 
     # Something happens on a case the school is on: a teacher joins its team.
     teacher = User.objects.create_user(
