@@ -260,3 +260,26 @@ def _put_back(ids: list[int]) -> None:
         next_attempt_at=timezone.now(),
         attempts=F("attempts") - 1,
     )
+
+
+def webhook_health(*, lag_alert_seconds: float = 600) -> dict[str, object]:
+    """For /healthz: ``ok`` is false when a message of an active subscription has been due
+    for longer than ``lag_alert_seconds`` (the sender is not running). A partner's endpoint
+    being down is not the portal being unwell: its retries wait in the future, and a
+    subscription turned off waits without counting."""
+    now = timezone.now()
+    due = WebhookMessage.objects.filter(
+        status__in=[WebhookMessage.Status.PENDING, WebhookMessage.Status.DELIVERING],
+        next_attempt_at__lte=now,
+        subscription__is_active=True,
+    )
+    oldest = due.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    lag = (now - oldest).total_seconds() if oldest is not None else 0.0
+    return {
+        "ok": lag <= lag_alert_seconds,
+        "webhooks_due": due.count(),
+        "oldest_due_webhook_seconds": round(lag, 1),
+        "webhooks_given_up": WebhookMessage.objects.filter(
+            status=WebhookMessage.Status.FAILED
+        ).count(),
+    }

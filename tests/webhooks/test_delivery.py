@@ -392,3 +392,26 @@ def test_the_services_events_become_webhooks(
     assert types[:3] == ["case.joined", "case.left", "meeting.scheduled"]
     assert dict(told)["meeting.scheduled"]["meeting"]["id"] == meeting.pk
     assert dict(told)["case.closed"]["status"] == "CLOSED"
+
+
+def test_health_reports_a_sender_that_is_not_running_but_not_a_partner_that_is_down(
+    case: Case,
+    lead: User,
+    school_agency: Agency,
+    subscription: WebhookSubscription,
+    receiver: Receiver,
+) -> None:
+    from webhooks.delivery import webhook_health
+
+    receiver.answers = [500]
+    message = _join(case, lead, school_agency)
+    assert webhook_health()["ok"]
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=11)):
+        unwell = webhook_health()
+    assert unwell["ok"] is False
+    assert unwell["webhooks_due"] == 1
+
+    deliver_due_messages()  # the partner answers 500: a retry waits in the future
+    message.refresh_from_db()
+    with time_machine.travel(message.next_attempt_at - dt.timedelta(seconds=1)):
+        assert webhook_health()["ok"]
