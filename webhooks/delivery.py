@@ -114,10 +114,10 @@ def body_of(message: WebhookMessage) -> bytes:
 
 def signing_secrets(subscription: WebhookSubscription, *, now: dt.datetime) -> list[str]:
     """The current secret, and the previous one while its grace period lasts."""
-    secrets_ = [subscription.secret]
+    secrets_ = [subscription.signing_secret]
     expires = subscription.previous_secret_expires_at
     if subscription.previous_secret and expires is not None and expires > now:
-        secrets_.append(subscription.previous_secret)
+        secrets_.append(subscription.previous_signing_secret)
     return secrets_
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from agencies.models import PartnerClient
 from tac_portal.concurrency import VersionedModel
+from webhooks.signing import unseal
 
 
 class EventType(models.TextChoices):
@@ -35,8 +36,8 @@ class WebhookSubscription(VersionedModel):
 
     During a rotation the previous secret keeps signing (a second signature in the
     ``webhook-signature`` header) until ``previous_secret_expires_at``, so the partner
-    can switch over without losing a message. Secrets are kept as they are: an HMAC
-    needs the secret itself.
+    can switch over without losing a message. An HMAC needs the secret itself, so it is
+    stored encrypted (``webhooks.signing.seal``), not hashed.
     """
 
     client = models.ForeignKey(
@@ -44,8 +45,8 @@ class WebhookSubscription(VersionedModel):
     )
     url = models.URLField("endpoint URL", max_length=500)
     event_types = ArrayField(models.CharField(max_length=40, choices=EventType.choices))
-    secret = models.CharField(max_length=80)
-    previous_secret = models.CharField(max_length=80, blank=True)
+    secret = models.CharField(max_length=300, help_text="Encrypted (webhooks.signing.seal).")
+    previous_secret = models.CharField(max_length=300, blank=True)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
@@ -68,6 +69,15 @@ class WebhookSubscription(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.url} ({self.client})"
+
+    @property
+    def signing_secret(self) -> str:
+        """The current secret, ``whsec_...``, as the partner verifies with it."""
+        return unseal(self.secret)
+
+    @property
+    def previous_signing_secret(self) -> str:
+        return unseal(self.previous_secret)
 
     @property
     def event_labels(self) -> list[str]:

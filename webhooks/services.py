@@ -24,7 +24,7 @@ from tac_portal.concurrency import bump, ensure_current
 from webhooks.events import wake_sender_on_commit
 from webhooks.models import EventType, WebhookMessage, WebhookSubscription
 from webhooks.outbound import UnsafeURL, check_url
-from webhooks.signing import new_secret
+from webhooks.signing import new_secret, seal
 
 security_log = logging.getLogger("tac.security")
 
@@ -71,7 +71,7 @@ def create_subscription(
     if ApiScope.CASES_READ not in client.allowed_scopes:
         raise ValidationError(MSG_NO_READ_SCOPE, code="no_read_scope")
     subscription = WebhookSubscription.objects.create(
-        client=client, url=url, event_types=chosen, secret=new_secret(), created_by=by
+        client=client, url=url, event_types=chosen, secret=seal(new_secret()), created_by=by
     )
     security_log.info(
         "webhook subscription created",
@@ -119,7 +119,7 @@ def rotate_secret(subscription: WebhookSubscription, *, by: User) -> WebhookSubs
     _ensure_manages(by, locked.client)
     locked.previous_secret = locked.secret
     locked.previous_secret_expires_at = timezone.now() + ROTATION_GRACE
-    locked.secret = new_secret()
+    locked.secret = seal(new_secret())
     locked.save(
         update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"]
     )

@@ -16,7 +16,7 @@ from oauth2_provider.models import Application
 from agencies.models import Agency, PartnerClient
 from tests.matrix import Objects, Route, everyone, only
 from webhooks.models import EventType, WebhookMessage, WebhookSubscription
-from webhooks.signing import new_secret, new_webhook_id
+from webhooks.signing import new_secret, new_webhook_id, seal
 
 NOBODY = everyone(404)
 
@@ -40,7 +40,7 @@ def _subscription(o: Objects) -> WebhookSubscription:
         client=_client(o),
         url="https://mis.example/hooks",
         event_types=[EventType.CASE_CLOSED],
-        secret=new_secret(),
+        secret=seal(new_secret()),
     )
 
 

@@ -57,7 +57,7 @@ def test_it_signs_each_message_as_the_standard_webhooks_text_says(
     assert deliver_due_messages() == 1
 
     (got,) = receiver.received
-    verify(subscription.secret, got.headers, got.body)
+    verify(subscription.signing_secret, got.headers, got.body)
     assert got.webhook_id == message.webhook_id
     assert abs(int(got.headers["webhook-timestamp"]) - time.time()) < 60
     assert got.payload["type"] == "case.joined"
@@ -87,11 +87,11 @@ def test_a_tampered_body_or_another_secret_fails_verification(
     (got,) = receiver.received
 
     with pytest.raises(InvalidSignature):
-        verify(subscription.secret, got.headers, got.body + b" ")
+        verify(subscription.signing_secret, got.headers, got.body + b" ")
     with pytest.raises(InvalidSignature):
         verify("whsec_" + "A" * 44, got.headers, got.body)
     with pytest.raises(InvalidSignature):
-        verify(subscription.secret, got.headers, got.body, now=time.time() + 600)
+        verify(subscription.signing_secret, got.headers, got.body, now=time.time() + 600)
 
 
 def test_during_a_rotation_both_secrets_sign(
@@ -102,9 +102,9 @@ def test_during_a_rotation_both_secrets_sign(
     subscription: WebhookSubscription,
     receiver: Receiver,
 ) -> None:
-    old = subscription.secret
+    old = subscription.signing_secret
     rotated = rotate_secret(subscription, by=la_admin)
-    assert rotated.secret != old
+    assert rotated.signing_secret != old
     _join(case, lead, school_agency)
 
     deliver_due_messages()
@@ -112,7 +112,7 @@ def test_during_a_rotation_both_secrets_sign(
     (got,) = receiver.received
     assert len(got.headers["webhook-signature"].split(" ")) == 2
     verify(old, got.headers, got.body)
-    verify(rotated.secret, got.headers, got.body)
+    verify(rotated.signing_secret, got.headers, got.body)
 
     # After the grace period only the new secret signs.
     receiver.received.clear()
@@ -121,7 +121,7 @@ def test_during_a_rotation_both_secrets_sign(
         deliver_due_messages()
     (got,) = receiver.received
     sent_at = int(got.headers["webhook-timestamp"])
-    verify(rotated.secret, got.headers, got.body, now=sent_at)
+    verify(rotated.signing_secret, got.headers, got.body, now=sent_at)
     with pytest.raises(InvalidSignature):
         verify(old, got.headers, got.body, now=sent_at)
 

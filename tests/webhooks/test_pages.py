@@ -100,9 +100,11 @@ def test_it_creates_a_subscription_once_and_shows_its_secret(
         first["Location"] == again["Location"] == reverse("webhooks:detail", args=[subscription.pk])
     )
     assert subscription.event_types == ["case.joined", "case.closed"]
-    assert subscription.secret.startswith("whsec_")
+    assert subscription.signing_secret.startswith("whsec_")
     detail = client.get(first["Location"])
-    assert subscription.secret.encode() in detail.content
+    assert subscription.signing_secret.encode() in detail.content
+    # Stored encrypted: the database alone does not give it away.
+    assert subscription.signing_secret not in subscription.secret
 
 
 def test_the_delivery_log_offers_a_replay_under_the_same_webhook_id(

@@ -106,7 +106,7 @@ def _assert_none_lost(receiver: Receiver, subscription: WebhookSubscription) -> 
     assert sum(sent.values()) - len(sent) <= BATCH
     bodies: dict[str, bytes] = {}
     for got in receiver.received:
-        verify(subscription.secret, got.headers, got.body)
+        verify(subscription.signing_secret, got.headers, got.body)
         assert bodies.setdefault(got.webhook_id, got.body) == got.body
 
 
