@@ -199,6 +199,41 @@ def cases_visible_to_agency(agency_id: int) -> CaseQuerySet:
     return Case.objects.filter(rule_member | rule_lead)
 
 
+# --- Who runs a partner system's webhooks --------------------------------------------
+# A partner system's webhook subscriptions and their delivery log hold no child's data
+# (identifiers and delivery outcomes only), and are configuration: they belong to the
+# system administrators who register partner clients, never to case workers.
+
+
+def can_manage_partner_client(user: User | AnonymousUser, client: PartnerClient) -> bool:
+    """The partner's administrator: a system administrator of the client's own agency,
+    or of the local authority (whose administrators register partner clients)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    assert isinstance(user, User)  # noqa: S101 - an authenticated user is always ours
+    if not user.is_system_administrator:
+        return False
+    # Rule 1: an administrator of the partner's own agency.
+    if user.agency_id is not None and user.agency_id == client.agency_id:
+        return True
+    # Rule 2: an administrator of the local authority.
+    return user.agency is not None and user.agency.is_local_authority
+
+
+def partner_clients_managed_by(user: User | AnonymousUser) -> QuerySet[PartnerClient]:
+    """The partner clients whose webhooks ``user`` may manage (``can_manage_partner_client``
+    as a set)."""
+    if not (user.is_authenticated and user.is_active):
+        return PartnerClient.objects.none()
+    assert isinstance(user, User)  # noqa: S101 - an authenticated user is always ours
+    if not user.is_system_administrator or user.agency is None:
+        return PartnerClient.objects.none()
+    clients = PartnerClient.objects.select_related("agency", "application")
+    if user.agency.is_local_authority:
+        return clients.all()
+    return clients.filter(agency=user.agency)
+
+
 # --- Who may do what on a case -----------------------------------------------------
 
 

@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "audit",
     "dashboards",
     "disclosures",
+    "webhooks",
     # The fictional authority for `make run` and the benchmarks (seed_demo); nothing imports it.
     "demo",
 ]
@@ -342,7 +343,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_DEFAULT_QUEUE = "tac"
 # Email goes out on a queue and worker of its own (Procfile, docker-compose), so a slow
 # or hung mail server never holds up reminder dispatch on "tac".
-CELERY_TASK_ROUTES = {"notifications.tasks.send_emails": {"queue": "email"}}
+# Webhooks to partner systems go on a queue and worker of their own too (Procfile,
+# docker-compose): a slow partner endpoint holds up neither email nor reminders.
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.send_emails": {"queue": "email"},
+    "webhooks.tasks.deliver_webhooks": {"queue": "webhooks"},
+}
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every minute: due reminders become notifications and outbox emails. The
@@ -365,6 +371,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute=0),
         "options": {"expires": 3500},
     },
+    # Every 30 seconds: send due webhook messages and retries (also woken after each
+    # commit that writes one). The ledger is the state; a missed tick loses nothing.
+    "deliver-webhooks": {
+        "task": "webhooks.tasks.deliver_webhooks",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    # Hourly: today's action.due and review.due webhooks (unique per day: nothing twice).
+    "queue-due-date-webhooks": {
+        "task": "webhooks.tasks.queue_due_date_webhooks",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3500},
+    },
     # Every 15 minutes: rebuild the dashboard summary tables (the page shows "as of").
     "refresh-dashboard-summaries": {
         "task": "dashboards.tasks.refresh_summaries",
@@ -383,6 +402,29 @@ if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", TAC_EMAIL_MESS
         "TAC_EMAIL_MESSAGE_ID_DOMAIN must be a domain name such as tac.example "
         f"(got {TAC_EMAIL_MESSAGE_ID_DOMAIN!r})."
     )
+
+# --- Webhooks to partner systems (webhooks/) ---------------------------------------------
+# Attempts per message before it is given up (the delivery log offers a replay), the
+# backoff between them (doubling from the base, never longer than the cap), and how many
+# failures in a row turn a subscription off and email the partner's contact.
+TAC_WEBHOOK_MAX_ATTEMPTS = _env_int("TAC_WEBHOOK_MAX_ATTEMPTS", default=10, minimum=1)
+TAC_WEBHOOK_RETRY_BASE_SECONDS = _env_int("TAC_WEBHOOK_RETRY_BASE_SECONDS", default=30, minimum=1)
+TAC_WEBHOOK_RETRY_CAP_SECONDS = _env_int(
+    "TAC_WEBHOOK_RETRY_CAP_SECONDS", default=6 * 3600, minimum=TAC_WEBHOOK_RETRY_BASE_SECONDS
+)
+TAC_WEBHOOK_DISABLE_AFTER = _env_int("TAC_WEBHOOK_DISABLE_AFTER", default=15, minimum=1)
+# Seconds to connect to a partner's endpoint, and to wait for its answer.
+TAC_WEBHOOK_CONNECT_TIMEOUT = float(_env_int("TAC_WEBHOOK_CONNECT_TIMEOUT", default=5, minimum=1))
+TAC_WEBHOOK_READ_TIMEOUT = float(_env_int("TAC_WEBHOOK_READ_TIMEOUT", default=10, minimum=1))
+# How long a sender holds the messages it claimed: longer than one run of the task.
+TAC_WEBHOOK_LEASE_SECONDS = float(CELERY_TASK_TIME_LIMIT)
+# Outside production a partner endpoint may be plain http:// or a private address (a
+# receiver on the same machine for the demo and the tests); production allows neither
+# unless these are set on purpose.
+TAC_WEBHOOK_ALLOW_HTTP = _env_bool("TAC_WEBHOOK_ALLOW_HTTP", default=not PRODUCTION)
+TAC_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = _env_bool(
+    "TAC_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=not PRODUCTION
+)
 
 # A child's own agreement (DOMAIN §6.1): asked from this age; under 16 only with a
 # recorded Gillick competence judgement; never recorded as an adult's under 18.
@@ -729,6 +771,7 @@ TAC_NAVIGATION = [
     "dashboards.navigation.ANNEX_A",
     "notifications.navigation.UNDELIVERED",
     "cases.navigation.ACCOUNT_REQUESTS",
+    "webhooks.navigation.WEBHOOKS",
     "agencies.navigation.CONFIGURATION",
     "notifications.navigation.NOTIFICATIONS",
 ]
@@ -761,6 +804,9 @@ TAC_REMINDER_SUBJECTS = {
     "restriction.review": "audit.reminders.RESTRICTION_REVIEW",
     "break_glass.review": "audit.reminders.BREAK_GLASS_REVIEW",
 }
+# Called with every case chronology entry, in the transaction that records it
+# (cases.services.common.record_event): the apps above cases that act on events.
+TAC_CASE_EVENT_LISTENERS = ["webhooks.events.queue_for_case_event"]
 TAC_LEAD_REMINDER_SCHEDULERS = [
     "meetings.services.plan.schedule_case_action_reminders",
     "meetings.reminders.readdress_first_tac",

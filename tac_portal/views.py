@@ -33,6 +33,7 @@ from tac_portal.api.problems import (
 )
 from tac_portal.celery import app as celery_app
 from tac_portal.navigation import home_url
+from webhooks.delivery import webhook_health
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def _check_celery() -> dict[str, object]:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, Redis and Celery reachability, the reminder and email queues, as JSON:
+    """Database, Redis and Celery reachability, the reminder, email and webhook queues, as JSON:
     200 when all are well, else 503."""
     checks: dict[str, dict[str, object]] = {}
     for name, check in (
@@ -157,6 +158,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         ("celery", _check_celery),
         ("reminders", reminder_health),
         ("emails", email_health),
+        ("webhooks", webhook_health),
     ):
         started = time.monotonic()
         try:

@@ -97,6 +97,14 @@ def test_it_sends_email_from_a_worker_of_its_own(services: dict[str, Any]) -> No
     assert services["email-worker"]["environment"]["EMAIL_TIMEOUT"]
 
 
+def test_it_sends_webhooks_from_a_worker_of_its_own(services: dict[str, Any]) -> None:
+    # A slow partner endpoint must hold up only this worker, never email or reminders.
+    command = words(services["webhook-worker"]["command"])
+    assert "--queues=webhooks" in command
+    for other in ("worker", "email-worker"):
+        assert "--queues=webhooks" not in words(services[other]["command"])
+
+
 def test_it_runs_celery_beat(services: dict[str, Any]) -> None:
     command = words(services["beat"]["command"])
     assert command[0] == "celery"
@@ -226,7 +234,7 @@ def test_it_runs_web_worker_and_beat_locally_from_the_procfile() -> None:
         for line in (ROOT / "Procfile").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     )
-    assert set(entries) == {"web", "worker", "email", "beat"}
+    assert set(entries) == {"web", "worker", "email", "webhooks", "beat"}
     assert "manage.py runserver" in entries["web"]
     worker = words(entries["worker"])
     assert worker[:3] == ["celery", "-A", "tac_portal"]
@@ -238,4 +246,7 @@ def test_it_runs_web_worker_and_beat_locally_from_the_procfile() -> None:
     assert email[:3] == ["celery", "-A", "tac_portal"]
     assert email[email.index("-Q") + 1] == "email"
     assert email[email.index("--hostname") + 1].startswith("email@")
+    webhooks = words(entries["webhooks"])
+    assert webhooks[webhooks.index("-Q") + 1] == "webhooks"
+    assert webhooks[webhooks.index("--hostname") + 1].startswith("webhooks@")
     assert ".data/" in entries["beat"]

@@ -6,9 +6,11 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from cases.access import (
     can_work_on_cases,
@@ -64,11 +66,18 @@ def record_event(
     Touching ``Case.updated_at`` here makes every step on a case (team, lead,
     level of need, consent, ...) visible to partner systems that sync with
     ``updated_since``.
+
+    Each of ``settings.TAC_CASE_EVENT_LISTENERS`` (the apps above this one that act on
+    events, such as the partner webhooks) is called with the new event in this same
+    transaction, so what they write commits with the change or not at all.
     """
     Case.objects.filter(pk=case.pk).update(updated_at=Now())
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, code=code, actor=by, summary=summary, data=data or {}, at=at or timezone.now()
     )
+    for path in settings.TAC_CASE_EVENT_LISTENERS:
+        import_string(path)(event)
+    return event
 
 
 def ensure_works_on_cases(user: User) -> None:

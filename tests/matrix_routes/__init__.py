@@ -19,6 +19,7 @@ from tests.matrix_routes import (
     notifications,
     people,
     team,
+    webhooks,
 )
 
 #: Every URL pattern (but the configuration site's) → who may reach it.
@@ -35,6 +36,7 @@ for _module in (
     notifications,
     people,
     team,
+    webhooks,
 ):
     _overlap = ROUTES.keys() & _module.ROUTES.keys()
     assert not _overlap, f"routes listed twice: {sorted(_overlap)}"
