@@ -43,6 +43,9 @@ from retention.models import Disposal
 #: What an anonymised text says instead of what was written.
 REMOVED = "[removed]"
 
+#: Optional text this short is an identifier or a code, not words: it is cleared.
+SHORT_TEXT = 40
+
 #: How a date that could identify someone is kept: the first of its month, or not at all.
 DateRule = Literal["month", "clear"]
 
@@ -102,9 +105,10 @@ class RecordPart:
 
 def _removed(column: models.Field[Any, Any]) -> Any:
     """``REMOVED`` for a text that said something; an empty text stays empty."""
-    short = column.max_length is not None and column.max_length < len(REMOVED)
+    short = column.max_length is not None and column.max_length <= SHORT_TEXT
     if column.blank and (isinstance(column, models.EmailField) or short or not column.editable):
-        # An address, a short code or a derived key (the names' sound-alike keys).
+        # An email address, an identifier or a phone number, a postcode, or a derived key
+        # (the names' sound-alike keys): cleared, since nothing counts whether it was given.
         return Value("")
     marker = REMOVED[: column.max_length] if column.max_length else REMOVED
     return SQLCase(When(**{column.name: ""}, then=Value("")), default=Value(marker))

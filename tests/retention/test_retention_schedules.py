@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import InternalError, transaction
 
 from agencies.models import User
 from cases.models import Case, CaseClosure, CaseEvent, Child, Family, FamilyMember
@@ -145,7 +145,7 @@ def test_it_runs_retention_with_a_legal_hold_and_keeps_the_figures(
     family = Family.objects.get(pk=first_child.family_id)
     assert family.name == REMOVED
     mother = FamilyMember.objects.get(family=family)
-    assert (mother.given_names, mother.phone) == (REMOVED, REMOVED)
+    assert (mother.given_names, mother.phone) == (REMOVED, "")
     child_history = history_model(Child)
     assert child_history is not None
     assert not child_history.objects.filter(pgh_obj_id=first_child.pk).exists()
@@ -181,7 +181,7 @@ def test_the_tombstone_says_what_went_and_is_kept(
     assert item.schedule_years == 0
     assert item.event_on == dt.date(2035, 2, 1)
     assert "Ottilie" not in str(DisposalItem.objects.filter(pk=item.pk).values().get())
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(InternalError), transaction.atomic():
         DisposalItem.objects.filter(pk=item.pk).delete()
 
 
