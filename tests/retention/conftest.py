@@ -11,15 +11,15 @@ import pytest
 from agencies.models import User
 from cases.models import Case, CaseClosure, CaseEvent, Child, FamilyMember
 from meetings.models import Action, Contribution
-from tests.dashboards.conftest import (  # noqa: F401 (fixtures)
-    assess,
-    at,
-    build_case,
-    hold_meeting,
-    level_universal,
-    review,
-    template,
-)
+from tests.dashboards import conftest as dashboard_fixtures
+from tests.dashboards.conftest import at
+
+# The dashboard tests' builders, shared: the same rows their figures are tested on.
+assess = dashboard_fixtures.assess
+build_case = dashboard_fixtures.build_case
+hold_meeting = dashboard_fixtures.hold_meeting
+review = dashboard_fixtures.review
+template = dashboard_fixtures.template
 
 #: The day the dashboard figures are counted as of, before and after disposal.
 FIGURES_AS_OF = dt.date(2026, 6, 15)
@@ -79,7 +79,10 @@ def closed_episode(
             status=Action.Status.DONE,
         )
         Contribution.objects.create(
-            case=case, author=lead, body=f"{given_names} was upset on Tuesday", created_at=at(closed)
+            case=case,
+            author=lead,
+            body=f"{given_names} was upset on Tuesday",
+            created_at=at(closed),
         )
         CaseClosure.objects.create(
             case=case,

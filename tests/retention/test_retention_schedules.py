@@ -39,7 +39,14 @@ def _figures() -> list[tuple[object, ...]]:
     refresh_summaries(today=FIGURES_AS_OF)
     return sorted(
         MetricCell.objects.values_list(
-            "metric", "month", "team_id", "agency_id", "locality", "level_id", "key", "key2",
+            "metric",
+            "month",
+            "team_id",
+            "agency_id",
+            "locality",
+            "level_id",
+            "key",
+            "key2",
             "value",
         )
     )
@@ -154,9 +161,7 @@ def test_it_runs_retention_with_a_legal_hold_and_keeps_the_figures(
     assert _figures() == figures_before
     annex_after = _annex_a()
     assert len(annex_after) == len(annex_before)
-    assert [row[:3] + row[4:] for row in annex_after] == [
-        row[:3] + row[4:] for row in annex_before
-    ]
+    assert [row[:3] + row[4:] for row in annex_after] == [row[:3] + row[4:] for row in annex_before]
 
     # Lifting the hold lets the second case go.
     hold = LegalHold.objects.get(case=second)
