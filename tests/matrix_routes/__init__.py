@@ -17,6 +17,7 @@ from tests.matrix_routes import (
     meetings,
     notifications,
     people,
+    retention,
     team,
 )
 
@@ -32,6 +33,7 @@ for _module in (
     episode,
     notifications,
     people,
+    retention,
     team,
 ):
     _overlap = ROUTES.keys() & _module.ROUTES.keys()
