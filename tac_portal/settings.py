@@ -371,6 +371,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 900.0,
         "options": {"expires": 840},
     },
+    # Nightly at 02:30: list the records past their retention schedule for information
+    # governance to confirm (nothing is disposed of without a confirmation). Idempotent,
+    # so a missed night is caught up by the next.
+    "list-records-due-for-disposal": {
+        "task": "retention.tasks.list_due_records",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3 * 3600},
+    },
 }
 TAC_EMAIL_MAX_ATTEMPTS = _env_int("TAC_EMAIL_MAX_ATTEMPTS", default=8, minimum=1)
 # How long a sender holds the outbox rows it claimed before another may retry them:
