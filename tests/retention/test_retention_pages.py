@@ -126,11 +126,13 @@ def test_lifting_a_hold_needs_a_reason_and_the_current_version(
 ) -> None:
     (hold,) = services.place_legal_hold(due_case, by=auditor, reason="Claim")
     url = reverse("retention:lift_hold", args=[hold.pk])
-    assert "Enter why the hold can be lifted" in auditor_client.post(
-        url, {"version": hold.version}
-    ).content.decode()
+    assert (
+        "Enter why the hold can be lifted"
+        in auditor_client.post(url, {"version": hold.version}).content.decode()
+    )
     stale = auditor_client.post(url, {"version": hold.version + 1, "reason": "Settled"})
     assert STALE_MESSAGE in stale.content.decode().replace("&#x27;", "'")
-    assert auditor_client.post(url, {"version": hold.version, "reason": "Settled"}).status_code == 302
+    lifted = auditor_client.post(url, {"version": hold.version, "reason": "Settled"})
+    assert lifted.status_code == 302
     hold.refresh_from_db()
     assert (hold.is_active, hold.lift_reason, hold.lifted_by) == (False, "Settled", auditor)
