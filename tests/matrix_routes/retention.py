@@ -27,7 +27,7 @@ def _item(o: Objects) -> int:
 
 
 def _hold(o: Objects) -> int:
-    officer = User.objects.filter(role=User.Role.INFORMATION_GOVERNANCE).first()
+    officer = User.objects.filter(role=User.Role.INFORMATION_GOVERNANCE).order_by("pk")[0]
     return LegalHold.objects.create(
         case=o.case, reason="Matrix check", placed_by=officer, placed_at=timezone.now()
     ).pk

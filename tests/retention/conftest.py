@@ -10,7 +10,7 @@ import pytest
 
 from agencies.models import User
 from cases.models import Case, CaseClosure, CaseEvent, Child, FamilyMember
-from meetings.models import Action, Contribution
+from meetings.models import Action, Contribution, Meeting
 from tests.dashboards import conftest as dashboard_fixtures
 from tests.dashboards.conftest import at
 
@@ -31,7 +31,7 @@ def closed_episode(
     make_child: Callable[..., Child],
     make_family: Callable[..., object],
     assess: Callable[..., object],
-    hold_meeting: Callable[..., object],
+    hold_meeting: Callable[..., Meeting],
     review: Callable[..., object],
     lead: User,
 ) -> Callable[..., Case]:
