@@ -34,7 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Case as SQLCase
-from django.db.models import Value, When
+from django.db.models import Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.module_loading import import_string
 
@@ -82,7 +82,10 @@ class RecordPart:
                 self.model_class._default_manager.filter(pk__in=pks).delete()
             else:
                 self.model_class._default_manager.filter(pk__in=pks).update(**self.scrubbed())
-        purge_history(self.model_class, pks)
+        # The history of rows deleted before now is found through the record they
+        # belonged to (the event rows keep its link), not through a live row.
+        belonged = Q(**{f"{self.path}__in": list(ids)}) if self.path != "pk" else Q()
+        purge_history(self.model_class, pks, also=belonged)
         return len(pks)
 
     def scrubbed(self) -> dict[str, Any]:
@@ -129,13 +132,17 @@ def history_model(model: type[models.Model]) -> type[models.Model] | None:
     return event_model if hasattr(event_model, "pgh_obj_id") else None
 
 
-def purge_history(model: type[models.Model], pks: Iterable[int]) -> int:
-    """Delete every change-history row of the rows ``pks``: each holds a copy of the text."""
+def purge_history(model: type[models.Model], pks: Iterable[int], *, also: Q | None = None) -> int:
+    """Delete every change-history row of the rows ``pks`` (and those ``also`` selects):
+    each holds a copy of the text as it was."""
     event_model = history_model(model)
     if event_model is None:
         return 0
+    rows = Q(pgh_obj_id__in=list(pks))
+    if also:
+        rows |= also
     with pgtrigger.ignore(f"{event_model._meta.label}:append_only"):
-        deleted, _ = event_model._default_manager.filter(pgh_obj_id__in=list(pks)).delete()
+        deleted, _ = event_model._default_manager.filter(rows).delete()
     return deleted
 
 

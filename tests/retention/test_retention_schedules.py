@@ -230,3 +230,21 @@ def test_only_information_governance_may_dispose_or_hold(
         services.list_due_records()
         with pytest.raises(PermissionDenied):
             services.confirm_disposal(_item(case), by=coordinator, version=1)
+
+
+def test_the_history_of_rows_deleted_earlier_goes_with_the_case(
+    closed_episode: Callable[..., Case], lead: User, auditor: User
+) -> None:
+    case = closed_episode(given_names="Ottilie", born=BORN_FIRST)
+    note = Contribution.objects.create(
+        case=case, author=lead, body="Ottilie's address is 4 Mill Lane", created_at=case.opened_at
+    )
+    note.delete()  # its history keeps the text, with the row gone
+    contribution_history = history_model(Contribution)
+    assert contribution_history is not None
+    assert contribution_history._default_manager.filter(body__contains="Mill Lane").exists()
+    with _on(dt.date(2035, 3, 1)):
+        services.list_due_records()
+        services.confirm_disposal(_item(case), by=auditor, version=1)
+    assert not contribution_history._default_manager.filter(body__contains="Mill Lane").exists()
+    assert not contribution_history._default_manager.filter(body__contains="Ottilie").exists()
