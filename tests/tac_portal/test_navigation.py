@@ -20,7 +20,13 @@ NAVIGATION = {
     "coordinator": ["My work", "Find a child", "Requests", "Dashboard", "Notifications"],
     "outsider": ["My work", "Find a child", "Notifications"],
     "admin": ["Undelivered emails", "Configuration", "Notifications"],
-    "auditor": ["Access report", "Emergency access reviews", "Ofsted extract", "Notifications"],
+    "auditor": [
+        "Access report",
+        "Emergency access reviews",
+        "Ofsted extract",
+        "Retention",
+        "Notifications",
+    ],
 }
 
 HOME = {
