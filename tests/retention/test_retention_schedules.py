@@ -12,6 +12,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import InternalError, transaction
+from django.test import Client
+from django.urls import reverse
 
 from agencies.models import User
 from cases.models import Case, CaseClosure, CaseEvent, Child, Family, FamilyMember
@@ -23,6 +25,7 @@ from notifications.models import Notification
 from retention import services
 from retention.models import DisposalItem, LegalHold
 from retention.parts import REMOVED, history_model
+from tests.helpers import date_fields
 from tests.retention.conftest import FIGURES_AS_OF
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +251,22 @@ def test_the_history_of_rows_deleted_earlier_goes_with_the_case(
         services.confirm_disposal(_item(case), by=auditor, version=1)
     assert not contribution_history._default_manager.filter(body__contains="Mill Lane").exists()
     assert not contribution_history._default_manager.filter(body__contains="Ottilie").exists()
+
+
+def test_the_dashboard_and_its_exports_still_open_after_disposal(
+    closed_episode: Callable[..., Case], auditor: User, coordinator: User
+) -> None:
+    case = closed_episode(given_names="Ottilie", born=BORN_FIRST)
+    with _on(dt.date(2035, 3, 1)):
+        services.list_due_records()
+        services.confirm_disposal(_item(case), by=auditor, version=1)
+    refresh_summaries(today=FIGURES_AS_OF)
+    client = Client()
+    client.force_login(coordinator)
+    assert client.get(reverse("dashboards:dashboard")).status_code == 200
+    assert client.get(reverse("dashboards:export", args=["m9"])).status_code == 200
+    extract = client.get(reverse("dashboards:annex_a_export"), date_fields("end", FIGURES_AS_OF))
+    assert extract.status_code == 200
+    rows = b"".join(extract.streaming_content).decode()  # type: ignore[attr-defined]
+    assert str(case.children.get().pk) in rows
+    assert "Ottilie" not in rows
