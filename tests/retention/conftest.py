@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from agencies.models import User
+from assessments.models import AssessmentTemplate
 from cases.models import Case, CaseClosure, CaseEvent, Child, FamilyMember
 from meetings.models import Action, Contribution, Meeting
 from tests.dashboards import conftest as dashboard_fixtures
@@ -19,7 +20,13 @@ assess = dashboard_fixtures.assess
 build_case = dashboard_fixtures.build_case
 hold_meeting = dashboard_fixtures.hold_meeting
 review = dashboard_fixtures.review
-template = dashboard_fixtures.template
+
+
+@pytest.fixture
+def template(db: None) -> AssessmentTemplate:
+    """The national CAF template the migrations publish: the assessment pages render it."""
+    return AssessmentTemplate.objects.get(code="caf-2009", version=1)
+
 
 #: The day the dashboard figures are counted as of, before and after disposal.
 FIGURES_AS_OF = dt.date(2026, 6, 15)

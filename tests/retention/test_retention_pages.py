@@ -136,3 +136,22 @@ def test_lifting_a_hold_needs_a_reason_and_the_current_version(
     assert lifted.status_code == 302
     hold.refresh_from_db()
     assert (hold.is_active, hold.lift_reason, hold.lifted_by) == (False, "Settled", auditor)
+
+
+def test_an_anonymised_case_still_opens_for_those_who_see_it(
+    due_case: Case, auditor: User, coordinator_client: Client
+) -> None:
+    with time_machine.travel(DUE_DAY):
+        services.list_due_records()
+        item = DisposalItem.objects.due().get()
+        services.confirm_disposal(item, by=auditor, version=item.version)
+    page = coordinator_client.get(reverse("cases:detail", args=[due_case.pk]))
+    assert page.status_code == 200
+    # The words written on the case have gone (the child's own record goes after it).
+    for words in ("school feels better", "doing well", "upset on Tuesday", "dentist"):
+        assert words not in page.content.decode()
+    assessment = due_case.assessments.get()
+    assert (
+        coordinator_client.get(reverse("assessments:detail", args=[assessment.pk])).status_code
+        == 200
+    )
