@@ -208,7 +208,11 @@ CASE_RECORDS = (
 ASSESSMENT_RECORDS = (
     RecordPart("assessments.Assessment", "case"),
     RecordPart("assessments.AssessmentSection", "assessment__case"),
-    RecordPart("assessments.ElementEntry", "assessment__case", keep=frozenset({"element_code"})),
+    RecordPart(
+        "assessments.ElementEntry",
+        "assessment__case",
+        keep=frozenset({"element_code", "sources"}),  # codes: who the information came from
+    ),
     RecordPart("assessments.ViewRecord", "assessment__case"),
 )
 #: Meetings, reviews, contributions and the plan (app ``meetings``).
