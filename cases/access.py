@@ -737,6 +737,30 @@ def ensure_can_handle_subject_access(user: User | AnonymousUser) -> None:
         raise Http404("Not found")
 
 
+# --- Retention and legal holds (DOMAIN §6.4, §11.4) -------------------------------------
+
+MSG_NOT_RETENTION = "Only information governance may dispose of records or place legal holds."
+
+
+def can_manage_retention(user: User | AnonymousUser) -> bool:
+    """Who reviews records due for disposal, confirms their disposal, and places and
+    lifts legal holds: information governance, and nobody else (not even the
+    coordinator, who runs cases, or the system administrator, who configures)."""
+    return is_information_governance(user)
+
+
+def ensure_can_manage_retention(user: User | AnonymousUser) -> None:
+    """For the retention services: ``PermissionDenied`` for anyone else."""
+    if not can_manage_retention(user):
+        raise PermissionDenied(MSG_NOT_RETENTION)
+
+
+def ensure_can_see_retention(user: User | AnonymousUser) -> None:
+    """For the retention pages: they do not exist for anyone else (``Http404``)."""
+    if not can_manage_retention(user):
+        raise Http404("Not found")
+
+
 # --- Saying who to ask, on a refusal ---------------------------------------------------
 
 

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "dashboards",
     "disclosures",
     "webhooks",
+    "retention",
     # The fictional authority for `make run` and the benchmarks (seed_demo); nothing imports it.
     "demo",
 ]
@@ -389,6 +390,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "dashboards.tasks.refresh_summaries",
         "schedule": 900.0,
         "options": {"expires": 840},
+    },
+    # Nightly at 02:30: list the records past their retention schedule for information
+    # governance to confirm (nothing is disposed of without a confirmation). Idempotent,
+    # so a missed night is caught up by the next.
+    "list-records-due-for-disposal": {
+        "task": "retention.tasks.list_due_records",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3 * 3600},
     },
 }
 TAC_EMAIL_MAX_ATTEMPTS = _env_int("TAC_EMAIL_MAX_ATTEMPTS", default=8, minimum=1)
@@ -697,6 +706,14 @@ SPECTACULAR_SETTINGS = {
         "agencies.api_auth.PartnerTokenAuthentication",
         "agencies.api_auth.BrowserSessionAuthentication",
     ],
+    # Nightly at 02:30: list the records past their retention schedule for information
+    # governance to confirm (nothing is disposed of without a confirmation). Idempotent,
+    # so a missed night is caught up by the next.
+    "list-records-due-for-disposal": {
+        "task": "retention.tasks.list_due_records",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3 * 3600},
+    },
 }
 
 # --- Service -----------------------------------------------------------------
@@ -735,6 +752,38 @@ TAC_MASH_CONTACT = env.str(
     "TAC_MASH_CONTACT",
     default="Demo Borough MASH: 0300 000 0000 (out of hours 0300 000 0001)",
 )
+# --- Retention (DOMAIN §6.4; docs/retention.md) -------------------------------
+# The record classes the retention schedules apply to (a retention.classes.RecordClass
+# each), and the rows that make up a closed case (retention.parts.RecordPart lists, by
+# app). Code, not configuration, like the panels below.
+TAC_RETENTION_CLASSES = [
+    "retention.classes.CASE_EPISODE",
+    "retention.classes.CHILD_RECORD",
+    "retention.classes.ACCESS_LOG",
+    "retention.classes.MESSAGES",
+]
+TAC_RETENTION_CASE_PARTS = [
+    "retention.parts.CASE_MESSAGES",
+    "retention.parts.CASE_RECORDS",
+    "retention.parts.ASSESSMENT_RECORDS",
+    "retention.parts.MEETING_RECORDS",
+]
+# Years each class is kept after the event its schedule counts from, as
+# TAC_RETENTION_YEARS="case_episode=0,child_record=0,access_log=6,notifications=6".
+# Defaults from DOMAIN §6.4: early help records until the child's 25th birthday (+0
+# years after it), the access log and messages six years (default business records).
+TAC_RETENTION_YEARS: dict[str, int] = {
+    "case_episode": 0,
+    "child_record": 0,
+    "access_log": 6,
+    "notifications": 6,
+}
+TAC_RETENTION_YEARS |= env.dict("TAC_RETENTION_YEARS", cast={"value": int}, default={})
+if any(years < 0 or years > 100 for years in TAC_RETENTION_YEARS.values()):
+    raise ImproperlyConfigured(
+        f"TAC_RETENTION_YEARS must give each record class 0 to 100 years "
+        f"(got {TAC_RETENTION_YEARS!r})."
+    )
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="tac-demo-password-2026")
 
 # --- What each app adds to the shared pages and the reminders ------------------
@@ -769,6 +818,7 @@ TAC_NAVIGATION = [
     "audit.navigation.EMERGENCY_ACCESS",
     "disclosures.navigation.SUBJECT_ACCESS",
     "dashboards.navigation.ANNEX_A",
+    "retention.navigation.RETENTION",
     "notifications.navigation.UNDELIVERED",
     "cases.navigation.ACCOUNT_REQUESTS",
     "webhooks.navigation.WEBHOOKS",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
+    path("retention/", include("retention.urls")),
     path("assessments/", include("assessments.urls")),
     path("meetings/", include("meetings.urls")),
     path("dashboards/", include("dashboards.urls")),

@@ -53,6 +53,14 @@ SHOWS_NO_CHILD = {
     # Figures, never records (the drill-downs log the rows they list).
     "dashboards:dashboard",
     "dashboards:export",
+    # Retention and legal holds name cases by reference and records by number, never a
+    # child: nothing of a child's record is shown.
+    "retention:index",
+    "retention:register",
+    "retention:item",
+    "retention:holds",
+    "retention:place_hold",
+    "retention:lift_hold",
     # Workers who have left and their counts of open work: no child (their caseload logs).
     "dashboards:leavers",
     # The partner API's reference data, its description, and a referral's status.

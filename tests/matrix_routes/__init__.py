@@ -18,6 +18,7 @@ from tests.matrix_routes import (
     meetings,
     notifications,
     people,
+    retention,
     team,
     webhooks,
 )
@@ -35,6 +36,7 @@ for _module in (
     episode,
     notifications,
     people,
+    retention,
     team,
     webhooks,
 ):

@@ -19,12 +19,19 @@ NAVIGATION = {
     "member_manager": ["My work", "Find a child", "Requests", "Dashboard", "Notifications"],
     "coordinator": ["My work", "Find a child", "Requests", "Dashboard", "Notifications"],
     "outsider": ["My work", "Find a child", "Notifications"],
-    "admin": ["Undelivered emails", "Account requests", "Configuration", "Notifications"],
+    "admin": [
+        "Undelivered emails",
+        "Account requests",
+        "Partner webhooks",
+        "Configuration",
+        "Notifications",
+    ],
     "auditor": [
         "Access report",
         "Emergency access reviews",
         "Subject access requests",
         "Ofsted extract",
+        "Retention",
         "Notifications",
     ],
 }
