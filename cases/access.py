@@ -404,7 +404,7 @@ def _invitations_decided_by(user: User | AnonymousUser) -> QuerySet[TeamInvitati
     """The invitations whose account ``user`` decides on: those for people of the
     administrator's own agency, and those for agencies that have no active administrator
     of their own (the authority's administrators decide those)."""
-    if not is_system_administrator(user):
+    if not isinstance(user, User) or not is_system_administrator(user):
         return TeamInvitation.objects.none()
     agency_has_administrator = User.objects.filter(
         agency_id=OuterRef("agency_id"),

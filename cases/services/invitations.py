@@ -68,7 +68,7 @@ def _team_link(case: Case) -> str:
     return reverse("cases:team", args=[case.pk])
 
 
-def _ensure_details(full_name: str, email: str, agency: Agency | None) -> tuple[str, str]:
+def _ensure_details(full_name: str, email: str, agency: Agency | None) -> tuple[str, str, Agency]:
     errors: dict[str, ValidationError] = {}
     full_name = " ".join(full_name.split())
     if not full_name:
@@ -80,7 +80,7 @@ def _ensure_details(full_name: str, email: str, agency: Agency | None) -> tuple[
         errors["email"] = ValidationError(MSG_EMAIL_INVALID, code="invalid")
     if agency is None:
         errors["agency"] = ValidationError("Choose their agency", code="required")
-    if errors:
+    if errors or agency is None:
         raise CaseError(errors)
     existing = User.objects.filter(email=email).first()
     if existing is not None:
@@ -88,7 +88,7 @@ def _ensure_details(full_name: str, email: str, agency: Agency | None) -> tuple[
         if not existing.is_active:
             message = MSG_ACCOUNT_INACTIVE
         raise CaseError({"email": ValidationError(message, code="has_account")})
-    return full_name, email
+    return full_name, email, agency
 
 
 @transaction.atomic
@@ -114,7 +114,7 @@ def invite_to_team(
     )
     if (existing := open_invitations.first()) is not None:
         return existing
-    full_name, email = _ensure_details(full_name, email, agency)
+    full_name, email, agency = _ensure_details(full_name, email, agency)
     if role not in ROLES_FOR_KIND[TeamMembership.Kind.PROFESSIONAL]:
         raise CaseError({"role": ValidationError("Choose their role on the team")})
     if involvement not in Involvement.values:
