@@ -19,13 +19,7 @@ NAVIGATION = {
     "member_manager": ["My work", "Find a child", "Requests", "Dashboard", "Notifications"],
     "coordinator": ["My work", "Find a child", "Requests", "Dashboard", "Notifications"],
     "outsider": ["My work", "Find a child", "Notifications"],
-    "admin": [
-        "Undelivered emails",
-        "Account requests",
-        "Partner webhooks",
-        "Configuration",
-        "Notifications",
-    ],
+    "admin": ["Undelivered emails", "Account requests", "Configuration", "Notifications"],
     "auditor": [
         "Access report",
         "Emergency access reviews",
