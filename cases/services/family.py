@@ -41,6 +41,8 @@ MEMBER_FIELDS = (
     "phone",
     "email",
     "preferred_contact_method",
+    "mobile_phone",
+    "agrees_to_text_messages",
     "language",
     "interpreter_required",
 )
