@@ -796,6 +796,9 @@ TAC_REMINDER_SUBJECTS = {
     "restriction.review": "audit.reminders.RESTRICTION_REVIEW",
     "break_glass.review": "audit.reminders.BREAK_GLASS_REVIEW",
 }
+# What follows a change to a family member's mobile number or agreement to texts: each
+# app that texts families brings its waiting texts in line (a function of the member).
+TAC_FAMILY_TEXT_SCHEDULERS = ["meetings.services.emails.replan_member_text_reminders"]
 TAC_LEAD_REMINDER_SCHEDULERS = [
     "meetings.services.plan.schedule_case_action_reminders",
     "meetings.reminders.readdress_first_tac",
