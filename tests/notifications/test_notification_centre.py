@@ -51,6 +51,27 @@ def test_it_marks_a_notification_read(lead_client: Client, lead: User) -> None:
     assert notification.read_at is not None
 
 
+def test_it_marks_a_read_notification_unread_again(
+    lead_client: Client, lead: User, outsider_client: Client
+) -> None:
+    notification = _notify(lead)
+    lead_client.post(f"/notifications/{notification.pk}/read/")
+    page = lead_client.get("/notifications/").content.decode()
+    assert "Mark as unread" in page
+
+    # Someone else's is a 404, and stays as it was.
+    assert outsider_client.post(f"/notifications/{notification.pk}/unread/").status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+    assert lead_client.post(f"/notifications/{notification.pk}/unread/").status_code == 302
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    page = lead_client.get("/notifications/").content.decode()
+    assert "(1 unread)" in page or "Unread" in page
+    assert lead_client.get(f"/notifications/{notification.pk}/unread/").status_code == 405
+
+
 def test_it_returns_404_for_someone_elses_notification(
     outsider_client: Client, lead_client: Client, lead: User
 ) -> None:
