@@ -178,3 +178,25 @@ def test_the_centre_groups_notifications_by_case_and_marks_unread(
     assert "(1 unread)" in captions[1]
     assert "Jamie" not in body
     assert "Fairweather" not in body
+
+
+def test_team_notices_name_the_case_by_reference_and_initials(
+    case: Case, lead: User, member: User, outsider: User
+) -> None:
+    from cases.services.joining import ask_to_join, decide_join_request
+    from cases.services.teams import end_membership
+
+    ask_to_join(case, by=outsider, reason="The child's brother is known to us")
+    request = case.join_requests.get(requester=outsider)
+    decide_join_request(request, by=lead, approve=False, expected_version=request.version)
+    membership = case.memberships.active().get(professional=member)
+    end_membership(
+        membership, by=lead, reason="No longer involved", expected_version=membership.version
+    )
+
+    notices = Notification.objects.filter(recipient__in=[lead, outsider, member])
+    assert notices.count() == 3
+    for notice in notices:
+        assert notice.case_id == case.pk
+        assert notice.case_label == case.notification_label
+        assert "Jamie" not in notice.title
