@@ -126,10 +126,6 @@ def decide_join_request(
         data={"join_request": locked.pk},
     )
     if not approve:
-        notify(
-            locked.requester,
-            title=TITLE_DECLINED,
-            link=reverse("cases:my_cases"),
-            case=locked.case,
-        )
+        # Not named: someone refused a place on the team is told no more of the case.
+        notify(locked.requester, title=TITLE_DECLINED, link=reverse("cases:my_cases"))
     return locked

@@ -194,8 +194,12 @@ def test_team_notices_name_the_case_by_reference_and_initials(
         membership, by=lead, reason="No longer involved", expected_version=membership.version
     )
 
-    notices = Notification.objects.filter(recipient__in=[lead, outsider, member])
-    assert notices.count() == 3
+    notices = Notification.objects.filter(recipient__in=[lead, member])
+    assert notices.count() == 2
+    # Someone refused a place on the team is told no more of the case than they knew.
+    declined = Notification.objects.get(recipient=outsider)
+    assert declined.case_id is None
+    assert declined.case_label == ""
     for notice in notices:
         assert notice.case_id == case.pk
         assert notice.case_label == case.notification_label
