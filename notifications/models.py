@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 
 #: What a reminder is about. New subject kinds add one value here and their rules
 #: as data. The subject id is the primary key of the row named in the comment.
@@ -270,7 +270,11 @@ class EmailOutbox(models.Model):
         DEAD = "dead", "Could not be delivered"
         CANCELLED = "cancelled", "Withdrawn before it was sent"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMAIL)
+    # The new columns have database defaults too: the meetings migration that moved the
+    # old meeting emails in (and out again) writes rows in SQL, without them.
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.EMAIL, db_default=Kind.EMAIL
+    )
 
     notification = models.OneToOneField(
         Notification,
@@ -291,15 +295,17 @@ class EmailOutbox(models.Model):
     )
     to_address = models.EmailField(blank=True, help_text="An email's address.")
     phone_number = models.CharField(
-        max_length=20, blank=True, help_text="A text message's mobile number."
+        max_length=20, blank=True, db_default="", help_text="A text message's mobile number."
     )
     template = models.CharField(
         max_length=40,
         blank=True,
+        db_default="",
         help_text="A text message's GOV.UK Notify template, by its name in TAC_NOTIFY_TEMPLATES.",
     )
     personalisation = models.JSONField(
         default=dict,
+        db_default=Value({}, output_field=models.JSONField()),
         blank=True,
         help_text="A text message's placeholders: a first name, a date, a time and a phone "
         "number, and nothing else (notifications.govuk_notify.TextMessage).",
@@ -333,7 +339,10 @@ class EmailOutbox(models.Model):
         "never the server's message.",
     )
     provider_id = models.CharField(
-        max_length=40, blank=True, help_text="GOV.UK Notify's ID for the message, once accepted."
+        max_length=40,
+        blank=True,
+        db_default="",
+        help_text="GOV.UK Notify's ID for the message, once accepted.",
     )
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)

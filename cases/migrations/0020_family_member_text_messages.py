@@ -7,54 +7,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0019_unborn_and_merged_children'),
+        ("cases", "0019_unborn_and_merged_children"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='familymember',
-            name='insert_insert',
+            model_name="familymember",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='familymember',
-            name='update_update',
+            model_name="familymember",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='familymember',
-            name='delete_delete',
+            model_name="familymember",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='familymember',
-            name='agrees_to_text_messages',
-            field=models.BooleanField(db_default=False, default=False, help_text='They agreed to get text message reminders of meetings on their mobile.', verbose_name='agreed to text messages'),
+            model_name="familymember",
+            name="agrees_to_text_messages",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="They agreed to get text message reminders of meetings on their mobile.",
+                verbose_name="agreed to text messages",
+            ),
         ),
         migrations.AddField(
-            model_name='familymember',
-            name='mobile_phone',
-            field=models.CharField(blank=True, db_default='', default='', max_length=20, validators=[cases.validators.validate_uk_mobile], verbose_name='mobile number'),
+            model_name="familymember",
+            name="mobile_phone",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=20,
+                validators=[cases.validators.validate_uk_mobile],
+                verbose_name="mobile number",
+            ),
         ),
         migrations.AddField(
-            model_name='familymemberhistory',
-            name='agrees_to_text_messages',
-            field=models.BooleanField(db_default=False, default=False, help_text='They agreed to get text message reminders of meetings on their mobile.', verbose_name='agreed to text messages'),
+            model_name="familymemberhistory",
+            name="agrees_to_text_messages",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="They agreed to get text message reminders of meetings on their mobile.",
+                verbose_name="agreed to text messages",
+            ),
         ),
         migrations.AddField(
-            model_name='familymemberhistory',
-            name='mobile_phone',
-            field=models.CharField(blank=True, db_default='', default='', max_length=20, validators=[cases.validators.validate_uk_mobile], verbose_name='mobile number'),
+            model_name="familymemberhistory",
+            name="mobile_phone",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=20,
+                validators=[cases.validators.validate_uk_mobile],
+                verbose_name="mobile number",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='familymember',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_familymemberhistory" ("address", "agrees_to_text_messages", "created_at", "date_of_birth", "email", "family_id", "family_name", "given_names", "has_learning_difficulty", "id", "interpreter_required", "language", "lives_with_children", "mobile_phone", "parental_responsibility", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "postcode", "preferred_contact_method", "relationship", "relationship_detail", "updated_at", "version") VALUES (NEW."address", NEW."agrees_to_text_messages", NEW."created_at", NEW."date_of_birth", NEW."email", NEW."family_id", NEW."family_name", NEW."given_names", NEW."has_learning_difficulty", NEW."id", NEW."interpreter_required", NEW."language", NEW."lives_with_children", NEW."mobile_phone", NEW."parental_responsibility", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."postcode", NEW."preferred_contact_method", NEW."relationship", NEW."relationship_detail", NEW."updated_at", NEW."version"); RETURN NULL;', hash='1290948bdcc04a68334a772834de3fe5b715e3b6', operation='INSERT', pgid='pgtrigger_insert_insert_c4f0e', table='cases_familymember', when='AFTER')),
+            model_name="familymember",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_familymemberhistory" ("address", "agrees_to_text_messages", "created_at", "date_of_birth", "email", "family_id", "family_name", "given_names", "has_learning_difficulty", "id", "interpreter_required", "language", "lives_with_children", "mobile_phone", "parental_responsibility", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "postcode", "preferred_contact_method", "relationship", "relationship_detail", "updated_at", "version") VALUES (NEW."address", NEW."agrees_to_text_messages", NEW."created_at", NEW."date_of_birth", NEW."email", NEW."family_id", NEW."family_name", NEW."given_names", NEW."has_learning_difficulty", NEW."id", NEW."interpreter_required", NEW."language", NEW."lives_with_children", NEW."mobile_phone", NEW."parental_responsibility", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."postcode", NEW."preferred_contact_method", NEW."relationship", NEW."relationship_detail", NEW."updated_at", NEW."version"); RETURN NULL;',
+                    hash="1290948bdcc04a68334a772834de3fe5b715e3b6",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_c4f0e",
+                    table="cases_familymember",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='familymember',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "cases_familymemberhistory" ("address", "agrees_to_text_messages", "created_at", "date_of_birth", "email", "family_id", "family_name", "given_names", "has_learning_difficulty", "id", "interpreter_required", "language", "lives_with_children", "mobile_phone", "parental_responsibility", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "postcode", "preferred_contact_method", "relationship", "relationship_detail", "updated_at", "version") VALUES (NEW."address", NEW."agrees_to_text_messages", NEW."created_at", NEW."date_of_birth", NEW."email", NEW."family_id", NEW."family_name", NEW."given_names", NEW."has_learning_difficulty", NEW."id", NEW."interpreter_required", NEW."language", NEW."lives_with_children", NEW."mobile_phone", NEW."parental_responsibility", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."postcode", NEW."preferred_contact_method", NEW."relationship", NEW."relationship_detail", NEW."updated_at", NEW."version"); RETURN NULL;', hash='199ffa692efce20dd2087f22adeb484fb4a1c41d', operation='UPDATE', pgid='pgtrigger_update_update_10ebc', table='cases_familymember', when='AFTER')),
+            model_name="familymember",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "cases_familymemberhistory" ("address", "agrees_to_text_messages", "created_at", "date_of_birth", "email", "family_id", "family_name", "given_names", "has_learning_difficulty", "id", "interpreter_required", "language", "lives_with_children", "mobile_phone", "parental_responsibility", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "postcode", "preferred_contact_method", "relationship", "relationship_detail", "updated_at", "version") VALUES (NEW."address", NEW."agrees_to_text_messages", NEW."created_at", NEW."date_of_birth", NEW."email", NEW."family_id", NEW."family_name", NEW."given_names", NEW."has_learning_difficulty", NEW."id", NEW."interpreter_required", NEW."language", NEW."lives_with_children", NEW."mobile_phone", NEW."parental_responsibility", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."postcode", NEW."preferred_contact_method", NEW."relationship", NEW."relationship_detail", NEW."updated_at", NEW."version"); RETURN NULL;',
+                    hash="199ffa692efce20dd2087f22adeb484fb4a1c41d",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_10ebc",
+                    table="cases_familymember",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='familymember',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "cases_familymemberhistory" ("address", "agrees_to_text_messages", "created_at", "date_of_birth", "email", "family_id", "family_name", "given_names", "has_learning_difficulty", "id", "interpreter_required", "language", "lives_with_children", "mobile_phone", "parental_responsibility", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "postcode", "preferred_contact_method", "relationship", "relationship_detail", "updated_at", "version") VALUES (OLD."address", OLD."agrees_to_text_messages", OLD."created_at", OLD."date_of_birth", OLD."email", OLD."family_id", OLD."family_name", OLD."given_names", OLD."has_learning_difficulty", OLD."id", OLD."interpreter_required", OLD."language", OLD."lives_with_children", OLD."mobile_phone", OLD."parental_responsibility", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."postcode", OLD."preferred_contact_method", OLD."relationship", OLD."relationship_detail", OLD."updated_at", OLD."version"); RETURN NULL;', hash='eecc64b23b0e8d8093a1fbf70c86043b401a9f1a', operation='DELETE', pgid='pgtrigger_delete_delete_3a30c', table='cases_familymember', when='AFTER')),
+            model_name="familymember",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "cases_familymemberhistory" ("address", "agrees_to_text_messages", "created_at", "date_of_birth", "email", "family_id", "family_name", "given_names", "has_learning_difficulty", "id", "interpreter_required", "language", "lives_with_children", "mobile_phone", "parental_responsibility", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "postcode", "preferred_contact_method", "relationship", "relationship_detail", "updated_at", "version") VALUES (OLD."address", OLD."agrees_to_text_messages", OLD."created_at", OLD."date_of_birth", OLD."email", OLD."family_id", OLD."family_name", OLD."given_names", OLD."has_learning_difficulty", OLD."id", OLD."interpreter_required", OLD."language", OLD."lives_with_children", OLD."mobile_phone", OLD."parental_responsibility", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone", OLD."postcode", OLD."preferred_contact_method", OLD."relationship", OLD."relationship_detail", OLD."updated_at", OLD."version"); RETURN NULL;',
+                    hash="eecc64b23b0e8d8093a1fbf70c86043b401a9f1a",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_3a30c",
+                    table="cases_familymember",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
