@@ -124,9 +124,9 @@ def test_a_tac_meeting_from_invitation_to_review(
     emails = EmailOutbox.objects.filter(kind=EmailOutbox.Kind.EMAIL)
     assert set(emails.values_list("status", flat=True)) == {"sent"}
     # Mara's text waits for the day before, or has gone if that time has passed.
-    [text] = EmailOutbox.objects.filter(kind=EmailOutbox.Kind.TEXT)
-    assert text.phone_number == "07700 900321"
-    assert set(text.personalisation) == {"first_name", "date", "time", "phone_number"}
+    [reminder] = EmailOutbox.objects.filter(kind=EmailOutbox.Kind.TEXT)
+    assert reminder.phone_number == "07700 900321"
+    assert set(reminder.personalisation) == {"first_name", "date", "time", "phone_number"}
     assert len(mail.outbox) == 4
     to_mum = next(m for m in mail.outbox if m.to == ["mara@example.org"])
     (attachment,) = to_mum.attachments
