@@ -40,3 +40,23 @@ def normalise_postcode(value: str) -> str:
 def validate_postcode(value: str) -> None:
     if value and not _POSTCODE.match(value.upper().strip()):
         raise ValidationError("Enter a real UK postcode, like LS1 4AP.", code="invalid_postcode")
+
+
+_UK_MOBILE = re.compile(r"^(?:\+?44|0)7[0-9]{9}$")
+
+
+def normalise_uk_mobile(value: str) -> str:
+    """A UK mobile number as 07xxx xxxxxx, from any spacing, dashes or +44 form."""
+    compact = re.sub(r"[\s()-]", "", value)
+    if compact.startswith("+44") or compact.startswith("44"):
+        compact = "0" + compact.removeprefix("+").removeprefix("44")
+    if len(compact) == 11:
+        return f"{compact[:5]} {compact[5:]}"
+    return value.strip()
+
+
+def validate_uk_mobile(value: str) -> None:
+    if value and not _UK_MOBILE.match(re.sub(r"[\s()-]", "", value)):
+        raise ValidationError(
+            "Enter a UK mobile number, like 07700 900 982.", code="invalid_mobile"
+        )

@@ -62,13 +62,16 @@ class ReminderAdmin(admin.ModelAdmin[Reminder]):
 
 
 _OUTBOX_FIELDS = [
+    "kind",
     "status",
     "attempts",
     "last_error",
     "about_type",
     "about_id",
     "calendar_method",
+    "template",
     "message_id",
+    "provider_id",
     "next_attempt_at",
     "lease_until",
     "created_at",
@@ -78,8 +81,8 @@ _OUTBOX_FIELDS = [
 
 @admin.register(EmailOutbox)
 class EmailOutboxAdmin(admin.ModelAdmin[EmailOutbox]):
-    list_display = ["pk", "status", "about_type", "attempts", "last_error", "sent_at"]
-    list_filter = ["status", "about_type"]
+    list_display = ["pk", "kind", "status", "about_type", "attempts", "last_error", "sent_at"]
+    list_filter = ["kind", "status", "about_type"]
     # Bodies and addresses are not shown: the undelivered-emails page shows administrators
     # what they need to act on.
     fields = tuple(_OUTBOX_FIELDS)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 
 #: What a reminder is about. New subject kinds add one value here and their rules
 #: as data. The subject id is the primary key of the row named in the comment.
@@ -248,20 +248,33 @@ class EmailOutboxQuerySet(models.QuerySet["EmailOutbox"]):
 
 
 class EmailOutbox(models.Model):
-    """One email the portal sends: waiting, going (leased), gone, or given up on (dead).
+    """One email or text message the portal sends: waiting, going (leased), gone, given up
+    on (dead), or withdrawn before it went (cancelled).
 
     Every email goes through this table: reminders, notices from ``notify()``,
     daily digests, meeting invitations with their calendar part, and emails to
-    people without an account. The row is written in the same transaction as
-    the change it tells of, so a broker outage delays an email but never loses
-    it, and it is stored as sent, so a retry sends the same bytes.
+    people without an account; so does every text message to a family member (GOV.UK
+    Notify). The row is written in the same transaction as the change it tells of, so
+    a broker outage delays a message but never loses it, and it is stored as sent, so
+    a retry sends the same content. A text may wait for a later time (``next_attempt_at``).
     """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+        TEXT = "text", "Text message"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         DEAD = "dead", "Could not be delivered"
+        CANCELLED = "cancelled", "Withdrawn before it was sent"
+
+    # The new columns have database defaults too: the meetings migration that moved the
+    # old meeting emails in (and out again) writes rows in SQL, without them.
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.EMAIL, db_default=Kind.EMAIL
+    )
 
     notification = models.OneToOneField(
         Notification,
@@ -280,7 +293,23 @@ class EmailOutbox(models.Model):
         related_name="+",
         help_text="Empty for someone without an account (a family member, an external attendee).",
     )
-    to_address = models.EmailField()
+    to_address = models.EmailField(blank=True, help_text="An email's address.")
+    phone_number = models.CharField(
+        max_length=20, blank=True, db_default="", help_text="A text message's mobile number."
+    )
+    template = models.CharField(
+        max_length=40,
+        blank=True,
+        db_default="",
+        help_text="A text message's GOV.UK Notify template, by its name in TAC_NOTIFY_TEMPLATES.",
+    )
+    personalisation = models.JSONField(
+        default=dict,
+        db_default=Value({}, output_field=models.JSONField()),
+        blank=True,
+        help_text="A text message's placeholders: a first name, a date, a time and a phone "
+        "number, and nothing else (notifications.govuk_notify.TextMessage).",
+    )
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -306,7 +335,14 @@ class EmailOutbox(models.Model):
     last_error = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The exception class and SMTP reply code only, never the server's message.",
+        help_text="The exception class and SMTP reply code (or Notify's HTTP status) only, "
+        "never the server's message.",
+    )
+    provider_id = models.CharField(
+        max_length=40,
+        blank=True,
+        db_default="",
+        help_text="GOV.UK Notify's ID for the message, once accepted.",
     )
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -334,20 +370,39 @@ class EmailOutbox(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Email {self.pk} ({self.status})"
+        return f"{self.get_kind_display()} {self.pk} ({self.status})"
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == self.Kind.TEXT
+
+    @property
+    def address(self) -> str:
+        """Where it goes: the email address, or a text message's mobile number."""
+        return self.phone_number if self.is_text else self.to_address
+
+    @property
+    def by_notify(self) -> bool:
+        """The last failure was GOV.UK Notify's answer (``govuk_notify.ERROR_PREFIX``)."""
+        return self.last_error.startswith("Notify")
 
     @property
     def smtp_code(self) -> int | None:
-        """The SMTP reply code of the last failure, when the mail server gave one."""
+        """The SMTP reply code (or Notify's HTTP status) of the last failure, if given."""
         _, _, code = self.last_error.rpartition(" ")
         return int(code) if code.isdigit() else None
 
     @property
     def refused(self) -> bool:
-        """The mail server refused it outright (a 5xx reply): a retry will not help until
-        someone corrects the address or the server."""
+        """Refused outright: a 5xx reply from the mail server, or a 4xx from Notify other
+        than 429 (too many requests). A retry will not help until someone corrects the
+        address, the message or the settings."""
         code = self.smtp_code
-        return code is not None and 500 <= code <= 599
+        if code is None:
+            return self.last_error == "UnsafeTextMessage"
+        if self.by_notify:
+            return 400 <= code <= 499 and code != 429
+        return 500 <= code <= 599
 
 
 class NotificationPreference(models.Model):

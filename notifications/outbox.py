@@ -20,6 +20,13 @@
    a run rather than one an email.
 3. ``retry_undelivered_emails`` gives dead emails a fresh start (administrators).
 
+The sender hands an email to the mail server (``TAC_EMAIL_CHANNEL = "smtp"``, the
+default) or to GOV.UK Notify (``"notify"``; ``notifications/govuk_notify.py``). Text
+messages to family members who agreed to them (``queue_text``) wait in the same table,
+possibly for a later time, and always go through Notify. Notify's answers follow the
+same rules: a 4xx refusal (other than 429) is dead at once; a 429, a 5xx or no answer
+is retried with the same backoff, and the rest of the run waits.
+
 A worker killed mid-send leaves a lease that runs out; the email then goes once
 more under the same Message-ID, so a crash can cause one duplicate, never a loss.
 This module imports nothing from the apps that use it: they call in.
@@ -47,6 +54,8 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Min
 from django.utils import timezone
 
+from notifications import govuk_notify
+from notifications.govuk_notify import TextMessage
 from notifications.models import EmailOutbox, Notification
 
 if TYPE_CHECKING:
@@ -166,6 +175,74 @@ def wake_sender_on_commit() -> None:
         transaction.on_commit(_wake_sender)
 
 
+#: What a text message's row says on the pages that list messages (never its content).
+TEXT_SUBJECTS = {"meeting_reminder_text": "Text message: a meeting reminder"}
+
+
+def queue_text(
+    phone_number: str,
+    message: TextMessage,
+    *,
+    template: str,
+    about: About | None = None,
+    send_at: dt.datetime | None = None,
+    message_id: str = "",
+) -> EmailOutbox | None:
+    """Put one text message to a family member in the outbox, in the caller's transaction.
+
+    ``message`` is all it says (``govuk_notify.TextMessage``). It goes at ``send_at``
+    (at once if that has passed). Nothing is queued, and None returned, without a number
+    or when text messages are not set up (``govuk_notify.texts_enabled``). The caller
+    checks that the person agreed to texts.
+    """
+    if template not in govuk_notify.TEXT_TEMPLATES:
+        raise govuk_notify.UnsafeTextMessage("Not a text message template.")
+    if not phone_number or not govuk_notify.texts_enabled(template):
+        return None
+    now = timezone.now()
+    due = max(send_at or now, now)
+    row = EmailOutbox(
+        kind=EmailOutbox.Kind.TEXT,
+        phone_number=phone_number,
+        template=template,
+        personalisation=message.personalisation(),
+        subject=TEXT_SUBJECTS.get(template, "Text message"),
+        body_text="",
+        about_type=about[0] if about else "",
+        about_id=about[1] if about else None,
+        message_id=message_id or make_message_id("text", uuid.uuid4().hex),
+        next_attempt_at=due,
+        created_at=now,
+    )
+    row.save(force_insert=True)
+    if due <= now:
+        wake_sender_on_commit()
+    return row
+
+
+def withdraw_unsent(about_type: str, about_ids: Iterable[int], *, kind: str) -> int:
+    """Withdraw the messages of ``kind`` about these that are still waiting (a meeting
+    moved or cancelled); returns how many. One already being sent goes."""
+    return (
+        EmailOutbox.objects.about(about_type, about_ids)
+        .filter(kind=kind, status=EmailOutbox.Status.PENDING)
+        .update(status=EmailOutbox.Status.CANCELLED, lease_until=None)
+    )
+
+
+def latest_about(about_type: str, about_ids: Iterable[int], *, kind: str) -> dict[int, EmailOutbox]:
+    """The newest message of ``kind`` about each of these that was not withdrawn: what
+    the portal shows as "sent", "waiting" or "could not be sent"."""
+    rows = (
+        EmailOutbox.objects.about(about_type, about_ids)
+        .filter(kind=kind)
+        .exclude(status=EmailOutbox.Status.CANCELLED)
+        .order_by("about_id", "-created_at", "-id")
+        .distinct("about_id")
+    )
+    return {row.about_id: row for row in rows if row.about_id is not None}
+
+
 # --- Sending -----------------------------------------------------------------
 
 
@@ -240,15 +317,37 @@ def _reply_code(exc: Exception) -> int | None:
     return None
 
 
+def _classify_notify(exc: govuk_notify.APIError) -> tuple[Attempt, str]:
+    status = govuk_notify.http_status(exc)
+    if status is None:  # no answer: a refused connection, a timeout
+        return Attempt.UNREACHABLE, f"{govuk_notify.ERROR_PREFIX} unreachable"
+    error = f"{govuk_notify.ERROR_PREFIX} {type(exc).__name__} {status}"
+    if status == 429 or status >= 500:
+        return Attempt.UNREACHABLE, error
+    if 400 <= status <= 499:
+        return Attempt.REFUSED, error
+    return Attempt.FAILED, error
+
+
 def classify_failure(exc: Exception) -> tuple[Attempt, str]:
     """What a send failure means, and the error as stored: the exception class and the
-    SMTP reply code, never the server's text (it can quote the address).
+    SMTP reply code (or Notify's HTTP status), never the server's text (it can quote
+    the address).
 
     A 5xx reply about this message is permanent. Errors before any message is
     considered (no connection, a timeout, a dropped connection, a greeting,
     HELO or login refused) are about the server, not the message: retried,
     and the rest of the run waits. Anything else is retried.
+
+    From GOV.UK Notify: a 4xx answer (bad request, bad key, a number or address it will
+    not send to) is permanent, except 429 (too many requests); a 429, a 5xx or no answer
+    is retried and the rest of the run waits. A text message that would say more than
+    it may (``UnsafeTextMessage``) is never sent.
     """
+    if isinstance(exc, govuk_notify.UnsafeTextMessage):
+        return Attempt.REFUSED, "UnsafeTextMessage"
+    if isinstance(exc, govuk_notify.APIError):
+        return _classify_notify(exc)
     code = _reply_code(exc)
     error = (f"{type(exc).__name__} {code}" if code is not None else type(exc).__name__)[:200]
     if code is not None and 500 <= code <= 599:
@@ -278,6 +377,24 @@ def _message(row: EmailOutbox) -> EmailMultiAlternatives:
     return message
 
 
+def _deliver(row: EmailOutbox) -> str:
+    """Hand one row over: a text to Notify; an email to Notify or to the mail server, as
+    ``TAC_EMAIL_CHANNEL`` says. Returns Notify's ID for it ("" for SMTP)."""
+    if row.is_text:
+        return govuk_notify.send_text(
+            row.phone_number,
+            template=row.template,
+            personalisation=row.personalisation,
+            reference=row.message_id,
+        )
+    if govuk_notify.emails_by_notify():
+        return govuk_notify.send_email(
+            row.to_address, subject=row.subject, body=row.body_text, reference=row.message_id
+        )
+    _message(row).send()
+    return ""
+
+
 def _send_one(row: EmailOutbox) -> Attempt:
     leased = EmailOutbox.objects.filter(pk=row.pk, status=EmailOutbox.Status.SENDING)
     dead = {"status": EmailOutbox.Status.DEAD, "lease_until": None}
@@ -287,7 +404,7 @@ def _send_one(row: EmailOutbox) -> Attempt:
         logger.error("email dead", extra={"outbox": row.pk, "attempts": row.attempts - 1})
         return Attempt.FAILED
     try:
-        _message(row).send()
+        provider_id = _deliver(row)
     except SoftTimeLimitExceeded:
         raise  # the task has overrun: stop; the leases run out and the rows are retried
     except Exception as exc:  # sorted by classify_failure; nothing else escapes a run
@@ -305,7 +422,12 @@ def _send_one(row: EmailOutbox) -> Attempt:
             )
             logger.warning("email failed", extra=fields)
         return attempt
-    leased.update(status=EmailOutbox.Status.SENT, sent_at=timezone.now(), lease_until=None)
+    leased.update(
+        status=EmailOutbox.Status.SENT,
+        sent_at=timezone.now(),
+        lease_until=None,
+        provider_id=provider_id,
+    )
     return Attempt.SENT
 
 

@@ -501,6 +501,16 @@ def mark_notification_read(notification: Notification, *, by: User) -> Notificat
     return notification
 
 
+def mark_notification_unread(notification: Notification, *, by: User) -> Notification:
+    """Mark one of ``by``'s own notifications unread again, to come back to it."""
+    if notification.recipient_id != by.pk:
+        raise PermissionError("A notification can only be marked unread by its recipient.")
+    if notification.read_at is not None:
+        notification.read_at = None
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
 def mark_all_notifications_read(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()

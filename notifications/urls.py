@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:pk>/", views.open_notification, name="open"),
     path("<int:pk>/read/", views.mark_read, name="read"),
+    path("<int:pk>/unread/", views.mark_unread, name="unread"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
     path("undelivered/", views.undelivered_emails, name="undelivered"),

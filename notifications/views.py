@@ -84,6 +84,13 @@ def mark_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def mark_unread(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    services.mark_notification_unread(_own_notification(request, pk), by=request.user)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
 def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.mark_all_notifications_read(request.user)
     return redirect("notifications:list")

@@ -602,6 +602,59 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TAC Portal <no-reply
 # Seconds to wait on a silent mail server before giving up (the email is retried later).
 EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", default=15, minimum=1, maximum=300)
 
+# --- GOV.UK Notify -------------------------------------------------------------
+# How the outbox sends email: "smtp" (Django's EMAIL_BACKEND above; the default, and what
+# `make run` uses) or "notify" (GOV.UK Notify). Text messages to families who agreed to
+# them always go through Notify, and only when its key and text template are set.
+TAC_EMAIL_CHANNEL: str = env.str("TAC_EMAIL_CHANNEL", default="smtp")
+if TAC_EMAIL_CHANNEL not in {"smtp", "notify"}:
+    raise ImproperlyConfigured(
+        f'TAC_EMAIL_CHANNEL must be "smtp" or "notify" (got {TAC_EMAIL_CHANNEL!r}).'
+    )
+# The service's API key from Notify's "API integration" page: a name, the service ID and
+# the secret key, joined by hyphens. A secret: from the environment only.
+TAC_NOTIFY_API_KEY: str = env.str("TAC_NOTIFY_API_KEY", default="")
+if TAC_NOTIFY_API_KEY and not re.fullmatch(
+    r"[A-Za-z0-9_-]*-[0-9a-f-]{36}-[0-9a-f-]{36}", TAC_NOTIFY_API_KEY
+):
+    raise ImproperlyConfigured(
+        "TAC_NOTIFY_API_KEY must be a key from GOV.UK Notify: its name, the service ID and "
+        "the secret, joined by hyphens."
+    )
+TAC_NOTIFY_BASE_URL: str = env.str(
+    "TAC_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+).rstrip("/")
+# Seconds to wait for Notify before trying the message again later.
+TAC_NOTIFY_TIMEOUT = _env_int("TAC_NOTIFY_TIMEOUT", default=15, minimum=1, maximum=120)
+# The Notify templates, by ID (each made in Notify's own pages; docs/notify.md gives their
+# text). "email": every email the portal sends, with the placeholders ((subject)) and
+# ((body)). "meeting_reminder_text": the text reminding a family member of a TAC meeting,
+# with ((first_name)), ((date)), ((time)) and ((phone_number)), and nothing else.
+TAC_NOTIFY_TEMPLATES: dict[str, str] = {
+    "email": env.str("TAC_NOTIFY_EMAIL_TEMPLATE_ID", default=""),
+    "meeting_reminder_text": env.str("TAC_NOTIFY_MEETING_REMINDER_TEXT_TEMPLATE_ID", default=""),
+}
+for _template, _template_id in TAC_NOTIFY_TEMPLATES.items():
+    if _template_id and not re.fullmatch(
+        r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", _template_id
+    ):
+        raise ImproperlyConfigured(
+            f"The GOV.UK Notify {_template} template ID must be the template's ID from Notify, "
+            f"like 0b5c3f7e-8f6a-4d2e-9c1b-2a3d4e5f6a7b (got {_template_id!r})."
+        )
+if TAC_EMAIL_CHANNEL == "notify" and not (TAC_NOTIFY_API_KEY and TAC_NOTIFY_TEMPLATES["email"]):
+    raise ImproperlyConfigured(
+        'TAC_EMAIL_CHANNEL="notify" needs TAC_NOTIFY_API_KEY and TAC_NOTIFY_EMAIL_TEMPLATE_ID.'
+    )
+# The number a text message gives the family to call when the case's lead professional
+# has no phone number recorded: the early help team's front door.
+TAC_FAMILY_CONTACT_PHONE: str = env.str("TAC_FAMILY_CONTACT_PHONE", default="0300 000 0000")
+# When a family member's text reminder goes out: this many hours before the meeting
+# (or at once, when the meeting is arranged closer to its start than that).
+TAC_MEETING_TEXT_REMINDER_HOURS = _env_int(
+    "TAC_MEETING_TEXT_REMINDER_HOURS", default=24, minimum=1, maximum=24 * 7
+)
+
 # --- REST API ----------------------------------------------------------------
 
 # Requests per partner client (or signed-in professional) per second, minute, hour or
@@ -857,6 +910,9 @@ TAC_REMINDER_SUBJECTS = {
 # Called with every case chronology entry, in the transaction that records it
 # (cases.services.common.record_event): the apps above cases that act on events.
 TAC_CASE_EVENT_LISTENERS = ["webhooks.events.queue_for_case_event"]
+# What follows a change to a family member's mobile number or agreement to texts: each
+# app that texts families brings its waiting texts in line (a function of the member).
+TAC_FAMILY_TEXT_SCHEDULERS = ["meetings.services.emails.replan_member_text_reminders"]
 TAC_LEAD_REMINDER_SCHEDULERS = [
     "meetings.services.plan.schedule_case_action_reminders",
     "meetings.reminders.readdress_first_tac",
@@ -891,5 +947,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "tac.security": {"level": "INFO"},
+        # Notify's client logs the error text Notify sends back, which may quote what
+        # was sent; the outbox logs the status code itself.
+        "notifications_python_client": {"level": "ERROR"},
     },
 }

@@ -7,6 +7,7 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from cases.forms.journeys import NewChildRecordForm, clean_nhs_number, clean_postcode
 from cases.models import (
@@ -18,6 +19,7 @@ from cases.models import (
     SenStatus,
     Sex,
 )
+from cases.validators import normalise_uk_mobile, validate_uk_mobile
 from tac_portal.forms import GovUKDateField, PersonNameField, SubmissionTokenField, VersionField
 
 UPN_PATTERN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
@@ -238,14 +240,46 @@ class FamilyMemberForm(forms.Form):
         choices=[("", "No preference recorded"), *FamilyMember.ContactMethod.choices],
         required=False,
     )
+    mobile_phone = forms.CharField(
+        label="Mobile number for text messages (optional)",
+        help_text="A UK mobile number, like 07700 900 982.",
+        max_length=20,
+        required=False,
+    )
+    agrees_to_text_messages = forms.BooleanField(
+        label="They agreed to get text message reminders of meetings",
+        help_text="A text gives only their first name, the date and time of the meeting "
+        "and a number to call.",
+        required=False,
+    )
     language = forms.CharField(label="First language (optional)", max_length=50, required=False)
     interpreter_required = forms.BooleanField(label="They need an interpreter", required=False)
 
     def clean_postcode(self) -> str:
         return clean_postcode(self.cleaned_data["postcode"])
 
+    def clean_mobile_phone(self) -> str:
+        value = self.cleaned_data["mobile_phone"].strip()
+        if not value:
+            return ""
+        try:
+            validate_uk_mobile(value)
+        except ValidationError as error:
+            raise ValidationError(
+                "Enter a UK mobile number, like 07700 900 982", code=error.code
+            ) from None
+        return normalise_uk_mobile(value)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if (
+            cleaned.get("agrees_to_text_messages")
+            and not cleaned.get("mobile_phone")
+            and "mobile_phone" not in self.errors
+        ):
+            self.add_error(
+                "mobile_phone", "Enter their mobile number, or untick the text messages box"
+            )
         if cleaned.get("preferred_contact_method") == FamilyMember.ContactMethod.EMAIL and not (
             cleaned.get("email")
         ):

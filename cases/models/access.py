@@ -193,7 +193,12 @@ RESTRICTABLE_FIELDS: dict[str, dict[str, str]] = {
 }
 
 #: A field that is masked with another: the postcode goes with the address.
-MASKED_TOGETHER: dict[str, str] = {"postcode": "address", "school_urn": "school", "upn": "school"}
+MASKED_TOGETHER: dict[str, str] = {
+    "postcode": "address",
+    "mobile_phone": "phone",
+    "school_urn": "school",
+    "upn": "school",
+}
 
 
 class RestrictionQuerySet(models.QuerySet["Restriction"]):

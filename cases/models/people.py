@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models.tracking import tracked
 from cases.phonetics import child_name_keys
-from cases.validators import validate_nhs_number, validate_postcode
+from cases.validators import validate_nhs_number, validate_postcode, validate_uk_mobile
 from tac_portal.concurrency import VersionedModel
 from tac_portal.fields import BoundedTextField
 from tac_portal.validators import validate_person_name
@@ -322,6 +322,22 @@ class FamilyMember(VersionedModel):
     preferred_contact_method = models.CharField(
         max_length=10, choices=ContactMethod.choices, blank=True
     )
+    # Text message reminders (GOV.UK Notify): only to someone who agreed, on a UK mobile.
+    # The database defaults let the demo's bulk loader leave them out.
+    mobile_phone = models.CharField(
+        "mobile number",
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_uk_mobile],
+    )
+    agrees_to_text_messages = models.BooleanField(
+        "agreed to text messages",
+        default=False,
+        db_default=False,
+        help_text="They agreed to get text message reminders of meetings on their mobile.",
+    )
     language = models.CharField("first language", max_length=50, blank=True)
     interpreter_required = models.BooleanField("needs an interpreter", default=False)
     has_learning_difficulty = models.BooleanField(default=False)
@@ -331,9 +347,24 @@ class FamilyMember(VersionedModel):
     def __str__(self) -> str:
         return self.full_name
 
+    def clean(self) -> None:
+        if self.agrees_to_text_messages and not self.mobile_phone:
+            raise ValidationError(
+                {"mobile_phone": "Enter their mobile number, or untick the text messages box"}
+            )
+
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
+
+    @property
+    def first_name(self) -> str:
+        """The first of their given names: all a text message may call them."""
+        return self.given_names.split()[0] if self.given_names.split() else ""
+
+    @property
+    def takes_text_messages(self) -> bool:
+        return self.agrees_to_text_messages and bool(self.mobile_phone)
 
 
 class KnownName(models.Model):

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from cases.access import ensure_can_change_family_details
 from cases.models import Case, DetailChange, Family, FamilyMember
@@ -41,9 +43,13 @@ MEMBER_FIELDS = (
     "phone",
     "email",
     "preferred_contact_method",
+    "mobile_phone",
+    "agrees_to_text_messages",
     "language",
     "interpreter_required",
 )
+#: A change to these brings the texts waiting for the person in line (TAC_FAMILY_TEXT_SCHEDULERS).
+TEXT_FIELDS = frozenset({"mobile_phone", "agrees_to_text_messages", "given_names"})
 MEMBER_REASON_FIELDS = frozenset({"given_names", "family_name", "address", "postcode"})
 
 
@@ -160,6 +166,9 @@ def change_family_member(
         setattr(locked, name, value)
     locked.full_clean(exclude=[f.name for f in FamilyMember._meta.fields if f.name not in changed])
     locked.save(update_fields=[*changed, "updated_at", *bump(locked)])
+    if TEXT_FIELDS & set(changed):
+        for path in settings.TAC_FAMILY_TEXT_SCHEDULERS:
+            import_string(path)(locked)
     record_event(
         case,
         "family.member_changed",

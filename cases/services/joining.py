@@ -67,7 +67,12 @@ def ask_to_join(case: Case, *, by: User, reason: str) -> JoinRequest:
     )
     lead = locked.lead_assignments.active().select_related("professional").first()
     if lead is not None:
-        notify(lead.professional, title=TITLE_ASKED, link=reverse("cases:team", args=[locked.pk]))
+        notify(
+            lead.professional,
+            title=TITLE_ASKED,
+            link=reverse("cases:team", args=[locked.pk]),
+            case=locked,
+        )
     return join_request
 
 
@@ -121,5 +126,6 @@ def decide_join_request(
         data={"join_request": locked.pk},
     )
     if not approve:
+        # Not named: someone refused a place on the team is told no more of the case.
         notify(locked.requester, title=TITLE_DECLINED, link=reverse("cases:my_cases"))
     return locked

@@ -337,7 +337,7 @@ def add_professional(
     membership = add_professional_to_team(
         locked, professional=professional, by=by, role=role, involvement=involvement
     )
-    notify(professional, title=TITLE_ADDED, link=_team_link(locked))
+    notify(professional, title=TITLE_ADDED, link=_team_link(locked), case=locked)
     return membership
 
 
@@ -453,11 +453,11 @@ def end_membership(
         raise CaseError({"reason": ValidationError(message)})
     remove_from_team(locked, by=by, reason=reason)
     if locked.professional is not None and locked.professional_id != by.pk:
-        notify(locked.professional, title=TITLE_REMOVED, link=reverse("cases:my_cases"))
+        notify(locked.professional, title=TITLE_REMOVED, link=reverse("cases:my_cases"), case=case)
     elif locked.professional_id == by.pk:
         lead = case.lead_assignments.active().select_related("professional").first()
         if lead is not None and lead.professional_id != by.pk:
-            notify(lead.professional, title=TITLE_MEMBER_LEFT, link=_team_link(case))
+            notify(lead.professional, title=TITLE_MEMBER_LEFT, link=_team_link(case), case=case)
     return locked
 
 

@@ -1,5 +1,6 @@
 """What a meeting tells the people invited: invitations, changes, cancellations and minutes,
-with a calendar entry, through the one outbox (``notifications``)."""
+with a calendar entry, and text message reminders to family members who agreed to them,
+through the one outbox (``notifications``)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,22 @@ from meetings.models import (
     Meeting,
     new_ical_uid,
 )
-from notifications.models import local_zone
-from notifications.outbox import About, Email, queue_email, undelivered_about
+from notifications.govuk_notify import TextMessage, UnsafeTextMessage, texts_enabled
+from notifications.models import EmailOutbox, local_zone
+from notifications.outbox import (
+    About,
+    Email,
+    latest_about,
+    queue_email,
+    queue_text,
+    undelivered_about,
+    withdraw_unsent,
+)
 from notifications.services import notify
 
 if TYPE_CHECKING:
     from agencies.models import User
+    from cases.models import FamilyMember
 
 
 def _portal_url(path: str) -> str:
@@ -144,9 +155,13 @@ def tell_about_meeting(
 def email_invitees(
     meeting: Meeting, *, purpose: str, invitations: Iterable[Invitation] | None = None
 ) -> None:
-    """Tell each of ``invitations`` (by default everyone invited)."""
+    """Tell each of ``invitations`` (by default everyone invited). An invitation, a change
+    or a cancellation also sets (or withdraws) the family's text reminders."""
     if invitations is None:
         invitations = meeting.invitations.select_related("professional")
+    invitations = list(invitations)
+    if purpose in {"invitation", "changed", "cancelled"}:
+        plan_text_reminders(meeting, invitations)
     for invitation in invitations:
         tell_about_meeting(
             meeting,
@@ -164,3 +179,124 @@ def undelivered_invitations(meeting: Meeting) -> list[Invitation]:
     invitations = list(meeting.invitations.all())
     failed = undelivered_about(ABOUT_INVITATION, [i.pk for i in invitations])
     return [i for i in invitations if i.pk in failed]
+
+
+# --- Text message reminders to the family -------------------------------------------
+
+#: What a family member's text reminder is about, for the outbox.
+ABOUT_TEXT_REMINDER = "meetings.text_reminder"
+TEXT_TEMPLATE = "meeting_reminder_text"
+
+
+def number_to_call(meeting: Meeting) -> str:
+    """The number a family's text gives: the lead professional's, when it is recorded in a
+    form a text can carry, otherwise the early help team's (``TAC_FAMILY_CONTACT_PHONE``)."""
+    lead = meeting.case.lead_assignment
+    for number in (lead.professional.phone if lead else "", settings.TAC_FAMILY_CONTACT_PHONE):
+        try:
+            TextMessage(
+                first_name="A",
+                date="Monday 1 January 2024",
+                time="9am",
+                phone_number=" ".join(number.split()),
+            )
+        except UnsafeTextMessage:
+            continue
+        return " ".join(number.split())
+    return ""
+
+
+def text_reminder_time(meeting: Meeting) -> dt.datetime:
+    """When the reminder goes: ``TAC_MEETING_TEXT_REMINDER_HOURS`` before the meeting."""
+    return meeting.starts_at - dt.timedelta(hours=settings.TAC_MEETING_TEXT_REMINDER_HOURS)
+
+
+def plan_text_reminders(meeting: Meeting, invitations: Iterable[Invitation]) -> int:
+    """Make the family's text reminders for these invitations match the meeting: withdraw
+    any still waiting, then, while the meeting is arranged and ahead, queue one for each
+    family member who agreed to texts and has a mobile number. Returns how many queued.
+
+    The text says their first name, the meeting's date and time and a number to call,
+    nothing more (``TextMessage``): not the child, the case or the place.
+    """
+    family = [i for i in invitations if i.family_member_id is not None]
+    if not family:
+        return 0
+    withdraw_unsent(ABOUT_TEXT_REMINDER, [i.pk for i in family], kind=EmailOutbox.Kind.TEXT)
+    if (
+        meeting.status != Meeting.Status.SCHEDULED
+        or meeting.starts_at <= timezone.now()
+        or not texts_enabled(TEXT_TEMPLATE)
+    ):
+        return 0
+    phone = number_to_call(meeting)
+    starts_at = timezone.localtime(meeting.starts_at, local_zone())
+    queued = 0
+    for invitation in family:
+        member = invitation.family_member
+        if member is None or not member.takes_text_messages or not phone:
+            continue
+        try:
+            message = TextMessage.for_meeting(
+                first_name=member.first_name, starts_at=starts_at, phone_number=phone
+            )
+        except UnsafeTextMessage:
+            # A first name a text cannot carry as it is (digits, say): no text rather
+            # than a text that says something else. The meeting page says it was not sent.
+            continue
+        queued += (
+            queue_text(
+                member.mobile_phone,
+                message,
+                template=TEXT_TEMPLATE,
+                about=(ABOUT_TEXT_REMINDER, invitation.pk),
+                send_at=text_reminder_time(meeting),
+            )
+            is not None
+        )
+    return queued
+
+
+def replan_member_text_reminders(member: FamilyMember) -> int:
+    """After a family member's mobile number, agreement to texts or name changed: their
+    reminders of meetings still ahead are withdrawn and, if they still agree, queued
+    again as they now are. Returns how many queued."""
+    invitations = Invitation.objects.filter(
+        family_member=member,
+        meeting__status=Meeting.Status.SCHEDULED,
+        meeting__starts_at__gt=timezone.now(),
+    ).select_related("meeting", "meeting__case", "family_member")
+    return sum(plan_text_reminders(i.meeting, [i]) for i in invitations)
+
+
+def _when(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment, local_zone())
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def text_reminder_states(meeting: Meeting) -> list[tuple[Invitation, str]]:
+    """For the meeting's page, each family member invited and what became of their text
+    reminder: sent, waiting, could not be sent, or why there is none."""
+    family = list(
+        meeting.invitations.filter(family_member__isnull=False).select_related("family_member")
+    )
+    texts = latest_about(ABOUT_TEXT_REMINDER, [i.pk for i in family], kind=EmailOutbox.Kind.TEXT)
+    enabled = texts_enabled(TEXT_TEMPLATE)
+    states = []
+    for invitation in family:
+        row = texts.get(invitation.pk)
+        member = invitation.family_member
+        if row is not None and row.status == EmailOutbox.Status.SENT and row.sent_at:
+            state = f"Text reminder sent on {_when(row.sent_at)}"
+        elif row is not None and row.status == EmailOutbox.Status.DEAD:
+            state = "Text reminder could not be sent: tell them about the meeting another way"
+        elif row is not None:
+            state = f"Text reminder to be sent on {_when(row.next_attempt_at)}"
+        elif not enabled:
+            state = "No text reminder: text messages are not set up for this portal"
+        elif member is None or not member.takes_text_messages:
+            state = "No text reminder: they have not agreed to text messages"
+        else:
+            state = "No text reminder"
+        states.append((invitation, state))
+    return states

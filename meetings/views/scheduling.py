@@ -30,7 +30,7 @@ from meetings.services.common import (
     active_membership,
     can_run_meeting,
 )
-from meetings.services.emails import undelivered_invitations
+from meetings.services.emails import text_reminder_states, undelivered_invitations
 from meetings.services.scheduling import (
     cancel_meeting,
     invite_to_meeting,
@@ -99,6 +99,8 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
         "is_member": active_membership(request.user, meeting.case) is not None,
         # Those who run the meeting see whose invitation did not arrive, to tell them.
         "undelivered": undelivered_invitations(meeting) if can_run else [],
+        # And whether each family member's text reminder went (GOV.UK Notify).
+        "family_texts": text_reminder_states(meeting) if can_run else [],
     }
 
 

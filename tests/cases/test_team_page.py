@@ -88,8 +88,10 @@ def test_the_lead_adds_a_professional_who_is_told_without_case_details(
     assert notice.link == reverse("cases:team", args=[bare_case.pk])
     email = EmailOutbox.objects.get(recipient=health_visitor)
     child = bare_case.children.get()
-    for detail in (child.given_names, child.family_name, bare_case.reference, "Testfamily"):
+    for detail in (child.given_names, child.family_name, "Testfamily"):
         assert detail not in email.subject + email.body_text + email.body_html
+    # It names the case by its reference and the child's initials, never a name.
+    assert bare_case.notification_label in email.subject
     assert Case.objects.visible_to(health_visitor).filter(pk=bare_case.pk).exists()
     # Membership rows keep their change history.
     assert membership.history.count() == 1  # type: ignore[attr-defined]

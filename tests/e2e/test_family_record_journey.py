@@ -1,6 +1,6 @@
 """A practitioner keeps a family's record true from the case page: corrects a child's
 date of birth with a reason and sees the history, adds a second carer with parental
-responsibility, and adds the child's brother to the case."""
+responsibility who agreed to text reminders, and adds the child's brother to the case."""
 
 from __future__ import annotations
 
@@ -110,10 +110,18 @@ def test_a_practitioner_keeps_the_family_record_true(
     page.get_by_label("No, for example a parent who lives elsewhere").check()
     page.get_by_label("Phone number (optional)").fill("07700 900456")
     page.get_by_label("How do they prefer to be contacted? (optional)").select_option("text")
+    # He agrees to text reminders of meetings, but the mobile number is forgotten first.
+    page.get_by_label("They agreed to get text message reminders of meetings").check()
+    _submit(page, "Add this person")
+    assert page.get_by_text("Enter their mobile number, or untick the text").first.is_visible()
+    check_page(page, "family-record-adult-errors")
+    page.get_by_label("Mobile number for text messages (optional)").fill("07700 900456")
     check_page(page, "family-record-adult-form")
     _submit(page, "Add this person")
     adults = page.locator(".govuk-summary-card", has_text="Dale Meadowbank")
     assert "Father" in adults.inner_text()
+    row = adults.locator(".govuk-summary-list__row", has_text="Text messages")
+    assert "Agreed to text reminders" in row.locator("dd").inner_text()
     row = adults.locator(".govuk-summary-list__row", has_text="Parental responsibility")
     assert row.locator("dd").inner_text() == "Yes"
     row = adults.locator(".govuk-summary-list__row", has_text="Lives with the child")

@@ -4,11 +4,12 @@ the plan is reviewed without a meeting."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
@@ -22,6 +23,7 @@ from meetings.services.scheduling import schedule_meeting
 from notifications import outbox
 from notifications.models import EmailOutbox
 from tests.helpers import PASSWORD, fill_date
+from tests.notifications.notify_server import FakeNotify, notify_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +55,8 @@ def journey_case(reminder_rules: None) -> Case:
         family_name="Brightwater",
         relationship=FamilyMember.Relationship.MOTHER,
         email="mara@example.org",
+        mobile_phone="07700 900321",
+        agrees_to_text_messages=True,
     )
     case = open_case(
         family, children=[child], by=lead, interim_lead=lead, status=Case.Status.PLANNING
@@ -68,8 +72,20 @@ def _autosaved(page: Any, label: str) -> None:
     expect(form.locator(".tac-autosave__saved")).to_be_visible()
 
 
+@pytest.fixture
+def notify_for_texts() -> Iterator[FakeNotify]:
+    """A local GOV.UK Notify for the family's texts; email stays on SMTP."""
+    server = FakeNotify()
+    try:
+        with override_settings(**notify_settings(server.base_url, channel="smtp")):
+            yield server
+    finally:
+        server.stop()
+
+
 def test_a_tac_meeting_from_invitation_to_review(
     page: Any,
+    notify_for_texts: FakeNotify,
     journey_case: Case,
     sign_in: Callable[..., None],
     check_page: Callable[[Any, str], None],
@@ -98,11 +114,19 @@ def test_a_tac_meeting_from_invitation_to_review(
     page.get_by_role("button", name="Arrange meeting and send invitations").click()
     expect(page.get_by_text("Meeting arranged.")).to_be_visible()
     check_page(page, "meeting-detail-scheduled")
+    # Mara agreed to texts: the lead sees what became of her reminder.
+    texts = page.locator(".govuk-summary-list__row", has_text="Mara Brightwater")
+    assert "Text reminder" in texts.inner_text()
 
     meeting = Meeting.objects.get(case=case)
     assert meeting.invitations.count() == 4
     outbox.send_pending_emails()  # whatever the after-commit task has not sent yet
-    assert set(EmailOutbox.objects.values_list("status", flat=True)) == {"sent"}
+    emails = EmailOutbox.objects.filter(kind=EmailOutbox.Kind.EMAIL)
+    assert set(emails.values_list("status", flat=True)) == {"sent"}
+    # Mara's text waits for the day before, or has gone if that time has passed.
+    [reminder] = EmailOutbox.objects.filter(kind=EmailOutbox.Kind.TEXT)
+    assert reminder.phone_number == "07700 900321"
+    assert set(reminder.personalisation) == {"first_name", "date", "time", "phone_number"}
     assert len(mail.outbox) == 4
     to_mum = next(m for m in mail.outbox if m.to == ["mara@example.org"])
     (attachment,) = to_mum.attachments

@@ -61,6 +61,9 @@ ROUTES: dict[str, Route] = {
     "notifications:read": Route(
         "post", args=lambda o: [o.notification.pk], expect=own_notification(302)
     ),
+    "notifications:unread": Route(
+        "post", args=lambda o: [o.notification.pk], expect=own_notification(302)
+    ),
     "notifications:read_all": Route("post", expect=everyone(302)),
     "notifications:preferences": Route("get", expect=everyone(200)),
     # Those who work on cases may ask for emergency (break-glass) access; the

@@ -51,6 +51,27 @@ def test_it_marks_a_notification_read(lead_client: Client, lead: User) -> None:
     assert notification.read_at is not None
 
 
+def test_it_marks_a_read_notification_unread_again(
+    lead_client: Client, lead: User, outsider_client: Client
+) -> None:
+    notification = _notify(lead)
+    lead_client.post(f"/notifications/{notification.pk}/read/")
+    page = lead_client.get("/notifications/").content.decode()
+    assert "Mark as unread" in page
+
+    # Someone else's is a 404, and stays as it was.
+    assert outsider_client.post(f"/notifications/{notification.pk}/unread/").status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+    assert lead_client.post(f"/notifications/{notification.pk}/unread/").status_code == 302
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    page = lead_client.get("/notifications/").content.decode()
+    assert "(1 unread)" in page or "Unread" in page
+    assert lead_client.get(f"/notifications/{notification.pk}/unread/").status_code == 405
+
+
 def test_it_returns_404_for_someone_elses_notification(
     outsider_client: Client, lead_client: Client, lead: User
 ) -> None:
@@ -157,3 +178,29 @@ def test_the_centre_groups_notifications_by_case_and_marks_unread(
     assert "(1 unread)" in captions[1]
     assert "Jamie" not in body
     assert "Fairweather" not in body
+
+
+def test_team_notices_name_the_case_by_reference_and_initials(
+    case: Case, lead: User, member: User, outsider: User
+) -> None:
+    from cases.services.joining import ask_to_join, decide_join_request
+    from cases.services.teams import end_membership
+
+    ask_to_join(case, by=outsider, reason="The child's brother is known to us")
+    request = case.join_requests.get(requester=outsider)
+    decide_join_request(request, by=lead, approve=False, expected_version=request.version)
+    membership = case.memberships.active().get(professional=member)
+    end_membership(
+        membership, by=lead, reason="No longer involved", expected_version=membership.version
+    )
+
+    notices = Notification.objects.filter(recipient__in=[lead, member])
+    assert notices.count() == 2
+    # Someone refused a place on the team is told no more of the case than they knew.
+    declined = Notification.objects.get(recipient=outsider)
+    assert declined.case_id is None
+    assert declined.case_label == ""
+    for notice in notices:
+        assert notice.case_id == case.pk
+        assert notice.case_label == case.notification_label
+        assert "Jamie" not in notice.title

@@ -186,6 +186,10 @@ def test_the_old_cache_variable_still_works_with_a_warning() -> None:
         ("CELERY_RESULT_BACKEND", "redis://redis.example:6379/1", "CELERY_RESULT_BACKEND"),
         ("CELERY_BROKER_URL", "unix:///run/redis.sock", "redis+socket://"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be"),
+        ("TAC_EMAIL_CHANNEL", "sendgrid", 'TAC_EMAIL_CHANNEL must be "smtp" or "notify"'),
+        ("TAC_EMAIL_CHANNEL", "notify", 'TAC_EMAIL_CHANNEL="notify" needs TAC_NOTIFY_API_KEY'),
+        ("TAC_NOTIFY_API_KEY", "not-a-key", "TAC_NOTIFY_API_KEY must be a key from GOV.UK"),
+        ("TAC_NOTIFY_EMAIL_TEMPLATE_ID", "email", "Notify email template ID must be"),
     ],
 )
 def test_it_refuses_to_start_with_a_dangerous_or_meaningless(
