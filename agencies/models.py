@@ -241,6 +241,7 @@ class ApiScope(models.TextChoices):
     REFERRALS_WRITE = "referrals:write", "Submit requests for support"
     ACTIONS_WRITE = "actions:write", "Update actions its agency owns"
     REFERENCE_READ = "reference:read", "Read agencies and reference data"
+    DOCUMENTS_WRITE = "documents:write", "Add documents to the cases its agency works on"
 
 
 def _default_scopes() -> list[str]:

@@ -35,6 +35,7 @@ class AccessPurpose(models.TextChoices):
     HISTORY = "history", "Change history"
     ACCESS_REPORT = "access_report", "Access report"
     API = "api", "API"
+    DOCUMENT = "document", "Document"
 
 
 class RecordAccess(models.Model):
