@@ -95,7 +95,7 @@ class DocumentSerializer(ApiModelSerializer):
         return VersionSerializer(current).data if current is not None else None
 
     def get_status(self, document: Document) -> str:
-        """"available" when a version may be opened; "quarantined" when none may."""
+        """ "available" when a version may be opened; "quarantined" when none may."""
         return "available" if self._current(document) is not None else "quarantined"
 
     def get_scan_detail(self, document: Document) -> str:
@@ -128,7 +128,9 @@ class DocumentInputSerializer(StrictInputSerializer):
     )
 
 
-def _documents_for(viewer_user: User | None, documents: Iterable[Document], case: Any) -> list[Document]:
+def _documents_for(
+    viewer_user: User | None, documents: Iterable[Document], case: Any
+) -> list[Document]:
     """Of ``documents``, those the caller may see: for a partner system never a restricted
     one; for a professional the documents they may open."""
     if viewer_user is None:
@@ -190,7 +192,9 @@ class CaseDocumentList(CaseScopedListView):
             return None
         return _documents_for(self.viewer.user, page, self.case)
 
-    @extend_schema(request={"multipart/form-data": DocumentInputSerializer}, responses=DocumentSerializer)
+    @extend_schema(
+        request={"multipart/form-data": DocumentInputSerializer}, responses=DocumentSerializer
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.case  # 404 before anything is read for a case out of reach
         serializer = DocumentInputSerializer(data=request.data)
@@ -220,9 +224,7 @@ class CaseDocumentList(CaseScopedListView):
                     )
                 except DjangoValidationError as exc:
                     raise validation_problem(exc) from exc
-            document = (
-                Document.objects.prefetch_related("versions").get(pk=version.document_id)
-            )
+            document = Document.objects.prefetch_related("versions").get(pk=version.document_id)
             response = Response(DocumentSerializer(document).data, status=201)
             response["Location"] = reverse("api:case-documents", kwargs={"case_pk": case.pk})
             return response
@@ -249,7 +251,9 @@ class DocumentFile(CaseDataView):
         case = document.case
         if viewer.user is None:
             level = information_levels([case.pk], viewer.agency_id)[case.pk]
-            allowed = agency_may_read_documents(level) and document.visibility != DOCUMENT_RESTRICTED
+            allowed = (
+                agency_may_read_documents(level) and document.visibility != DOCUMENT_RESTRICTED
+            )
         else:
             allowed = bool(_documents_for(viewer.user, [document], case))
         version = current_version(document) if allowed else None

@@ -10,13 +10,23 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from typing import IO
+from typing import Protocol
 
 #: How much of the start of a file is read to tell its type (and to check plain text).
 SNIFF_BYTES = 64 * 1024
 
 #: The control characters plain text may hold: tab, line feed, form feed, carriage return.
 _TEXT_CONTROLS = {9, 10, 12, 13}
+
+
+class BinaryFile(Protocol):
+    """What the checks, the scan and the storage read a file through."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def tell(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -47,12 +57,14 @@ TEXT = FileType("text", "Plain text", "text/plain; charset=utf-8", "txt")
 
 ALLOWED: tuple[FileType, ...] = (PDF, PNG, JPEG, DOCX, XLSX, ODT, TEXT)
 BY_KEY = {t.key: t for t in ALLOWED}
-ALLOWED_LABELS = "PDF, Word (.docx), Excel (.xlsx), OpenDocument text (.odt), PNG, JPEG or plain text"
+ALLOWED_LABELS = (
+    "PDF, Word (.docx), Excel (.xlsx), OpenDocument text (.odt), PNG, JPEG or plain text"
+)
 
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
-def _zip_type(file: IO[bytes]) -> FileType | None:
+def _zip_type(file: BinaryFile) -> FileType | None:
     """An office document: a zip holding the parts its format requires."""
     file.seek(0)
     try:
@@ -84,7 +96,7 @@ def _is_text(head: bytes, *, complete: bool) -> bool:
     return True
 
 
-def detect(file: IO[bytes]) -> FileType | None:
+def detect(file: BinaryFile) -> FileType | None:
     """The allowed type the file's content shows, or None when it is none of them.
 
     Reads from the start and leaves the file at the start.

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import UploadedFile
 
 from agencies.models import User
 from documents import content
+from documents.content import BinaryFile
 from documents.models import TITLE_MAX_LENGTH, Document
-from documents.services import BinaryFile, check_file
+from documents.services import check_file
 from tac_portal.forms import FreeTextField, SubmissionTokenField
 
 NO_RECORD = ""
@@ -25,8 +26,8 @@ class _FileForm(forms.Form):
         error_messages={"required": "Choose the file to add"},
     )
 
-    def clean_file(self) -> UploadedFile:
-        upload = cast(UploadedFile, self.cleaned_data["file"])
+    def clean_file(self) -> Any:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         # Field-level answers for the size and the type; the scan comes after.
         try:
             check_file(cast("BinaryFile", upload), name=upload.name or "")
@@ -90,7 +91,7 @@ class AddDocumentForm(_FileForm):
         super().__init__(*args, **kwargs)
         named = cast(forms.MultipleChoiceField, self.fields["named_users"])
         named.choices = [
-            (str(u.pk), f"{u.full_name} ({u.agency.name if u.agency_id else 'no agency'})")
+            (str(u.pk), f"{u.full_name} ({u.agency.name if u.agency is not None else 'no agency'})")
             for u in team or []
         ]
         if not team:

@@ -34,7 +34,9 @@ def version_file_name(instance: DocumentVersion, filename: str) -> str:
 
     Quarantined files are kept apart under their own prefix.
     """
-    prefix = "available" if instance.scan_status == DocumentVersion.ScanStatus.CLEAN else "quarantine"
+    prefix = (
+        "available" if instance.scan_status == DocumentVersion.ScanStatus.CLEAN else "quarantine"
+    )
     return f"{prefix}/case-{instance.document.case_id}/{uuid.uuid4().hex}"
 
 
@@ -69,7 +71,11 @@ class Document(models.Model):
         related_name="documents",
     )
     meeting = models.ForeignKey(
-        "meetings.Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
     )
     action = models.ForeignKey(
         "meetings.Action", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"

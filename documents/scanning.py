@@ -109,7 +109,8 @@ def scan_chunks(chunks: Iterable[bytes], *, address: str | None = None) -> ScanR
             reply = _read_reply(sock)
     except (OSError, ScannerUnavailable):
         return ScanResult(
-            ScanOutcome.FAILED, "The virus scanner could not be reached, so the file was not scanned."
+            ScanOutcome.FAILED,
+            "The virus scanner could not be reached, so the file was not scanned.",
         )
     return parse_reply(reply)
 

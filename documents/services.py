@@ -15,7 +15,7 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,7 +28,6 @@ from agencies.models import User
 from assessments.models import Assessment
 from cases.access import (
     DOCUMENT_RESTRICTED,
-    can_add_document,
     ensure_can_add_document,
     ensure_can_change_document,
     is_active_member,
@@ -36,6 +35,7 @@ from cases.access import (
 from cases.models import Case
 from cases.services.common import record_event
 from documents import content, scanning
+from documents.content import BinaryFile
 from documents.models import TITLE_MAX_LENGTH, Document, DocumentDownload, DocumentVersion
 from meetings.models import Action, Meeting
 
@@ -53,16 +53,6 @@ MSG_CHOOSE_ONE_RECORD = "A document can belong to one assessment, meeting or act
 MSG_RECORD_NOT_ON_CASE = "That record is not part of this case"
 MSG_DELETION_REASON = "Say why the document is being deleted"
 MSG_TITLE = "Give the document a title"
-
-
-class BinaryFile(Protocol):
-    """What the checks, the scan and the storage read a file through."""
-
-    def read(self, size: int = -1, /) -> bytes: ...
-
-    def seek(self, offset: int, whence: int = 0, /) -> int: ...
-
-    def tell(self) -> int: ...
 
 
 def too_large_message() -> str:
@@ -155,7 +145,7 @@ def _attachment(case: Case, details: DocumentDetails) -> dict[str, object]:
     if not chosen:
         return {}
     name, pk = chosen[0]
-    model: type[Assessment | Meeting | Action] = {
+    model: Any = {
         "assessment": Assessment,
         "meeting": Meeting,
         "action": Action,
@@ -200,7 +190,7 @@ def _new_version(
         uploaded_by_client=client_id,
     )
     checked.file.seek(0)
-    stored = checked.file if isinstance(checked.file, File) else File(checked.file)
+    stored = checked.file if isinstance(checked.file, File) else File(cast(Any, checked.file))
     version.file.save("document", stored, save=False)
     version.save()
     if version.is_quarantined:
@@ -355,5 +345,3 @@ def record_download(request: HttpRequest, version: DocumentVersion, *, client_id
         client_id=client_id,
         request_id=getattr(request, "request_id", ""),
     )
-
-

@@ -100,7 +100,9 @@ def _openable(user: User, case: Case, documents: list[Document]) -> set[int]:
     }
 
 
-def case_document_rows(case: Case, user: User, documents: list[Document]) -> list[dict[str, object]]:
+def case_document_rows(
+    case: Case, user: User, documents: list[Document]
+) -> list[dict[str, object]]:
     """What the documents list shows of each document, as ``user`` may see it."""
     openable = _openable(user, case, documents)
     rows = []
@@ -124,7 +126,8 @@ def case_documents_queryset(case: Case) -> QuerySet[Document]:
         _documents()
         .filter(case=case)
         .prefetch_related(
-            "named_users", Prefetch("versions", queryset=DocumentVersion.objects.order_by("-number"))
+            "named_users",
+            Prefetch("versions", queryset=DocumentVersion.objects.order_by("-number")),
         )
     )
 
@@ -159,10 +162,15 @@ def _attachable_records(case: Case) -> list[tuple[str, str]]:
         )
     for meeting in case.meetings.order_by("-starts_at", "-id")[:50]:
         choices.append(
-            (f"meeting:{meeting.pk}", f"{meeting.get_kind_display()}, {meeting.starts_at:%-d %B %Y}")
+            (
+                f"meeting:{meeting.pk}",
+                f"{meeting.get_kind_display()}, {meeting.starts_at:%-d %B %Y}",
+            )
         )
     for action in case.actions.order_by("due_on", "id")[:50]:
-        text = action.description if len(action.description) <= 60 else action.description[:57] + "…"
+        text = (
+            action.description if len(action.description) <= 60 else action.description[:57] + "…"
+        )
         choices.append((f"action:{action.pk}", f"Action: {text}"))
     return choices
 
@@ -272,7 +280,11 @@ def attachment_name(document: Document, version: DocumentVersion) -> str:
     """The file's name when saved: the title in safe characters, and the extension its
     content shows (never the uploaded name's)."""
     base = _UNSAFE.sub("", document.title).strip(" .") or "document"
-    extension = content.BY_KEY[version.file_type].extension if version.file_type in content.BY_KEY else "bin"
+    extension = (
+        content.BY_KEY[version.file_type].extension
+        if version.file_type in content.BY_KEY
+        else "bin"
+    )
     return f"{base[:80]}.{extension}"
 
 
@@ -319,7 +331,9 @@ def replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = ReplaceDocumentForm()
         _refuse_unread(form)
         return render(
-            request, "documents/replace.html", {"case": case, "document": document, "form": form},
+            request,
+            "documents/replace.html",
+            {"case": case, "document": document, "form": form},
             status=413,
         )
     form = ReplaceDocumentForm(
@@ -359,7 +373,9 @@ def delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The document was deleted. The reason is in the case's history.")
+            messages.success(
+                request, "The document was deleted. The reason is in the case's history."
+            )
             return redirect("documents:case_documents", pk=case.pk)
     return render(
         request, "documents/delete.html", {"case": case, "document": document, "form": form}

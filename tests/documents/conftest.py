@@ -19,6 +19,14 @@ from typing import Any
 import pytest
 
 from tests import clamav
+from tests.api.conftest import (  # noqa: F401 - the partner API fixtures, for the API tests
+    make_partner,
+    police_api,
+    police_partner,
+    school_api,
+    school_partner,
+    share,
+)
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +53,11 @@ def documents_settings(settings: Any, clamd: clamav.Daemon, tmp_path: Path) -> P
         },
     }
     return root
+
+
+def body(response: Any) -> bytes:
+    """All of a streamed download's bytes."""
+    return b"".join(response.streaming_content)
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

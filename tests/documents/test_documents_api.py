@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -13,17 +14,8 @@ from cases.models import AccessPurpose, Case, RecordAccess
 from documents.models import Document, DocumentDownload, DocumentVersion
 from documents.services import DocumentDetails, add_document
 from tests import clamav
-from tests.api.conftest import (  # noqa: F401 - the partner fixtures
-    Partner,
-    client_with_token,
-    make_partner,
-    police_api,
-    police_partner,
-    school_api,
-    school_partner,
-    share,
-)
-from tests.documents.conftest import PDF_BYTES
+from tests.api.conftest import Partner, client_with_token
+from tests.documents.conftest import PDF_BYTES, body
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +30,7 @@ def _document(case: Case, by: User, *, visibility: str = Document.Visibility.TEA
     return version.document
 
 
-def _upload(api: Client, case: Case, content: bytes, **headers: str) -> object:
+def _upload(api: Client, case: Case, content: bytes, **headers: str) -> Any:
     return api.post(
         f"/api/v1/cases/{case.pk}/documents/",
         {
@@ -52,7 +44,11 @@ def _upload(api: Client, case: Case, content: bytes, **headers: str) -> object:
 
 
 def test_it_lists_and_streams_the_documents_of_a_case_shared_with_the_agency(
-    school_api: Client, share: Callable[..., object], case: Case, lead: User, school_partner: Partner
+    school_api: Client,
+    share: Callable[..., object],
+    case: Case,
+    lead: User,
+    school_partner: Partner,
 ) -> None:
     share("additional")
     document = _document(case, lead)
@@ -66,7 +62,7 @@ def test_it_lists_and_streams_the_documents_of_a_case_shared_with_the_agency(
     assert results[0]["status"] == "available"
     file = school_api.get(results[0]["file_url"])
     assert file.status_code == 200
-    assert b"".join(file.streaming_content) == PDF_BYTES
+    assert body(file) == PDF_BYTES
     assert file["Content-Disposition"].startswith("attachment;")
     assert file["X-Content-Type-Options"] == "nosniff"
     client_id = school_partner.client_id
@@ -131,7 +127,9 @@ def test_a_partner_upload_of_a_disallowed_type_is_a_problem_with_field_errors(
 
 
 def test_a_partner_upload_needs_the_documents_write_scope(
-    make_partner: Callable[..., Partner], school_agency: object, case: Case  # noqa: F811
+    make_partner: Callable[..., Partner],
+    school_agency: object,
+    case: Case,
 ) -> None:
     reader = client_with_token(
         make_partner(school_agency, scopes=[ApiScope.CASES_READ, ApiScope.REFERENCE_READ])
