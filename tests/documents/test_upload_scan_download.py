@@ -61,6 +61,7 @@ def test_it_adds_a_scanned_document_and_streams_it_as_an_attachment(
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Type"] == "application/pdf"
     assert download["Cache-Control"] == "no-store"
+    assert "sandbox" in download["Content-Security-Policy"]
 
 
 def test_it_logs_every_download(member_client: Client, case: Case, member: User) -> None:
