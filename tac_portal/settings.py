@@ -676,6 +676,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "meetings.models.Action.Status",
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "DocumentKindEnum": "documents.models.Document.Kind",
     },
     "TITLE": "TAC Portal partner API",
     "DESCRIPTION": (
