@@ -150,6 +150,19 @@ class Document(models.Model):
         """The assessment, meeting or action it belongs to, if any."""
         return self.assessment or self.meeting or self.action
 
+    @property
+    def attached_label(self) -> str:
+        """What it belongs to, in words (needs ``assessment__child``, ``meeting`` and
+        ``action`` loaded with it)."""
+        if self.assessment is not None:
+            return f"Assessment of {self.assessment.child.full_name}"
+        if self.meeting is not None:
+            return f"{self.meeting.get_kind_display()}, {self.meeting.starts_at:%-d %B %Y}"
+        if self.action is not None:
+            text = self.action.description
+            return f"Action: {text if len(text) <= 60 else text[:57] + '…'}"
+        return ""
+
 
 class DocumentVersion(models.Model):
     """One upload of a document's content, as scanned and stored."""

@@ -52,7 +52,9 @@ _FORM_OVERHEAD_BYTES = 64 * 1024
 
 
 def _documents() -> QuerySet[Document]:
-    return Document.objects.current().select_related("added_by__agency")
+    return Document.objects.current().select_related(
+        "added_by__agency", "assessment__child", "meeting", "action"
+    )
 
 
 def _apply_errors(form: AddDocumentForm | ReplaceDocumentForm, error: ValidationError) -> None:

@@ -3,15 +3,21 @@ with the real ClamAV daemon (tests/clamav.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from agencies.models import User
 from cases.models import AccessPurpose, Case, CaseEvent, RecordAccess
 from documents.models import Document, DocumentDownload, DocumentVersion
+from documents.services import DocumentDetails, add_document
+from meetings.models import Action
 from tests import clamav
 from tests.documents.conftest import EXECUTABLE_BYTES, PDF_BYTES, body, docx_bytes
 
@@ -318,3 +324,48 @@ def test_the_case_page_lists_the_documents_and_links_to_adding_one(
 
     assert "Signed consent form" in page
     assert f"/documents/case/{case.pk}/add/" in page
+
+
+def _action(case: Case, by: User) -> Action:
+    return Action.objects.create(
+        case=case,
+        description="Poppy's school to send the attendance report",
+        owner_professional=by,
+        owner_agency=by.agency,
+        due_on=dt.date(2026, 12, 1),
+        created_by=by,
+    )
+
+
+def test_it_attaches_a_document_to_an_action_of_the_case(
+    member_client: Client, case: Case, member: User
+) -> None:
+    action = _action(case, member)
+    page = member_client.get(f"/documents/case/{case.pk}/add/")
+    assert f"action:{action.pk}" in page.content.decode()
+
+    _post(member_client, case, PDF_BYTES, attached_to=f"action:{action.pk}")
+
+    document = Document.objects.get(case=case)
+    assert document.action == action
+    shown = member_client.get(f"/documents/{document.pk}/").content.decode()
+    assert "Action: Poppy" in shown
+
+
+def test_it_refuses_a_record_of_another_case(
+    case: Case, member: User, make_case: Callable[..., Case], lead: User
+) -> None:
+    other = _action(make_case(), lead)
+
+    with pytest.raises(ValidationError) as refused:
+        add_document(
+            case,
+            details=DocumentDetails(
+                title="Report", kind="report", visibility="team", action_id=other.pk
+            ),
+            file=io.BytesIO(PDF_BYTES),
+            by=member,
+        )
+
+    assert refused.value.message_dict == {"action": ["That record is not part of this case"]}
+    assert not Document.objects.exists()
