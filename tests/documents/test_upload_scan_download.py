@@ -12,9 +12,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from agencies.models import User
-from cases.models import AccessPurpose, Case, CaseEvent, RecordAccess
+from cases.models import AccessPurpose, BreakGlassGrant, Case, CaseEvent, RecordAccess
 from documents.models import Document, DocumentDownload, DocumentVersion
 from documents.services import DocumentDetails, add_document
 from meetings.models import Action
@@ -369,3 +370,32 @@ def test_it_refuses_a_record_of_another_case(
 
     assert refused.value.message_dict == {"action": ["That record is not part of this case"]}
     assert not Document.objects.exists()
+
+
+def test_emergency_access_opens_team_documents_but_never_a_restricted_one(
+    lead_client: Client, outsider_client: Client, case: Case, outsider: User
+) -> None:
+    _post(lead_client, case, PDF_BYTES, title="Team letter")
+    _post(
+        lead_client,
+        case,
+        PDF_BYTES,
+        title="Informant's statement",
+        visibility=Document.Visibility.RESTRICTED,
+    )
+    team = Document.objects.get(title="Team letter")
+    restricted = Document.objects.get(title="Informant's statement")
+    now = timezone.now()
+    BreakGlassGrant.objects.create(
+        user=outsider,
+        case=case,
+        reason_code=BreakGlassGrant.ReasonCode.SAFEGUARDING_CONCERN,
+        justification="Police called to the family home tonight",
+        granted_at=now,
+        expires_at=now + dt.timedelta(hours=4),
+    )
+
+    assert outsider_client.get(f"/documents/{team.pk}/download/").status_code == 200
+    assert outsider_client.get(f"/documents/{restricted.pk}/download/").status_code == 403
+    # Emergency access only reads: it adds nothing.
+    assert outsider_client.get(f"/documents/case/{case.pk}/add/").status_code == 403
