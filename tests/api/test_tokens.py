@@ -25,6 +25,7 @@ def test_it_issues_a_ten_minute_token_with_the_clients_scopes(school_partner: Pa
         "referrals:write",
         "actions:write",
         "reference:read",
+        "documents:write",
     }
     assert "refresh_token" not in body
 
