@@ -33,7 +33,16 @@ from documents.local_scanner import (
     start,
 )
 
-__all__ = ["EICAR", "SIGNATURE_NAME", "Daemon", "ensure", "find", "missing_message", "start"]
+__all__ = [
+    "EICAR",
+    "ENV_VAR",
+    "SIGNATURE_NAME",
+    "Daemon",
+    "ensure",
+    "find",
+    "missing_message",
+    "start",
+]
 
 INSTALL_TIMEOUT_SECONDS = 900
 
