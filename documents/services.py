@@ -12,6 +12,7 @@ quarantine with the reason and never served. Each change writes its case event
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -298,6 +299,48 @@ def replace_document(
             data={"document": locked.pk, "version": version.pk, "client": client_id},
         )
     return version
+
+
+def scan_again(version: DocumentVersion, *, by: User) -> DocumentVersion:
+    """Scan again a version that could not be scanned (the scanner was away): clean, it
+    becomes the version opened; otherwise it stays quarantined with the new reason. A
+    version in which a virus was found is never scanned again."""
+    document = version.document
+    ensure_can_change_document(by, document.case, added_by_id=document.added_by_id)
+    if version.scan_status != DocumentVersion.ScanStatus.FAILED or document.is_deleted:
+        raise ValidationError("Only a file that could not be scanned can be scanned again.")
+    with version.file.open("rb") as stored:
+        data = stored.read()
+    result = scanning.scan_chunks([data])
+    with transaction.atomic():
+        locked = DocumentVersion.objects.select_for_update().get(pk=version.pk)
+        locked.scanned_at = timezone.now()
+        if result.is_clean:
+            locked.scan_status = DocumentVersion.ScanStatus.CLEAN
+            locked.scan_detail = ""
+            old_name = str(locked.file.name)
+            storage = locked.file.storage
+            locked.file.save("document", File(io.BytesIO(data)), save=False)
+            # The quarantined copy goes once the clean one is on record.
+            transaction.on_commit(lambda: storage.delete(old_name))
+        else:
+            locked.scan_status = {
+                scanning.ScanOutcome.INFECTED: DocumentVersion.ScanStatus.INFECTED
+            }.get(result.outcome, DocumentVersion.ScanStatus.FAILED)
+            locked.scan_detail = result.detail[:200]
+        locked.save(update_fields=["scan_status", "scan_detail", "scanned_at", "file"])
+        record_event(
+            document.case,
+            "document.scanned_again",
+            by=by,
+            summary=(
+                f"Scanned again, no virus found: {_shown_title(document)}"
+                if result.is_clean
+                else f"Scanned again, still quarantined: {_shown_title(document)}"
+            ),
+            data={"document": document.pk, "version": locked.pk},
+        )
+    return locked
 
 
 def delete_document(document: Document, *, by: User, reason: str) -> Document:

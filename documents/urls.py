@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/download/", views.download, name="download"),
     path("<int:pk>/versions/<int:number>/download/", views.download, name="download_version"),
+    path("<int:pk>/versions/<int:number>/scan/", views.rescan, name="rescan"),
     path("<int:pk>/replace/", views.replace, name="replace"),
     path("<int:pk>/delete/", views.delete, name="delete"),
 ]

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
 from agencies.models import User
@@ -44,6 +44,7 @@ from documents.services import (
     delete_document,
     record_download,
     replace_document,
+    scan_again,
     too_large_message,
 )
 
@@ -382,3 +383,21 @@ def delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "documents/delete.html", {"case": case, "document": document, "form": form}
     )
+
+
+@login_required
+@require_POST
+def rescan(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
+    """Scan again a version that could not be scanned."""
+    document = get_document_for_user(request, _documents(), pk, to_open=True)
+    ensure_can_change_document(request.user, document.case, added_by_id=document.added_by_id)
+    version = document.versions.filter(number=number).first()
+    if version is None:
+        raise Http404("No such version")
+    try:
+        version = scan_again(version, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _say_how_it_went(request, version)
+    return redirect("documents:detail", pk=document.pk)

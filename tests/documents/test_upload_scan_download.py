@@ -399,3 +399,35 @@ def test_emergency_access_opens_team_documents_but_never_a_restricted_one(
     assert outsider_client.get(f"/documents/{restricted.pk}/download/").status_code == 403
     # Emergency access only reads: it adds nothing.
     assert outsider_client.get(f"/documents/case/{case.pk}/add/").status_code == 403
+
+
+def test_a_file_that_could_not_be_scanned_is_scanned_again_when_the_scanner_is_back(
+    member_client: Client, case: Case, settings: Any, tmp_path: Any, clamd: clamav.Daemon
+) -> None:
+    settings.TAC_CLAMD_ADDRESS = f"unix://{tmp_path}/nobody-listens.sock"
+    _post(member_client, case, PDF_BYTES)
+    document = Document.objects.get(case=case)
+    assert member_client.get(f"/documents/{document.pk}/download/").status_code == 404
+    assert (
+        "Scan version 1 again" in member_client.get(f"/documents/{document.pk}/").content.decode()
+    )
+
+    settings.TAC_CLAMD_ADDRESS = clamd.address
+    response = member_client.post(f"/documents/{document.pk}/versions/1/scan/")
+
+    assert response.status_code == 302
+    version = document.versions.get()
+    assert version.scan_status == DocumentVersion.ScanStatus.CLEAN
+    assert str(version.file.name).startswith("available/")
+    assert body(member_client.get(f"/documents/{document.pk}/download/")) == PDF_BYTES
+    assert CaseEvent.objects.filter(case=case, code="document.scanned_again").exists()
+
+
+def test_a_file_with_a_virus_is_never_scanned_again(member_client: Client, case: Case) -> None:
+    _post(member_client, case, clamav.EICAR, name="report.txt")
+    document = Document.objects.get(case=case)
+
+    member_client.post(f"/documents/{document.pk}/versions/1/scan/")
+
+    assert document.versions.get().scan_status == DocumentVersion.ScanStatus.INFECTED
+    assert member_client.get(f"/documents/{document.pk}/download/").status_code == 404

@@ -61,6 +61,9 @@ ROUTES: dict[str, Route] = {
         "get", args=lambda o: [*_document(o), 1], expect=case_page()
     ),
     "documents:replace": Route("get", args=_document, expect=runs_the_case(200)),
+    # Version 1 was scanned: "only a file that could not be scanned" (a message, back to
+    # the document) for those who may change it.
+    "documents:rescan": Route("post", args=lambda o: [*_document(o), 1], expect=runs_the_case(302)),
     "documents:delete": Route("get", args=_document, expect=runs_the_case(200)),
     "api:case-documents": Route("get", args=lambda o: [o.case.pk], expect=api_case_data()),
     "api:document-file": Route("get", args=_document, expect=api_case_data()),
