@@ -431,3 +431,25 @@ def test_a_file_with_a_virus_is_never_scanned_again(member_client: Client, case:
 
     assert document.versions.get().scan_status == DocumentVersion.ScanStatus.INFECTED
     assert member_client.get(f"/documents/{document.pk}/download/").status_code == 404
+
+
+def test_the_change_history_shows_a_deletion_and_masks_a_restricted_title(
+    member_client: Client, lead_client: Client, manager_client: Client, case: Case
+) -> None:
+    _post(member_client, case, PDF_BYTES, title="Team letter")
+    _post(
+        member_client,
+        case,
+        PDF_BYTES,
+        title="Informant's statement",
+        visibility=Document.Visibility.RESTRICTED,
+    )
+    team = Document.objects.get(title="Team letter")
+    member_client.post(f"/documents/{team.pk}/delete/", {"reason": "Added to the wrong case"})
+
+    history = manager_client.get(f"/cases/{case.pk}/history/").content.decode()
+
+    assert "Added to the wrong case" in history
+    assert "Team letter" in history
+    assert "Informant&#x27;s statement" not in history
+    assert "Informant's statement" not in history
