@@ -104,6 +104,7 @@ def test_a_member_adds_a_document_sees_it_on_the_case_and_downloads_it(
     page.get_by_role("link", name="Back to the case").click()
     panel = page.locator("table", has_text="Signed consent form")
     expect(panel).to_contain_text("Consent form")
+    check_page(page, "case-with-documents")
     panel.get_by_role("link", name="Signed consent form").click()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download Signed consent form").click()
