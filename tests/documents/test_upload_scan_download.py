@@ -453,3 +453,17 @@ def test_the_change_history_shows_a_deletion_and_masks_a_restricted_title(
     assert "Team letter" in history
     assert "Informant&#x27;s statement" not in history
     assert "Informant's statement" not in history
+
+
+def test_a_file_of_several_megabytes_is_scanned_and_kept_whole(
+    member_client: Client, case: Case
+) -> None:
+    # Larger than Django keeps in memory: the upload arrives as a temporary file.
+    large = PDF_BYTES + b"%" + b"0" * (3 * 1024 * 1024)
+
+    _post(member_client, case, large, title="Health visitor's report")
+
+    version = DocumentVersion.objects.get(document__case=case)
+    assert version.scan_status == DocumentVersion.ScanStatus.CLEAN
+    assert version.size == len(large)
+    assert body(member_client.get(f"/documents/{version.document_id}/download/")) == large
