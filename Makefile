@@ -3,7 +3,8 @@
 #   make run        the portal with demo data (embedded PostgreSQL/Redis when
 #                   DATABASE_URL / REDIS_URL are unset), web + worker + beat
 #   make test       the whole test suite, in parallel (pytest-xdist), browser tests
-#                   included: gets a Chromium first or fails saying how to get one
+#                   included: gets a Chromium and a ClamAV daemon (clamd) first, or
+#                   fails saying how to get them
 #                   (PYTEST_ARGS="..." passes options to pytest, TEST_WORKERS=N sets
 #                   the number of workers, TEST_WORKERS=0 runs serially)
 #   make test-quick the suite WITHOUT the browser tests (-m "not browser"), on purpose:
@@ -43,7 +44,7 @@ TYPECHECK_ENV := TAC_ENVIRONMENT=test \
 	DATABASE_URL="$${DATABASE_URL:-postgres://localhost/tac_portal}" \
 	REDIS_URL="$${REDIS_URL:-redis://localhost:6379/0}"
 
-.PHONY: help run _serve test test-quick chromium lint security fmt typecheck venv lock
+.PHONY: help run _serve test test-quick chromium clamav lint security fmt typecheck venv lock
 
 help:
 	@sed -n '3,16p' $(THIS_MAKEFILE) | sed 's/^# \{0,1\}//'
@@ -83,6 +84,9 @@ run: export TAC_REQUIRE_MFA ?= 0
 run: export SECURE_COOKIES ?= 0
 run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: export PORT := $(PORT)
+# The Procfile's scanner process runs clamd here with the local test signatures (or says
+# that clamd is not installed, and every upload is then quarantined with that reason).
+run: export TAC_CLAMD_ADDRESS ?= unix://$(CURDIR)/.data/clamd/clamd.sock
 run: $(VENV_STAMP)
 	$(EMBEDDED) $(MAKE) --no-print-directory -f $(THIS_MAKEFILE) _serve
 
@@ -149,7 +153,7 @@ test test-quick: export PYTHONDONTWRITEBYTECODE :=
 test test-quick: export DJANGO_SETTINGS_MODULE := tac_portal.test_settings
 
 test: export TAC_ENVIRONMENT := test
-test: $(VENV_STAMP) chromium
+test: $(VENV_STAMP) chromium clamav
 	$(EMBEDDED) $(VENV)/bin/pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
 test-quick: export TAC_ENVIRONMENT := test
@@ -162,6 +166,11 @@ test-quick: $(VENV_STAMP)
 # Playwright's download), else a clear failure saying how to get one (tests/chromium.py).
 chromium: $(VENV_STAMP)
 	@$(PY) -m tests.chromium ensure >/dev/null
+
+# A ClamAV daemon for the document tests, which scan with the real scanner: Debian's, else
+# installed (apt-get as root), else a clear failure saying how to get one (tests/clamav.py).
+clamav: $(VENV_STAMP)
+	@$(PY) -m tests.clamav ensure >/dev/null
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .

@@ -155,8 +155,13 @@ def _replay(stored: IdempotencyKey, request: Request, request_hash: str) -> Resp
     return response
 
 
-def idempotent(request: Request, write: Callable[[], Response]) -> Response:
+def idempotent(
+    request: Request, write: Callable[[], Response], *, request_hash: str | None = None
+) -> Response:
     """Run ``write`` once per (caller, Idempotency-Key); a retry gets the stored answer.
+
+    A retry must send the same request: its body's digest, or ``request_hash`` where the
+    body cannot be read again (a file upload: the digest of its fields and file).
 
     The key is stored in the transaction of the write itself: both or neither. Two
     simultaneous requests with one key meet at the unique constraint, or, for an edit,
@@ -177,7 +182,8 @@ def idempotent(request: Request, write: Callable[[], Response]) -> Response:
             }
         )
     principal = principal_key(request)
-    request_hash = hashlib.sha256(request.body).hexdigest()
+    if request_hash is None:
+        request_hash = hashlib.sha256(request.body).hexdigest()
     stored = IdempotencyKey.objects.filter(principal=principal, key=key).first()
     if stored is not None:
         return _replay(stored, request, request_hash)

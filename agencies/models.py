@@ -246,6 +246,7 @@ class ApiScope(models.TextChoices):
     )
     MEETINGS_WRITE = "meetings:write", "Reply to meeting invitations for its agency's staff"
     REFERENCE_READ = "reference:read", "Read agencies and reference data"
+    DOCUMENTS_WRITE = "documents:write", "Add documents to the cases its agency works on"
 
 
 def _default_scopes() -> list[str]:

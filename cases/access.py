@@ -35,6 +35,7 @@ from cases.models import (
     Case,
     CaseQuerySet,
     CaseSubject,
+    InformationLevel,
     LeadProfessionalAssignment,
     RecordAccess,
     RequestForSupport,
@@ -618,6 +619,81 @@ def can_add_child_to_case(user: User, case: Case) -> bool:
     return case.is_open and can_change_family_details(user, case)
 
 
+# --- Documents on a case ------------------------------------------------------------
+# A document's visibility is one of "team" (everyone who may see the case), "professionals"
+# (the same people in the portal, but never part of what the family is given) or
+# "restricted" (like a restricted item: only whoever added it and the people they named,
+# never through emergency access). Written with the document's few ids, so that this
+# module needs no model from the documents app.
+
+MSG_NOT_ADDING_DOCUMENTS = (
+    "Only members of the team around the child, or those who run the case, can add documents."
+)
+MSG_NOT_CHANGING_DOCUMENT = (
+    "Only whoever added the document, or those who run the case, can replace or delete it."
+)
+DOCUMENT_RESTRICTED = "restricted"
+
+
+def can_add_document(user: User, case: Case) -> bool:
+    """Add a document to a case: the TAC's members and those who run the case.
+    Emergency access only reads."""
+    return can_contribute(user, case) or can_run_case(user, case)
+
+
+def ensure_can_add_document(user: User, case: Case) -> None:
+    if not can_add_document(user, case):
+        raise PermissionDenied(MSG_NOT_ADDING_DOCUMENTS)
+
+
+def can_change_document(user: User, case: Case, *, added_by_id: int | None) -> bool:
+    """Replace a document with a new version, or delete it: whoever added it while they
+    may still add documents to the case, and those who run the case."""
+    if not can_work_on_cases(user):
+        return False
+    if added_by_id is not None and added_by_id == user.pk and can_add_document(user, case):
+        return True
+    return can_run_case(user, case)
+
+
+def ensure_can_change_document(user: User, case: Case, *, added_by_id: int | None) -> None:
+    if not can_change_document(user, case, added_by_id=added_by_id):
+        raise PermissionDenied(MSG_NOT_CHANGING_DOCUMENT)
+
+
+def can_open_document(
+    user: User,
+    case: Case,
+    *,
+    visibility: str,
+    added_by_id: int | None,
+    named_user_ids: Iterable[int],
+    break_glass_only: bool,
+) -> bool:
+    """Whether ``user``, who sees ``case``, may open one of its documents.
+
+    A restricted document opens only for whoever added it and the people they named,
+    and never through emergency access (like a restricted item, ``can_unmask``).
+    Every other document opens for everyone who sees the case.
+    """
+    if not can_work_on_cases(user):
+        return False
+    if visibility != DOCUMENT_RESTRICTED:
+        return True
+    if break_glass_only:
+        return False
+    if added_by_id is not None and added_by_id == user.pk:
+        return True
+    return user.pk in set(named_user_ids)
+
+
+def agency_may_read_documents(information_level: str) -> bool:
+    """A partner system reads a case's documents only where the family agreed to share
+    additional information with its agency (``cases.sharing``); restricted documents
+    never reach a machine, which never unmasks."""
+    return information_level == InformationLevel.ADDITIONAL
+
+
 # --- Workers who leave ---------------------------------------------------------------
 
 
@@ -852,6 +928,42 @@ def get_case_record_for_user(
         child_id: int = getattr(record, child_field)
         record_records_shown(request, [(child_id, case_id)], purpose=purpose)
     return record
+
+
+MSG_DOCUMENT_RESTRICTED = (
+    "This document is restricted: only whoever added it and the people they named can open it."
+)
+
+
+def get_document_for_user(
+    request: HttpRequest, documents: QuerySet[_Record], pk: int | str, *, to_open: bool
+) -> _Record:
+    """A document of a case the user may see (else ``Http404``, missing or not); the read
+    is logged with the purpose "document".
+
+    ``documents`` is the documents' queryset (deleted ones left out by the caller). With
+    ``to_open`` (its file is about to be sent) the user must also be allowed to open it
+    (``can_open_document``), else ``PermissionDenied`` and nothing is logged: nothing
+    was shown.
+    """
+    user = _user(request)
+    visible = Case.objects.visible_to(user)
+    try:
+        document = documents.select_related("case").filter(case__in=visible).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404("Nothing found") from None
+    case: Case = document.case  # type: ignore[attr-defined]
+    if to_open and not can_open_document(
+        user,
+        case,
+        visibility=document.visibility,  # type: ignore[attr-defined]
+        added_by_id=document.added_by_id,  # type: ignore[attr-defined]
+        named_user_ids=[u.pk for u in document.named_users.all()],  # type: ignore[attr-defined]
+        break_glass_only=break_glass_grant_in_use(user, case) is not None,
+    ):
+        raise PermissionDenied(MSG_DOCUMENT_RESTRICTED)
+    log_case_read(request, case, purpose=AccessPurpose.DOCUMENT)
+    return document
 
 
 def get_case_for_history(request: HttpRequest, pk: int | str) -> Case:

@@ -1,11 +1,11 @@
 """A case's change history for information governance, read from the ``pghistory`` event tables.
 
 The history of a case is every tracked change to the case, its subjects, level-of-need
-judgements, TAC memberships and lead assignments, its family and family members, and
-its subject children. A page of it costs a fixed number of queries whatever it holds:
-one to count, one for the page's keys (a ``UNION`` of the eight event tables), per event
-table one for the page's rows (with their context) and one for the snapshots before its
-updates, and one for the acting users.
+judgements, TAC memberships and lead assignments, its family and family members, its
+subject children and its documents. A page of it costs a fixed number of queries
+whatever it holds: one to count, one for the page's keys (a ``UNION`` of the event
+tables), per event table one for the page's rows (with their context) and one for the
+snapshots before its updates, and one for the acting users.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from cases.masking import MASK, CaseMasks
 from cases.models import Case, RestrictionTarget
 
 PAGE_SIZE = 50
+_RESTRICTED_DOCUMENT = "restricted"
 
 #: Columns that change on every save and say nothing on their own.
 _NOISE = frozenset({"updated_at", "version"})
@@ -35,7 +36,8 @@ _RESTRICTABLE: dict[str, str] = {
     "Child": RestrictionTarget.CHILD,
 }
 
-#: The tracked model, and how its events for one case are found.
+#: The tracked model ("app.Model", or a model of cases), and how its events for one case
+#: are found. Named by label, not imported: the apps above cases add their own here.
 _SOURCES: tuple[tuple[str, str], ...] = (
     ("Case", "case"),
     ("CaseSubject", "case_fk"),
@@ -45,6 +47,9 @@ _SOURCES: tuple[tuple[str, str], ...] = (
     ("Family", "family"),
     ("FamilyMember", "family_fk"),
     ("Child", "children"),
+    # Documents: added, replaced, deleted with a reason (a restricted one's title is
+    # masked for those who run the case, as a restricted item is).
+    ("documents.Document", "case_fk"),
 )
 
 
@@ -67,8 +72,14 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
 
 
+def _app_and_model(name: str) -> tuple[str, str]:
+    app, _, model = name.rpartition(".")
+    return app or "cases", model
+
+
 def _event_model(name: str) -> type[models.Model]:
-    return apps.get_model("cases", f"{name}History")
+    app, model = _app_and_model(name)
+    return apps.get_model(app, f"{model}History")
 
 
 def _filter(kind: str, case: Case, child_ids: list[int]) -> Q:
@@ -84,7 +95,7 @@ def _filter(kind: str, case: Case, child_ids: list[int]) -> Q:
 
 
 def _tracked_fields(name: str) -> list[models.Field[Any, Any]]:
-    model = apps.get_model("cases", name)
+    model = apps.get_model(*_app_and_model(name))
     return [
         f
         for f in model._meta.concrete_fields
@@ -163,7 +174,7 @@ def case_history_page(
             [e["previous_id"] for e in events if e["pgh_label"] == "update" and e["previous_id"]],
             attnames,
         )
-        label = str(apps.get_model("cases", name)._meta.verbose_name).capitalize()
+        label = str(apps.get_model(*_app_and_model(name))._meta.verbose_name).capitalize()
         for e in events:
             meta: dict[str, Any] = e["pgh_context__metadata"] or {}
             user_id = meta.get("user")
@@ -183,6 +194,10 @@ def case_history_page(
                     masks is not None
                     and target is not None
                     and masks.is_masked_on(target, e["pgh_obj_id"], f.name)
+                ) or (
+                    masks is not None
+                    and f.name == "title"
+                    and e.get("visibility") == _RESTRICTED_DOCUMENT
                 )
                 if e["pgh_label"] == "update":
                     if old is None or old[f.attname] == new_value:

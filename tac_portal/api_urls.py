@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from agencies import api as agencies_api
 from assessments import api as assessments_api
 from cases.api import referrals, resources
+from documents import api as documents_api
 from meetings import api as meetings_api
 from tac_portal.api.problems import not_found
 from tac_portal.api.views import api_docs
@@ -46,6 +47,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         assessments_api.CaseAssessmentList.as_view(),
         name="case-assessments",
     ),
+    path(
+        "cases/<int:case_pk>/documents/",
+        documents_api.CaseDocumentList.as_view(),
+        name="case-documents",
+    ),
+    path("documents/<int:pk>/file/", documents_api.DocumentFile.as_view(), name="document-file"),
     path(
         "assessments/<int:pk>/",
         assessments_api.AssessmentDetail.as_view(),

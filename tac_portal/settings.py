@@ -17,6 +17,7 @@ import re
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import django_stubs_ext
@@ -141,6 +142,7 @@ INSTALLED_APPS = [
     "disclosures",
     "webhooks",
     "retention",
+    "documents",
     # The fictional authority for `make run` and the benchmarks (seed_demo); nothing imports it.
     "demo",
 ]
@@ -574,7 +576,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -583,6 +585,52 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- Documents on a case (documents/) --------------------------------------------
+# Files are kept in the "documents" storage, never under a public URL: a view streams
+# each one after the access check. "local" keeps them on this machine's disk (make run,
+# the tests); "s3" keeps them in an S3-compatible object store (MinIO in
+# docker-compose.yml) through django-storages, with private objects and no public URL.
+TAC_DOCUMENTS_STORAGE = env.str("TAC_DOCUMENTS_STORAGE", default="local").strip().lower()
+TAC_DOCUMENTS_ROOT = env.str("TAC_DOCUMENTS_ROOT", default=str(BASE_DIR / ".data" / "documents"))
+if TAC_DOCUMENTS_STORAGE == "local":
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: a document has no address of its own to be fetched from.
+        "OPTIONS": {"location": TAC_DOCUMENTS_ROOT, "base_url": None},
+    }
+elif TAC_DOCUMENTS_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _require("TAC_DOCUMENTS_S3_BUCKET") or "tac-documents",
+            "endpoint_url": env.str("TAC_DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("TAC_DOCUMENTS_S3_REGION", default="") or None,
+            "access_key": env.str("TAC_DOCUMENTS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("TAC_DOCUMENTS_S3_SECRET_ACCESS_KEY", default="") or None,
+            # Private objects, never overwritten, and no signed links handed out: the
+            # portal reads each object itself and streams it to the one who may see it.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if _env_bool("TAC_DOCUMENTS_S3_ENCRYPT", default=False)
+            else {},
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"TAC_DOCUMENTS_STORAGE must be local or s3 (got {TAC_DOCUMENTS_STORAGE!r})."
+    )
+# The largest file a document may be, in bytes (20 MB unless set).
+TAC_DOCUMENT_MAX_BYTES = _env_int(
+    "TAC_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024, minimum=1024, maximum=512 * 1024 * 1024
+)
+# The ClamAV daemon every file is scanned by before anyone may open it:
+# "unix:///run/clamav/clamd.ctl" or "tcp://clamav:3310". Unset, nothing can be scanned
+# and every upload is quarantined with that reason.
+TAC_CLAMD_ADDRESS = env.str("TAC_CLAMD_ADDRESS", default="").strip()
+TAC_CLAMD_TIMEOUT_SECONDS = _env_int("TAC_CLAMD_TIMEOUT_SECONDS", default=60, minimum=1)
 
 # --- Email -------------------------------------------------------------------
 
@@ -706,6 +754,7 @@ OAUTH2_PROVIDER = {
         "contributions:write": "Add contributions to cases the agency is on the team of",
         "meetings:write": "Reply to meeting invitations for the agency's staff",
         "reference:read": "Read agencies and reference data",
+        "documents:write": "Add documents to the cases the agency works on",
     },
     "DEFAULT_SCOPES": ["cases:read", "reference:read"],
     "SCOPES_BACKEND_CLASS": "agencies.oauth.PartnerClientScopes",
@@ -736,6 +785,7 @@ SPECTACULAR_SETTINGS = {
         "InvitationResponseEnum": "meetings.models.Invitation.Response",
         "ReplyEnum": "meetings.api.REPLY_CHOICES",
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "DocumentKindEnum": "documents.models.Document.Kind",
     },
     "TITLE": "TAC Portal partner API",
     "DESCRIPTION": (
@@ -852,6 +902,7 @@ TAC_CASE_PANELS = [
     "assessments.panels.ASSESSMENTS",
     "meetings.panels.MEETINGS",
     "meetings.panels.CONTRIBUTIONS",
+    "documents.panels.DOCUMENTS",
 ]
 # The steps offered in the case page's "What happens next", by the app that owns each
 # (a cases.panels.next_steps.NextStepSource), like the panels above.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("TAC_ENVIRONMENT", "test")
 
@@ -33,4 +34,18 @@ CACHES["default"]["KEY_PREFIX"] = TEST_REDIS_PREFIX  # type: ignore[index]  # no
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
     "global_keyprefix": f"{TEST_REDIS_PREFIX}:",  # type: ignore[dict-item]  # int-valued there
+}
+
+# --- Documents kept in a directory of each test process's own --------------------------------
+# The same storage API as production (STORAGES["documents"]), on the local disk, away from
+# the portal's own .data/documents.
+TAC_DOCUMENTS_ROOT = os.path.join(
+    tempfile.gettempdir(), f"tac-test-documents-{TEST_RUN_ID}-{TEST_WORKER}"
+)
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": TAC_DOCUMENTS_ROOT, "base_url": None},
+    },
 }

@@ -234,7 +234,7 @@ def test_it_runs_web_worker_and_beat_locally_from_the_procfile() -> None:
         for line in (ROOT / "Procfile").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     )
-    assert set(entries) == {"web", "worker", "email", "webhooks", "beat"}
+    assert set(entries) == {"web", "worker", "email", "webhooks", "beat", "scanner"}
     assert "manage.py runserver" in entries["web"]
     worker = words(entries["worker"])
     assert worker[:3] == ["celery", "-A", "tac_portal"]
@@ -250,3 +250,30 @@ def test_it_runs_web_worker_and_beat_locally_from_the_procfile() -> None:
     assert webhooks[webhooks.index("-Q") + 1] == "webhooks"
     assert webhooks[webhooks.index("--hostname") + 1].startswith("webhooks@")
     assert ".data/" in entries["beat"]
+    # The virus scanner for documents: the portal's own clamd, local test signatures.
+    assert "documents.local_scanner run" in entries["scanner"]
+
+
+def test_it_scans_documents_with_the_official_clamav_image(services: dict[str, Any]) -> None:
+    assert services["clamav"]["image"].startswith("clamav/clamav:")
+    assert "clamdcheck" in healthcheck_text(services["clamav"])
+    for name in ("web", "worker"):
+        environment = services[name]["environment"]
+        assert environment["TAC_CLAMD_ADDRESS"] == "tcp://clamav:3310", name
+        assert "clamav" in services[name]["depends_on"], name
+
+
+def test_it_keeps_documents_in_minio_through_the_s3_api(
+    compose: dict[str, Any], services: dict[str, Any]
+) -> None:
+    assert services["minio"]["image"].startswith("minio/minio")
+    assert "ports" not in services["minio"]
+    assert "minio-data" in compose["volumes"]
+    assert "mc anonymous set none" in " ".join(services["minio-bucket"]["entrypoint"])
+    for name in ("web", "worker"):
+        environment = services[name]["environment"]
+        assert environment["TAC_DOCUMENTS_STORAGE"] == "s3", name
+        assert environment["TAC_DOCUMENTS_S3_ENDPOINT_URL"].endswith("minio:9000}"), name
+        assert services[name]["depends_on"]["minio-bucket"]["condition"] == (
+            "service_completed_successfully"
+        )

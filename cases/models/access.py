@@ -36,6 +36,7 @@ class AccessPurpose(models.TextChoices):
     ACCESS_REPORT = "access_report", "Access report"
     API = "api", "API"
     SUBJECT_ACCESS = "subject_access", "Subject access request"
+    DOCUMENT = "document", "Document"
 
 
 class RecordAccess(models.Model):

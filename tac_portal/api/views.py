@@ -46,6 +46,8 @@ class ApiView(generics.GenericAPIView[Any]):
     #: Scopes per HTTP method where they differ from ``required_scopes``.
     method_scopes: ClassVar[dict[str, Sequence[str]]] = {}
     allowed_query_parameters: ClassVar[frozenset[str]] = frozenset()
+    #: The request bodies accepted: JSON, except where a file is sent (multipart).
+    body_media_types: ClassVar[frozenset[str]] = frozenset({"application/json"})
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -56,7 +58,7 @@ class ApiView(generics.GenericAPIView[Any]):
             request._request.user = AnonymousUser()
         has_body = int(request.META.get("CONTENT_LENGTH") or 0) > 0
         media_type = request.content_type.split(";")[0].strip().lower()
-        if has_body and media_type != "application/json":
+        if has_body and media_type not in self.body_media_types:
             raise exceptions.UnsupportedMediaType(media_type or "none")
         unknown = sorted(set(request.query_params) - self.allowed_query_parameters)
         if unknown:

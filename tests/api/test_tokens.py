@@ -27,6 +27,7 @@ def test_it_issues_a_ten_minute_token_with_the_clients_scopes(school_partner: Pa
         "contributions:write",
         "meetings:write",
         "reference:read",
+        "documents:write",
     }
     assert "refresh_token" not in body
 
