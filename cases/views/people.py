@@ -152,6 +152,11 @@ def _child_hidden_fields(child: Child, masks: CaseMasks) -> frozenset[str]:
         hidden |= {"address", "postcode"}
     if masks.is_masked(child, "school"):
         hidden |= {"school_urn", "upn"}
+    for name in ("nhs_number", "ethnicity", "disability_status", "sen_status"):
+        if masks.is_masked(child, name):
+            hidden.add(name)
+    if masks.is_masked(child, "first_language"):
+        hidden |= {"first_language", "interpreter_required"}
     if child.is_unborn:
         hidden.add("date_of_birth")
     return frozenset(hidden)
