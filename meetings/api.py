@@ -78,6 +78,7 @@ class ActionSerializer(ApiModelSerializer):
             "completed_at",
             "owner",
             "meeting",
+            "child",
             "created_at",
             "updated_at",
         ]
