@@ -103,6 +103,7 @@ def test_lead_leads_cases_at_every_stage(seeded: None) -> None:
     )
     assert unborn.expectant_mother is not None
     assert unborn.expectant_mother.family_id == unborn.family_id
+    assert unborn.expected_date_of_delivery is not None
     assert unborn.expected_date_of_delivery > today
     overdue = cases.filter(status=Case.Status.ACTIVE, next_review_due__lt=today)
     assert overdue.filter(review_late_reason="").exists()
