@@ -756,6 +756,13 @@ def ensure_can_merge_children(user: User, child_ids: Iterable[int]) -> None:
         raise PermissionDenied(MSG_NOT_MERGING)
 
 
+def can_merge_restricted_records(user: User, restrictions: Iterable[Restriction]) -> bool:
+    """Records with restricted details are merged only by a manager who may see behind
+    every restriction in force on them (named on it, or its setter): a merge shows each
+    record's details, and their history, beside the other's."""
+    return all(can_unmask(user, r, break_glass_only=False) for r in restrictions)
+
+
 # --- Who may read the audit trail ----------------------------------------------------
 
 

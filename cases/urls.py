@@ -80,6 +80,11 @@ urlpatterns = [
     path("<int:pk>/family/", people.family_details, name="family_details"),
     path("<int:pk>/family/adults/add/", people.add_adult, name="add_adult"),
     path("<int:pk>/family/adults/<int:member_pk>/", people.change_adult, name="change_adult"),
+    path(
+        "<int:pk>/family/adults/<int:member_pk>/children/",
+        people.relationship_to_child,
+        name="relationship_to_child",
+    ),
     # Moving the next review date, with a reason ("why late" when it is overdue).
     path("<int:pk>/review-date/", review_date.review_date, name="review_date"),
     path("<int:pk>/level-of-need/", level.level_of_need, name="level_of_need"),

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import Assessment
-from cases.models import DisabilityStatus, SenStatus, Sex
+from cases.masking import MASK, is_field_restricted, restricted_fields
+from cases.models import DisabilityStatus, RestrictionTarget, SenStatus, Sex
 
 # One home for the neutralising CSV writer; these names stay importable from here.
 from tac_portal.csv_export import FORMULA_TRIGGERS as FORMULA_TRIGGERS
@@ -57,6 +59,8 @@ ANNEX_A_SEN: dict[str, str] = {
     SenStatus.DECLINED: "e) Declined",
 }
 ANNEX_A_MONTHS = 6
+#: Columns a restriction on the child's record can cover, and the field each shows.
+ANNEX_A_MASKABLE: dict[int, str] = {2: "ethnicity", 9: "disability_status", 10: "sen_status"}
 
 
 @dataclass(frozen=True)
@@ -110,11 +114,20 @@ def _dmy(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def annex_a_row(assessment: Assessment, window: AnnexAWindow) -> list[object]:
+def annex_a_restrictions(assessments: Iterable[Assessment]) -> dict[int, set[str]]:
+    """The restricted fields of the children in the list, by child (one query)."""
+    return restricted_fields(RestrictionTarget.CHILD, [a.child_id for a in assessments])
+
+
+def annex_a_row(
+    assessment: Assessment, window: AnnexAWindow, *, restricted: Set[str] = frozenset()
+) -> list[object]:
+    """One child's line. A fact restricted on the child's record reads "Restricted", as
+    it does everywhere else outside the portal (DOMAIN §6.2 rule 5)."""
     child = assessment.child
     age = child.age_on(window.end)
     assessor = assessment.assessor
-    return [
+    row: list[object] = [
         child.pk,
         ANNEX_A_GENDER.get(child.sex, "c) Not stated/recorded"),
         child.ethnicity,
@@ -127,3 +140,8 @@ def annex_a_row(assessment: Assessment, window: AnnexAWindow) -> list[object]:
         ANNEX_A_DISABILITY.get(child.disability_status, "c) Not stated/recorded"),
         ANNEX_A_SEN.get(child.sen_status, "d) Not stated/recorded"),
     ]
+    if restricted:
+        for column, field_name in ANNEX_A_MASKABLE.items():
+            if is_field_restricted(set(restricted), field_name):
+                row[column] = MASK
+    return row

@@ -306,7 +306,11 @@ def annex_a_export(request: AuthenticatedHttpRequest) -> HttpResponse | Streamin
     record_records_shown(
         request, [(a.child_id, a.case_id) for a in assessments], purpose=AccessPurpose.DASHBOARD
     )
-    rows = (exports.annex_a_row(a, window) for a in assessments)
+    restricted = exports.annex_a_restrictions(assessments)
+    rows = (
+        exports.annex_a_row(a, window, restricted=restricted.get(a.child_id, set()))
+        for a in assessments
+    )
     return _csv_response(
         f"annex-a-list-2-{window.start.isoformat()}-to-{window.end.isoformat()}.csv",
         exports.csv_lines(exports.ANNEX_A_COLUMNS, rows),

@@ -2,7 +2,8 @@
 
 Together with ``plan_story.full_plan`` these are the hand-made cases the demo
 sign-ins try first (ARCHITECTURE §9): an assessment in draft, a first TAC coming
-up, overdue reviews (one with a reason, one with a safeguarding concern), a step-up
+up (with an unborn brother or sister recorded against the expectant mother), overdue
+reviews (one with a reason, one with a safeguarding concern), a step-up
 accepted by social care, a closure with needs met, and requests for support, four
 waiting and one triaged by the coordinator. Reminders are those the services
 schedule.
@@ -15,14 +16,23 @@ from datetime import timedelta
 from agencies.models import AgencyKind, User
 from assessments.services.content import save_section
 from assessments.services.starting import start_assessment
-from cases.models import CaseClosure, ClosureReason, ReferralSource, TriageDecision
+from cases.models import (
+    Case,
+    CaseClosure,
+    Child,
+    ClosureReason,
+    FamilyMember,
+    ReferralSource,
+    TriageDecision,
+)
 from cases.services.closure import close_case
 from cases.services.consent import raise_safeguarding_concern
 from cases.services.requests import submit_request_for_support, triage_request
 from cases.services.reviews import record_review_late_reason, set_next_review_due
 from cases.services.step_up import record_step_up_decision, request_step_up
+from cases.services.unborn import NewUnbornChild, add_unborn_child_to_case
 from demo.authority import DEMO_DOMAIN
-from demo.cycle import Cycle, FreshBases, ensure_reference_data
+from demo.cycle import Cycle, CycleFamily, FreshBases, ensure_reference_data
 from demo.directory import Directory
 from demo.families import FamilySpec
 from demo.plan_story import full_plan
@@ -73,10 +83,12 @@ def assessment_in_draft(cycle: Cycle) -> None:
 
 
 def first_tac_coming_up(cycle: Cycle) -> None:
-    """The first TAC meeting is booked for next week, by video; the invitations are out."""
+    """The first TAC meeting is booked for next week, by video; the invitations are out.
+    Mum is expecting: the baby is recorded against her and is one of the case's children."""
     cf = cycle.next_family()
     case = cycle.open_to(cf, to=S.PLANNING, days_ago=30)
     cycle.record_sharing(case, cf, by=cycle.lead, basic_only=False)
+    expecting_a_baby(cycle, case, cf)
     schedule_meeting(
         case,
         by=cycle.lead,
@@ -87,6 +99,23 @@ def first_tac_coming_up(cycle: Cycle) -> None:
         location="Video call (link in the invitation)",
         chair=cycle.lead,
         members=list(case.memberships.active()),
+    )
+
+
+def expecting_a_baby(cycle: Cycle, case: Case, cf: CycleFamily) -> Child:
+    """An unborn brother or sister, due in about ten weeks, recorded against the
+    expectant mother (the family's mother, or one named here) and added to the case."""
+    mothers = [m for m in cf.members if m.relationship == FamilyMember.Relationship.MOTHER]
+    surname = cf.children[0].family_name
+    return add_unborn_child_to_case(
+        case,
+        NewUnbornChild(
+            expected_date_of_delivery=cycle.today + timedelta(days=70),
+            mother_given_names="" if mothers else "Jodie",
+            mother_family_name="" if mothers else surname,
+        ),
+        mother=mothers[0] if mothers else None,
+        by=cycle.lead,
     )
 
 

@@ -118,6 +118,7 @@ class ActionSerializer(ApiModelSerializer):
             "completed_at",
             "owner",
             "meeting",
+            "child",
             "created_at",
             "updated_at",
         ]

@@ -228,6 +228,16 @@ class Outcome(models.Model):
         NO_LONGER_RELEVANT = "no_longer_relevant", "No longer relevant"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="outcomes")
+    # In a case about several children, an outcome may be for one of them; empty means
+    # for all of them (DOMAIN §1: one plan for the family).
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_outcomes",
+        help_text="The one child it is for; empty when it is for all the case's children.",
+    )
     statement = BoundedTextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -292,6 +302,14 @@ class Action(models.Model):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
     outcomes = models.ManyToManyField(Outcome, blank=True, related_name="actions")
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+        help_text="The one child it is for; empty when it is for all the case's children.",
+    )
     description = BoundedTextField()
     owner_professional = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -29,15 +29,15 @@ def case_meetings(case: Case, user: User) -> Mapping[str, Any]:
     today = timezone.localdate()
     meetings = list(case.meetings.order_by("-starts_at", "-id")[:PANEL_ROWS])
     actions = list(
-        case.actions.select_related("owner_professional__agency", "owner_family_member").order_by(
-            "due_on", "id"
-        )[:PANEL_ROWS]
+        case.actions.select_related(
+            "owner_professional__agency", "owner_family_member", "child"
+        ).order_by("due_on", "id")[:PANEL_ROWS]
     )
     return {
         "case": case,
         "today": today,
         "meetings": meetings,
-        "outcomes": list(case.outcomes.order_by("id")[:PANEL_ROWS]),
+        "outcomes": list(case.outcomes.select_related("child").order_by("id")[:PANEL_ROWS]),
         "actions": actions,
         "reviews": list(
             case.reviews.select_related("recorded_by").annotate(feedback_count=Count("feedback"))[

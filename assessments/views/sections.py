@@ -33,6 +33,7 @@ from assessments.services.content import (
     parents_and_carers,
 )
 from assessments.views.common import YES_NO, messages_of, open_assessment
+from cases.masking import masks_for
 from cases.models import ConsentRecord, FamilyMember
 from tac_portal.forms import (
     PARTS,
@@ -202,6 +203,7 @@ def render_section(
         )
         if kind == "child_details":
             context["child"] = assessment.child
+            context["masks"] = masks_for(assessment.case, request.user, request)
     elif kind == "domain":
         entries = {
             e.element_code: e

@@ -33,9 +33,11 @@ from cases.models import (
     CaseSubject,
     Child,
     ClosureReason,
+    DisabilityStatus,
     Ethnicity,
     LevelOfNeed,
     RestrictionTarget,
+    SenStatus,
     TeamMembership,
 )
 from cases.services.merging import final_record
@@ -77,8 +79,35 @@ class ChildSummarySerializer(ApiModelSerializer):
         read_only_fields = fields
 
 
+#: The statutory facts under ``additional`` that a restriction can cover, and what a
+#: partner system sees instead: "Restricted" for a value, null for a yes or no.
+MASKABLE_NEEDS_FIELDS: dict[str, str | None] = {
+    "ethnicity": MASK,
+    "first_language": MASK,
+    "interpreter_required": None,
+    "has_disability": None,
+    "disability_status": MASK,
+    "disability_details": MASK,
+    "has_sen": None,
+    "sen_status": MASK,
+    "sen_details": MASK,
+}
+
+
+def _or_restricted(choices: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [*choices, (MASK, "Restricted: a named person may see it in the portal")]
+
+
 class ChildNeedsSerializer(ApiModelSerializer):
-    """Additional information: shown only where the family's sharing preferences allow."""
+    """Additional information: shown only where the family's sharing preferences allow.
+    A restricted fact reads "Restricted" (a yes or no reads null)."""
+
+    ethnicity = serializers.ChoiceField(choices=_or_restricted(Ethnicity.choices))
+    disability_status = serializers.ChoiceField(choices=_or_restricted(DisabilityStatus.choices))
+    sen_status = serializers.ChoiceField(choices=_or_restricted(SenStatus.choices))
+    interpreter_required = serializers.BooleanField(allow_null=True)
+    has_disability = serializers.BooleanField(allow_null=True)
+    has_sen = serializers.BooleanField(allow_null=True)
 
     class Meta:
         model = Child
@@ -111,6 +140,7 @@ MASKABLE_CHILD_FIELDS = {
     "school": None,
     "school_urn": MASK,
     "upn": MASK,
+    "nhs_number": MASK,
 }
 
 
@@ -163,9 +193,16 @@ class ChildSerializer(ApiModelSerializer):
         if restricted is None:
             restricted = restricted_fields(RestrictionTarget.CHILD, [instance.pk])
         fields = restricted.get(instance.pk, set())
+        if not fields:
+            return data
         for name, masked_value in MASKABLE_CHILD_FIELDS.items():
-            if fields and name in data and is_field_restricted(fields, name):
+            if name in data and is_field_restricted(fields, name):
                 data[name] = masked_value
+        needs = data.get("additional")
+        if needs:
+            for name, masked_need in MASKABLE_NEEDS_FIELDS.items():
+                if name in needs and is_field_restricted(fields, name):
+                    needs[name] = masked_need
         return data
 
     @extend_schema_field(AgencyRefSerializer(allow_null=True))

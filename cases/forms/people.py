@@ -4,6 +4,7 @@ in ``cases.services.children`` and ``cases.services.family`` decide the rules.""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -307,6 +308,48 @@ class NewFamilyMemberForm(FamilyMemberForm):
     submission_token = SubmissionTokenField()
 
     field_order = ["submission_token"]
+
+
+class RelationshipToChildForm(forms.Form):
+    """How one adult stands to one of the case's children."""
+
+    child = forms.ChoiceField(
+        label="Which child?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the child",
+            "invalid_choice": "Choose one of this case's children",
+        },
+    )
+    relationship = forms.ChoiceField(
+        label="Their relationship to this child",
+        choices=[("", "Choose a relationship"), *FamilyMember.Relationship.choices],
+        error_messages={"required": "Choose their relationship to the child"},
+    )
+    parental_responsibility = forms.ChoiceField(
+        label="Do they have parental responsibility for this child?",
+        choices=FamilyMember.ParentalResponsibility.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether they have parental responsibility"},
+    )
+    lives_with_child = forms.TypedChoiceField(
+        label="Do they live with this child?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether they live with the child"},
+    )
+    reason = _reason_field("Why is this being recorded or changed? (optional)")
+
+    def __init__(self, *args: Any, children: Sequence[Child], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.children = {str(c.pk): c for c in children}
+        field = self.fields["child"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = [(pk, c.full_name) for pk, c in self.children.items()]
+
+    def chosen_child(self) -> Child:
+        return self.children[self.cleaned_data["child"]]
 
 
 class ChangeFamilyMemberForm(FamilyMemberForm):

@@ -182,7 +182,12 @@ RESTRICTABLE_FIELDS: dict[str, dict[str, str]] = {
         "address": "Address and postcode",
         "contact_phone": "Phone number",
         "email": "Email address",
-        "school": "School",
+        "school": "School or setting, its URN and the pupil number (UPN)",
+        "nhs_number": "NHS number",
+        "ethnicity": "Ethnicity",
+        "disability_status": "Disability",
+        "sen_status": "Special educational needs",
+        "first_language": "First language",
     },
     RestrictionTarget.FAMILY: {"address": "Address and postcode"},
     RestrictionTarget.FAMILY_MEMBER: {
@@ -193,12 +198,19 @@ RESTRICTABLE_FIELDS: dict[str, dict[str, str]] = {
     },
 }
 
-#: A field that is masked with another: the postcode goes with the address.
+#: A field that is masked with another: the postcode goes with the address, the URN and the
+#: pupil number with the school, and the yes-or-no and details of a disability or of
+#: special educational needs with their status.
 MASKED_TOGETHER: dict[str, str] = {
     "postcode": "address",
     "mobile_phone": "phone",
     "school_urn": "school",
     "upn": "school",
+    "has_disability": "disability_status",
+    "disability_details": "disability_status",
+    "has_sen": "sen_status",
+    "sen_details": "sen_status",
+    "interpreter_required": "first_language",
 }
 
 

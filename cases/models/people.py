@@ -410,6 +410,44 @@ class KnownName(models.Model):
         return f"{self.given_names} {self.family_name}".strip()
 
 
+class ChildRelationship(models.Model):
+    """How one of the family's adults stands to one of its children, where it is not the
+    same for every child (a parent of one, a step-parent of another): the relationship,
+    parental responsibility for that child, and whether they live with them. Without
+    one, the adult's own ``relationship`` holds for every child."""
+
+    member = models.ForeignKey(
+        FamilyMember, on_delete=models.CASCADE, related_name="child_relationships"
+    )
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="adult_relationships")
+    relationship = models.CharField(max_length=20, choices=FamilyMember.Relationship.choices)
+    parental_responsibility = models.CharField(
+        max_length=10, choices=FamilyMember.ParentalResponsibility.choices
+    )
+    lives_with_child = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["child_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "child"], name="child_relationship_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relationship_display()} of child {self.child_id}"
+
+    def summary(self) -> str:
+        """How it reads on the page and in the history."""
+        lives = "lives with them" if self.lives_with_child else "lives elsewhere"
+        return (
+            f"{self.get_relationship_display()}; parental responsibility: "
+            f"{self.get_parental_responsibility_display().lower()}; {lives}"
+        )
+
+
 class DetailChange(models.Model):
     """Who changed a child's, family's or family member's detail, when, and why.
 

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from cases.access import ensure_can_change_family_details
-from cases.models import Case, DetailChange, Family, FamilyMember
+from cases.models import Case, Child, ChildRelationship, DetailChange, Family, FamilyMember
 from cases.services.children import (
     DetailsChanged,
     changed_fields,
+    ensure_child_in_case,
     field_label,
     normalised,
     record_changes,
@@ -180,3 +181,65 @@ def change_family_member(
     )
     member.refresh_from_db()
     return DetailsChanged(fields=list(changed))
+
+
+@transaction.atomic
+def set_relationship_to_child(
+    member: FamilyMember,
+    *,
+    case: Case,
+    child: Child,
+    relationship: str,
+    parental_responsibility: str,
+    lives_with_child: bool,
+    reason: str = "",
+    by: User,
+) -> ChildRelationship:
+    """Record how one of the family's adults stands to one of the case's children: the
+    relationship, parental responsibility for that child, and whether they live with
+    them. A change is kept in the adult's history with ``reason``."""
+    ensure_can_change_family_details(by, case)
+    if member.family_id != case.family_id:
+        raise CaseError("This person is not in the case's family.", code="member_not_in_case")
+    ensure_child_in_case(case, child)
+    errors = {}
+    if relationship not in FamilyMember.Relationship.values:
+        errors["relationship"] = "Choose their relationship to the child"
+    if parental_responsibility not in FamilyMember.ParentalResponsibility.values:
+        errors["parental_responsibility"] = "Say whether they have parental responsibility"
+    if errors:
+        raise CaseError(errors, code="invalid")
+    FamilyMember.objects.select_for_update().filter(pk=member.pk).first()
+    found = ChildRelationship.objects.filter(member=member, child=child).first()
+    before = found.summary() if found else ""
+    now = timezone.now()
+    link = found or ChildRelationship(member=member, child=child)
+    link.relationship = relationship
+    link.parental_responsibility = parental_responsibility
+    link.lives_with_child = lives_with_child
+    link.recorded_by, link.recorded_at = by, now
+    if before == link.summary():
+        return link
+    link.save()
+    DetailChange.objects.create(
+        subject=DetailChange.Subject.FAMILY_MEMBER,
+        family_id=member.family_id,
+        family_member=member,
+        child=child,
+        field_name="relationship_to_child",
+        label=f"Relationship to {child.given_names}",
+        old_value=before,
+        new_value=link.summary(),
+        reason=reason.strip(),
+        changed_by=by,
+        changed_at=now,
+    )
+    record_event(
+        case,
+        "family.relationship_to_child",
+        by=by,
+        at=now,
+        summary="How an adult stands to one of the children was recorded",
+        data={"family_member": member.pk, "child": child.pk},
+    )
+    return link

@@ -6,6 +6,9 @@ The duplicate itself stays, marked ``merged_into`` the record kept, so that its 
 identifier answers with where the record went. What moved is listed on the
 ``ChildMerge``, so that an undo moves exactly those rows back. The audit trail (who read
 which record, and the database's change history) is never rewritten.
+
+Restricted records are merged only by a manager the restrictions name, and every
+restriction on either record goes on covering the record kept, in each of its cases.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from cases.access import ensure_can_merge_children
+from cases.access import can_merge_restricted_records, ensure_can_merge_children
 from cases.models import (
     Case,
     CaseSubject,
@@ -45,6 +48,8 @@ MSG_UNDO_REASON = "Say why the merge is being undone"
 #: Rows that tell how a record was made, or who read it, stay with the record they name.
 NOT_MOVED = (Child, ChildMerge, ChildRecordCheck)
 CREATED_KNOWN_NAMES = "created_known_names"
+RETARGETED_RESTRICTIONS = "restrictions_on_the_duplicate"
+COPIED_RESTRICTIONS = "restrictions_copied_to_cases"
 
 
 @dataclass(frozen=True)
@@ -96,17 +101,6 @@ def _refuse_what_would_break(kept: Child, merged: Child) -> None:
             "them before merging the records.",
             code="two_open_cases",
         )
-    restricted = Restriction.objects.in_force().filter(
-        target=RestrictionTarget.CHILD, target_id__in=[kept.pk, merged.pk]
-    )
-    if restricted.exists():
-        # A restriction belongs to one case: after a merge the record's details (and
-        # their history) would show unmasked in the other record's cases.
-        raise CaseError(
-            "One of these records has restricted details. Ask whoever set the restriction "
-            "to review it before the records are merged.",
-            code="restricted",
-        )
     shared = CaseSubject.objects.filter(child=kept, case__subjects__child=merged).first()
     if shared is not None:
         raise CaseError(
@@ -114,6 +108,83 @@ def _refuse_what_would_break(kept: Child, merged: Child) -> None:
             "correct the case's children before merging the records.",
             code="same_case",
         )
+
+
+def _restrictions_on(*children: Child) -> list[Restriction]:
+    return list(
+        Restriction.objects.in_force()
+        .filter(target=RestrictionTarget.CHILD, target_id__in=[c.pk for c in children])
+        .select_related("set_by")
+        .prefetch_related("named_users")
+        .order_by("pk")
+    )
+
+
+def _refuse_restricted(restrictions: list[Restriction], *, by: User) -> None:
+    if can_merge_restricted_records(by, restrictions):
+        return
+    hidden = [r for r in restrictions if not can_merge_restricted_records(by, [r])]
+    setters = sorted({str(r.set_by) for r in hidden})
+    raise CaseError(
+        "One of these records has restricted details, and you are not named on the "
+        f"restriction. Ask {' or '.join(setters)} to merge the records, or to name you on it.",
+        code="restricted",
+    )
+
+
+def _carry_restrictions(
+    restrictions: list[Restriction], *, kept: Child, merged: Child
+) -> dict[str, list[int]]:
+    """Every restriction on either record covers the record kept, in each of its cases.
+
+    A restriction on the duplicate now names the record kept. A restriction belongs to
+    one case, so each case of the record kept that lacks one gets a copy (same reason,
+    setter, named people and review date); the original's review stands for its copies.
+    Returns what an undo puts back.
+    """
+    retargeted = [r.pk for r in restrictions if r.target_id == merged.pk]
+    Restriction.objects.filter(pk__in=retargeted).update(target_id=kept.pk)
+    copied: list[int] = []
+    in_force = {
+        (r.case_id, r.field_name)
+        for r in Restriction.objects.in_force().filter(
+            target=RestrictionTarget.CHILD, target_id=kept.pk
+        )
+    }
+    for case in _cases_of(kept):
+        for restriction in restrictions:
+            if (case.pk, restriction.field_name) in in_force:
+                continue
+            copy = Restriction.objects.create(
+                case=case,
+                target=RestrictionTarget.CHILD,
+                target_id=kept.pk,
+                field_name=restriction.field_name,
+                reason=restriction.reason,
+                set_by=restriction.set_by,
+                set_at=timezone.now(),
+                review_due=restriction.review_due,
+            )
+            copy.named_users.set(restriction.named_users.all())
+            in_force.add((case.pk, restriction.field_name))
+            copied.append(copy.pk)
+    carried = {}
+    if retargeted:
+        carried[RETARGETED_RESTRICTIONS] = retargeted
+    if copied:
+        carried[COPIED_RESTRICTIONS] = copied
+    return carried
+
+
+def _put_restrictions_back(moved: dict[str, list[int]], *, merged: Child, by: User) -> None:
+    """Undo ``_carry_restrictions``: the copies are lifted (an unmasking may name them),
+    and restrictions made on the duplicate name it again."""
+    Restriction.objects.filter(pk__in=moved.get(RETARGETED_RESTRICTIONS, [])).update(
+        target_id=merged.pk
+    )
+    Restriction.objects.filter(
+        pk__in=moved.get(COPIED_RESTRICTIONS, []), lifted_at__isnull=True
+    ).update(lifted_at=timezone.now(), lifted_by=by, lift_reason="The merge was undone.")
 
 
 def _cases_of(child: Child) -> list[Case]:
@@ -159,6 +230,8 @@ def merge_children(*, kept: Child, merged: Child, reason: str, by: User) -> Chil
     }
     kept, merged = locked[kept.pk], locked[merged.pk]
     _refuse_what_would_break(kept, merged)
+    restrictions = _restrictions_on(kept, merged)
+    _refuse_restricted(restrictions, by=by)
     cases_before = {c.pk: c for c in [*_cases_of(kept), *_cases_of(merged)]}
     for case in sorted(cases_before.values(), key=lambda c: c.pk):
         Case.objects.select_for_update().filter(pk=case.pk).first()
@@ -183,6 +256,7 @@ def merge_children(*, kept: Child, merged: Child, reason: str, by: User) -> Chil
     )
     if was_created:
         moved[CREATED_KNOWN_NAMES] = [created.pk]
+    moved.update(_carry_restrictions(restrictions, kept=kept, merged=merged))
     merge = ChildMerge.objects.create(
         kept=kept,
         merged=merged,
@@ -261,6 +335,8 @@ def undo_merge(merge: ChildMerge, *, reason: str, expected_version: int | None, 
             for key, ids in locked.moved.items():
                 if key == CREATED_KNOWN_NAMES:
                     KnownName.objects.filter(pk__in=ids, child=kept).delete()
+                elif key in (RETARGETED_RESTRICTIONS, COPIED_RESTRICTIONS):
+                    continue
                 elif key in by_key:
                     _move(by_key[key], ids=ids, source=kept.pk, target=merged.pk)
     except IntegrityError:
@@ -268,6 +344,7 @@ def undo_merge(merge: ChildMerge, *, reason: str, expected_version: int | None, 
             "The merge cannot be undone: both records would have an open case.",
             code="two_open_cases",
         ) from None
+    _put_restrictions_back(locked.moved, merged=merged, by=by)
     locked.undone_at, locked.undone_by, locked.undo_reason = now, by, reason.strip()
     locked.save(update_fields=["undone_at", "undone_by", "undo_reason"])
     DetailChange.objects.create(

@@ -28,15 +28,21 @@ def masked(
     field_name: str,
     lines: bool = False,
     postcode: bool = False,
+    display: bool = False,
+    default: str = "",
 ) -> str:
-    """``lines`` keeps line breaks; ``postcode`` adds the postcode on its own line."""
+    """``lines`` keeps line breaks; ``postcode`` adds the postcode on its own line;
+    ``display`` shows a choice's label rather than its code; ``default`` stands for an
+    empty value."""
     masks = context.get("masks")
     if not isinstance(masks, CaseMasks):
         raise ImproperlyConfigured("{% masked %} needs `masks` (cases.masking.masks_for).")
     restriction = masks.restriction_for(obj, field_name)
     if restriction is None or restriction.pk in masks.unmasked:
-        value = getattr(obj, field_name)
-        if value is None:
+        value = getattr(obj, f"get_{field_name}_display")() if display else getattr(obj, field_name)
+        if value is None or value == "":
+            value = default
+        if value == "" and not postcode:
             return ""
         code: str = obj.postcode if postcode else ""
         if code:
@@ -55,3 +61,13 @@ def masked(
             urlencode({"next": next_path}),
         )
     return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', MASK)
+
+
+@register.simple_tag(takes_context=True)
+def is_masked(context: template.Context, obj: Any, field_name: str) -> bool:
+    """``{% is_masked obj "field" as hidden %}``: whether the reader sees the field as
+    "Restricted", for what goes with it (an interpreter need goes with the language)."""
+    masks = context.get("masks")
+    if not isinstance(masks, CaseMasks):
+        raise ImproperlyConfigured("{% is_masked %} needs `masks` (cases.masking.masks_for).")
+    return masks.is_masked(obj, field_name)

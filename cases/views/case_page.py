@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,6 +29,7 @@ from cases.models import (
     AccessPurpose,
     Case,
     CaseSubject,
+    ChildRelationship,
     ConsentRecord,
     DetailChange,
     FamilyMember,
@@ -143,9 +144,14 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "family_history": [r for r in changes if r.change.child_id is None],
             "adults": [
                 (adult, adult_editable(adult, masks))
-                for adult in FamilyMember.objects.filter(family_id=case.family_id).order_by(
-                    "-lives_with_children", "created_at", "pk"
+                for adult in FamilyMember.objects.filter(family_id=case.family_id)
+                .prefetch_related(
+                    Prefetch(
+                        "child_relationships",
+                        queryset=ChildRelationship.objects.select_related("child"),
+                    )
                 )
+                .order_by("-lives_with_children", "created_at", "pk")
             ],
             "can_change_details": keeps_details,
             "can_add_child": can_add_child_to_case(request.user, case),

@@ -26,6 +26,7 @@ from cases.forms.people import (
     ChildDetailsForm,
     FamilyDetailsForm,
     NewFamilyMemberForm,
+    RelationshipToChildForm,
     SiblingForm,
 )
 from cases.masking import MASK, CaseMasks, masks_for
@@ -44,7 +45,12 @@ from cases.services.children import (
     add_sibling,
     change_child_details,
 )
-from cases.services.family import add_family_member, change_family_details, change_family_member
+from cases.services.family import (
+    add_family_member,
+    change_family_details,
+    change_family_member,
+    set_relationship_to_child,
+)
 from cases.services.merging import final_record
 from cases.views.journeys import _apply_errors, match_signature, search_children
 from tac_portal.forms import SubmissionTokenField
@@ -152,6 +158,11 @@ def _child_hidden_fields(child: Child, masks: CaseMasks) -> frozenset[str]:
         hidden |= {"address", "postcode"}
     if masks.is_masked(child, "school"):
         hidden |= {"school_urn", "upn"}
+    for name in ("nhs_number", "ethnicity", "disability_status", "sen_status"):
+        if masks.is_masked(child, name):
+            hidden.add(name)
+    if masks.is_masked(child, "first_language"):
+        hidden |= {"first_language", "interpreter_required"}
     if child.is_unborn:
         hidden.add("date_of_birth")
     return frozenset(hidden)
@@ -347,6 +358,64 @@ def change_adult(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> 
             "member": member,
             "masks": masks,
             "history": _history(masks, family_member=member),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_to_child(
+    request: AuthenticatedHttpRequest, pk: int, member_pk: int
+) -> HttpResponse:
+    """How one adult stands to each of the case's children, one child at a time."""
+    case = get_case_to_keep_details(request, pk, purpose=AccessPurpose.CASE_WORK)
+    member = FamilyMember.objects.filter(family_id=case.family_id, pk=member_pk).first()
+    if member is None:
+        raise Http404("No one found")
+    masks = masks_for(case, request.user, request)
+    if not adult_editable(member, masks):
+        raise PermissionDenied(MSG_RESTRICTED_MEMBER)
+    children = list(case.children.order_by("pk"))
+    form = RelationshipToChildForm(
+        request.POST if request.method == "POST" else None,
+        children=children,
+        initial={
+            "relationship": member.relationship,
+            "parental_responsibility": member.parental_responsibility,
+            "lives_with_child": "yes" if member.lives_with_children else "no",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            set_relationship_to_child(
+                member,
+                case=case,
+                child=form.chosen_child(),
+                relationship=data["relationship"],
+                parental_responsibility=data["parental_responsibility"],
+                lives_with_child=data["lives_with_child"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{member.full_name}'s relationship to {form.chosen_child().full_name} "
+                "was recorded.",
+            )
+            return redirect(_case_url(case, "adults"))
+    return render(
+        request,
+        "cases/people/relationship_form.html",
+        {
+            "case": case,
+            "form": form,
+            "member": member,
+            "masks": masks,
+            "recorded": list(member.child_relationships.select_related("child")),
         },
     )
 

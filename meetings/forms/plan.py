@@ -3,12 +3,13 @@ review."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
 
 from agencies.models import User
-from cases.models import Case, TeamMembership
+from cases.models import Case, Child, TeamMembership
 from meetings.forms.common import (
     AREA,
     NETWORK_OWNER,
@@ -34,6 +35,9 @@ from tac_portal.forms import (
 )
 from tac_portal.validators import DUE_YEARS_AHEAD
 
+#: The "Who is it for?" answer that means every child of the case.
+ALL_CHILDREN = ""
+
 
 class AutosaveForm(forms.Form):
     # As long as an assessment's longest answer: a meeting's record of one discussion.
@@ -50,7 +54,38 @@ class AutosaveForm(forms.Form):
         return int(confirmed if confirmed is not None else self.cleaned_data["version"])
 
 
-class OutcomeForm(forms.Form):
+class ForOneChildForm(forms.Form):
+    """A plan entry for one of the case's children or for all of them: the question is
+    asked only when the case is about more than one child."""
+
+    child = forms.ChoiceField(
+        label="Who is it for?",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of this case's children, or all of them"},
+    )
+
+    def __init__(self, *args: Any, children: Sequence[Child] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.children = {str(c.pk): c for c in children}
+        if len(self.children) < 2:
+            del self.fields["child"]
+            return
+        field = self.fields["child"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = [(ALL_CHILDREN, "All the children")] + [
+            (pk, c.full_name) for pk, c in self.children.items()
+        ]
+        field.initial = ALL_CHILDREN
+
+    def chosen_child(self) -> Child | None:
+        """The child chosen, or ``None`` for all of them."""
+        return self.children.get(self.cleaned_data.get("child") or ALL_CHILDREN)
+
+
+class OutcomeForm(ForOneChildForm):
+    field_order = ["statement", "child"]
+
     statement = FreeTextField(
         label="What will be different, in the family's words",
         widget=forms.Textarea(attrs=AREA),
@@ -126,10 +161,18 @@ class OwnedForm(forms.Form):
         return self.memberships.get(self.cleaned_data["owner"])
 
 
-class ActionForm(OwnedForm):
+class ActionForm(OwnedForm, ForOneChildForm):
     submission_token = SubmissionTokenField()
     blank_owner = ("", "Choose who")
-    field_order = ["description", "owner", "network_name", "start_on", "due_on", "outcomes"]
+    field_order = [
+        "description",
+        "child",
+        "owner",
+        "network_name",
+        "start_on",
+        "due_on",
+        "outcomes",
+    ]
 
     description = FreeTextField(
         label="What will be done (specific and measurable)",
@@ -148,8 +191,15 @@ class ActionForm(OwnedForm):
         error_messages={"invalid_choice": "Choose outcomes from this plan"},
     )
 
-    def __init__(self, *args: Any, case: Case, memberships: list[TeamMembership], **kwargs: Any):
-        super().__init__(*args, memberships=memberships, **kwargs)
+    def __init__(
+        self,
+        *args: Any,
+        case: Case,
+        memberships: list[TeamMembership],
+        children: Sequence[Child] = (),
+        **kwargs: Any,
+    ):
+        super().__init__(*args, memberships=memberships, children=children, **kwargs)
         self.fields["outcomes"].queryset = case.outcomes.all()  # type: ignore[attr-defined]
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases import access
 from cases.access import ensure_can_run_case
-from cases.models import Case, TeamMembership
+from cases.models import Case, CaseSubject, Child, TeamMembership
 from cases.services.common import record_event
 from cases.services.leavers import check_successor
 from cases.services.reviews import LateReasonError, clean_late_reason
@@ -36,6 +36,16 @@ if TYPE_CHECKING:
     from agencies.models import User
 
 
+MSG_CHILD_NOT_IN_CASE = "Choose one of this case's children, or all of them."
+
+
+def _child_error(case: Case, child: Child | None) -> str | None:
+    """An outcome or action is for one of the case's children, or (``None``) all of them."""
+    if child is None or CaseSubject.objects.filter(case=case, child=child).exists():
+        return None
+    return MSG_CHILD_NOT_IN_CASE
+
+
 def _ensure_can_edit_plan(user: User, case: Case, meeting: Meeting | None) -> None:
     if meeting is not None:
         ensure_can_run_meeting(user, meeting)
@@ -54,8 +64,10 @@ def add_outcome(
     how_we_will_know: str = "",
     baseline_scale: int | None = None,
     target_scale: int | None = None,
+    child: Child | None = None,
 ) -> Outcome:
-    """Add an outcome in the family's words to the plan."""
+    """Add an outcome in the family's words to the plan: for one of the case's children
+    (``child``), or for all of them."""
     if meeting is not None:
         meeting = lock_meeting(meeting)
     _ensure_can_edit_plan(by, case, meeting)
@@ -70,8 +82,11 @@ def add_outcome(
     for name, value in (("baseline_scale", baseline_scale), ("target_scale", target_scale)):
         if value is not None and not 0 <= value <= 10:
             raise MeetingError({name: "Use a number from 0 to 10."}, code="scale")
+    if message := _child_error(case, child):
+        raise MeetingError({"child": message}, code="child")
     outcome = Outcome.objects.create(
         case=case,
+        child=child,
         meeting=meeting,
         statement=statement.strip(),
         framework_tags=tags,
@@ -85,7 +100,7 @@ def add_outcome(
         "plan.outcome_added",
         by=by,
         summary="Outcome added to the plan",
-        data={"outcome": outcome.pk},
+        data={"outcome": outcome.pk, "child": child.pk if child else None},
     )
     return outcome
 
@@ -211,8 +226,10 @@ def add_action(
     meeting: Meeting | None = None,
     start_on: dt.date | None = None,
     outcomes: Sequence[Outcome] = (),
+    child: Child | None = None,
 ) -> Action:
-    """Add a SMART action owned by one TAC member (professional, family or network member)."""
+    """Add a SMART action owned by one TAC member (professional, family or network member),
+    for one of the case's children (``child``) or for all of them."""
     if meeting is not None:
         meeting = lock_meeting(meeting)
     _ensure_can_edit_plan(by, case, meeting)
@@ -230,10 +247,13 @@ def add_action(
         errors["owner"] = "Choose who owns the action."
     if any(o.case_id != case.pk for o in outcomes):
         errors["outcomes"] = "Choose outcomes from this plan."
+    if message := _child_error(case, child):
+        errors["child"] = message
     if errors:
         raise MeetingError(errors, code="invalid")
     action = Action(
         case=case,
+        child=child,
         meeting=meeting,
         description=description.strip(),
         start_on=start_on,
@@ -257,7 +277,7 @@ def add_action(
         "plan.action_added",
         by=by,
         summary=f"Action for {action.owner_role_and_agency} due {due_on:%d %B %Y}",
-        data={"action": action.pk},
+        data={"action": action.pk, "child": child.pk if child else None},
     )
     return action
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
 from agencies.submissions import submit_once
-from cases.models import Case
+from cases.models import Case, Child
 from meetings import forms
 from meetings.models import (
     Action,
@@ -58,10 +58,11 @@ def _run_context(
         .order_by("kind", "id")
     )
     actions = list(
-        case.actions.select_related("owner_professional__agency", "owner_family_member")
+        case.actions.select_related("owner_professional__agency", "owner_family_member", "child")
         .prefetch_related("updates")
         .order_by("due_on", "id")
     )
+    children = _children(case)
     context = {
         "meeting": meeting,
         "case": case,
@@ -69,11 +70,11 @@ def _run_context(
         "written": list(meeting.contributions.select_related("author").order_by("created_at")),
         "previous_actions": [a for a in actions if a.meeting_id != meeting.pk],
         "new_actions": [a for a in actions if a.meeting_id == meeting.pk],
-        "outcomes": list(case.outcomes.order_by("id")),
+        "outcomes": list(case.outcomes.select_related("child").order_by("id")),
         "decisions": list(meeting.decisions.prefetch_related("dissents")),
         "lead": case.lead_assignment,
-        "action_form": forms.ActionForm(case=case, memberships=memberships),
-        "outcome_form": forms.OutcomeForm(),
+        "action_form": forms.ActionForm(case=case, memberships=memberships, children=children),
+        "outcome_form": forms.OutcomeForm(children=children),
         "decision_form": forms.DecisionForm(),
         "dissent_form": forms.DissentForm(meeting=meeting),
         # Under every other decision: an empty copy, so errors show only where they belong.
@@ -103,6 +104,11 @@ def _run_context(
     }
     context.update(overrides)
     return context
+
+
+def _children(case: Case) -> list[Child]:
+    """The case's children, for "Who is it for?" on its outcomes and actions."""
+    return list(case.children.order_by("pk"))
 
 
 def _section(
@@ -304,7 +310,9 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = runnable_meeting(request, pk)
     case = meeting.case
     memberships = list(case.memberships.active().select_related("professional", "family_member"))
-    form = forms.ActionForm(request.POST, case=case, memberships=memberships)
+    form = forms.ActionForm(
+        request.POST, case=case, memberships=memberships, children=_children(case)
+    )
     if form.is_valid():
         data = form.cleaned_data
 
@@ -318,6 +326,7 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 start_on=data["start_on"],
                 due_on=data["due_on"],
                 outcomes=list(data["outcomes"]),
+                child=form.chosen_child(),
             )
             return _section(request, meeting, "plan")
 
@@ -342,7 +351,7 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = runnable_meeting(request, pk)
-    form = forms.OutcomeForm(request.POST)
+    form = forms.OutcomeForm(request.POST, children=_children(meeting.case))
     return _section_form(
         request,
         meeting,
@@ -358,6 +367,7 @@ def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             how_we_will_know=data["how_we_will_know"],
             baseline_scale=data["baseline_scale"],
             target_scale=data["target_scale"],
+            child=form.chosen_child(),
         ),
     )
 

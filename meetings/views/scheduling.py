@@ -92,9 +92,11 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
         "written": list(meeting.contributions.select_related("author").order_by("created_at")),
         "decisions": decisions,
         "actions": list(
-            meeting.actions.select_related("owner_professional__agency", "owner_family_member")
+            meeting.actions.select_related(
+                "owner_professional__agency", "owner_family_member", "child"
+            )
         ),
-        "outcomes": list(meeting.outcomes.all()),
+        "outcomes": list(meeting.outcomes.select_related("child")),
         "can_run": can_run,
         "is_member": active_membership(request.user, meeting.case) is not None,
         # Those who run the meeting see whose invitation did not arrive, to tell them.
@@ -232,10 +234,12 @@ def family_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "children": [s.child for s in case.subjects.select_related("child")],
             "decisions": list(meeting.decisions.all()),
-            "outcomes": list(case.outcomes.exclude(status="no_longer_relevant")),
+            "outcomes": list(
+                case.outcomes.exclude(status="no_longer_relevant").select_related("child")
+            ),
             "actions": list(
                 case.actions.filter(status__in=Action.OPEN_STATUSES).select_related(
-                    "owner_professional__agency", "owner_family_member"
+                    "owner_professional__agency", "owner_family_member", "child"
                 )
             ),
             "lead": case.lead_assignment,

@@ -6,8 +6,12 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
+from agencies.models import User
 from assessments.models import Assessment
-from cases.models import Child, DisabilityStatus, SenStatus
+from audit.services import set_restriction
+from cases.masking import MASK
+from cases.models import Child, DisabilityStatus, RestrictionTarget, SenStatus
+from tests.helpers import client_for
 
 
 def detail(client: Client, assessment: Assessment) -> str:
@@ -55,3 +59,24 @@ def test_the_facts_are_listed_by_the_child_model() -> None:
     assert child.missing_statutory_facts() == ["sex", "disability"]
     unborn = Child(is_unborn=True, ethnicity="NOBT")
     assert unborn.missing_statutory_facts() == ["ethnicity", "disability"]
+
+
+def test_the_assessment_masks_a_restricted_fact(
+    assessment: Assessment, lead: User, member: User
+) -> None:
+    Child.objects.filter(pk=assessment.child_id).update(ethnicity="WROM", first_language="Romanian")
+    for field_name in ("ethnicity", "first_language"):
+        set_restriction(
+            assessment.case,
+            by=lead,
+            target=RestrictionTarget.CHILD,
+            target_id=assessment.child_id,
+            field_name=field_name,
+            reason="Only the named people may know this.",
+            named_users=[member],
+        )
+    url = reverse("assessments:section", args=[assessment.pk, "child"])
+    page = client_for(lead).get(url).content.decode()
+    assert "Gypsy/Roma" not in page
+    assert "Romanian" not in page
+    assert MASK in page

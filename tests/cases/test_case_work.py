@@ -277,10 +277,11 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
         record_level_of_need(case, level=level_targeted, rationale=f"R{n}", by=lead)
         if n:
             withdraw_consent(consent, by=lead, note="no")
-    # The case page and every app's panel; the same count at both sizes. Four of them: the
-    # family's adults, the history of their details, earlier names, who may change them;
-    # "What happens next" asks the access policy and the assessments and meetings once.
-    with django_assert_max_num_queries(56):
+    # The case page and every app's panel; the same count at both sizes. Five of them: the
+    # family's adults and their relationships to each child, the history of their details,
+    # earlier names, who may change them; "What happens next" asks the access policy and
+    # the assessments and meetings once.
+    with django_assert_max_num_queries(57):
         response = lead_client.get(reverse("cases:detail", args=[case.pk]))
     assert response.content.decode().count("Riverside Primary School") >= size
 

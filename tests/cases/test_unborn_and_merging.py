@@ -405,21 +405,62 @@ def test_a_merge_cannot_be_undone_after_the_window(
     assert other.merged_into == kept
 
 
-def test_records_with_restricted_details_are_not_merged(
-    duplicates: tuple[Child, Child, Case, Case], manager: User, lead: User
-) -> None:
-    kept, other, _, closed_case = duplicates
-    Restriction.objects.create(
-        case=closed_case,
+def _restrict_other(case: Case, other: Child, *, by: User, named: list[User]) -> Restriction:
+    restriction = Restriction.objects.create(
+        case=case,
         target=RestrictionTarget.CHILD,
         target_id=other.pk,
         field_name="address",
         reason="Fled domestic abuse",
-        set_by=lead,
+        set_by=by,
         set_at=timezone.now(),
         review_due=timezone.localdate() + timedelta(days=90),
     )
+    restriction.named_users.set(named)
+    return restriction
+
+
+def test_restricted_records_are_merged_only_by_a_manager_the_restriction_names(
+    duplicates: tuple[Child, Child, Case, Case], manager: User, lead: User
+) -> None:
+    kept, other, _, closed_case = duplicates
+    restriction = _restrict_other(closed_case, other, by=lead, named=[])
     with pytest.raises(CaseError) as refused:
         merge_children(kept=kept, merged=other, reason="Same", by=manager)
     assert "restricted" in refused.value.messages[0]
+    assert str(lead) in refused.value.messages[0]  # who to ask
     assert not ChildMerge.objects.exists()
+
+    restriction.named_users.add(manager)
+    merge_children(kept=kept, merged=other, reason="Same", by=manager)
+    other.refresh_from_db()
+    assert other.merged_into == kept
+
+
+def test_a_restriction_survives_the_merge_in_every_case_of_the_record_kept(
+    duplicates: tuple[Child, Child, Case, Case], manager: User, lead: User
+) -> None:
+    from cases.masking import masks_for
+
+    kept, other, open_case, closed_case = duplicates
+    Child.objects.filter(pk=other.pk).update(address="7 Hidden Lane")
+    original = _restrict_other(closed_case, other, by=lead, named=[manager])
+
+    merge = merge_children(kept=kept, merged=other, reason="Same", by=manager)
+
+    original.refresh_from_db()
+    assert original.target_id == kept.pk  # the restriction follows the child
+    assert original.lifted_at is None
+    copy = Restriction.objects.in_force().get(case=open_case)
+    assert (copy.target_id, copy.field_name, copy.reason) == (kept.pk, "address", original.reason)
+    assert set(copy.named_users.all()) == {manager}
+    kept.refresh_from_db()
+    for case in (open_case, closed_case):
+        assert masks_for(case, lead).is_masked(kept, "address")
+
+    undo_merge(merge, reason="Not the same child", expected_version=None, by=manager)
+    original.refresh_from_db()
+    copy.refresh_from_db()
+    assert original.target_id == other.pk
+    assert copy.lifted_at is not None
+    assert not Restriction.objects.in_force().filter(target_id=kept.pk).exists()

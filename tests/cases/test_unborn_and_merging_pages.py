@@ -203,6 +203,39 @@ def test_a_manager_merges_from_the_case_page(
     assert reverse("cases:merge_undo", args=[open_case.pk, merge.pk]) in case_page
 
 
+def test_a_manager_not_named_on_a_restriction_is_told_whom_to_ask(
+    manager_client: Client,
+    manager: User,
+    lead: User,
+    duplicates: tuple[Child, Child, Case, Case],
+) -> None:
+    from cases.models import Restriction, RestrictionTarget
+
+    kept, other, open_case, closed_case = duplicates
+    restriction = Restriction.objects.create(
+        case=closed_case,
+        target=RestrictionTarget.CHILD,
+        target_id=other.pk,
+        field_name="address",
+        reason="Fled domestic abuse",
+        set_by=lead,
+        set_at=timezone.now(),
+        review_due=timezone.localdate() + timedelta(days=90),
+    )
+    url = reverse("cases:merge_child", args=[open_case.pk, kept.pk])
+    form = {"version": str(kept.version), "other": str(other.pk), "keep": "this", "reason": "Same"}
+    refused = manager_client.post(url, form)
+    assert refused.status_code in (200, 400)
+    assert "you are not named on the restriction" in _body(refused)
+    assert str(lead) in _body(refused)
+    assert not ChildMerge.objects.exists()
+
+    restriction.named_users.add(manager)
+    assert manager_client.post(url, form).status_code == 302
+    other.refresh_from_db()
+    assert other.merged_into == kept
+
+
 def test_a_manager_undoes_a_merge_with_a_reason(
     manager_client: Client, manager: User, duplicates: tuple[Child, Child, Case, Case]
 ) -> None:

@@ -261,7 +261,8 @@ def test_the_panel_runs_a_fixed_number_of_queries(
     # Review, meeting, the assessments' views; masks: restrictions, named users, break-glass.
     assert len(queries) <= 7
     client = client_for(lead)
-    # The case page shows the family's adults and the history of their details too;
-    # "What happens next" asks the access policy and the assessments and meetings once.
-    with django_assert_max_num_queries(58):
+    # The case page shows the family's adults (with their relationships to each child) and
+    # the history of their details too; "What happens next" asks the access policy and the
+    # assessments and meetings once.
+    with django_assert_max_num_queries(59):
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200

@@ -633,3 +633,39 @@ def test_a_directory_replaced_while_the_page_is_served_falls_back_to_the_live_on
     choices = metrics.dashboard_choices(metrics.Scope(team_ids=None), refresh)
 
     assert second_team.pk in {t.pk for t in choices.teams}
+
+
+def test_annex_a_masks_facts_restricted_on_the_childs_record(
+    coordinator: User,
+    build_case: Callable[..., Case],
+    assess: Callable[..., Any],
+    lead: User,
+    member: User,
+) -> None:
+    from audit.services import set_restriction
+    from cases.masking import MASK
+    from cases.models import RestrictionTarget
+
+    case = build_case(ethnicity="WROM", disability_status="yes", sen_status="sen_support")
+    assess(case, started=dt.date(2026, 1, 5), completed=dt.date(2026, 2, 2))
+    child = case.children.get()
+    for field_name in ("ethnicity", "sen_status"):
+        set_restriction(
+            case,
+            by=lead,
+            target=RestrictionTarget.CHILD,
+            target_id=child.pk,
+            field_name=field_name,
+            reason="Only the named people may know this.",
+            named_users=[member],
+        )
+
+    response = client_for(coordinator).get(
+        reverse("dashboards:annex_a_export"), date_fields("end", dt.date(2026, 3, 31))
+    )
+
+    rows = list(csv.reader(io.StringIO(body(response))))
+    row = next(r for r in rows[1:] if r[0] == str(child.pk))
+    assert row[2] == MASK
+    assert row[9] == "a) Yes"  # disability is not restricted
+    assert row[10] == MASK

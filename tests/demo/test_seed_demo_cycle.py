@@ -18,6 +18,7 @@ from agencies.models import User
 from assessments.models import Assessment
 from cases.models import (
     Case,
+    Child,
     ConsentRecord,
     DisclosureDecision,
     RequestForSupport,
@@ -92,9 +93,18 @@ def test_lead_leads_cases_at_every_stage(seeded: None) -> None:
     assert Assessment.objects.filter(
         case__in=cases, status=Assessment.Status.DRAFT, assessor__email=LEAD_EMAIL
     ).exists()
-    assert Meeting.objects.filter(
+    upcoming = Meeting.objects.filter(
         case__in=cases, status=Meeting.Status.SCHEDULED, starts_at__gt=timezone.now()
-    ).exists()
+    )
+    assert upcoming.exists()
+    # Mum is expecting: the baby, recorded against her, is one of that case's children.
+    unborn = Child.objects.get(
+        is_unborn=True, cases__meetings__in=upcoming, expectant_mother__isnull=False
+    )
+    assert unborn.expectant_mother is not None
+    assert unborn.expectant_mother.family_id == unborn.family_id
+    assert unborn.expected_date_of_delivery is not None
+    assert unborn.expected_date_of_delivery > today
     overdue = cases.filter(status=Case.Status.ACTIVE, next_review_due__lt=today)
     assert overdue.filter(review_late_reason="").exists()
     assert overdue.exclude(review_late_reason="").exists()

@@ -1,6 +1,9 @@
 """A practitioner keeps a family's record true from the case page: corrects a child's
 date of birth with a reason and sees the history, adds a second carer with parental
-responsibility who agreed to text reminders, and adds the child's brother to the case."""
+responsibility who agreed to text reminders, and adds the child's brother to the case.
+Starting the assessment, they are prompted for the facts the statutory returns need,
+record ethnicity and special educational needs, and the coordinator sees them counted on
+the equality dashboard (M16)."""
 
 from __future__ import annotations
 
@@ -9,17 +12,37 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
+from assessments.definition import default_definition
+from assessments.models import AssessmentTemplate
 from cases.models import Case, Child, DetailChange, Family, FamilyMember
 from cases.services.lifecycle import open_case
+from dashboards.services import refresh_summaries
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_case() -> Case:
+def template() -> AssessmentTemplate:
+    # Transactional tests empty every table after they run, the seeded template included.
+    template, _ = AssessmentTemplate.objects.get_or_create(
+        code="caf-2009",
+        version=1,
+        defaults={
+            "name": "Early help assessment",
+            "definition": default_definition(),
+            "is_default": True,
+            "published_at": timezone.now(),
+        },
+    )
+    return template
+
+
+@pytest.fixture
+def demo_case(template: AssessmentTemplate) -> Case:
     agency = Agency.objects.create(name="Northgate Family Hub", kind=AgencyKind.EARLY_HELP)
     team = Team.objects.create(agency=agency, name="Northgate early help team")
     lead = User.objects.create_user(
@@ -29,6 +52,13 @@ def demo_case() -> Case:
         job_title="Family support worker",
         agency=agency,
         team=team,
+    )
+    User.objects.create_user(
+        "coordinator@demo.tac.example",
+        PASSWORD,
+        full_name="Cora Coordinator",
+        agency=agency,
+        role=User.Role.COORDINATOR,
     )
     family = Family.objects.create(
         name="The Meadowbank family", address="4 Willow Lane\nDemoton", postcode="DT3 5QC"
@@ -144,3 +174,51 @@ def test_a_practitioner_keeps_the_family_record_true(
     assert set(demo_case.children.values_list("given_names", flat=True)) == {"Alfie", "Noah"}
     assert demo_case.family.members.filter(parental_responsibility="yes").count() == 2
     assert list(DetailChange.objects.values_list("field_name", flat=True)) == ["date_of_birth"]
+
+    # Starting Alfie's assessment: the facts nobody has asked about yet are named, and
+    # the assessment carries on without them.
+    page.get_by_role("link", name="Start an assessment for Alfie Meadowbank").click()
+    page.wait_for_load_state("domcontentloaded")
+    _submit(page, "Start the assessment")
+    banner = page.locator("#missing-facts")
+    assert "ethnicity" in banner.inner_text()
+    assert "special educational needs" in banner.inner_text()
+    assert "You can carry on with the assessment without them." in banner.inner_text()
+    check_page(page, "family-record-assessment-prompt")
+    banner.get_by_role("link", name="Record Alfie Meadowbank's details").click()
+    page.wait_for_load_state("domcontentloaded")
+    page.get_by_label("Ethnicity").select_option("WROM")
+    page.locator("fieldset", has_text="Special educational needs").get_by_label(
+        "SEN support"
+    ).check()
+    page.locator("fieldset", has_text="Does the child have a disability?").get_by_label(
+        "No", exact=True
+    ).check()
+    check_page(page, "family-record-statutory-facts")
+    _submit(page, "Save the changes")
+    alfie = page.locator(f"#child-{demo_case.children.get(given_names='Alfie').pk}")
+    assert "Gypsy/Roma" in alfie.inner_text()
+    assert "SEN support" in alfie.inner_text()
+    check_page(page, "family-record-facts-saved")
+    page.get_by_role("button", name="Continue the assessment of Alfie Meadowbank").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.get_by_role(
+        "heading", name="Early help assessment of Alfie Meadowbank"
+    ).is_visible()
+    banner = page.locator("#missing-facts")
+    assert "ethnicity" not in banner.inner_text()  # first language is still to ask about
+    assert "special educational needs" not in banner.inner_text()
+    page.get_by_role("button", name="Sign out").click()
+
+    # The equality figures are rebuilt on their schedule; the coordinator reads them.
+    refresh_summaries()
+    sign_in(page, "coordinator@demo.tac.example")
+    page.get_by_role("link", name="Dashboard", exact=True).first.click()
+    page.wait_for_load_state("domcontentloaded")
+    ethnicity = page.locator("table", has_text="Equality: ethnicity")
+    row = ethnicity.locator("tr", has_text="Gypsy/Roma")
+    assert row.locator("td").first.inner_text().strip() == "1"
+    sen = page.locator("table", has_text="Equality: special educational needs")
+    row = sen.locator("tr", has_text="SEN support")
+    assert row.locator("td").first.inner_text().strip() == "1"
+    check_page(page, "family-record-equality-dashboard")

@@ -61,6 +61,7 @@ ROUTES: dict[str, Route] = {
     "cases:family_details": Route("get", args=lambda o: [o.case.pk], expect=KEEPS_DETAILS),
     "cases:add_adult": Route("get", args=lambda o: [o.case.pk], expect=KEEPS_DETAILS),
     "cases:change_adult": Route("get", args=_adult, expect=KEEPS_DETAILS),
+    "cases:relationship_to_child": Route("get", args=_adult, expect=KEEPS_DETAILS),
     "cases:add_child_to_case": Route("get", args=lambda o: [o.case.pk], expect=KEEPS_DETAILS),
     # No child named: nothing to add, whoever asks.
     "cases:add_known_child": Route(
