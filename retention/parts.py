@@ -123,7 +123,9 @@ class StoredFilePart(RecordPart):
 
     def dispose(self, ids: Sequence[int]) -> int:
         field = self.model_class._meta.get_field(self.file_field)
-        storage = field.storage  # type: ignore[attr-defined]
+        if not isinstance(field, models.FileField):
+            raise ImproperlyConfigured(f"{self.model}.{self.file_field} is not a FileField")
+        storage = field.storage
         names = [name for name in self.rows(ids).values_list(self.file_field, flat=True) if name]
         rows = super().dispose(ids)
         for name in names:
