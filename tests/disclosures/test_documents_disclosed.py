@@ -10,6 +10,7 @@ import json
 import zipfile
 
 import pytest
+from django.urls import reverse
 
 from agencies.models import User
 from cases.models import Case
@@ -18,6 +19,7 @@ from disclosures.models import Disclosure, DisclosureItem, Redaction, SubjectAcc
 from documents.disclosure import QUARANTINED_NOTE, RESTRICTED_NOTE
 from documents.models import Document, DocumentVersion
 from tests.documents.stored import PDF_BYTES, store_document, store_version
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +72,14 @@ def test_a_document_is_found_with_its_versions_and_its_files_are_in_the_package(
         f"document-{document.pk}-version-2.pdf",
     ]
 
+    officer = client_for(auditor)
+    review = officer.get(reverse("disclosures:review", args=[sar.pk])).content.decode()
+    assert "2 files held with this record" in review
+
     disclosure, package = _export(sar, auditor)
 
+    status = officer.get(reverse("disclosures:export_status", args=[disclosure.pk]))
+    assert "Document files in the package" in status.content.decode()
     names = package.namelist()
     assert package.read(f"documents/document-{document.pk}-version-1.pdf") == PDF_BYTES
     assert package.read(f"documents/document-{document.pk}-version-2.pdf") == SECOND_PDF
