@@ -173,6 +173,11 @@ class DisclosureItem(VersionedModel):
         "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     fields = models.JSONField(default=list, help_text="(label, text) pairs, as found.")
+    files = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The stored files that are part of the record, as found (FoundFile).",
+    )
     withheld = models.BooleanField(default=False)
     withheld_reason = BoundedTextField(blank=True, help_text="The exemption applied, and why.")
     still_held = models.BooleanField(

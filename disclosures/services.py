@@ -15,13 +15,15 @@ import logging
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -46,7 +48,7 @@ from disclosures.models import (
     SubjectAccessRequest,
 )
 from tac_portal.concurrency import bump, ensure_current
-from tac_portal.disclosure import FoundRecord, Subject, as_text, collect_all
+from tac_portal.disclosure import FoundFile, FoundRecord, Subject, as_text, collect_all
 
 security_log = logging.getLogger("tac.security")
 
@@ -278,6 +280,10 @@ def _flags(found: FoundRecord, terms: list[Term]) -> list[Term]:
         for name in found.third_parties
         if len(name.strip()) >= MIN_TERM_LENGTH
     ]
+    if found.restricted and found.title.strip():
+        # A restricted record as a whole (a restricted document): flagged by its title,
+        # so that redacting it hides the title and keeps its files out of the package.
+        extra.insert(0, Term(found.title.strip(), Redaction.Reason.RESTRICTED, found.restricted))
     seen: set[str] = set()
     flagged = []
     for term in [*terms, *extra]:
@@ -321,6 +327,7 @@ def search_for_subject(sar: SubjectAccessRequest, *, by: User) -> SubjectAccessR
             "at": found.at,
             "case_id": found.case_id,
             "fields": [list(pair) for pair in found.fields],
+            "files": [asdict(file) for file in found.files],
             "still_held": True,
         }
         item = existing.get(found.key)
@@ -459,8 +466,51 @@ def redact(text: str, redactions: list[Redaction]) -> str:
     return text
 
 
-def _package_item(item: DisclosureItem) -> dict[str, Any]:
+#: Where the package keeps the records' files.
+FILES_FOLDER = "documents"
+FILE_LEFT_OUT_REDACTED = (
+    "Left out: parts of this record are redacted, and the file itself cannot be redacted "
+    "here. A redacted copy is provided separately where the law allows."
+)
+FILE_LEFT_OUT_WITHHELD = "Left out: the record is withheld under an exemption."
+FILE_LEFT_OUT_UNREADABLE = "Left out: the stored file could not be read intact."
+
+
+def _read_file(found: FoundFile) -> bytes | None:
+    """The file's content, if it is still stored and is what was stored (its sha256)."""
+    try:
+        with storages[found.storage].open(found.path, "rb") as stored:
+            data: bytes = stored.read()
+    except (OSError, ValueError, KeyError) as error:
+        security_log.warning("subject access file unreadable: %s", type(error).__name__)
+        return None
+    return data if hashlib.sha256(data).hexdigest() == found.sha256 else None
+
+
+def _item_files(item: DisclosureItem) -> list[FoundFile]:
+    return [FoundFile(**entry) for entry in item.files]
+
+
+def _package_item(item: DisclosureItem, archive: zipfile.ZipFile) -> dict[str, Any]:
+    """The item as the package shows it, its files copied into ``archive`` unless a
+    redaction applies to it (the portal cannot redact a file's content)."""
     redactions = list(item.redactions.all())
+    redacted = sum(r.redacted for r in redactions)
+    files: list[dict[str, Any]] = []
+    for found in _item_files(item):
+        entry: dict[str, Any] = {
+            "label": found.label,
+            "size": str(filesizeformat(found.size)),
+        }
+        data = None if redacted else _read_file(found)
+        if redacted:
+            entry["left_out"] = FILE_LEFT_OUT_REDACTED
+        elif data is None:
+            entry["left_out"] = FILE_LEFT_OUT_UNREADABLE
+        else:
+            entry["file"] = f"{FILES_FOLDER}/{found.name}"
+            archive.writestr(entry["file"], data)
+        files.append(entry)
     return {
         "kind": item.kind,
         "title": redact(item.title, redactions),
@@ -469,14 +519,18 @@ def _package_item(item: DisclosureItem) -> dict[str, Any]:
             {"label": redact(label, redactions), "text": redact(text, redactions)}
             for label, text in item.fields
         ],
-        "redactions": sum(r.redacted for r in redactions),
+        "files": files,
+        "redactions": redacted,
     }
 
 
 def build_disclosure_package(disclosure: Disclosure) -> Disclosure:
-    """Build the package (readable HTML and JSON, zipped) with the redactions applied, and
-    record the disclosure: what was disclosed, withheld and redacted, when and by whom.
+    """Build the package (readable HTML and JSON, and the records' files, zipped) with
+    the redactions applied, and record the disclosure: what was disclosed, withheld and
+    redacted, which files went and which were left out, when and by whom.
 
+    A file goes into the package only with a record disclosed with no redaction in
+    force; a withheld or redacted record's files are left out, and the package says so.
     Progress is saved as it goes, outside any transaction, for the status page.
     """
     sar = disclosure.request
@@ -485,45 +539,69 @@ def build_disclosure_package(disclosure: Disclosure) -> Disclosure:
         sar.items.filter(still_held=True).prefetch_related("redactions").order_by("position", "pk")
     )
     disclosed: list[dict[str, Any]] = []
-    withheld: list[dict[str, str]] = []
-    for done, item in enumerate(items, start=1):
-        if item.withheld:
-            withheld.append({"kind": item.kind, "key": item.key, "reason": item.withheld_reason})
-        else:
-            disclosed.append({"key": item.key, **_package_item(item)})
-        if done % PROGRESS_EVERY == 0:
-            Disclosure.objects.filter(pk=disclosure.pk).update(done=done)
-    now = timezone.now()
-    subject = sar.subject
-    context = {
-        "sar": sar,
-        "subject_name": subject.full_name,  # type: ignore[attr-defined]
-        "items": disclosed,
-        "withheld": withheld,
-        "produced_at": now,
-        "produced_by": disclosure.requested_by,
-    }
-    html = render_to_string("disclosures/package.html", context)
-    data = {
-        "reference": sar.reference,
-        "subject": subject.full_name,  # type: ignore[attr-defined]
-        "received_on": sar.received_on.isoformat(),
-        "produced_at": now.isoformat(),
-        "produced_by": str(disclosure.requested_by),
-        "records": disclosed,
-        "withheld": [{"kind": w["kind"], "reason": w["reason"]} for w in withheld],
-    }
+    withheld: list[dict[str, Any]] = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, item in enumerate(items, start=1):
+            if item.withheld:
+                withheld.append(
+                    {
+                        "kind": item.kind,
+                        "key": item.key,
+                        "reason": item.withheld_reason,
+                        "files_left_out": len(item.files),
+                    }
+                )
+            else:
+                disclosed.append({"key": item.key, **_package_item(item, archive)})
+            if done % PROGRESS_EVERY == 0:
+                Disclosure.objects.filter(pk=disclosure.pk).update(done=done)
+        now = timezone.now()
+        subject = sar.subject
+        context = {
+            "sar": sar,
+            "subject_name": subject.full_name,  # type: ignore[attr-defined]
+            "items": disclosed,
+            "withheld": withheld,
+            "withheld_files": sum(w["files_left_out"] for w in withheld),
+            "withheld_file_note": FILE_LEFT_OUT_WITHHELD,
+            "produced_at": now,
+            "produced_by": disclosure.requested_by,
+        }
+        html = render_to_string("disclosures/package.html", context)
+        data = {
+            "reference": sar.reference,
+            "subject": subject.full_name,  # type: ignore[attr-defined]
+            "received_on": sar.received_on.isoformat(),
+            "produced_at": now.isoformat(),
+            "produced_by": str(disclosure.requested_by),
+            "records": disclosed,
+            "withheld": [
+                {
+                    "kind": w["kind"],
+                    "reason": w["reason"],
+                    **({"files_left_out": w["files_left_out"]} if w["files_left_out"] else {}),
+                }
+                for w in withheld
+            ],
+        }
         archive.writestr(f"{sar.reference}.html", html)
         archive.writestr(f"{sar.reference}.json", json.dumps(data, ensure_ascii=False, indent=2))
     package = buffer.getvalue()
     summary = {
         "disclosed": [
-            {"key": d["key"], "kind": d["kind"], "redactions": d["redactions"]} for d in disclosed
+            {
+                "key": d["key"],
+                "kind": d["kind"],
+                "redactions": d["redactions"],
+                "files": [f["file"] for f in d["files"] if "file" in f],
+                "files_left_out": sum("left_out" in f for f in d["files"]),
+            }
+            for d in disclosed
         ],
         "withheld": withheld,
         "redactions": sum(d["redactions"] for d in disclosed),
+        "files": sum("file" in f for d in disclosed for f in d["files"]),
         "produced_at": now.isoformat(),
         "produced_by": disclosure.requested_by_id,
     }
@@ -551,6 +629,7 @@ def build_disclosure_package(disclosure: Disclosure) -> Disclosure:
             disclosure=locked.pk,
             disclosed=len(disclosed),
             withheld=len(withheld),
+            files=summary["files"],
         )
     return locked
 

@@ -22,11 +22,13 @@ from cases.models import Case, tracked
 from tac_portal.fields import BoundedTextField
 
 TITLE_MAX_LENGTH = 120
+#: The alias of the storage documents are kept in (``settings.STORAGES``).
+STORAGE = "documents"
 
 
 def document_storage() -> Storage:
     """The storage documents are kept in (``settings.STORAGES["documents"]``)."""
-    return storages["documents"]
+    return storages[STORAGE]
 
 
 def version_file_name(instance: DocumentVersion, filename: str) -> str:
@@ -204,11 +206,13 @@ class DocumentVersion(models.Model):
 
     @property
     def is_available(self) -> bool:
-        return self.scan_status == self.ScanStatus.CLEAN
+        """Whether it may be opened: it passed its scan, and its file has not been
+        deleted under the retention schedule (``file`` is then empty)."""
+        return self.scan_status == self.ScanStatus.CLEAN and bool(self.file.name)
 
     @property
     def is_quarantined(self) -> bool:
-        return not self.is_available
+        return self.scan_status != self.ScanStatus.CLEAN
 
 
 class DocumentDownload(models.Model):

@@ -373,6 +373,7 @@ def current_version(document: Document) -> DocumentVersion | None:
     """The version that is opened: the newest one that passed its scan."""
     return (
         document.versions.filter(scan_status=DocumentVersion.ScanStatus.CLEAN)
+        .exclude(file="")
         .order_by("-number")
         .first()
     )

@@ -140,9 +140,10 @@ class CaseEpisodeClass(RecordClass):
     disposal = Disposal.ANONYMISE
     explanation = (
         "The case is anonymised: its chronology, team, consent records, assessments, "
-        "meetings, reviews and plan lose everything people wrote, and its messages are "
-        "deleted. Its dates, stages, levels of need and closure reason stay, so the "
-        "dashboards and the Annex A extract count it as before."
+        "meetings, reviews, plan and documents lose everything people wrote, the "
+        "documents' files are deleted from storage, and its messages are deleted. Its "
+        "dates, stages, levels of need and closure reason stay, so the dashboards and "
+        "the Annex A extract count it as before."
     )
     default_years = 0
 

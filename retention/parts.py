@@ -106,6 +106,37 @@ class RecordPart:
         return updates
 
 
+@dataclass(frozen=True)
+class StoredFilePart(RecordPart):
+    """Rows that each keep a file in storage (``file_field``, a ``FileField``).
+
+    The rows are anonymised or destroyed like any part, with the file column and the
+    ``cleared`` columns (a checksum of the content, say) emptied, and then every file
+    they named is deleted from its storage: a file is never left behind once its row
+    says nothing of it. The deletion runs inside the disposal's transaction, after the
+    rows have changed, so a disposal that fails before this point leaves every file in
+    place; list this part last, after the parts that could still fail.
+    """
+
+    file_field: str = "file"
+    cleared: frozenset[str] = frozenset()
+
+    def dispose(self, ids: Sequence[int]) -> int:
+        field = self.model_class._meta.get_field(self.file_field)
+        if not isinstance(field, models.FileField):
+            raise ImproperlyConfigured(f"{self.model}.{self.file_field} is not a FileField")
+        storage = field.storage
+        names = [name for name in self.rows(ids).values_list(self.file_field, flat=True) if name]
+        rows = super().dispose(ids)
+        for name in names:
+            storage.delete(name)
+        return rows
+
+    def scrubbed(self) -> dict[str, Any]:
+        cleared = {name: Value("") for name in {self.file_field, *self.cleared}}
+        return super().scrubbed() | cleared
+
+
 def _removed(column: models.Field[Any, Any]) -> Any:
     """``REMOVED`` for a text that said something; an empty text stays empty."""
     short = column.max_length is not None and column.max_length <= SHORT_TEXT
@@ -228,6 +259,19 @@ MEETING_RECORDS = (
     RecordPart("meetings.Decision", "meeting__case"),
     RecordPart("meetings.Dissent", "decision__meeting__case"),
     RecordPart("meetings.CaseDiscussion", "case"),
+)
+
+#: Documents on the case (app ``documents``): anonymised like the case, so the case's
+#: document count stays, and every version's file (quarantined ones too) deleted from
+#: the "documents" storage. The download log (``DocumentDownload``) names versions only.
+DOCUMENT_RECORDS = (
+    RecordPart("documents.Document", "case", keep=frozenset({"added_by_client"})),
+    StoredFilePart(
+        "documents.DocumentVersion",
+        "document__case",
+        keep=frozenset({"file_type", "content_type", "uploaded_by_client"}),
+        cleared=frozenset({"sha256"}),
+    ),
 )
 
 # --- The parts of a child's record, and of their family's ---------------------------

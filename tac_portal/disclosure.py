@@ -25,6 +25,15 @@ The interface, for an app adding its records (documents, for example)::
   people's names are flagged for the reviewing officer by ``disclosures``, which knows
   the people around the subject. ``third_parties`` adds names only the collector knows
   (say a network member named on an action without a record of their own).
+- ``files`` are stored files that are part of the record (a document's versions): the
+  package carries a copy of each, read from ``settings.STORAGES[storage]`` by its
+  ``path`` and checked against its ``sha256``, unless the officer withholds the record
+  or a redaction applies to it (a file's content cannot be redacted by the portal), in
+  which case the package says the file was left out. A file that must never be handed
+  out (a quarantined upload) is not listed; the record's fields say why.
+- ``restricted`` says why the whole record is restricted (a restricted document), or is
+  empty: ``disclosures`` flags a restricted record for the officer's review like any
+  other restricted item, redacted (and its files left out) until they decide.
 - A collector must not write anything, and must return quickly for one person (a few
   queries per kind of record, never one per row of another person's data).
 """
@@ -60,6 +69,21 @@ class Subject:
         return self.kind == "child"
 
 
+@dataclass(frozen=True)
+class FoundFile:
+    """A stored file that is part of a found record, disclosed with it in the package."""
+
+    #: Its name in the package: no one's name in it ("document-12-version-2.pdf").
+    name: str
+    #: What it is, as the package lists it ("Version 2 of the document").
+    label: str
+    #: The alias of the storage it is kept in (``settings.STORAGES``), and its name there.
+    storage: str
+    path: str
+    size: int
+    sha256: str
+
+
 @dataclass
 class FoundRecord:
     """One record held about the subject, as its collector read it."""
@@ -72,6 +96,8 @@ class FoundRecord:
     case_id: int | None = None
     fields: list[tuple[str, str]] = field(default_factory=list)
     third_parties: list[str] = field(default_factory=list)
+    files: list[FoundFile] = field(default_factory=list)
+    restricted: str = ""
 
 
 Collector = Callable[[Subject], Iterable[FoundRecord]]

@@ -870,6 +870,8 @@ TAC_RETENTION_CASE_PARTS = [
     "retention.parts.CASE_RECORDS",
     "retention.parts.ASSESSMENT_RECORDS",
     "retention.parts.MEETING_RECORDS",
+    # Last: its files are deleted from storage, so every other part has gone first.
+    "retention.parts.DOCUMENT_RECORDS",
 ]
 # Years each class is kept after the event its schedule counts from, as
 # TAC_RETENTION_YEARS="case_episode=0,child_record=0,access_log=6,notifications=6".
@@ -935,6 +937,7 @@ TAC_DISCLOSURE_SOURCES = [
     "cases.disclosure.collect",
     "assessments.disclosure.collect",
     "meetings.disclosure.collect",
+    "documents.disclosure.collect",
     "audit.disclosure.collect",
 ]
 TAC_MY_WORK_PANELS = [
