@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "dashboards",
+    "imports",
     # The fictional authority for `make run` and the benchmarks (seed_demo); nothing imports it.
     "demo",
 ]
@@ -700,6 +701,7 @@ TAC_CASE_PANELS = [
     "assessments.panels.ASSESSMENTS",
     "meetings.panels.MEETINGS",
     "meetings.panels.CONTRIBUTIONS",
+    "imports.panels.PROVENANCE",
 ]
 # The steps offered in the case page's "What happens next", by the app that owns each
 # (a cases.panels.next_steps.NextStepSource), like the panels above.
@@ -719,6 +721,7 @@ TAC_NAVIGATION = [
     "audit.navigation.EMERGENCY_ACCESS",
     "dashboards.navigation.ANNEX_A",
     "notifications.navigation.UNDELIVERED",
+    "imports.navigation.IMPORTS",
     "agencies.navigation.CONFIGURATION",
     "notifications.navigation.NOTIFICATIONS",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("meetings/", include("meetings.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("imports/", include("imports.urls")),
     path("api/v1/", include("tac_portal.api_urls")),
     # Partner systems get short-lived tokens here (OAuth2 client credentials only).
     path(
