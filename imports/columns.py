@@ -109,7 +109,7 @@ def _keys(value: Any) -> list[str]:
 
 
 def _number_as_text(value: Any) -> Any:
-    # A spreadsheet stores 4857773456 or 12 as a number: read it as the digits typed.
+    # A spreadsheet stores 9434765919 or 12 as a number: read it as the digits typed.
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, int):
@@ -188,7 +188,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("family_name", _name, True, "As for given names", "Okafor"),
         Column("date_of_birth", _date_of_birth, True, "2016-03-27 or 27/03/2016; not in the future", "2016-03-27"),
         Column("sex", _choice(Sex.choices), help="male, female, unknown or not_said", example="female"),
-        Column("nhs_number", _nhs, help="10 digits with a valid check digit", example="4857773456"),
+        Column("nhs_number", _nhs, help="10 digits with a valid check digit", example="9434765919"),
         Column("address", lambda v: _text(v, 500), help="If different from the household's"),
         Column("postcode", _postcode, help="A UK postcode", example="EF1 2AB"),
         Column("ethnicity", _choice(Ethnicity.choices), help="A DfE four-letter code", example="BAFR"),

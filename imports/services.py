@@ -719,7 +719,7 @@ def import_batch(batch_id: int) -> None:
     _finish(batch, ImportBatch.Status.DONE)
     security_log.info(
         "records imported",
-        extra={"batch_id": batch.pk, "user_id": batch.confirmed_by_id, "created": created},
+        extra={"batch_id": batch.pk, "user_id": batch.confirmed_by_id, "records": created},
     )
 
 

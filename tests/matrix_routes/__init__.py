@@ -13,6 +13,7 @@ from tests.matrix_routes import (
     core,
     dashboards,
     episode,
+    imports,
     journeys,
     meetings,
     notifications,
@@ -33,6 +34,7 @@ for _module in (
     notifications,
     people,
     team,
+    imports,
 ):
     _overlap = ROUTES.keys() & _module.ROUTES.keys()
     assert not _overlap, f"routes listed twice: {sorted(_overlap)}"
