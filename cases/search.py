@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q
 from rapidfuzz import fuzz
@@ -263,7 +263,7 @@ def find_children_in_bulk(queries: Sequence[ChildQuery], *, chunk: int = 1000) -
 
     candidates: dict[int, Child] = {}
     live = Child.objects.filter(merged_into__isnull=True).prefetch_related("known_names")
-    lookups = [
+    lookups: list[tuple[str, list[Any]]] = [
         ("date_of_birth__in", sorted(dates)),
         ("nhs_number__in", sorted(numbers)),
         ("pk__in", sorted(set().union(*known_by_name.values()))),

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the template is a table: one column a line reads best)
 """The import template: each sheet's columns, and how a cell's value is read and checked.
 
 docs/import-template.md explains the template for people; the downloadable CSV headers

@@ -18,9 +18,7 @@ if TYPE_CHECKING:
 def provenance(case: Case, user: User) -> Mapping[str, Any]:
     """The import rows behind the case and its subject children (one query)."""
     records = list(
-        ImportedRecord.objects.filter(
-            Q(case=case) | Q(child__case_subjects__case=case)
-        )
+        ImportedRecord.objects.filter(Q(case=case) | Q(child__case_subjects__case=case))
         .select_related("batch", "child")
         .order_by("kind", "row")
     )
@@ -30,4 +28,6 @@ def provenance(case: Case, user: User) -> Mapping[str, Any]:
     }
 
 
-PROVENANCE = CasePanel(key="provenance", template="imports/panels/provenance.html", context=provenance)
+PROVENANCE = CasePanel(
+    key="provenance", template="imports/panels/provenance.html", context=provenance
+)

@@ -23,6 +23,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -142,7 +143,7 @@ class Plan:
     def counts(self) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}
         for kind, rows in self.rows.items():
-            counts[kind] = {outcome: 0 for outcome in OUTCOMES}
+            counts[kind] = dict.fromkeys(OUTCOMES, 0)
             for row in rows:
                 counts[kind][row.outcome] += 1
         return counts
@@ -201,12 +202,16 @@ def plan_import(name: str, content: bytes) -> Plan:
         unknown = [h for h in sheet.headers if h and h not in columns]
         missing = [c.name for c in columns.values() if c.required and c.name not in sheet.headers]
         for header in unknown:
-            plan.file_problems.append((sheet.kind, header[:60], "This column is not in the template"))
+            plan.file_problems.append(
+                (sheet.kind, header[:60], "This column is not in the template")
+            )
         for header in missing:
             plan.file_problems.append((sheet.kind, header, "This column is missing"))
         if unknown or missing:
             continue
-        plan.rows[sheet.kind] = [_read_row(sheet.kind, number, cells) for number, cells in sheet.rows]
+        plan.rows[sheet.kind] = [
+            _read_row(sheet.kind, number, cells) for number, cells in sheet.rows
+        ]
     if not plan.file_problems:
         _Resolver(plan).resolve()
     return plan
@@ -310,9 +315,11 @@ class _Resolver:
         case_ids = [r["case_id"] for r in self.old[RecordKind.CASE].values()]
         for case in Case.objects.filter(pk__in=case_ids).only("pk", "family_id", "status"):
             self.old_cases[case.pk] = _OldCase(family_id=case.family_id, is_open=case.is_open)
-        for case_id, lead_id in LeadProfessionalAssignment.objects.active().filter(
-            case_id__in=case_ids
-        ).values_list("case_id", "professional_id"):
+        for case_id, lead_id in (
+            LeadProfessionalAssignment.objects.active()
+            .filter(case_id__in=case_ids)
+            .values_list("case_id", "professional_id")
+        ):
             self.old_cases[case_id].lead_id = lead_id
         for case_id, professional_id, member_id in (
             TeamMembership.objects.active()
@@ -403,9 +410,15 @@ class _Resolver:
         numbers: dict[str, RowPlan] = {}
         for row in rows:
             v = row.values
-            identity = (v["given_names"].casefold(), v["family_name"].casefold(), v["date_of_birth"])
+            identity = (
+                v["given_names"].casefold(),
+                v["family_name"].casefold(),
+                v["date_of_birth"],
+            )
             if (twin := identities.setdefault(identity, row)) is not row:
-                row.fail("given_names", f"The same child as row {twin.row}: names and date of birth")
+                row.fail(
+                    "given_names", f"The same child as row {twin.row}: names and date of birth"
+                )
             if v["nhs_number"] and (twin := numbers.setdefault(v["nhs_number"], row)) is not row:
                 row.fail("nhs_number", f"The same NHS number as row {twin.row}")
         rows = [r for r in rows if r.outcome == CREATE]
@@ -464,11 +477,16 @@ class _Resolver:
                     self._family_of(ref, RecordKind.CHILD),
                     self._family_of(family, RecordKind.FAMILY),
                 ):
-                    row.fail("child_keys", f"The child {key} is not in the family {row.values['family_key']}")
+                    row.fail(
+                        "child_keys",
+                        f"The child {key} is not in the family {row.values['family_key']}",
+                    )
                 if ref[0] == "old" and ref[1]["child_id"] in self.children_in_open_cases:
                     row.fail("child_keys", f"The child {key} is already in an open case")
                 if (other := children_taken.setdefault(key, row)) is not row:
-                    row.fail("child_keys", f"The child {key} is also in the case in row {other.row}")
+                    row.fail(
+                        "child_keys", f"The child {key} is also in the case in row {other.row}"
+                    )
                 children.append(ref)
             row.refs["children"] = children
             if row.values.get("lead_professional_email"):
@@ -493,10 +511,16 @@ class _Resolver:
                 user = self._user(row, "professional_email")
                 role = v["role"] or TACRole.PRACTITIONER
                 if role not in ROLES_FOR_KIND["professional"]:
-                    row.fail("role", "Choose a professional's role (the lead is on the cases sheet)")
+                    row.fail(
+                        "role", "Choose a professional's role (the lead is on the cases sheet)"
+                    )
                 if user is not None and self._leads(case, user):
                     row.fail("professional_email", "This is the case's lead professional already")
-                elif user is not None and case[0] == "old" and user.pk in self._old_case(case).professionals:
+                elif (
+                    user is not None
+                    and case[0] == "old"
+                    and user.pk in self._old_case(case).professionals
+                ):
                     row.fail("professional_email", "Already on the case's team")
                 row.refs["user"] = user
                 person = f"user:{v['professional_email']}"
@@ -504,14 +528,21 @@ class _Resolver:
                 carer = self._ref(row, RecordKind.CARER, "carer_key", v["carer_key"])
                 role = v["role"] or TACRole.FAMILY_MEMBER
                 if role not in ROLES_FOR_KIND["family"]:
-                    row.fail("role", "Choose a family role: family_member, child_young_person or family_network_member")
+                    row.fail(
+                        "role",
+                        "Choose a family role: family_member, child_young_person or "
+                        "family_network_member",
+                    )
                 if _differ(
                     self._family_of(carer, RecordKind.CARER),
                     self._family_of(case, RecordKind.CASE),
                 ):
                     row.fail("carer_key", "This carer is not in the case's family")
-                if carer is not None and carer[0] == "old" and case[0] == "old" and (
-                    carer[1]["family_member_id"] in self._old_case(case).family_members
+                if (
+                    carer is not None
+                    and carer[0] == "old"
+                    and case[0] == "old"
+                    and (carer[1]["family_member_id"] in self._old_case(case).family_members)
                 ):
                     row.fail("carer_key", "Already on the case's team")
                 row.refs["carer"] = carer
@@ -537,7 +568,9 @@ class _Resolver:
             v = row.values
             owners = [name for name in ("owner_email", "owner_carer_key", "owner_name") if v[name]]
             if len(owners) != 1:
-                row.fail("owner_email", "Give one owner: owner_email, owner_carer_key or owner_name")
+                row.fail(
+                    "owner_email", "Give one owner: owner_email, owner_carer_key or owner_name"
+                )
             if v["start_on"] and v["due_on"] and v["due_on"] < v["start_on"]:
                 row.fail("due_on", "The due date must be on or after the start date")
             case = self._case_ref(row)
@@ -548,7 +581,11 @@ class _Resolver:
             if v["owner_email"]:
                 user = self.users.get(v["owner_email"])
                 team_row = self.on_team.get((case_key, f"user:{v['owner_email']}"))
-                on_old = case[0] == "old" and user is not None and user.pk in self._old_case(case).professionals
+                on_old = (
+                    case[0] == "old"
+                    and user is not None
+                    and user.pk in self._old_case(case).professionals
+                )
                 if user is not None and (self._leads(case, user) or on_old):
                     row.refs["owner"] = user
                 elif team_row is not None and user is not None:
@@ -558,7 +595,9 @@ class _Resolver:
                     row.fail("owner_email", "The owner must be the case's lead or on its team")
             elif v["owner_carer_key"]:
                 team_row = self.on_team.get((case_key, f"carer:{v['owner_carer_key']}"))
-                carer = self.new[RecordKind.CARER].get(v["owner_carer_key"]) or self.old[RecordKind.CARER].get(v["owner_carer_key"])
+                carer = self.new[RecordKind.CARER].get(v["owner_carer_key"]) or self.old[
+                    RecordKind.CARER
+                ].get(v["owner_carer_key"])
                 on_old = (
                     case[0] == "old"
                     and isinstance(carer, dict)
@@ -579,7 +618,7 @@ def _differ(one: tuple[str, Any] | None, other: tuple[str, Any] | None) -> bool:
     return one is not None and other is not None and one != other
 
 
-_RECORD_COLUMNS = {
+_RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
     RecordKind.FAMILY: ("family_id",),
     RecordKind.CHILD: ("child_id", "child__family_id"),
     RecordKind.CARER: ("family_member_id", "family_member__family_id"),
@@ -610,7 +649,7 @@ def _existing_keys(kind: str, keys: Sequence[str]) -> set[str]:
 # --- Upload, confirm ---------------------------------------------------------------------
 
 
-def upload_file(upload: UploadedFile, *, by: User) -> ImportBatch:
+def upload_file(upload: UploadedFile[Any], *, by: User) -> ImportBatch:
     """Keep the uploaded file and start its dry run (writes nothing else)."""
     ensure_can_import_records(by)
     content = upload.read()
@@ -623,7 +662,7 @@ def upload_file(upload: UploadedFile, *, by: User) -> ImportBatch:
     )
     from imports.tasks import check_import_file
 
-    check_import_file.delay_on_commit(batch.pk)
+    transaction.on_commit(partial(check_import_file.delay, batch.pk))
     return batch
 
 
@@ -675,7 +714,7 @@ def confirm_import(batch: ImportBatch, *, by: User) -> ImportBatch:
     locked.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     from imports.tasks import import_file
 
-    import_file.delay_on_commit(locked.pk)
+    transaction.on_commit(partial(import_file.delay, locked.pk))
     return locked
 
 
@@ -768,8 +807,12 @@ class _Writer:
             before=self._give_references,
             after=self._case_parts,
         )
-        self._write(RecordKind.TEAM, self._member, "membership", after=self._events("team.member_added"))
-        self._write(RecordKind.ACTION, self._action, "action", after=self._events("plan.action_added"))
+        self._write(
+            RecordKind.TEAM, self._member, "membership", after=self._events("team.member_added")
+        )
+        self._write(
+            RecordKind.ACTION, self._action, "action", after=self._events("plan.action_added")
+        )
         return self.created
 
     def _tick(self, rows: int) -> None:
@@ -890,7 +933,9 @@ class _Writer:
         subjects, leads, members, events = [], [], [], []
         for row, case in zip(rows, cases, strict=True):
             lead: User = row.refs["lead"]
-            child_ids = [self._id(ref, RecordKind.CHILD, "child_id") for ref in row.refs["children"]]
+            child_ids = [
+                self._id(ref, RecordKind.CHILD, "child_id") for ref in row.refs["children"]
+            ]
             subjects += [CaseSubject(case=case, child_id=pk, is_open=True) for pk in child_ids]
             leads.append(
                 LeadProfessionalAssignment(

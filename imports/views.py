@@ -79,11 +79,13 @@ def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     report = batch.report or {}
     counts = report.get("counts", {})
-    sheets = [
-        (RecordKind(kind).label, counts[kind]) for kind in columns.SHEETS if kind in counts
-    ]
+    sheets = [(RecordKind(kind).label, counts[kind]) for kind in columns.SHEETS if kind in counts]
     rows = [
-        {**row, "sheet_label": RecordKind(row["sheet"]).label, "outcome_label": services.OUTCOMES[row["outcome"]]}
+        {
+            **row,
+            "sheet_label": RecordKind(row["sheet"]).label,
+            "outcome_label": services.OUTCOMES[row["outcome"]],
+        }
         for row in report.get("rows", [])
     ]
     done, total = services.progress(batch)

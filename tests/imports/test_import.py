@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the files are tables: one row a line reads best)
 """Bulk import: the dry run's report on a file of good, duplicate and bad rows; the
 confirmed import makes exactly what the report said; running the file again is a no-op."""
 
@@ -14,7 +15,15 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from agencies.models import User
-from cases.models import Case, CaseEvent, Child, ChildRecordCheck, Family, FamilyMember, TeamMembership
+from cases.models import (
+    Case,
+    CaseEvent,
+    Child,
+    ChildRecordCheck,
+    Family,
+    FamilyMember,
+    TeamMembership,
+)
 from imports import services
 from imports.columns import SHEETS
 from imports.models import ImportBatch, ImportedRecord
@@ -52,26 +61,92 @@ def mixed_file() -> bytes:
                 {"family_key": "F3", "family_name": "The Bad family", "postcode": "NOT A CODE"},
             ],
             "children": [
-                {"child_key": "C1", "family_key": "F1", "given_names": "Amara", "family_name": "Okafor", "date_of_birth": "2016-03-27", "sex": "female", "nhs_number": "9434765919"},
-                {"child_key": "C2", "family_key": "F1", "given_names": "Tobi", "family_name": "Okafor", "date_of_birth": "19/08/2019"},
-                {"child_key": "C3", "family_key": "F2", "given_names": "Jamie", "family_name": "Fairweather", "date_of_birth": "2016-05-17"},
-                {"child_key": "C4", "family_key": "F1", "given_names": "=HYPERLINK(1)", "family_name": "Okafor", "date_of_birth": "2099-01-01"},
-                {"child_key": "C5", "family_key": "F9", "given_names": "Ola", "family_name": "Okafor", "date_of_birth": "2018-01-01"},
+                {
+                    "child_key": "C1",
+                    "family_key": "F1",
+                    "given_names": "Amara",
+                    "family_name": "Okafor",
+                    "date_of_birth": "2016-03-27",
+                    "sex": "female",
+                    "nhs_number": "9434765919",
+                },
+                {
+                    "child_key": "C2",
+                    "family_key": "F1",
+                    "given_names": "Tobi",
+                    "family_name": "Okafor",
+                    "date_of_birth": "19/08/2019",
+                },
+                {
+                    "child_key": "C3",
+                    "family_key": "F2",
+                    "given_names": "Jamie",
+                    "family_name": "Fairweather",
+                    "date_of_birth": "2016-05-17",
+                },
+                {
+                    "child_key": "C4",
+                    "family_key": "F1",
+                    "given_names": "=HYPERLINK(1)",
+                    "family_name": "Okafor",
+                    "date_of_birth": "2099-01-01",
+                },
+                {
+                    "child_key": "C5",
+                    "family_key": "F9",
+                    "given_names": "Ola",
+                    "family_name": "Okafor",
+                    "date_of_birth": "2018-01-01",
+                },
             ],
             "carers": [
-                {"carer_key": "P1", "family_key": "F1", "given_names": "Grace", "family_name": "Okafor", "relationship": "mother", "parental_responsibility": "yes"},
+                {
+                    "carer_key": "P1",
+                    "family_key": "F1",
+                    "given_names": "Grace",
+                    "family_name": "Okafor",
+                    "relationship": "mother",
+                    "parental_responsibility": "yes",
+                },
             ],
             "cases": [
-                {"case_key": "E1", "family_key": "F1", "child_keys": "C1;C2", "status": "ACTIVE", "opened_on": "2025-09-01", "lead_professional_email": LEAD, "next_review_due": "2026-03-01"},
-                {"case_key": "E2", "family_key": "F2", "child_keys": "C3", "opened_on": "2025-09-01", "lead_professional_email": LEAD},
+                {
+                    "case_key": "E1",
+                    "family_key": "F1",
+                    "child_keys": "C1;C2",
+                    "status": "ACTIVE",
+                    "opened_on": "2025-09-01",
+                    "lead_professional_email": LEAD,
+                    "next_review_due": "2026-03-01",
+                },
+                {
+                    "case_key": "E2",
+                    "family_key": "F2",
+                    "child_keys": "C3",
+                    "opened_on": "2025-09-01",
+                    "lead_professional_email": LEAD,
+                },
             ],
             "team": [
                 {"member_key": "M1", "case_key": "E1", "professional_email": MEMBER},
                 {"member_key": "M2", "case_key": "E1", "carer_key": "P1", "role": "family_member"},
             ],
             "actions": [
-                {"action_key": "A1", "case_key": "E1", "description": "Attend the parenting group", "due_on": "2026-01-31", "owner_carer_key": "P1"},
-                {"action_key": "A2", "case_key": "E1", "description": "Check attendance weekly", "due_on": "2026-01-31", "owner_email": MEMBER, "status": "in_progress"},
+                {
+                    "action_key": "A1",
+                    "case_key": "E1",
+                    "description": "Attend the parenting group",
+                    "due_on": "2026-01-31",
+                    "owner_carer_key": "P1",
+                },
+                {
+                    "action_key": "A2",
+                    "case_key": "E1",
+                    "description": "Check attendance weekly",
+                    "due_on": "2026-01-31",
+                    "owner_email": MEMBER,
+                    "status": "in_progress",
+                },
             ],
         }
     )
@@ -160,7 +235,9 @@ def test_a_file_with_problems_cannot_be_confirmed(people: Child, admin_user: Use
         services.confirm_import(batch, by=admin_user)
 
 
-def _import(content: bytes, admin_user: User, django_capture_on_commit_callbacks: Any) -> ImportBatch:
+def _import(
+    content: bytes, admin_user: User, django_capture_on_commit_callbacks: Any
+) -> ImportBatch:
     with django_capture_on_commit_callbacks(execute=True):
         batch = services.upload_file(SimpleUploadedFile("caseload.xlsx", content), by=admin_user)
     batch.refresh_from_db()
@@ -179,13 +256,23 @@ def test_the_confirmed_import_matches_the_report(
     assert batch.status == ImportBatch.Status.DONE, batch.failure
     planned = {kind: c["create"] for kind, c in batch.report["counts"].items()}
     assert batch.created == planned
-    assert planned == {"families": 2, "children": 2, "carers": 1, "cases": 1, "team": 2, "actions": 2}
+    assert planned == {
+        "families": 2,
+        "children": 2,
+        "carers": 1,
+        "cases": 1,
+        "team": 2,
+        "actions": 2,
+    }
     for kind, n in planned.items():
         assert ImportedRecord.objects.filter(batch=batch, kind=kind).count() == n
     case = ImportedRecord.objects.get(kind="cases", source_key="E1").case
-    assert case is not None and case.status == Case.Status.ACTIVE and case.reference.startswith("EH-")
+    assert case is not None
+    assert case.status == Case.Status.ACTIVE
+    assert case.reference.startswith("EH-")
     assert sorted(c.given_names for c in case.children.all()) == ["Amara", "Tobi"]
-    assert case.lead_assignment is not None and case.lead_assignment.professional.email == LEAD
+    assert case.lead_assignment is not None
+    assert case.lead_assignment.professional.email == LEAD
     roles = sorted(case.memberships.values_list("role", flat=True))
     assert roles == ["family_member", "lead_professional", "practitioner"]
     assert CaseEvent.objects.filter(case=case, code="case.imported").count() == 1
