@@ -193,3 +193,22 @@ def test_only_the_administrator_reaches_the_import_pages(
     response = admin_client_.get(reverse("imports:csv_template", args=["children"]))
     assert response.content.decode().startswith("child_key,family_key,given_names")
     assert admin_client_.get(reverse("imports:xlsx_template")).status_code == 200
+
+
+def test_the_case_and_child_pages_say_where_the_records_came_from(
+    people: Child, admin_user: User, django_capture_on_commit_callbacks: Any, lead_client: Client
+) -> None:
+    batch = _import(good_file(), admin_user, django_capture_on_commit_callbacks)
+    record = ImportedRecord.objects.get(kind="cases", source_key="E1")
+    assert record.case is not None
+    child = Child.objects.get(given_names="Amara")
+
+    page = lead_client.get(reverse("cases:detail", args=[record.case.pk])).content.decode()
+    assert "Where these records came from" in page
+    assert f"import {batch.pk}" in page
+    assert "source key E1, row 2 of the cases sheet" in page
+    assert "source key C1, row 2 of the children sheet" in page
+    details = lead_client.get(
+        reverse("cases:child_details", args=[record.case.pk, child.pk])
+    ).content.decode()
+    assert f"Imported from caseload.xlsx (import {batch.pk}), source key C1" in details
