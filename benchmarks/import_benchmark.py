@@ -58,6 +58,16 @@ def nhs_number(n: int) -> str:
         n += 1
 
 
+def letters(n: int) -> str:
+    """``n`` written in letters (a name may hold letters only): 0 is "a", 27 is "bb"."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if n == 0:
+            return word.capitalize()
+
+
 def workbook(children: int, run: str) -> bytes:
     rng = random.Random(20261207)  # noqa: S311 - test data, not security
     book = Workbook(write_only=True)
@@ -67,15 +77,17 @@ def workbook(children: int, run: str) -> bytes:
     headers = [c.name for c in SHEETS["children"]]
     kids.append(headers)
     for n in range((children + 1) // 2):
-        surname = f"{rng.choice(FAMILY)}{'abcdefghij'[n % 10]}"
+        surname = f"{rng.choice(FAMILY)}-{letters(n)}"
         families.append([f"{run}-F{n}", f"The {surname} family", "", "EF1 2AB"])
     for n in range(children):
         born = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(6000))
         row = {
             "child_key": f"{run}-C{n}",
             "family_key": f"{run}-F{n // 2}",
-            "given_names": rng.choice(GIVEN),
-            "family_name": f"{rng.choice(FAMILY)}{'abcdefghij'[n % 10]}",
+            # Every household's name is its own, and siblings' first names differ: the
+            # file has no duplicates of its own.
+            "given_names": GIVEN[n % len(GIVEN)],
+            "family_name": f"{FAMILY[(n // 2) % len(FAMILY)]}-{letters(n // 2)}",
             "date_of_birth": born.isoformat(),
             "sex": rng.choice(["male", "female"]),
             "nhs_number": nhs_number(100_000_000 + n * 7 + int(run[-4:])),
