@@ -69,7 +69,7 @@ def letters(n: int) -> str:
 
 
 def workbook(children: int, run: str) -> bytes:
-    rng = random.Random(20261207)  # noqa: S311 - test data, not security
+    rng = random.Random(20261207)
     book = Workbook(write_only=True)
     families = book.create_sheet("families")
     families.append([c.name for c in SHEETS["families"]])
