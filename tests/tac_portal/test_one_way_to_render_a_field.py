@@ -21,7 +21,16 @@ from tac_portal.forms import GovUKDateField
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
 FIELD_TEMPLATES = TEMPLATES / "includes" / "fields"
-APPS = ("agencies", "cases", "assessments", "meetings", "notifications", "audit", "dashboards")
+APPS = (
+    "agencies",
+    "cases",
+    "assessments",
+    "meetings",
+    "notifications",
+    "audit",
+    "dashboards",
+    "imports",
+)
 
 
 def _form_modules() -> list[str]:
