@@ -93,6 +93,10 @@ class ImportRefused(Exception):
     """The import cannot go ahead; nothing was written. The message says why."""
 
 
+class _AlreadyImported(Exception):
+    """Another run of the same task imported the file."""
+
+
 # --- The dry run ----------------------------------------------------------------------
 
 
@@ -738,15 +742,19 @@ IMPORT_LOCK = 7_212_301
 
 def import_batch(batch_id: int) -> None:
     """Import a confirmed file, all or nothing (the Celery task's work)."""
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
-        status=ImportBatch.Status.RUNNING
-    )
+    # A task delivered again after its worker died finds the batch still "running" (the
+    # dead worker's transaction rolled back) and runs it again.
+    claimed = ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
+    ).update(status=ImportBatch.Status.RUNNING)
     if not claimed:
         return
     batch = ImportBatch.objects.select_related("confirmed_by").get(pk=batch_id)
     try:
         with transaction.atomic():
             created = _import(batch)
+    except _AlreadyImported:
+        return
     except ImportRefused as refused:
         _finish(batch, ImportBatch.Status.FAILED, failure=str(refused))
         return
@@ -773,6 +781,9 @@ def _finish(batch: ImportBatch, status: str, *, failure: str = "") -> None:
 def _import(batch: ImportBatch) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+    # The same task delivered twice at once: the first finished while this one waited.
+    if ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.DONE).exists():
+        raise _AlreadyImported
     plan = plan_import(batch.file_name, bytes(batch.content))
     if plan.has_problems or plan.counts() != batch.report.get("counts"):
         raise ImportRefused(MSG_CHANGED)

@@ -212,3 +212,21 @@ def test_the_case_and_child_pages_say_where_the_records_came_from(
         reverse("cases:child_details", args=[record.case.pk, child.pk])
     ).content.decode()
     assert f"Imported from caseload.xlsx (import {batch.pk}), source key C1" in details
+
+
+def test_a_task_delivered_again_after_its_worker_died_imports_once(
+    people: Child, admin_user: User
+) -> None:
+    batch = services.upload_file(SimpleUploadedFile("c.xlsx", good_file()), by=admin_user)
+    services.check_batch(batch.pk)
+    batch.refresh_from_db()
+    services.confirm_import(batch, by=admin_user)
+    # The worker that claimed it died: its transaction rolled back, the claim stayed.
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+
+    services.import_batch(batch.pk)
+    services.import_batch(batch.pk)
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE
+    assert ImportedRecord.objects.filter(batch=batch).count() == 10
