@@ -781,6 +781,9 @@ def _finish(batch: ImportBatch, status: str, *, failure: str = "") -> None:
 def _import(batch: ImportBatch) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        # Each batch's foreign keys are checked as it is written, rather than queueing
+        # every check of the file until commit (as demo/bulk.py does for its COPY).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     # The same task delivered twice at once: the first finished while this one waited.
     if ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.DONE).exists():
         raise _AlreadyImported
