@@ -30,6 +30,7 @@ COPY meetings ./meetings
 COPY notifications ./notifications
 COPY audit ./audit
 COPY dashboards ./dashboards
+COPY imports ./imports
 COPY templates ./templates
 COPY static ./static
 

@@ -763,6 +763,23 @@ def can_merge_restricted_records(user: User, restrictions: Iterable[Restriction]
     return all(can_unmask(user, r, break_glass_only=False) for r in restrictions)
 
 
+# --- Who may bring a caseload in from another system ---------------------------------
+
+
+def can_import_records(user: User | AnonymousUser) -> bool:
+    """The local authority's system administrator imports records (children, families,
+    open cases) from its old system; nobody else does (imports app)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return getattr(user, "role", None) == User.Role.SYSTEM_ADMINISTRATOR
+
+
+def ensure_can_import_records(user: User | AnonymousUser) -> None:
+    """Raises ``Http404``: to anyone else the import pages do not exist."""
+    if not can_import_records(user):
+        raise Http404("Nothing found")
+
+
 # --- Who may read the audit trail ----------------------------------------------------
 
 

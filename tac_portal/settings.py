@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "webhooks",
     "retention",
     "documents",
+    "imports",
     # The fictional authority for `make run` and the benchmarks (seed_demo); nothing imports it.
     "demo",
 ]
@@ -905,6 +906,7 @@ TAC_CASE_PANELS = [
     "meetings.panels.MEETINGS",
     "meetings.panels.CONTRIBUTIONS",
     "documents.panels.DOCUMENTS",
+    "imports.panels.PROVENANCE",
 ]
 # The steps offered in the case page's "What happens next", by the app that owns each
 # (a cases.panels.next_steps.NextStepSource), like the panels above.
@@ -928,6 +930,7 @@ TAC_NAVIGATION = [
     "notifications.navigation.UNDELIVERED",
     "cases.navigation.ACCOUNT_REQUESTS",
     "webhooks.navigation.WEBHOOKS",
+    "imports.navigation.IMPORTS",
     "agencies.navigation.CONFIGURATION",
     "notifications.navigation.NOTIFICATIONS",
 ]

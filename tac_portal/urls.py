@@ -24,6 +24,7 @@ urlpatterns = [
     path("subject-access/", include("disclosures.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("documents/", include("documents.urls")),
+    path("imports/", include("imports.urls")),
     path("api/v1/", include("tac_portal.api_urls")),
     # Partner systems get short-lived tokens here (OAuth2 client credentials only).
     path(

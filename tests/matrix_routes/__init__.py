@@ -15,6 +15,7 @@ from tests.matrix_routes import (
     disclosures,
     documents,
     episode,
+    imports,
     journeys,
     meetings,
     notifications,
@@ -41,6 +42,7 @@ for _module in (
     retention,
     team,
     webhooks,
+    imports,
 ):
     _overlap = ROUTES.keys() & _module.ROUTES.keys()
     assert not _overlap, f"routes listed twice: {sorted(_overlap)}"

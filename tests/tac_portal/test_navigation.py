@@ -19,7 +19,13 @@ NAVIGATION = {
     "member_manager": ["My work", "Find a child", "Requests", "Dashboard", "Notifications"],
     "coordinator": ["My work", "Find a child", "Requests", "Dashboard", "Notifications"],
     "outsider": ["My work", "Find a child", "Notifications"],
-    "admin": ["Undelivered emails", "Account requests", "Configuration", "Notifications"],
+    "admin": [
+        "Undelivered emails",
+        "Account requests",
+        "Import records",
+        "Configuration",
+        "Notifications",
+    ],
     "auditor": [
         "Access report",
         "Emergency access reviews",

@@ -30,6 +30,7 @@ APPS = (
     "audit",
     "dashboards",
     "disclosures",
+    "imports",
 )
 
 

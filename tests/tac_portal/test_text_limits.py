@@ -21,7 +21,16 @@ from meetings.models import Contribution
 from tac_portal.api.serializers import StrictInputSerializer
 from tac_portal.fields import TEXT_MAX_LENGTH
 
-APPS = ("agencies", "cases", "assessments", "meetings", "notifications", "audit", "dashboards")
+APPS = (
+    "agencies",
+    "cases",
+    "assessments",
+    "meetings",
+    "notifications",
+    "audit",
+    "dashboards",
+    "imports",
+)
 
 
 def _modules(name: str) -> Iterator[ModuleType]:
