@@ -56,6 +56,12 @@ TREND_MONTHS = 12
 LONG_TABLE_ROWS = 25
 
 
+#: The most teams or agencies a filter lists on the page. A large authority has
+#: thousands: past this, the team list waits for an agency or a locality to be chosen
+#: (and the agency list for a locality), so the page's weight does not grow with them.
+FILTER_LIST_LIMIT = 60
+
+
 FLOW_METRICS = ("M2", "M3", "M4", "M9", "M11D", "M12", "M15", "M15F", "M15A", "E2", "E9")
 
 
@@ -322,6 +328,8 @@ class TeamChoice:
     name: str
     agency_name: str
     locality: str
+    #: Absent from directories stored before it was recorded.
+    agency_pk: int | None = None
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency_name})"
@@ -397,7 +405,7 @@ def latest_refresh() -> SummaryRefresh | None:
 def _live_directory() -> Directory:
     # Plain rows, not model instances: a large authority has thousands of teams.
     teams = Team.objects.order_by("name", "pk").values_list(
-        "pk", "name", "agency__name", "locality"
+        "pk", "name", "agency__name", "locality", "agency_id"
     )
     agencies = Agency.objects.order_by("name", "pk").values_list("pk", "name", "kind", "locality")
     return Directory.of(
