@@ -223,6 +223,11 @@ class Dashboard:
     def table(self, key: str) -> Table:
         return self.tables[key]
 
+    @property
+    def equality_tables(self) -> list[Table]:
+        """The equality breakdowns (M16), one table per dimension, in their order."""
+        return [self.tables[f"e_{dimension}"] for dimension, _ in EQUALITY_DIMENSIONS]
+
 
 def percent(part: int, whole: int) -> str:
     return NO_FIGURE if not whole else f"{100 * part / whole:.0f}%"
