@@ -49,11 +49,11 @@ def main() -> None:
         f" professionals {User.objects.count():,}"
     )
     if args.refresh:
-        refresh = refresh_summaries()
-        print(f"summary refresh: {refresh.duration_ms / 1000:.1f} s, {refresh.cell_count:,} cells")
-    refresh = metrics.latest_refresh()
-    print(f"figures as of: {refresh.finished_at if refresh else 'never (none computed yet)'}")
-    locality = next(iter(metrics.directory_of(refresh).localities), "")
+        done = refresh_summaries()
+        print(f"summary refresh: {done.duration_ms / 1000:.1f} s, {done.cell_count:,} cells")
+    latest = metrics.latest_refresh()
+    print(f"figures as of: {latest.finished_at if latest else 'never (none computed yet)'}")
+    locality = next(iter(metrics.directory_of(latest).localities), "")
     agency = Agency.objects.order_by("pk").values_list("pk", flat=True).first()
     pages = [
         ("coordinator", "whole authority", "/dashboards/"),
