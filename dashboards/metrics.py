@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Case, DateField, F, Q, Sum, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
@@ -395,6 +396,25 @@ class Choices:
 #: The latest refresh's directory, rendered: ``(refresh id, finished at, directory id)``
 #: and the ``Directory``. A refresh's directory never changes, so this is only replaced.
 _rendered: dict[str, tuple[tuple[Any, ...], Directory]] = {}
+
+
+#: Figures older than this many refresh intervals are flagged as possibly out of date.
+STALE_AFTER_INTERVALS = 2
+
+
+def refresh_interval() -> dt.timedelta:
+    """How often the beat schedule refreshes the figures (15 minutes unless changed)."""
+    entry = settings.CELERY_BEAT_SCHEDULE.get("refresh-dashboard-summaries", {})
+    seconds = entry.get("schedule", 900.0)
+    return dt.timedelta(seconds=float(seconds) if isinstance(seconds, int | float) else 900.0)
+
+
+def figures_are_stale(refresh: SummaryRefresh | None, now: dt.datetime | None = None) -> bool:
+    """Whether the last refresh is overdue (the worker or beat may be stopped)."""
+    if refresh is None or refresh.finished_at is None:
+        return False
+    now = now or timezone.now()
+    return now - refresh.finished_at > STALE_AFTER_INTERVALS * refresh_interval()
 
 
 def latest_refresh() -> SummaryRefresh | None:

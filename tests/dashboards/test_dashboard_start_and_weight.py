@@ -3,6 +3,7 @@ with the number of teams, agencies, workers or cases (issue 18, point 9)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -12,6 +13,7 @@ from unittest import mock
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case
@@ -176,3 +178,14 @@ def test_past_the_limit_the_team_list_waits_for_an_agency_or_a_locality(
     assert chosen.context["board"].filters.team_id == team.pk
     team_select = chosen.content.decode().split('name="team"', 1)[1].split("</select>", 1)[0]
     assert f'<option value="{team.pk}" selected>Pastoral team 0042-1' in team_select
+
+
+def test_figures_not_computed_again_for_two_intervals_are_flagged(coordinator: User) -> None:
+    refresh = refresh_summaries()
+    assert 'id="figures-stale"' not in _page(coordinator)
+
+    refresh.finished_at = timezone.now() - dt.timedelta(minutes=31)
+    refresh.save(update_fields=["finished_at"])
+    page = _page(coordinator)
+    assert 'id="figures-stale"' in page
+    assert "These figures may be out of date" in page
