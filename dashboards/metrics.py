@@ -225,6 +225,11 @@ class Dashboard:
         return self.tables[key]
 
     @property
+    def closure_figures(self) -> list[Figure]:
+        """The closure tiles (M9 to M12) in one row."""
+        return [f for key in ("m9", "m10", "m11", "m12") for f in self.figures.get(key, [])]
+
+    @property
     def equality_tables(self) -> list[Table]:
         """The equality breakdowns (M16), one table per dimension, in their order."""
         return [self.tables[f"e_{dimension}"] for dimension, _ in EQUALITY_DIMENSIONS]
