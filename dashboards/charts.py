@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 
 from dashboards.metrics import NO_FIGURE, Table
 
+#: Sized for half the page's width (a chart sits beside its table), about 450 px at
+#: desktop, so the text draws near its CSS size; a narrow screen stacks and scales it.
 BAR_HEIGHT = 24
 BAR_GAP = 8
-LABEL_WIDTH = 260
-BAR_AREA = 360
-COLUMN_WIDTH = 46
-COLUMN_GAP = 10
-COLUMN_AREA = 180
+LABEL_WIDTH = 190
+BAR_AREA = 200
+VALUE_WIDTH = 60
+LABEL_CHARACTERS = 26
+COLUMN_WIDTH = 32
+COLUMN_GAP = 4
+COLUMN_AREA = 160
 
 
 @dataclass
@@ -55,9 +59,8 @@ def bar_chart(table: Table, *, value_column: int = 1, title: str = "") -> Chart:
     rows = table.rows
     top = max((_number(r[value_column]) for r in rows), default=0.0) or 1.0
     height = len(rows) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
-    chart = Chart(
-        table.key, title or table.caption, "bars", LABEL_WIDTH + BAR_AREA + 80, max(height, 40)
-    )
+    chart_width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
+    chart = Chart(table.key, title or table.caption, "bars", chart_width, max(height, 40))
     for i, row in enumerate(rows):
         value = _number(row[value_column])
         y = BAR_GAP + i * (BAR_HEIGHT + BAR_GAP)
@@ -68,7 +71,7 @@ def bar_chart(table: Table, *, value_column: int = 1, title: str = "") -> Chart:
                 y=y,
                 width=round(width, 1),
                 height=BAR_HEIGHT,
-                label=str(row[0])[:40],
+                label=_clip(str(row[0])),
                 value=f"{int(value):,}",
                 label_x=LABEL_WIDTH - 8,
                 label_y=y + BAR_HEIGHT * 0.7,
@@ -111,6 +114,10 @@ def column_chart(table: Table, *, value_column: int = 1, title: str = "") -> Cha
     return chart
 
 
+def _clip(label: str) -> str:
+    return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "\u2026"
+
+
 def _short_month(label: str) -> str:
     # "Nov 2026" -> "Nov 26"
     parts = label.split()
@@ -122,4 +129,5 @@ def _summary(table: Table, value_column: int) -> str:
     if not values or not any(v for _, v in values):
         return f"{table.caption}: no figures yet."
     label, high = max(values, key=lambda p: p[1])
-    return f"{table.caption}. Highest: {label}, {int(high):,}. The figures are in the table below."
+    highest = f"Highest: {label}, {int(high):,}"
+    return f"{table.caption}. {highest}. The figures are in the table beside it."

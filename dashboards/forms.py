@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from django import forms
@@ -12,6 +13,7 @@ from agencies.models import User
 from dashboards.leavers import CaseHeld
 from dashboards.metrics import (
     DEFAULT_PERIOD,
+    FILTER_LIST_LIMIT,
     PERIOD_CHOICES,
     Choices,
     Filters,
@@ -56,22 +58,82 @@ class FilterForm(forms.Form):
         self.option_lists: dict[str, list[tuple[Any, str]]] = {"period": list(PERIOD_CHOICES)}
         self.rendered: dict[str, SafeString] = {}
         every: list[tuple[Any, str]] = [("", "All")]
+        chosen_locality = self._raw("locality")
+        chosen_agency = self._raw("agency") if scope.is_authority else ""
+        teams = choices.teams
+        if len(teams) > FILTER_LIST_LIMIT:
+            # Thousands of teams: list those of the chosen agency or locality only.
+            teams = [
+                t
+                for t in teams
+                if (chosen_agency and str(t.agency_pk) == chosen_agency)
+                or (not chosen_agency and chosen_locality and t.locality == chosen_locality)
+            ]
         self._choose_id(
             "team",
             {t.pk for t in choices.teams},
-            choices.team_options or render_options((t.pk, str(t)) for t in choices.teams),
+            self._bounded(
+                "team",
+                teams,
+                choices.teams,
+                choices.team_options if teams is choices.teams else None,
+                lambda t: (t.pk, str(t)),
+                "teams",
+                "an agency or a locality",
+            ),
         )
         self._choose("level", every + [(lv.pk, lv.label) for lv in choices.levels])
         self._choose("locality", every + [(name, name) for name in choices.localities])
         if scope.is_authority:
+            agencies = choices.agencies
+            if len(agencies) > FILTER_LIST_LIMIT:
+                in_locality = [a for a in agencies if a.locality == chosen_locality]
+                agencies = in_locality if chosen_locality else []
             self._choose_id(
                 "agency",
                 {a.pk for a in choices.agencies},
-                choices.agency_options or render_options((a.pk, a.name) for a in choices.agencies),
+                self._bounded(
+                    "agency",
+                    agencies,
+                    choices.agencies,
+                    choices.agency_options if agencies is choices.agencies else None,
+                    lambda a: (a.pk, a.name),
+                    "agencies",
+                    "a locality",
+                ),
             )
         else:
             # A manager's view is already their teams: the agency filter adds nothing.
             del self.fields["agency"]
+
+    def _raw(self, name: str) -> str:
+        """A filter's submitted value, before validation (to narrow the long lists)."""
+        return str(self.data.get(name, "") or "") if self.is_bound else ""
+
+    def _bounded(
+        self,
+        name: str,
+        listed: Sequence[Any],
+        every: Sequence[Any],
+        rendered: SafeString | None,
+        option: Callable[[Any], tuple[Any, str]],
+        noun: str,
+        narrow_by: str,
+    ) -> SafeString:
+        """The options of a long list: all of them up to ``FILTER_LIST_LIMIT``; past it,
+        those of the chosen agency or locality (and always the chosen one), with a hint."""
+        if rendered is not None and len(listed) <= FILTER_LIST_LIMIT:
+            return rendered
+        shown = list(listed[:FILTER_LIST_LIMIT])
+        chosen = self._raw(name)
+        if chosen and not any(str(item.pk) == chosen for item in shown):
+            shown += [item for item in every if str(item.pk) == chosen][:1]
+        if len(every) > FILTER_LIST_LIMIT:
+            listing = "" if listed else f" Choose {narrow_by} and select Show to list its {noun}."
+            if len(listed) > FILTER_LIST_LIMIT:
+                listing = f" Showing the first {FILTER_LIST_LIMIT}: choose {narrow_by} to narrow."
+            self.fields[name].help_text = f"{len(every):,} {noun} in all.{listing}"
+        return render_options(option(item) for item in shown)
 
     def _choose(self, name: str, choices: list[tuple[Any, str]]) -> None:
         self.option_lists[name] = choices

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Case, DateField, F, Q, Sum, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
@@ -54,6 +55,12 @@ TREND_MONTHS = 12
 
 
 LONG_TABLE_ROWS = 25
+
+
+#: The most teams or agencies a filter lists on the page. A large authority has
+#: thousands: past this, the team list waits for an agency or a locality to be chosen
+#: (and the agency list for a locality), so the page's weight does not grow with them.
+FILTER_LIST_LIMIT = 60
 
 
 FLOW_METRICS = ("M2", "M3", "M4", "M9", "M11D", "M12", "M15", "M15F", "M15A", "E2", "E9")
@@ -217,6 +224,16 @@ class Dashboard:
     def table(self, key: str) -> Table:
         return self.tables[key]
 
+    @property
+    def closure_figures(self) -> list[Figure]:
+        """The closure tiles (M9 to M12) in one row."""
+        return [f for key in ("m9", "m10", "m11", "m12") for f in self.figures.get(key, [])]
+
+    @property
+    def equality_tables(self) -> list[Table]:
+        """The equality breakdowns (M16), one table per dimension, in their order."""
+        return [self.tables[f"e_{dimension}"] for dimension, _ in EQUALITY_DIMENSIONS]
+
 
 def percent(part: int, whole: int) -> str:
     return NO_FIGURE if not whole else f"{100 * part / whole:.0f}%"
@@ -322,6 +339,8 @@ class TeamChoice:
     name: str
     agency_name: str
     locality: str
+    #: Absent from directories stored before it was recorded.
+    agency_pk: int | None = None
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency_name})"
@@ -384,6 +403,25 @@ class Choices:
 _rendered: dict[str, tuple[tuple[Any, ...], Directory]] = {}
 
 
+#: Figures older than this many refresh intervals are flagged as possibly out of date.
+STALE_AFTER_INTERVALS = 2
+
+
+def refresh_interval() -> dt.timedelta:
+    """How often the beat schedule refreshes the figures (15 minutes unless changed)."""
+    entry = settings.CELERY_BEAT_SCHEDULE.get("refresh-dashboard-summaries", {})
+    seconds = entry.get("schedule", 900.0)
+    return dt.timedelta(seconds=float(seconds) if isinstance(seconds, int | float) else 900.0)
+
+
+def figures_are_stale(refresh: SummaryRefresh | None, now: dt.datetime | None = None) -> bool:
+    """Whether the last refresh is overdue (the worker or beat may be stopped)."""
+    if refresh is None or refresh.finished_at is None:
+        return False
+    now = now or timezone.now()
+    return now - refresh.finished_at > STALE_AFTER_INTERVALS * refresh_interval()
+
+
 def latest_refresh() -> SummaryRefresh | None:
     """The last finished refresh, with the id of its directory (``directory_pk``)."""
     return (
@@ -397,7 +435,7 @@ def latest_refresh() -> SummaryRefresh | None:
 def _live_directory() -> Directory:
     # Plain rows, not model instances: a large authority has thousands of teams.
     teams = Team.objects.order_by("name", "pk").values_list(
-        "pk", "name", "agency__name", "locality"
+        "pk", "name", "agency__name", "locality", "agency_id"
     )
     agencies = Agency.objects.order_by("name", "pk").values_list("pk", "name", "kind", "locality")
     return Directory.of(

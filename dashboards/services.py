@@ -374,7 +374,7 @@ ORDER BY metric, month
 _DIRECTORY = f"""
 INSERT INTO {FilterDirectory._meta.db_table} (refresh_id, teams, agencies)
 SELECT %(refresh)s,
-    (SELECT COALESCE(jsonb_agg(jsonb_build_array(t.id, t.name, a.name, t.locality)
+    (SELECT COALESCE(jsonb_agg(jsonb_build_array(t.id, t.name, a.name, t.locality, t.agency_id)
                                ORDER BY t.name, t.id), '[]'::jsonb)
      FROM {Team._meta.db_table} t JOIN {Agency._meta.db_table} a ON a.id = t.agency_id),
     (SELECT COALESCE(jsonb_agg(jsonb_build_array(a.id, a.name, a.kind, a.locality)

@@ -72,6 +72,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "charts": chart_specs,
             "query": filters.as_query(),
             "target": metrics.assessment_target_working_days(),
+            "stale": metrics.figures_are_stale(board.refresh),
             "can_export_annex_a": metrics.can_export_annex_a(request.user),
             "leavers": left,
             "leavers_total": left_total,

@@ -113,3 +113,55 @@ def test_the_coordinator_reads_the_authority_dashboard_and_filters_it(
     page.get_by_role("link", name="List the overdue reviews and say why they are late").click()
     assert page.get_by_role("link", name=overdue_case.reference, exact=True).is_visible()
     check_page(page, "dashboard-authority-overdue-reviews")
+
+
+def _box(page: Any, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return dict(box)
+
+
+def test_charts_sit_beside_their_tables_and_stack_on_a_phone(
+    page: Any,
+    overdue_case: Case,
+    sign_in: Callable[..., None],
+    check_page: Callable[[Any, str], None],
+) -> None:
+    agency = Agency.objects.get(name="Eastfield Family Hub")
+    User.objects.create_user(
+        "coordinator@demo.tac.example",
+        PASSWORD,
+        full_name="Cora Coordinator",
+        agency=agency,
+        role=User.Role.COORDINATOR,
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "coordinator@demo.tac.example")
+    page.goto("/dashboards/")
+    assert page.get_by_text("when they were last computed").is_visible()
+    pair = ".tac-dash-pair:has(svg)"
+    assert page.locator(pair).count() == 7
+    chart, table = _box(page, f"{pair} svg"), _box(page, f"{pair} table")
+    assert chart["x"] + chart["width"] <= table["x"]  # side by side
+    assert abs(chart["y"] - table["y"]) < 80
+    # The headline figures are in the GOV.UK type of the page's headings, not a default.
+    font = page.evaluate(
+        """() => {
+          const value = getComputedStyle(document.querySelector('.tac-tile__value'));
+          const h1 = getComputedStyle(document.querySelector('h1'));
+          return [value.fontFamily, h1.fontFamily, parseFloat(value.fontSize), value.fontWeight];
+        }"""
+    )
+    assert font[0] == font[1]
+    assert font[2] >= 27
+    assert font[3] == "700"
+    desktop_height = page.evaluate("document.documentElement.scrollHeight")
+    check_page(page, "dashboard-authority-layout")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/dashboards/")
+    chart, table = _box(page, f"{pair} svg"), _box(page, f"{pair} table")
+    assert table["y"] >= chart["y"] + chart["height"]  # stacked
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    check_page(page, "dashboard-authority-layout-phone")
+    assert desktop_height < page.evaluate("document.documentElement.scrollHeight")
