@@ -281,7 +281,7 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     # family's adults and their relationships to each child, the history of their details,
     # earlier names, who may change them; "What happens next" asks the access policy and
     # the assessments and meetings once; one more says where imported records came from.
-    with django_assert_max_num_queries(58):
+    with django_assert_max_num_queries(61):
         response = lead_client.get(reverse("cases:detail", args=[case.pk]))
     assert response.content.decode().count("Riverside Primary School") >= size
 

@@ -152,7 +152,10 @@ ROUTES: dict[str, Route] = {
     "api:invitation-detail": Route(
         "get",
         args=_members_invitation,
-        expect=everyone(404, anonymous=UNAUTHORISED) | {"member": 200, "member_manager": 200},
+        # The member's own invitation: another member of the team (the invited one, of
+        # another agency) does not reach it.
+        expect=everyone(404, anonymous=UNAUTHORISED)
+        | {"member": 200, "member_manager": 200, "invited": 404},
     ),
     # A request for support's status is shown to whoever sent it, and no one else.
     "api:referral-detail": Route(
