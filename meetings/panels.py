@@ -65,7 +65,6 @@ def case_meetings(case: Case, user: User, *, full: bool = False) -> Mapping[str,
             {"key": "Actions in the plan", "value": open_text, "href": "#plan"},
         ],
         "outcomes": list(case.outcomes.order_by("id")[:PANEL_ROWS]),
-        "actions": actions,
         "reviews": list(
             case.reviews.select_related("recorded_by").annotate(feedback_count=Count("feedback"))[
                 :10

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,7 +10,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from urllib.parse import urlencode
 
 from agencies.http import AuthenticatedHttpRequest
 from agencies.models import User
@@ -242,7 +243,7 @@ def case_chronology(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     people = list(
         User.objects.filter(pk__in=all_events.exclude(actor=None).values("actor"))
         .select_related("agency")
-        .order_by("first_name", "last_name", "pk")
+        .order_by("full_name", "pk")
     )
     kind_choices = [(k, KIND_NAMES.get(k, k.replace("_", " ").capitalize())) for k in kinds]
     form = ChronologyFilterForm(

@@ -35,7 +35,9 @@ def case_contributions(request: AuthenticatedHttpRequest, case_pk: int) -> HttpR
     """Every member's contribution, newest first, a page at a time."""
     case = get_case_for_user(request, case_pk, purpose=AccessPurpose.CASE)
     contributions = (
-        Contribution.objects.filter(case=case).select_related("author").order_by("-created_at", "-id")
+        Contribution.objects.filter(case=case)
+        .select_related("author")
+        .order_by("-created_at", "-id")
     )
     page = Paginator(contributions, CONTRIBUTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
