@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 PANEL_ROWS = 50
 #: The latest contributions shown on the case page; the contributions page has them all.
 CONTRIBUTIONS_SHOWN = 5
-#: The plan's actions shown on the case page: open ones first, earliest due.
-ACTIONS_SHOWN = 8
+#: The plan's actions shown on the case page: the open ones due first, then the rest.
+ACTIONS_SHOWN = 3
 MEETINGS_SHOWN = 5
 UPCOMING_DAYS = 14
 

@@ -52,6 +52,9 @@ CHRONOLOGY_PAGE_SIZE = 50
 #: Steps the case page shows elsewhere, so its history leaves them out: a member's
 #: contribution is in the feed in their own words.
 SHOWN_IN_THE_FEED = ("contribution.added",)
+#: The panels the case page places in its sections (tabs) itself; any other panel
+#: follows the sections.
+TAB_PANEL_KEYS = ("meetings", "contributions", "assessments", "episode")
 
 
 @login_required
@@ -190,6 +193,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "break_glass_grant": grant,
             "can_read_access_report": can_read_access_report(request.user, case),
             "panel_by_key": {p.key: p for p in panels},
+            "tab_panel_keys": TAB_PANEL_KEYS,
             "voice_panels": [p for p in panels if p.family_voice],
             "voice_recorded": any(p.data.get("any_views") for p in panels if p.family_voice),
             "top_panels": [p for p in panels if p.at_top],

@@ -52,22 +52,21 @@ def test_the_summary_comes_first_then_what_happens_next(case: Case, lead_client:
         for anchor in (
             "summary",
             "next-steps",
-            "contents-heading",
             "family-voice",
             "plan",
             "contributions",
             "meetings",
-            "assessments",
+            "assessment",
             "team",
-            "children",
-            "consent",
+            "family",
             "history",
         )
     ]
     assert order == sorted(order)
-    contents = _between(page, 'id="contents-heading"', "</nav>")
-    for anchor in ("#family-voice", "#plan", "#contributions", "#meetings", "#team", "#history"):
-        assert f'href="{anchor}"' in contents
+    # The sections are GOV.UK tabs, the plan first.
+    tabs = _between(page, 'class="govuk-tabs__list"', "</ul>")
+    for anchor in ("#plan", "#contributions", "#meetings", "#assessment", "#team", "#family"):
+        assert f'class="govuk-tabs__tab" href="{anchor}"' in tabs
 
 
 def test_the_links_the_journeys_use_are_kept(case: Case, lead_client: Client) -> None:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _section(page: str, section_id: str) -> str:
-    start = page.index(f'<section id="{section_id}"')
+    start = page.index(f'id="{section_id}"')
     return page[start : page.index("</section>", start)]
 
 
