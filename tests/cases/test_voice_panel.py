@@ -34,7 +34,7 @@ def _page(client: Client, case: Case) -> str:
 def _voice(page: str) -> str:
     """The "In their own words" part of the case page."""
     start = page.index("In their own words")
-    return page[start : page.index(">Summary<", start)]
+    return page[start : page.index('data-module="govuk-tabs"', start)]
 
 
 @pytest.fixture
