@@ -173,8 +173,9 @@ def test_the_latest_views_of_each_source_come_first_and_are_attributed(
     assert reverse("assessments:detail", args=[latest.pk]) in voice
     assert "Old assessment words." not in page
     assert "Abandoned words." not in page
-    # The family's words come before every professional summary.
-    assert page.index("I like my new class.") < page.index(">Summary<")
+    # The family's words come before every professional section (the case's summary
+    # and "What happens next" are above them).
+    assert page.index("I like my new class.") < page.index('data-module="govuk-tabs"')
 
 
 def test_an_assessment_in_progress_is_shown_with_its_status(
@@ -262,6 +263,7 @@ def test_the_panel_runs_a_fixed_number_of_queries(
     assert len(queries) <= 7
     client = client_for(lead)
     # The case page shows the family's adults and the history of their details too;
-    # "What happens next" asks the access policy and the assessments and meetings once.
-    with django_assert_max_num_queries(58):
+    # "What happens next" asks the access policy and the assessments and meetings once;
+    # the summary counts the plan's actions, and the history asks who may read changes.
+    with django_assert_max_num_queries(60):
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
