@@ -75,6 +75,7 @@ def test_a_practitioner_keeps_the_family_record_true(
     check_page(page, "family-record-case-page")
 
     # Correct Alfie's date of birth: without a reason it is refused.
+    page.get_by_role("tab", name="Family").click()  # the case page's sections
     page.get_by_role("link", name="Change Alfie Meadowbank's details").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_role("heading", name="Change Alfie Meadowbank's details").is_visible()

@@ -78,6 +78,7 @@ def test_the_lead_steps_a_case_up_and_social_care_accept(
     assert page.locator(".govuk-tag", has_text="Step-up requested").is_visible()
     check_page(page, "step-up-case-page-waiting")
 
+    page.get_by_role("tab", name="Team").click()  # the case page's sections
     page.get_by_role("link", name="Record social care's decision").click()
     page.wait_for_load_state("domcontentloaded")
     check_page(page, "step-up-decision")

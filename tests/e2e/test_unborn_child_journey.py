@@ -84,6 +84,7 @@ def test_an_unborn_child_is_recorded_and_then_the_birth(
     assert child.expectant_mother.full_name == "Rosa Lindqvist"
 
     # After the birth: record it from the child's card.
+    page.get_by_role("tab", name="Family").click()  # the case page's sections
     page.get_by_role("link", name="Record the birth of Unborn baby Lindqvist").click()
     page.wait_for_load_state("domcontentloaded")
     check_page(page, "record-birth")
