@@ -76,7 +76,7 @@ def test_recording_sharing_preferences_shows_them_on_the_case(
             agencies_excluded=[str(early_help_agency.pk)],
         ),
     )
-    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert response["Location"] == reverse("cases:detail", args=[case.pk]) + "#family"
     consent = ConsentRecord.objects.get()
     assert consent.given_by == family_member
     assert consent.recorded_by == member
