@@ -31,8 +31,7 @@ WIDTH, HEIGHT = 1280, 800
 
 @pytest.fixture
 def busy_case(case: Case, lead: User, member: User) -> Case:
-    """More than the demo's busiest case holds: a long plan, many meetings,
-    contributions and steps."""
+    """A busy case: a long plan, many meetings, contributions, steps and concerns."""
     today = timezone.localdate()
     outcomes = [
         add_outcome(case, by=lead, statement=f"We will {what}.")
