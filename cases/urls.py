@@ -20,6 +20,7 @@ urlpatterns = [
     path("", case_page.my_cases, name="my_cases"),
     path("<int:pk>/", case_page.case_detail, name="detail"),
     path("<int:pk>/history/", case_page.case_history, name="history"),
+    path("<int:pk>/chronology/", case_page.case_chronology, name="chronology"),
     # The team around the child: who is on it, who was, and changing it.
     path("<int:pk>/team/", team.team, name="team"),
     path("<int:pk>/team/add-professional/", team.add_professional, name="team_add_professional"),

@@ -9,7 +9,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.db.models import Case as Case_
+from django.db.models import Count, Q, Value, When
 from django.utils import timezone
 
 from cases.access import can_contribute, can_run_case
@@ -21,24 +22,49 @@ if TYPE_CHECKING:
     from agencies.models import User
 
 PANEL_ROWS = 50
+#: The latest contributions shown on the case page; the contributions page has them all.
+CONTRIBUTIONS_SHOWN = 5
+#: The plan's actions shown on the case page: the open ones due first, then the rest.
+ACTIONS_SHOWN = 3
+MEETINGS_SHOWN = 5
 UPCOMING_DAYS = 14
 
 
-def case_meetings(case: Case, user: User) -> Mapping[str, Any]:
-    """Meetings, the plan (outcomes and actions), reviews and my reflective discussions."""
+def case_meetings(case: Case, user: User, *, full: bool = False) -> Mapping[str, Any]:
+    """Meetings, the plan (outcomes and actions), reviews and my reflective discussions.
+
+    The case page shows the latest few meetings and actions; ``full`` (the plan's own
+    page) shows up to ``PANEL_ROWS`` of each."""
+    shown_actions = PANEL_ROWS if full else ACTIONS_SHOWN
     today = timezone.localdate()
-    meetings = list(case.meetings.order_by("-starts_at", "-id")[:PANEL_ROWS])
+    meetings = list(case.meetings.order_by("-starts_at", "-id")[: MEETINGS_SHOWN + 1])
     actions = list(
-        case.actions.select_related(
-            "owner_professional__agency", "owner_family_member", "child"
-        ).order_by("due_on", "id")[:PANEL_ROWS]
+        case.actions.select_related("owner_professional__agency", "owner_family_member", "child")
+        .annotate(
+            done=Case_(When(status__in=Action.OPEN_STATUSES, then=Value(0)), default=Value(1))
+        )
+        .order_by("done", "due_on", "id")[: shown_actions + 1]
+    )
+    counts = case.actions.aggregate(
+        open=Count("id", filter=Q(status__in=Action.OPEN_STATUSES)),
+        overdue=Count("id", filter=Q(status__in=Action.OPEN_STATUSES, due_on__lt=today)),
+        all=Count("id"),
+    )
+    open_text = f"{counts['open']} open" + (
+        f", {counts['overdue']} overdue" if counts["overdue"] else ""
     )
     return {
         "case": case,
         "today": today,
-        "meetings": meetings,
+        "meetings": meetings[:MEETINGS_SHOWN],
+        "more_meetings": len(meetings) > MEETINGS_SHOWN,
+        "actions": actions[:shown_actions],
+        "action_counts": counts,
+        "more_actions": not full and len(actions) > shown_actions,
+        "summary_rows": [
+            {"key": "Actions in the plan", "value": open_text, "href": "#plan"},
+        ],
         "outcomes": list(case.outcomes.select_related("child").order_by("id")[:PANEL_ROWS]),
-        "actions": actions,
         "reviews": list(
             case.reviews.select_related("recorded_by").annotate(feedback_count=Count("feedback"))[
                 :10
@@ -53,23 +79,21 @@ def case_meetings(case: Case, user: User) -> Mapping[str, Any]:
 
 
 def case_contributions(case: Case, user: User) -> Mapping[str, Any]:
-    """Every member's contributions in one feed: same format for everyone, newest first."""
+    """The members' latest contributions, newest first, in the same format for everyone.
+
+    Only their own words: the steps on the case (meetings, reviews, handovers...) are in
+    its history, and each contribution's own step ("Contribution from...") is left out
+    of it there, so nothing is shown twice. Two queries.
+    """
     contributions = list(
         Contribution.objects.filter(case=case)
         .select_related("author")
-        .order_by("-created_at", "-id")[:PANEL_ROWS]
+        .order_by("-created_at", "-id")[: CONTRIBUTIONS_SHOWN + 1]
     )
-    # Every step on the case (meetings, reviews, handovers, step-up, closure...) joins the
-    # members' own words in the one feed, newest first (DOMAIN §9.2 C).
-    steps = list(case.events.select_related("actor__agency").order_by("-at", "-id")[:PANEL_ROWS])
-    feed: list[tuple[dt.datetime, str, Any]] = [
-        (c.created_at, "contribution", c) for c in contributions
-    ] + [(e.at, "step", e) for e in steps]
-    feed.sort(key=lambda entry: entry[0], reverse=True)
     return {
         "case": case,
-        "contributions": contributions,
-        "feed": [{"kind": kind, "item": item} for _, kind, item in feed[:PANEL_ROWS]],
+        "feed": contributions[:CONTRIBUTIONS_SHOWN],
+        "more": len(contributions) > CONTRIBUTIONS_SHOWN,
         "can_contribute": can_contribute(user, case),
     }
 

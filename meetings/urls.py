@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from meetings.views import meeting_mode, plan, reviews, scheduling
+from meetings.views import case_lists, meeting_mode, plan, reviews, scheduling
 
 app_name = "meetings"
 
@@ -20,6 +20,8 @@ urlpatterns = [
         name="stop_quoting_feedback",
     ),
     path("case/<int:case_pk>/contribute/", reviews.add_contribution, name="contribute"),
+    path("case/<int:case_pk>/contributions/", case_lists.case_contributions, name="contributions"),
+    path("case/<int:case_pk>/plan/", case_lists.case_plan, name="case_plan"),
     path("case/<int:case_pk>/discussions/new/", reviews.new_discussion, name="new_discussion"),
     path("discussions/<int:pk>/", reviews.discussion, name="discussion"),
     path("actions/<int:pk>/update/", plan.update_action, name="update_action"),

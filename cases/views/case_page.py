@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,12 +12,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from agencies.http import AuthenticatedHttpRequest
+from agencies.models import User
 from cases.access import (
     break_glass_grant_in_use,
     can_add_child_to_case,
     can_change_family_details,
     can_merge_children,
     can_read_access_report,
+    can_read_case_history,
     can_restrict,
     can_triage,
     can_work_on_cases,
@@ -23,6 +28,7 @@ from cases.access import (
     is_information_governance,
     record_records_shown,
 )
+from cases.forms.chronology import ChronologyFilterForm
 from cases.history import case_history_page
 from cases.masking import masks_for
 from cases.models import (
@@ -41,6 +47,15 @@ from cases.views.records import undo_forms
 
 MY_CASES_PAGE_SIZE = 50
 DISCLOSURES_SHOWN = 10
+#: The latest steps on the case shown on its page; the chronology page has them all.
+HISTORY_SHOWN = 5
+CHRONOLOGY_PAGE_SIZE = 50
+#: Steps the case page shows elsewhere, so its history leaves them out: a member's
+#: contribution is in the feed in their own words.
+SHOWN_IN_THE_FEED = ("contribution.added",)
+#: The panels the case page places in its sections (tabs) itself; any other panel
+#: follows the sections.
+TAB_PANEL_KEYS = ("meetings", "contributions", "assessments", "episode")
 
 
 @login_required
@@ -101,7 +116,12 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     leads = case.lead_assignments.select_related("professional", "agency", "assigned_by")
     judgements = case.level_judgements.select_related("level", "judged_by__agency")
-    events = case.events.select_related("actor__agency").order_by("-at", "-id")[:50]
+    # System events fold into the history; the feed carries the members' own words.
+    events = list(
+        case.events.exclude(code__in=SHOWN_IN_THE_FEED)
+        .select_related("actor__agency")
+        .order_by("-at", "-id")[: HISTORY_SHOWN + 1]
+    )
     consents = list(
         case.consents.select_related("given_by", "given_by_child", "recorded_by").prefetch_related(
             "subject_children", "agencies_allowed", "agencies_excluded"
@@ -159,10 +179,27 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "lead": next((a for a in leads if a.ended_at is None), None),
             "previous_leads": [a for a in leads if a.ended_at is not None],
             "judgements": judgements,
-            "events": events,
+            "events": events[:HISTORY_SHOWN],
+            "more_events": len(events) > HISTORY_SHOWN,
+            "can_read_history": can_read_case_history(request.user, case),
+            "summary_rows": [row for p in panels for row in p.data.get("summary_rows", ())],
+            "agreement": next(
+                (c for c in consents if c.kind == ConsentRecord.Kind.AGREEMENT_TO_SERVICE),
+                None,
+            ),
+            "sharing": next(
+                (
+                    c
+                    for c in consents
+                    if c.kind != ConsentRecord.Kind.AGREEMENT_TO_SERVICE and not c.withdrawn_at
+                ),
+                None,
+            ),
             "today": timezone.localdate(),
             "break_glass_grant": grant,
             "can_read_access_report": can_read_access_report(request.user, case),
+            "panel_by_key": {p.key: p for p in panels},
+            "tab_panel_keys": TAB_PANEL_KEYS,
             "voice_panels": [p for p in panels if p.family_voice],
             "voice_recorded": any(p.data.get("any_views") for p in panels if p.family_voice),
             "top_panels": [p for p in panels if p.at_top],
@@ -200,3 +237,74 @@ def case_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     page = case_history_page(case, child_ids, request.GET.get("page"), masks=masks)
     return render(request, "cases/case_history.html", {"case": case, "page": page})
+
+
+@login_required
+@require_GET
+def case_chronology(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every step on the case, newest first, filtered by kind and by person.
+
+    Whoever may see the case may read its chronology (it is the case page's history,
+    in full); the change history of its records is ``case_history``.
+    """
+    case = get_case_for_user(request, pk, purpose=AccessPurpose.CASE)
+    all_events = case.events.all()
+    kinds = sorted({code.split(".", 1)[0] for code in all_events.values_list("code", flat=True)})
+    people = list(
+        User.objects.filter(pk__in=all_events.exclude(actor=None).values("actor"))
+        .select_related("agency")
+        .order_by("full_name", "pk")
+    )
+    kind_choices = [(k, KIND_NAMES.get(k, k.replace("_", " ").capitalize())) for k in kinds]
+    form = ChronologyFilterForm(
+        request.GET,
+        kinds=kind_choices,
+        people=[(str(p.pk), f"{p.full_name}, {p.role_and_agency}") for p in people],
+    )
+    events = all_events.select_related("actor__agency").order_by("-at", "-id")
+    kind = person = ""
+    if form.is_valid():
+        kind = form.cleaned_data["kind"]
+        person = form.cleaned_data["person"]
+        if kind:
+            events = events.filter(code__startswith=f"{kind}.")
+        if person:
+            events = events.filter(actor_id=int(person))
+    page = Paginator(events, CHRONOLOGY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("kind", kind), ("person", person)) if v})
+    return render(
+        request,
+        "cases/case_chronology.html",
+        {
+            "case": case,
+            "page": page,
+            "form": form,
+            "filtered": bool(kind or person),
+            "query": query,
+            "can_read_history": can_read_case_history(request.user, case),
+        },
+    )
+
+
+#: How the chronology's filter names each kind of step (the first part of its code).
+KIND_NAMES = {
+    "case": "The case and its stage",
+    "contribution": "Contributions",
+    "meeting": "Meetings",
+    "review": "Reviews",
+    "assessment": "Assessments",
+    "action": "Actions",
+    "plan": "The plan",
+    "child": "Children's details",
+    "family": "The family's details",
+    "level": "Level of need",
+    "request": "Request for support",
+    "restriction": "Restricted details",
+    "team": "The team",
+    "lead": "Lead professional",
+    "consent": "Agreement and sharing",
+    "disclosure": "Decisions to share",
+    "safeguarding": "Safeguarding",
+    "step_up": "Step-up",
+    "closure": "Closure",
+}

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -468,7 +469,7 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             messages.success(request, "Recorded")
-            return redirect("cases:detail", pk=case.pk)
+            return redirect(f"{reverse('cases:detail', args=[case.pk])}#family")
     return render(request, "cases/consent_form.html", {"case": case, "form": form})
 
 
@@ -496,7 +497,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int
             _apply_errors(form, error)
         else:
             messages.success(request, f"{consent.get_kind_display()} withdrawn")
-            return redirect("cases:detail", pk=case.pk)
+            return redirect(f"{reverse('cases:detail', args=[case.pk])}#family")
     return render(
         request, "cases/consent_withdraw.html", {"case": case, "consent": consent, "form": form}
     )

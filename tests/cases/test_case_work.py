@@ -76,7 +76,7 @@ def test_recording_sharing_preferences_shows_them_on_the_case(
             agencies_excluded=[str(early_help_agency.pk)],
         ),
     )
-    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert response["Location"] == reverse("cases:detail", args=[case.pk]) + "#family"
     consent = ConsentRecord.objects.get()
     assert consent.given_by == family_member
     assert consent.recorded_by == member
@@ -240,14 +240,15 @@ TEST_VOICE = CasePanel(
 def test_the_case_page_puts_the_familys_own_words_first(
     case: Case, lead_client: Client, settings: Any
 ) -> None:
-    # Listed last, shown first: the family's words come before every professional summary.
+    # Listed last, shown first: after the case's summary and "What happens next", the
+    # family's words come before every professional section.
     settings.TAC_CASE_PANELS = [
         *settings.TAC_CASE_PANELS,
         "tests.cases.test_case_work.TEST_VOICE",
     ]
     page = lead_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     voice = page.index("In their own words")
-    assert voice < page.index("No decisions to share or not share") < page.index(">Summary<")
+    assert page.index(">Summary<") < voice < page.index("No decisions to share or not share")
 
 
 @pytest.mark.parametrize("size", [1, 5])
@@ -280,8 +281,10 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     # The case page and every app's panel; the same count at both sizes. Five of them: the
     # family's adults and their relationships to each child, the history of their details,
     # earlier names, who may change them; "What happens next" asks the access policy and
-    # the assessments and meetings once; one more says where imported records came from.
-    with django_assert_max_num_queries(61):
+    # the assessments and meetings once; one says where imported records came from; the
+    # documents section takes three; the summary counts the plan's actions, and the
+    # history asks who may read changes.
+    with django_assert_max_num_queries(63):
         response = lead_client.get(reverse("cases:detail", args=[case.pk]))
     assert response.content.decode().count("Riverside Primary School") >= size
 

@@ -34,7 +34,7 @@ def _page(client: Client, case: Case) -> str:
 def _voice(page: str) -> str:
     """The "In their own words" part of the case page."""
     start = page.index("In their own words")
-    return page[start : page.index(">Summary<", start)]
+    return page[start : page.index('data-module="govuk-tabs"', start)]
 
 
 @pytest.fixture
@@ -173,8 +173,9 @@ def test_the_latest_views_of_each_source_come_first_and_are_attributed(
     assert reverse("assessments:detail", args=[latest.pk]) in voice
     assert "Old assessment words." not in page
     assert "Abandoned words." not in page
-    # The family's words come before every professional summary.
-    assert page.index("I like my new class.") < page.index(">Summary<")
+    # The family's words come before every professional section (the case's summary
+    # and "What happens next" are above them).
+    assert page.index("I like my new class.") < page.index('data-module="govuk-tabs"')
 
 
 def test_an_assessment_in_progress_is_shown_with_its_status(
@@ -263,6 +264,8 @@ def test_the_panel_runs_a_fixed_number_of_queries(
     client = client_for(lead)
     # The case page shows the family's adults (with their relationships to each child) and
     # the history of their details too; "What happens next" asks the access policy and the
-    # assessments and meetings once; one more says where imported records came from.
-    with django_assert_max_num_queries(63):
+    # assessments and meetings once; one says where imported records came from; the
+    # documents section takes three; the summary counts the plan's actions, and the
+    # history asks who may read changes.
+    with django_assert_max_num_queries(65):
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200

@@ -114,6 +114,7 @@ def test_a_practitioner_completes_an_assessment_and_prints_the_family_copy(
     sign_in(page, "lead@demo.tac.example")
     page.goto(f"/cases/{demo_case.pk}/")
     check_page(page, "assessment-case-panel")
+    page.get_by_role("tab", name="Assessment").click()  # the case page's sections
     page.get_by_role("link", name="Start an assessment for Poppy Brightwater").click()
     check_page(page, "assessment-start")
     page.get_by_role("button", name="Start the assessment").click()

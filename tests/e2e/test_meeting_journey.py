@@ -98,6 +98,7 @@ def test_a_tac_meeting_from_invitation_to_review(
     sign_in(page, "lead@demo.tac.example")
     page.goto(f"/cases/{case.pk}/")
     check_page(page, "meeting-case-page")
+    page.get_by_role("tab", name="Meetings").click()  # the case page's sections
     page.get_by_role("link", name="Arrange a TAC meeting").click()
     check_page(page, "meeting-schedule")
     page.get_by_label("Initial TAC meeting").check()
@@ -200,6 +201,7 @@ def test_a_tac_meeting_from_invitation_to_review(
     # 4. The lead reviews the plan without a meeting: the next review date moves.
     sign_in(page, "lead@demo.tac.example")
     page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("tab", name="Meetings").click()  # the case page's sections
     page.get_by_role("link", name="Review the plan without a meeting").click()
     page.get_by_role("button", name="Record review").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()

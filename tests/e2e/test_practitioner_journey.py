@@ -109,6 +109,7 @@ def test_a_practitioner_journey_from_search_to_safeguarding_concern(
     assert ChildRecordCheck.objects.get(child=child).possible_matches == [known_child.pk]
 
     # The family's agreement to early help, then their sharing preferences.
+    page.get_by_role("tab", name="Family").click()  # the case page's sections
     page.get_by_role("link", name="Record agreement or sharing preferences").click()
     check_page(page, "journey-consent-form")
     page.get_by_label("Agreement to early help").check()
@@ -125,6 +126,7 @@ def test_a_practitioner_journey_from_search_to_safeguarding_concern(
     page.get_by_role("button", name="Save").click()
     assert page.get_by_role("heading", name="Agreement to early help").is_visible()
 
+    page.get_by_role("tab", name="Family").click()  # the case page's sections
     page.get_by_role("link", name="Record agreement or sharing preferences").click()
     page.get_by_label("Sharing preference").check()
     page.get_by_label("Who gave it?").select_option(label="Jo Ashdowne (Mother)")

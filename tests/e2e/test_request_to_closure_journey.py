@@ -210,6 +210,7 @@ def test_a_case_from_a_schools_request_to_closure(
     _open_case(page, case)
     _stage_is(page, "Awaiting family's agreement")
     check_page(page, "long-case-awaiting-agreement")
+    page.get_by_role("tab", name="Family").click()  # the case page's sections
     page.get_by_role("link", name="Record agreement or sharing preferences").first.click()
     page.get_by_label("Agreement to early help").check()
     page.get_by_label("Who gave it?").select_option(label="Jo Fernley (Mother)")
@@ -222,6 +223,7 @@ def test_a_case_from_a_schools_request_to_closure(
     page.wait_for_load_state("domcontentloaded")
 
     page.goto(f"/cases/{case.pk}/")
+    page.get_by_role("tab", name="Team").click()  # the case page's sections
     page.get_by_role("link", name="Team page: who is on the team").click()
     page.get_by_role("link", name="Add a professional").click()
     page.get_by_label("Search the directory").fill("health visitor")
@@ -385,6 +387,7 @@ def test_a_case_from_a_schools_request_to_closure(
     sign_in(page, SCHOOL)
     for number, later in ((1, None), (2, today + dt.timedelta(days=120))):
         _open_case(page, case)
+        page.get_by_role("tab", name="Meetings").click()  # the case page's sections
         page.get_by_role("link", name="Review the plan without a meeting").click()
         page.get_by_label("The child's views, in their own words").fill(f"Review {number}: better.")
         page.get_by_label("The parents' or carers' views, in their own words").fill("Calmer.")

@@ -47,6 +47,7 @@ def test_the_lead_steps_a_case_up_and_social_care_accept(
     assert page.get_by_role("heading", name="The Brightwater family").is_visible()
     check_page(page, "step-up-case-page-active")
 
+    page.get_by_role("tab", name="Team").click()  # the case page's sections
     page.get_by_role("link", name="Record a step-up to children's social care").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_role(
@@ -78,6 +79,7 @@ def test_the_lead_steps_a_case_up_and_social_care_accept(
     assert page.locator(".govuk-tag", has_text="Step-up requested").is_visible()
     check_page(page, "step-up-case-page-waiting")
 
+    page.get_by_role("tab", name="Team").click()  # the case page's sections
     page.get_by_role("link", name="Record social care's decision").click()
     page.wait_for_load_state("domcontentloaded")
     check_page(page, "step-up-decision")
@@ -93,6 +95,7 @@ def test_the_lead_steps_a_case_up_and_social_care_accept(
     assert page.get_by_role("heading", name="The Brightwater family").is_visible()
     assert page.locator(".govuk-tag", has_text="Closed: stepped up").is_visible()
     assert page.get_by_text("Stepped up to children's social care").first.is_visible()
+    page.get_by_role("tab", name="Team").click()  # the case page's sections
     assert page.get_by_role("cell", name="Sasha Socialworker").is_visible()
     check_page(page, "step-up-case-page-closed")
 

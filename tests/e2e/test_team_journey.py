@@ -84,6 +84,7 @@ def test_the_lead_builds_the_team_and_a_removed_member_loses_access(
     page.goto("/cases/")
     page.get_by_role("link", name=case.reference).click()
     expect(page.get_by_role("heading", name="The Brookfield family")).to_be_visible()
+    page.get_by_role("tab", name="Team").click()  # the case page's sections
     page.get_by_role("link", name="Team page: who is on the team").click()
     expect(page.get_by_role("heading", name="Team around the child")).to_be_visible()
     check_page(page, "team-page")

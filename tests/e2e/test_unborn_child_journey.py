@@ -74,6 +74,7 @@ def test_an_unborn_child_is_recorded_and_then_the_birth(
     _submit(page, "Record the unborn child")
 
     # Early help starts: the case page shows the unborn child and the expected date.
+    page.get_by_role("tab", name="Family").click()  # the case page's sections
     assert page.get_by_role("heading", name="Unborn baby Lindqvist").is_visible()
     assert page.get_by_text(f"{edd:%-d %B %Y}").first.is_visible()
     check_page(page, "unborn-case-page")

@@ -49,6 +49,8 @@ ROUTES: dict[str, Route] = {
     "agencies:password_reset_complete": Route("get", expect=everyone(200, anonymous=200)),
     "cases:my_cases": Route("get", expect=everyone(200)),
     "cases:detail": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
+    # The case page's history in full: whoever sees the case.
+    "cases:chronology": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
     # Information governance for any case; those who run the case for theirs. The rest
     # of the team sees the case but not its history (403); anyone else gets a 404.
     "cases:history": Route(

@@ -129,6 +129,9 @@ ROUTES: dict[str, Route] = {
     # Quoted words taken back: the page redirects for those who may, nothing for others.
     "meetings:stop_quoting_feedback": Route("post", args=_feedback_args, expect=runners(302)),
     "meetings:contribute": Route("get", args=lambda o: [o.case.pk], expect=members(200)),
+    # The case page's long lists in full: whoever sees the case.
+    "meetings:contributions": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
+    "meetings:case_plan": Route("get", args=lambda o: [o.case.pk], expect=case_page()),
     "meetings:new_discussion": Route(
         "get",
         args=lambda o: [o.case.pk],
