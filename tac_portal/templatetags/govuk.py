@@ -36,6 +36,7 @@ tests refuse any critical violation.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -569,7 +570,9 @@ class TableRegionNode(template.Node):
         label = str(self.label.resolve(context)) if self.label is not None else ""
         if not label:
             caption = _CAPTION.search(content)
-            label = " ".join(strip_tags(caption.group(1)).split()) if caption else ""
+            # The caption is HTML: its text, unescaped here and escaped once below.
+            text = html.unescape(strip_tags(caption.group(1))) if caption else ""
+            label = " ".join(text.split())
         if not label:
             raise template.TemplateSyntaxError(
                 "a table_region needs a table with a <caption>, or a label"
