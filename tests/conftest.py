@@ -420,7 +420,8 @@ _OVERFLOWING_ELEMENTS = """() => {
   const wide = [];
   for (const el of document.body.querySelectorAll("*")) {
     const box = el.getBoundingClientRect();
-    if (box.right > width + 1 && box.width > 0) {
+    const margin = parseFloat(getComputedStyle(el).marginRight) || 0;
+    if (box.right + Math.max(margin, 0) > width + 1) {
       let inside = false;
       for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
         const style = getComputedStyle(p);
