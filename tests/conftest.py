@@ -415,30 +415,30 @@ ALLOWED_FINDINGS: dict[tuple[str, str], str] = {}
 # instead of failing the test: a way to list everything a set of journeys finds at once.
 AXE_REPORT_ENV = "TAC_AXE_REPORT"
 
+# What reaches past the right edge: first what is outside any scrolling box, then what is
+# inside one (a positioned element can escape a box that is not its containing block).
 _OVERFLOWING_ELEMENTS = """() => {
   const width = window.innerWidth;
-  const wide = [];
+  const outside = [], inside = [];
   for (const el of document.body.querySelectorAll("*")) {
     const box = el.getBoundingClientRect();
     const margin = parseFloat(getComputedStyle(el).marginRight) || 0;
-    if (box.right + Math.max(margin, 0) > width + 1) {
-      let inside = false;
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        const style = getComputedStyle(p);
-        if (["auto", "scroll", "hidden", "clip"].includes(style.overflowX)) {
-          inside = true;
-          break;
-        }
-      }
-      if (!inside) {
-        const id = el.id ? "#" + el.id : "";
-        const cls = el.className && typeof el.className === "string"
-          ? "." + el.className.trim().split(/\\s+/).join(".") : "";
-        wide.push(el.tagName.toLowerCase() + id + cls + " (" + Math.round(box.right) + "px)");
+    if (box.right + Math.max(margin, 0) <= width + 1) continue;
+    let scrolled = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(p).overflowX)) {
+        scrolled = true;
+        break;
       }
     }
+    const id = el.id ? "#" + el.id : "";
+    const cls = el.className && typeof el.className === "string"
+      ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+    (scrolled ? inside : outside).push(
+      el.tagName.toLowerCase() + id + cls + " (" + Math.round(box.right) + "px)"
+    );
   }
-  return wide.slice(0, 8);
+  return outside.slice(0, 6).concat(inside.slice(0, 4));
 }"""
 
 
