@@ -175,7 +175,8 @@ def api_docs(request: HttpRequest) -> HttpResponse:
 <link rel="stylesheet" href="{overrides}">
 </head>
 <body>
-<main id="swagger-ui" data-schema-url="{schema}" data-csrf-token="{csrf}"></main>
+<main id="swagger-ui" aria-label="Partner API documentation"
+      data-schema-url="{schema}" data-csrf-token="{csrf}"></main>
 <script src="{bundle}"></script>
 <script src="{init}"></script>
 </body>

@@ -36,7 +36,9 @@ tests refuse any critical violation.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -48,8 +50,8 @@ from django.template import Engine
 from django.template.context import Context
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 from tac_portal.forms import (
     PARTS,
@@ -546,3 +548,51 @@ def govuk_error_prefix(context: Context) -> str:
 def govuk_attributes(attributes: Iterable[tuple[str, str]]) -> SafeString:
     """Extra attributes of an input, escaped."""
     return format_html_join("", ' {}="{}"', attributes)
+
+
+# --- Tables on a narrow screen ----------------------------------------------------------
+# ``{% table_region %}<table class="govuk-table">…</table>{% endtable_region %}`` is the one
+# way to show a table: on a screen narrower than the table, the table scrolls sideways
+# inside its own region and the page never does. The region can be reached with the
+# keyboard (so it can be scrolled without a mouse) and is named after the table's caption
+# (or ``{% table_region label="…" %}``), so a screen reader says which table it is in.
+
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
+
+
+class TableRegionNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, label: Any) -> None:
+        self.nodelist = nodelist
+        self.label = label
+
+    def render(self, context: Context) -> str:
+        content = self.nodelist.render(context)
+        label = str(self.label.resolve(context)) if self.label is not None else ""
+        if not label:
+            caption = _CAPTION.search(content)
+            # The caption is HTML: its text, unescaped here and escaped once below.
+            text = html.unescape(strip_tags(caption.group(1))) if caption else ""
+            label = " ".join(text.split())
+        if not label:
+            raise template.TemplateSyntaxError(
+                "a table_region needs a table with a <caption>, or a label"
+            )
+        return format_html(
+            '<div class="tac-table-region" role="region" aria-label="{}" tabindex="0">{}</div>',
+            label,
+            mark_safe(content),  # noqa: S308 - the rendered template, already escaped
+        )
+
+
+@register.tag
+def table_region(parser: template.base.Parser, token: template.base.Token) -> TableRegionNode:
+    """A table that scrolls inside its own region on a narrow screen (see above)."""
+    bits = token.split_contents()
+    label = None
+    for bit in bits[1:]:
+        if not bit.startswith("label="):
+            raise template.TemplateSyntaxError(f"{bits[0]} takes only label=…, not {bit}")
+        label = parser.compile_filter(bit.removeprefix("label="))
+    nodelist = parser.parse(("endtable_region",))
+    parser.delete_first_token()
+    return TableRegionNode(nodelist, label)

@@ -61,7 +61,6 @@ def test_the_auditor_filters_the_access_report_and_downloads_it(
     looked_at: Case,
     sign_in: Callable[..., None],
     check_page: Callable[[Any, str], None],
-    axe: Any,
     tmp_path: Path,
 ) -> None:
     sign_in(page, "auditor@demo.tac.example")
@@ -72,10 +71,8 @@ def test_the_auditor_filters_the_access_report_and_downloads_it(
     menu.get_by_role("link", name="Emergency access reviews").click()
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Access report").click()
     assert page.get_by_role("heading", name="Access report", level=1).is_visible()
+    # check_page also finds any content outside a landmark (the account bar is in the banner).
     check_page(page, "access-report")
-    # The account bar sits inside the banner: nothing is outside a landmark.
-    regions = [v for v in axe.run(page).response["violations"] if v["id"] == "region"]
-    assert regions == []
 
     table = page.get_by_role("region", name="Accesses")
     assert "Leah Leadworth" in table.inner_text()
@@ -92,14 +89,8 @@ def test_the_auditor_filters_the_access_report_and_downloads_it(
     assert rows.count() == 1  # one access, though it showed two children
     assert "Tariq Teacher" in rows.first.inner_text()
     assert "2 children" in rows.first.inner_text()
+    # On a phone the table scrolls inside its own region, never the page (check_page: 390 px).
     check_page(page, "access-report-filtered")
-    # On a phone the table scrolls inside its own region, never the page.
-    page.set_viewport_size({"width": 390, "height": 844})
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
-    page.set_viewport_size({"width": 1280, "height": 800})
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Download these accesses as CSV").click()
