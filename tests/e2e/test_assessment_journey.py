@@ -17,6 +17,7 @@ from assessments.services.starting import start_assessment
 from cases.models import Case, Child, Family, FamilyMember
 from cases.services.lifecycle import open_case
 from cases.services.teams import add_professional_to_team
+from tests.e2e.steps import back_to_assessment, give_views, open_section, record_assessment_consent
 from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,27 +85,6 @@ def demo_case(people: dict[str, User], template: AssessmentTemplate) -> Case:
     return case
 
 
-def open_section(page: Any, title: str) -> None:
-    page.get_by_role("link", name=title).click()
-    page.wait_for_load_state("domcontentloaded")
-
-
-def back_to_assessment(page: Any) -> None:
-    page.get_by_role("link", name="Back to the assessment").click()
-    page.wait_for_load_state("domcontentloaded")
-
-
-def record_consent(page: Any, stage: str) -> None:
-    form = page.locator(f'form[action$="/consent/{stage}/"]')
-    form.get_by_label("Rose Brightwater (Mother)").check()
-    form.get_by_label("Adult", exact=True).check()
-    form.get_by_label("In writing").check()
-    if stage == "completion":
-        form.get_by_label("Additional information").check()
-    form.get_by_role("button", name="Record consent").click()
-    page.wait_for_load_state("domcontentloaded")
-
-
 def test_a_practitioner_completes_an_assessment_and_prints_the_family_copy(
     page: Any,
     demo_case: Case,
@@ -132,7 +112,7 @@ def test_a_practitioner_completes_an_assessment_and_prints_the_family_copy(
     ).click()
     assert page.locator(".govuk-error-summary").is_visible()  # nothing chosen: refused
     check_page(page, "assessment-consent-errors")
-    record_consent(page, "start")
+    record_assessment_consent(page, "start", given_by="Rose Brightwater (Mother)")
     back_to_assessment(page)
     page.get_by_role("button", name="First conversation held").click()
     page.wait_for_load_state("domcontentloaded")
@@ -171,17 +151,12 @@ def test_a_practitioner_completes_an_assessment_and_prints_the_family_copy(
         "views in their own words, or say why" in page.locator(".govuk-error-summary").inner_text()
     )
     check_page(page, "assessment-views-errors")
-    child = page.locator("#form-view-child")
-    child.get_by_label("In their own words").fill("I want to get to school on time.")
-    child.get_by_label("Written down by").fill("Leah Leadworth")
-    child.get_by_label("How they gave their views").select_option("spoken")
-    child.get_by_role("button", name="Save views").click()
-    page.wait_for_load_state("domcontentloaded")
-    parent = page.locator('form[id^="form-view-"]:not(#form-view-child)').first
-    parent.get_by_label("In their own words").fill("I need help with mornings.")
-    parent.get_by_label("How they gave their views").select_option("spoken")
-    parent.get_by_role("button", name="Save views").click()
-    page.wait_for_load_state("domcontentloaded")
+    give_views(
+        page,
+        child="I want to get to school on time.",
+        written_down_by="Leah Leadworth",
+        parent="I need help with mornings.",
+    )
     check_page(page, "assessment-views")
     back_to_assessment(page)
 
@@ -197,7 +172,7 @@ def test_a_practitioner_completes_an_assessment_and_prints_the_family_copy(
     page.get_by_role("button", name="Draft shared with the family").click()
     page.wait_for_load_state("domcontentloaded")
     open_section(page, "K. Consent statements")
-    record_consent(page, "completion")
+    record_assessment_consent(page, "completion", given_by="Rose Brightwater (Mother)")
     back_to_assessment(page)
     page.get_by_role("button", name="Complete the assessment").click()
     page.wait_for_load_state("domcontentloaded")

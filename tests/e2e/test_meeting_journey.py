@@ -22,6 +22,7 @@ from meetings.models import Action, FamilyFeedback, Meeting
 from meetings.services.scheduling import schedule_meeting
 from notifications import outbox
 from notifications.models import EmailOutbox
+from tests.e2e.steps import autosaved
 from tests.helpers import PASSWORD, fill_date
 from tests.notifications.notify_server import FakeNotify, notify_settings
 
@@ -65,11 +66,6 @@ def journey_case(reminder_rules: None) -> Case:
     add_professional_to_team(case, professional=visitor, by=lead)
     add_family_member_to_team(case, family_member=mum, by=lead)
     return case
-
-
-def _autosaved(page: Any, label: str) -> None:
-    form = page.locator("form.tac-autosave").filter(has=page.get_by_label(label, exact=True))
-    expect(form.locator(".tac-autosave__saved")).to_be_visible()
 
 
 @pytest.fixture
@@ -147,7 +143,7 @@ def test_a_tac_meeting_from_invitation_to_review(
     page.get_by_label("Attendance of Mara Brightwater").select_option("attended")
     expect(page.get_by_label("Attendance of Mara Brightwater")).to_have_value("attended")
     page.get_by_label("Mara Brightwater, Mother", exact=True).fill("Mornings are still hard.")
-    _autosaved(page, "Mara Brightwater, Mother")
+    autosaved(page, "Mara Brightwater, Mother")
 
     for description, owner in (
         ("Check in with Poppy every Monday", "Sunita Schoolfield"),
@@ -164,7 +160,7 @@ def test_a_tac_meeting_from_invitation_to_review(
     page.get_by_role("button", name="Add decision").click()
     expect(page.locator("#decisions").get_by_text("Refer to the sleep clinic")).to_be_visible()
     page.get_by_label("The family's views, in their own words").fill("We want calmer mornings.")
-    _autosaved(page, "The family's views, in their own words")
+    autosaved(page, "The family's views, in their own words")
     fill_date(page, "Next review date", day + dt.timedelta(weeks=6))
     page.get_by_role("button", name="Set next review date").click()
     expect(page.locator("#next-review").get_by_text("Agreed:")).to_be_visible()
@@ -253,7 +249,7 @@ def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
     page.reload()  # before the autosave fired
 
     expect(page.get_by_label(label)).to_have_value("Typed just before the lid closed")
-    _autosaved(page, label)
+    autosaved(page, label)
     meeting.refresh_from_db()
     assert meeting.family_views == "Typed just before the lid closed"
     check_page(page, "meeting-mode-restored")

@@ -25,6 +25,15 @@ from assessments.models import AssessmentTemplate
 from cases.models import Case, CaseClosure, Child, LevelOfNeed, TeamInvitation
 from meetings.models import Action
 from notifications.models import EmailOutbox
+from tests.e2e.steps import (
+    autosaved,
+    back_to_assessment,
+    give_views,
+    next_step,
+    open_section,
+    record_assessment_consent,
+    stage_is,
+)
 from tests.helpers import PASSWORD, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -94,15 +103,6 @@ def authority(reminder_rules: None) -> None:
             role=User.Role.SYSTEM_ADMINISTRATOR, is_staff=True, is_superuser=True)  # fmt: skip
 
 
-def _next_step(page: Any, name: str) -> None:
-    page.locator("#next-steps").get_by_role("button", name=name).click()
-    page.wait_for_load_state("domcontentloaded")
-
-
-def _stage_is(page: Any, label: str) -> None:
-    expect(page.locator("#next-steps").get_by_text(label, exact=True)).to_be_visible()
-
-
 def _open_case(page: Any, case: Case) -> None:
     page.get_by_role("link", name="My work", exact=True).click()
     page.get_by_role("link", name=case.reference).first.click()
@@ -112,32 +112,6 @@ def _open_case(page: Any, case: Case) -> None:
 def _sign_out(page: Any) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state("domcontentloaded")
-
-
-def _open_section(page: Any, title: str) -> None:
-    page.get_by_role("link", name=title).click()
-    page.wait_for_load_state("domcontentloaded")
-
-
-def _back_to_assessment(page: Any) -> None:
-    page.get_by_role("link", name="Back to the assessment").click()
-    page.wait_for_load_state("domcontentloaded")
-
-
-def _assessment_consent(page: Any, stage: str) -> None:
-    form = page.locator(f'form[action$="/consent/{stage}/"]')
-    form.get_by_label("Jo Fernley (Mother)").check()
-    form.get_by_label("Adult", exact=True).check()
-    form.get_by_label("In writing").check()
-    if stage == "completion":
-        form.get_by_label("Additional information").check()
-    form.get_by_role("button", name="Record consent").click()
-    page.wait_for_load_state("domcontentloaded")
-
-
-def _autosaved(page: Any, label: str) -> None:
-    form = page.locator("form.tac-autosave").filter(has=page.get_by_label(label, exact=True))
-    expect(form.locator(".tac-autosave__saved")).to_be_visible()
 
 
 def test_a_case_from_a_schools_request_to_closure(
@@ -208,7 +182,7 @@ def test_a_case_from_a_schools_request_to_closure(
     # 3. The lead records the family's agreement and builds the team.
     sign_in(page, SCHOOL)
     _open_case(page, case)
-    _stage_is(page, "Awaiting family's agreement")
+    stage_is(page, "Awaiting family's agreement")
     check_page(page, "long-case-awaiting-agreement")
     page.get_by_role("tab", name="Family").click()  # the case page's sections
     page.get_by_role("link", name="Record agreement or sharing preferences").first.click()
@@ -279,60 +253,55 @@ def test_a_case_from_a_schools_request_to_closure(
     # 5. The lead writes the assessment with the family and completes it.
     sign_in(page, SCHOOL)
     _open_case(page, case)
-    _next_step(page, "Start the assessment of Robin Fernley")
+    next_step(page, "Start the assessment of Robin Fernley")
     page.get_by_role("button", name="Start the assessment").click()
     page.wait_for_load_state("domcontentloaded")
     case.refresh_from_db()
     assert case.status == Case.Status.ASSESSING
-    _open_section(page, "K. Consent statements")
-    _assessment_consent(page, "start")
-    _back_to_assessment(page)
+    open_section(page, "K. Consent statements")
+    record_assessment_consent(page, "start", given_by="Jo Fernley (Mother)")
+    back_to_assessment(page)
     page.get_by_role("button", name="First conversation held").click()
     page.wait_for_load_state("domcontentloaded")
-    _open_section(page, "What's happening for this family")
+    open_section(page, "What's happening for this family")
     page.get_by_label("What's happening for this family?").fill("Robin misses school most Mondays.")
     page.get_by_text("Saved at").wait_for()
-    _back_to_assessment(page)
-    _open_section(page, "C. Assessment information")
+    back_to_assessment(page)
+    open_section(page, "C. Assessment information")
     page.get_by_label("What has led to this assessment?").fill("Attendance has dropped to 82%.")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state("domcontentloaded")
-    _back_to_assessment(page)
-    _open_section(page, "I. Views of the child and family")
-    child_views = page.locator("#form-view-child")
-    child_views.get_by_label("In their own words").fill("Mondays feel too big.")
-    child_views.get_by_label("Written down by").fill("Priya Pastoral")
-    child_views.get_by_label("How they gave their views").select_option("spoken")
-    child_views.get_by_role("button", name="Save views").click()
-    page.wait_for_load_state("domcontentloaded")
-    parent = page.locator('form[id^="form-view-"]:not(#form-view-child)').first
-    parent.get_by_label("In their own words").fill("We might lose the flat.")
-    parent.get_by_label("How they gave their views").select_option("spoken")
-    parent.get_by_role("button", name="Save views").click()
-    page.wait_for_load_state("domcontentloaded")
+    back_to_assessment(page)
+    open_section(page, "I. Views of the child and family")
+    give_views(
+        page,
+        child="Mondays feel too big.",
+        written_down_by="Priya Pastoral",
+        parent="We might lose the flat.",
+    )
     check_page(page, "long-assessment-views")
-    _back_to_assessment(page)
-    _open_section(page, "J. Conclusions, solutions and actions")
+    back_to_assessment(page)
+    open_section(page, "J. Conclusions, solutions and actions")
     page.get_by_label("What we think is happening, and why").fill("Worry about housing.")
     page.get_by_label("What will happen next: who will do what, and by when").fill(
         "A TAC with health, housing and the family."
     )
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state("domcontentloaded")
-    _back_to_assessment(page)
+    back_to_assessment(page)
     page.get_by_role("button", name="Draft shared with the family").click()
     page.wait_for_load_state("domcontentloaded")
-    _open_section(page, "K. Consent statements")
-    _assessment_consent(page, "completion")
-    _back_to_assessment(page)
+    open_section(page, "K. Consent statements")
+    record_assessment_consent(page, "completion", given_by="Jo Fernley (Mother)")
+    back_to_assessment(page)
     page.get_by_role("button", name="Complete the assessment").click()
     expect(page.get_by_text("Assessment completed.")).to_be_visible()
 
     # 6. The first TAC, in meeting mode: actions for three agencies and the mother.
     page.goto(f"/cases/{case.pk}/")
-    _stage_is(page, "Planning")
-    _next_step(page, "Arrange the first TAC meeting")
+    stage_is(page, "Planning")
+    next_step(page, "Arrange the first TAC meeting")
     page.get_by_label("Initial TAC meeting").check()
     day = today + dt.timedelta(days=1)
     fill_date(page, "Date of the meeting", day)
@@ -345,7 +314,7 @@ def test_a_case_from_a_schools_request_to_closure(
     page.get_by_role("button", name="Arrange meeting and send invitations").click()
     expect(page.get_by_text("Meeting arranged.")).to_be_visible()
     page.goto(f"/cases/{case.pk}/")
-    _next_step(page, "Run the first TAC meeting")
+    next_step(page, "Run the first TAC meeting")
     memberships = {m.display_name: m for m in case.memberships.active()}
     page.get_by_label("Attendance of Jo Fernley").select_option("attended")
     for description, owner in (
@@ -360,7 +329,7 @@ def test_a_case_from_a_schools_request_to_closure(
         page.get_by_role("button", name="Add action").click()
         expect(page.locator("#plan").get_by_text(description)).to_be_visible()
     page.get_by_label("The family's views, in their own words").fill("We want Mondays to be OK.")
-    _autosaved(page, "The family's views, in their own words")
+    autosaved(page, "The family's views, in their own words")
     fill_date(page, "Next review date", day + dt.timedelta(weeks=6))
     page.get_by_role("button", name="Set next review date").click()
     expect(page.locator("#next-review").get_by_text("Agreed:")).to_be_visible()
@@ -441,8 +410,8 @@ def test_a_case_from_a_schools_request_to_closure(
     _open_case(page, case)
     page.locator("#next-steps").get_by_role("link", name="Agree that the case should close").click()
     page.get_by_role("button", name="Agree that the case should close").click()
-    _stage_is(page, "Closing")
-    _next_step(page, "Record the closure")
+    stage_is(page, "Closing")
+    next_step(page, "Record the closure")
     page.get_by_label("Outcomes achieved: needs met").check()
     page.get_by_label("The child's views on closure").fill("Mondays are fine now.")
     page.get_by_label("The family's views on closure").fill("Jo feels settled in the flat.")
@@ -453,7 +422,7 @@ def test_a_case_from_a_schools_request_to_closure(
     check_page(page, "long-closure")
     page.get_by_role("button", name="Close the case").click()
     expect(page.get_by_text("The case is closed.")).to_be_visible()
-    _stage_is(page, "Closed")
+    stage_is(page, "Closed")
     check_page(page, "long-closed")
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED

@@ -17,6 +17,14 @@ from agencies.models import Agency, AgencyKind, Team, User
 from assessments.definition import default_definition
 from assessments.models import AssessmentTemplate
 from cases.models import Case, CaseClosure, Child
+from tests.e2e.steps import (
+    back_to_assessment,
+    give_views,
+    next_step,
+    open_section,
+    record_assessment_consent,
+    stage_is,
+)
 from tests.helpers import PASSWORD, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,38 +53,6 @@ def practitioner() -> User:
         team=team,
         job_title="Pastoral lead",
     )
-
-
-def next_step(page: Any, name: str) -> None:
-    """Take a step offered in "What happens next" on the case page."""
-    panel = page.locator("#next-steps")
-    panel.get_by_role("button", name=name).click()
-    page.wait_for_load_state("domcontentloaded")
-
-
-def stage_is(page: Any, label: str) -> None:
-    expect(page.locator("#next-steps").get_by_text(label, exact=True)).to_be_visible()
-
-
-def open_section(page: Any, title: str) -> None:
-    page.get_by_role("link", name=title).click()
-    page.wait_for_load_state("domcontentloaded")
-
-
-def back_to_assessment(page: Any) -> None:
-    page.get_by_role("link", name="Back to the assessment").click()
-    page.wait_for_load_state("domcontentloaded")
-
-
-def record_consent(page: Any, stage: str) -> None:
-    form = page.locator(f'form[action$="/consent/{stage}/"]')
-    form.get_by_label("Jo Fernley (Mother)").check()
-    form.get_by_label("Adult", exact=True).check()
-    form.get_by_label("In writing").check()
-    if stage == "completion":
-        form.get_by_label("Additional information").check()
-    form.get_by_role("button", name="Record consent").click()
-    page.wait_for_load_state("domcontentloaded")
 
 
 def save_text(page: Any, label: str, text: str) -> None:
@@ -130,7 +106,7 @@ def test_a_case_from_a_new_child_to_closed_by_what_happens_next(
     assert case.status == Case.Status.ASSESSING
 
     open_section(page, "K. Consent statements")
-    record_consent(page, "start")
+    record_assessment_consent(page, "start", given_by="Jo Fernley (Mother)")
     back_to_assessment(page)
     page.get_by_role("button", name="First conversation held").click()
     page.wait_for_load_state("domcontentloaded")
@@ -145,17 +121,12 @@ def test_a_case_from_a_new_child_to_closed_by_what_happens_next(
     page.wait_for_load_state("domcontentloaded")
     back_to_assessment(page)
     open_section(page, "I. Views of the child and family")
-    child = page.locator("#form-view-child")
-    child.get_by_label("In their own words").fill("I want to feel OK at school.")
-    child.get_by_label("Written down by").fill("Priya Pastoral")
-    child.get_by_label("How they gave their views").select_option("spoken")
-    child.get_by_role("button", name="Save views").click()
-    page.wait_for_load_state("domcontentloaded")
-    parent = page.locator('form[id^="form-view-"]:not(#form-view-child)').first
-    parent.get_by_label("In their own words").fill("We need help getting him in.")
-    parent.get_by_label("How they gave their views").select_option("spoken")
-    parent.get_by_role("button", name="Save views").click()
-    page.wait_for_load_state("domcontentloaded")
+    give_views(
+        page,
+        child="I want to feel OK at school.",
+        written_down_by="Priya Pastoral",
+        parent="We need help getting him in.",
+    )
     back_to_assessment(page)
     open_section(page, "J. Conclusions, solutions and actions")
     save_text(page, "What we think is happening, and why", "Worry about friendships.")
@@ -170,7 +141,7 @@ def test_a_case_from_a_new_child_to_closed_by_what_happens_next(
     page.get_by_role("button", name="Draft shared with the family").click()
     page.wait_for_load_state("domcontentloaded")
     open_section(page, "K. Consent statements")
-    record_consent(page, "completion")
+    record_assessment_consent(page, "completion", given_by="Jo Fernley (Mother)")
     back_to_assessment(page)
     page.get_by_role("button", name="Complete the assessment").click()
     expect(page.get_by_text("Assessment completed.")).to_be_visible()
