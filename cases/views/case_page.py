@@ -55,7 +55,7 @@ CHRONOLOGY_PAGE_SIZE = 50
 SHOWN_IN_THE_FEED = ("contribution.added",)
 #: The panels the case page places in its sections (tabs) itself; any other panel
 #: follows the sections.
-TAB_PANEL_KEYS = ("meetings", "contributions", "assessments", "episode")
+TAB_PANEL_KEYS = ("meetings", "contributions", "assessments", "episode", "documents")
 
 
 @login_required

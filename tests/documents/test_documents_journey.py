@@ -76,6 +76,7 @@ def test_a_member_adds_a_document_sees_it_on_the_case_and_downloads_it(
     sign_in(page, SCHOOL)
     page.goto("/")
     page.get_by_role("link", name=case.reference).click()
+    page.get_by_role("tab", name="Documents").click()  # the case page's sections
     expect(page.get_by_role("heading", name="Documents", exact=True)).to_be_visible()
     expect(page.get_by_text("No documents have been added to this case.")).to_be_visible()
     page.get_by_role("link", name="Add a document").click()

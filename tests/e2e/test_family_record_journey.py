@@ -179,6 +179,7 @@ def test_a_practitioner_keeps_the_family_record_true(
 
     # Starting Alfie's assessment: the facts nobody has asked about yet are named, and
     # the assessment carries on without them.
+    page.get_by_role("tab", name="Assessment").click()  # the case page's sections
     page.get_by_role("link", name="Start an assessment for Alfie Meadowbank").click()
     page.wait_for_load_state("domcontentloaded")
     _submit(page, "Start the assessment")
@@ -217,6 +218,9 @@ def test_a_practitioner_keeps_the_family_record_true(
     sign_in(page, "coordinator@demo.tac.example")
     page.get_by_role("link", name="Dashboard", exact=True).first.click()
     page.wait_for_load_state("domcontentloaded")
+    # Each equality table is folded away under its caption: open the two to read.
+    page.locator("summary", has_text="Equality: ethnicity").click()
+    page.locator("summary", has_text="Equality: special educational needs").click()
     ethnicity = page.locator("table", has_text="Equality: ethnicity")
     row = ethnicity.locator("tr", has_text="Gypsy/Roma")
     assert row.locator("td").first.inner_text().strip() == "1"
