@@ -84,6 +84,7 @@ class ForOneChildForm(forms.Form):
 
 
 class OutcomeForm(ForOneChildForm):
+    submission_token = SubmissionTokenField()
     field_order = ["statement", "child"]
 
     statement = FreeTextField(
@@ -213,6 +214,7 @@ class ActionReviewForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    submission_token = SubmissionTokenField()
     text = FreeTextField(
         label="Decision",
         widget=forms.Textarea(attrs=AREA),

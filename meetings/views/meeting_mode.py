@@ -144,6 +144,41 @@ def _section_form(
     return _section(request, meeting, section, **{form_name: form}, **extra)
 
 
+def _section_create(
+    request: AuthenticatedHttpRequest,
+    meeting: Meeting,
+    section: str,
+    form: Any,
+    form_name: str,
+    save: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """Like ``_section_form``, for a form that creates a record: once per submission token.
+
+    Sent twice, the section is shown as the first submit left it, with a fresh form.
+    """
+    if form.is_valid():
+        data = form.cleaned_data
+
+        def create() -> HttpResponse:
+            save(data)
+            return _section(request, meeting, section)
+
+        def show_section() -> HttpResponse:
+            return _section(request, meeting, section)
+
+        try:
+            return submit_once(
+                request,
+                data["submission_token"],
+                create,
+                location=f"{reverse('meetings:run', args=[meeting.pk])}#{section}",
+                replay=show_section if is_htmx(request) else None,
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+    return _section(request, meeting, section, **{form_name: form})
+
+
 @login_required
 @require_http_methods(["GET"])
 def run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -352,7 +387,7 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = runnable_meeting(request, pk)
     form = forms.OutcomeForm(request.POST, children=_children(meeting.case))
-    return _section_form(
+    return _section_create(
         request,
         meeting,
         "plan",
@@ -377,7 +412,7 @@ def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def add_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = runnable_meeting(request, pk)
     form = forms.DecisionForm(request.POST)
-    return _section_form(
+    return _section_create(
         request,
         meeting,
         "decisions",

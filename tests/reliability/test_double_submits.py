@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from agencies.models import User
 from cases.models import Case
-from meetings.models import Action, CaseDiscussion, Contribution, Meeting
+from meetings.models import Action, CaseDiscussion, Contribution, Decision, Meeting, Outcome
 from meetings.services.scheduling import schedule_meeting
 from notifications.models import EmailOutbox
 from tests.helpers import client_for, date_fields
@@ -138,6 +138,39 @@ def test_a_new_action_sent_twice_is_stored_once(
     assert Action.objects.count() == 1
 
 
+@pytest.mark.django_db
+def test_an_outcome_sent_twice_in_meeting_mode_is_stored_once(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    meeting = _meeting(case, lead)
+    url = reverse("meetings:add_outcome", args=[meeting.pk])
+    data = {"submission_token": TOKEN, "statement": "Mornings are calm", "child": ""}
+    first = lead_client.post(url, data, headers=HTMX)
+    second = lead_client.post(url, data, headers=HTMX)
+    assert first.status_code == second.status_code == 200
+    assert Outcome.objects.count() == 1
+    assert 'id="plan"' in second.content.decode()
+    assert "Mornings are calm" in second.content.decode()
+    plain = lead_client.post(url, data)
+    assert plain.status_code == 302
+    assert Outcome.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_decision_sent_twice_in_meeting_mode_is_stored_once(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    meeting = _meeting(case, lead)
+    url = reverse("meetings:add_decision", args=[meeting.pk])
+    data = {"submission_token": TOKEN, "text": "Refer to the parenting course"}
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data, follow=True)
+    assert first.status_code == 302
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "You sent this form twice" in second.content.decode()
+    assert Decision.objects.count() == 1
+
+
 # --- At the same moment -------------------------------------------------------------------
 
 
@@ -158,6 +191,16 @@ def test_five_identical_new_actions_at_once_store_one(case: Case, lead: User, me
     codes = _at_once(5, lambda: client_for(lead).post(url, data, headers=HTMX).status_code)
     assert codes == [200] * 5
     assert Action.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_identical_decisions_at_once_store_one(case: Case, lead: User) -> None:
+    meeting = _meeting(case, lead)
+    url = reverse("meetings:add_decision", args=[meeting.pk])
+    data = {"submission_token": TOKEN, "text": "Refer to the parenting course"}
+    codes = _at_once(5, lambda: client_for(lead).post(url, data, headers=HTMX).status_code)
+    assert codes == [200] * 5
+    assert Decision.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
