@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from agencies.http import AuthenticatedHttpRequest
+from agencies.submissions import submit_once
 from cases.access import can_open_stepped_down_case, can_see_case, get_case_to_run
 from cases.forms.episode import (
     ClosureForm,
@@ -114,7 +115,8 @@ def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = StepUpForm(_data(request), case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             request_step_up(
                 case,
                 by=request.user,
@@ -124,15 +126,17 @@ def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 family_informed=_yes(data["family_informed"]),
                 family_not_informed_reason=data["family_not_informed_reason"],
             )
-        except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
-        else:
             messages.success(
                 request,
                 "Step-up recorded. The case stays open with its lead professional "
                 "until children's social care decides.",
             )
             return _after(request, case)
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
     return _render(request, "cases/episode/step_up_request.html", case, form)
 
 
