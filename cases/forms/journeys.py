@@ -352,6 +352,7 @@ class TriageForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
+    submission_token = SubmissionTokenField()
     kind = forms.ChoiceField(
         label="What is being recorded?",
         choices=ConsentRecord.Kind.choices,

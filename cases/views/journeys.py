@@ -449,7 +449,8 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         given_by, given_by_child = data["given_by"]
-        try:
+
+        def create() -> HttpResponse:
             record_consent(
                 case,
                 by=request.user,
@@ -465,11 +466,13 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 agencies_allowed=list(data["agencies_allowed"]),
                 agencies_excluded=list(data["agencies_excluded"]),
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, "Recorded")
             return redirect(f"{reverse('cases:detail', args=[case.pk])}#family")
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            _apply_errors(form, error)
     return render(request, "cases/consent_form.html", {"case": case, "form": form})
 
 

@@ -18,8 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import User
-from cases.models import Case
-from meetings.models import Action, CaseDiscussion, Contribution, Decision, Meeting, Outcome
+from assessments.models import Assessment
+from cases.models import Case, ConsentRecord, FamilyMember, StepUpReferral
+from meetings.models import (
+    Action,
+    CaseDiscussion,
+    Contribution,
+    Decision,
+    FamilyFeedback,
+    Meeting,
+    Outcome,
+    Review,
+)
+from meetings.services.reviews import record_review_without_meeting
 from meetings.services.scheduling import schedule_meeting
 from notifications.models import EmailOutbox
 from tests.helpers import client_for, date_fields
@@ -169,6 +180,86 @@ def test_a_decision_sent_twice_in_meeting_mode_is_stored_once(
     assert second.redirect_chain[0][0] == first["Location"]
     assert "You sent this form twice" in second.content.decode()
     assert Decision.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_review_without_a_meeting_sent_twice_is_recorded_once(
+    case: Case, lead_client: Client
+) -> None:
+    url = reverse("meetings:review", args=[case.pk])
+    data = {"submission_token": TOKEN, "parent_views": "Calmer", "child_views": "I sleep better"}
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data, follow=True)
+    assert first.status_code == 302
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "You sent this form twice" in second.content.decode()
+    assert Review.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_family_feedback_sent_twice_is_recorded_once(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    review = record_review_without_meeting(case, by=lead, child_views="ok", parent_views="ok")
+    url = reverse("meetings:feedback", args=[case.pk, review.pk])
+    data = {"submission_token": TOKEN, "given_by": "child", "answer": "working"}
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert FamilyFeedback.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_step_up_sent_twice_is_recorded_once(case: Case, lead: User, lead_client: Client) -> None:
+    data = {
+        "submission_token": TOKEN,
+        **date_fields("referred", timezone.localdate()),
+        "referred_time": "00:01",
+        "referred_by": lead.pk,
+        "reason": "Escalating concerns.",
+        "family_informed": "yes",
+    }
+    url = reverse("cases:step_up_request", args=[case.pk])
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert StepUpReferral.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_assessment_started_twice_is_started_once(case: Case, lead_client: Client) -> None:
+    # The default template is seeded by a data migration.
+    url = reverse("assessments:start", args=[case.pk, case.children.get().pk])
+    data = {"submission_token": TOKEN, "copy_from": ""}
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Assessment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_consent_record_sent_twice_is_recorded_once(
+    case: Case, family_member: FamilyMember, member_client: Client
+) -> None:
+    data = {
+        "submission_token": TOKEN,
+        "kind": "sharing_preference",
+        "given_by": f"member:{family_member.pk}",
+        "subject_children": [str(c.pk) for c in case.children.all()],
+        "capacity_basis": "adult",
+        "method": "verbal",
+        **date_fields("given_on", timezone.localdate()),
+        "information_level": "additional",
+    }
+    url = reverse("cases:consent_new", args=[case.pk])
+    first = member_client.post(url, data)
+    second = member_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert ConsentRecord.objects.count() == 1
 
 
 # --- At the same moment -------------------------------------------------------------------
