@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from agencies.models import User
 from assessments.models import Assessment
-from cases.models import Case, ConsentRecord, FamilyMember, StepUpReferral
+from cases.models import (
+    Case,
+    ConsentRecord,
+    FamilyMember,
+    ReferralSource,
+    RequestForSupport,
+    StepUpReferral,
+)
 from meetings.models import (
     Action,
     CaseDiscussion,
@@ -33,6 +40,7 @@ from meetings.models import (
 from meetings.services.reviews import record_review_without_meeting
 from meetings.services.scheduling import schedule_meeting
 from notifications.models import EmailOutbox
+from tests.cases.test_journeys import ADD, _new_child
 from tests.helpers import client_for, date_fields
 
 TOKEN = "9b2d4c6e8f0a1b3c5d7e9f1a2b3c4d5e"
@@ -260,6 +268,23 @@ def test_a_consent_record_sent_twice_is_recorded_once(
     assert first.status_code == second.status_code == 302
     assert second["Location"] == first["Location"]
     assert ConsentRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_request_for_support_sent_twice_is_sent_once(outsider_client: Client) -> None:
+    data = _new_child(
+        submission_token=TOKEN,
+        next_step="request_support",
+        source_code=ReferralSource.POLICE,
+        summary_of_need="Repeated police call-outs; the family asked for help.",
+        family_aware="on",
+        consent_obtained="on",
+    )
+    first = outsider_client.post(reverse(ADD), data)
+    second = outsider_client.post(reverse(ADD), data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert RequestForSupport.objects.count() == 1
 
 
 # --- At the same moment -------------------------------------------------------------------
