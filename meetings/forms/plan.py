@@ -226,6 +226,8 @@ class DecisionForm(forms.Form):
 
 
 class DissentForm(forms.Form):
+    # One form is drawn under every decision: its token is kept apart per decision.
+    submission_token = SubmissionTokenField()
     invitation = forms.ModelChoiceField(
         label="Whose view",
         queryset=Invitation.objects.none(),

@@ -32,11 +32,14 @@ from meetings.models import (
     CaseDiscussion,
     Contribution,
     Decision,
+    Dissent,
     FamilyFeedback,
+    Invitation,
     Meeting,
     Outcome,
     Review,
 )
+from meetings.services.meeting_mode import add_decision
 from meetings.services.reviews import record_review_without_meeting
 from meetings.services.scheduling import schedule_meeting
 from notifications.models import EmailOutbox
@@ -285,6 +288,28 @@ def test_a_request_for_support_sent_twice_is_sent_once(outsider_client: Client) 
     assert first.status_code == second.status_code == 302
     assert second["Location"] == first["Location"]
     assert RequestForSupport.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_dissent_sent_twice_is_stored_once_and_the_same_form_serves_each_decision(
+    case: Case, lead: User, member: User, lead_client: Client
+) -> None:
+    meeting = _meeting(case, lead)
+    first_decision = add_decision(meeting, by=lead, text="Refer to the parenting course")
+    second_decision = add_decision(meeting, by=lead, text="Ask the school nurse to visit")
+    school = Invitation.objects.get(meeting=meeting, professional=member)
+    # One form is drawn under every decision: the same token under each.
+    data = {"submission_token": TOKEN, "invitation": school.pk, "dissent": "Exams clash"}
+    first_url = reverse("meetings:add_dissent", args=[meeting.pk, first_decision.pk])
+    first = lead_client.post(first_url, data, headers=HTMX)
+    again = lead_client.post(first_url, data, headers=HTMX)
+    assert first.status_code == again.status_code == 200
+    assert 'id="decisions"' in again.content.decode()
+    assert Dissent.objects.count() == 1
+    second_url = reverse("meetings:add_dissent", args=[meeting.pk, second_decision.pk])
+    lead_client.post(second_url, data, headers=HTMX)
+    assert Dissent.objects.filter(decision=second_decision).count() == 1
+    assert Dissent.objects.count() == 2
 
 
 # --- At the same moment -------------------------------------------------------------------
