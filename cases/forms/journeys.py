@@ -471,6 +471,7 @@ class WithdrawConsentForm(forms.Form):
 
 
 class DisclosureForm(forms.Form):
+    submission_token = SubmissionTokenField()
     decision = forms.ChoiceField(
         label="Was the information shared?",
         choices=DisclosureDecision.Decision.choices,

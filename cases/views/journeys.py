@@ -517,7 +517,8 @@ def disclosures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = DisclosureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             record_disclosure_decision(
                 case,
                 by=request.user,
@@ -530,11 +531,13 @@ def disclosures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 with_consent=data["with_consent"],
                 decided_at=_at_noon(data["decided_on"]),
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, "Disclosure decision recorded")
             return redirect("cases:disclosures", pk=case.pk)
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            _apply_errors(form, error)
     decisions = case.disclosures.select_related("decided_by__agency")
     return render(
         request,

@@ -22,6 +22,7 @@ from assessments.models import Assessment
 from cases.models import (
     Case,
     ConsentRecord,
+    DisclosureDecision,
     FamilyMember,
     ReferralSource,
     RequestForSupport,
@@ -310,6 +311,27 @@ def test_a_dissent_sent_twice_is_stored_once_and_the_same_form_serves_each_decis
     lead_client.post(second_url, data, headers=HTMX)
     assert Dissent.objects.filter(decision=second_decision).count() == 1
     assert Dissent.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_disclosure_decision_sent_twice_is_recorded_once(
+    case: Case, member_client: Client
+) -> None:
+    data = {
+        "submission_token": TOKEN,
+        "decision": "not_share",
+        "recipient": "Housing officer",
+        "information": "The assessment",
+        "purpose": "Rehousing application",
+        "reason": "Not necessary for the purpose; family not asked.",
+        **date_fields("decided_on", timezone.localdate()),
+    }
+    url = reverse("cases:disclosures", args=[case.pk])
+    first = member_client.post(url, data)
+    second = member_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert DisclosureDecision.objects.count() == 1
 
 
 # --- At the same moment -------------------------------------------------------------------
