@@ -283,6 +283,7 @@ class StepDownForm(forms.Form):
     earlier matches are dropped.
     """
 
+    submission_token = SubmissionTokenField()
     family_name = _text(
         "Family name",
         message="Enter how the family is known",

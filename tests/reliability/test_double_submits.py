@@ -26,6 +26,7 @@ from cases.models import (
     FamilyMember,
     ReferralSource,
     RequestForSupport,
+    StepDownIn,
     StepUpReferral,
 )
 from meetings.models import (
@@ -44,6 +45,7 @@ from meetings.services.meeting_mode import add_decision
 from meetings.services.reviews import record_review_without_meeting
 from meetings.services.scheduling import schedule_meeting
 from notifications.models import EmailOutbox
+from tests.cases.test_episode_pages import step_down_data
 from tests.cases.test_journeys import ADD, _new_child
 from tests.helpers import client_for, date_fields
 
@@ -332,6 +334,19 @@ def test_a_disclosure_decision_sent_twice_is_recorded_once(
     assert first.status_code == second.status_code == 302
     assert second["Location"] == first["Location"]
     assert DisclosureDecision.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_stepped_down_case_sent_twice_is_opened_once(
+    lead: User, coordinator_client: Client
+) -> None:
+    data = {**step_down_data(lead), "submission_token": TOKEN}
+    url = reverse("cases:step_down_in")
+    first = coordinator_client.post(url, data)
+    second = coordinator_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert StepDownIn.objects.count() == 1
 
 
 # --- At the same moment -------------------------------------------------------------------
