@@ -308,6 +308,7 @@ class LeadChoiceField(forms.ModelChoiceField[User]):
 
 
 class TriageForm(forms.Form):
+    submission_token = SubmissionTokenField()
     decision = forms.ChoiceField(
         label="Decision",
         choices=TriageDecision.choices,

@@ -398,8 +398,9 @@ def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     support = _request_for(request, pk)
     form = TriageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            support = triage_request(
+
+        def create() -> HttpResponse:
+            triaged = triage_request(
                 support,
                 by=request.user,
                 decision=form.cleaned_data["decision"],
@@ -408,13 +409,15 @@ def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 lead=form.cleaned_data["lead"],
                 family_preference=form.cleaned_data["family_preference"],
             )
+            messages.success(request, f"Request triaged: {triaged.get_triage_decision_display()}")
+            if triaged.case_id:
+                return redirect("cases:detail", pk=triaged.case_id)
+            return redirect("cases:triage_queue")
+
+        try:
+            return submit_once(request, form.cleaned_data["submission_token"], create)
         except ValidationError as error:
             _apply_errors(form, error)
-        else:
-            messages.success(request, f"Request triaged: {support.get_triage_decision_display()}")
-            if support.case_id:
-                return redirect("cases:detail", pk=support.case_id)
-            return redirect("cases:triage_queue")
     return render(request, "cases/triage.html", {"support": support, "form": form})
 
 

@@ -21,14 +21,17 @@ from agencies.models import User
 from assessments.models import Assessment
 from cases.models import (
     Case,
+    Child,
     ConsentRecord,
     DisclosureDecision,
     FamilyMember,
+    LevelOfNeed,
     ReferralSource,
     RequestForSupport,
     StepDownIn,
     StepUpReferral,
 )
+from cases.services.requests import submit_request_for_support
 from meetings.models import (
     Action,
     CaseDiscussion,
@@ -347,6 +350,37 @@ def test_a_stepped_down_case_sent_twice_is_opened_once(
     assert first.status_code == second.status_code == 302
     assert second["Location"] == first["Location"]
     assert StepDownIn.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_triage_decision_sent_twice_is_made_once(
+    make_child: Callable[..., Child], coordinator_client: Client, level_targeted: LevelOfNeed
+) -> None:
+    child = make_child()
+    support = submit_request_for_support(
+        by=None,
+        source_code=ReferralSource.SCHOOLS,
+        summary_of_need="Attendance has fallen; mum is struggling.",
+        subjects=[child],
+        family=child.family,
+        family_aware=True,
+        consent_obtained=True,
+        requester_name="Mrs Example (phone)",
+    )
+    data = {
+        "submission_token": TOKEN,
+        "decision": "early_help_assessment",
+        "level": level_targeted.pk,
+        "rationale": "Agreed.",
+    }
+    url = reverse("cases:triage", args=[support.pk])
+    first = coordinator_client.post(url, data)
+    second = coordinator_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    support.refresh_from_db()
+    assert support.case is not None
+    assert Case.objects.count() == 1
 
 
 # --- At the same moment -------------------------------------------------------------------
