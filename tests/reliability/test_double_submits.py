@@ -383,6 +383,24 @@ def test_a_triage_decision_sent_twice_is_made_once(
     assert Case.objects.count() == 1
 
 
+@pytest.mark.django_db
+def test_an_invitation_to_a_meeting_sent_twice_is_sent_once(
+    case: Case, lead: User, lead_client: Client
+) -> None:
+    meeting = _meeting(case, lead)
+    invited = meeting.invitations.count()
+    data = {
+        "submission_token": TOKEN,
+        "externals": "Alex Advocate, Demo Advocacy, alex@advocacy.example",
+    }
+    url = reverse("meetings:invite", args=[meeting.pk])
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert meeting.invitations.count() == invited + 1
+
+
 # --- At the same moment -------------------------------------------------------------------
 
 
