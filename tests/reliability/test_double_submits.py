@@ -28,6 +28,7 @@ from cases.models import (
     LevelOfNeed,
     ReferralSource,
     RequestForSupport,
+    Restriction,
     StepDownIn,
     StepUpReferral,
 )
@@ -399,6 +400,18 @@ def test_an_invitation_to_a_meeting_sent_twice_is_sent_once(
     assert first.status_code == second.status_code == 302
     assert second["Location"] == first["Location"]
     assert meeting.invitations.count() == invited + 1
+
+
+@pytest.mark.django_db
+def test_a_restriction_sent_twice_is_set_once(case: Case, lead_client: Client) -> None:
+    item = f"child:{case.children.get().pk}:address"
+    data = {"submission_token": TOKEN, "item": item, "reason": "Must not reach the father"}
+    url = reverse("audit:case_restrictions", args=[case.pk])
+    first = lead_client.post(url, data)
+    second = lead_client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Restriction.objects.count() == 1
 
 
 # --- At the same moment -------------------------------------------------------------------
