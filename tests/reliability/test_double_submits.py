@@ -447,6 +447,33 @@ def test_five_identical_decisions_at_once_store_one(case: Case, lead: User) -> N
 
 
 @pytest.mark.django_db(transaction=True)
+def test_five_identical_triage_decisions_at_once_open_one_case(
+    make_child: Callable[..., Child], coordinator: User, level_targeted: LevelOfNeed
+) -> None:
+    child = make_child()
+    support = submit_request_for_support(
+        by=None,
+        source_code=ReferralSource.SCHOOLS,
+        summary_of_need="Attendance has fallen; mum is struggling.",
+        subjects=[child],
+        family=child.family,
+        family_aware=True,
+        consent_obtained=True,
+        requester_name="Mrs Example (phone)",
+    )
+    data = {
+        "submission_token": TOKEN,
+        "decision": "early_help_assessment",
+        "level": level_targeted.pk,
+        "rationale": "Agreed.",
+    }
+    url = reverse("cases:triage", args=[support.pk])
+    codes = _at_once(5, lambda: client_for(coordinator).post(url, data).status_code)
+    assert codes == [302] * 5
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_five_forms_each_sent_five_times_at_once_store_five(case: Case, member: User) -> None:
     url = reverse("meetings:contribute", args=[case.pk])
     tokens = [f"{TOKEN[:-1]}{n}" for n in range(5)]
