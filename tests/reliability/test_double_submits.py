@@ -1,6 +1,10 @@
-"""A contribution, a written update, a new action, a meeting and a case discussion are
-stored once however often their form is sent: one after the other (a double click, a
-retry) or five at once, in threads against the database, each with its own connection.
+"""Every form that creates something stores it once however often it is sent: one after
+the other (a double click, a retry) or five at once, in threads against the database, each
+with its own connection. Here: a contribution, a written update, meeting mode's actions,
+outcomes, decisions and dissents, a meeting and its further invitations, a case discussion,
+a review without a meeting and the family's feedback, a request for support, its triage, a
+step-up, a case stepped down from social care, an assessment started, a consent, a
+disclosure decision and a restriction.
 
 (Adding a child has its own file: tests/cases/test_add_child_once.py.)
 """
