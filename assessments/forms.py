@@ -7,12 +7,13 @@ from django import forms
 from assessments.models import Assessment
 from assessments.services.family_copy import Part
 from cases.models import ConsentRecord, FamilyMember, InformationLevel
-from tac_portal.forms import FreeTextField, GovUKDateField, VersionField
+from tac_portal.forms import FreeTextField, GovUKDateField, SubmissionTokenField, VersionField
 
 CHILD_CHOICE = "child"
 
 
 class StartForm(forms.Form):
+    submission_token = SubmissionTokenField()
     copy_from = forms.ChoiceField(
         label="Start from a brother's or sister's assessment?",
         required=False,

@@ -16,7 +16,7 @@ from cases.models import (
     RestrictionTarget,
 )
 from cases.search import ChildQuery
-from tac_portal.forms import GovUKDateField
+from tac_portal.forms import GovUKDateField, SubmissionTokenField
 from tac_portal.validators import validate_reference
 
 
@@ -120,6 +120,7 @@ class BreakGlassReviewForm(forms.Form):
 class RestrictionForm(forms.Form):
     """Restrict one detail of someone in a case, or a family member's whole record."""
 
+    submission_token = SubmissionTokenField()
     item = forms.ChoiceField(
         label="What must be restricted?",
         widget=forms.RadioSelect,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.http import AuthenticatedHttpRequest
 from agencies.models import PartnerClient
+from agencies.submissions import submit_once
 from audit import reports, services
 from audit.forms import (
     AccessReportFilterForm,
@@ -263,7 +264,8 @@ def case_restrictions(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRe
     form = RestrictionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         target, target_id, field_name = form.cleaned_data["item"]
-        try:
+
+        def create() -> HttpResponse:
             services.set_restriction(
                 case,
                 by=request.user,
@@ -273,11 +275,13 @@ def case_restrictions(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRe
                 reason=form.cleaned_data["reason"],
                 named_users=form.named(),
             )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
             messages.success(request, "The detail is now restricted.")
             return redirect("audit:case_restrictions", case_pk=case.pk)
+
+        try:
+            return submit_once(request, form.cleaned_data["submission_token"], create)
+        except ValidationError as error:
+            _add_errors(form, error)
     restrictions = (
         Restriction.objects.filter(case=case)
         .select_related("set_by__agency", "lifted_by")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.http import AuthenticatedHttpRequest
+from agencies.submissions import submit_once
 from assessments.definition import Definition
 from assessments.forms import (
     CHILD_CHOICE,
@@ -71,15 +72,18 @@ def start(request: AuthenticatedHttpRequest, case_pk: int, child_pk: int) -> Htt
     form = StartForm(request.POST or None, siblings=siblings)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> HttpResponse:
             assessment = start_assessment(
                 case, child=child, by=request.user, copy_from=form.chosen_sibling()
             )
-        except ValidationError as error:
-            errors = messages_of(error)
-        else:
             messages.success(request, "Assessment started.")
             return redirect("assessments:detail", assessment.pk)
+
+        try:
+            return submit_once(request, form.cleaned_data["submission_token"], create)
+        except ValidationError as error:
+            errors = messages_of(error)
     return render(
         request,
         "assessments/start.html",

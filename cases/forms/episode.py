@@ -22,7 +22,7 @@ from cases.services.closure import (
 from cases.services.handover import HANDOVER_BASES, HANDOVER_REASONS
 from cases.services.step_down import StepDownChild
 from cases.validators import validate_postcode
-from tac_portal.forms import GovUKDateField
+from tac_portal.forms import GovUKDateField, SubmissionTokenField
 from tac_portal.validators import validate_person_name
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -140,6 +140,7 @@ class HandoverForm(forms.Form):
 
 
 class StepUpForm(forms.Form):
+    submission_token = SubmissionTokenField()
     referred = _date("When was the referral made?", subject="The date of the referral")
     referred_time = _text(
         "Time",
@@ -282,6 +283,7 @@ class StepDownForm(forms.Form):
     earlier matches are dropped.
     """
 
+    submission_token = SubmissionTokenField()
     family_name = _text(
         "Family name",
         message="Enter how the family is known",

@@ -308,6 +308,7 @@ class LeadChoiceField(forms.ModelChoiceField[User]):
 
 
 class TriageForm(forms.Form):
+    submission_token = SubmissionTokenField()
     decision = forms.ChoiceField(
         label="Decision",
         choices=TriageDecision.choices,
@@ -352,6 +353,7 @@ class TriageForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
+    submission_token = SubmissionTokenField()
     kind = forms.ChoiceField(
         label="What is being recorded?",
         choices=ConsentRecord.Kind.choices,
@@ -470,6 +472,7 @@ class WithdrawConsentForm(forms.Form):
 
 
 class DisclosureForm(forms.Form):
+    submission_token = SubmissionTokenField()
     decision = forms.ChoiceField(
         label="Was the information shared?",
         choices=DisclosureDecision.Decision.choices,

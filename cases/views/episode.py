@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from agencies.http import AuthenticatedHttpRequest
+from agencies.submissions import answer_if_submitted, submit_once
 from cases.access import can_open_stepped_down_case, can_see_case, get_case_to_run
 from cases.forms.episode import (
     ClosureForm,
@@ -114,7 +115,8 @@ def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = StepUpForm(_data(request), case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             request_step_up(
                 case,
                 by=request.user,
@@ -124,15 +126,17 @@ def step_up_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 family_informed=_yes(data["family_informed"]),
                 family_not_informed_reason=data["family_not_informed_reason"],
             )
-        except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error)
-        else:
             messages.success(
                 request,
                 "Step-up recorded. The case stays open with its lead professional "
                 "until children's social care decides.",
             )
             return _after(request, case)
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
     return _render(request, "cases/episode/step_up_request.html", case, form)
 
 
@@ -204,6 +208,9 @@ def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StepDownForm(_data(request))
     signature = ""
     if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["submission_token"]
+        if (earlier := answer_if_submitted(request, token)) is not None:
+            return earlier
         matches = {
             n: outcome
             for n, query in form.queries().items()
@@ -215,7 +222,8 @@ def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid() and (confirm or not matches):
             data = form.cleaned_data
             family, children, parent = form.records()
-            try:
+
+            def create() -> HttpResponse:
                 step_down = open_stepped_down_case(
                     family,
                     children=children,
@@ -230,16 +238,18 @@ def step_down_in(request: AuthenticatedHttpRequest) -> HttpResponse:
                     social_worker_agency=data["social_worker_agency"],
                     social_worker_email=data["social_worker_email"],
                 )
-            except ValidationError as error:
-                _add_errors(form, form.renumbered(error))
-            except PermissionDenied as error:
-                _add_errors(form, error)
-            else:
                 case = step_down.case
                 messages.success(
                     request, f"Case {case.reference} opened; {data['lead']} is lead professional."
                 )
                 return _after(request, case)
+
+            try:
+                return submit_once(request, token, create)
+            except ValidationError as error:
+                _add_errors(form, form.renumbered(error))
+            except PermissionDenied as error:
+                _add_errors(form, error)
     return render(
         request,
         "cases/episode/step_down_in.html",

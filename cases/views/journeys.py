@@ -398,8 +398,9 @@ def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     support = _request_for(request, pk)
     form = TriageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            support = triage_request(
+
+        def create() -> HttpResponse:
+            triaged = triage_request(
                 support,
                 by=request.user,
                 decision=form.cleaned_data["decision"],
@@ -408,13 +409,15 @@ def triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 lead=form.cleaned_data["lead"],
                 family_preference=form.cleaned_data["family_preference"],
             )
+            messages.success(request, f"Request triaged: {triaged.get_triage_decision_display()}")
+            if triaged.case_id:
+                return redirect("cases:detail", pk=triaged.case_id)
+            return redirect("cases:triage_queue")
+
+        try:
+            return submit_once(request, form.cleaned_data["submission_token"], create)
         except ValidationError as error:
             _apply_errors(form, error)
-        else:
-            messages.success(request, f"Request triaged: {support.get_triage_decision_display()}")
-            if support.case_id:
-                return redirect("cases:detail", pk=support.case_id)
-            return redirect("cases:triage_queue")
     return render(request, "cases/triage.html", {"support": support, "form": form})
 
 
@@ -449,7 +452,8 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         given_by, given_by_child = data["given_by"]
-        try:
+
+        def create() -> HttpResponse:
             record_consent(
                 case,
                 by=request.user,
@@ -465,11 +469,13 @@ def consent_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 agencies_allowed=list(data["agencies_allowed"]),
                 agencies_excluded=list(data["agencies_excluded"]),
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, "Recorded")
             return redirect(f"{reverse('cases:detail', args=[case.pk])}#family")
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            _apply_errors(form, error)
     return render(request, "cases/consent_form.html", {"case": case, "form": form})
 
 
@@ -514,7 +520,8 @@ def disclosures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = DisclosureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             record_disclosure_decision(
                 case,
                 by=request.user,
@@ -527,11 +534,13 @@ def disclosures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 with_consent=data["with_consent"],
                 decided_at=_at_noon(data["decided_on"]),
             )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
             messages.success(request, "Disclosure decision recorded")
             return redirect("cases:disclosures", pk=case.pk)
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            _apply_errors(form, error)
     decisions = case.disclosures.select_related("decided_by__agency")
     return render(
         request,

@@ -84,6 +84,7 @@ class ForOneChildForm(forms.Form):
 
 
 class OutcomeForm(ForOneChildForm):
+    submission_token = SubmissionTokenField()
     field_order = ["statement", "child"]
 
     statement = FreeTextField(
@@ -213,6 +214,7 @@ class ActionReviewForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    submission_token = SubmissionTokenField()
     text = FreeTextField(
         label="Decision",
         widget=forms.Textarea(attrs=AREA),
@@ -224,6 +226,8 @@ class DecisionForm(forms.Form):
 
 
 class DissentForm(forms.Form):
+    # One form is drawn under every decision: its token is kept apart per decision.
+    submission_token = SubmissionTokenField()
     invitation = forms.ModelChoiceField(
         label="Whose view",
         queryset=Invitation.objects.none(),

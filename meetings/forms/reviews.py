@@ -26,6 +26,7 @@ from tac_portal.validators import DUE_YEARS_AHEAD
 
 
 class ReviewForm(forms.Form):
+    submission_token = SubmissionTokenField()
     child_views = FreeTextField(
         label="The child's views, in their own words",
         required=False,
@@ -63,6 +64,7 @@ class ReviewForm(forms.Form):
 
 
 class FamilyFeedbackForm(forms.Form):
+    submission_token = SubmissionTokenField()
     given_by = forms.ChoiceField(
         label="Who answered?",
         choices=FamilyFeedback.GivenBy.choices,

@@ -174,6 +174,7 @@ class ScheduleMeetingForm(WhenForm):
 class InviteForm(forms.Form):
     """More people for a meeting already arranged."""
 
+    submission_token = SubmissionTokenField()
     members = MembershipChoices(
         label="Invite from the team around the child",
         queryset=TeamMembership.objects.none(),

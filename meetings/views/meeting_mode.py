@@ -144,6 +144,47 @@ def _section_form(
     return _section(request, meeting, section, **{form_name: form}, **extra)
 
 
+def _section_create(
+    request: AuthenticatedHttpRequest,
+    meeting: Meeting,
+    section: str,
+    form: Any,
+    form_name: str,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    token_for: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    """Like ``_section_form``, for a form that creates a record: once per submission token.
+
+    Sent twice, the section is shown as the first submit left it, with a fresh form.
+    ``token_for`` keeps apart the copies of one rendered form (its token) drawn for
+    different records, say under each decision.
+    """
+    if form.is_valid():
+        data = form.cleaned_data
+        token = data["submission_token"]
+
+        def create() -> HttpResponse:
+            save(data)
+            return _section(request, meeting, section)
+
+        def show_section() -> HttpResponse:
+            return _section(request, meeting, section)
+
+        try:
+            return submit_once(
+                request,
+                f"{token}:{token_for}" if token and token_for else token,
+                create,
+                location=f"{reverse('meetings:run', args=[meeting.pk])}#{section}",
+                replay=show_section if is_htmx(request) else None,
+            )
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
+    return _section(request, meeting, section, **{form_name: form}, **extra)
+
+
 @login_required
 @require_http_methods(["GET"])
 def run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -352,7 +393,7 @@ def add_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = runnable_meeting(request, pk)
     form = forms.OutcomeForm(request.POST, children=_children(meeting.case))
-    return _section_form(
+    return _section_create(
         request,
         meeting,
         "plan",
@@ -377,7 +418,7 @@ def add_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def add_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = runnable_meeting(request, pk)
     form = forms.DecisionForm(request.POST)
-    return _section_form(
+    return _section_create(
         request,
         meeting,
         "decisions",
@@ -398,7 +439,7 @@ def add_dissent(request: AuthenticatedHttpRequest, pk: int, decision_pk: int) ->
     except Decision.DoesNotExist:
         raise Http404("No decision found") from None
     form = forms.DissentForm(request.POST, meeting=meeting)
-    return _section_form(
+    return _section_create(
         request,
         meeting,
         "decisions",
@@ -407,6 +448,7 @@ def add_dissent(request: AuthenticatedHttpRequest, pk: int, decision_pk: int) ->
         lambda data: meeting_mode_services.add_dissent(
             decision, by=request.user, invitation=data["invitation"], text=data["dissent"]
         ),
+        token_for=f"decision-{decision.pk}",
         dissent_decision=decision.pk,
     )
 

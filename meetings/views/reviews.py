@@ -31,7 +31,6 @@ from meetings.services import contributions as contributions_services
 from meetings.services import reviews as reviews_services
 from meetings.services.contributions import record_case_discussion
 from meetings.services.reviews import record_family_feedback, record_review_without_meeting
-from meetings.views.common import saved
 
 
 @login_required
@@ -41,7 +40,8 @@ def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> H
     form = forms.ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> HttpResponse:
             review = record_review_without_meeting(
                 case,
                 by=request.user,
@@ -52,15 +52,17 @@ def review_without_meeting(request: AuthenticatedHttpRequest, case_pk: int) -> H
                 next_review_on=data["next_review_on"],
                 beyond_guideline_reason=data["beyond_guideline_reason"],
             )
-        except ValidationError as error:
-            forms.apply_service_error(form, error)
-        else:
             messages.success(
                 request,
                 "Review recorded. The next review date has moved. "
                 "Now ask the family: is this working for you?",
             )
             return redirect("meetings:feedback", case.pk, review.pk)
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     return render(request, "meetings/review_form.html", {"case": case, "form": form})
 
 
@@ -75,11 +77,19 @@ def family_feedback(
         raise Http404("This case is closed")
     review = get_object_or_404(Review, pk=review_pk, case=case)
     form = forms.FamilyFeedbackForm(request.POST or None)
-    if request.method == "POST" and saved(
-        form, lambda data: record_family_feedback(review, by=request.user, **data)
-    ):
-        messages.success(request, "Family feedback recorded.")
-        return redirect(f"{reverse('cases:detail', args=[case.pk])}#meetings")
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop("submission_token")
+
+        def create() -> HttpResponse:
+            record_family_feedback(review, by=request.user, **data)
+            messages.success(request, "Family feedback recorded.")
+            return redirect(f"{reverse('cases:detail', args=[case.pk])}#meetings")
+
+        try:
+            return submit_once(request, token, create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     return render(
         request,
         "meetings/feedback_form.html",

@@ -38,7 +38,7 @@ from meetings.services.scheduling import (
     reschedule_meeting,
     schedule_meeting,
 )
-from meetings.views.common import invitation_of, meeting_for_user, runnable_meeting, saved
+from meetings.views.common import invitation_of, meeting_for_user, runnable_meeting
 
 
 @login_required
@@ -121,14 +121,20 @@ def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if meeting.status != Meeting.Status.SCHEDULED or not meeting.case.is_open:
         raise Http404("This meeting is not still to happen")
     form = forms.InviteForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and saved(
-        form,
-        lambda data: invite_to_meeting(
-            meeting, by=request.user, members=list(data["members"]), externals=data["externals"]
-        ),
-    ):
-        messages.success(request, "Invitations are on their way to the people you added.")
-        return redirect("meetings:detail", meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def create() -> HttpResponse:
+            invite_to_meeting(
+                meeting, by=request.user, members=list(data["members"]), externals=data["externals"]
+            )
+            messages.success(request, "Invitations are on their way to the people you added.")
+            return redirect("meetings:detail", meeting.pk)
+
+        try:
+            return submit_once(request, data["submission_token"], create)
+        except ValidationError as error:
+            forms.apply_service_error(form, error)
     return render(request, "meetings/invite.html", {"meeting": meeting, "form": form})
 
 
