@@ -6,8 +6,10 @@ a child's records logs them as shown for a subject access request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -195,14 +197,20 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def _change_with_reason(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    change: Callable[..., object],
+    template: str,
+) -> HttpResponse:
+    """A change to the request that asks why (extend the deadline, or withdraw it), made
+    against the version of the request the officer saw."""
     sar = _get_request(request, pk)
-    form = ExtendForm(request.POST or None, initial={"version": sar.version})
+    form = form_class(request.POST or None, initial={"version": sar.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.extend_deadline(
+            change(
                 sar,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
@@ -211,26 +219,23 @@ def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("disclosures:detail", pk=sar.pk)
         except ValidationError as error:
             form.add_error(None, error)
-    return render(request, "disclosures/extend.html", {"sar": sar, "form": form})
+    return render(request, template, {"sar": sar, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _change_with_reason(
+        request, pk, ExtendForm, services.extend_deadline, "disclosures/extend.html"
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sar = _get_request(request, pk)
-    form = WithdrawForm(request.POST or None, initial={"version": sar.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_request(
-                sar,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-            return redirect("disclosures:detail", pk=sar.pk)
-        except ValidationError as error:
-            form.add_error(None, error)
-    return render(request, "disclosures/withdraw.html", {"sar": sar, "form": form})
+    return _change_with_reason(
+        request, pk, WithdrawForm, services.withdraw_request, "disclosures/withdraw.html"
+    )
 
 
 @login_required
