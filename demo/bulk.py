@@ -46,6 +46,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "interpreter_required", "interpreter_arranged", "has_disability", "disability_details",
         "has_sen", "sen_details", "special_requirements", "is_young_carer", "risk_of_exclusion",
         "family_name_metaphone", "family_name_soundex", "given_name_metaphone",
+        "name_slip_keys",
         "created_at", "updated_at", "version", "disability_status", "sen_status", "school_urn",
         "upn",
     ),
@@ -129,6 +130,18 @@ def _b(value: bool) -> str:
     return "t" if value else "f"
 
 
+def _child_search_keys(given_names: str, family_name: str) -> tuple[str, str, str, str]:
+    """A child's "find a child" key columns (``cases.phonetics``), as COPY text, in the
+    order of ``COLUMNS``: family metaphone, family soundex, given metaphone, slip keys."""
+    keys = child_name_keys(given_names, family_name)
+    return (
+        keys["family_name_metaphone"],
+        keys["family_name_soundex"],
+        keys["given_name_metaphone"],
+        "{" + ",".join(keys["name_slip_keys"]) + "}",  # letters and ":" only: no quoting
+    )
+
+
 def _esc(value: str) -> str:
     """Escape a value for COPY's text format."""
     if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
@@ -179,7 +192,6 @@ class BulkWriter:
             )  # fmt: skip
         for c in fam.children:
             c.id = self.ids.take("cases_child")
-            keys = child_name_keys(c.given_names, c.family_name)
             self._row(
                 "cases_child", c.id, fam.id, _esc(c.given_names), _esc(c.family_name), "",
                 c.sex, _d(c.date_of_birth), _b(c.is_unborn), _d(c.edd), address, fam.postcode,
@@ -187,8 +199,7 @@ class BulkWriter:
                 "", c.ethnicity, "", c.first_language, c.first_language,
                 _b(c.interpreter_required), _b(c.interpreter_required), _b(c.has_disability),
                 "", _b(c.has_sen), "", "", _b(c.is_young_carer), _b(c.risk_of_exclusion),
-                keys["family_name_metaphone"], keys["family_name_soundex"],
-                keys["given_name_metaphone"], created, created,
+                *_child_search_keys(c.given_names, c.family_name), created, created,
                 1, disability_status(c.has_disability), sen_status(c.has_sen), "", "",
             )  # fmt: skip
 
