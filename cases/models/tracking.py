@@ -32,6 +32,6 @@ def tracked(model: _Model | None = None, *, untracked: tuple[str, ...] = ()) -> 
         # ``Case.events`` is the case chronology; the history is ``<record>.history``.
         obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history"),
         append_only=True,
-        **({"exclude": list(untracked)} if untracked else {}),
+        exclude=list(untracked) or None,
     )(model)
     return model
