@@ -21,7 +21,8 @@ and, on fewer children, the searches without mistakes (exact name, NHS number, .
 decision (``resolve_for_user``) for a practitioner on some cases. The kinds are run
 interleaved (one search of each kind in turn), so a change in the machine's load
 touches every kind alike. Prints recall and median / 95th percentile per kind, recall
-per kind of slip, and the query plan of one slip-in-both-names candidate query.
+per kind of slip, recall by names alone among the children that fewer than five others
+share their names with, and the query plan of one slip-in-both-names candidate query.
 """
 
 from __future__ import annotations
@@ -299,14 +300,18 @@ def main() -> None:
         if any(c != "-" for c in cells):
             print(f"| {kind} | " + " | ".join(cells) + " |")
 
-    # Why the names-only misses were missed: a child whose exact names five or more
-    # other children share cannot be told from them by the names alone.
+    # A child whose exact names five or more other children share cannot be told from
+    # them by the names alone: no search by name alone can rank it in the first five.
     kind = "slip in both names"
-    crowded = sum(namesakes(s.child) >= TOP for s in missed[kind])
+    crowded = {s.child.pk for s in searches[kind] if namesakes(s.child) >= TOP}
+    missed_crowded = sum(s.child.pk in crowded for s in missed[kind])
+    distinct = len(searches[kind]) - len(crowded)
+    found_distinct = distinct - (len(missed[kind]) - missed_crowded)
     print(
-        f"\n{kind}: {len(missed[kind])} missed, of which {crowded} have {TOP} or more "
-        "namesakes (same family name and first given name): no search by name alone "
-        "can rank them in the first five."
+        f"\n{kind}: {len(crowded)} of the {len(searches[kind])} children have {TOP} or more "
+        f"namesakes (same family name and first given name); {missed_crowded} of the "
+        f"{len(missed[kind])} missed are among them. Among the {distinct} others: "
+        f"{found_distinct} found in the first five ({100 * found_distinct / distinct:.1f} %)."
     )
 
     search = searches["slip in both names"][0]

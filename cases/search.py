@@ -181,8 +181,10 @@ def _known_name_filter(
     return None
 
 
-#: How alike two names one typing slip apart count (as a sound-alike match does).
-ONE_SLIP_SIMILARITY = 90.0
+#: How alike two names one typing slip apart count: a little more than names that only
+#: sound alike (90), which may be several letters apart ("Woosd" sounds like "West", and
+#: is one slip from "Woods").
+ONE_SLIP_SIMILARITY = 92.0
 
 
 def _name_score(query: str, value: str, *, slip_in: Callable[[str], str] = str) -> float:
