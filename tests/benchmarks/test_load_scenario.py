@@ -12,6 +12,7 @@ import csv
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ LOCUST = Path(sys.executable).parent / "locust"
 
 @pytest.mark.django_db(transaction=True)
 def test_every_kind_of_user_gets_what_it_asks_for(live_server, tmp_path) -> None:
-    call_command("seed_demo", children=40, seed=7, stdout=open(os.devnull, "w"))
+    call_command("seed_demo", children=40, seed=7, stdout=StringIO())
     partners = ",".join(f"{s.client_id}:{s.secret}" for s in issue_partner_clients())
     env = dict(
         os.environ,
