@@ -10,8 +10,9 @@ touched. Sam School, a TAC member, signs in and works through the real pages:
   again: /healthz says Redis is well, and the journey carries on.
 - PostgreSQL stopped: sending her contribution meets the clean 503 page (nothing
   half-saved), so does every other page, and /healthz names the database. PostgreSQL
-  started again: the same form, sent again, is saved exactly once (sent a third time,
-  still once), and what she had saved before is all there.
+  started again: she goes back to the form, finds what she wrote and sends it: saved
+  exactly once (the same submit sent again: still once), and what she had saved before
+  is all there.
 """
 
 from __future__ import annotations
