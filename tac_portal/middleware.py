@@ -1,4 +1,5 @@
-"""Request-wide infrastructure: request ids for logs, no-store for signed-in pages."""
+"""Request-wide infrastructure: request ids for logs, no-store for signed-in pages, and a
+health check that never loads a session."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -55,3 +58,22 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class SessionlessHealthCheckMiddleware:
+    """``/healthz`` never loads the caller's session (place it before SessionMiddleware).
+
+    Sessions live in PostgreSQL, the first thing the health check checks. A browser or
+    a monitor that sends its session cookie would otherwise meet the 503 page, raised
+    while loading the session, instead of the JSON that names the database as the
+    service that is down. The health check answers everyone alike, so the cookie is
+    left unread (and the browser keeps it).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == reverse("healthz"):
+            request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
+        return self.get_response(request)
