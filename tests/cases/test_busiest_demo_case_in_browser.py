@@ -34,7 +34,7 @@ PHONE = 390
 _TOP_OF_HISTORY = "document.getElementById('history').getBoundingClientRect().top + window.scrollY"
 
 
-def _count(model: Any) -> Subquery:
+def _count(model: Any) -> Coalesce:
     rows = (
         model.objects.filter(case=OuterRef("pk"))
         .order_by()
@@ -45,7 +45,7 @@ def _count(model: Any) -> Subquery:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def busiest_case() -> Case:
+def busiest_case() -> Case | None:
     """The case with the most events, actions and team members (ties: the oldest)."""
     return (
         Case.objects.annotate(
