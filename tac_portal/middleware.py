@@ -1,4 +1,4 @@
-"""Request-wide infrastructure: request ids for logs, no-store for signed-in pages."""
+"""Request-wide infrastructure: request ids for logs, no TRACE, no-store for signed-in pages."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+#: The methods the portal's pages and API use (TRACE and TRACK are refused outright).
+ALLOWED_METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
@@ -41,6 +43,18 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
         return True
+
+
+class RefuseTraceMiddleware:
+    """TRACE (and its Microsoft twin TRACK) echo a request back: no view answers them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in {"TRACE", "TRACK"}:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return self.get_response(request)
 
 
 class NoStoreForAuthenticatedMiddleware:

@@ -155,6 +155,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tac_portal.middleware.RequestIdMiddleware",
+    "tac_portal.middleware.RefuseTraceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -994,8 +995,11 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            # The time of each entry in UTC with its offset (ISO 8601), whatever the
+            # server's own time zone: entries from every process line up.
+            "timestamp": "time",
+            "rename_fields": {"levelname": "level", "name": "logger"},
         },
     },
     "filters": {"request_id": {"()": "tac_portal.middleware.RequestIdFilter"}},

@@ -1,0 +1,162 @@
+"""HTTP and error-handling evidence for docs/security.md (ASVS 5.0 V3, V4, V13, V14 and
+V16): content types, no CORS, no TRACE, no directory listings, errors that say nothing
+of the code, and a security log that is JSON, in UTC, one line per entry, with refusals
+in it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import include, path, reverse
+
+from agencies.models import User
+from cases.models import Case
+from tac_portal import views
+
+SECRET_DETAIL = "connection string postgres://portal:hunter2@db/tac"
+
+
+def _boom(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError(SECRET_DETAIL)
+
+
+# A URL configuration with one view that fails, for the error tests below.
+urlpatterns = [path("boom/", _boom), path("", include("tac_portal.urls"))]
+handler500 = views.server_error
+
+
+def _json_handler() -> logging.Handler:
+    for handler in logging.getLogger().handlers:
+        if type(handler.formatter).__name__ == "JsonFormatter":
+            return handler
+    raise AssertionError("the console handler with the JSON formatter is not configured")
+
+
+def test_pages_and_problems_say_what_they_are_and_their_character_set(
+    client: Client, case: Case, member_client: Client
+) -> None:
+    page = client.get(reverse("agencies:sign_in"))
+    assert page["Content-Type"] == "text/html; charset=utf-8"
+    signed_in = member_client.get(reverse("cases:detail", args=[case.pk]))
+    assert signed_in["Content-Type"] == "text/html; charset=utf-8"
+    api = member_client.get(f"/api/v1/cases/{case.pk}/")
+    assert api["Content-Type"] == "application/json"
+    problem = client.get("/api/v1/cases/")
+    assert problem.status_code == 401
+    assert problem["Content-Type"] == "application/problem+json"
+
+
+def test_no_other_site_is_allowed_to_read_a_response(case: Case, member_client: Client) -> None:
+    evil = {"HTTP_ORIGIN": "https://evil.example"}
+    for response in (
+        member_client.get(f"/api/v1/cases/{case.pk}/", **evil),
+        member_client.options(f"/api/v1/cases/{case.pk}/", **evil),
+        member_client.get(reverse("cases:detail", args=[case.pk]), **evil),
+        member_client.post("/o/token/", {"grant_type": "client_credentials"}, **evil),
+    ):
+        assert "Access-Control-Allow-Origin" not in response
+        assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_trace_is_refused_everywhere(client: Client, member_client: Client) -> None:
+    for who, url in (
+        (client, reverse("agencies:sign_in")),
+        (member_client, reverse("cases:my_cases")),
+        (member_client, "/"),
+        (member_client, "/api/v1/cases/"),
+    ):
+        for method in ("TRACE", "TRACK"):
+            response = who.generic(method, url, HTTP_X_SECRET_HEADER="echo-me")
+            assert response.status_code == 405, (method, url)
+            assert b"echo-me" not in response.content
+
+
+def test_no_directory_is_listed(client: Client, member_client: Client) -> None:
+    for url in ("/static/", "/static/js/", "/static/vendor/", "/media/", "/documents/"):
+        for who in (client, member_client):
+            response = who.get(url)
+            assert response.status_code in {302, 404}, url
+            assert b"Index of" not in response.content
+            assert b"meeting.js" not in response.content
+
+
+def test_an_unexpected_error_shows_a_reference_and_nothing_of_the_code(
+    lead: User, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.ROOT_URLCONF = __name__
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    client.force_login(lead)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get("/boom/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Sorry, there is a problem with the service" in body
+    for leak in ("Traceback", "RuntimeError", "hunter2", "postgres://", "_boom", ".py"):
+        assert leak not in body
+    assert response["X-Request-ID"] in body
+    # The details go to the log instead, with the exception, for whoever investigates.
+    errors = [r for r in caplog.records if r.name == "django.request" and r.levelname == "ERROR"]
+    assert errors
+    assert errors[0].exc_info is not None
+
+
+def test_each_log_entry_is_one_json_line_in_utc_with_who_what_and_where(
+    lead_client: Client, lead: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="tac.security"):
+        lead_client.post(reverse("agencies:sign_out"))
+    record = next(r for r in caplog.records if getattr(r, "event", "") == "sign_out")
+    # A hostile value with a line break stays inside its own entry.
+    record.msg = "sign_out\nfake_entry admin signed in"
+    for filter_ in _json_handler().filters:
+        filter_.filter(record)  # type: ignore[union-attr]
+    line = _json_handler().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["message"] == "sign_out\nfake_entry admin signed in"
+    assert entry["time"].endswith("+00:00")
+    assert entry["level"] == "INFO"
+    assert entry["logger"] == "tac.security"
+    assert entry["event"] == "sign_out"
+    assert entry["user_id"] == lead.pk
+    assert entry["ip"] == "127.0.0.1"
+    assert "request_id" in entry
+
+
+def test_logs_go_only_to_the_console_for_the_platform_to_collect() -> None:
+    handlers = django_settings.LOGGING["handlers"]
+    assert {name: h["class"] for name, h in handlers.items()} == {
+        "console": "logging.StreamHandler"
+    }
+
+
+def test_refused_pages_and_forged_forms_are_logged(
+    case: Case,
+    outsider_client: Client,
+    outsider: User,
+    member_client: Client,
+    member: User,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="tac.security"):
+        outsider_client.get(reverse("cases:detail", args=[case.pk]))  # 404: not theirs
+        member_client.get(reverse("cases:review_date", args=[case.pk]))  # 403: not the lead
+        forged = Client(enforce_csrf_checks=True)
+        forged.force_login(outsider)
+        forged.post(reverse("agencies:sign_out"))
+    records = [r for r in caplog.records if r.name == "tac.security"]
+    by_event = {getattr(r, "event", ""): r for r in records}
+    assert by_event["not_found"].user_id == outsider.pk  # type: ignore[attr-defined]
+    assert by_event["not_found"].route == "cases:detail"  # type: ignore[attr-defined]
+    assert by_event["access_refused"].user_id == member.pk  # type: ignore[attr-defined]
+    assert by_event["access_refused"].route == "cases:review_date"  # type: ignore[attr-defined]
+    assert "csrf_refused" in by_event
+    for record in records:
+        assert str(case.pk) not in str(getattr(record, "route", ""))
