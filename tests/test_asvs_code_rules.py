@@ -124,4 +124,29 @@ def test_pages_load_nothing_from_another_site() -> None:
         re.IGNORECASE,
     )
     assert [name for name, text in templates.items() if external.search(text)] == []
+
+
+def test_no_template_turns_escaping_off() -> None:
+    templates = {
+        str(path.relative_to(ROOT)): path.read_text()
+        for path in (ROOT / "templates").rglob("*.html")
+    }
     assert [name for name, text in templates.items() if "{% autoescape off" in text] == []
+
+
+def test_every_form_names_the_fields_it_takes() -> None:
+    # The configuration site (admin.py) is the administrator's own, where every field is
+    # meant to be edited; everywhere else, a form or serializer that takes "__all__" (or all
+    # but some) fields would let a request set a field no page offers, such as a case's
+    # status or its lead.
+    files = {name: text for name, text in _portal_python().items() if "admin" not in name}
+    pattern = r"fields\s*=\s*['\"]__all__['\"]|^\s+exclude\s*=\s*[(\[]"
+    assert _lines_matching(pattern, files) == []
+
+
+def test_the_image_holds_no_source_control_metadata_or_tests() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    copies = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("COPY")]
+    assert copies
+    for source in copies:
+        assert source not in {".", "./", ".git", "tests", "benchmarks", "demo"}, source

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.test import Client
@@ -110,8 +111,11 @@ def test_a_code_from_the_authenticator_app_works_once(
     device = TOTPDevice.objects.create(user=lead, name="Authenticator app", confirmed=True)
     code = _code(device)
     assert _sign_in(client, lead.email, PASSWORD) == 302
+    half_signed_in = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     assert client.post(reverse("agencies:two_factor"), {"code": code}).status_code == 302
     assert client.get(reverse("cases:my_cases")).status_code == 200
+    # The second factor, like the password, gives the session a new id.
+    assert client.cookies[django_settings.SESSION_COOKIE_NAME].value != half_signed_in
 
     replay = Client()
     assert _sign_in(replay, lead.email, PASSWORD) == 302

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,6 +19,8 @@ from django.urls import include, path, reverse
 
 from agencies.models import User
 from cases.models import Case
+from documents.models import DocumentVersion, version_file_name
+from documents.views import attachment_name
 from tac_portal import views
 
 SECRET_DETAIL = "connection string postgres://portal:hunter2@db/tac"
@@ -84,6 +88,24 @@ def test_no_directory_is_listed(client: Client, member_client: Client) -> None:
             assert response.status_code in {302, 404}, url
             assert b"Index of" not in response.content
             assert b"meeting.js" not in response.content
+
+
+def test_a_download_is_named_in_safe_characters_and_stored_under_a_random_name() -> None:
+    hostile = SimpleNamespace(title='x"; filename=evil.exe\r\nSet-Cookie: a=b ../../etc')
+    version = SimpleNamespace(file_type="pdf")
+    name = attachment_name(hostile, version)  # type: ignore[arg-type]
+    assert name.endswith(".pdf")
+    for unsafe in ('"', ";", "\r", "\n", "/", "="):
+        assert unsafe not in name
+    stored = SimpleNamespace(
+        scan_status=DocumentVersion.ScanStatus.CLEAN, document=SimpleNamespace(case_id=7)
+    )
+    first = version_file_name(stored, "../../Jamie Example's consent.pdf")  # type: ignore[arg-type]
+    second = version_file_name(stored, "../../Jamie Example's consent.pdf")  # type: ignore[arg-type]
+    assert first != second
+    assert "Jamie" not in first
+    assert ".." not in first
+    assert re.fullmatch(r"available/case-7/[0-9a-f]{32}", first)
 
 
 def test_an_unexpected_error_shows_a_reference_and_nothing_of_the_code(
