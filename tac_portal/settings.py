@@ -156,6 +156,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tac_portal.middleware.RequestIdMiddleware",
     "tac_portal.middleware.RefuseTraceMiddleware",
+    "tac_portal.middleware.ApiOverHttpsOnlyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -490,6 +491,12 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "agencies.validators.MaximumLengthValidator",
         "OPTIONS": {"max_length": 128},
     },
+    # Words anyone would guess here, besides TAC_SERVICE_NAME and TAC_AUTHORITY_NAME,
+    # which the validator always adds (the list is in docs/security.md).
+    {
+        "NAME": "agencies.validators.ContextWordsValidator",
+        "OPTIONS": {"words": ["TAC Portal", "team around the child", "early help"]},
+    },
 ]
 
 # django-axes checks for a lockout first; ModelBackend then checks the password.
@@ -570,7 +577,10 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The health check is probed over plain HTTP inside the deployment; the API and the
+# token endpoint answer plain HTTP with a 403 instead of a redirect
+# (tac_portal.middleware.ApiOverHttpsOnlyMiddleware).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/", r"^o/"]
 
 # --- Internationalisation ----------------------------------------------------
 

@@ -53,7 +53,9 @@ def _lines_matching(pattern: str, files: dict[str, str]) -> list[str]:
 def test_it_finds_the_portal_code() -> None:
     files = _portal_python()
     assert len(files) > 100
-    assert "agencies/views.py:39" in _lines_matching(r"^def _safe_next", files)
+    assert any(
+        n.startswith("agencies/views.py:") for n in _lines_matching(r"^def _safe_next", files)
+    )
 
 
 def test_no_code_is_evaluated_at_run_time() -> None:

@@ -13,7 +13,9 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -77,6 +79,28 @@ def test_the_password_is_checked_exactly_as_typed(client: Client, lead: User) ->
     ):
         assert _sign_in(Client(), lead.email, near_miss) == 200, near_miss
     assert _sign_in(client, lead.email, long_password) == 302
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Early-Help 2026 is my job!",
+        "our tac portal password 2026",
+        "TEAM around the CHILD forever",
+        "demo borough council rocks 99",
+    ],
+)
+def test_context_words_are_refused_in_a_new_password(password: str, db: None) -> None:
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password)
+    assert "must not contain the name of this service" in str(refused.value)
+
+
+def test_the_councils_own_name_is_refused_whatever_it_is(settings: Any, db: None) -> None:
+    settings.TAC_AUTHORITY_NAME = "Northmoor County Council"
+    with pytest.raises(ValidationError):
+        validate_password("i work at northmoor county council 1")
+    validate_password("demo borough council rocks 99")  # no longer the council's name
 
 
 def test_a_password_never_expires_with_age(client: Client, lead: User) -> None:
@@ -199,3 +223,53 @@ def test_every_step_of_signing_in_and_out_is_logged(
             assert getattr(record, "user_id", None) == lead.pk
         assert lead.email not in str(record.__dict__)
         assert PASSWORD not in str(record.__dict__)
+
+
+def test_a_signed_in_professional_changes_their_password_giving_the_current_one(
+    lead: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    new = "a brand new long passphrase 2026"
+    here, elsewhere = Client(), Client()
+    assert _sign_in(here, lead.email, PASSWORD) == 302
+    assert _sign_in(elsewhere, lead.email, PASSWORD) == 302
+    page = here.get(reverse("agencies:password_change")).content.decode()
+    assert 'name="old_password"' in page
+    assert 'autocomplete="current-password"' in page
+
+    wrong = here.post(
+        reverse("agencies:password_change"),
+        {"old_password": "not the password", "new_password1": new, "new_password2": new},
+    )
+    assert wrong.status_code == 200
+    assert "Your current password is not correct" in wrong.content.decode()
+    lead.refresh_from_db()
+    assert lead.check_password(PASSWORD)
+
+    guessable = here.post(
+        reverse("agencies:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "early help keeps us busy",
+            "new_password2": "early help keeps us busy",
+        },
+    )
+    assert "must not contain the name of this service" in guessable.content.decode()
+
+    with caplog.at_level(logging.INFO, logger="tac.security"):
+        done = here.post(
+            reverse("agencies:password_change"),
+            {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        )
+    assert done["Location"] == reverse("agencies:password_change_done")
+    assert "Your password has been changed" in here.get(done["Location"]).content.decode()
+    assert here.get(reverse("cases:my_cases")).status_code == 200
+    assert elsewhere.get(reverse("cases:my_cases")).status_code == 302
+    assert _sign_in(Client(), lead.email, new) == 302
+    changed = [r for r in caplog.records if getattr(r, "event", "") == "password_changed"]
+    assert changed[0].user_id == lead.pk  # type: ignore[attr-defined]
+
+
+def test_every_signed_in_page_links_to_changing_the_password(lead_client: Client) -> None:
+    for url in (reverse("cases:my_cases"), reverse("notifications:list")):
+        body = lead_client.get(url).content.decode()
+        assert f'href="{reverse("agencies:password_change")}"' in body

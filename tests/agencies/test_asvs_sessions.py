@@ -1,12 +1,14 @@
 """Session evidence for docs/security.md (ASVS 5.0 V3.3 and V7): new ids at sign-in, dead ids
 after sign-out, ids the server made itself, other sessions ended by a new password, and
-a sign-out button on every signed-in page."""
+a sign-out button on every signed-in page, and administrators who can end sessions."""
 
 from __future__ import annotations
 
+import logging
 import re
 import string
 
+import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
@@ -16,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies.models import User
+from agencies.services import sign_out_everywhere
 from cases.models import Case
 from tests.helpers import PASSWORD, client_for
 
@@ -139,3 +142,34 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site(client: Client, le
     # The session id travels only in Set-Cookie, never in the page or a URL.
     assert session.value not in response.content.decode()
     assert session.value not in response["Location"]
+
+
+def test_an_administrator_signs_chosen_people_out_without_deactivating_them(
+    lead: User, member: User, admin_user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    leads_desk, leads_laptop, members = client_for(lead), client_for(lead), client_for(member)
+    admin = client_for(admin_user)
+    with caplog.at_level(logging.INFO, logger="tac.security"):
+        response = admin.post(
+            "/admin/agencies/user/",
+            {"action": "sign_out_selected", "_selected_action": [lead.pk]},
+        )
+    assert response.status_code == 302
+    assert not _signed_in(leads_desk)
+    assert not _signed_in(leads_laptop)
+    assert _signed_in(members)
+    assert _signed_in(admin)
+    lead.refresh_from_db()
+    assert lead.is_active
+    assert _sign_in(Client(), lead) == 302
+    ended = [r for r in caplog.records if getattr(r, "event", "") == "sessions_ended"]
+    assert ended[0].sessions_ended == 2  # type: ignore[attr-defined]
+    assert ended[0].by_user_id == admin_user.pk  # type: ignore[attr-defined]
+
+
+def test_an_administrator_signs_everyone_out_at_once(
+    lead: User, member: User, admin_user: User
+) -> None:
+    clients = [client_for(lead), client_for(member), client_for(lead)]
+    assert sign_out_everywhere(User.objects.all(), by=admin_user) == 3
+    assert not any(_signed_in(client) for client in clients)

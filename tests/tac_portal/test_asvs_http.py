@@ -81,6 +81,26 @@ def test_trace_is_refused_everywhere(client: Client, member_client: Client) -> N
             assert b"echo-me" not in response.content
 
 
+def test_pages_redirect_to_https_but_the_api_refuses_plain_http(
+    client: Client, settings: Any
+) -> None:
+    import tac_portal.settings as production
+
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT
+    page = client.get(reverse("agencies:sign_in"))
+    assert page.status_code == 301
+    assert page["Location"].startswith("https://")
+    for url, method in (("/api/v1/cases/", "get"), ("/o/token/", "post")):
+        response = getattr(client, method)(url)
+        assert response.status_code == 403, url
+        assert "Location" not in response
+        assert response["Content-Type"] == "application/problem+json"
+        assert "HTTPS only" in response.json()["detail"]
+    # Over HTTPS the API answers as usual (here: who are you?).
+    assert client.get("/api/v1/cases/", secure=True).status_code == 401
+
+
 def test_no_directory_is_listed(client: Client, member_client: Client) -> None:
     for url in ("/static/", "/static/js/", "/static/vendor/", "/media/", "/documents/"):
         for who in (client, member_client):
