@@ -45,7 +45,7 @@ def test_signing_in_issues_a_new_session_id_and_kills_the_old_one(lead: User) ->
     before["seen_the_sign_in_page"] = True
     before.create()
     client = Client()
-    client.cookies[settings.SESSION_COOKIE_NAME] = before.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = str(before.session_key)
     assert _sign_in(client, lead) == 302
     after = _session_key(client)
     assert after != before.session_key

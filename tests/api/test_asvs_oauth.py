@@ -33,14 +33,13 @@ def test_only_the_token_and_revocation_endpoints_exist(db: None) -> None:
 def test_only_the_client_credentials_grant_is_given_a_token(
     school_partner: Partner, lead: object
 ) -> None:
-    auth = {"HTTP_AUTHORIZATION": school_partner.basic_auth()}
     for data in (
         {"grant_type": "password", "username": "lead@example.org", "password": "x"},
         {"grant_type": "authorization_code", "code": "abc", "redirect_uri": "https://a.example"},
         {"grant_type": "refresh_token", "refresh_token": "abc"},
         {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": "x"},
     ):
-        response = Client().post("/o/token/", data, **auth)
+        response = Client(HTTP_AUTHORIZATION=school_partner.basic_auth()).post("/o/token/", data)
         assert response.status_code in {400, 401}, data["grant_type"]
         assert "access_token" not in response.json()
     status, body = get_token(school_partner)

@@ -57,12 +57,12 @@ def test_pages_and_problems_say_what_they_are_and_their_character_set(
 
 
 def test_no_other_site_is_allowed_to_read_a_response(case: Case, member_client: Client) -> None:
-    evil = {"HTTP_ORIGIN": "https://evil.example"}
+    evil = {"Origin": "https://evil.example"}
     for response in (
-        member_client.get(f"/api/v1/cases/{case.pk}/", **evil),
-        member_client.options(f"/api/v1/cases/{case.pk}/", **evil),
-        member_client.get(reverse("cases:detail", args=[case.pk]), **evil),
-        member_client.post("/o/token/", {"grant_type": "client_credentials"}, **evil),
+        member_client.get(f"/api/v1/cases/{case.pk}/", headers=evil),
+        member_client.options(f"/api/v1/cases/{case.pk}/", headers=evil),
+        member_client.get(reverse("cases:detail", args=[case.pk]), headers=evil),
+        member_client.post("/o/token/", {"grant_type": "client_credentials"}, headers=evil),
     ):
         assert "Access-Control-Allow-Origin" not in response
         assert "Access-Control-Allow-Credentials" not in response
@@ -173,7 +173,8 @@ def test_each_log_entry_is_one_json_line_in_utc_with_who_what_and_where(
 
 
 def test_logs_go_only_to_the_console_for_the_platform_to_collect() -> None:
-    handlers = django_settings.LOGGING["handlers"]
+    logging_settings: dict[str, Any] = django_settings.LOGGING
+    handlers = logging_settings["handlers"]
     assert {name: h["class"] for name, h in handlers.items()} == {
         "console": "logging.StreamHandler"
     }
