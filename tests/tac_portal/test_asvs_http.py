@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import include, path, reverse
@@ -22,6 +23,7 @@ from cases.models import Case
 from documents.models import DocumentVersion, version_file_name
 from documents.views import attachment_name
 from tac_portal import views
+from tac_portal.validators import validate_person_name, validate_text
 
 SECRET_DETAIL = "connection string postgres://portal:hunter2@db/tac"
 
@@ -203,3 +205,35 @@ def test_refused_pages_and_forged_forms_are_logged(
     assert "csrf_refused" in by_event
     for record in records:
         assert str(case.pk) not in str(getattr(record, "route", ""))
+
+
+def test_hostile_input_and_throttled_clients_are_logged(
+    member_client: Client, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "1/min"},
+    }
+    hostile = {
+        "given_names": "<img src=x onerror=alert(1)>",
+        "family_name": '=HYPERLINK("https://evil.example")',
+    }
+    with caplog.at_level(logging.INFO, logger="tac.security"):
+        for name in hostile.values():
+            with pytest.raises(ValidationError):
+                validate_person_name(name)
+        with pytest.raises(ValidationError):
+            validate_text("a note with a NUL \x00 in it")
+        with pytest.raises(ValidationError):
+            validate_person_name("Jamie2")  # a slip, not an attack: not logged
+        member_client.get("/api/v1/agency-kinds/")
+        throttled = member_client.get("/api/v1/agency-kinds/")
+    assert throttled.status_code == 429
+    records = [r for r in caplog.records if r.name == "tac.security"]
+    rules = [getattr(r, "rule", "") for r in records if getattr(r, "event", "") == "input_refused"]
+    assert rules == ["markup", "formula_trigger", "control_characters"]
+    [throttle] = [r for r in records if getattr(r, "event", "") == "api_throttled"]
+    assert throttle.ip == "127.0.0.1"  # type: ignore[attr-defined]
+    logged = "\n".join(str(r.__dict__) for r in records)
+    assert "onerror" not in logged
+    assert "HYPERLINK" not in logged
