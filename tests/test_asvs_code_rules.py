@@ -112,6 +112,8 @@ def test_the_portals_scripts_never_write_markup_or_evaluate_text() -> None:
             "postMessage",
         ):
             assert danger not in text, f"{name} uses {danger}"
+    # Nor may any script the browser runs: the CSP allows no eval at all.
+    assert "unsafe-eval" not in str(settings.CONTENT_SECURITY_POLICY)
 
 
 def test_pages_load_nothing_from_another_site() -> None:

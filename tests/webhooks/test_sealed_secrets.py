@@ -1,5 +1,6 @@
 """Webhook signing secrets at rest (ASVS 5.0 V11.3): authenticated encryption under a key
-derived from the Django secret key, readable again after a rotation of that key."""
+derived from the Django secret key, readable again after a rotation of that key; and the
+receiver's certificate checked on delivery (V12.3.2)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,15 @@ def test_another_secret_key_cannot_read_it_but_a_rotation_keeps_it_readable(
         unseal(stored)
     settings.SECRET_KEY_FALLBACKS = [old_key]
     assert unseal(stored) == secret
+
+
+def test_webhook_delivery_checks_the_receivers_certificate_and_name() -> None:
+    import ssl
+
+    from webhooks.outbound import _PinnedHTTPSConnection
+
+    connection = _PinnedHTTPSConnection("hooks.example.org", "203.0.113.7", 443, timeout=5)
+    context = connection._context  # type: ignore[attr-defined]
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname is True
+    assert context.minimum_version >= ssl.TLSVersion.TLSv1_2
