@@ -25,6 +25,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from agencies.models import PartnerClient, User
 from agencies.oauth import partner_client_for
+from agencies.security import log_event
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -117,13 +118,19 @@ class PerClientThrottle(SimpleRateThrottle):
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         try:
-            return super().allow_request(request, view)
+            allowed = super().allow_request(request, view)
         except (RedisError, OSError) as exc:
             logger.warning(
                 "api throttle unavailable: request allowed",
                 extra={"error": type(exc).__name__, "throttle": self.scope},
             )
             return True
+        if not allowed:
+            # The key names the client or professional by id only.
+            log_event(
+                "api_throttled", request._request, level=logging.WARNING, throttle_key=self.key
+            )
+        return allowed
 
     def get_rate(self) -> str | None:
         # Read at call time so that a changed setting (and the tests) take effect.
