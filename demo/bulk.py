@@ -583,9 +583,10 @@ class Loader:
         # another constraint.
         cursor.execute(
             """
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            SELECT x.relname, pg_get_indexdef(i.indexrelid)
               FROM pg_index i
               JOIN pg_class c ON c.oid = i.indrelid
+              JOIN pg_class x ON x.oid = i.indexrelid
              WHERE c.relname = ANY(%s) AND c.relnamespace = current_schema()::regnamespace
                AND NOT i.indisprimary
                AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
