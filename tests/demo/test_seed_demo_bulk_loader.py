@@ -18,7 +18,8 @@ HISTORY_OF = {
 
 
 def _catalogue() -> dict[str, list[Any]]:
-    """Indexes, constraints and triggers of the loaded tables and their history tables."""
+    """Indexes, constraints and triggers of the loaded tables and their history tables
+    (a foreign key's own internal triggers are named after their new oids)."""
     tables = list(TABLE_ORDER) + list(HISTORY_OF.values())
     with connection.cursor() as cursor:
         cursor.execute(
@@ -44,7 +45,7 @@ def _catalogue() -> dict[str, list[Any]]:
             """
             SELECT c.relname, t.tgname, t.tgenabled, pg_get_triggerdef(t.oid)
               FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-             WHERE c.relname = ANY(%s) ORDER BY 1, 2
+             WHERE c.relname = ANY(%s) AND NOT t.tgisinternal ORDER BY 1, 2
             """,
             [tables],
         )
