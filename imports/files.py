@@ -12,6 +12,9 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from defusedxml.common import DefusedXmlException
 
 from imports.columns import KIND_BY_FIRST_COLUMN, SHEETS
 
@@ -105,31 +108,50 @@ def _check_archive(content: bytes) -> None:
         )
 
 
+UNSAFE_XML = (
+    "The workbook holds XML entity declarations, so it cannot be read safely. Save it again "
+    "from your spreadsheet program"
+)
+
+
 def _read_xlsx(content: bytes) -> list[Sheet]:
     from openpyxl import load_workbook
 
     _check_archive(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError) as error:
+        # openpyxl wraps what its XML parser refused in a ValueError of its own.
+        if isinstance(error, DefusedXmlException) or isinstance(
+            error.__cause__, DefusedXmlException
+        ):
+            raise FileProblem(UNSAFE_XML) from None
         raise FileProblem("The file is not a readable XLSX workbook") from None
     try:
-        sheets = []
-        for title in book.sheetnames:
-            kind = title.strip().lower()
-            if kind not in SHEETS:
-                raise FileProblem(
-                    f"The workbook has a sheet called '{title[:40]}'. Sheets must be called: "
-                    + ", ".join(SHEETS)
-                )
-            rows = book[title].iter_rows(values_only=True)
-            try:
-                headers = _headers(list(next(rows)))
-            except StopIteration:
-                continue
-            sheets.append(_sheet(kind, headers, rows))
-        if not sheets:
-            raise FileProblem("The workbook has no sheets with rows")
-        return sheets
+        return _xlsx_sheets(book)
+    except DefusedXmlException:
+        raise FileProblem(UNSAFE_XML) from None
+    except ParseError:
+        raise FileProblem("The file is not a readable XLSX workbook") from None
     finally:
         book.close()
+
+
+def _xlsx_sheets(book: Any) -> list[Sheet]:
+    sheets = []
+    for title in book.sheetnames:
+        kind = title.strip().lower()
+        if kind not in SHEETS:
+            raise FileProblem(
+                f"The workbook has a sheet called '{title[:40]}'. Sheets must be called: "
+                + ", ".join(SHEETS)
+            )
+        rows = book[title].iter_rows(values_only=True)
+        try:
+            headers = _headers(list(next(rows)))
+        except StopIteration:
+            continue
+        sheets.append(_sheet(kind, headers, rows))
+    if not sheets:
+        raise FileProblem("The workbook has no sheets with rows")
+    return sheets
