@@ -661,11 +661,11 @@ class Loader:
         for definition in self.indexes:
             cursor.execute(definition)
         for table, name, definition in self.foreign_keys:
+            # The definition is PostgreSQL's own text (pg_get_constraintdef), read above.
             cursor.execute(
-                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(
-                    sql.Identifier(table), sql.Identifier(name)
+                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                    sql.Identifier(table), sql.Identifier(name), sql.SQL(definition)
                 )
-                + sql.SQL(definition)
             )
         for table, trigger in self.triggers:
             cursor.execute(

@@ -644,7 +644,7 @@ class TableRegionNode(template.Node):
                 label,
                 # The rendered template (a SafeString, already escaped) with attributes
                 # added whose values format_html escaped as they were added.
-                SafeString(_stacked(content)),
+                SafeString(_stacked(content)),  # nosec B703
             )
         return format_html(
             '<div class="tac-table-region" role="region" aria-label="{}" tabindex="0">{}</div>',
