@@ -134,7 +134,9 @@ def move_next_review_due(
         raise StaleEdit(
             f"Someone changed the next review date to {now} since you opened this page. "
             "Nothing has been saved: check the new date, then change it again if you "
-            "still need to."
+            "still need to.",
+            current=locked,
+            refreshed={"seen_due": current},
         )
     reason = reason.strip()
     if not reason:
