@@ -421,6 +421,8 @@ def readable(form_field: forms.Field | None, value: Any) -> str:
         return f"{timezone.localtime(value):%-d %B %Y at %H:%M}"
     if isinstance(value, dt.date):
         return long_date(value)
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
     if isinstance(value, models.Model):
         return str(value)
     labels = _choice_labels(form_field)

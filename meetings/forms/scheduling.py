@@ -18,12 +18,14 @@ from meetings.forms.common import (
     local_datetime,
     professionals_on,
     time_field,
+    version_field,
 )
 from meetings.models import (
     Invitation,
     Meeting,
 )
 from meetings.services.scheduling import ExternalInvitee
+from notifications.models import local_zone
 from tac_portal.forms import (
     FreeTextField,
     GovUKDateField,
@@ -205,10 +207,21 @@ class InviteForm(forms.Form):
 
 
 class RescheduleForm(WhenForm):
-    pass
+    version = version_field()
+
+    def stale_values(self, meeting: Meeting) -> dict[str, Any]:
+        """What the fields say now, for a save refused as stale (tac_portal.forms)."""
+        starts = timezone.localtime(meeting.starts_at, local_zone())
+        ends = timezone.localtime(meeting.ends_at, local_zone()) if meeting.ends_at else None
+        return {
+            "day": starts.date(),
+            "starts": starts.time(),
+            "ends": ends.time() if ends else None,
+        }
 
 
 class CancelForm(forms.Form):
+    version = version_field()
     reason = FreeTextField(
         label="Why is it cancelled?",
         widget=forms.Textarea(attrs=AREA),

@@ -149,6 +149,7 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "ends": timezone.localtime(meeting.ends_at).time() if meeting.ends_at else None,
         "mode": meeting.mode,
         "location": meeting.location,
+        "version": meeting.version,
     }
     form = forms.RescheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -160,9 +161,11 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ends_at=form.ends_at,
                 mode=form.cleaned_data["mode"],
                 location=form.cleaned_data["location"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             forms.apply_service_error(form, error)
+            meeting.refresh_from_db()
         else:
             messages.success(request, "Meeting moved. Everyone invited has been told.")
             return redirect("meetings:detail", meeting.pk)
@@ -173,12 +176,18 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = runnable_meeting(request, pk)
-    form = forms.CancelForm(request.POST or None)
+    form = forms.CancelForm(request.POST or None, initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
         try:
-            cancel_meeting(meeting, by=request.user, reason=form.cleaned_data["reason"])
+            cancel_meeting(
+                meeting,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
             forms.apply_service_error(form, error)
+            meeting.refresh_from_db()
         else:
             messages.success(request, "Meeting cancelled. Everyone invited has been told.")
             return redirect("cases:detail", meeting.case_id)
