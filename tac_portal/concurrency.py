@@ -22,7 +22,7 @@ from django.db import models
 
 STALE_MESSAGE = (
     "Someone else changed this since you opened it. Nothing has been saved: check what "
-    "it says now, then make your change again."
+    "it says now beside what you wrote, then save again."
 )
 
 

@@ -411,6 +411,10 @@ def readable(form_field: forms.Field | None, value: Any) -> str:
     if hasattr(value, "all") and callable(value.all) and not isinstance(value, models.Model):
         value = list(value.all())  # a related manager
     if isinstance(value, bool):
+        coerce = getattr(form_field, "coerce", None)
+        for key, label in _choice_labels(form_field).items() if coerce else ():
+            if coerce(key) is value:  # a yes or no question asked in words of its own
+                return label
         return "Yes" if value else "No"
     if value is None or value == "" or (isinstance(value, list | tuple | set) and not value):
         return NOT_GIVEN
@@ -426,7 +430,8 @@ def readable(form_field: forms.Field | None, value: Any) -> str:
     if isinstance(value, models.Model):
         return str(value)
     labels = _choice_labels(form_field)
-    return str(labels.get(str(value), value))
+    # Lines end as a browser sends them ("\r\n") or as stored ("\n"): the same text.
+    return str(labels.get(str(value), value)).replace("\r\n", "\n").strip()
 
 
 def _choice_labels(form_field: forms.Field | None) -> dict[str, str]:

@@ -10,10 +10,14 @@ Covered edit forms:
 
 - the next review date (the case's ``seen_due``);
 - a child's details, the family's details, an adult in the family;
-- a TAC member's role and involvement;
+- a TAC member's role and involvement, ending a member's place;
 - an action: its progress, its due date and owner, cancelling it;
 - an outcome's review;
 - moving a meeting, cancelling a meeting;
+- a webhook subscription's address and events;
+- a redaction decision in a subject access request;
+
+and, in the browser from sign-in, two people changing a child's details at once.
 """
 
 from __future__ import annotations
@@ -28,13 +32,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from agencies.models import User
-from cases.models import Case, FamilyMember, TACRole, TeamMembership
-from meetings.models import Action, Meeting, Outcome
+from agencies.models import Agency, User
+from cases.models import Case, FamilyMember, TACRole
+from disclosures import services as disclosure_services
+from disclosures.models import Redaction, SubjectAccessRequest
+from meetings.models import Action, Meeting
+from meetings.services.contributions import add_contribution
 from meetings.services.plan import Owner, add_action, add_outcome
 from meetings.services.scheduling import schedule_meeting
-from tests.helpers import client_for, date_fields
+from tests.helpers import PASSWORD, client_for, date_fields
+from tests.webhooks.conftest import make_partner_client
+from webhooks.services import create_subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -444,4 +454,152 @@ def test_cancelling_a_meeting(
     assert meeting.status == Meeting.Status.CANCELLED
 
 
-__all__ = ["Outcome", "TeamMembership", "client_for"]
+def test_ending_a_members_place(
+    case: Case, member: User, lead_client: Client, manager_client: Client
+) -> None:
+    membership = case.memberships.active().get(professional=member)
+    role_url = reverse("cases:team_member_role", args=[case.pk, membership.pk])
+    url = reverse("cases:team_member_end", args=[case.pk, membership.pk])
+    mine = form_on(body(lead_client.get(url)))
+    theirs = form_on(body(manager_client.get(role_url)))
+    assert manager_client.post(role_url, {**theirs, "role": TACRole.NOTE_TAKER}).status_code == 302
+    refused = lead_client.post(url, {**mine, "reason": "Their work with the family is done"})
+    page = body(refused)
+    assert refused.status_code == 200
+    assert "Someone else saved a change" in page
+    assert case.memberships.active().filter(pk=membership.pk).exists()
+    kept = form_on(page)
+    assert kept["reason"] == "Their work with the family is done"
+    assert lead_client.post(url, kept).status_code == 302
+    assert not case.memberships.active().filter(pk=membership.pk).exists()
+
+
+def test_a_webhook_subscription(early_help_agency: Agency, school_agency: Agency) -> None:
+    partner = make_partner_client(
+        school_agency, name="Riverside Primary School MIS", client_id="riverside-mis"
+    )
+    admins = [
+        User.objects.create_user(
+            f"admin{n}@northgate.example",
+            PASSWORD,
+            full_name=f"Admin {n}",
+            role=User.Role.SYSTEM_ADMINISTRATOR,
+            agency=early_help_agency,
+        )
+        for n in (1, 2)
+    ]
+    subscription = create_subscription(
+        partner, url="https://mis.example/hooks", event_types=["case.closed"], by=admins[0]
+    )
+
+    def read() -> str:
+        subscription.refresh_from_db()
+        return subscription.url
+
+    refused_then_saved(
+        reverse("webhooks:change", args=[subscription.pk]),
+        me=client_for(admins[0]),
+        them=client_for(admins[1]),
+        mine={"url": "https://mis.example/new-hooks"},
+        theirs={"url": "https://mis.example/other-hooks"},
+        read=read,
+        shows=("https://mis.example/new-hooks", "https://mis.example/other-hooks"),
+    )
+    assert read() == "https://mis.example/new-hooks"
+
+
+def test_a_redaction(case: Case, lead: User, auditor: User, early_help_agency: Agency) -> None:
+    FamilyMember.objects.create(
+        family=case.family,
+        given_names="Morgan",
+        family_name="Fairweather",
+        relationship=FamilyMember.Relationship.SIBLING,
+    )
+    sar = disclosure_services.log_subject_access_request(
+        case.children.get(),
+        by=auditor,
+        requester_name="Robin Requester",
+        requester_relationship=SubjectAccessRequest.RequesterRelationship.PARENT,
+        received_on=timezone.localdate() - dt.timedelta(days=3),
+    )
+    add_contribution(case, by=lead, body="Morgan Fairweather helps at home.")
+    disclosure_services.search_for_subject(sar, by=auditor)
+    flag = Redaction.objects.get(item__request=sar, term="Morgan Fairweather")
+    second = User.objects.create_user(
+        "iggy.governance@northgate.example",
+        PASSWORD,
+        full_name="Iggy Governance",
+        role=User.Role.INFORMATION_GOVERNANCE,
+        agency=early_help_agency,
+    )
+
+    def read() -> tuple[bool, str]:
+        flag.refresh_from_db()
+        return (flag.redacted, flag.decision_reason)
+
+    page = refused_then_saved(
+        reverse("disclosures:redaction", args=[flag.pk]),
+        me=client_for(auditor),
+        them=client_for(second),
+        mine={"redacted": "yes", "reason": "A third party"},
+        theirs={"redacted": "no", "reason": "Agreed with the family"},
+        read=read,
+        shows=("A third party", "Agreed with the family"),
+    )
+    assert "Disclose it" in page
+    assert read() == (True, "A third party")
+
+
+# --- In the browser ---------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_two_people_change_a_childs_details_at_once(
+    browser: Any,
+    live_server: Any,
+    case: Case,
+    lead: User,
+    member: User,
+    sign_in: Callable[..., None],
+    check_page: Callable[[Any, str], None],
+) -> None:
+    """Lena (the lead) and Sam (the school) open the child's details together; Sam saves
+    first. Lena's save is refused with both versions shown, her typing kept; she saves
+    again, having read it, and hers is kept."""
+    child = case.children.get()
+    url = reverse("cases:child_details", args=[case.pk, child.pk])
+    pages = []
+    for user in (lead, member):
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        sign_in(page, user.email)
+        page.goto(url)
+        pages.append(page)
+    lena, sam = pages
+
+    sam.get_by_label("First language (optional)").fill("Welsh")
+    sam.get_by_role("button", name="Save the changes").click()
+    expect(sam.get_by_role("heading", level=1)).not_to_have_text("Change")
+
+    lena.get_by_label("First language (optional)").fill("Polish")
+    lena.get_by_role("button", name="Save the changes").click()
+    expect(lena.locator(".govuk-error-summary")).to_be_visible()
+    panel = lena.get_by_role("region", name="What it says now and what you wrote")
+    expect(panel).to_be_visible()
+    row = panel.get_by_role("row", name="First language")
+    expect(row).to_contain_text("Welsh")
+    expect(row).to_contain_text("Polish")
+    expect(lena.get_by_label("First language (optional)")).to_have_value("Polish")
+    expect(panel.get_by_role("row", name="Address")).to_have_count(0)  # the same in both
+    check_page(lena, "stale-edit-child-details")
+    child.refresh_from_db()
+    assert child.first_language == "Welsh"
+
+    lena.get_by_role("button", name="Save the changes").click()
+    expect(lena.locator(".govuk-error-summary")).to_have_count(0)
+    child.refresh_from_db()
+    assert child.first_language == "Polish"
+    for page in pages:
+        page.context.close()
