@@ -62,6 +62,8 @@ NOT_EDITS = {
 OWN_VERSION = {
     "cases.forms.reviews.ReviewDateForm": "the review date the page showed (seen_due)",
     "cases.views.level.LevelOfNeedForm": "the latest judgement the page showed",
+    "cases.forms.episode.HandoverForm": "the lead's assignment the page showed",
+    "dashboards.forms.ReassignCaseloadForm": "each case's lead the page showed",
 }
 
 #: Steps taken once (a decision, a closure, a deletion): the service locks the record
@@ -81,10 +83,8 @@ ONE_WAY_STEPS = {
 KNOWN_GAPS = {
     "audit.forms.BreakGlassReviewForm": "reviewing a break-glass grant",
     "assessments.forms.FamilyCopyForm": "the date the family was given its copy",
-    "cases.forms.episode.HandoverForm": "handing the lead to someone else",
     "cases.forms.episode.StageForm": "moving a case to another stage",
     "dashboards.forms.LateReasonForm": "why a review is late, from the dashboard",
-    "dashboards.forms.ReassignCaseloadForm": "a leaver's cases to others",
     "notifications.forms.PreferenceForm": "one's own email preferences",
     "meetings.forms.plan.ActionReviewForm": "meeting mode: reviewing an action",
     "meetings.forms.plan.LeadForm": "meeting mode: the agreed lead",

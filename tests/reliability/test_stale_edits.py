@@ -11,6 +11,7 @@ Covered edit forms:
 - the next review date (the case's ``seen_due``);
 - a child's details, the family's details, an adult in the family;
 - a TAC member's role and involvement, ending a member's place;
+- handing the lead to someone else (the lead's assignment the page showed);
 - an action: its progress, its due date and owner, cancelling it;
 - an outcome's review;
 - moving a meeting, cancelling a meeting;
@@ -36,13 +37,15 @@ from playwright.sync_api import expect
 
 from agencies.models import Agency, User
 from cases.models import Case, FamilyMember, TACRole
+from cases.services.handover import HANDOVER_BASES, HANDOVER_REASONS
+from cases.services.teams import add_professional_to_team
 from disclosures import services as disclosure_services
 from disclosures.models import Redaction, SubjectAccessRequest
 from meetings.models import Action, Meeting
 from meetings.services.contributions import add_contribution
 from meetings.services.plan import Owner, add_action, add_outcome
 from meetings.services.scheduling import schedule_meeting
-from tests.helpers import PASSWORD, client_for, date_fields
+from tests.helpers import PASSWORD, active_leads, client_for, date_fields
 from tests.webhooks.conftest import make_partner_client
 from webhooks.services import create_subscription
 
@@ -284,6 +287,39 @@ def test_a_members_role(
         read=read,
         shows=(TACRole.OBSERVER.label, TACRole.NOTE_TAKER.label),
     )
+
+
+def test_handing_over_the_lead(
+    case: Case,
+    member: User,
+    member_manager: User,
+    lead: User,
+    manager_client: Client,
+    coordinator_client: Client,
+) -> None:
+    add_professional_to_team(case, professional=member_manager, by=lead)
+    chosen = {
+        "basis": HANDOVER_BASES[0][0],
+        "reason": HANDOVER_REASONS[0][0],
+        "note": "Handover note",
+        "family_consulted": "yes",
+        "family_note": "",
+    }
+
+    def read() -> int:
+        return int(active_leads(case)[0].professional_id)
+
+    refused_then_saved(
+        reverse("cases:lead_handover", args=[case.pk]),
+        me=coordinator_client,
+        them=manager_client,
+        mine={**chosen, "to": str(member_manager.pk)},
+        theirs={**chosen, "to": str(member.pk)},
+        read=read,
+        key="expected_assignment",
+        shows=(member.full_name, member_manager.full_name),
+    )
+    assert read() == member_manager.pk
 
 
 # --- The plan ---------------------------------------------------------------------------
