@@ -411,10 +411,11 @@ def readable(form_field: forms.Field | None, value: Any) -> str:
     if hasattr(value, "all") and callable(value.all) and not isinstance(value, models.Model):
         value = list(value.all())  # a related manager
     if isinstance(value, bool):
-        coerce = getattr(form_field, "coerce", None)
-        for key, label in _choice_labels(form_field).items() if coerce else ():
-            if coerce(key) is value:  # a yes or no question asked in words of its own
-                return label
+        coerce: Any = getattr(form_field, "coerce", None)
+        if callable(coerce):
+            for key, label in _choice_labels(form_field).items():
+                if coerce(key) is value:  # a yes or no question asked in words of its own
+                    return label
         return "Yes" if value else "No"
     if value is None or value == "" or (isinstance(value, list | tuple | set) and not value):
         return NOT_GIVEN
@@ -487,7 +488,7 @@ def show_stale_edit(form: forms.BaseForm, error: StaleEdit) -> None:
     if record is not None:
         form.stale = stale_comparison(form, record)  # type: ignore[attr-defined]
     if refreshed and form.is_bound:
-        data = form.data.copy()
+        data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict, or a dict
         for name, value in refreshed.items():
             if name in form.fields:
                 data[form.add_prefix(name)] = str(value)

@@ -30,6 +30,7 @@ from tac_portal.forms import (
     FreeTextField,
     GovUKDateField,
     SubmissionTokenField,
+    VersionField,
 )
 from tac_portal.validators import name_problem
 
@@ -239,6 +240,9 @@ class ResponseForm(forms.Form):
         label="Your reply",
         error_messages={"required": "Select attending or sending apologies"},
     )
+    # The invitation's version the page showed: a reply recorded since is not overwritten.
+    # The meeting page always sends it; a reply posted without it is checked only in order.
+    version = VersionField(required=False)
 
 
 class RecordReplyForm(ResponseForm):

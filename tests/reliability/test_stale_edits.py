@@ -14,7 +14,8 @@ Covered edit forms:
 - handing the lead to someone else (the lead's assignment the page showed);
 - an action: its progress, its due date and owner, cancelling it;
 - an outcome's review;
-- moving a meeting, cancelling a meeting;
+- moving a meeting, cancelling a meeting, a reply to an invitation (refused in words:
+  a one-choice form in a row of the meeting page);
 - a webhook subscription's address and events;
 - a redaction decision in a subject access request;
 
@@ -508,6 +509,29 @@ def test_ending_a_members_place(
     assert kept["reason"] == "Their work with the family is done"
     assert lead_client.post(url, kept).status_code == 302
     assert not case.memberships.active().filter(pk=membership.pk).exists()
+
+
+def test_a_reply_to_an_invitation(
+    case: Case, lead: User, member: User, member_client: Client, lead_client: Client
+) -> None:
+    """A one-choice form on the meeting page: refused in words that say both replies."""
+    meeting = _meeting(case, lead)
+    invitation = meeting.invitations.get(professional=member)
+    page = body(member_client.get(reverse("meetings:detail", args=[meeting.pk])))
+    url = reverse("meetings:respond", args=[meeting.pk, invitation.pk])
+    mine = form_on(page)
+    # The lead records Sam's reply from the row of the table the meeting page shows.
+    theirs = {"version": str(invitation.version), "response": "apologies"}
+    assert lead_client.post(url, theirs).status_code == 302
+    refused = member_client.post(url, {**mine, "response": "attending"}, follow=True)
+    shown = body(refused).replace("&#x27;", "'")
+    assert "What it says now: Sent apologies. What you sent: Attending." in shown
+    invitation.refresh_from_db()
+    assert invitation.response == "apologies"
+    again = member_client.post(url, {**form_on(shown), "response": "attending"})
+    assert again.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.response == "attending"
 
 
 def test_a_webhook_subscription(early_help_agency: Agency, school_agency: Agency) -> None:
