@@ -63,6 +63,7 @@ OWN_VERSION = {
     "cases.forms.reviews.ReviewDateForm": "the review date the page showed (seen_due)",
     "cases.views.level.LevelOfNeedForm": "the latest judgement the page showed",
     "cases.forms.episode.HandoverForm": "the lead's assignment the page showed",
+    "dashboards.forms.LateReasonForm": "the reason the page showed (seen)",
     "dashboards.forms.ReassignCaseloadForm": "each case's lead the page showed",
 }
 
@@ -84,7 +85,6 @@ KNOWN_GAPS = {
     "audit.forms.BreakGlassReviewForm": "reviewing a break-glass grant",
     "assessments.forms.FamilyCopyForm": "the date the family was given its copy",
     "cases.forms.episode.StageForm": "moving a case to another stage",
-    "dashboards.forms.LateReasonForm": "why a review is late, from the dashboard",
     "notifications.forms.PreferenceForm": "one's own email preferences",
     "meetings.forms.plan.ActionReviewForm": "meeting mode: reviewing an action",
     "meetings.forms.plan.LeadForm": "meeting mode: the agreed lead",

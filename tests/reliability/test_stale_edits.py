@@ -8,7 +8,8 @@ themselves (``form_on``), so what is sent is what a browser would send.
 
 Covered edit forms:
 
-- the next review date (the case's ``seen_due``);
+- the next review date (the case's ``seen_due``), why a review or an action is late
+  (the reason the page showed, ``seen``);
 - a child's details, the family's details, an adult in the family;
 - a TAC member's role and involvement, ending a member's place;
 - handing the lead to someone else (the lead's assignment the page showed);
@@ -204,6 +205,50 @@ def test_review_date(case: Case, lead_client: Client, manager_client: Client) ->
         shows=(f"{theirs:%-d %B %Y}", f"{mine:%-d %B %Y}"),
     )
     assert due() == mine
+
+
+def test_why_a_review_is_late(case: Case, lead_client: Client, manager_client: Client) -> None:
+    Case.objects.filter(pk=case.pk).update(
+        next_review_due=timezone.localdate() - dt.timedelta(days=5)
+    )
+
+    def read() -> str:
+        case.refresh_from_db()
+        return case.review_late_reason
+
+    refused_then_saved(
+        reverse("dashboards:review_late_reason", args=[case.pk]),
+        me=lead_client,
+        them=manager_client,
+        mine={"reason": "The family asked to move the meeting"},
+        theirs={"reason": "The school was closed"},
+        read=read,
+        key="seen",
+        shows=("The family asked to move the meeting", "The school was closed"),
+    )
+    assert read() == "The family asked to move the meeting"
+
+
+def test_why_an_action_is_late(
+    case: Case, lead: User, member: User, lead_client: Client, manager_client: Client
+) -> None:
+    action = _action(case, lead, member)
+    Action.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+
+    def read() -> str:
+        action.refresh_from_db()
+        return action.late_reason
+
+    refused_then_saved(
+        reverse("dashboards:action_late_reason", args=[action.pk]),
+        me=lead_client,
+        them=manager_client,
+        mine={"reason": "Waiting for the school nurse"},
+        theirs={"reason": "Mum was ill"},
+        read=read,
+        key="seen",
+        shows=("Waiting for the school nurse", "Mum was ill"),
+    )
 
 
 def test_child_details(case: Case, lead_client: Client, member_client: Client) -> None:
