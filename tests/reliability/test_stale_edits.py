@@ -21,6 +21,12 @@ Covered edit forms:
 - a redaction decision in a subject access request;
 
 and, in the browser from sign-in, two people changing a child's details at once.
+
+Typed live and saved field by field, with a conflict shown beside the field (their text,
+and "Save my text instead of theirs"): an assessment's sections
+(tests/assessments/test_saving_and_conflicts.py) and meeting mode's record of the meeting
+(tests/meetings/test_meeting_mode.py). Which forms are edits, and which are not, is
+checked in test_every_edit_form_is_versioned.py.
 """
 
 from __future__ import annotations
