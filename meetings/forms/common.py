@@ -48,7 +48,8 @@ def time_field(label: str, *, required: bool, what: str) -> forms.TimeField:
 
 def version_field() -> VersionField:
     # Posted back unchanged from the page; missing only if the page was tampered with.
-    return VersionField()
+    # Meeting mode's typed fields start at version 0 (nothing typed yet).
+    return VersionField(min_value=0)
 
 
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:
