@@ -513,7 +513,7 @@ def govuk_error_summary(*sources: Any, first_field_id: str = "", **opts: Any) ->
     if not items:
         return format_html_join("", "{}", ())  # nothing: an empty, safe string
     titled = next((s for s in sources if isinstance(s, ErrorSummary) and s), None)
-    return render_to_string(
+    summary = render_to_string(
         "includes/error_summary.html",
         {
             "items": items,
@@ -521,6 +521,13 @@ def govuk_error_summary(*sources: Any, first_field_id: str = "", **opts: Any) ->
             "description": titled.description if titled else "",
         },
     )
+    # A save refused because someone else saved first: what it says now, beside what
+    # the person wrote (``tac_portal.forms.show_stale_edit``).
+    stale = [s.stale for s in sources if isinstance(s, forms.BaseForm) and hasattr(s, "stale")]
+    if not stale:
+        return summary
+    panels = [render_to_string("includes/stale_edit.html", {"comparison": c}) for c in stale]
+    return format_html_join("", "{}", [(summary,), *((p,) for p in panels)])
 
 
 def shows_errors(value: Any) -> bool:
