@@ -433,7 +433,7 @@ _CASE_COLUMNS = (
     "active_lead__agency_id",
     "active_lead__agency__name",
     "active_lead__started_at",
-    "children",
+    "subject_children",
 )
 _CHILD_KEYS = (
     "id",
@@ -466,7 +466,7 @@ def case_rows(cases: QuerySet[Case]) -> QuerySet[Any]:
         active_lead=FilteredRelation(
             "lead_assignments", condition=Q(lead_assignments__ended_at__isnull=True)
         ),
-        children=Subquery(children),
+        subject_children=Subquery(children),
     ).values_list(*_CASE_COLUMNS)
 
 

@@ -18,7 +18,7 @@ from oauth2_provider.models import AccessToken
 from agencies.models import Agency, User
 from cases.api.resources import CaseSerializer
 from cases.models import Case, LevelOfNeed, RecordAccess, TeamMembership
-from cases.services.teams import remove_from_team
+from cases.services.teams import add_professional_to_team, remove_from_team
 from cases.sharing import information_levels
 from tac_portal.api.compiled import CompiledQuery
 from tests.api.conftest import Partner, bearer_client, get_token
@@ -130,12 +130,11 @@ def test_a_list_page_costs_the_same_queries_however_many_cases(
             assert school_api.get("/api/v1/cases/?page_size=100").status_code == 200
         return len(queries.captured_queries)
 
-    first = make_case()
-    TeamMembership.objects.create(case=first, professional=member, role="Teacher")
+    add_professional_to_team(make_case(), professional=member, by=lead)
     school_api.get("/api/v1/cases/")
     few = count()
     for _ in range(4):
-        TeamMembership.objects.create(case=make_case(), professional=member, role="Teacher")
+        add_professional_to_team(make_case(), professional=member, by=lead)
     assert count() == few
     assert RecordAccess.objects.filter(route="api:case-list").values("case").distinct().count() == 5
 
