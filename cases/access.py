@@ -1084,9 +1084,10 @@ def record_records_shown(
     grants: dict[int, int] = {}
     if user is not None:
         grants = grants_in_use(user, {case_id for _, case_id in pairs if case_id is not None})
-    # One multi-row INSERT, without a model instance per row: a list page shows
-    # hundreds of children. The same columns and values as ``RecordAccess`` would write.
-    shared = (
+    # One INSERT, without a model instance per row (a list page shows hundreds of
+    # children): what every row shares once, the children, cases and grants as arrays.
+    # The same columns and values as ``RecordAccess`` would write.
+    shared = [
         timezone.now(),
         user.pk if user is not None else None,
         client_id,
@@ -1094,17 +1095,21 @@ def record_records_shown(
         purpose,
         getattr(request, "request_id", ""),
         connection.ops.adapt_ipaddressfield_value(client_ip(request)),
-    )
-    params: list[object] = []
-    for child_id, case_id in pairs:
-        grant = grants.get(case_id) if case_id is not None else None
-        params.extend((*shared, child_id, case_id, grant))
-    row = "(" + ", ".join(["%s"] * len(_ACCESS_LOG_COLUMNS)) + ")"
+    ]
+    arrays = [
+        [child_id for child_id, _ in pairs],
+        [case_id for _, case_id in pairs],
+        [grants.get(case_id) if case_id is not None else None for _, case_id in pairs],
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
+            # Fixed table and column names, placeholders for every value.
             f"INSERT INTO {_ACCESS_LOG_TABLE} ({', '.join(_ACCESS_LOG_COLUMNS)}) "  # noqa: S608
-            f"VALUES {', '.join([row] * len(pairs))}",  # fixed names and placeholders only
-            params,
+            "SELECT %s::timestamptz, %s::bigint, %s, %s, %s, %s, %s::inet, "
+            "r.child, r.case_id, r.grant_id "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) "
+            "AS r(child, case_id, grant_id)",
+            [*shared, *arrays],
         )
     setattr(request, _LOGGED_ATTRIBUTE, already | set(pairs))
     return len(pairs)

@@ -13,8 +13,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.postgres.aggregates import JSONBAgg
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    Exists,
+    FilteredRelation,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, JSONObject
+from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
@@ -44,7 +55,15 @@ from cases.models import (
     TeamMembership,
 )
 from cases.services.merging import final_record
-from cases.sharing import ADDITIONAL, BASIC, information_levels
+from cases.sharing import (
+    ADDITIONAL,
+    BASIC,
+    PREFERENCE_COLUMNS,
+    combined_level,
+    granted_level,
+    information_levels,
+    sharing_preferences,
+)
 from tac_portal.api.compiled import CompiledQuery
 from tac_portal.api.pagination import KeysetPagination, _parse_updated_since
 from tac_portal.api.problems import NOT_FOUND_DETAIL
@@ -448,8 +467,17 @@ _CHILD_KEYS = (
 _MAX_ID = 2**63 - 1
 
 
-def case_rows(cases: QuerySet[Case]) -> QuerySet[Any]:
-    """``cases`` as the API shows them: ``_CASE_COLUMNS``, one row per case."""
+def case_rows(cases: QuerySet[Case], agency_id: int | None, now: dt.datetime) -> QuerySet[Any]:
+    """``cases`` as the API shows them: ``_CASE_COLUMNS``, one row per case, and last
+    what each active sharing preference says of ``agency_id`` (``cases.sharing``)."""
+    sharing: Any = Value(None, output_field=JSONField())
+    if agency_id is not None:
+        sharing = ArraySubquery(
+            sharing_preferences(agency_id, now)
+            .filter(case=OuterRef("pk"))
+            .order_by()
+            .values(preference=JSONObject(**{c: c for c in PREFERENCE_COLUMNS}))
+        )
     children = (
         CaseSubject.objects.filter(case=OuterRef("pk"))
         .order_by()
@@ -467,38 +495,44 @@ def case_rows(cases: QuerySet[Case]) -> QuerySet[Any]:
             "lead_assignments", condition=Q(lead_assignments__ended_at__isnull=True)
         ),
         subject_children=Subquery(children),
-    ).values_list(*_CASE_COLUMNS)
+        sharing=sharing,
+    ).values_list(*_CASE_COLUMNS, "sharing")
 
 
 def _partner_cases(key: tuple[Any, ...], **values: Any) -> QuerySet[Any]:
     """A partner client's statement for ``key``: a page of its list, or one case."""
+    agency, now = values["agency"], values["now"]
     if key[0] == "one":
-        one = Case.objects.filter(agency_relationship_filter(values["agency"]), pk=values["pk"])
-        return case_rows(one)
+        one = Case.objects.filter(agency_relationship_filter(agency), pk=values["pk"])
+        return case_rows(one, agency, now)
     _page, size, _since, _cursor = key
-    return _page_of_cases(cases_visible_to_agency(values["agency"]), size, **values)
+    return _page_of_cases(cases_visible_to_agency(agency), size, **values)
 
 
 def _page_of_cases(
     cases: QuerySet[Case],
     size: int,
     *,
+    agency: int | None,
+    now: dt.datetime,
     since: dt.datetime | None = None,
     at: dt.datetime | None = None,
     after: int | None = None,
-    **_: Any,
 ) -> QuerySet[Any]:
     if since is not None:
         cases = cases.filter(updated_at__gte=since)
     position = (at, after) if at is not None and after is not None else None
-    return KeysetPagination.page_of(case_rows(cases), "updated_at", size, position)
+    return KeysetPagination.page_of(case_rows(cases, agency, now), "updated_at", size, position)
 
 
 _PARTNER_CASES = CompiledQuery(_partner_cases)
 
 
-def _case_data(row: tuple[Any, ...], level: str) -> dict[str, Any]:
+def _case_data(row: tuple[Any, ...]) -> dict[str, Any]:
     """One row of ``case_rows`` as ``CaseSerializer`` describes it."""
+    *row, sharing = row
+    preferences = [json.loads(p) if isinstance(p, str) else p for p in sharing or ()]
+    level = combined_level(granted_level(*(p[c] for c in PREFERENCE_COLUMNS)) for p in preferences)
     (
         pk,
         reference,
@@ -564,8 +598,7 @@ class CaseRowsMixin(CaseDataView):
     """Cases read as rows (``case_rows``); the access log from the rows' children."""
 
     def case_data(self, rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
-        levels = information_levels([row[0] for row in rows], self.viewer.agency_id)
-        return [_case_data(row, levels[row[0]]) for row in rows]
+        return [_case_data(row) for row in rows]
 
     def shown_records(self, objects: Sequence[Any]) -> Iterable[tuple[int, int | None]]:
         return [(child["id"], case["id"]) for case in objects for child in case["subject_children"]]
@@ -602,11 +635,13 @@ class CaseList(CaseRowsMixin, ApiListView):
         if position is not None:
             values["at"], values["after"] = position
         viewer = self.viewer
+        values["now"] = timezone.now()
         if viewer.client is not None:
             key = ("page", size, "since" in values, position is not None)
             rows = _PARTNER_CASES.rows(key, agency=viewer.client.agency_id, **values)
         else:
-            rows = list(_page_of_cases(viewer.visible_cases(), size, **values))
+            cases = viewer.visible_cases()
+            rows = list(_page_of_cases(cases, size, agency=viewer.agency_id, **values))
         page = paginator.keep_page(rows, size, lambda row: (row[8], row[0]))
         data = self.case_data(page)
         self.log_access(data)
@@ -628,11 +663,14 @@ class CaseDetail(CaseRowsMixin, ApiDetailView):
         pk = self.kwargs["pk"]
         viewer = self.viewer
         rows: list[tuple[Any, ...]] = []
+        now = timezone.now()
         if 0 < pk <= _MAX_ID:
             if viewer.client is not None:
-                rows = _PARTNER_CASES.rows(("one",), agency=viewer.client.agency_id, pk=pk)
+                agency = viewer.client.agency_id
+                rows = _PARTNER_CASES.rows(("one",), agency=agency, pk=pk, now=now)
             else:
-                rows = list(case_rows(viewer.reachable_cases().filter(pk=pk)))
+                one = viewer.reachable_cases().filter(pk=pk)
+                rows = list(case_rows(one, viewer.agency_id, now))
         if not rows:
             raise exceptions.NotFound(NOT_FOUND_DETAIL)
         data = self.case_data(rows)[0]

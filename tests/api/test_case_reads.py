@@ -101,15 +101,15 @@ def test_an_id_out_of_range_is_a_404(case: Case, school_api: Client, pk: int) ->
     assert response["Content-Type"] == "application/problem+json"
 
 
-def test_one_case_costs_four_queries_and_one_access_log_insert(
+def test_one_case_costs_three_queries_and_one_access_log_insert(
     case: Case, school_api: Client, school_partner: Partner
 ) -> None:
     school_api.get(f"/api/v1/cases/{case.pk}/")
     with CaptureQueriesContext(connection) as queries:
         assert school_api.get(f"/api/v1/cases/{case.pk}/").status_code == 200
-    # The token with its client and agency; the case; its sharing level; the log.
+    # The token with its client and agency; the case with its sharing level; the log.
     statements = [q["sql"] for q in queries.captured_queries]
-    assert len(statements) == 4, statements
+    assert len(statements) == 3, statements
     assert sum("INSERT INTO" in s for s in statements) == 1
     row = RecordAccess.objects.order_by("-id").first()
     assert row is not None
