@@ -97,6 +97,8 @@ class PartnerTokenAuthentication(OAuth2Authentication):
             AccessToken.objects.select_related(
                 "application", "application__partner", "application__partner__agency"
             )
+            # What the checks read, and what ``partner_client_for`` loads of the client.
+            .only(*_TOKEN_COLUMNS)
             .filter(token_checksum=checksum)
             .first()
         )
@@ -108,6 +110,25 @@ class PartnerTokenAuthentication(OAuth2Authentication):
         if client is None or not client.is_usable:
             return None
         return PartnerPrincipal(client), token
+
+
+_TOKEN_COLUMNS = (
+    "id",
+    "expires",
+    "scope",
+    "resource",
+    "application__id",
+    "application__client_id",
+    "application__name",
+    "application__authorization_grant_type",
+    "application__partner__id",
+    "application__partner__is_active",
+    "application__partner__allowed_scopes",
+    "application__partner__sharing_agreement",
+    "application__partner__agency__id",
+    "application__partner__agency__name",
+    "application__partner__agency__is_active",
+)
 
 
 class BrowserSessionAuthentication(SessionAuthentication):

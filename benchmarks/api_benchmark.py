@@ -386,11 +386,13 @@ def main() -> None:
         counts = cursor.fetchall()
     print(f"children: {children:,}; agencies with cases: {len(counts)}")
     largest = Agency.objects.get(pk=counts[0][0])
-    smaller = next((Agency.objects.get(pk=a) for a, n in counts if 150 <= n <= 5000), None)
+    # The smallest agency with a second page (at least 150 cases), unless the largest.
+    smallest = [a for a, n in sorted(counts, key=lambda c: (c[1], c[0])) if n >= 150]
+    smaller = Agency.objects.get(pk=smallest[0]) if smallest[:1] != [counts[0][0]] else None
     rows = in_process(largest, f"largest agency ({counts[0][1]:,} cases)")
     if smaller is not None:
         n = dict(counts)[smaller.pk]
-        rows += in_process(smaller, f"small agency ({n:,} cases)")
+        rows += in_process(smaller, f"smallest agency ({n:,} cases)")
     print(f"load average at the end {load()}")
     if "--wrk" in sys.argv:
         wrk(largest)
