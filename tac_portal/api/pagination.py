@@ -123,7 +123,11 @@ class KeysetPagination(BasePagination):
         """The rows after ``position`` in (``field``, id) order, one more than a page."""
         if position is not None:
             at, pk = position
-            queryset = queryset.filter(Q(**{f"{field}__gt": at}) | Q(**{field: at, "pk__gt": pk}))
+            # (field, id) > (at, pk), with ``field >= at`` spelt out so that the
+            # (field, id) index is entered at the position instead of read from its start.
+            queryset = queryset.filter(
+                Q(**{f"{field}__gte": at}) & (Q(**{f"{field}__gt": at}) | Q(pk__gt=pk))
+            )
         return queryset.order_by(field, "pk")[: size + 1]
 
     def keep_page(
