@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection
@@ -1087,7 +1087,7 @@ def record_records_shown(
     # One INSERT, without a model instance per row (a list page shows hundreds of
     # children): what every row shares once, the children, cases and grants as arrays.
     # The same columns and values as ``RecordAccess`` would write.
-    shared = [
+    shared: list[Any] = [
         timezone.now(),
         user.pk if user is not None else None,
         client_id,
@@ -1096,7 +1096,7 @@ def record_records_shown(
         getattr(request, "request_id", ""),
         connection.ops.adapt_ipaddressfield_value(client_ip(request)),
     ]
-    arrays = [
+    arrays: list[list[int | None]] = [
         [child_id for child_id, _ in pairs],
         [case_id for _, case_id in pairs],
         [grants.get(case_id) if case_id is not None else None for _, case_id in pairs],
@@ -1116,8 +1116,8 @@ def record_records_shown(
 
 
 _ACCESS_LOG_TABLE = RecordAccess._meta.db_table
-_ACCESS_LOG_COLUMNS = tuple(
-    RecordAccess._meta.get_field(name).column
+_ACCESS_LOG_COLUMNS: tuple[str, ...] = tuple(
+    str(RecordAccess._meta.get_field(name).column)  # type: ignore[union-attr]
     for name in (
         "at",
         "user",

@@ -528,9 +528,9 @@ def _page_of_cases(
 _PARTNER_CASES = CompiledQuery(_partner_cases)
 
 
-def _case_data(row: tuple[Any, ...]) -> dict[str, Any]:
+def _case_data(columns: tuple[Any, ...]) -> dict[str, Any]:
     """One row of ``case_rows`` as ``CaseSerializer`` describes it."""
-    *row, sharing = row
+    *row, sharing = columns
     preferences = [json.loads(p) if isinstance(p, str) else p for p in sharing or ()]
     level = combined_level(granted_level(*(p[c] for c in PREFERENCE_COLUMNS)) for p in preferences)
     (

@@ -65,7 +65,8 @@ class CompiledQuery:
             params = tuple(values[v] if named else v for named, v in slots)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
 
     def _compile(
         self, key: Hashable, values: dict[str, Any]
