@@ -165,3 +165,19 @@ def test_a_query_whose_values_are_not_parameters_is_compiled_every_time(case: Ca
     assert query.rows(("one",), pk=1) == [(case.pk,)]
     assert query.rows(("one",), pk=2) == [(case.pk,)]
     assert len(built) == 3  # the stand-in compile, then each call builds its own
+
+
+def test_cursor_pages_keep_cases_changed_at_the_same_instant(
+    make_case: Callable[..., Case], member: User, lead: User, school_api: Client
+) -> None:
+    cases = [make_case() for _ in range(3)]
+    for each in cases:
+        add_professional_to_team(each, professional=member, by=lead)
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(updated_at="2026-03-01T10:00:00Z")
+    seen: list[int] = []
+    url: str | None = "/api/v1/cases/?page_size=1"
+    while url:
+        body = school_api.get(url).json()
+        seen += [c["id"] for c in body["results"]]
+        url = body["next"]
+    assert seen == sorted(c.pk for c in cases)
