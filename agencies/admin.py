@@ -10,7 +10,7 @@ from oauth2_provider.admin import ApplicationAdmin
 
 from agencies.models import Agency, PartnerClient, Team, User
 from agencies.oauth import deactivate_partner_client, revoke_agency_tokens
-from agencies.services import deactivate_user
+from agencies.services import deactivate_user, sign_out_everywhere
 
 
 @admin.register(Agency)
@@ -112,6 +112,14 @@ class UserAdmin(DjangoUserAdmin[User]):
             },
         ),
     )
+
+    actions = ["sign_out_selected"]
+
+    @admin.action(description="Sign the selected people out of every session")
+    def sign_out_selected(self, request: HttpRequest, queryset: Any) -> None:
+        by = request.user if isinstance(request.user, User) else None
+        ended = sign_out_everywhere(list(queryset), by=by)
+        self.message_user(request, f"{ended} session(s) ended.")
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         deactivating = change and "is_active" in form.changed_data and not obj.is_active

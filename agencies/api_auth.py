@@ -8,13 +8,16 @@ loading. What each caller may reach of the case data is ``cases.api.base.Viewer`
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from oauth2_provider.models import AccessToken
 from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
@@ -25,6 +28,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from agencies.models import PartnerClient, User
 from agencies.oauth import partner_client_for
+from agencies.security import log_event
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -57,6 +61,12 @@ class PartnerTokenAuthentication(OAuth2Authentication):
     www_authenticate_realm = "tac-portal"
 
     def authenticate(self, request: Request) -> tuple[PartnerPrincipal, Any] | None:
+        quick = self._authenticate_quickly(request)
+        if quick is not None:
+            return quick
+        # Anything the quick path does not settle (no header, an unknown, expired or
+        # audience-restricted token, an inactive client) takes oauthlib's full path,
+        # which also words the WWW-Authenticate challenge.
         result = super().authenticate(request)
         if result is None:
             if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
@@ -67,6 +77,59 @@ class PartnerTokenAuthentication(OAuth2Authentication):
         if client is None:
             raise exceptions.AuthenticationFailed("This partner client is no longer active.")
         return PartnerPrincipal(client), token
+
+    def _authenticate_quickly(self, request: Request) -> tuple[PartnerPrincipal, Any] | None:
+        """A valid ``Authorization: Bearer`` token of a usable partner client, in one query.
+
+        The same checks as django-oauth-toolkit's validator (the token by its SHA-256
+        checksum, not expired, no audience restriction) and ``partner_client_for``
+        (client and agency active, an agreement on record), with the token, its
+        application, partner client and agency read together. Nothing is cached: a
+        revoked token, a deactivated client or agency is refused on the next request.
+        Returns None for anything else, which the full path then decides.
+        """
+        if "access_token" in request._request.GET:
+            return None  # refused by the full path (RFC 9700: no tokens in URLs)
+        parts = request.META.get("HTTP_AUTHORIZATION", "").split()
+        if len(parts) != 2 or parts[0].lower() != "bearer":
+            return None
+        checksum = hashlib.sha256(parts[1].encode("utf-8")).hexdigest()
+        token = (
+            AccessToken.objects.select_related(
+                "application", "application__partner", "application__partner__agency"
+            )
+            # What the checks read, and what ``partner_client_for`` loads of the client.
+            .only(*_TOKEN_COLUMNS)
+            .filter(token_checksum=checksum)
+            .first()
+        )
+        if token is None or token.application is None or token.resource:
+            return None
+        if token.expires is None or timezone.now() >= token.expires:
+            return None
+        client: PartnerClient | None = getattr(token.application, "partner", None)
+        if client is None or not client.is_usable:
+            return None
+        return PartnerPrincipal(client), token
+
+
+_TOKEN_COLUMNS = (
+    "id",
+    "expires",
+    "scope",
+    "resource",
+    "application__id",
+    "application__client_id",
+    "application__name",
+    "application__authorization_grant_type",
+    "application__partner__id",
+    "application__partner__is_active",
+    "application__partner__allowed_scopes",
+    "application__partner__sharing_agreement",
+    "application__partner__agency__id",
+    "application__partner__agency__name",
+    "application__partner__agency__is_active",
+)
 
 
 class BrowserSessionAuthentication(SessionAuthentication):
@@ -117,13 +180,19 @@ class PerClientThrottle(SimpleRateThrottle):
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         try:
-            return super().allow_request(request, view)
+            allowed = super().allow_request(request, view)
         except (RedisError, OSError) as exc:
             logger.warning(
                 "api throttle unavailable: request allowed",
                 extra={"error": type(exc).__name__, "throttle": self.scope},
             )
             return True
+        if not allowed:
+            # The key names the client or professional by id only.
+            log_event(
+                "api_throttled", request._request, level=logging.WARNING, throttle_key=self.key
+            )
+        return allowed
 
     def get_rate(self) -> str | None:
         # Read at call time so that a changed setting (and the tests) take effect.

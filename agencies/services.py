@@ -1,6 +1,9 @@
-"""Account services: deactivating a professional ends every session they have."""
+"""Account services: deactivating a professional ends every session they have; an
+administrator can also end sessions without deactivating."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
@@ -18,6 +21,28 @@ def end_sessions(user: User) -> int:
         if session.get_decoded().get(SESSION_KEY) == str(user.pk):
             ended.append(session.session_key)
     Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def sign_out_everywhere(users: Iterable[User], *, by: User | None) -> int:
+    """End every live session of ``users`` (the accounts stay active); return how many.
+
+    For an administrator who suspects a session was taken, or who needs everyone to sign
+    in again (select every account in the configuration site's list)."""
+    wanted = {str(user.pk) for user in users}
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) in wanted:
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    log_event(
+        "sessions_ended",
+        None,
+        by_user_id=getattr(by, "pk", None),
+        accounts=len(wanted),
+        sessions_ended=len(ended),
+    )
     return len(ended)
 
 

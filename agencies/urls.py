@@ -11,6 +11,8 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/changed/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

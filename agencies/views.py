@@ -23,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.forms import (
+    ChangePasswordForm,
     NewPasswordForm,
     ResetPasswordForm,
     SignInForm,
@@ -212,3 +213,21 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "agencies/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A signed-in professional changes their password, giving the current one. This
+    session carries on under a new id; every other session of theirs ends."""
+
+    form_class = ChangePasswordForm
+    template_name = "agencies/password_change.html"
+    success_url = reverse_lazy("agencies:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        log_event("password_changed", self.request, user_id=form.user.pk)
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "agencies/password_change_done.html"

@@ -14,6 +14,13 @@ each beside a raw twin that reads the same rows with one hand-written SQL
 statement on the same connection and serialises them with ``json.dumps``.
 With ``--wrk`` it also serves the API with gunicorn on loopback and measures
 requests per second with wrk (bounded runs, loopback only).
+
+Method: view and twin alternate (view first on even runs, twin first on odd ones, so
+neither gains from the other's warm caches or a drift in load); ``BENCH_RUNS`` pairs
+(default 41). Each line gives the median and the 10th and 90th percentiles of both,
+and the ratio of the medians with the spread of the per-pair ratios. The script
+prints the commit it runs from and checks that it imports this tree's code. Before
+timing, it checks that the twin returns the same rows and fields as the API.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ from oauth2_provider.models import Application  # noqa: E402
 
 from agencies.models import Agency, ApiScope, PartnerClient  # noqa: E402
 
-RUNS = int(os.environ.get("BENCH_RUNS", "25"))
+RUNS = int(os.environ.get("BENCH_RUNS", "41"))
 SECRET = "benchmark-client-secret-0123456789abcdef"  # noqa: S105  (a throwaway benchmark client)
 
 # The same rows and fields as CaseSerializer, by hand: one statement.
@@ -183,18 +190,42 @@ def timed(fn: Callable[[], Any]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """Median, 10th and 90th percentile."""
+    deciles = statistics.quantiles(values, n=10, method="inclusive")
+    return statistics.median(values), deciles[0], deciles[-1]
+
+
 def compare(name: str, view: Callable[[], Any], raw: Callable[[], Any]) -> dict[str, Any]:
     for _ in range(3):
         view()
         raw()
     view_ms, raw_ms = [], []
-    for _ in range(RUNS):
-        view_ms.append(timed(view))
-        raw_ms.append(timed(raw))
-    v, r = statistics.median(view_ms), statistics.median(raw_ms)
+    for n in range(RUNS):
+        if n % 2:
+            raw_ms.append(timed(raw))
+            view_ms.append(timed(view))
+        else:
+            view_ms.append(timed(view))
+            raw_ms.append(timed(raw))
+    (v, v10, v90), (r, r10, r90) = spread(view_ms), spread(raw_ms)
+    ratio, ratio10, ratio90 = spread([a / b for a, b in zip(view_ms, raw_ms, strict=True)])
     row = {"name": name, "view_ms": v, "raw_ms": r, "ratio": v / r}
-    print(f"{name:58} view {v:8.1f} ms   raw {r:8.1f} ms   ratio {v / r:5.2f}")
+    print(
+        f"{name}\n    view {v:7.1f} ms (p10 {v10:.1f}, p90 {v90:.1f})"
+        f"   raw {r:7.1f} ms (p10 {r10:.1f}, p90 {r90:.1f})"
+        f"   ratio of medians {v / r:.2f} (per pair: median {ratio:.2f}, "
+        f"p10 {ratio10:.2f}, p90 {ratio90:.2f})",
+        flush=True,
+    )
     return row
+
+
+def same_payload(api_results: list[dict[str, Any]], twin: bytes, what: str) -> None:
+    """The twin must return the same rows and the same fields with the same values."""
+    twin_results = json.loads(twin)["results"]
+    assert [c["id"] for c in api_results] == [c["id"] for c in twin_results], what
+    assert api_results == twin_results, f"{what}: the raw twin must return the same fields"
 
 
 def in_process(agency: Agency, label: str) -> list[dict[str, Any]]:
@@ -208,8 +239,7 @@ def in_process(agency: Agency, label: str) -> list[dict[str, Any]]:
 
     first = get("/api/v1/cases/?page_size=100").json()
     ours = [c["id"] for c in first["results"]]
-    twin = [c["id"] for c in json.loads(raw_cases(agency.pk))["results"]]
-    assert ours == twin, "the raw twin must return the same rows"
+    same_payload(first["results"], raw_cases(agency.pk), f"{label}: page 1")
     rows = [
         compare(
             f"{label}: GET /api/v1/cases/?page_size=100",
@@ -220,6 +250,16 @@ def in_process(agency: Agency, label: str) -> list[dict[str, Any]]:
     if first["next"]:
         nxt = first["next"]
         last = first["results"][-1]
+        same_payload(
+            get(nxt).json()["results"],
+            raw_cases(
+                agency.pk,
+                where="AND (c.updated_at, c.id) > (%(at)s, %(pk)s)",
+                at=last["updated_at"],
+                pk=last["id"],
+            ),
+            f"{label}: page 2",
+        )
         rows.append(
             compare(
                 f"{label}: GET /api/v1/cases/?page_size=100&cursor=… (page 2)",
@@ -233,6 +273,11 @@ def in_process(agency: Agency, label: str) -> list[dict[str, Any]]:
             )
         )
     case_id = ours[len(ours) // 2]
+    same_payload(
+        [get(f"/api/v1/cases/{case_id}/").json()],
+        raw_cases(agency.pk, where="AND c.id = %(pk)s", limit=1, pk=case_id),
+        f"{label}: one case",
+    )
     rows.append(
         compare(
             f"{label}: GET /api/v1/cases/{{id}}/",
@@ -302,7 +347,34 @@ def wrk(agency: Agency) -> list[str]:
     return lines
 
 
+def this_tree() -> str:
+    """The commit measured; fails if the code imported is not this checkout's."""
+    root = Path(__file__).resolve().parents[1]
+    import cases
+
+    assert Path(cases.__file__).resolve().is_relative_to(root), "run from this checkout"
+    git = shutil.which("git") or "git"
+    head = subprocess.run(
+        [git, "-C", str(root), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        [git, "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{head or 'unknown'}{' with local changes' if dirty else ''}"
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
+    print(f"commit {this_tree()}; {RUNS} interleaved pairs; load average {load()}")
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM cases_child")
         children = cursor.fetchone()[0]
@@ -314,11 +386,14 @@ def main() -> None:
         counts = cursor.fetchall()
     print(f"children: {children:,}; agencies with cases: {len(counts)}")
     largest = Agency.objects.get(pk=counts[0][0])
-    smaller = next((Agency.objects.get(pk=a) for a, n in counts if 150 <= n <= 5000), None)
+    # The smallest agency with a second page (at least 150 cases), unless the largest.
+    smallest = [a for a, n in sorted(counts, key=lambda c: (c[1], c[0])) if n >= 150]
+    smaller = Agency.objects.get(pk=smallest[0]) if smallest[:1] != [counts[0][0]] else None
     rows = in_process(largest, f"largest agency ({counts[0][1]:,} cases)")
     if smaller is not None:
         n = dict(counts)[smaller.pk]
-        rows += in_process(smaller, f"small agency ({n:,} cases)")
+        rows += in_process(smaller, f"smallest agency ({n:,} cases)")
+    print(f"load average at the end {load()}")
     if "--wrk" in sys.argv:
         wrk(largest)
 

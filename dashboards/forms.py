@@ -193,6 +193,9 @@ class FilterForm(forms.Form):
 
 
 class LateReasonForm(forms.Form):
+    # The reason the page showed, posted back unchanged: a reason saved by someone else
+    # since is not silently written over (tac_portal.concurrency).
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200, strip=False)
     reason = forms.CharField(
         label="Why is it late?",
         help_text="For example: the family asked to move the meeting. Leave empty to clear it.",
@@ -201,6 +204,10 @@ class LateReasonForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"max_length": "The reason must be 200 characters or fewer"},
     )
+
+    def stale_values(self, record: Any) -> dict[str, Any]:
+        """What the reason says now (a case's or an action's), for a stale save."""
+        return {"reason": getattr(record, "review_late_reason", None) or record.late_reason}
 
 
 class AnnexAForm(forms.Form):

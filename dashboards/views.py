@@ -24,6 +24,8 @@ from dashboards import charts, drilldowns, exports, leavers, metrics, sections
 from dashboards.forms import AnnexAForm, FilterForm, LateReasonForm
 from meetings.models import Action
 from meetings.services.plan import record_action_late_reason
+from tac_portal.concurrency import StaleEdit
+from tac_portal.forms import add_service_errors
 
 DRILLDOWNS = {
     "overdue-reviews": "Overdue reviews",
@@ -223,15 +225,30 @@ def _safe_next(request: AuthenticatedHttpRequest) -> str:
     return ""
 
 
+def _seen(request: AuthenticatedHttpRequest, form: LateReasonForm) -> str | None:
+    # The page always sends it; a post without it is no editor's page.
+    return str(form.cleaned_data["seen"]) if "seen" in request.POST else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Say why a case's overdue review is late: the lead, a manager or the coordinator."""
     case = get_case_to_run(request, pk, purpose=AccessPurpose.CASE_WORK)
-    form = LateReasonForm(request.POST or None, initial={"reason": case.review_late_reason})
+    form = LateReasonForm(
+        request.POST or None,
+        initial={"reason": case.review_late_reason, "seen": case.review_late_reason},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            record_review_late_reason(case, by=request.user, reason=form.cleaned_data["reason"])
+            record_review_late_reason(
+                case,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                seen=_seen(request, form),
+            )
+        except StaleEdit as error:
+            add_service_errors(form, error)
         except LateReasonError as error:
             form.add_error("reason", error)
         else:
@@ -257,10 +274,19 @@ def action_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     actions = Action.objects.select_related("case", "owner_agency")
     action = get_case_record_for_user(request, actions, pk, purpose=AccessPurpose.PLAN)
     ensure_can_run_case(request.user, action.case)
-    form = LateReasonForm(request.POST or None, initial={"reason": action.late_reason})
+    form = LateReasonForm(
+        request.POST or None, initial={"reason": action.late_reason, "seen": action.late_reason}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            record_action_late_reason(action, by=request.user, reason=form.cleaned_data["reason"])
+            record_action_late_reason(
+                action,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                seen=_seen(request, form),
+            )
+        except StaleEdit as error:
+            add_service_errors(form, error)
         except LateReasonError as error:
             form.add_error("reason", error)
         else:

@@ -2,23 +2,34 @@
 
 Families, children, cases and everything on them are written as tab-separated rows,
 ``BULK_FAMILIES_PER_CHUNK`` families a round, simulating what the case services
-would write (benchmarks/README.md explains how). Nothing is dropped or disabled:
-every index, check and foreign key stays in place.
+would write (benchmarks/README.md explains how). Two processes share the work: a
+forked row builder plans the next round and turns it into COPY data while this process
+has PostgreSQL load the round before. ``Loader`` says what it sets aside during the load
+(secondary indexes, foreign keys, the per-row change-history trigger) and how it puts
+each back, in the same transaction, so that the tables end exactly as migrated.
 """
 
 from __future__ import annotations
 
 import io
+import multiprocessing
+import queue
 import random
 import time
+import traceback
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from itertools import islice
 from typing import Any
 
+import psycopg2  # type: ignore[import-untyped]
 from django.db import connection, transaction
 from psycopg2 import sql  # type: ignore[import-untyped]
 
+from cases import phonetics
 from cases.models import Case, ClosureReason, LeadProfessionalAssignment, TACRole
 from cases.phonetics import child_name_keys
 from demo.directory import Directory, Prof, build_directory
@@ -30,9 +41,10 @@ from demo.summary import SeedSummary, summarise
 #: More children than this are written with COPY unless the caller says otherwise.
 BULK_THRESHOLD = 5000
 #: Families written per COPY round on the bulk path.
-BULK_FAMILIES_PER_CHUNK = 25_000
+BULK_FAMILIES_PER_CHUNK = 10_000
 
 S = Case.Status
+STATUS_LABELS: dict[str, str] = {str(value): str(label) for value, label in S.choices}
 Basis = LeadProfessionalAssignment.Basis
 EndReason = LeadProfessionalAssignment.EndReason
 
@@ -79,6 +91,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 #: COPY order: parents before children (constraints are checked at each statement's end).
 TABLE_ORDER = tuple(COLUMNS)
 NULL = r"\N"
+#: What the change-history trigger adds to the row it copies, in the order written here.
+HISTORY_COLUMNS = ("pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id")
 
 
 class IdBlocks:
@@ -89,10 +103,11 @@ class IdBlocks:
 
     BLOCK = 50_000
 
-    def __init__(self, cursor: Any) -> None:
+    def __init__(self, cursor: Any, sequences: dict[str, str] | None = None) -> None:
         self.cursor = cursor
         self.free: dict[str, deque[int]] = {}
-        self.sequences: dict[str, str] = {}
+        self.sequences: dict[str, str] = dict(sequences or {})
+        self.spans: dict[str, list[int]] = {}
 
     def _sequence(self, table: str) -> str:
         if table not in self.sequences:
@@ -102,6 +117,13 @@ class IdBlocks:
                 self.cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
                 self.sequences[table] = self.cursor.fetchone()[0]
         return self.sequences[table]
+
+    def sequence_names(self) -> dict[str, str]:
+        """Every table's sequence, looked up now (the row builder is given them)."""
+        for table in (*TABLE_ORDER, "reference"):
+            if table != "cases_caseevent":
+                self._sequence(table)
+        return dict(self.sequences)
 
     def reserve(self, table: str, n: int) -> None:
         """Make sure ``n`` ids are ready for ``table`` (one query for the whole chunk)."""
@@ -115,7 +137,48 @@ class IdBlocks:
         free.extend(row[0] for row in self.cursor.fetchall())
 
     def take(self, table: str) -> int:
-        return self.free[table].popleft()
+        value = self.free[table].popleft()
+        span = self.spans.get(table)
+        if span is None:
+            self.spans[table] = [value, value]
+        else:
+            span[1] = value
+        return value
+
+    def take_spans(self) -> dict[str, tuple[int, int]]:
+        """The lowest and highest id taken per table since the last call."""
+        spans = {table: (lo, hi) for table, (lo, hi) in self.spans.items()}
+        self.spans.clear()
+        return spans
+
+
+@cache
+def _family_name_keys(family_name: str) -> tuple[str, str]:
+    """The family-name keys of ``child_name_keys``, worked out once per name."""
+    keys = child_name_keys("", family_name)
+    return keys["family_name_metaphone"], keys["family_name_soundex"]
+
+
+@cache
+def _given_name_key(given_names: str) -> str:
+    """The given-name key of ``child_name_keys``, worked out once per name."""
+    return child_name_keys(given_names, "")["given_name_metaphone"]
+
+
+@cache
+def _family_slip_keys(family_name: str) -> list[str]:
+    return phonetics.family_slip_keys(family_name)
+
+
+@cache
+def _given_slip_keys(given_names: str) -> list[str]:
+    return phonetics.given_slip_keys(given_names)
+
+
+def _name_slip_keys(given_names: str, family_name: str) -> str:
+    """``name_slip_keys`` of ``child_name_keys`` as a COPY array (letters and ":" only, so
+    nothing to quote), each name's keys worked out once."""
+    return "{" + ",".join(_family_slip_keys(family_name) + _given_slip_keys(given_names)) + "}"
 
 
 def _ts(value: datetime | None) -> str:
@@ -128,18 +191,6 @@ def _d(value: date | None) -> str:
 
 def _b(value: bool) -> str:
     return "t" if value else "f"
-
-
-def _child_search_keys(given_names: str, family_name: str) -> tuple[str, str, str, str]:
-    """A child's "find a child" key columns (``cases.phonetics``), as COPY text, in the
-    order of ``COLUMNS``: family metaphone, family soundex, given metaphone, slip keys."""
-    keys = child_name_keys(given_names, family_name)
-    return (
-        keys["family_name_metaphone"],
-        keys["family_name_soundex"],
-        keys["given_name_metaphone"],
-        "{" + ",".join(keys["name_slip_keys"]) + "}",  # letters and ":" only: no quoting
-    )
 
 
 def _esc(value: str) -> str:
@@ -192,6 +243,7 @@ class BulkWriter:
             )  # fmt: skip
         for c in fam.children:
             c.id = self.ids.take("cases_child")
+            family_metaphone, family_soundex = _family_name_keys(c.family_name)
             self._row(
                 "cases_child", c.id, fam.id, _esc(c.given_names), _esc(c.family_name), "",
                 c.sex, _d(c.date_of_birth), _b(c.is_unborn), _d(c.edd), address, fam.postcode,
@@ -199,7 +251,8 @@ class BulkWriter:
                 "", c.ethnicity, "", c.first_language, c.first_language,
                 _b(c.interpreter_required), _b(c.interpreter_required), _b(c.has_disability),
                 "", _b(c.has_sen), "", "", _b(c.is_young_carer), _b(c.risk_of_exclusion),
-                *_child_search_keys(c.given_names, c.family_name), created, created,
+                family_metaphone, family_soundex, _given_name_key(c.given_names),
+                _name_slip_keys(c.given_names, c.family_name), created, created,
                 1, disability_status(c.has_disability), sen_status(c.has_sen), "", "",
             )  # fmt: skip
 
@@ -282,7 +335,7 @@ class BulkWriter:
             if kind == "status":
                 to = action.status
                 closing = to in Case.TERMINAL_STATUSES
-                summary = f"{Case.Status(status).label} → {Case.Status(to).label}"
+                summary = f"{STATUS_LABELS[status]} → {STATUS_LABELS[to]}"
                 reason = plan.closure_reason if closing else ""
                 event(case_id, "case.closed" if closing else "case.status_changed", actor.id, at,
                       summary, f'{{"from": "{status}", "to": "{to}", "note": "{action.note}", '
@@ -346,17 +399,299 @@ class BulkWriter:
     def _flush_lead(self, row: list[Any]) -> None:
         self.rows["cases_leadprofessionalassignment"].append("\t".join(map(str, row)))
 
-    def copy(self, cursor: Any) -> None:
+    def take_chunk(self) -> Chunk:
+        """This round's rows as COPY data, with the id span each tracked table used."""
+        data: dict[str, bytes] = {}
+        counts: dict[str, int] = {}
         for table in TABLE_ORDER:
             lines = self.rows[table]
-            if not lines:
-                continue
-            buffer = io.StringIO("\n".join(lines) + "\n")
-            cursor.copy_expert(
-                f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN", buffer, size=1 << 20
+            if lines:
+                lines.append("")
+                data[table] = "\n".join(lines).encode()
+                counts[table] = len(lines) - 1
+                lines.clear()
+        return Chunk(data=data, counts=counts, spans=self.ids.take_spans())
+
+
+@dataclass(slots=True)
+class Chunk:
+    """One round of rows, built by the row builder and loaded by the loader."""
+
+    data: dict[str, bytes]  # table -> COPY text
+    counts: dict[str, int]  # table -> rows
+    spans: dict[str, tuple[int, int]]  # table -> (lowest id, highest id) taken this round
+    families: int = 0
+    children: int = 0
+
+
+@dataclass(slots=True)
+class SeedProgress:
+    """How far a bulk seed has got, for a progress display."""
+
+    phase: str  # "writing" while rows stream in, then "indexing", then "done"
+    children: int
+    families: int
+    total_children: int
+    elapsed: float
+
+
+class _BuilderFailed:
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+
+
+def _build_rows(
+    out: Any,
+    planner: Planner,
+    n_children: int,
+    families_per_chunk: int,
+    connect: Callable[[], Any],
+    sequences: dict[str, str],
+) -> None:
+    """The row builder: plan families and cases and turn them into COPY data, a chunk
+    at a time, while the database loads the chunk before (run in its own process)."""
+    try:
+        db = connect()
+        db.autocommit = True  # only nextval, which no transaction undoes anyway
+        ids = IdBlocks(db.cursor(), sequences)
+        writer = BulkWriter(planner.d, ids)
+        rng = planner.rng
+        now = planner.now
+        families = planner.families(n_children)
+        while True:
+            chunk = list(islice(families, families_per_chunk))
+            if not chunk:
+                break
+            n_kids = sum(len(f.children) for f in chunk)
+            ids.reserve("cases_family", len(chunk))
+            ids.reserve("cases_child", n_kids)
+            ids.reserve("cases_familymember", 2 * len(chunk))
+            ids.reserve("cases_case", 2 * len(chunk))
+            ids.reserve("reference", 2 * len(chunk))
+            ids.reserve("cases_casesubject", 2 * n_kids)
+            ids.reserve("cases_levelofneedjudgement", 4 * len(chunk))
+            ids.reserve("cases_leadprofessionalassignment", 6 * len(chunk))
+            ids.reserve("cases_teammembership", 20 * len(chunk))
+            for fam in chunk:
+                writer.family(fam, now)
+                if rng.random() < 0.7:
+                    writer.case(fam, planner.plan_family_cases(fam, planner.random_status()))
+            rows = writer.take_chunk()
+            rows.families = len(chunk)
+            rows.children = n_kids
+            out.put(rows)
+        db.close()
+        out.put(None)
+    except BaseException:
+        out.put(_BuilderFailed(traceback.format_exc()))
+
+
+def _chunks_built_alongside(
+    planner: Planner, n_children: int, families_per_chunk: int, sequences: dict[str, str]
+) -> Iterator[Chunk]:
+    """Chunks from a row-builder process started now, one chunk ahead of the loader.
+
+    The builder is forked, so it carries on with the planner's random state exactly as
+    the loader would have; it takes ids from the sequences over its own connection.
+    """
+    params = connection.get_connection_params()
+
+    def connect() -> Any:
+        return psycopg2.connect(**params)
+
+    context = multiprocessing.get_context("fork")
+    chunks = context.Queue(maxsize=2)
+    builder = context.Process(
+        target=_build_rows,
+        args=(chunks, planner, n_children, families_per_chunk, connect, sequences),
+        name="seed-demo-rows",
+        daemon=True,
+    )
+    builder.start()
+    try:
+        while True:
+            try:
+                item = chunks.get(timeout=1.0)
+            except queue.Empty:
+                if builder.is_alive():
+                    continue
+                try:
+                    item = chunks.get(timeout=1.0)
+                except queue.Empty:
+                    raise RuntimeError(
+                        f"The row builder stopped unexpectedly (exit code {builder.exitcode})."
+                    ) from None
+            if item is None:
+                break
+            if isinstance(item, _BuilderFailed):
+                raise RuntimeError(f"The row builder failed:\n{item.detail}")
+            yield item
+        builder.join()
+    finally:
+        if builder.is_alive():
+            builder.terminate()
+            builder.join()
+
+
+class Loader:
+    """Loads chunks into the tables with COPY, inside the caller's transaction.
+
+    For speed, while the rows stream in:
+
+    - the change-history insert triggers of the loaded tables are disabled, and each
+      chunk's history rows are written with one ``INSERT … SELECT`` per table instead:
+      the same columns, the same ``NOW()``, label and context as the trigger writes, in
+      the same (id) order, so the rows are identical;
+    - the secondary indexes of the loaded tables and their history tables are dropped
+      and created again at the end, from their own definitions (creating a unique one
+      again checks it);
+    - the foreign keys of the loaded tables are dropped and added again at the end,
+      which checks every loaded row against its parent in one pass.
+
+    Primary keys, unique constraints and check constraints stay in place throughout. All
+    of it happens in the one transaction: nobody else sees the tables without their
+    indexes, and if anything fails, nothing changes.
+    """
+
+    def __init__(self, cursor: Any, context_id: Callable[[], Any]) -> None:
+        self.cursor = cursor
+        self._context_id = context_id
+        self.context: Any = None
+        self.indexes: list[str] = []
+        self.foreign_keys: list[tuple[str, str, str]] = []
+        self.triggers: list[tuple[str, str]] = []
+        self.history: dict[str, tuple[str, list[str]]] = {}
+        self.counts: Counter[str] = Counter()
+
+    def prepare(self) -> None:
+        cursor = self.cursor
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        tables = list(TABLE_ORDER)
+        # The change-history insert trigger of each table, and the history table it fills.
+        cursor.execute(
+            """
+            SELECT c.relname, t.tgname, c.relname || 'history'
+              FROM pg_trigger t
+              JOIN pg_class c ON c.oid = t.tgrelid
+              JOIN pg_proc p ON p.oid = t.tgfoid
+             WHERE c.relname = ANY(%s) AND c.relnamespace = current_schema()::regnamespace
+               AND NOT t.tgisinternal AND t.tgenabled <> 'D'
+               AND t.tgtype = 5 -- AFTER INSERT FOR EACH ROW
+               AND t.tgqual IS NULL
+               AND p.prosrc LIKE '%%INSERT INTO "' || c.relname || 'history" %%'
+               AND p.prosrc LIKE '%%_pgh_attach_context(), NOW(), ''insert'', NEW."id"%%'
+             ORDER BY c.relname
+            """,
+            [tables],
+        )
+        for table, trigger, history in cursor.fetchall():
+            cursor.execute(
+                """
+                SELECT column_name FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = %s
+                   AND column_name NOT LIKE 'pgh\\_%%'
+                 ORDER BY ordinal_position
+                """,
+                [history],
             )
-            self.counts[table] += len(lines)
-            lines.clear()
+            self.history[table] = (history, [name for (name,) in cursor.fetchall()])
+            self.triggers.append((table, trigger))
+        loaded = tables + [history for history, _ in self.history.values()]
+        # Secondary indexes, unique ones included, but not those behind a primary key or
+        # another constraint.
+        cursor.execute(
+            """
+            SELECT x.relname, pg_get_indexdef(i.indexrelid)
+              FROM pg_index i
+              JOIN pg_class c ON c.oid = i.indrelid
+              JOIN pg_class x ON x.oid = i.indexrelid
+             WHERE c.relname = ANY(%s) AND c.relnamespace = current_schema()::regnamespace
+               AND NOT i.indisprimary
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+             ORDER BY 1
+            """,
+            [loaded],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT c.relname, k.conname, pg_get_constraintdef(k.oid)
+              FROM pg_constraint k
+              JOIN pg_class c ON c.oid = k.conrelid
+             WHERE c.relname = ANY(%s) AND c.relnamespace = current_schema()::regnamespace
+               AND k.contype = 'f'
+             ORDER BY 1, 2
+            """,
+            [tables],
+        )
+        self.foreign_keys = cursor.fetchall()
+        for table, trigger in self.triggers:
+            cursor.execute(
+                sql.SQL("ALTER TABLE {} DISABLE TRIGGER {}").format(
+                    sql.Identifier(table), sql.Identifier(trigger)
+                )
+            )
+        for table, name, _definition in self.foreign_keys:
+            cursor.execute(
+                sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                    sql.Identifier(table), sql.Identifier(name)
+                )
+            )
+        for name, definition in indexes:
+            cursor.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+            self.indexes.append(definition)
+
+    def load(self, chunk: Chunk) -> None:
+        cursor = self.cursor
+        for table, data in chunk.data.items():
+            cursor.copy_expert(
+                f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN",
+                io.BytesIO(data),
+                size=1 << 20,
+            )
+            self.counts[table] += chunk.counts[table]
+            if table in self.history and table in chunk.spans:
+                self._write_history(table, *chunk.spans[table])
+
+    def _write_history(self, table: str, low: int, high: int) -> None:
+        if self.context is None:
+            self.context = self._context_id()
+        history, columns = self.history[table]
+        names = [sql.Identifier(c) for c in columns]
+        pgh = [sql.Identifier(c) for c in HISTORY_COLUMNS]
+        self.cursor.execute(
+            sql.SQL(
+                "INSERT INTO {history} ({columns}) "
+                "SELECT {values}, %s::uuid, NOW(), 'insert', id FROM {table} "
+                "WHERE id BETWEEN %s AND %s ORDER BY id"
+            ).format(
+                history=sql.Identifier(history),
+                columns=sql.SQL(", ").join(names + pgh),
+                values=sql.SQL(", ").join(names),
+                table=sql.Identifier(table),
+            ),
+            [self.context, low, high],
+        )
+
+    def finish(self) -> None:
+        """Indexes, foreign keys and triggers back as they were."""
+        cursor = self.cursor
+        for definition in self.indexes:
+            cursor.execute(definition)
+        for table, name, definition in self.foreign_keys:
+            # The definition is PostgreSQL's own text (pg_get_constraintdef), read above.
+            cursor.execute(
+                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                    sql.Identifier(table), sql.Identifier(name), sql.SQL(definition)
+                )
+            )
+        for table, trigger in self.triggers:
+            cursor.execute(
+                sql.SQL("ALTER TABLE {} ENABLE TRIGGER {}").format(
+                    sql.Identifier(table), sql.Identifier(trigger)
+                )
+            )
 
 
 def seed_bulk(
@@ -364,59 +699,53 @@ def seed_bulk(
     seed: int,
     *,
     families_per_chunk: int = BULK_FAMILIES_PER_CHUNK,
-    progress: Callable[[int, float], None] | None = None,
+    progress: Callable[[SeedProgress], None] | None = None,
 ) -> SeedSummary:
-    """Seed with COPY, in chunks of families, in one transaction."""
+    """Seed with COPY, in chunks of families, in one transaction.
+
+    One process builds the rows of the next chunk while PostgreSQL loads this one.
+    """
     started = time.monotonic()
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     names = NamePools(seed)
+    children = families = 0
+
+    def report(phase: str) -> None:
+        if progress is not None:
+            progress(SeedProgress(phase, children, families, n_children,
+                                  time.monotonic() - started))  # fmt: skip
+
     with transaction.atomic():
         directory = build_directory(rng, names, expected_children=n_children, bulk=True)
         planner = Planner(rng, names, directory)
-        now = planner.now
         with connection.cursor() as django_cursor:
+
+            def context_id() -> Any:
+                # Through Django's cursor, which attaches the change-history context.
+                django_cursor.execute("SELECT _pgh_attach_context()")
+                return django_cursor.fetchone()[0]
+
             cursor = django_cursor.cursor  # the psycopg2 cursor, for copy_expert
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            ids = IdBlocks(cursor)
-            writer = BulkWriter(directory, ids)
-            families = planner.families(n_children)
-            done = 0
-            while True:
-                chunk = [f for _, f in zip(range(families_per_chunk), families, strict=False)]
-                if not chunk:
-                    break
-                n_kids = sum(len(f.children) for f in chunk)
-                ids.reserve("cases_family", len(chunk))
-                ids.reserve("cases_child", n_kids)
-                ids.reserve("cases_familymember", 2 * len(chunk))
-                ids.reserve("cases_case", 2 * len(chunk))
-                ids.reserve("reference", 2 * len(chunk))
-                ids.reserve("cases_casesubject", 2 * n_kids)
-                ids.reserve("cases_levelofneedjudgement", 4 * len(chunk))
-                ids.reserve("cases_leadprofessionalassignment", 6 * len(chunk))
-                ids.reserve("cases_teammembership", 20 * len(chunk))
-                for fam in chunk:
-                    writer.family(fam, now)
-                    if rng.random() < 0.7:
-                        writer.case(fam, planner.plan_family_cases(fam, planner.random_status()))
-                writer.copy(cursor)
-                done += n_kids
-                if progress is not None:
-                    progress(done, time.monotonic() - started)
+            # Looked up before the loader alters the tables, so the builder never waits on them.
+            sequences = IdBlocks(cursor).sequence_names()
+            loader = Loader(cursor, context_id)
+            loader.prepare()
+            report("writing")
+            chunks = _chunks_built_alongside(planner, n_children, families_per_chunk, sequences)
+            for chunk in chunks:
+                loader.load(chunk)
+                children += chunk.children
+                families += chunk.families
+                report("writing")
+            report("indexing")
+            loader.finish()
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     # Fresh statistics for every bulk-loaded table, so the planner's first plans are good.
-    for table in (
-        "cases_family",
-        "cases_familymember",
-        "cases_child",
-        "cases_case",
-        "cases_casesubject",
-        "cases_teammembership",
-        "cases_leadprofessionalassignment",
-        "cases_levelofneedjudgement",
-        "cases_caseevent",
-    ):
+    for table in TABLE_ORDER:
         with connection.cursor() as cursor:
             statement = sql.SQL("ANALYZE {}").format(sql.Identifier(table))
             cursor.execute(statement.as_string(connection.connection))
-    return summarise("bulk", started, n_children)
+    summary = summarise("bulk", started, n_children)
+    report("done")
+    return summary

@@ -13,6 +13,7 @@ import random
 from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from agencies.models import AgencyKind
 from cases.models import Case, ClosureReason, LeadProfessionalAssignment, TACRole
@@ -392,9 +393,15 @@ def _main_road(here: str) -> list[str]:
 def shortest_path(target: str) -> list[str]:
     """Statuses after IDENTIFIED on the shortest walk of the state machine's main road to
     ``target``."""
+    return list(_shortest_path(target))
+
+
+@cache
+def _shortest_path(target: str) -> tuple[str, ...]:
+    """``shortest_path``, worked out once per status (the bulk path asks for every case)."""
     start = S.IDENTIFIED
     if target == start:
-        return []
+        return ()
     previous: dict[str, str] = {}
     queue = deque([str(start)])
     while queue:
@@ -406,4 +413,4 @@ def shortest_path(target: str) -> list[str]:
     path = [target]
     while path[-1] in previous and previous[path[-1]] != start:
         path.append(previous[path[-1]])
-    return list(reversed(path))
+    return tuple(reversed(path))

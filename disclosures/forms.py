@@ -144,6 +144,10 @@ class RedactionForm(forms.Form):
     )
     version = VersionField()
 
+    def stale_values(self, redaction: Any) -> dict[str, Any]:
+        """What the fields say now, for a save refused as stale (tac_portal.forms)."""
+        return {"reason": redaction.decision_reason}
+
 
 class WithholdForm(forms.Form):
     withheld = forms.TypedChoiceField(

@@ -33,6 +33,7 @@ from disclosures.forms import (
     WithholdForm,
 )
 from disclosures.models import Disclosure, DisclosureItem, Redaction, SubjectAccessRequest
+from tac_portal.forms import add_service_errors
 
 #: At most this many adults are offered for one search.
 ADULT_LIMIT = 25
@@ -218,7 +219,7 @@ def _change_with_reason(
             )
             return redirect("disclosures:detail", pk=sar.pk)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
     return render(request, template, {"sar": sar, "form": form})
 
 
@@ -321,7 +322,7 @@ def redaction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reverse("disclosures:review", args=[sar.pk]) + f"#item-{flagged.item_id}"
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
     return render(
         request, "disclosures/redaction.html", {"sar": sar, "redaction": flagged, "form": form}
     )
@@ -353,7 +354,7 @@ def withhold(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(reverse("disclosures:review", args=[sar.pk]) + f"#item-{item.pk}")
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
     return render(request, "disclosures/withhold.html", {"sar": sar, "item": item, "form": form})
 
 

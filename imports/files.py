@@ -12,11 +12,19 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from defusedxml.common import DefusedXmlException
 
 from imports.columns import KIND_BY_FIRST_COLUMN, SHEETS
 
 #: The largest file accepted (a 100,000-child CSV is about 15 MB).
 MAX_BYTES = 64 * 1024 * 1024
+#: An XLSX workbook is a zip: before it is opened, the sizes and number of its parts, as
+#: its directory lists them, must stay within these (a "zip bomb" does not), and reading
+#: stops at each part's listed size. A 100,000-child workbook unpacks to about 150 MB.
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+MAX_PARTS = 1000
 
 
 class FileProblem(Exception):
@@ -87,30 +95,63 @@ def _read_csv(content: bytes) -> Sheet:
         raise FileProblem("The file is not a readable CSV file") from None
 
 
+def _check_archive(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileProblem("The file is not a readable XLSX workbook") from None
+    if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise FileProblem(
+            "The workbook is too large when unpacked. Save it again from your spreadsheet "
+            "program, or split it into smaller files"
+        )
+
+
+UNSAFE_XML = (
+    "The workbook holds XML entity declarations, so it cannot be read safely. Save it again "
+    "from your spreadsheet program"
+)
+
+
 def _read_xlsx(content: bytes) -> list[Sheet]:
     from openpyxl import load_workbook
 
+    _check_archive(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError) as error:
+        # openpyxl wraps what its XML parser refused in a ValueError of its own.
+        if isinstance(error, DefusedXmlException) or isinstance(
+            error.__cause__, DefusedXmlException
+        ):
+            raise FileProblem(UNSAFE_XML) from None
         raise FileProblem("The file is not a readable XLSX workbook") from None
     try:
-        sheets = []
-        for title in book.sheetnames:
-            kind = title.strip().lower()
-            if kind not in SHEETS:
-                raise FileProblem(
-                    f"The workbook has a sheet called '{title[:40]}'. Sheets must be called: "
-                    + ", ".join(SHEETS)
-                )
-            rows = book[title].iter_rows(values_only=True)
-            try:
-                headers = _headers(list(next(rows)))
-            except StopIteration:
-                continue
-            sheets.append(_sheet(kind, headers, rows))
-        if not sheets:
-            raise FileProblem("The workbook has no sheets with rows")
-        return sheets
+        return _xlsx_sheets(book)
+    except DefusedXmlException:
+        raise FileProblem(UNSAFE_XML) from None
+    except ParseError:
+        raise FileProblem("The file is not a readable XLSX workbook") from None
     finally:
         book.close()
+
+
+def _xlsx_sheets(book: Any) -> list[Sheet]:
+    sheets = []
+    for title in book.sheetnames:
+        kind = title.strip().lower()
+        if kind not in SHEETS:
+            raise FileProblem(
+                f"The workbook has a sheet called '{title[:40]}'. Sheets must be called: "
+                + ", ".join(SHEETS)
+            )
+        rows = book[title].iter_rows(values_only=True)
+        try:
+            headers = _headers(list(next(rows)))
+        except StopIteration:
+            continue
+        sheets.append(_sheet(kind, headers, rows))
+    if not sheets:
+        raise FileProblem("The workbook has no sheets with rows")
+    return sheets

@@ -4,8 +4,13 @@ A record people edit has a ``version`` column (``VersionedModel``). Its edit for
 the version it was rendered with (``tac_portal.forms.VersionField``). The service that
 saves the edit locks the row (``select_for_update``), calls ``ensure_current`` with the
 version the editor saw, and ``bump``\\ s the version in the same save. An edit based on an
-old version is refused with ``StaleEdit``, whose message the form shows above its fields,
-and nothing is written: nobody's change is silently overwritten.
+old version is refused with ``StaleEdit``, and nothing is written: nobody's change is
+silently overwritten.
+
+``StaleEdit`` carries the locked row as it is now (``current``). The page that refused
+the save shows it beside what the person wrote, keeps what they typed, and carries the
+new version (``tac_portal.forms.add_service_errors``, ``includes/stale_edit.html``), so
+that saving again, having looked, goes through.
 """
 
 from __future__ import annotations
@@ -17,15 +22,28 @@ from django.db import models
 
 STALE_MESSAGE = (
     "Someone else changed this since you opened it. Nothing has been saved: check what "
-    "it says now, then make your change again."
+    "it says now beside what you wrote, then save again."
 )
 
 
 class StaleEdit(ValidationError):
-    """The record moved on since the editor loaded it; nothing was written."""
+    """The record moved on since the editor loaded it; nothing was written.
 
-    def __init__(self, message: str = STALE_MESSAGE) -> None:
+    ``current`` is the record as saved now (the locked row, unchanged). ``refreshed``
+    names the hidden fields that say which version the editor saw and what they must
+    say now; by default every ``VersionField`` on the form gets ``current.version``.
+    """
+
+    def __init__(
+        self,
+        message: str = STALE_MESSAGE,
+        *,
+        current: Any = None,
+        refreshed: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message, code="stale")
+        self.current = current
+        self.refreshed = refreshed
 
 
 class VersionedModel(models.Model):
@@ -46,7 +64,7 @@ def ensure_current(
     the row lock alone keeps such changes in order.
     """
     if expected_version is not None and int(expected_version) != locked.version:
-        raise StaleEdit(message)
+        raise StaleEdit(message, current=locked)
 
 
 def bump(locked: Any) -> list[str]:

@@ -19,9 +19,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from tac_portal.concurrency import StaleEdit
 from tac_portal.validators import (
     ANY_YEARS_AHEAD,
     EARLIEST_DATE,
@@ -361,12 +363,136 @@ def field_for_error(form: forms.BaseForm, key: str) -> str | None:
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on the fields it names, the rest above the form."""
+    """Put a service's refusal on the form: on the fields it names, the rest above the form.
+
+    A stale edit (``tac_portal.concurrency.StaleEdit``) also shows what the record says
+    now beside what the person wrote (``show_stale_edit``).
+    """
+    if isinstance(error, StaleEdit):
+        show_stale_edit(form, error)
     if hasattr(error, "error_dict"):
         for key, errors in error.error_dict.items():
             form.add_error(field_for_error(form, key), errors)
     else:
         form.add_error(None, error.messages)
+
+
+# --- A stale edit: what it says now beside what you wrote --------------------------------
+#
+# When a save is refused because someone else saved first, the page comes back with
+# everything the person typed still in the form, and above it, for each field that
+# differs, what the record says now beside what they wrote (``includes/stale_edit.html``,
+# shown by ``{% govuk_error_summary %}``). The form's version fields now carry the version
+# they have seen, so that saving again goes through.
+#
+# A field is compared with the record's attribute of the same name; a form whose fields
+# are named otherwise says what they hold now with a ``stale_values(record)`` method
+# returning a mapping from field name to value.
+
+NOT_GIVEN = "Not given"
+
+
+@dataclass(frozen=True)
+class StaleRow:
+    label: str
+    now: str
+    wrote: str
+
+
+@dataclass
+class StaleComparison:
+    """What the record says now beside what the person wrote, field by field."""
+
+    rows: list[StaleRow] = field(default_factory=list)
+
+
+def readable(form_field: forms.Field | None, value: Any) -> str:
+    """A value as a person reads it: dates written out, choices by their labels."""
+    if hasattr(value, "all") and callable(value.all) and not isinstance(value, models.Model):
+        value = list(value.all())  # a related manager
+    if isinstance(value, bool):
+        coerce: Any = getattr(form_field, "coerce", None)
+        if callable(coerce):
+            for key, label in _choice_labels(form_field).items():
+                if coerce(key) is value:  # a yes or no question asked in words of its own
+                    return label
+        return "Yes" if value else "No"
+    if value is None or value == "" or (isinstance(value, list | tuple | set) and not value):
+        return NOT_GIVEN
+    if isinstance(value, list | tuple | set | frozenset):
+        shown = [readable(form_field, v) for v in value]
+        return ", ".join(sorted(shown) if isinstance(value, set | frozenset) else shown)
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%-d %B %Y at %H:%M}"
+    if isinstance(value, dt.date):
+        return long_date(value)
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
+    if isinstance(value, models.Model):
+        return str(value)
+    labels = _choice_labels(form_field)
+    # Lines end as a browser sends them ("\r\n") or as stored ("\n"): the same text.
+    return str(labels.get(str(value), value)).replace("\r\n", "\n").strip()
+
+
+def _choice_labels(form_field: forms.Field | None) -> dict[str, str]:
+    if form_field is None or isinstance(form_field, forms.ModelChoiceField):
+        return {}
+    labels: dict[str, str] = {}
+    for key, label in getattr(form_field, "choices", None) or ():
+        if isinstance(label, list | tuple):  # a group of options
+            labels.update({str(k): str(v) for k, v in label})
+        else:
+            labels[str(key)] = str(label)
+    return labels
+
+
+def _now_values(form: forms.BaseForm, record: Any) -> Mapping[str, Any]:
+    values: dict[str, Any] = {}
+    for name in form.fields:
+        if hasattr(type(record), name) or name in getattr(record, "__dict__", {}):
+            value = getattr(record, name)
+            if not callable(value) or hasattr(value, "all"):
+                values[name] = value
+    custom = getattr(form, "stale_values", None)
+    if callable(custom):
+        values.update(custom(record))
+    return values
+
+
+def stale_comparison(form: forms.BaseForm, record: Any) -> StaleComparison:
+    """The fields on ``form`` where ``record`` (as saved now) differs from what was typed."""
+    now = _now_values(form, record)
+    cleaned = getattr(form, "cleaned_data", {}) or {}
+    rows: list[StaleRow] = []
+    for name, form_field in form.fields.items():
+        if form_field.widget.is_hidden or name not in now:
+            continue
+        wrote = cleaned[name] if name in cleaned else form[name].value()
+        now_text = readable(form_field, now[name])
+        wrote_text = readable(form_field, wrote)
+        if now_text != wrote_text:
+            label = str(form_field.label or capfirst(name.replace("_", " ")))
+            rows.append(StaleRow(label.removesuffix(" (optional)"), now_text, wrote_text))
+    return StaleComparison(rows)
+
+
+def show_stale_edit(form: forms.BaseForm, error: StaleEdit) -> None:
+    """Keep what was typed, show what the record says now, and carry its version."""
+    record = error.current
+    refreshed = dict(error.refreshed or {})
+    if record is not None:
+        for name, form_field in form.fields.items():
+            if isinstance(form_field, VersionField) and name not in refreshed:
+                refreshed[name] = record.version
+    if record is not None:
+        form.stale = stale_comparison(form, record)  # type: ignore[attr-defined]
+    if refreshed and form.is_bound:
+        data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict, or a dict
+        for name, value in refreshed.items():
+            if name in form.fields:
+                data[form.add_prefix(name)] = str(value)
+        form.data = data
 
 
 #: Keys a form may put in a widget's ``attrs`` to shape how its field is shown; the

@@ -155,6 +155,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tac_portal.middleware.RequestIdMiddleware",
+    "tac_portal.middleware.RefuseTraceMiddleware",
+    "tac_portal.middleware.ApiOverHttpsOnlyMiddleware",
+    "tac_portal.middleware.SessionlessHealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -489,6 +492,12 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "agencies.validators.MaximumLengthValidator",
         "OPTIONS": {"max_length": 128},
     },
+    # Words anyone would guess here, besides TAC_SERVICE_NAME and TAC_AUTHORITY_NAME,
+    # which the validator always adds (the list is in docs/security.md).
+    {
+        "NAME": "agencies.validators.ContextWordsValidator",
+        "OPTIONS": {"words": ["TAC Portal", "team around the child", "early help"]},
+    },
 ]
 
 # django-axes checks for a lockout first; ModelBackend then checks the password.
@@ -569,7 +578,10 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The health check is probed over plain HTTP inside the deployment; the API and the
+# token endpoint answer plain HTTP with a 403 instead of a redirect
+# (tac_portal.middleware.ApiOverHttpsOnlyMiddleware).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^api/", r"^o/"]
 
 # --- Internationalisation ----------------------------------------------------
 
@@ -994,8 +1006,11 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            # The time of each entry in UTC with its offset (ISO 8601), whatever the
+            # server's own time zone: entries from every process line up.
+            "timestamp": "time",
+            "rename_fields": {"levelname": "level", "name": "logger"},
         },
     },
     "filters": {"request_id": {"()": "tac_portal.middleware.RequestIdFilter"}},

@@ -18,6 +18,7 @@ models and the partner API (docs/input-rules.md explains them for people).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -62,6 +63,15 @@ def _is_invisible(char: str) -> bool:
     return unicodedata.category(char) == "Cf" or char in _REORDERING
 
 
+#: Refused input that looks like an attack rather than a slip (ASVS 16.3.3) goes into the
+#: security log: the rule it broke, never the value, which may be personal data.
+_security_log = logging.getLogger("tac.security")
+
+
+def _log_refusal(rule: str) -> None:
+    _security_log.warning("input_refused", extra={"event": "input_refused", "rule": rule})
+
+
 def text_problem(value: str) -> str | None:
     """Why ``value`` cannot be stored as text, or None."""
     if any(_is_control(char) or char in _REORDERING for char in value):
@@ -72,6 +82,7 @@ def text_problem(value: str) -> str | None:
 def validate_text(value: Any) -> None:
     """Refuse NUL and other control characters and text-reordering characters."""
     if isinstance(value, str) and (problem := text_problem(value)) is not None:
+        _log_refusal("control_characters")
         raise ValidationError(problem, code="control_characters")
 
 
@@ -95,9 +106,20 @@ def name_problem(value: str) -> str | None:
     return None
 
 
+#: The name problems worth a security log entry (a name with a digit in it is a slip).
+_HOSTILE_NAME_PROBLEMS = {
+    MSG_NAME_INVISIBLE: "invisible_characters",
+    MSG_NAME_START: "formula_trigger",
+}
+
+
 def validate_person_name(value: Any) -> None:
     """Letters of any script, spaces, hyphens, apostrophes and full stops; see the module."""
     if isinstance(value, str) and (problem := name_problem(value)) is not None:
+        if problem in _HOSTILE_NAME_PROBLEMS:
+            _log_refusal(_HOSTILE_NAME_PROBLEMS[problem])
+        elif any(char in value for char in "<>"):
+            _log_refusal("markup")
         raise ValidationError(problem, code="invalid_name")
 
 
@@ -105,6 +127,7 @@ def validate_reference(value: Any) -> None:
     """Any text without control characters and without invisible characters."""
     validate_text(value)
     if isinstance(value, str) and any(_is_invisible(char) for char in value):
+        _log_refusal("invisible_characters")
         raise ValidationError(MSG_REFERENCE_INVISIBLE, code="invisible_characters")
 
 
@@ -124,6 +147,7 @@ def validate_json_text(data: Any) -> None:
     """Refuse structured answers (JSON) with a NUL or another control character in any
     key or string, which PostgreSQL's jsonb cannot store or which would reorder text."""
     if any(text_problem(text) is not None for text in _strings(data)):
+        _log_refusal("control_characters")
         raise ValidationError(MSG_JSON_CONTROL, code="control_characters")
 
 

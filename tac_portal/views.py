@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from agencies.security import log_event
 from cases.access import can_work_on_cases, lead_to_ask
 from notifications.outbox import email_health
 from notifications.services import reminder_health
@@ -70,7 +71,26 @@ def _case_pk(request: HttpRequest) -> int | str | None:
     return None
 
 
+def _log_refusal(event: str, request: HttpRequest) -> None:
+    """A signed-in person refused a page, or sent to a page that is not there (which is
+    also what a case they may not see looks like), goes into the security log: the route's
+    name, never the path, which may carry a link's token."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    match = request.resolver_match
+    log_event(
+        event,
+        request,
+        level=logging.WARNING,
+        user_id=user.pk,
+        route=match.view_name if match is not None else "-",
+        method=request.method,
+    )
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    _log_refusal("not_found", request)
     user = request.user
     context = {
         "about_a_case": _about_a_case(request),
@@ -82,6 +102,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A page the person may not use. The reason the check gave is shown; on a case the
     person can see, the lead professional is named as the one to ask."""
+    _log_refusal("access_refused", request)
     reason = str(exception) if exception is not None and str(exception) else ""
     lead = None
     case_pk = _case_pk(request)
@@ -98,6 +119,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The form was sent without a valid security token (an old page, or signed out)."""
+    log_event("csrf_refused", request, level=logging.WARNING, method=request.method)
     return render(request, "errors/csrf.html", status=403)
 
 

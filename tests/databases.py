@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 TEMPLATE_SUFFIX = "_template"
+# The template this process's database was copied from, once set_up has run.
+_templates: dict[str, str] = {}
 
 
 @contextmanager
@@ -93,6 +95,7 @@ def set_up(*, run_id: str, keepdb: bool, createdb: bool, verbosity: int) -> str:
     original_name: str = connection.settings_dict["NAME"]
     target = connection.creation._get_test_db_name()
     template = f"test_{original_name}{TEMPLATE_SUFFIX}"
+    _templates[connection.alias] = template
     mark = uuid.UUID(run_id).hex
 
     with _advisory_lock(connection, template):
@@ -112,6 +115,17 @@ def set_up(*, run_id: str, keepdb: bool, createdb: bool, verbosity: int) -> str:
     settings.DATABASES[connection.alias]["NAME"] = target
     connection.settings_dict["NAME"] = target
     return original_name
+
+
+@contextmanager
+def template_held() -> Iterator[str]:
+    """The name of the template this process's database was copied from, while holding
+    its lock: meanwhile no process migrates it or copies it (a copy fails while anyone
+    else is connected to the template), so it can be read, by ``pg_dump`` for one."""
+    connection: Any = connections[DEFAULT_DB_ALIAS]
+    template = _templates[connection.alias]
+    with _advisory_lock(connection, template):
+        yield template
 
 
 def tear_down(original_name: str, *, keepdb: bool, verbosity: int) -> None:

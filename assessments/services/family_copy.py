@@ -124,7 +124,9 @@ def leave_out_of_family_copy(
     ensure_can_edit(by, assessment)
     locked = lock_assessment(assessment)
     if expected_version is not None and expected_version != locked.family_copy_version:
-        raise StaleEdit(MSG_STALE)
+        raise StaleEdit(
+            MSG_STALE, current=locked, refreshed={"version": locked.family_copy_version}
+        )
     known = {p.key for p in parts_of(locked)}
     chosen = sorted(set(keys))
     if unknown := set(chosen) - known:

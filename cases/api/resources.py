@@ -8,20 +8,34 @@ each is narrowed by ``cases.sharing``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    Exists,
+    FilteredRelation,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, JSONObject
+from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cases.access import agency_relationship_filter, cases_visible_to_agency
 from cases.api.base import (
     CASES_READ,
     CaseDataView,
@@ -41,9 +55,26 @@ from cases.models import (
     TeamMembership,
 )
 from cases.services.merging import final_record
-from cases.sharing import ADDITIONAL, BASIC, information_levels
+from cases.sharing import (
+    ADDITIONAL,
+    BASIC,
+    PREFERENCE_COLUMNS,
+    combined_level,
+    granted_level,
+    information_levels,
+    sharing_preferences,
+)
+from tac_portal.api.compiled import CompiledQuery
+from tac_portal.api.pagination import KeysetPagination, _parse_updated_since
+from tac_portal.api.problems import NOT_FOUND_DETAIL
 from tac_portal.api.serializers import ApiModelSerializer, UtcDateTimeField
-from tac_portal.api.views import ApiDetailView, ApiListView, ReferenceListView, get_object_or_404
+from tac_portal.api.views import (
+    ApiDetailView,
+    ApiListView,
+    ReferenceListView,
+    etag_matches,
+    get_object_or_404,
+)
 
 REFERENCE_READ = "reference:read"
 
@@ -396,6 +427,183 @@ CASE_EXAMPLE = {
 }
 
 
+# --- Cases: one row per case, SQL compiled once --------------------------------------
+# The case list and one case are what partner systems call all day. Each reads a case,
+# its level of need, its lead and its subject children (as one JSON array) in one
+# statement, as rows rather than model instances, and a partner client's statement is
+# compiled once per process (``tac_portal.api.compiled``): only the SQL is kept, so
+# what the agency may see is decided afresh by the database on every request.
+
+_CASE_COLUMNS = (
+    "id",
+    "reference",
+    "status",
+    "opened_at",
+    "closed_at",
+    "closure_reason",
+    "is_re_referral",
+    "next_review_due",
+    "updated_at",
+    "current_level__code",
+    "current_level__ordinal",
+    "current_level__label",
+    "active_lead__professional__full_name",
+    "active_lead__professional__job_title",
+    "active_lead__agency_id",
+    "active_lead__agency__name",
+    "active_lead__started_at",
+    "subject_children",
+)
+_CHILD_KEYS = (
+    "id",
+    "given_names",
+    "family_name",
+    "sex",
+    "date_of_birth",
+    "is_unborn",
+    "expected_date_of_delivery",
+)
+#: Ids are bigint; anything larger is no case (a 404, never a database error).
+_MAX_ID = 2**63 - 1
+
+
+def case_rows(cases: QuerySet[Case], agency_id: int | None, now: dt.datetime) -> QuerySet[Any]:
+    """``cases`` as the API shows them: ``_CASE_COLUMNS``, one row per case, and last
+    what each active sharing preference says of ``agency_id`` (``cases.sharing``)."""
+    sharing: Any = Value(None, output_field=JSONField())
+    if agency_id is not None:
+        sharing = ArraySubquery(
+            sharing_preferences(agency_id, now)
+            .filter(case=OuterRef("pk"))
+            .order_by()
+            .values(preference=JSONObject(**{c: c for c in PREFERENCE_COLUMNS}))
+        )
+    children = (
+        CaseSubject.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(
+            children=JSONBAgg(
+                JSONObject(**{key: f"child__{key}" for key in _CHILD_KEYS}), order_by="child_id"
+            )
+        )
+        .values("children")
+    )
+    return cases.annotate(
+        # At most one active lead per case (``one_active_lead_per_case``).
+        active_lead=FilteredRelation(
+            "lead_assignments", condition=Q(lead_assignments__ended_at__isnull=True)
+        ),
+        subject_children=Subquery(children),
+        sharing=sharing,
+    ).values_list(*_CASE_COLUMNS, "sharing")
+
+
+def _partner_cases(key: tuple[Any, ...], **values: Any) -> QuerySet[Any]:
+    """A partner client's statement for ``key``: a page of its list, or one case."""
+    agency, now = values["agency"], values["now"]
+    if key[0] == "one":
+        one = Case.objects.filter(agency_relationship_filter(agency), pk=values["pk"])
+        return case_rows(one, agency, now)
+    _page, size, _since, _cursor = key
+    return _page_of_cases(cases_visible_to_agency(agency), size, **values)
+
+
+def _page_of_cases(
+    cases: QuerySet[Case],
+    size: int,
+    *,
+    agency: int | None,
+    now: dt.datetime,
+    since: dt.datetime | None = None,
+    at: dt.datetime | None = None,
+    after: int | None = None,
+) -> QuerySet[Any]:
+    if since is not None:
+        cases = cases.filter(updated_at__gte=since)
+    position = (at, after) if at is not None and after is not None else None
+    return KeysetPagination.page_of(case_rows(cases, agency, now), "updated_at", size, position)
+
+
+_PARTNER_CASES = CompiledQuery(_partner_cases)
+
+
+def _case_data(columns: tuple[Any, ...]) -> dict[str, Any]:
+    """One row of ``case_rows`` as ``CaseSerializer`` describes it."""
+    *row, sharing = columns
+    preferences = [json.loads(p) if isinstance(p, str) else p for p in sharing or ()]
+    level = combined_level(granted_level(*(p[c] for c in PREFERENCE_COLUMNS)) for p in preferences)
+    (
+        pk,
+        reference,
+        status,
+        opened_at,
+        closed_at,
+        closure_reason,
+        is_re_referral,
+        next_review_due,
+        updated_at,
+        level_code,
+        level_ordinal,
+        level_label,
+        lead_name,
+        lead_job_title,
+        lead_agency_id,
+        lead_agency_name,
+        lead_since,
+        children,
+    ) = row
+    if isinstance(children, str):
+        children = json.loads(children)
+    return {
+        "id": pk,
+        "reference": reference,
+        "status": status,
+        "opened_at": _utc(opened_at),
+        "closed_at": _utc(closed_at),
+        "closure_reason": closure_reason,
+        "is_re_referral": is_re_referral,
+        "next_review_due": _iso_date(next_review_due),
+        "information_level": level,
+        # A judgement about needs: additional information.
+        "level_of_need": (
+            {"code": level_code, "ordinal": level_ordinal, "label": level_label}
+            if level_code is not None and level == ADDITIONAL
+            else None
+        ),
+        "subject_children": [{key: c[key] for key in _CHILD_KEYS} for c in children or ()],
+        "lead_professional": (
+            {
+                "name": lead_name,
+                "job_title": lead_job_title,
+                "agency": (
+                    {"id": lead_agency_id, "name": lead_agency_name}
+                    if lead_agency_id is not None
+                    else None
+                ),
+                "since": _utc(lead_since),
+            }
+            if lead_name is not None
+            else None
+        ),
+        "updated_at": _utc(updated_at),
+    }
+
+
+def _utc(value: dt.datetime | None) -> str | None:
+    return None if value is None else _UTC.to_representation(value)
+
+
+class CaseRowsMixin(CaseDataView):
+    """Cases read as rows (``case_rows``); the access log from the rows' children."""
+
+    def case_data(self, rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        return [_case_data(row) for row in rows]
+
+    def shown_records(self, objects: Sequence[Any]) -> Iterable[tuple[int, int | None]]:
+        return [(child["id"], case["id"]) for case in objects for child in case["subject_children"]]
+
+
 @extend_schema(
     summary="Cases your agency works on",
     description="Cases where someone from your agency is an active TAC member or the lead "
@@ -409,45 +617,71 @@ CASE_EXAMPLE = {
         )
     ],
 )
-class CaseList(CaseLevelsMixin, ApiListView):
+class CaseList(CaseRowsMixin, ApiListView):
     """Cases your agency works on."""
 
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
     required_scopes = [CASES_READ]
 
-    def get_queryset(self) -> QuerySet[Case]:
-        return self.viewer.visible_cases().with_list_details()
-
-    def prepare(self, objects: Sequence[Case]) -> None:
-        self.levels = information_levels([c.pk for c in objects], self.viewer.agency_id)
-
-    def shown_records(self, objects: Sequence[Case]) -> Iterable[tuple[int, int | None]]:
-        return [(s.child_id, case.pk) for case in objects for s in case.subjects.all()]
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        paginator = self.paginator
+        assert isinstance(paginator, KeysetPagination)  # noqa: S101
+        size, position = paginator.page_request(request)
+        values: dict[str, Any] = {}
+        raw_since = request.query_params.get("updated_since")
+        if raw_since is not None:
+            values["since"] = _parse_updated_since(raw_since)
+        if position is not None:
+            values["at"], values["after"] = position
+        viewer = self.viewer
+        values["now"] = timezone.now()
+        if viewer.client is not None:
+            key = ("page", size, "since" in values, position is not None)
+            rows = _PARTNER_CASES.rows(key, agency=viewer.client.agency_id, **values)
+        else:
+            cases = viewer.visible_cases()
+            rows = list(_page_of_cases(cases, size, agency=viewer.agency_id, **values))
+        page = paginator.keep_page(rows, size, lambda row: (row[8], row[0]))
+        data = self.case_data(page)
+        self.log_access(data)
+        return paginator.get_paginated_response(data)
 
 
 @extend_schema(
     summary="One case",
     examples=[OpenApiExample("A case", value=CASE_EXAMPLE, response_only=True)],
 )
-class CaseDetail(CaseLevelsMixin, ApiDetailView):
+class CaseDetail(CaseRowsMixin, ApiDetailView):
     """One case."""
 
     serializer_class = CaseSerializer
     queryset = Case.objects.none()
     required_scopes = [CASES_READ]
 
-    def get_object(self) -> Case:
-        case: Case = get_object_or_404(
-            self.viewer.reachable_cases().with_list_details(), pk=self.kwargs["pk"]
-        )
-        return case
-
-    def prepare(self, objects: Sequence[Case]) -> None:
-        self.levels = information_levels([c.pk for c in objects], self.viewer.agency_id)
-
-    def shown_records(self, objects: Sequence[Case]) -> Iterable[tuple[int, int | None]]:
-        return [(s.child_id, case.pk) for case in objects for s in case.subjects.all()]
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        pk = self.kwargs["pk"]
+        viewer = self.viewer
+        rows: list[tuple[Any, ...]] = []
+        now = timezone.now()
+        if 0 < pk <= _MAX_ID:
+            if viewer.client is not None:
+                agency = viewer.client.agency_id
+                rows = _PARTNER_CASES.rows(("one",), agency=agency, pk=pk, now=now)
+            else:
+                one = viewer.reachable_cases().filter(pk=pk)
+                rows = list(case_rows(one, viewer.agency_id, now))
+        if not rows:
+            raise exceptions.NotFound(NOT_FOUND_DETAIL)
+        data = self.case_data(rows)[0]
+        self.log_access([data])
+        etag = self.etag_of(None, data)
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
+            response = Response(status=304)
+        else:
+            response = Response(data)
+        response["ETag"] = etag
+        return response
 
 
 class ChildViewMixin(CaseLevelsMixin):

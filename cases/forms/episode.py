@@ -131,6 +131,10 @@ class HandoverForm(forms.Form):
         help_text="Needed if the family was not consulted.",
     )
 
+    def stale_values(self, assignment: Any) -> dict[str, Any]:
+        """What the fields say now (the lead's assignment), for a save refused as stale."""
+        return {"to": assignment.professional}
+
     def __init__(self, *args: Any, case: Case, exclude: User | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = _team_professionals(case)

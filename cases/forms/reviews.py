@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from cases.services.reviews import REASON_MAX_LENGTH
@@ -24,3 +26,7 @@ class ReviewDateForm(forms.Form):
             "max_length": f"The reason must be {REASON_MAX_LENGTH} characters or fewer",
         },
     )
+
+    def stale_values(self, case: Any) -> dict[str, Any]:
+        """What the fields say now, for a save refused as stale (tac_portal.forms)."""
+        return {"next_review_due": case.next_review_due}

@@ -16,6 +16,7 @@ from cases.models import (
 from cases.services.common import CaseError, lock_case, record_event
 from cases.services.teams import assign_lead_professional
 from notifications.services import notify
+from tac_portal.concurrency import StaleEdit
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -71,9 +72,10 @@ def hand_over_lead(
     if current is None:
         raise CaseError("This case has no lead professional to hand over.", code="no_lead")
     if expected_assignment_id is not None and current.pk != expected_assignment_id:
-        raise CaseError(
+        raise StaleEdit(
             "The lead professional changed while you were writing. Check the case and try again.",
-            code="lead_changed",
+            current=current,
+            refreshed={"expected_assignment": current.pk},
         )
     errors: dict[str, str] = {}
     if to.pk == current.professional_id:

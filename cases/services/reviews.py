@@ -134,7 +134,9 @@ def move_next_review_due(
         raise StaleEdit(
             f"Someone changed the next review date to {now} since you opened this page. "
             "Nothing has been saved: check the new date, then change it again if you "
-            "still need to."
+            "still need to.",
+            current=locked,
+            refreshed={"seen_due": current},
         )
     reason = reason.strip()
     if not reason:
@@ -211,13 +213,21 @@ def clean_late_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def record_review_late_reason(case: Case, *, by: User, reason: str) -> Case:
-    """Say why a case's overdue review is late (an empty reason clears it)."""
+def record_review_late_reason(
+    case: Case, *, by: User, reason: str, seen: str | None = None
+) -> Case:
+    """Say why a case's overdue review is late (an empty reason clears it).
+
+    ``seen`` is the reason the editor's page showed: when someone has saved another
+    since, nothing is written (``StaleEdit``). None: no editor's page.
+    """
     ensure_can_run_case(by, case)
     reason = clean_late_reason(reason)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_review_overdue(timezone.localdate()):
         raise LateReasonError("This case's review is not overdue.", code="not_overdue")
+    if seen is not None and seen != case.review_late_reason:
+        raise StaleEdit(current=case, refreshed={"seen": case.review_late_reason})
     case.review_late_reason = reason
     case.save(update_fields=["review_late_reason", "updated_at"])
     record_event(

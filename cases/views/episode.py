@@ -31,7 +31,7 @@ from cases.services.lifecycle import MANUAL_STEPS, move_to_stage
 from cases.services.step_down import MSG_STEP_DOWN_NOT_ALLOWED, open_stepped_down_case
 from cases.services.step_up import pending_step_up, record_step_up_decision, request_step_up
 from cases.views.journeys import match_signature, search_children
-from tac_portal.forms import field_for_error
+from tac_portal.forms import add_service_errors
 
 
 def _case_for_step(request: AuthenticatedHttpRequest, pk: int) -> Case:
@@ -47,11 +47,8 @@ def _add_errors(form: Form, error: ValidationError | PermissionDenied) -> None:
     """
     if isinstance(error, PermissionDenied):
         form.add_error(None, f"You can no longer do this. {error}")
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field_for_error(form, field), errors)
     else:
-        form.add_error(None, error)
+        add_service_errors(form, error)
 
 
 def _data(request: AuthenticatedHttpRequest) -> Any:

@@ -77,6 +77,7 @@ from cases.services.requests import (
     triage_request,
 )
 from cases.views.team import offer_to_join
+from tac_portal.forms import add_service_errors
 
 security_log = logging.getLogger("tac.security")
 
@@ -99,15 +100,9 @@ def _not_administrator(user: User) -> None:
 
 
 def _apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its fields where it names them."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+    """Show a service's refusal on the form: on its fields where it names them, and a
+    stale edit beside what the record says now (``tac_portal.forms.add_service_errors``)."""
+    add_service_errors(form, error)
 
 
 def search_children(request: AuthenticatedHttpRequest, query: ChildQuery) -> SearchOutcome:

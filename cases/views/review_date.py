@@ -25,7 +25,7 @@ from cases.access import get_case_to_run
 from cases.forms.reviews import ReviewDateForm
 from cases.models import AccessPurpose
 from cases.services.reviews import move_next_review_due
-from tac_portal.concurrency import StaleEdit
+from tac_portal.forms import add_service_errors
 
 # --- The page --------------------------------------------------------------------------
 
@@ -50,21 +50,11 @@ def review_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 # The page always sends it; a post without it is no editor's page.
                 seen_due=data["seen_due"] if "seen_due" in request.POST else None,
             )
-        except StaleEdit as error:
-            # Keep what they typed; the next save is checked against the date now held.
-            case.refresh_from_db(fields=["next_review_due", "review_late_reason"])
-            data_now = request.POST.copy()
-            data_now["seen_due"] = case.next_review_due.isoformat() if case.next_review_due else ""
-            form.data = data_now
-            form.add_error(None, error.messages)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    for e in errors:
-                        form.add_error(field if field in form.fields else None, e)
-            else:
-                for message in error.messages:
-                    form.add_error(None, message)
+            # A stale save keeps what they typed, shows the date now held beside theirs,
+            # and the next save is checked against that date.
+            add_service_errors(form, error)
+            case.refresh_from_db(fields=["next_review_due", "review_late_reason"])
         else:
             messages.success(
                 request, f"Next review date changed to {data['next_review_due']:%-d %B %Y}"

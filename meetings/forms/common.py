@@ -12,6 +12,7 @@ from agencies.models import User
 from cases.models import Case
 from notifications.models import local_zone
 from tac_portal.forms import (
+    VersionField,
     add_service_errors,
 )
 
@@ -45,12 +46,10 @@ def time_field(label: str, *, required: bool, what: str) -> forms.TimeField:
     )
 
 
-def version_field() -> forms.IntegerField:
+def version_field() -> VersionField:
     # Posted back unchanged from the page; missing only if the page was tampered with.
-    message = "Something went wrong: go back, reload the page and try again"
-    return forms.IntegerField(
-        widget=forms.HiddenInput, error_messages={"required": message, "invalid": message}
-    )
+    # Meeting mode's typed fields start at version 0 (nothing typed yet).
+    return VersionField(min_value=0)
 
 
 def apply_service_error(form: forms.Form, error: ValidationError) -> None:

@@ -9,7 +9,14 @@ from django import forms
 
 from agencies.models import User
 from cases.models import Case
-from meetings.forms.common import AREA, SCALE, ProfessionalChoices, professionals_on, version_field
+from meetings.forms.common import (
+    AREA,
+    NETWORK_OWNER,
+    SCALE,
+    ProfessionalChoices,
+    professionals_on,
+    version_field,
+)
 from meetings.forms.plan import OwnedForm
 from meetings.models import (
     Action,
@@ -145,6 +152,19 @@ class ChangeActionForm(OwnedForm):
     def keeps_owner(self) -> bool:
         return bool(self.cleaned_data["owner"] == KEEP_OWNER)
 
+    def stale_values(self, action: Action) -> dict[str, Any]:
+        """What the fields say now, for a save refused as stale (tac_portal.forms)."""
+        owner = next(
+            (
+                key
+                for key, m in self.memberships.items()
+                if (m.professional_id and m.professional_id == action.owner_professional_id)
+                or (m.family_member_id and m.family_member_id == action.owner_family_member_id)
+            ),
+            NETWORK_OWNER if action.owner_name else action.owner_display,
+        )
+        return {"owner": owner, "network_name": action.owner_name}
+
     due_on = GovUKDateField(label="Due date", years_ahead=DUE_YEARS_AHEAD)
     reason = FreeTextField(
         label="Why it is changing (optional)",
@@ -191,6 +211,10 @@ class OutcomeReviewForm(forms.Form):
         widget=forms.Textarea(attrs=AREA),
     )
     version = version_field()
+
+    def stale_values(self, outcome: Outcome) -> dict[str, Any]:
+        """What the fields say now, for a save refused as stale (tac_portal.forms)."""
+        return {"note": outcome.review_note}
 
 
 class DiscussionForm(forms.Form):

@@ -18,16 +18,19 @@ from meetings.forms.common import (
     local_datetime,
     professionals_on,
     time_field,
+    version_field,
 )
 from meetings.models import (
     Invitation,
     Meeting,
 )
 from meetings.services.scheduling import ExternalInvitee
+from notifications.models import local_zone
 from tac_portal.forms import (
     FreeTextField,
     GovUKDateField,
     SubmissionTokenField,
+    VersionField,
 )
 from tac_portal.validators import name_problem
 
@@ -205,10 +208,21 @@ class InviteForm(forms.Form):
 
 
 class RescheduleForm(WhenForm):
-    pass
+    version = version_field()
+
+    def stale_values(self, meeting: Meeting) -> dict[str, Any]:
+        """What the fields say now, for a save refused as stale (tac_portal.forms)."""
+        starts = timezone.localtime(meeting.starts_at, local_zone())
+        ends = timezone.localtime(meeting.ends_at, local_zone()) if meeting.ends_at else None
+        return {
+            "day": starts.date(),
+            "starts": starts.time(),
+            "ends": ends.time() if ends else None,
+        }
 
 
 class CancelForm(forms.Form):
+    version = version_field()
     reason = FreeTextField(
         label="Why is it cancelled?",
         widget=forms.Textarea(attrs=AREA),
@@ -226,6 +240,9 @@ class ResponseForm(forms.Form):
         label="Your reply",
         error_messages={"required": "Select attending or sending apologies"},
     )
+    # The invitation's version the page showed: a reply recorded since is not overwritten.
+    # The meeting page always sends it; a reply posted without it is checked only in order.
+    version = VersionField(required=False)
 
 
 class RecordReplyForm(ResponseForm):

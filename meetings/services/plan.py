@@ -30,7 +30,7 @@ from meetings.models import (
 from meetings.services.common import NOTE_MAX, MeetingError, ensure_can_run_meeting, lock_meeting
 from notifications.models import SUBJECT_ACTION_DUE, Audience
 from notifications.services import notify, schedule_reminders
-from tac_portal.concurrency import ensure_current
+from tac_portal.concurrency import StaleEdit, ensure_current
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -504,13 +504,21 @@ def review_action(
 
 
 @transaction.atomic
-def record_action_late_reason(action: Action, *, by: User, reason: str) -> Action:
-    """Say why an overdue action is late (an empty reason clears it)."""
+def record_action_late_reason(
+    action: Action, *, by: User, reason: str, seen: str | None = None
+) -> Action:
+    """Say why an overdue action is late (an empty reason clears it).
+
+    ``seen`` is the reason the editor's page showed: when someone has saved another
+    since, nothing is written (``StaleEdit``). None: no editor's page.
+    """
     ensure_can_run_case(by, action.case)
     reason = clean_late_reason(reason)
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.status not in Action.OPEN_STATUSES or action.due_on >= timezone.localdate():
         raise LateReasonError("This action is not overdue.", code="not_overdue")
+    if seen is not None and seen != action.late_reason:
+        raise StaleEdit(current=action, refreshed={"seen": action.late_reason})
     action.late_reason = reason
     action.save(update_fields=["late_reason", "updated_at"])
     record_event(

@@ -242,10 +242,16 @@ def reschedule_meeting(
     ends_at: dt.datetime | None,
     mode: str,
     location: str,
+    expected_version: int | None = None,
 ) -> Meeting:
-    """Move a scheduled meeting; everyone invited gets an updated calendar entry (same UID)."""
+    """Move a scheduled meeting; everyone invited gets an updated calendar entry (same UID).
+
+    ``expected_version`` is the meeting's version the editor's page showed: a change
+    saved since is not overwritten (``StaleEdit``), and nothing is written.
+    """
     locked = lock_meeting(meeting)
     ensure_can_run_meeting(by, locked)
+    ensure_current(locked, expected_version)
     if locked.status != Meeting.Status.SCHEDULED:
         raise MeetingError("Only a meeting that has not happened can be moved.", code="held")
     if mode not in Meeting.Mode.values:
@@ -258,7 +264,15 @@ def reschedule_meeting(
     locked.location = location.strip()
     locked.ical_sequence += 1
     locked.save(
-        update_fields=["starts_at", "ends_at", "mode", "location", "ical_sequence", "updated_at"]
+        update_fields=[
+            "starts_at",
+            "ends_at",
+            "mode",
+            "location",
+            "ical_sequence",
+            "updated_at",
+            *bump(locked),
+        ]
     )
     email_invitees(locked, purpose="changed")
     record_event(
@@ -275,10 +289,16 @@ def reschedule_meeting(
 
 
 @transaction.atomic
-def cancel_meeting(meeting: Meeting, *, by: User, reason: str) -> Meeting:
-    """Cancel a scheduled meeting; everyone invited gets a cancellation (same UID)."""
+def cancel_meeting(
+    meeting: Meeting, *, by: User, reason: str, expected_version: int | None = None
+) -> Meeting:
+    """Cancel a scheduled meeting; everyone invited gets a cancellation (same UID).
+
+    Refused with ``StaleEdit`` when the meeting changed since ``expected_version``.
+    """
     locked = lock_meeting(meeting)
     ensure_can_run_meeting(by, locked)
+    ensure_current(locked, expected_version)
     if locked.status != Meeting.Status.SCHEDULED:
         raise MeetingError("Only a meeting that has not happened can be cancelled.", code="held")
     if not reason.strip():
@@ -286,7 +306,9 @@ def cancel_meeting(meeting: Meeting, *, by: User, reason: str) -> Meeting:
     locked.status = Meeting.Status.CANCELLED
     locked.cancelled_reason = reason.strip()
     locked.ical_sequence += 1
-    locked.save(update_fields=["status", "cancelled_reason", "ical_sequence", "updated_at"])
+    locked.save(
+        update_fields=["status", "cancelled_reason", "ical_sequence", "updated_at", *bump(locked)]
+    )
     email_invitees(locked, purpose="cancelled")
     record_event(
         locked.case,

@@ -39,6 +39,7 @@ from meetings.services.scheduling import (
     schedule_meeting,
 )
 from meetings.views.common import invitation_of, meeting_for_user, runnable_meeting
+from tac_portal.concurrency import StaleEdit
 
 
 @login_required
@@ -86,7 +87,7 @@ def _detail_context(request: AuthenticatedHttpRequest, meeting: Meeting) -> dict
         "case": meeting.case,
         "invitations": sorted(invitations, key=lambda i: (not i.is_family, i.pk)),
         "my_invitation": mine,
-        "response_form": forms.ResponseForm(),
+        "response_form": forms.ResponseForm(initial={"version": mine.version if mine else 1}),
         "reply_form": forms.RecordReplyForm(),
         "contribution_form": forms.ContributionForm(),
         "written": list(meeting.contributions.select_related("author").order_by("created_at")),
@@ -149,6 +150,7 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "ends": timezone.localtime(meeting.ends_at).time() if meeting.ends_at else None,
         "mode": meeting.mode,
         "location": meeting.location,
+        "version": meeting.version,
     }
     form = forms.RescheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -160,9 +162,11 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 ends_at=form.ends_at,
                 mode=form.cleaned_data["mode"],
                 location=form.cleaned_data["location"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             forms.apply_service_error(form, error)
+            meeting.refresh_from_db()
         else:
             messages.success(request, "Meeting moved. Everyone invited has been told.")
             return redirect("meetings:detail", meeting.pk)
@@ -173,12 +177,18 @@ def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = runnable_meeting(request, pk)
-    form = forms.CancelForm(request.POST or None)
+    form = forms.CancelForm(request.POST or None, initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
         try:
-            cancel_meeting(meeting, by=request.user, reason=form.cleaned_data["reason"])
+            cancel_meeting(
+                meeting,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
             forms.apply_service_error(form, error)
+            meeting.refresh_from_db()
         else:
             messages.success(request, "Meeting cancelled. Everyone invited has been told.")
             return redirect("cases:detail", meeting.case_id)
@@ -193,7 +203,21 @@ def respond(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -> H
     form = forms.ResponseForm(request.POST)
     if form.is_valid():
         try:
-            record_response(invitation, by=request.user, response=form.cleaned_data["response"])
+            record_response(
+                invitation,
+                by=request.user,
+                response=form.cleaned_data["response"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleEdit as error:
+            # Both versions, in words: the reply it holds now and the one not saved.
+            choices = dict(form.fields["response"].choices)  # type: ignore[attr-defined]
+            wrote = choices.get(form.cleaned_data["response"], "")
+            now = error.current.get_response_display() if error.current else ""
+            messages.error(
+                request,
+                f"{' '.join(error.messages)} What it says now: {now}. What you sent: {wrote}.",
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -7,7 +7,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -104,20 +104,39 @@ class KeysetPagination(BasePagination):
         self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
     ) -> list[Any]:
         assert isinstance(queryset, QuerySet)  # noqa: S101  (keyset pages need the database)
-        self.request = request
         field = getattr(view, "sync_field", "updated_at")
+        size, position = self.page_request(request)
+        rows = list(self.page_of(queryset, field, size, position))
+        return self.keep_page(rows, size, lambda row: (getattr(row, field), row.pk))
+
+    def page_request(self, request: Request) -> tuple[int, tuple[dt.datetime, int] | None]:
+        """The page size asked for, and the cursor's position (None on the first page)."""
+        self.request = request
         size = self._page_size(request)
         cursor = request.query_params.get("cursor")
-        if cursor:
-            position, pk = _decode_cursor(cursor)
+        return size, (_decode_cursor(cursor) if cursor else None)
+
+    @staticmethod
+    def page_of(
+        queryset: QuerySet[Any], field: str, size: int, position: tuple[dt.datetime, int] | None
+    ) -> QuerySet[Any]:
+        """The rows after ``position`` in (``field``, id) order, one more than a page."""
+        if position is not None:
+            at, pk = position
+            # (field, id) > (at, pk), with ``field >= at`` spelt out so that the
+            # (field, id) index is entered at the position instead of read from its start.
             queryset = queryset.filter(
-                Q(**{f"{field}__gt": position}) | Q(**{field: position, "pk__gt": pk})
+                Q(**{f"{field}__gte": at}) & (Q(**{f"{field}__gt": at}) | Q(pk__gt=pk))
             )
-        rows = list(queryset.order_by(field, "pk")[: size + 1])
+        return queryset.order_by(field, "pk")[: size + 1]
+
+    def keep_page(
+        self, rows: list[Any], size: int, position_of: Callable[[Any], tuple[dt.datetime, int]]
+    ) -> list[Any]:
+        """A page of ``rows`` (read by ``page_of``), noting the next page's cursor."""
         if len(rows) > size:
             rows = rows[:size]
-            last = rows[-1]
-            self.next_cursor = _encode_cursor(getattr(last, field), last.pk)
+            self.next_cursor = _encode_cursor(*position_of(rows[-1]))
         return rows
 
     def next_link(self) -> str | None:

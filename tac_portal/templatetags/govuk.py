@@ -39,7 +39,7 @@ import datetime as dt
 import html
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django import forms, template
@@ -513,7 +513,7 @@ def govuk_error_summary(*sources: Any, first_field_id: str = "", **opts: Any) ->
     if not items:
         return format_html_join("", "{}", ())  # nothing: an empty, safe string
     titled = next((s for s in sources if isinstance(s, ErrorSummary) and s), None)
-    return render_to_string(
+    summary = render_to_string(
         "includes/error_summary.html",
         {
             "items": items,
@@ -521,6 +521,13 @@ def govuk_error_summary(*sources: Any, first_field_id: str = "", **opts: Any) ->
             "description": titled.description if titled else "",
         },
     )
+    # A save refused because someone else saved first: what it says now, beside what
+    # the person wrote (``tac_portal.forms.show_stale_edit``).
+    stale = [s.stale for s in sources if isinstance(s, forms.BaseForm) and hasattr(s, "stale")]
+    if not stale:
+        return summary
+    panels = [render_to_string("includes/stale_edit.html", {"comparison": c}) for c in stale]
+    return format_html_join("", "{}", [(summary,), *((p,) for p in panels)])
 
 
 def shows_errors(value: Any) -> bool:
@@ -556,14 +563,75 @@ def govuk_attributes(attributes: Iterable[tuple[str, str]]) -> SafeString:
 # inside its own region and the page never does. The region can be reached with the
 # keyboard (so it can be scrolled without a mouse) and is named after the table's caption
 # (or ``{% table_region label="…" %}``), so a screen reader says which table it is in.
+#
+# ``{% table_region stack %}`` is for the tables people read on a phone (My work, a case's
+# plan, its meetings and team, search results, notifications): on a narrow screen each row
+# becomes a block of "heading: value" lines, like a GOV.UK summary list, instead of
+# scrolling. The tag labels every body cell with its column's heading (``data-label``,
+# which the style sheet shows before the value) and gives each part of the table its
+# table role, so a screen reader still finds a table, its rows, cells and headings once
+# the style sheet has laid them out as blocks.
 
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
+_THEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead>", re.DOTALL | re.IGNORECASE)
+_HEADER_CELL = re.compile(r"<th\b([^>]*)>(.*?)</th>", re.DOTALL | re.IGNORECASE)
+_ROW = re.compile(r"(<tr\b)([^>]*>)(.*?)(</tr>)", re.DOTALL | re.IGNORECASE)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>", re.IGNORECASE)
+_SPAN = re.compile(r"\bcolspan\s*=\s*[\"']?(\d+)", re.IGNORECASE)
+_PART = re.compile(r"<(table|thead|tbody|tfoot)\b(?![^>]*\brole=)", re.IGNORECASE)
+
+
+def _text(fragment: str) -> str:
+    """The words of an HTML fragment, on one line, unescaped (escaped again on output)."""
+    return " ".join(html.unescape(strip_tags(fragment)).split())
+
+
+_PART_ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tfoot": "rowgroup"}
+
+
+def _stacked(content: str) -> str:
+    """The table with its roles and every body cell labelled with its column's heading."""
+    head = _THEAD.search(content)
+    headings = [_text(m.group(2)) for m in _HEADER_CELL.finditer(head.group(1))] if head else []
+
+    def cell_in(in_head: bool) -> Callable[[re.Match[str]], str]:
+        column = 0
+
+        def label(m: re.Match[str]) -> str:
+            nonlocal column
+            tag, attrs = m.group(1).lower(), m.group(2)
+            span = _SPAN.search(attrs)
+            width = int(span.group(1)) if span else 1
+            if in_head:
+                role = "columnheader"
+            elif tag == "th":
+                role = "rowheader"
+            else:
+                role = "cell"
+            extra = f' role="{role}"' if "role=" not in attrs else ""
+            heading = headings[column] if column < len(headings) else ""
+            if not in_head and width == 1 and heading:
+                extra += format_html(' data-label="{}"', heading)
+            column += width
+            return f"<{m.group(1)}{extra}{attrs}>"
+
+        return label
+
+    def row(m: re.Match[str]) -> str:
+        in_head = head is not None and head.start() <= m.start() < head.end()
+        cells = _CELL.sub(cell_in(in_head), m.group(3))
+        attrs = m.group(2) if "role=" in m.group(2) else f' role="row"{m.group(2)}'
+        return f"{m.group(1)}{attrs}{cells}{m.group(4)}"
+
+    content = _ROW.sub(row, content)
+    return _PART.sub(lambda m: f'<{m.group(1)} role="{_PART_ROLES[m.group(1).lower()]}"', content)
 
 
 class TableRegionNode(template.Node):
-    def __init__(self, nodelist: template.NodeList, label: Any) -> None:
+    def __init__(self, nodelist: template.NodeList, label: Any, stack: bool = False) -> None:
         self.nodelist = nodelist
         self.label = label
+        self.stack = stack
 
     def render(self, context: Context) -> str:
         content = self.nodelist.render(context)
@@ -571,11 +639,19 @@ class TableRegionNode(template.Node):
         if not label:
             caption = _CAPTION.search(content)
             # The caption is HTML: its text, unescaped here and escaped once below.
-            text = html.unescape(strip_tags(caption.group(1))) if caption else ""
-            label = " ".join(text.split())
+            label = _text(caption.group(1)) if caption else ""
         if not label:
             raise template.TemplateSyntaxError(
                 "a table_region needs a table with a <caption>, or a label"
+            )
+        if self.stack:
+            return format_html(
+                '<div class="tac-table-region tac-table-region--stack" role="region" '
+                'aria-label="{}" tabindex="0">{}</div>',
+                label,
+                # The rendered template (a SafeString, already escaped) with attributes
+                # added whose values format_html escaped as they were added.
+                SafeString(_stacked(content)),  # nosec B703
             )
         return format_html(
             '<div class="tac-table-region" role="region" aria-label="{}" tabindex="0">{}</div>',
@@ -586,13 +662,18 @@ class TableRegionNode(template.Node):
 
 @register.tag
 def table_region(parser: template.base.Parser, token: template.base.Token) -> TableRegionNode:
-    """A table that scrolls inside its own region on a narrow screen (see above)."""
+    """A table that scrolls inside its own region on a narrow screen, or with ``stack``
+    becomes a list of rows there (see above)."""
     bits = token.split_contents()
     label = None
+    stack = False
     for bit in bits[1:]:
+        if bit == "stack":
+            stack = True
+            continue
         if not bit.startswith("label="):
-            raise template.TemplateSyntaxError(f"{bits[0]} takes only label=…, not {bit}")
+            raise template.TemplateSyntaxError(f"{bits[0]} takes only label=… and stack, not {bit}")
         label = parser.compile_filter(bit.removeprefix("label="))
     nodelist = parser.parse(("endtable_region",))
     parser.delete_first_token()
-    return TableRegionNode(nodelist, label)
+    return TableRegionNode(nodelist, label, stack)

@@ -41,6 +41,8 @@ ROUTES: dict[str, Route] = {
     # Two-factor is off in the test settings: with no device there is no code to ask for.
     "agencies:two_factor": Route("get", expect=everyone(302, anonymous=302)),
     "agencies:two_factor_setup": Route("get", expect=everyone(200, anonymous=302)),
+    "agencies:password_change": Route("get", expect=everyone(200, anonymous=302)),
+    "agencies:password_change_done": Route("get", expect=everyone(200, anonymous=302)),
     "agencies:password_reset": Route("get", expect=everyone(200, anonymous=200)),
     "agencies:password_reset_done": Route("get", expect=everyone(200, anonymous=200)),
     "agencies:password_reset_confirm": Route(

@@ -141,3 +141,14 @@ def test_healthz_names_the_database_as_the_service_that_is_down(database_down: N
     checks = response.json()["checks"]
     assert checks["database"]["ok"] is False
     assert checks["database"]["error"] == "OperationalError"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_answers_a_signed_in_browser_when_postgresql_is_down(database_down: None) -> None:
+    """The session (kept in the database) is not loaded for /healthz, nor thrown away."""
+    browser = Client(raise_request_exception=False)
+    browser.cookies.load({"sessionid": "a-session-that-needs-the-database"})
+    response = browser.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"]["ok"] is False
+    assert "sessionid" not in response.cookies

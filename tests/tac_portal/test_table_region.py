@@ -69,3 +69,54 @@ def test_every_table_is_in_a_region() -> None:
     assert [name for name in bare if name not in NOT_YET] == []
     # An entry for a template that is now fixed (or gone) is removed, not left behind.
     assert sorted(set(NOT_YET) - set(bare)) == []
+
+
+def test_a_stacked_table_labels_each_cell_with_its_heading_and_keeps_its_roles() -> None:
+    html = _render(
+        "{% table_region stack %}<table class='govuk-table'><caption>Cases</caption>"
+        "<thead><tr><th scope='col'>Case</th><th scope='col'>Lead <span>&amp; agency</span>"
+        "</th></tr></thead><tbody>"
+        "<tr><th scope='row'>{{ ref }}</th><td class='x'>{{ who }}</td></tr>"
+        "<tr><td colspan='2'>No more cases.</td></tr>"
+        "</tbody></table>{% endtable_region %}",
+        ref="TAC-1",
+        who="Ada <b>",
+    )
+    assert html.startswith('<div class="tac-table-region tac-table-region--stack" role="region"')
+    assert "<table role=\"table\" class='govuk-table'>" in html
+    assert '<thead role="rowgroup">' in html
+    assert '<tbody role="rowgroup">' in html
+    assert html.count('<tr role="row">') == 3
+    assert "<th role=\"columnheader\" scope='col'>Case</th>" in html
+    assert '<th role="rowheader" data-label="Case" scope=\'row\'>TAC-1</th>' in html
+    # The heading's text, escaped once; the cell's own content is left as it was.
+    assert '<td role="cell" data-label="Lead &amp; agency" class=\'x\'>Ada &lt;b&gt;</td>' in html
+    # A cell across several columns has no one heading to show.
+    assert "<td role=\"cell\" colspan='2'>No more cases.</td>" in html
+
+
+def test_a_table_is_stacked_only_when_asked() -> None:
+    html = _render(
+        "{% table_region %}<table><caption>Cases</caption><thead><tr><th>Case</th></tr>"
+        "</thead><tbody><tr><td>1</td></tr></tbody></table>{% endtable_region %}"
+    )
+    assert "data-label" not in html
+    assert 'role="cell"' not in html
+    with pytest.raises(TemplateSyntaxError, match="stack"):
+        _render("{% table_region stacked %}<table></table>{% endtable_region %}")
+
+
+def test_the_tables_read_on_a_phone_stack() -> None:
+    """My work, the case page's plan, meetings and team, search results and notifications."""
+    for name in (
+        "cases/my_cases.html",
+        "meetings/panels/my_work.html",
+        "meetings/panels/case_meetings.html",
+        "cases/case_detail.html",
+        "cases/team/team.html",
+        "cases/includes/search_results.html",
+        "notifications/notification_list.html",
+    ):
+        text = (TEMPLATES / name).read_text(encoding="utf-8")
+        assert "{% table_region %}" not in text, name
+        assert "{% table_region stack" in text, name

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.authority import DEMO_EMAILS, demo_accounts_exist
 from demo.bulk import BULK_THRESHOLD, seed_bulk
+from demo.progress import ProgressDisplay
 from demo.small import seed_small
 
 
@@ -51,9 +52,7 @@ class Command(BaseCommand):
         bulk = bool(options["bulk"]) or n_children > BULK_THRESHOLD
         verbosity: int = options["verbosity"]
 
-        def progress(done: int, elapsed: float) -> None:
-            if verbosity >= 1:
-                self.stdout.write(f"  {done:,} children written ({elapsed:,.0f} s)")
+        progress = ProgressDisplay(self.stdout, tty=self.stdout.isatty()) if verbosity else None
 
         # Change history records which command wrote the rows (there is no acting user).
         with pghistory.context(command="seed_demo"):
