@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TypedDict
 
 import jellyfish
 from rapidfuzz.distance import OSA
@@ -88,7 +88,14 @@ def one_slip_apart(a: str, b: str) -> bool:
     return OSA.distance(_letters(a), _letters(b), score_cutoff=1) <= 1
 
 
-def child_name_keys(given_names: str, family_name: str) -> dict[str, Any]:
+class ChildNameKeys(TypedDict):
+    family_name_metaphone: str
+    family_name_soundex: str
+    given_name_metaphone: str
+    name_slip_keys: list[str]
+
+
+def child_name_keys(given_names: str, family_name: str) -> ChildNameKeys:
     """The indexed key columns of a child with these names."""
     return {
         "family_name_metaphone": metaphone(family_name),
