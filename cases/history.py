@@ -95,11 +95,16 @@ def _filter(kind: str, case: Case, child_ids: list[int]) -> Q:
 
 
 def _tracked_fields(name: str) -> list[models.Field[Any, Any]]:
+    """The model's fields its history keeps (``tracked(untracked=...)`` leaves some out)."""
     model = apps.get_model(*_app_and_model(name))
+    kept = {f.attname for f in _event_model(name)._meta.concrete_fields}
     return [
         f
         for f in model._meta.concrete_fields
-        if not f.primary_key and f.attname not in _NOISE and not f.many_to_many
+        if not f.primary_key
+        and f.attname not in _NOISE
+        and not f.many_to_many
+        and f.attname in kept
     ]
 
 

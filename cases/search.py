@@ -1,11 +1,11 @@
 """Find a child: typo- and sound-alike tolerant matching over indexed candidates.
 
 A search never scans the children table (and needs no database extension: the
-embedded PostgreSQL used by ``make run`` has no ``pg_trgm``). Candidates come from indexed columns
-only: the NHS number, the sound-alike keys of the names (``cases.phonetics``), the
-date of birth (also with day and month swapped) and the postcode, combined so
-that every branch of the ``OR`` is an index lookup. The candidates are then scored
-in Python with ``rapidfuzz`` and the likely matches returned, best first.
+embedded PostgreSQL used by ``make run`` has no ``pg_trgm``). Candidates come from
+indexed columns only: the NHS number, the sound-alike keys and the typing-slip keys of
+the names (``cases.phonetics``), the date of birth (also with day and month swapped)
+and the postcode, combined so that every branch of the ``OR`` is an index lookup. The
+candidates are then scored in Python with ``rapidfuzz`` and the likely matches returned, best first.
 
 Who may see what is decided here too (DOMAIN §6, ARCHITECTURE §5): a full row only
 for a child the user may see through a case; for a child in an open case the user
@@ -14,12 +14,13 @@ may not see, one line saying who to contact; nothing at all otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, F, Func, Prefetch, Q
 from rapidfuzz import fuzz
 
 from cases import phonetics
@@ -82,17 +83,36 @@ def _dates(query: ChildQuery) -> list[date]:
     return [query.date_of_birth] if other is None else [query.date_of_birth, other]
 
 
+class _AnyOf(Func):
+    """``value = ANY(ARRAY(subquery))``: the subquery runs once, before the scan, and its
+    ids are looked up in the primary key index like any other branch of the ``OR``. (An
+    ``id IN (subquery)`` branch is a subplan checked row by row, which turns the whole
+    ``OR`` into a scan of the children table.)"""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
 def candidate_filter(query: ChildQuery) -> Q:
     """An ``OR`` of index lookups on ``Child`` that every likely match satisfies."""
     family_meta = phonetics.metaphone(query.family_name)
     family_sdx = phonetics.soundex(query.family_name)
     given_meta = phonetics.metaphone(phonetics.first_word(query.given_names))
+    family_slips = phonetics.family_slip_keys(query.family_name)
+    given_slips = phonetics.given_slip_keys(query.given_names)
     postcode = normalise_postcode(query.postcode) if query.postcode else ""
     dates = _dates(query)
 
     branches: list[Q] = []
     if query.nhs_number:
         branches.append(Q(nhs_number=query.nhs_number))
+    if family_slips and given_slips:
+        # A typing slip in each name: both names within one slip, through the GIN index
+        # of the slip keys (the two overlaps are one bitmap index scan).
+        branches.append(
+            Q(name_slip_keys__overlap=family_slips) & Q(name_slip_keys__overlap=given_slips)
+        )
     if dates:
         on_date = Q(date_of_birth__in=dates)
         if family_meta:
@@ -100,6 +120,9 @@ def candidate_filter(query: ChildQuery) -> Q:
             # A slip that changes both sound keys rarely changes the first letter: the
             # children born that day (the date index) whose family name starts the same.
             branches.append(on_date & Q(family_name_soundex__startswith=family_sdx[:1]))
+        if family_slips or given_slips:
+            # ... and whatever the letter: born that day, either name within one slip.
+            branches.append(on_date & Q(name_slip_keys__overlap=family_slips + given_slips))
         if given_meta:
             branches.append(on_date & Q(given_name_metaphone=given_meta))
         if postcode:
@@ -121,8 +144,18 @@ def candidate_filter(query: ChildQuery) -> Q:
         if postcode and not (family_meta or given_meta):
             branches.append(Q(postcode=postcode))
     known = _known_name_filter(family_meta, family_sdx, given_meta, dates)
+    if family_slips and given_slips:
+        slipped = Q(name_slip_keys__overlap=family_slips) & Q(name_slip_keys__overlap=given_slips)
+        known = slipped if known is None else known | slipped
     if known is not None:
-        branches.append(Q(pk__in=KnownName.objects.filter(known).values("child_id")))
+        branches.append(
+            Q(
+                _AnyOf(
+                    F("pk"),
+                    ArraySubquery(KnownName.objects.filter(known).order_by().values("child_id")),
+                )
+            )
+        )
     if not branches:
         return Q(pk__in=[])
     combined = branches[0]
@@ -148,10 +181,23 @@ def _known_name_filter(
     return None
 
 
-def _name_score(query: str, value: str) -> float:
+#: How alike two names one typing slip apart count: a little more than names that only
+#: sound alike (90), which may be several letters apart ("Woosd" sounds like "West", and
+#: is one slip from "Woods").
+ONE_SLIP_SIMILARITY = 92.0
+
+
+def _name_score(query: str, value: str, *, slip_in: Callable[[str], str] = str) -> float:
+    """0 to 100: fuzzy similarity, at least ``ONE_SLIP_SIMILARITY`` when the names
+    (``slip_in`` of them: the first given name) are one typing slip apart."""
     if not query:
         return 0.0
-    return float(fuzz.WRatio(query.lower(), value.lower()))
+    similarity = float(fuzz.WRatio(query.lower(), value.lower()))
+    if similarity < ONE_SLIP_SIMILARITY and phonetics.one_slip_apart(
+        slip_in(query), slip_in(value)
+    ):
+        return ONE_SLIP_SIMILARITY
+    return similarity
 
 
 def score(query: ChildQuery, child: Child) -> Match:
@@ -186,7 +232,7 @@ def _score_as(query: ChildQuery, child: Child, name: Child | KnownName) -> Match
             reasons.append("family name")
     if query.given_names:
         weight += 25
-        similarity = _name_score(query.given_names, name.given_names)
+        similarity = _name_score(query.given_names, name.given_names, slip_in=phonetics.first_word)
         given_meta = phonetics.metaphone(phonetics.first_word(query.given_names))
         if given_meta and given_meta == name.given_name_metaphone:
             similarity = max(similarity, 90.0)

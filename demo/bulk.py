@@ -29,6 +29,7 @@ import psycopg2  # type: ignore[import-untyped]
 from django.db import connection, transaction
 from psycopg2 import sql  # type: ignore[import-untyped]
 
+from cases import phonetics
 from cases.models import Case, ClosureReason, LeadProfessionalAssignment, TACRole
 from cases.phonetics import child_name_keys
 from demo.directory import Directory, Prof, build_directory
@@ -57,6 +58,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "interpreter_required", "interpreter_arranged", "has_disability", "disability_details",
         "has_sen", "sen_details", "special_requirements", "is_young_carer", "risk_of_exclusion",
         "family_name_metaphone", "family_name_soundex", "given_name_metaphone",
+        "name_slip_keys",
         "created_at", "updated_at", "version", "disability_status", "sen_status", "school_urn",
         "upn",
     ),
@@ -163,6 +165,22 @@ def _given_name_key(given_names: str) -> str:
     return child_name_keys(given_names, "")["given_name_metaphone"]
 
 
+@cache
+def _family_slip_keys(family_name: str) -> list[str]:
+    return phonetics.family_slip_keys(family_name)
+
+
+@cache
+def _given_slip_keys(given_names: str) -> list[str]:
+    return phonetics.given_slip_keys(given_names)
+
+
+def _name_slip_keys(given_names: str, family_name: str) -> str:
+    """``name_slip_keys`` of ``child_name_keys`` as a COPY array (letters and ":" only, so
+    nothing to quote), each name's keys worked out once."""
+    return "{" + ",".join(_family_slip_keys(family_name) + _given_slip_keys(given_names)) + "}"
+
+
 def _ts(value: datetime | None) -> str:
     return NULL if value is None else value.isoformat()
 
@@ -233,7 +251,8 @@ class BulkWriter:
                 "", c.ethnicity, "", c.first_language, c.first_language,
                 _b(c.interpreter_required), _b(c.interpreter_required), _b(c.has_disability),
                 "", _b(c.has_sen), "", "", _b(c.is_young_carer), _b(c.risk_of_exclusion),
-                family_metaphone, family_soundex, _given_name_key(c.given_names), created, created,
+                family_metaphone, family_soundex, _given_name_key(c.given_names),
+                _name_slip_keys(c.given_names, c.family_name), created, created,
                 1, disability_status(c.has_disability), sen_status(c.has_sen), "", "",
             )  # fmt: skip
 

@@ -31,6 +31,7 @@ from typing import Any, Literal
 import pgtrigger
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Case as SQLCase
@@ -98,6 +99,9 @@ class RecordPart:
             elif column.primary_key or column.is_relation or column.choices or name in self.keep:
                 continue
             elif isinstance(column, models.JSONField):
+                updates[name] = Value(column.get_default(), output_field=column)
+            elif isinstance(column, ArrayField) and not column.base_field.choices:
+                # Lists of words: keys made from what was written (search keys).
                 updates[name] = Value(column.get_default(), output_field=column)
             elif isinstance(column, models.SlugField | models.URLField):
                 continue  # codes and links, never what anyone wrote

@@ -114,6 +114,7 @@ _NOISE = frozenset(
         "family_name_metaphone",
         "family_name_soundex",
         "given_name_metaphone",
+        "name_slip_keys",
         "status_before_escalation",
     }
 )

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -87,7 +89,12 @@ class SenStatus(models.TextChoices):
     DECLINED = "declined", "Declined to say"
 
 
-CHILD_NAME_KEY_FIELDS = ("family_name_metaphone", "family_name_soundex", "given_name_metaphone")
+CHILD_NAME_KEY_FIELDS = (
+    "family_name_metaphone",
+    "family_name_soundex",
+    "given_name_metaphone",
+    "name_slip_keys",
+)
 
 
 class Religion(models.TextChoices):
@@ -102,7 +109,8 @@ class Religion(models.TextChoices):
     OTHER = "other", "Other"
 
 
-@tracked
+# The slip keys are derived from the names, which the history keeps.
+@tracked(untracked=("name_slip_keys",))
 class Child(VersionedModel):
     """A child's identifying details (DOMAIN §2.2 section B)."""
 
@@ -180,6 +188,9 @@ class Child(VersionedModel):
     family_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
     family_name_soundex = models.CharField(max_length=4, blank=True, default="", editable=False)
     given_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
+    # ... and their typing-slip keys (cases.phonetics.name_slip_keys), GIN-indexed: a
+    # slip in both names still narrows through the index.
+    name_slip_keys = ArrayField(models.TextField(), blank=True, default=list, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -218,6 +229,7 @@ class Child(VersionedModel):
             models.Index(
                 fields=["given_name_metaphone", "date_of_birth"], name="child_given_meta_dob_idx"
             ),
+            GinIndex(fields=["name_slip_keys"], name="child_name_slip_keys_idx"),
         ]
 
     def __str__(self) -> str:
@@ -380,6 +392,7 @@ class KnownName(models.Model):
     family_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
     family_name_soundex = models.CharField(max_length=4, blank=True, default="", editable=False)
     given_name_metaphone = models.CharField(max_length=20, blank=True, default="", editable=False)
+    name_slip_keys = ArrayField(models.TextField(), blank=True, default=list, editable=False)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -395,6 +408,7 @@ class KnownName(models.Model):
             models.Index(
                 fields=["family_name_soundex", "given_name_metaphone"], name="known_name_sdx_idx"
             ),
+            GinIndex(fields=["name_slip_keys"], name="known_name_slip_keys_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pghistory
 from django.db import models
@@ -10,7 +10,7 @@ from django.db import models
 _Model = TypeVar("_Model", bound=type[models.Model])
 
 
-def tracked(model: _Model) -> _Model:
+def tracked(model: _Model | None = None, *, untracked: tuple[str, ...] = ()) -> Any:
     """Keep the model's change history: every insert, update and delete, by database trigger.
 
     Each change is a row in ``<Model>History`` (``pgh_obj`` the record, ``pgh_label``
@@ -18,7 +18,12 @@ def tracked(model: _Model) -> _Model:
     the ``pghistory`` context of the request or command that made it (acting user, URL).
     Triggers also catch raw SQL and ``COPY``. History rows are append-only: the
     database refuses to update or delete them.
+
+    ``@tracked(untracked=(...))`` leaves out fields derived from others (search keys):
+    they are not kept in the history, and a change to them alone is no change.
     """
+    if model is None:
+        return lambda inner: tracked(inner, untracked=untracked)
     pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
@@ -27,5 +32,6 @@ def tracked(model: _Model) -> _Model:
         # ``Case.events`` is the case chronology; the history is ``<record>.history``.
         obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history"),
         append_only=True,
+        exclude=list(untracked) or None,
     )(model)
     return model

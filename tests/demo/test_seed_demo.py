@@ -22,6 +22,8 @@ from cases.models import (
     LeadProfessionalAssignment,
     TeamMembership,
 )
+from cases.models.people import CHILD_NAME_KEY_FIELDS
+from cases.phonetics import child_name_keys
 from cases.validators import nhs_number_is_valid, validate_postcode
 from demo.authority import DEMO_EMAILS
 
@@ -269,6 +271,11 @@ def test_bulk_seed_keeps_the_invariants() -> None:
     assert leads >= 15
     assert TeamMembership.objects.filter(kind=TeamMembership.Kind.FAMILY).exists()
     assert LeadProfessionalAssignment.objects.exclude(change_reason="").exists()
+    # The search keys are written as Child.save would write them.
+    for child in Child.objects.all():
+        assert child_name_keys(child.given_names, child.family_name) == {
+            key: getattr(child, key) for key in CHILD_NAME_KEY_FIELDS
+        }
 
     assert_demo_relationships()
     assert_case_invariants()

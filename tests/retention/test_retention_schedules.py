@@ -150,6 +150,7 @@ def test_it_runs_retention_with_a_legal_hold_and_keeps_the_figures(
     first_child.refresh_from_db()
     assert (first_child.given_names, first_child.family_name) == (REMOVED, REMOVED)
     assert first_child.nhs_number == ""
+    assert first_child.name_slip_keys == []  # keys made from the names go with them
     assert first_child.date_of_birth == dt.date(2010, 2, 1)  # the first of the month
     assert first_child.ethnicity == "WBRI"  # the equality figures keep it
     family = Family.objects.get(pk=first_child.family_id)
