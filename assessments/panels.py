@@ -54,7 +54,7 @@ def my_work_context(user: User) -> dict[str, Any]:
         Assessment.objects.filter(
             assessor=user,
             status__in=OPEN_STATUSES,
-            case__in=Case.objects.visible_to(user),
+            case__in=Case.objects.listed_for(user),
         )
         .select_related("case")
         .order_by("started_at", "id")[:MY_DRAFTS_LIMIT]

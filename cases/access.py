@@ -19,9 +19,9 @@ branch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -121,21 +121,86 @@ def visible_cases_filter(user: User | AnonymousUser, *, include_break_glass: boo
     return relationship | Q(rule_break_glass) if include_break_glass else relationship
 
 
+def visible_cases_set_filter(user: User | AnonymousUser) -> Q:
+    """``visible_cases_filter`` written as one set of case ids, for lists.
+
+    The same rules, each its own line. The correlated ``EXISTS`` probes suit reaching
+    one case by id, but a list filtered by them has PostgreSQL probe every case in
+    the authority, so "My work" at a million children read every open case. Here the
+    relationship is a ``UNION`` of the user's memberships, leads and grants, each
+    read through its partial index by professional, and the cases are fetched by id:
+    the work follows the user's caseload, not the size of the authority.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    assert isinstance(user, User)  # noqa: S101 - an authenticated user is always ours
+    if user.is_system_administrator:
+        return _NOTHING
+    if user.is_coordinator:
+        # Rule 3: the early help coordinator is authority-wide.
+        return Q()
+    members = TeamMembership.objects.active().order_by()
+    leads = LeadProfessionalAssignment.objects.active().order_by()
+    managed_teams = user.managed_teams.values("pk")
+    # Rule 1: an active member of the TAC, or its lead professional.
+    rule_member = members.filter(professional=user).values("case_id")
+    rule_lead = leads.filter(professional=user).values("case_id")
+    # Rule 2: manager of a team with a member on the TAC, or whose member is the lead.
+    rule_manager_member = members.filter(professional__team__in=managed_teams).values("case_id")
+    rule_manager_lead = leads.filter(professional__team__in=managed_teams).values("case_id")
+    # Rule 4: an unexpired break-glass grant (emergency access) for the case.
+    rule_break_glass = (
+        BreakGlassGrant.objects.filter(user=user, expires_at__gt=Now()).order_by().values("case_id")
+    )
+    ids = rule_member.union(rule_lead, rule_manager_member, rule_manager_lead, rule_break_glass)
+    return Q(pk__in=ids)
+
+
+#: Where a case fetched for a page that changes nothing (GET) keeps the answers to the
+#: questions asked about it in this request, by question and user: a page and its
+#: panels ask "is this the lead professional?" once, not once a panel.
+_ANSWERS_ATTRIBUTE = "_tac_access_answers"
+_R = TypeVar("_R")
+
+
+def _remembered(case: Case, question: str, user: User, answer: Callable[[], _R]) -> _R:
+    answers: dict[tuple[str, int], Any] | None = case.__dict__.get(_ANSWERS_ATTRIBUTE)
+    if answers is None:
+        return answer()
+    key = (question, user.pk)
+    if key not in answers:
+        answers[key] = answer()
+    return answers[key]  # type: ignore[no-any-return]
+
+
+def _remember_answers(request: HttpRequest, case: Case) -> Case:
+    """On a GET, let ``case`` keep this request's answers (nothing changes in between)."""
+    if request.method in ("GET", "HEAD"):
+        case.__dict__[_ANSWERS_ATTRIBUTE] = {("see", _user(request).pk): True}
+    return case
+
+
 def can_see_case(user: User, case: Case) -> bool:
-    return Case.objects.visible_to(user).filter(pk=case.pk).exists()
+    return _remembered(
+        case, "see", user, lambda: Case.objects.visible_to(user).filter(pk=case.pk).exists()
+    )
 
 
 def break_glass_grant_in_use(user: User, case: Case) -> BreakGlassGrant | None:
     """The grant through which ``user`` sees ``case``, when no other rule lets them."""
-    relationship = visible_cases_filter(user, include_break_glass=False)
-    if Case.objects.filter(relationship, pk=case.pk).exists():
-        return None
-    return (
-        BreakGlassGrant.objects.active()
-        .filter(user=user, case=case)
-        .order_by("-expires_at")
-        .first()
-    )
+
+    def grant() -> BreakGlassGrant | None:
+        relationship = visible_cases_filter(user, include_break_glass=False)
+        if Case.objects.filter(relationship, pk=case.pk).exists():
+            return None
+        return (
+            BreakGlassGrant.objects.active()
+            .filter(user=user, case=case)
+            .order_by("-expires_at")
+            .first()
+        )
+
+    return _remembered(case, "grant", user, grant)
 
 
 def grants_in_use(user: User, case_ids: Iterable[int]) -> dict[int, int]:
@@ -249,12 +314,22 @@ def can_work_on_cases(user: User | AnonymousUser) -> bool:
 
 
 def is_lead_professional(user: User, case: Case) -> bool:
-    return case.lead_assignments.active().filter(professional=user).exists()
+    return _remembered(
+        case,
+        "lead",
+        user,
+        lambda: case.lead_assignments.active().filter(professional=user).exists(),
+    )
 
 
 def is_active_member(user: User, case: Case) -> bool:
     """An active professional member of the case's TAC (the lead professional is one)."""
-    return case.memberships.active().filter(professional=user).exists()
+    return _remembered(
+        case,
+        "member",
+        user,
+        lambda: case.memberships.active().filter(professional=user).exists(),
+    )
 
 
 def manages_lead_professional(user: User, case: Case) -> bool:
@@ -262,7 +337,12 @@ def manages_lead_professional(user: User, case: Case) -> bool:
     if user.role != User.Role.TEAM_MANAGER:
         return False
     lead_teams = case.lead_assignments.active().values("professional__team")
-    return user.managed_teams.filter(pk__in=lead_teams).exists()
+    return _remembered(
+        case,
+        "manages_lead",
+        user,
+        lambda: user.managed_teams.filter(pk__in=lead_teams).exists(),
+    )
 
 
 def can_run_case(user: User, case: Case) -> bool:
@@ -890,7 +970,7 @@ def get_case_for_user(request: HttpRequest, pk: int | str, *, purpose: str) -> C
     legitimate relationship with it, so the two cannot be told apart. ``purpose``
     (an ``AccessPurpose``) says what the case was opened for, in the access log.
     """
-    case = _visible_case(request, pk)
+    case = _remember_answers(request, _visible_case(request, pk))
     log_case_read(request, case, purpose=purpose)
     return case
 

@@ -28,7 +28,7 @@ FEEDBACK_SAMPLE = 3
 
 def scoped_cases(user: User, scope: Scope, filters: Filters) -> CaseQuerySet:
     """The viewer's visible cases, narrowed to their scope and the dashboard filters."""
-    cases = Case.objects.visible_to(user)
+    cases = Case.objects.listed_for(user)
     leads = LeadProfessionalAssignment.objects.active().filter(case=OuterRef("pk"))
     if scope.team_ids is not None:
         cases = cases.filter(Exists(leads.filter(professional__team__in=scope.team_ids)))

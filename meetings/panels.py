@@ -105,7 +105,7 @@ def my_work(user: User) -> Mapping[str, Any]:
     case one has left does not keep the case visible.
     """
     today = timezone.localdate()
-    visible = Case.objects.visible_to(user).open().values("pk")
+    visible = Case.objects.listed_for(user).open().values("pk")
     actions = list(
         Action.objects.filter(
             owner_professional=user,

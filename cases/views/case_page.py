@@ -66,7 +66,7 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     Other apps add sections (actions, meetings, draft assessments) as ``MyWorkPanel``.
     """
     show_closed = request.GET.get("show") == "closed"
-    cases = Case.objects.visible_to(request.user)
+    cases = Case.objects.listed_for(request.user)
     cases = cases.closed() if show_closed else cases.open()
     cases = cases.with_list_details().order_by("next_review_due", "reference")
     page = list(cases[:MY_CASES_PAGE_SIZE])
