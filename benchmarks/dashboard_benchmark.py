@@ -83,13 +83,14 @@ SYNTHETIC_SQL = [
     # An assessment of the first child; completed unless the case is still assessing.
     """
     INSERT INTO assessments_assessment (case_id, child_id, template_id, status, assessor_id,
-        started_at, completed_at, lock_version, abandoned_reason, created_at, updated_at)
+        started_at, completed_at, lock_version, abandoned_reason, family_copy_left_out,
+        created_at, updated_at)
     SELECT c.id, s.child_id, %(template)s,
         CASE WHEN c.status = 'ASSESSING' THEN 'in_progress' ELSE 'completed' END,
         c.opened_by_id, c.opened_at + interval '1 day',
         CASE WHEN c.status = 'ASSESSING' THEN NULL
              ELSE LEAST(c.opened_at + make_interval(days => (3 + c.id %% 30)::int), now()) END,
-        1, '', now(), now()
+        1, '', '[]'::jsonb, now(), now()
     FROM cases_case c
     JOIN LATERAL (SELECT child_id FROM cases_casesubject WHERE case_id = c.id
                   ORDER BY child_id LIMIT 1) s ON true

@@ -189,18 +189,13 @@ def can_see_case(user: User, case: Case) -> bool:
 def break_glass_grant_in_use(user: User, case: Case) -> BreakGlassGrant | None:
     """The grant through which ``user`` sees ``case``, when no other rule lets them."""
 
-    def grant() -> BreakGlassGrant | None:
-        relationship = visible_cases_filter(user, include_break_glass=False)
-        if Case.objects.filter(relationship, pk=case.pk).exists():
-            return None
-        return (
-            BreakGlassGrant.objects.active()
-            .filter(user=user, case=case)
-            .order_by("-expires_at")
-            .first()
-        )
+    grant_id = _grant_in_use(user, case)
+    return None if grant_id is None else BreakGlassGrant.objects.get(pk=grant_id)
 
-    return _remembered(case, "grant", user, grant)
+
+def _grant_in_use(user: User, case: Case) -> int | None:
+    """``grants_in_use`` for one case (asked once a GET: the page logs, then shows it)."""
+    return _remembered(case, "grant", user, lambda: grants_in_use(user, [case.pk]).get(case.pk))
 
 
 def grants_in_use(user: User, case_ids: Iterable[int]) -> dict[int, int]:
@@ -1125,8 +1120,14 @@ def ensure_information_governance(user: User | AnonymousUser) -> None:
 def log_case_read(request: HttpRequest, case: Case, *, purpose: str) -> int:
     """Log every child of ``case`` as shown: a page about the whole case."""
     child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
+    user = getattr(request, "user", None)
+    grants = None
+    if isinstance(user, User) and _ANSWERS_ATTRIBUTE in case.__dict__:
+        # A GET: the page asks again whether the case is seen by emergency access.
+        grant_id = _grant_in_use(user, case)
+        grants = {case.pk: grant_id} if grant_id is not None else {}
     return record_records_shown(
-        request, [(child_id, case.pk) for child_id in child_ids], purpose=purpose
+        request, [(child_id, case.pk) for child_id in child_ids], purpose=purpose, grants=grants
     )
 
 
@@ -1141,6 +1142,7 @@ def record_records_shown(
     *,
     purpose: str,
     client_id: str = "",
+    grants: dict[int, int] | None = None,
 ) -> int:
     """Write one access-log row per (child id, case id) shown in answer to ``request``.
 
@@ -1148,7 +1150,8 @@ def record_records_shown(
     about one case log through the fetch functions above. Returns the number of rows
     written: a pair already logged for this request is not written again. A row for a
     case the viewer sees only by emergency access carries the grant's id (one query).
-    ``client_id`` names a partner system reading through the API.
+    ``grants``, when the caller already asked ``grants_in_use`` for the cases shown,
+    saves that query. ``client_id`` names a partner system reading through the API.
     """
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
@@ -1159,9 +1162,10 @@ def record_records_shown(
         return 0
     match = getattr(request, "resolver_match", None)
     route = match.view_name if match else request.path
-    grants: dict[int, int] = {}
-    if user is not None:
-        grants = grants_in_use(user, {case_id for _, case_id in pairs if case_id is not None})
+    if grants is None:
+        grants = {}
+        if user is not None:
+            grants = grants_in_use(user, {case_id for _, case_id in pairs if case_id is not None})
     RecordAccess.objects.bulk_create(
         [
             RecordAccess(

@@ -249,6 +249,23 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def subjects_with_children(self) -> list[CaseSubject]:
+        """The case's subjects, each with its child (and school), in the order added.
+
+        Read once for this instance: the case page and each of its panels ask for them,
+        and the page's case is fetched afresh for every request. Code that changes the
+        subjects reads them from the database instead.
+        """
+        cached: list[CaseSubject] | None = self.__dict__.get("_subjects_with_children")
+        if cached is None:
+            cached = list(
+                CaseSubject.objects.filter(case=self)
+                .select_related("child", "child__school")
+                .order_by("id")
+            )
+            self.__dict__["_subjects_with_children"] = cached
+        return cached
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES

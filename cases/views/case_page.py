@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -103,11 +103,9 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A read-only view of one case. Invisible and missing cases are both 404."""
     case = get_case_for_user(request, pk, purpose=AccessPurpose.CASE)
-    subjects = list(
-        CaseSubject.objects.filter(case=case)
-        .select_related("child", "child__school")
-        .prefetch_related("child__known_names")
-    )
+    # Read once here and shared with the panels (``Case.subjects_with_children``).
+    subjects = case.subjects_with_children()
+    prefetch_related_objects([s.child for s in subjects], "known_names")
     grant = break_glass_grant_in_use(request.user, case)
     members = (
         case.memberships.active()
