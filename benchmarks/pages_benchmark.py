@@ -262,13 +262,14 @@ def compare(small_db: str, large_db: str, repeat: int, page_set: str = "pages") 
         # (once a minute, agencies.middleware), three more queries at either size.
         qs, qg = min(queries[index]["small"]), min(queries[index]["large"])
         same = qs == qg
+        counted = f"{qs}{'=' if same else '/'}{qg}"
         ok = ratio <= TARGET_RATIO and same
         failures += not ok
         print(
             f"{label[:34]:<34} {ms * 1000:8.1f} ({s_lo * 1000:6.1f}-{s_hi * 1000:6.1f})"
             f" {mg * 1000:8.1f} ({g_lo * 1000:6.1f}-{g_hi * 1000:6.1f})"
             f" {ratio:6.2f} ({r_lo:.2f}-{r_hi:.2f})"
-            f" {f'{qs}{"=" if same else "/"}{qg}':>9} {weight[index]['large'] / 1000:6.1f}"
+            f" {counted:>9} {weight[index]['large'] / 1000:6.1f}"
             f"{'' if ok else '  <-- over target'}"
         )
     print(f"\npages over target (ratio > {TARGET_RATIO} or different query counts): {failures}")
