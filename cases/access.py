@@ -24,7 +24,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Now
 from django.http import Http404, HttpRequest
 
@@ -174,9 +183,17 @@ def _remembered(case: Case, question: str, user: User, answer: Callable[[], _R])
 
 
 def _remember_answers(request: HttpRequest, case: Case) -> Case:
-    """On a GET, let ``case`` keep this request's answers (nothing changes in between)."""
+    """On a GET, let ``case`` keep this request's answers (nothing changes in between).
+
+    The fetch (``_visible_case``) already said whether the user sees the case through a
+    relationship, so whether it is by emergency access needs no query then.
+    """
     if request.method in ("GET", "HEAD"):
-        case.__dict__[_ANSWERS_ATTRIBUTE] = {("see", _user(request).pk): True}
+        user_id = _user(request).pk
+        answers: dict[tuple[str, int], Any] = {("see", user_id): True}
+        if case.__dict__.get("_tac_by_relationship"):
+            answers[("grant", user_id)] = None
+        case.__dict__[_ANSWERS_ATTRIBUTE] = answers
     return case
 
 
@@ -989,10 +1006,20 @@ def get_case_to_keep_details(request: HttpRequest, pk: int | str, *, purpose: st
 
 
 def _visible_case(request: HttpRequest, pk: int | str) -> Case:
+    user = _user(request)
+    relationship = visible_cases_filter(user, include_break_glass=False)
+    # Whether a relationship (not an emergency grant) lets the user see it, in the same
+    # query: the access rule is asked once for a page.
+    by_relationship = (
+        ExpressionWrapper(relationship, output_field=BooleanField())
+        if relationship
+        else Value(True)
+    )
     try:
         return (
-            Case.objects.visible_to(_user(request))
+            Case.objects.visible_to(user)
             .select_related("family", "current_level")
+            .annotate(_tac_by_relationship=by_relationship)
             .get(pk=pk)
         )
     except (Case.DoesNotExist, ValueError, TypeError):

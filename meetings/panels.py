@@ -56,9 +56,10 @@ def _reviews_shown(case: Case) -> list[Review]:
     cached: list[Review] | None = case.__dict__.get("_tac_reviews")
     if cached is None:
         cached = list(
-            case.reviews.select_related("recorded_by__agency", "meeting").annotate(
-                feedback_count=Count("feedback")
-            )[:REVIEWS_SHOWN]
+            case.reviews.select_related("recorded_by__agency", "meeting")
+            .annotate(feedback_count=Count("feedback"))
+            # Newest first: a grouped query does not take the model's ordering.
+            .order_by("-reviewed_at", "-id")[:REVIEWS_SHOWN]
         )
         case.__dict__["_tac_reviews"] = cached
     return cached
