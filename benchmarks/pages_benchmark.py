@@ -159,7 +159,7 @@ def worker(database: str, pages: list[tuple[str, str, str]]) -> None:
             metrics._rendered.clear()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = getattr(client, method)(path, data) if data else client.get(path)
+            response: Any = getattr(client, method)(path, data) if data else client.get(path)
             body = b"".join(response.streaming_content) if response.streaming else response.content
             elapsed = time.perf_counter() - started
         assert response.status_code == 200, (label, path, response.status_code)
@@ -191,7 +191,8 @@ class Worker:
         line = self.process.stdout.readline()
         if not line:
             raise SystemExit(f"the worker for {self.database} stopped")
-        return json.loads(line)
+        answer: dict[str, Any] = json.loads(line)
+        return answer
 
     def ask(self, index: int) -> dict[str, Any]:
         assert self.process.stdin is not None

@@ -183,7 +183,7 @@ def family_voice(case: Case, user: User) -> Mapping[str, Any]:
         m
         for m in meetings_of(case)
         if m.status == Meeting.Status.HELD
-        and not m.has_review
+        and not m.has_review  # type: ignore[attr-defined]  # annotated in meetings_of
         and (m.family_views or m.child_views)
     ]
     # Newest held first, as ORDER BY held_at DESC, id DESC (where an empty date sorts first).
