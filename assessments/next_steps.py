@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessments.models import OPEN_STATUSES, Assessment
 from cases.access import assessors_editable_by, can_start_assessment
-from cases.models import Case, CaseSubject
+from cases.models import Case
 from cases.panels.next_steps import NEXT, OTHER, NextStep, NextStepSource
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def _steps(case: Case, user: User) -> list[NextStep]:
     status = case.status
     if status not in _START_AT | _WRITING_AT | {S.ACTIVE}:
         return []
-    children = [s.child for s in CaseSubject.objects.filter(case=case).select_related("child")]
+    children = [s.child for s in case.subjects_with_children()]
     assessments = list(
         Assessment.objects.filter(case=case).only("pk", "child_id", "status", "assessor_id")
     )

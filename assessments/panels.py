@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, Subquery
 
 from assessments.models import OPEN_STATUSES, Assessment, ViewRecord
+from cases.access import can_start_assessment
 from cases.masking import masks_for
-from cases.models import Case, CaseSubject, LeadProfessionalAssignment, TeamMembership
+from cases.models import Case
 from cases.panels import CasePanel, MyWorkPanel
 
 if TYPE_CHECKING:
@@ -25,11 +26,8 @@ def case_context(case: Case, user: User) -> dict[str, Any]:
         .select_related("assessor", "child", "template")
         .order_by("child_id", "-started_at", "-id")
     )
-    subjects = list(CaseSubject.objects.filter(case=case).select_related("child").order_by("id"))
-    may_start = (
-        LeadProfessionalAssignment.objects.active().filter(case=case, professional=user).exists()
-        or TeamMembership.objects.active().filter(case=case, professional=user).exists()
-    )
+    subjects = case.subjects_with_children()
+    may_start = can_start_assessment(user, case)
     open_children = {a.child_id for a in assessments if a.status in OPEN_STATUSES}
     return {
         "case": case,
@@ -54,7 +52,7 @@ def my_work_context(user: User) -> dict[str, Any]:
         Assessment.objects.filter(
             assessor=user,
             status__in=OPEN_STATUSES,
-            case__in=Case.objects.visible_to(user),
+            case__in=Case.objects.listed_for(user),
         )
         .select_related("case")
         .order_by("started_at", "id")[:MY_DRAFTS_LIMIT]

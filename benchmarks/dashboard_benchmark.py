@@ -12,13 +12,16 @@ status implies them), marked ``benchmark synthetic``, with row triggers off (no
 change history for them). Run it only against a copy made for benchmarking: the
 rows are kept for the next run.
 
-For each database: the summary refresh (once warm-up, then timed), then each
-dashboard page requested ``--repeat`` times in process through the test client
-(after one warm-up request), reporting the median, the slowest and the number
-of queries. ``--pages-only`` skips the refresh (the figures of the last one are
-read). The "first request after a refresh" row forgets the process's rendered
-filter options before each request, so it pays for reading and rendering the
-directory, as the first request in each process after each refresh does.
+For each database in turn: the summary refresh, once to warm up and then
+``--refresh-repeat`` times (median, fastest, slowest). Then the pages of both
+databases are compared request by request with ``pages_benchmark.compare``: one
+worker process a database, each page asked of the small database and the large one
+alternately, ``--repeat`` times, so the ratio is taken under the same machine load;
+it prints each page's median and quartiles at each size, the ratio with the quartiles
+of the paired ratios, and the number of queries. ``--pages-only`` skips the refresh.
+The "first request after a refresh" row forgets the process's rendered filter options
+before each request, so it pays for reading and rendering the directory, as the first
+request in each process after each refresh does.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("TAC_ENVIRONMENT", "development")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tac_portal.settings")
 
@@ -41,12 +45,9 @@ django.setup()
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from pages_benchmark import compare  # noqa: E402
 
-from agencies.models import User  # noqa: E402
 from assessments.models import AssessmentTemplate  # noqa: E402
-from dashboards import metrics  # noqa: E402
 from dashboards.models import MetricCell, MetricTotal  # noqa: E402
 from dashboards.services import refresh_summaries  # noqa: E402
 
@@ -82,13 +83,14 @@ SYNTHETIC_SQL = [
     # An assessment of the first child; completed unless the case is still assessing.
     """
     INSERT INTO assessments_assessment (case_id, child_id, template_id, status, assessor_id,
-        started_at, completed_at, lock_version, abandoned_reason, created_at, updated_at)
+        started_at, completed_at, lock_version, abandoned_reason, family_copy_left_out,
+        created_at, updated_at)
     SELECT c.id, s.child_id, %(template)s,
         CASE WHEN c.status = 'ASSESSING' THEN 'in_progress' ELSE 'completed' END,
         c.opened_by_id, c.opened_at + interval '1 day',
         CASE WHEN c.status = 'ASSESSING' THEN NULL
              ELSE LEAST(c.opened_at + make_interval(days => (3 + c.id %% 30)::int), now()) END,
-        1, '', now(), now()
+        1, '', '[]'::jsonb, now(), now()
     FROM cases_case c
     JOIN LATERAL (SELECT child_id FROM cases_casesubject WHERE case_id = c.id
                   ORDER BY child_id LIMIT 1) s ON true
@@ -181,80 +183,46 @@ def counts() -> dict[str, int]:
     return dict(zip(("children", "cases", "requests", "assessments", "actions"), row, strict=True))
 
 
-def time_page(client: Client, url: str, repeat: int, *, cold: bool = False) -> dict[str, Any]:
-    client.get(url)  # warm-up
-    times, queries = [], 0
-    for _ in range(repeat):
-        if cold:
-            metrics._rendered.clear()
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            if getattr(response, "streaming", False):
-                b"".join(response.streaming_content)  # type: ignore[attr-defined]
-            times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-        queries = len(captured)
-    return {"median": statistics.median(times), "max": max(times), "queries": queries}
-
-
-PAGES = [
-    ("coordinator", "dashboard, authority", "/dashboards/"),
-    ("coordinator", "dashboard, authority, first request after a refresh", "/dashboards/"),
-    ("coordinator", "dashboard, authority, 12 months", "/dashboards/?period=12"),
-    ("manager", "dashboard, a manager's teams", "/dashboards/"),
-    ("coordinator", "overdue reviews list, authority", "/dashboards/list/overdue-reviews/"),
-    ("manager", "overdue reviews list, teams", "/dashboards/list/overdue-reviews/"),
-    ("coordinator", "overdue actions list, authority", "/dashboards/list/overdue-actions/"),
-    ("lead", "My work (with the caseload panel)", "/cases/"),
-]
-
-
-def run(name: str, repeat: int, *, pages_only: bool = False) -> dict[str, Any]:
+def refresh(name: str, repeat: int) -> dict[str, Any]:
+    """Add the synthetic rows if need be, then time the summary refresh ``repeat`` times."""
     print(f"database: {name}")
     use_database(name)
     add_synthetic_rows()
     sizes = counts()
     print("    " + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
-    refresh_time = 0.0
-    if not pages_only:
+    times = []
+    if repeat:
         refresh_summaries()  # warm the cache
+    for _ in range(repeat):
         started = time.perf_counter()
         refresh_summaries()
-        refresh_time = time.perf_counter() - started
+        times.append(time.perf_counter() - started)
     cells = MetricCell.objects.count()
     totals = MetricTotal.objects.count()
-    print(f"    summary refresh: {refresh_time:.2f} s, {cells:,} cells, {totals:,} totals")
-    clients = {}
-    for persona in ("coordinator", "manager", "lead"):
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(User.objects.get(email=f"{persona}@demo.tac.example"))
-        clients[persona] = client
-    pages = {}
-    for persona, label, url in PAGES:
-        result = time_page(clients[persona], url, repeat, cold="first request" in label)
-        pages[label] = result
+    if times:
         print(
-            f"    {label}: median {result['median'] * 1000:.0f} ms,"
-            f" slowest {result['max'] * 1000:.0f} ms, {result['queries']} queries"
+            f"    summary refresh, {len(times)} runs: median {statistics.median(times):.2f} s,"
+            f" fastest {min(times):.2f} s, slowest {max(times):.2f} s;"
+            f" {cells:,} cells, {totals:,} totals"
         )
-    return {"sizes": sizes, "refresh": refresh_time, "cells": cells, "pages": pages}
+    connections["default"].close()
+    return {"sizes": sizes, "refresh": times}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", default="tac_dash_10k")
     parser.add_argument("--large", default="tac_bench_dash")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=15, help="requests a page at each size")
+    parser.add_argument("--refresh-repeat", type=int, default=3, help="timed summary refreshes")
     parser.add_argument("--pages-only", action="store_true", help="skip the summary refresh")
     args = parser.parse_args()
-    small = run(args.small, args.repeat, pages_only=args.pages_only)
-    large = run(args.large, args.repeat, pages_only=args.pages_only)
-    print("\nlarge / small (page medians):")
-    for label in small["pages"]:
-        ratio = large["pages"][label]["median"] / small["pages"][label]["median"]
-        print(f"    {label}: {ratio:.2f}x")
-    print(f"summary refresh at {large['sizes']['children']:,} children: {large['refresh']:.1f} s")
+    refresh_repeat = 0 if args.pages_only else args.refresh_repeat
+    # The refreshes one database after the other (each is one long pass), then the
+    # pages of both interleaved, request by request (pages_benchmark.compare).
+    for name in (args.small, args.large):
+        refresh(name, refresh_repeat)
+    compare(args.small, args.large, args.repeat, "dashboards")
 
 
 if __name__ == "__main__":

@@ -19,13 +19,22 @@ branch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Now
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -123,21 +132,89 @@ def visible_cases_filter(user: User | AnonymousUser, *, include_break_glass: boo
     return relationship | Q(rule_break_glass) if include_break_glass else relationship
 
 
+def visible_cases_set_filter(user: User | AnonymousUser) -> Q:
+    """``visible_cases_filter`` written as one set of case ids, for lists.
+
+    The same rules, each its own line. The correlated ``EXISTS`` probes suit reaching
+    one case by id, but a list filtered by them has PostgreSQL probe every case in
+    the authority, so "My work" at a million children read every open case. Here the
+    relationship is a ``UNION`` of the user's memberships, leads and grants, each
+    read through its partial index by professional, and the cases are fetched by id:
+    the work follows the user's caseload, not the size of the authority.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return _NOTHING
+    assert isinstance(user, User)  # noqa: S101 - an authenticated user is always ours
+    if user.is_system_administrator:
+        return _NOTHING
+    if user.is_coordinator:
+        # Rule 3: the early help coordinator is authority-wide.
+        return Q()
+    members = TeamMembership.objects.active().order_by()
+    leads = LeadProfessionalAssignment.objects.active().order_by()
+    managed_teams = user.managed_teams.values("pk")
+    # Rule 1: an active member of the TAC, or its lead professional.
+    rule_member = members.filter(professional=user).values("case_id")
+    rule_lead = leads.filter(professional=user).values("case_id")
+    # Rule 2: manager of a team with a member on the TAC, or whose member is the lead.
+    rule_manager_member = members.filter(professional__team__in=managed_teams).values("case_id")
+    rule_manager_lead = leads.filter(professional__team__in=managed_teams).values("case_id")
+    # Rule 4: an unexpired break-glass grant (emergency access) for the case.
+    rule_break_glass = (
+        BreakGlassGrant.objects.filter(user=user, expires_at__gt=Now()).order_by().values("case_id")
+    )
+    ids = rule_member.union(rule_lead, rule_manager_member, rule_manager_lead, rule_break_glass)
+    return Q(pk__in=ids)
+
+
+#: Where a case fetched for a page that changes nothing (GET) keeps the answers to the
+#: questions asked about it in this request, by question and user: a page and its
+#: panels ask "is this the lead professional?" once, not once a panel.
+_ANSWERS_ATTRIBUTE = "_tac_access_answers"
+_R = TypeVar("_R")
+
+
+def _remembered(case: Case, question: str, user: User, answer: Callable[[], _R]) -> _R:
+    answers: dict[tuple[str, int], Any] | None = case.__dict__.get(_ANSWERS_ATTRIBUTE)
+    if answers is None:
+        return answer()
+    key = (question, user.pk)
+    if key not in answers:
+        answers[key] = answer()
+    return answers[key]  # type: ignore[no-any-return]
+
+
+def _remember_answers(request: HttpRequest, case: Case) -> Case:
+    """On a GET, let ``case`` keep this request's answers (nothing changes in between).
+
+    The fetch (``_visible_case``) already said whether the user sees the case through a
+    relationship, so whether it is by emergency access needs no query then.
+    """
+    if request.method in ("GET", "HEAD"):
+        user_id = _user(request).pk
+        answers: dict[tuple[str, int], Any] = {("see", user_id): True}
+        if case.__dict__.get("_tac_by_relationship"):
+            answers[("grant", user_id)] = None
+        case.__dict__[_ANSWERS_ATTRIBUTE] = answers
+    return case
+
+
 def can_see_case(user: User, case: Case) -> bool:
-    return Case.objects.visible_to(user).filter(pk=case.pk).exists()
+    return _remembered(
+        case, "see", user, lambda: Case.objects.visible_to(user).filter(pk=case.pk).exists()
+    )
 
 
 def break_glass_grant_in_use(user: User, case: Case) -> BreakGlassGrant | None:
     """The grant through which ``user`` sees ``case``, when no other rule lets them."""
-    relationship = visible_cases_filter(user, include_break_glass=False)
-    if Case.objects.filter(relationship, pk=case.pk).exists():
-        return None
-    return (
-        BreakGlassGrant.objects.active()
-        .filter(user=user, case=case)
-        .order_by("-expires_at")
-        .first()
-    )
+
+    grant_id = _grant_in_use(user, case)
+    return None if grant_id is None else BreakGlassGrant.objects.get(pk=grant_id)
+
+
+def _grant_in_use(user: User, case: Case) -> int | None:
+    """``grants_in_use`` for one case (asked once a GET: the page logs, then shows it)."""
+    return _remembered(case, "grant", user, lambda: grants_in_use(user, [case.pk]).get(case.pk))
 
 
 def grants_in_use(user: User, case_ids: Iterable[int]) -> dict[int, int]:
@@ -251,12 +328,22 @@ def can_work_on_cases(user: User | AnonymousUser) -> bool:
 
 
 def is_lead_professional(user: User, case: Case) -> bool:
-    return case.lead_assignments.active().filter(professional=user).exists()
+    return _remembered(
+        case,
+        "lead",
+        user,
+        lambda: case.lead_assignments.active().filter(professional=user).exists(),
+    )
 
 
 def is_active_member(user: User, case: Case) -> bool:
     """An active professional member of the case's TAC (the lead professional is one)."""
-    return case.memberships.active().filter(professional=user).exists()
+    return _remembered(
+        case,
+        "member",
+        user,
+        lambda: case.memberships.active().filter(professional=user).exists(),
+    )
 
 
 def manages_lead_professional(user: User, case: Case) -> bool:
@@ -264,7 +351,12 @@ def manages_lead_professional(user: User, case: Case) -> bool:
     if user.role != User.Role.TEAM_MANAGER:
         return False
     lead_teams = case.lead_assignments.active().values("professional__team")
-    return user.managed_teams.filter(pk__in=lead_teams).exists()
+    return _remembered(
+        case,
+        "manages_lead",
+        user,
+        lambda: user.managed_teams.filter(pk__in=lead_teams).exists(),
+    )
 
 
 def can_run_case(user: User, case: Case) -> bool:
@@ -892,7 +984,7 @@ def get_case_for_user(request: HttpRequest, pk: int | str, *, purpose: str) -> C
     legitimate relationship with it, so the two cannot be told apart. ``purpose``
     (an ``AccessPurpose``) says what the case was opened for, in the access log.
     """
-    case = _visible_case(request, pk)
+    case = _remember_answers(request, _visible_case(request, pk))
     log_case_read(request, case, purpose=purpose)
     return case
 
@@ -916,10 +1008,20 @@ def get_case_to_keep_details(request: HttpRequest, pk: int | str, *, purpose: st
 
 
 def _visible_case(request: HttpRequest, pk: int | str) -> Case:
+    user = _user(request)
+    relationship = visible_cases_filter(user, include_break_glass=False)
+    # Whether a relationship (not an emergency grant) lets the user see it, in the same
+    # query: the access rule is asked once for a page.
+    by_relationship = (
+        ExpressionWrapper(relationship, output_field=BooleanField())
+        if relationship
+        else Value(True)
+    )
     try:
         return (
-            Case.objects.visible_to(_user(request))
+            Case.objects.visible_to(user)
             .select_related("family", "current_level")
+            .annotate(_tac_by_relationship=by_relationship)
             .get(pk=pk)
         )
     except (Case.DoesNotExist, ValueError, TypeError):
@@ -1047,8 +1149,14 @@ def ensure_information_governance(user: User | AnonymousUser) -> None:
 def log_case_read(request: HttpRequest, case: Case, *, purpose: str) -> int:
     """Log every child of ``case`` as shown: a page about the whole case."""
     child_ids = CaseSubject.objects.filter(case=case).values_list("child_id", flat=True)
+    user = getattr(request, "user", None)
+    grants = None
+    if isinstance(user, User) and _ANSWERS_ATTRIBUTE in case.__dict__:
+        # A GET: the page asks again whether the case is seen by emergency access.
+        grant_id = _grant_in_use(user, case)
+        grants = {case.pk: grant_id} if grant_id is not None else {}
     return record_records_shown(
-        request, [(child_id, case.pk) for child_id in child_ids], purpose=purpose
+        request, [(child_id, case.pk) for child_id in child_ids], purpose=purpose, grants=grants
     )
 
 
@@ -1063,6 +1171,7 @@ def record_records_shown(
     *,
     purpose: str,
     client_id: str = "",
+    grants: dict[int, int] | None = None,
 ) -> int:
     """Write one access-log row per (child id, case id) shown in answer to ``request``.
 
@@ -1070,7 +1179,8 @@ def record_records_shown(
     about one case log through the fetch functions above. Returns the number of rows
     written: a pair already logged for this request is not written again. A row for a
     case the viewer sees only by emergency access carries the grant's id (one query).
-    ``client_id`` names a partner system reading through the API.
+    ``grants``, when the caller already asked ``grants_in_use`` for the cases shown,
+    saves that query. ``client_id`` names a partner system reading through the API.
     """
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
@@ -1081,9 +1191,10 @@ def record_records_shown(
         return 0
     match = getattr(request, "resolver_match", None)
     route = match.view_name if match else request.path
-    grants: dict[int, int] = {}
-    if user is not None:
-        grants = grants_in_use(user, {case_id for _, case_id in pairs if case_id is not None})
+    if grants is None:
+        grants = {}
+        if user is not None:
+            grants = grants_in_use(user, {case_id for _, case_id in pairs if case_id is not None})
     # One INSERT, without a model instance per row (a list page shows hundreds of
     # children): what every row shares once, the children, cases and grants as arrays.
     # The same columns and values as ``RecordAccess`` would write.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -28,7 +28,7 @@ FEEDBACK_SAMPLE = 3
 
 def scoped_cases(user: User, scope: Scope, filters: Filters) -> CaseQuerySet:
     """The viewer's visible cases, narrowed to their scope and the dashboard filters."""
-    cases = Case.objects.visible_to(user)
+    cases = Case.objects.listed_for(user)
     leads = LeadProfessionalAssignment.objects.active().filter(case=OuterRef("pk"))
     if scope.team_ids is not None:
         cases = cases.filter(Exists(leads.filter(professional__team__in=scope.team_ids)))
@@ -101,10 +101,14 @@ def overdue_actions(
 ) -> tuple[list[ActionRow], bool]:
     """Open actions past their due date on open, visible cases (M6)."""
     visible = scoped_cases(user, scope, filters).filter(status__in=OPEN_STATUSES)
+    cases: Any = visible.values("pk")
+    if not user.is_coordinator:
+        # A caseload, not the authority: its case ids first (a few thousand at most), so
+        # the actions are read by case. As one statement PostgreSQL guessed the caseload
+        # at one case and read every overdue action in the authority instead.
+        cases = list(visible.values_list("pk", flat=True))
     actions = list(
-        Action.objects.filter(
-            case__in=visible.values("pk"), status__in=OPEN_ACTION_STATUSES, due_on__lt=today
-        )
+        Action.objects.filter(case__in=cases, status__in=OPEN_ACTION_STATUSES, due_on__lt=today)
         .select_related("case", "owner_agency", "owner_professional", "owner_family_member")
         .order_by("due_on", "pk")[: limit + 1]
     )

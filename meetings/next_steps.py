@@ -10,6 +10,7 @@ from cases.access import can_run_case, can_run_meeting
 from cases.models import Case
 from cases.panels.next_steps import THEN, NextStep, NextStepSource
 from meetings.models import Meeting
+from meetings.panels import meetings_of
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -18,14 +19,11 @@ S = Case.Status
 
 
 def _steps(case: Case, user: User) -> list[NextStep]:
-    """One query: the case's next scheduled meeting."""
+    """The case's next scheduled meeting, from the case page's one read of its meetings."""
     if case.status not in {S.PLANNING, S.ACTIVE, S.CLOSING}:
         return []
-    meeting = (
-        Meeting.objects.filter(case=case, status=Meeting.Status.SCHEDULED)
-        .order_by("starts_at", "id")
-        .first()
-    )
+    scheduled = [m for m in meetings_of(case) if m.status == Meeting.Status.SCHEDULED]
+    meeting = min(scheduled, key=lambda m: (m.starts_at, m.pk), default=None)
     steps: list[NextStep] = []
     first = case.status == S.PLANNING
     if meeting is not None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case as Case_
-from django.db.models import Count, Q, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from cases.access import can_contribute, can_run_case
@@ -27,7 +27,42 @@ CONTRIBUTIONS_SHOWN = 5
 #: The plan's actions shown on the case page: the open ones due first, then the rest.
 ACTIONS_SHOWN = 3
 MEETINGS_SHOWN = 5
+REVIEWS_SHOWN = 10
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 UPCOMING_DAYS = 14
+
+
+def meetings_of(case: Case) -> list[Meeting]:
+    """Every meeting of ``case``, newest first, each saying whether a review records it.
+
+    Read once for this case instance: the case page's "What happens next", its meetings
+    and "In their own words" each pick theirs from the same list (a case holds a few
+    dozen meetings at most, however many cases the authority has).
+    """
+    cached: list[Meeting] | None = case.__dict__.get("_tac_meetings")
+    if cached is None:
+        cached = list(
+            Meeting.objects.filter(case=case)
+            .select_related("note_taker", "created_by")
+            .annotate(has_review=Exists(Review.objects.filter(meeting=OuterRef("pk"))))
+            .order_by("-starts_at", "-id")
+        )
+        case.__dict__["_tac_meetings"] = cached
+    return cached
+
+
+def _reviews_shown(case: Case) -> list[Review]:
+    """The latest reviews the case page lists (with their feedback counted), read once."""
+    cached: list[Review] | None = case.__dict__.get("_tac_reviews")
+    if cached is None:
+        cached = list(
+            case.reviews.select_related("recorded_by__agency", "meeting")
+            .annotate(feedback_count=Count("feedback"))
+            # Newest first: a grouped query does not take the model's ordering.
+            .order_by("-reviewed_at", "-id")[:REVIEWS_SHOWN]
+        )
+        case.__dict__["_tac_reviews"] = cached
+    return cached
 
 
 def case_meetings(case: Case, user: User, *, full: bool = False) -> Mapping[str, Any]:
@@ -37,7 +72,7 @@ def case_meetings(case: Case, user: User, *, full: bool = False) -> Mapping[str,
     page) shows up to ``PANEL_ROWS`` of each."""
     shown_actions = PANEL_ROWS if full else ACTIONS_SHOWN
     today = timezone.localdate()
-    meetings = list(case.meetings.order_by("-starts_at", "-id")[: MEETINGS_SHOWN + 1])
+    meetings = meetings_of(case)[: MEETINGS_SHOWN + 1]
     actions = list(
         case.actions.select_related("owner_professional__agency", "owner_family_member", "child")
         .annotate(
@@ -65,11 +100,7 @@ def case_meetings(case: Case, user: User, *, full: bool = False) -> Mapping[str,
             {"key": "Actions in the plan", "value": open_text, "href": "#plan"},
         ],
         "outcomes": list(case.outcomes.select_related("child").order_by("id")[:PANEL_ROWS]),
-        "reviews": list(
-            case.reviews.select_related("recorded_by").annotate(feedback_count=Count("feedback"))[
-                :10
-            ]
-        ),
+        "reviews": _reviews_shown(case),
         "discussions": list(
             CaseDiscussion.objects.filter(case=case, participants=user).order_by("-held_on")[:10]
         ),
@@ -105,7 +136,7 @@ def my_work(user: User) -> Mapping[str, Any]:
     case one has left does not keep the case visible.
     """
     today = timezone.localdate()
-    visible = Case.objects.visible_to(user).open().values("pk")
+    visible = Case.objects.listed_for(user).open().values("pk")
     actions = list(
         Action.objects.filter(
             owner_professional=user,
@@ -135,21 +166,28 @@ def my_work(user: User) -> Mapping[str, Any]:
 def family_voice(case: Case, user: User) -> Mapping[str, Any]:
     """The child's and family's views at the latest review and the latest held meeting
     that was not a review (a review meeting copies its views into its review, so those
-    meetings are shown through it). Two queries."""
-    review = (
-        Review.objects.filter(case=case)
-        .exclude(child_views="", parent_views="")
-        .select_related("recorded_by__agency", "meeting")
-        .order_by("-reviewed_at", "-id")
-        .first()
-    )
-    meeting = (
-        Meeting.objects.filter(case=case, status=Meeting.Status.HELD, review__isnull=True)
-        .exclude(family_views="", child_views="")
-        .select_related("note_taker", "created_by")
-        .order_by("-held_at", "-id")
-        .first()
-    )
+    meetings are shown through it). Both come from the lists the case page's meetings
+    section reads (``meetings_of``, ``_reviews_shown``); an older review is looked for
+    only when none of those shown has views."""
+    shown = _reviews_shown(case)
+    review = next((r for r in shown if r.child_views or r.parent_views), None)
+    if review is None and len(shown) == REVIEWS_SHOWN:
+        review = (
+            Review.objects.filter(case=case)
+            .exclude(child_views="", parent_views="")
+            .select_related("recorded_by__agency", "meeting")
+            .order_by("-reviewed_at", "-id")
+            .first()
+        )
+    held = [
+        m
+        for m in meetings_of(case)
+        if m.status == Meeting.Status.HELD
+        and not m.has_review  # type: ignore[attr-defined]  # annotated in meetings_of
+        and (m.family_views or m.child_views)
+    ]
+    # Newest held first, as ORDER BY held_at DESC, id DESC (where an empty date sorts first).
+    meeting = max(held, key=lambda m: (m.held_at is None, m.held_at or _EPOCH, m.pk), default=None)
     return {"review": review, "meeting": meeting, "any_views": bool(review or meeting)}
 
 

@@ -219,6 +219,17 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT compilation for the portal's queries. PostgreSQL compiles a query whose estimated
+# cost passes jit_above_cost, and at a million children the planner's estimates for the
+# dashboard's and the lists' correlated EXISTS pass it even when the query reads a few
+# rows: compiling took up to a second and a half of the authority dashboard's request
+# (benchmarks/README.md, "Pages"). Short queries are what the portal runs; the nightly
+# summary refresh does not need it either. DATABASE_JIT=on turns it back on.
+_database_options = DATABASES["default"].setdefault("OPTIONS", {})
+if not _env_bool("DATABASE_JIT", default=False):
+    _database_options["options"] = " ".join(
+        filter(None, [_database_options.get("options", ""), "-c jit=off"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -------------------------------------------

@@ -69,6 +69,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
         return self.filter(visible_cases_filter(user))
 
+    def listed_for(self, user: User) -> CaseQuerySet:
+        """``visible_to`` for lists: the same cases, found from the user's caseload
+        (``cases.access.visible_cases_set_filter``) instead of by probing every case."""
+        from cases.access import visible_cases_set_filter
+
+        return self.filter(visible_cases_set_filter(user))
+
     def with_list_details(self) -> CaseQuerySet:
         """Columns for case lists ("My cases", dashboards) in a fixed number of queries."""
         return self.select_related("family", "current_level").prefetch_related(
@@ -241,6 +248,23 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def subjects_with_children(self) -> list[CaseSubject]:
+        """The case's subjects, each with its child (and school), in the order added.
+
+        Read once for this instance: the case page and each of its panels ask for them,
+        and the page's case is fetched afresh for every request. Code that changes the
+        subjects reads them from the database instead.
+        """
+        cached: list[CaseSubject] | None = self.__dict__.get("_subjects_with_children")
+        if cached is None:
+            cached = list(
+                CaseSubject.objects.filter(case=self)
+                .select_related("child", "child__school")
+                .order_by("id")
+            )
+            self.__dict__["_subjects_with_children"] = cached
+        return cached
 
     @property
     def is_open(self) -> bool:

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -46,6 +46,8 @@ from cases.views.people import adult_editable, change_rows
 from cases.views.records import undo_forms
 
 MY_CASES_PAGE_SIZE = 50
+#: "My work" counts the requests waiting for triage up to this many.
+WAITING_COUNTED = 1000
 DISCLOSURES_SHOWN = 10
 #: The latest steps on the case shown on its page; the chronology page has them all.
 HISTORY_SHOWN = 5
@@ -66,7 +68,7 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     Other apps add sections (actions, meetings, draft assessments) as ``MyWorkPanel``.
     """
     show_closed = request.GET.get("show") == "closed"
-    cases = Case.objects.visible_to(request.user)
+    cases = Case.objects.listed_for(request.user)
     cases = cases.closed() if show_closed else cases.open()
     cases = cases.with_list_details().order_by("next_review_due", "reference")
     page = list(cases[:MY_CASES_PAGE_SIZE])
@@ -77,11 +79,13 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     user = request.user
     may_triage = can_triage(user)
-    waiting = (
-        RequestForSupport.objects.filter(status=RequestForSupport.Status.RECEIVED).count()
-        if may_triage
-        else None
-    )
+    waiting = None
+    if may_triage:
+        # Counted up to a bound: the link needs "how many, roughly", not a count of
+        # every request waiting in the authority on every visit to "My work".
+        received = RequestForSupport.objects.filter(status=RequestForSupport.Status.RECEIVED)
+        counted = received[:WAITING_COUNTED].count()
+        waiting = f"{counted:,}" if counted < WAITING_COUNTED else f"{WAITING_COUNTED:,} or more"
     return render(
         request,
         "cases/my_cases.html",
@@ -103,11 +107,9 @@ def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A read-only view of one case. Invisible and missing cases are both 404."""
     case = get_case_for_user(request, pk, purpose=AccessPurpose.CASE)
-    subjects = list(
-        CaseSubject.objects.filter(case=case)
-        .select_related("child", "child__school")
-        .prefetch_related("child__known_names")
-    )
+    # Read once here and shared with the panels (``Case.subjects_with_children``).
+    subjects = case.subjects_with_children()
+    prefetch_related_objects([s.child for s in subjects], "known_names")
     grant = break_glass_grant_in_use(request.user, case)
     members = (
         case.memberships.active()

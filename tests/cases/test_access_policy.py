@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.http import Http404, HttpRequest
 from django.test import RequestFactory
@@ -9,13 +11,16 @@ from django.utils import timezone
 
 from agencies.models import Team, User
 from cases.access import can_work_on_cases, get_case_for_user
-from cases.models import AccessPurpose, Case, RecordAccess, TeamMembership
+from cases.models import AccessPurpose, BreakGlassGrant, Case, RecordAccess, TeamMembership
 from cases.services.common import CaseError
 from cases.services.teams import add_professional_to_team, remove_from_team
 
 
 def visible(user: User) -> set[Case]:
-    return set(Case.objects.visible_to(user))
+    cases = set(Case.objects.visible_to(user))
+    # Lists ask the same rules as one set of ids (``listed_for``): always the same cases.
+    assert set(Case.objects.listed_for(user)) == cases
+    return cases
 
 
 def request_by(user: User) -> HttpRequest:
@@ -154,3 +159,43 @@ def test_administrators_and_information_governance_do_not(
     assert not can_work_on_cases(user)
     with pytest.raises(CaseError):
         add_professional_to_team(case, professional=user, by=lead)
+
+
+def test_lists_find_a_case_seen_by_emergency_access_until_the_grant_expires(
+    case: Case, outsider: User
+) -> None:
+    grant = BreakGlassGrant.objects.create(
+        user=outsider,
+        case=case,
+        reason_code=BreakGlassGrant.ReasonCode.SAFEGUARDING_CONCERN,
+        justification="Child reported missing overnight; checking known contacts.",
+        granted_at=timezone.now() - dt.timedelta(hours=5),
+        expires_at=timezone.now() + dt.timedelta(hours=4),
+    )
+    assert visible(outsider) == {case}
+    grant.expires_at = timezone.now() - dt.timedelta(minutes=1)
+    grant.save()
+    assert visible(outsider) == set()
+
+
+def test_a_page_asks_each_access_question_once_but_a_change_asks_again(
+    case: Case, lead: User, member: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.access import is_lead_professional
+
+    shown = get_case_for_user(request_by(lead), case.pk, purpose=AccessPurpose.CASE)
+    with CaptureQueriesContext(connection) as asked:
+        assert is_lead_professional(lead, shown)
+        assert is_lead_professional(lead, shown)
+        assert not is_lead_professional(member, shown)
+    assert len(asked) == 1 + 1  # once for each person
+    posted = RequestFactory().post(f"/cases/{case.pk}/")
+    posted.user = lead
+    changing = get_case_for_user(posted, case.pk, purpose=AccessPurpose.CASE)
+    with CaptureQueriesContext(connection) as asked:
+        assert is_lead_professional(lead, changing)
+        assert is_lead_professional(lead, changing)
+    assert len(asked) == 2

@@ -283,10 +283,49 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     # earlier names, who may change them; "What happens next" asks the access policy and
     # the assessments and meetings once; one says where imported records came from; the
     # documents section takes three; the summary counts the plan's actions, and the
-    # history asks who may read changes.
-    with django_assert_max_num_queries(63):
+    # history asks who may read changes. The page and its panels share the subjects, the
+    # meetings, the reviews and the access answers (test_the_case_page_asks_each_question_once).
+    with django_assert_max_num_queries(42):
         response = lead_client.get(reverse("cases:detail", args=[case.pk]))
     assert response.content.decode().count("Riverside Primary School") >= size
+
+
+def test_the_case_page_asks_each_question_once(
+    case: Case, lead: User, lead_client: Client, level_targeted: LevelOfNeed
+) -> None:
+    """The page and its panels share one answer each: who leads, the subjects, the
+    meetings and reviews, and whether the case is seen by emergency access.
+
+    A query reads the table its select list starts with (``SELECT "table"."column"``).
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    record_level_of_need(case, level=level_targeted, rationale="R", by=lead)
+    lead_client.get(reverse("cases:my_cases"))  # the session is warm
+    with CaptureQueriesContext(connection) as captured:
+        assert lead_client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    sql = [q["sql"] for q in captured.captured_queries]
+
+    def asked(table: str) -> int:
+        """Queries reading ``table`` (its columns first in the select list)."""
+        return sum(
+            1 for q in sql if q.startswith((f"SELECT {table}.", f"SELECT DISTINCT ON ({table}."))
+        )
+
+    lead_checks = [
+        q for q in sql if q.startswith('SELECT 1 AS "a" FROM "cases_leadprofessionalassignment"')
+    ]
+    assert len(lead_checks) == 1, lead_checks
+    # The log of the read takes the children's ids; the page reads them with their details.
+    assert asked('"cases_casesubject"') == 1 + 1
+    assert asked('"meetings_meeting"') == 1
+    assert asked('"meetings_review"') == 1
+    assert asked('"cases_caseevent"') == 1
+    # The fetch says whether a relationship lets the lead see it: no grant is looked for.
+    assert asked('"audit_breakglassgrant"') == 0
+    # The access rule itself (its EXISTS over the memberships) runs once: the fetch.
+    assert sum(1 for q in sql if '"cases_teammembership" U0' in q) == 1
 
 
 def test_my_work_shows_journeys_and_empty_states(
@@ -317,7 +356,7 @@ def test_my_work_runs_a_fixed_number_of_queries(
     for _ in range(size):
         make_case()
     # My work and every app's panel; the same count at both sizes.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         response = manager_client.get(reverse("cases:my_cases"))
     assert response.content.decode().count("Lena Lead") == size
 

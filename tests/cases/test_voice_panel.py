@@ -267,5 +267,5 @@ def test_the_panel_runs_a_fixed_number_of_queries(
     # assessments and meetings once; one says where imported records came from; the
     # documents section takes three; the summary counts the plan's actions, and the
     # history asks who may read changes.
-    with django_assert_max_num_queries(65):
+    with django_assert_max_num_queries(42):
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
