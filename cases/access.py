@@ -1215,7 +1215,7 @@ def record_records_shown(
     with connection.cursor() as cursor:
         cursor.execute(
             # Fixed table and column names, placeholders for every value.
-            f"INSERT INTO {_ACCESS_LOG_TABLE} ({', '.join(_ACCESS_LOG_COLUMNS)}) "  # noqa: S608
+            f"INSERT INTO {_ACCESS_LOG_TABLE} ({', '.join(_ACCESS_LOG_COLUMNS)}) "  # noqa: S608  # nosec B608 (fixed names; values are parameters)
             "SELECT %s::timestamptz, %s::bigint, %s, %s, %s, %s, %s::inet, "
             "r.child, r.case_id, r.grant_id "
             "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) "

@@ -28,7 +28,7 @@ def fill_slip_keys(apps, schema_editor):
             )
         reader = connection.connection.cursor(name=f"fill_{table}")
         reader.itersize = BATCH
-        reader.execute(f"SELECT id, given_names, family_name FROM {table}")  # noqa: S608
+        reader.execute(f"SELECT id, given_names, family_name FROM {table}")  # noqa: S608  # nosec B608
         with connection.cursor() as cursor:
             while rows := reader.fetchmany(BATCH):
                 buffer = io.StringIO()
@@ -39,7 +39,7 @@ def fill_slip_keys(apps, schema_editor):
                 cursor.cursor.copy_expert("COPY slip_keys FROM STDIN", buffer)
             reader.close()
             cursor.execute(
-                f"UPDATE {table} AS t SET name_slip_keys = s.name_slip_keys "  # noqa: S608
+                f"UPDATE {table} AS t SET name_slip_keys = s.name_slip_keys "  # noqa: S608  # nosec B608
                 "FROM slip_keys AS s WHERE t.id = s.id"
             )
             cursor.execute("DROP TABLE slip_keys")

@@ -32,6 +32,8 @@ SHOWS_NO_CHILD = {
     "agencies:password_reset_done",
     "agencies:password_reset_confirm",
     "agencies:password_reset_complete",
+    "agencies:password_change",
+    "agencies:password_change_done",
     # Notifications carry no names; their links lead to pages that log.
     "notifications:list",
     "notifications:open",
