@@ -23,7 +23,7 @@ from cases.models import (
 from cases.services.common import CaseError, lock_case, record_event
 from cases.services.reminders import schedule_lead_reminders, schedule_review_reminders
 from notifications.services import notify
-from tac_portal.concurrency import bump, ensure_current
+from tac_portal.concurrency import StaleEdit, bump, ensure_current
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -191,6 +191,24 @@ def remove_from_team(membership: TeamMembership, *, by: User, reason: str = "") 
         summary=f"{membership.display_name} left the TAC",
         data={"membership": membership.pk, "reason": locked.end_reason},
     )
+
+
+def ensure_lead_unchanged(case: Case, seen: str | None) -> None:
+    """Refuse a change based on an older lead: ``seen`` is the lead's assignment the
+    editor's page showed ("" for none), None when no editor's page is behind the call.
+    Call it with the case locked (``lock_case``)."""
+    if seen is None:
+        return
+    current = case.lead_assignments.active().select_related("professional").first()
+    now = str(current.pk) if current else ""
+    if seen != now:
+        who = current.professional.full_name if current else "nobody"
+        raise StaleEdit(
+            f"The lead professional changed to {who} since you opened this page. Nothing "
+            "has been saved: check who leads now, then record your choice again.",
+            current=current,
+            refreshed={"seen_lead": now},
+        )
 
 
 @transaction.atomic

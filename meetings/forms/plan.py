@@ -32,6 +32,7 @@ from tac_portal.forms import (
     GovUKDateField,
     PersonNameField,
     SubmissionTokenField,
+    VersionField,
 )
 from tac_portal.validators import DUE_YEARS_AHEAD
 
@@ -205,6 +206,7 @@ class ActionForm(OwnedForm, ForOneChildForm):
 
 
 class ActionReviewForm(forms.Form):
+    version = VersionField()
     status = forms.ChoiceField(
         label="What happened",
         choices=[(s.value, s.label) for s in REVIEW_STATUSES],
@@ -256,6 +258,9 @@ class DissentForm(forms.Form):
 
 
 class LeadForm(forms.Form):
+    # The lead's assignment the page showed ("" for none), posted back unchanged: a lead
+    # changed by someone else since is not silently replaced (tac_portal.concurrency).
+    seen_lead = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     professional = MemberChoiceField(
         label="Agreed lead professional",
         queryset=User.objects.none(),
@@ -277,6 +282,8 @@ class LeadForm(forms.Form):
 
 
 class NextReviewForm(forms.Form):
+    # The agreed date the page showed (ISO, "" for none), posted back unchanged.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=10)
     next_review_on = GovUKDateField(
         label="Next review date",
         subject="The review date",

@@ -261,6 +261,8 @@ class RecordReplyForm(ResponseForm):
 
 
 class AttendanceForm(forms.Form):
+    # The attendance the page showed for this person, posted back unchanged.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     attendance = forms.ChoiceField(
         label="Attendance",
         choices=Invitation.Attendance.choices,

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import LeadProfessionalAssignment
-from cases.services.common import record_event
+from cases.services.common import lock_case, record_event
 from cases.services.lifecycle import follow_first_tac_held
 from cases.services.reviews import explain_review_beyond_guideline
-from cases.services.teams import assign_lead_professional
+from cases.services.teams import assign_lead_professional, ensure_lead_unchanged
 from meetings.models import (
     Decision,
     Dissent,
@@ -29,20 +29,38 @@ from meetings.services.common import (
     lock_meeting,
 )
 from meetings.services.emails import ABOUT_MEETING, tell_about_meeting
+from tac_portal.concurrency import StaleEdit
+from tac_portal.validators import long_date
 
 if TYPE_CHECKING:
     from agencies.models import User
 
 
 @transaction.atomic
-def record_attendance(invitation: Invitation, *, by: User, attendance: str) -> Invitation:
+def record_attendance(
+    invitation: Invitation, *, by: User, attendance: str, seen: str | None = None
+) -> Invitation:
+    """Record whether someone came. ``seen`` is the attendance the page showed: when
+    someone else has recorded another since, nothing is written over theirs (None: no
+    editor's page)."""
     meeting = lock_meeting(invitation.meeting)
     ensure_can_run_meeting(by, meeting)
     if attendance not in Invitation.Attendance.values:
         raise MeetingError({"attendance": "Choose whether they attended."}, code="attendance")
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if seen is not None and seen != locked.attendance != attendance:
+        now = Invitation.Attendance(locked.attendance).label
+        chosen = Invitation.Attendance(attendance).label
+        raise StaleEdit(
+            f"Someone recorded {locked.name}'s attendance as '{now}' since you opened this "
+            f"page. Nothing has been saved: if '{chosen}' is right, record it again.",
+            current=locked,
+            refreshed={"seen": locked.attendance},
+        )
+    locked.attendance = attendance
+    locked.save(update_fields=["attendance"])
     invitation.attendance = attendance
-    invitation.save(update_fields=["attendance"])
-    return invitation
+    return locked
 
 
 MEETING_TEXT_FIELDS = ("family_views", "child_views", "progress_summary")
@@ -147,11 +165,18 @@ def agree_lead_professional(
     professional: User,
     family_preference: str = "",
     family_consulted: bool = True,
+    seen_lead: str | None = None,
 ) -> LeadProfessionalAssignment:
-    """The TAC agrees who leads. At the first TAC this replaces the interim lead."""
+    """The TAC agrees who leads. At the first TAC this replaces the interim lead.
+
+    ``seen_lead`` is the lead's assignment the page showed ("" for none): when the lead
+    has changed since (a handover, another agreement), nothing is written over it.
+    None means no editor's page.
+    """
     locked = lock_meeting(meeting)
     ensure_can_run_meeting(by, locked)
-    case = locked.case
+    case = lock_case(locked.case)
+    ensure_lead_unchanged(case, seen_lead)
     if not case.memberships.active().filter(professional=professional).exists():
         raise MeetingError(
             {"professional": "The lead professional must be a professional on the TAC."},
@@ -198,16 +223,32 @@ def agree_lead_professional(
 
 @transaction.atomic
 def set_meeting_next_review(
-    meeting: Meeting, *, by: User, next_review_on: dt.date, beyond_guideline_reason: str = ""
+    meeting: Meeting,
+    *,
+    by: User,
+    next_review_on: dt.date,
+    beyond_guideline_reason: str = "",
+    seen: str | None = None,
 ) -> Meeting:
     """The review date the meeting agreed; it becomes the case's next review date once
     the meeting is held.
 
     A date more than three months after the meeting is accepted with a reason, which
-    becomes the case's "why late" (timescales prompt, never block).
+    becomes the case's "why late" (timescales prompt, never block). ``seen`` is the
+    agreed date the page showed (ISO, "" for none): a date agreed by someone else since
+    is not written over (None: no editor's page).
     """
     locked = lock_meeting(meeting)
     ensure_can_run_meeting(by, locked)
+    agreed = locked.next_review_on.isoformat() if locked.next_review_on else ""
+    if seen is not None and seen != agreed and locked.next_review_on != next_review_on:
+        raise StaleEdit(
+            f"Someone set the next review to {_shown(locked.next_review_on)} since you "
+            "opened this page. Nothing has been saved: check the date, then set it again "
+            "if it needs to change.",
+            current=locked,
+            refreshed={"seen": agreed},
+        )
     start = local_date(locked.starts_at)
     if next_review_on <= start:
         raise MeetingError(
@@ -225,6 +266,10 @@ def set_meeting_next_review(
         Review.objects.filter(meeting=locked).update(next_review_on=next_review_on)
         refresh_next_review_due(locked.case, by=by)
     return locked
+
+
+def _shown(day: dt.date | None) -> str:
+    return long_date(day) if day else "no date"
 
 
 @transaction.atomic

@@ -472,9 +472,19 @@ REVIEW_STATUSES = (
 
 @transaction.atomic
 def review_action(
-    action: Action, *, by: User, meeting: Meeting, status: str, note: str = ""
+    action: Action,
+    *,
+    by: User,
+    meeting: Meeting,
+    status: str,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Action:
-    """At a review meeting: done, in progress, carried forward or cancelled, with a note."""
+    """At a review meeting: done, in progress, carried forward or cancelled, with a note.
+
+    With ``expected_version``, an action changed since the page showed it (reviewed by
+    someone else, updated by its owner) is refused and nothing is written.
+    """
     locked_meeting = lock_meeting(meeting)
     ensure_can_run_meeting(by, locked_meeting)
     if action.case_id != locked_meeting.case_id:
@@ -482,6 +492,16 @@ def review_action(
     if status not in REVIEW_STATUSES:
         raise MeetingError({"status": "Choose what happened to the action."}, code="status")
     locked = Action.objects.select_for_update().select_related("case").get(pk=action.pk)
+    ensure_current(
+        locked,
+        expected_version,
+        message=(
+            "Someone changed this action since you opened the meeting. Check it below, "
+            "then record what happened again."
+        ),
+    )
+    if not locked.is_open:
+        raise MeetingError("This action is already finished.", code="closed")
     previous = locked.status
     now = timezone.now()
     locked.status = status

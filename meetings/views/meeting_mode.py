@@ -48,6 +48,7 @@ def _run_context(
 ) -> dict[str, Any]:
     """Everything meeting mode shows, in a fixed number of queries."""
     case = meeting.case
+    lead = case.lead_assignment
     invitations = sorted(
         meeting.invitations.select_related("professional__agency"),
         key=lambda i: (not i.is_family, i.pk),
@@ -63,7 +64,7 @@ def _run_context(
         .order_by("due_on", "id")
     )
     children = _children(case)
-    context = {
+    context: dict[str, Any] = {
         "meeting": meeting,
         "case": case,
         "invitations": invitations,
@@ -72,7 +73,7 @@ def _run_context(
         "new_actions": [a for a in actions if a.meeting_id == meeting.pk],
         "outcomes": list(case.outcomes.select_related("child").order_by("id")),
         "decisions": list(meeting.decisions.prefetch_related("dissents")),
-        "lead": case.lead_assignment,
+        "lead": lead,
         "action_form": forms.ActionForm(case=case, memberships=memberships, children=children),
         "outcome_form": forms.OutcomeForm(children=children),
         "decision_form": forms.DecisionForm(),
@@ -80,13 +81,17 @@ def _run_context(
         # Under every other decision: an empty copy, so errors show only where they belong.
         "new_dissent_form": forms.DissentForm(meeting=meeting),
         "attendance_form": forms.AttendanceForm(),
-        "lead_form": forms.LeadForm(case=case),
+        "lead_form": forms.LeadForm(
+            case=case,
+            initial={"seen_lead": str(lead.pk) if lead else ""},
+        ),
         "next_review_form": forms.NextReviewForm(
-            initial={"next_review_on": meeting.next_review_on}
+            initial={
+                "next_review_on": meeting.next_review_on,
+                "seen": meeting.next_review_on.isoformat() if meeting.next_review_on else "",
+            }
         ),
         "review_form": forms.ActionReviewForm(),
-        # Under every action but one refused (which keeps what was typed): an empty copy.
-        "new_review_form": forms.ActionReviewForm(),
         "text_fields": [
             {
                 "name": name,
@@ -103,7 +108,25 @@ def _run_context(
         "today": timezone.localdate(),
     }
     context.update(overrides)
+    # Under each earlier action, a form carrying the version shown; the one refused keeps
+    # what was typed.
+    refused = context.get("reviewed_action")
+    previous: list[Action] = context["previous_actions"]
+    context["previous_actions"] = [
+        (
+            action,
+            context["review_form"]
+            if action.pk == refused
+            else forms.ActionReviewForm(initial={"version": action.version}),
+        )
+        for action in previous
+    ]
     return context
+
+
+def _posted(request: AuthenticatedHttpRequest, form: Any, name: str) -> str | None:
+    """What the page showed, as its hidden field posted it; None from a page without it."""
+    return str(form.cleaned_data[name]) if name in request.POST else None
 
 
 def _children(case: Case) -> list[Child]:
@@ -201,7 +224,10 @@ def attendance(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -
     if form.is_valid():
         try:
             record_attendance(
-                invitation, by=request.user, attendance=form.cleaned_data["attendance"]
+                invitation,
+                by=request.user,
+                attendance=form.cleaned_data["attendance"],
+                seen=_posted(request, form, "seen"),
             )
         except ValidationError as error:
             return _section(
@@ -313,29 +339,22 @@ def review_action(request: AuthenticatedHttpRequest, pk: int, action_pk: int) ->
     meeting = runnable_meeting(request, pk)
     action = _action_on_case(meeting.case, action_pk)
     form = forms.ActionReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            plan_services.review_action(
-                action,
-                by=request.user,
-                meeting=meeting,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            return _section(
-                request,
-                meeting,
-                "previous-actions",
-                review_error=ErrorSummary.linking(f"id_status-{action.pk}", error.messages[:1]),
-                review_form=form,
-                reviewed_action=action.pk,
-            )
-    else:
-        return _section(
-            request, meeting, "previous-actions", review_form=form, reviewed_action=action.pk
-        )
-    return _section(request, meeting, "previous-actions")
+    reviewed = saved(
+        form,
+        lambda data: plan_services.review_action(
+            action,
+            by=request.user,
+            meeting=meeting,
+            status=data["status"],
+            note=data["note"],
+            expected_version=data["version"],
+        ),
+    )
+    if reviewed:
+        return _section(request, meeting, "previous-actions")
+    return _section(
+        request, meeting, "previous-actions", review_form=form, reviewed_action=action.pk
+    )
 
 
 def _action_on_case(case: Case, action_pk: int) -> Action:
@@ -469,6 +488,7 @@ def agree_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             professional=data["professional"],
             family_preference=data["family_preference"],
+            seen_lead=_posted(request, form, "seen_lead"),
         ),
     )
 
@@ -489,6 +509,7 @@ def next_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             next_review_on=data["next_review_on"],
             beyond_guideline_reason=data["beyond_guideline_reason"],
+            seen=_posted(request, form, "seen"),
         ),
     )
 

@@ -448,7 +448,7 @@ def render_field(field: BoundField | FieldSpec | None = None, **opts: Any) -> Sa
         opts.pop("error", None)
     if isinstance(field, BoundField):
         if field.is_hidden:
-            return field.as_hidden()  # Django's own <input type="hidden">
+            return _hidden(field, opts)
         context = _from_bound(field, opts)
     elif isinstance(field, FieldSpec):
         context = _from_spec(field, opts)
@@ -456,6 +456,16 @@ def render_field(field: BoundField | FieldSpec | None = None, **opts: Any) -> Sa
         raise ImproperlyConfigured(f"govuk_field needs a form field, not {type(field).__name__}")
     # The engine's output is already a SafeString (every value in it was escaped).
     return render_to_string(f"includes/fields/{context['kind']}.html", {"field": context})
+
+
+def _hidden(bound: BoundField, opts: Mapping[str, Any]) -> SafeString:
+    """Django's own ``<input type="hidden">``, with the row's id and, given, its value."""
+    attrs = {"id": _base_id(bound, opts)}
+    if "value" not in opts:
+        return SafeString(bound.as_hidden(attrs=attrs))
+    widget = bound.field.hidden_widget()
+    value = bound.field.prepare_value(opts["value"])
+    return SafeString(widget.render(bound.html_name, value, attrs=attrs))
 
 
 @register.simple_tag

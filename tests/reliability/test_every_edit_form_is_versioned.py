@@ -65,6 +65,9 @@ OWN_VERSION = {
     "cases.forms.episode.HandoverForm": "the lead's assignment the page showed",
     "dashboards.forms.LateReasonForm": "the reason the page showed (seen)",
     "dashboards.forms.ReassignCaseloadForm": "each case's lead the page showed",
+    "meetings.forms.plan.LeadForm": "meeting mode: the lead's assignment shown (seen_lead)",
+    "meetings.forms.plan.NextReviewForm": "meeting mode: the agreed review date shown (seen)",
+    "meetings.forms.scheduling.AttendanceForm": "meeting mode: the attendance shown (seen)",
 }
 
 #: Steps taken once (a decision, a closure, a deletion): the service locks the record
@@ -86,10 +89,6 @@ KNOWN_GAPS = {
     "assessments.forms.FamilyCopyForm": "the date the family was given its copy",
     "cases.forms.episode.StageForm": "moving a case to another stage",
     "notifications.forms.PreferenceForm": "one's own email preferences",
-    "meetings.forms.plan.ActionReviewForm": "meeting mode: reviewing an action",
-    "meetings.forms.plan.LeadForm": "meeting mode: the agreed lead",
-    "meetings.forms.plan.NextReviewForm": "meeting mode: the next review date",
-    "meetings.forms.scheduling.AttendanceForm": "meeting mode: who attended",
 }
 
 

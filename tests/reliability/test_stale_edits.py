@@ -68,6 +68,7 @@ class _Forms(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.forms: list[dict[str, Any]] = []
+        self.actions: list[str] = []
         self._form: dict[str, Any] | None = None
         self._textarea: str | None = None
         self._select: str | None = None
@@ -82,6 +83,7 @@ class _Forms(HTMLParser):
         if tag == "form" and a.get("method", "").lower() == "post":
             self._form = {}
             self.forms.append(self._form)
+            self.actions.append(a.get("action", ""))
         if self._form is None or ("name" not in a and tag != "option"):
             return
         if tag == "input":
@@ -129,6 +131,16 @@ def form_on(page: str, key: str = "version") -> dict[str, Any]:
         if key in found:
             return {k: v[0] if len(v) == 1 else v for k, v in found.items()}
     raise AssertionError(f"no form with {key} on the page")
+
+
+def form_posting_to(page: str, url: str) -> dict[str, Any]:
+    """The fields of the post form on ``page`` sent to ``url`` (a page of many forms)."""
+    parser = _Forms()
+    parser.feed(page)
+    for action, found in zip(parser.actions, parser.forms, strict=True):
+        if action == url:
+            return {k: v[0] if len(v) == 1 else v for k, v in found.items()}
+    raise AssertionError(f"no form posting to {url} on the page")
 
 
 def body(response: Any) -> str:
@@ -480,7 +492,7 @@ def test_an_outcomes_review(
 # --- Meetings ---------------------------------------------------------------------------
 
 
-def _meeting(case: Case, lead: User) -> Meeting:
+def _meeting(case: Case, lead: User, *, chair: User | None = None) -> Meeting:
     day = timezone.localdate() + dt.timedelta(days=7)
     starts = dt.datetime.combine(day, dt.time(10), tzinfo=timezone.get_current_timezone())
     return schedule_meeting(
@@ -491,6 +503,7 @@ def _meeting(case: Case, lead: User) -> Meeting:
         ends_at=starts + dt.timedelta(hours=1),
         location="Riverside Primary School, room 2",
         members=list(case.memberships.active()),
+        chair=chair,
     )
 
 
@@ -540,6 +553,141 @@ def test_cancelling_a_meeting(
     assert lead_client.post(url, kept).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
+
+
+# --- Meeting mode: one page, a form for each part of the record -------------------------
+
+
+def refused_in_meeting_mode(
+    meeting: Meeting,
+    url: str,
+    *,
+    me: Client,
+    them: Client,
+    mine: dict[str, Any],
+    theirs: dict[str, Any],
+    read: Callable[[], Any],
+) -> str:
+    """Both open meeting mode; they save first, my save from the older page is refused
+    and nothing is written; sent again from the refusal page, mine is saved. Returns the
+    refusal page."""
+    run = reverse("meetings:run", args=[meeting.pk])
+    my_form = form_posting_to(body(me.get(run)), url)
+    their_form = form_posting_to(body(them.get(run)), url)
+    before = read()
+    saved = them.post(url, {**their_form, **theirs})
+    assert saved.status_code == 302, problems(saved)
+    after_theirs = read()
+    assert after_theirs != before
+
+    refused = me.post(url, {**my_form, **mine})
+    page = body(refused)
+    assert refused.status_code == 200, page
+    assert "since you opened" in page
+    assert read() == after_theirs  # nothing written
+
+    kept = {**form_posting_to(page, url), **mine}
+    again = me.post(url, kept)
+    assert again.status_code == 302, problems(again)
+    assert read() not in (before, after_theirs)
+    return page
+
+
+def test_meeting_mode_the_next_review_date(
+    case: Case, lead: User, lead_client: Client, manager_client: Client
+) -> None:
+    meeting = _meeting(case, lead)
+    start = timezone.localtime(meeting.starts_at).date()
+    theirs, mine = start + dt.timedelta(days=40), start + dt.timedelta(days=60)
+
+    def read() -> dt.date | None:
+        meeting.refresh_from_db()
+        return meeting.next_review_on
+
+    page = refused_in_meeting_mode(
+        meeting,
+        reverse("meetings:next_review", args=[meeting.pk]),
+        me=lead_client,
+        them=manager_client,
+        mine=date_fields("next_review_on", mine),
+        theirs=date_fields("next_review_on", theirs),
+        read=read,
+    )
+    assert PANEL in page
+    assert f"{theirs:%-d %B %Y}" in page
+    assert read() == mine
+
+
+def test_meeting_mode_the_agreed_lead(
+    case: Case, lead: User, member: User, lead_client: Client, manager_client: Client
+) -> None:
+    # The lead chairs, so still runs the meeting once someone else is agreed as lead.
+    meeting = _meeting(case, lead, chair=lead)
+
+    def read() -> tuple[int, str]:
+        agreed = case.lead_assignments.active().get()
+        return agreed.professional_id, agreed.family_preference
+
+    page = refused_in_meeting_mode(
+        meeting,
+        reverse("meetings:agree_lead", args=[meeting.pk]),
+        me=lead_client,
+        them=manager_client,
+        mine={"professional": str(lead.pk), "family_preference": "Whoever Mum knows"},
+        theirs={"professional": str(member.pk), "family_preference": "The school"},
+        read=read,
+    )
+    assert PANEL in page
+    assert "Whoever Mum knows" in page  # what was typed is kept
+    assert read() == (lead.pk, "Whoever Mum knows")
+
+
+def test_meeting_mode_who_attended(
+    case: Case, lead: User, lead_client: Client, manager_client: Client
+) -> None:
+    meeting = _meeting(case, lead)
+    invitation = meeting.invitations.order_by("pk").first()
+    assert invitation is not None
+
+    def read() -> str:
+        invitation.refresh_from_db()
+        return invitation.attendance
+
+    page = refused_in_meeting_mode(
+        meeting,
+        reverse("meetings:attendance", args=[meeting.pk, invitation.pk]),
+        me=manager_client,
+        them=lead_client,
+        mine={"attendance": "apologies"},
+        theirs={"attendance": "attended"},
+        read=read,
+    )
+    assert "as &#x27;Attended&#x27;" in page or "as 'Attended'" in page
+    assert read() == "apologies"
+
+
+def test_meeting_mode_reviewing_an_earlier_action(
+    case: Case, lead: User, member: User, lead_client: Client, manager_client: Client
+) -> None:
+    action = _action(case, lead, member)
+    meeting = _meeting(case, lead)
+
+    def read() -> tuple[str, int]:
+        action.refresh_from_db()
+        return action.status, action.updates.count()
+
+    page = refused_in_meeting_mode(
+        meeting,
+        reverse("meetings:review_action", args=[meeting.pk, action.pk]),
+        me=manager_client,
+        them=lead_client,
+        mine={"status": Action.Status.DONE, "note": "Finished last week"},
+        theirs={"status": Action.Status.CARRIED_FORWARD, "note": "Half done"},
+        read=read,
+    )
+    assert PANEL in page
+    assert "Finished last week" in page
+    assert read() == (Action.Status.DONE, 2)
 
 
 def test_ending_a_members_place(

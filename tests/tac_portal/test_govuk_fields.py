@@ -276,6 +276,18 @@ def test_a_hidden_field_is_a_hidden_input(bad: PersonForm) -> None:
     assert html == '<input type="hidden" name="version" value="4" id="id_version">'
 
 
+def test_a_hidden_field_in_each_row_gets_its_own_id_and_value() -> None:
+    rows = render(
+        "{% govuk_field form.version id_suffix=3 value=7 %}"
+        "{% govuk_field form.version id_suffix=4 value=9 %}",
+        form=PersonForm(),
+    )
+    assert rows == (
+        '<input type="hidden" name="version" value="7" id="id_version-3">'
+        '<input type="hidden" name="version" value="9" id="id_version-4">'
+    )
+
+
 def test_a_password_is_never_shown_again() -> None:
     class Form(forms.Form):
         password = forms.CharField(

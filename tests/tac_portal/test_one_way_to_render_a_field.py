@@ -113,7 +113,7 @@ def _form_classes() -> list[type[forms.BaseForm]]:
 
 
 # Forms whose fields are finished in __init__, with what it needs.
-CONSTRUCT: dict[str, tuple[Any, ...]] = {"NewPasswordForm": (None,)}
+CONSTRUCT: dict[str, tuple[Any, ...]] = {"NewPasswordForm": (None,), "ChangePasswordForm": (None,)}
 
 
 def _fields(form_class: type[forms.BaseForm]) -> dict[str, forms.Field]:
