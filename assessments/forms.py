@@ -99,6 +99,8 @@ class EscalationForm(forms.Form):
 
 
 class FamilyCopyForm(forms.Form):
+    # The day the page showed (ISO, "" for none), posted back unchanged.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=10)
     given_on = GovUKDateField(label="Date the family was given its copy", past=True)
 
 

@@ -103,6 +103,8 @@ class BreakGlassRequestForm(forms.Form):
 
 
 class BreakGlassReviewForm(forms.Form):
+    # When the review the page showed was saved (``review_seen``), posted back unchanged.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     review_outcome = forms.ChoiceField(
         label="Was this emergency access appropriate?",
         choices=BreakGlassGrant.ReviewOutcome.choices,

@@ -36,6 +36,7 @@ from cases.services.common import record_event
 from notifications.models import SUBJECT_RESTRICTION_REVIEW, Audience, Notification
 from notifications.services import schedule_reminders
 from tac_portal.client_ip import client_ip
+from tac_portal.concurrency import ensure_seen
 
 if TYPE_CHECKING:
     from cases.models import Case
@@ -96,19 +97,37 @@ def grant_break_glass(
     return grant
 
 
+def review_seen(grant: BreakGlassGrant) -> str:
+    """What a review page says it showed: when the grant was last reviewed ("" never)."""
+    return grant.reviewed_at.isoformat() if grant.reviewed_at else ""
+
+
 def review_break_glass(
-    grant: BreakGlassGrant, *, by: User, outcome: str, note: str = ""
+    grant: BreakGlassGrant, *, by: User, outcome: str, note: str = "", seen: str | None = None
 ) -> BreakGlassGrant:
-    """Record information governance's judgement on a grant."""
+    """Record information governance's judgement on a grant.
+
+    ``seen`` is ``review_seen`` of the grant as the reviewer's page showed it: a review
+    saved since by someone else is not silently overwritten (None: no person's page).
+    """
     if not by.is_information_governance:
         raise ValueError("Only information governance reviews emergency access.")
-    grant.review_outcome = outcome
-    grant.review_note = note
-    grant.reviewed_by = by
-    grant.reviewed_at = timezone.now()
     with transaction.atomic():
-        grant.save(update_fields=["review_outcome", "review_note", "reviewed_by", "reviewed_at"])
-        schedule_break_glass_review(grant.pk, granted_on=None)
+        locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+        ensure_seen(
+            locked,
+            seen,
+            review_seen(locked),
+            message="Someone reviewed this emergency access since you opened it. Nothing "
+            "has been saved: check their review beside yours, then save again.",
+        )
+        locked.review_outcome = outcome
+        locked.review_note = note
+        locked.reviewed_by = by
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["review_outcome", "review_note", "reviewed_by", "reviewed_at"])
+        schedule_break_glass_review(locked.pk, granted_on=None)
+    grant.refresh_from_db()
     security_log.info(
         "break-glass reviewed", extra={"grant": grant.pk, "user_id": by.pk, "outcome": outcome}
     )

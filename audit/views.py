@@ -46,6 +46,7 @@ from cases.access import (
 from cases.models import AccessPurpose, BreakGlassGrant, Case, RecordAccess, Restriction
 from cases.search import open_cases_matching
 from tac_portal.csv_export import csv_lines
+from tac_portal.forms import add_service_errors
 
 PAGE_SIZE = 50
 
@@ -233,16 +234,25 @@ def break_glass_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     """Information governance records whether an emergency access was appropriate."""
     ensure_information_governance(request.user)
     grant = get_object_or_404(BreakGlassGrant.objects.select_related("user", "case"), pk=pk)
-    initial = {"review_outcome": grant.review_outcome, "review_note": grant.review_note}
+    initial = {
+        "review_outcome": grant.review_outcome,
+        "review_note": grant.review_note,
+        "seen": services.review_seen(grant),
+    }
     form = BreakGlassReviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.review_break_glass(
-            grant,
-            by=request.user,
-            outcome=form.cleaned_data["review_outcome"],
-            note=form.cleaned_data["review_note"],
-        )
-        return redirect("audit:break_glass_list")
+        try:
+            services.review_break_glass(
+                grant,
+                by=request.user,
+                outcome=form.cleaned_data["review_outcome"],
+                note=form.cleaned_data["review_note"],
+                seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("audit:break_glass_list")
     return render(request, "audit/break_glass_review.html", {"grant": grant, "form": form})
 
 

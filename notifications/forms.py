@@ -6,6 +6,9 @@ from notifications.models import NotificationPreference
 
 
 class PreferenceForm(forms.Form):
+    # When the choice the page showed was saved (``preference_seen``), posted back
+    # unchanged: a choice saved since in another tab is not silently overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     email_frequency = forms.ChoiceField(
         label="How do you want to get emails about notifications?",
         choices=NotificationPreference.EmailFrequency.choices,

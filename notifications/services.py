@@ -52,6 +52,7 @@ from notifications.outbox import (
     wake_sender_on_commit,
 )
 from notifications.working_days import add_working_days
+from tac_portal.concurrency import ensure_seen
 
 logger = logging.getLogger(__name__)
 
@@ -517,14 +518,32 @@ def mark_all_notifications_read(user: User) -> int:
     )
 
 
+def preference_seen(preference: NotificationPreference | None) -> str:
+    """What a preferences page says it showed: when the choice was last saved ("" never)."""
+    return preference.updated_at.isoformat() if preference else ""
+
+
+@transaction.atomic
 def set_notification_preference(
-    user: User, *, email_frequency: str, digest_hour: int
+    user: User, *, email_frequency: str, digest_hour: int, seen: str | None = None
 ) -> NotificationPreference:
-    """Choose immediate emails or a daily digest (in-app notifications are always on)."""
+    """Choose immediate emails or a daily digest (in-app notifications are always on).
+
+    ``seen`` is ``preference_seen`` of the choice the page showed: a choice saved since,
+    from another tab, is not silently overwritten (None: no person's page).
+    """
     if email_frequency not in NotificationPreference.EmailFrequency.values:
         raise ValueError(f"Unknown email frequency {email_frequency!r}")
     if not 0 <= digest_hour <= 23:
         raise ValueError("The digest hour is between 0 and 23.")
+    current = NotificationPreference.objects.select_for_update().filter(user=user).first()
+    ensure_seen(
+        current,
+        seen,
+        preference_seen(current),
+        message="Your email preferences were changed since you opened this page, perhaps "
+        "in another tab. Nothing has been saved: check them, then save again.",
+    )
     preference, _ = NotificationPreference.objects.update_or_create(
         user=user, defaults={"email_frequency": email_frequency, "digest_hour": digest_hour}
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from agencies.http import AuthenticatedHttpRequest
 from notifications import outbox, services
 from notifications.forms import PreferenceForm
 from notifications.models import EmailOutbox, Notification, NotificationPreference
+from tac_portal.forms import add_service_errors
 
 PAGE_SIZE = 25
 
@@ -105,16 +107,22 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         if current
         else NotificationPreference.EmailFrequency.IMMEDIATE,
         "digest_hour": current.digest_hour if current else 8,
+        "seen": services.preference_seen(current),
     }
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.set_notification_preference(
-            request.user,
-            email_frequency=form.cleaned_data["email_frequency"],
-            digest_hour=form.cleaned_data["digest_hour"],
-        )
-        messages.success(request, "Your email preferences have been saved.")
-        return redirect("notifications:preferences")
+        try:
+            services.set_notification_preference(
+                request.user,
+                email_frequency=form.cleaned_data["email_frequency"],
+                digest_hour=form.cleaned_data["digest_hour"],
+                seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your email preferences have been saved.")
+            return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
 
 

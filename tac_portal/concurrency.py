@@ -67,6 +67,19 @@ def ensure_current(
         raise StaleEdit(message, current=locked)
 
 
+def ensure_seen(
+    locked: Any, seen: str | None, now: str, *, message: str = STALE_MESSAGE, field: str = "seen"
+) -> None:
+    """Refuse an edit of a record without a version column when what the editor's page
+    showed (``seen``, posted back by the hidden ``field``) is not what it says ``now``.
+
+    ``seen`` None means no editor's page. The page that refuses carries ``now`` in
+    ``field``, so that saving again, having looked, goes through.
+    """
+    if seen is not None and seen != now:
+        raise StaleEdit(message, current=locked, refreshed={field: now})
+
+
 def bump(locked: Any) -> list[str]:
     """Move the version on; returns the field name to add to ``save(update_fields=...)``."""
     locked.version += 1

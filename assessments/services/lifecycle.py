@@ -31,6 +31,8 @@ from cases.services.common import record_event
 from cases.services.lifecycle import follow_assessment_completed
 from notifications.models import SUBJECT_FIRST_TAC, Audience
 from notifications.services import schedule_reminders
+from tac_portal.concurrency import STALE_MESSAGE, ensure_seen
+from tac_portal.validators import long_date
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -257,10 +259,27 @@ def revise_assessment(assessment: Assessment, *, by: User) -> Assessment:
 
 
 @transaction.atomic
-def record_family_copy_given(assessment: Assessment, *, given_on: dt.date, by: User) -> Assessment:
-    """Record the day the family was given its own copy (DOMAIN §2.2 J)."""
+def record_family_copy_given(
+    assessment: Assessment, *, given_on: dt.date, by: User, seen: str | None = None
+) -> Assessment:
+    """Record the day the family was given its own copy (DOMAIN §2.2 J).
+
+    ``seen`` is the day the page showed (ISO, "" for none): a day recorded since by
+    someone else is not silently overwritten (None: no person's page).
+    """
     ensure_can_edit(by, assessment)
     locked = lock_assessment(assessment)
+    given = locked.family_copy_given_on
+    ensure_seen(
+        locked,
+        seen,
+        given.isoformat() if given else "",
+        message=f"Someone recorded that the family was given its copy on {long_date(given)} "
+        "since you opened this page. Nothing has been saved: check the date, then record "
+        "it again if it is wrong."
+        if given
+        else STALE_MESSAGE,
+    )
     if given_on > timezone.localdate():
         raise AssessmentError({"given_on": "The date must be today or in the past."})
     if given_on < timezone.localdate(locked.started_at):

@@ -46,9 +46,7 @@ from assessments.views.overview import render_detail
 from assessments.views.sections import render_section
 from cases.access import get_case_for_user
 from cases.models import AccessPurpose, CaseSubject, Child
-from tac_portal.forms import (
-    ErrorSummary,
-)
+from tac_portal.forms import ErrorSummary, add_service_errors
 
 
 @login_required
@@ -220,10 +218,13 @@ def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if form.is_valid():
         try:
             record_family_copy_given(
-                assessment, given_on=form.cleaned_data["given_on"], by=request.user
+                assessment,
+                given_on=form.cleaned_data["given_on"],
+                by=request.user,
+                seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Recorded the date the family was given its copy.")
             return redirect("assessments:detail", assessment.pk)

@@ -117,7 +117,14 @@ def render_detail(
             "reason_form": forms.get("reason") or ReasonForm(),
             "escalation_form": forms.get("escalation") or EscalationForm(),
             "family_copy_form": forms.get("family_copy")
-            or FamilyCopyForm(initial={"given_on": timezone.localdate()}),
+            or FamilyCopyForm(
+                initial={
+                    "given_on": timezone.localdate(),
+                    "seen": assessment.family_copy_given_on.isoformat()
+                    if assessment.family_copy_given_on
+                    else "",
+                }
+            ),
             "previous": assessment.previous_version,
             "revisions": list(assessment.next_versions.all()),
             "S": Assessment.Status,

@@ -23,7 +23,7 @@ from cases.models import (
 from cases.services.common import CaseError, lock_case, record_event
 from cases.services.reminders import schedule_lead_reminders, schedule_review_reminders
 from notifications.services import notify
-from tac_portal.concurrency import StaleEdit, bump, ensure_current
+from tac_portal.concurrency import bump, ensure_current, ensure_seen
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -200,15 +200,15 @@ def ensure_lead_unchanged(case: Case, seen: str | None) -> None:
     if seen is None:
         return
     current = case.lead_assignments.active().select_related("professional").first()
-    now = str(current.pk) if current else ""
-    if seen != now:
-        who = current.professional.full_name if current else "nobody"
-        raise StaleEdit(
-            f"The lead professional changed to {who} since you opened this page. Nothing "
-            "has been saved: check who leads now, then record your choice again.",
-            current=current,
-            refreshed={"seen_lead": now},
-        )
+    who = current.professional.full_name if current else "nobody"
+    ensure_seen(
+        current,
+        seen,
+        str(current.pk) if current else "",
+        message=f"The lead professional changed to {who} since you opened this page. "
+        "Nothing has been saved: check who leads now, then record your choice again.",
+        field="seen_lead",
+    )
 
 
 @transaction.atomic

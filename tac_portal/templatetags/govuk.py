@@ -460,7 +460,7 @@ def render_field(field: BoundField | FieldSpec | None = None, **opts: Any) -> Sa
 
 def _hidden(bound: BoundField, opts: Mapping[str, Any]) -> SafeString:
     """Django's own ``<input type="hidden">``, with the row's id and, given, its value."""
-    attrs = {"id": _base_id(bound, opts)}
+    attrs: dict[str, Any] = {"id": _base_id(bound, opts)}
     if "value" not in opts:
         return SafeString(bound.as_hidden(attrs=attrs))
     widget = bound.field.hidden_widget()

@@ -15,7 +15,7 @@ from assessments.services.content import save_section
 from assessments.services.lifecycle import begin_assessment, share_with_family
 from cases.models import Case, ConsentRecord, FamilyMember, RecordAccess
 from tests.assessments.conftest import FRESH, consent, fill_for_completion
-from tests.helpers import date_fields
+from tests.helpers import client_for, date_fields
 
 HTMX = {"HX-Request": "true"}
 
@@ -271,6 +271,32 @@ def test_the_family_copy_prints_conclusions_and_records_the_date(
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.family_copy_given_on == timezone.localdate()
+
+
+def test_the_family_copy_date_from_two_tabs_is_never_silently_overwritten(
+    lead_client: Client, assessment: Assessment, lead: User
+) -> None:
+    url = reverse("assessments:family_copy_given", args=[assessment.pk])
+    detail = reverse("assessments:detail", args=[assessment.pk])
+    assert 'name="seen"' in lead_client.get(detail).content.decode()
+    today = timezone.localdate()
+    first = lead_client.post(url, {"seen": "", **date_fields("given_on", today)})
+    assert first.status_code == 302
+
+    other_tab = client_for(lead)
+    yesterday = max(today - dt.timedelta(days=1), timezone.localdate(assessment.started_at))
+    refused = other_tab.post(url, {"seen": "", **date_fields("given_on", yesterday)})
+    page = refused.content.decode()
+    assert refused.status_code in (200, 400)
+    assert "since you opened this page" in page
+    assessment.refresh_from_db()
+    assert assessment.family_copy_given_on == today
+
+    assert f'name="seen" value="{today.isoformat()}"' in page
+    again = other_tab.post(url, {"seen": today.isoformat(), **date_fields("given_on", yesterday)})
+    assert again.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.family_copy_given_on == yesterday
 
 
 def test_starting_from_the_case_page(lead_client: Client, case: Case, caf_template: object) -> None:

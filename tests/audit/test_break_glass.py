@@ -20,6 +20,8 @@ from cases.models import BreakGlassGrant, Case, RecordAccess
 from cases.services.teams import add_professional_to_team
 from meetings.services.scheduling import schedule_meeting
 from notifications.models import Notification
+from tests import personas
+from tests.helpers import client_for
 
 URL = reverse("audit:break_glass_request")
 
@@ -278,3 +280,36 @@ def test_only_information_governance_reviews_a_grant(
     assert (
         "Needs follow-up" in auditor_client.get(reverse("audit:break_glass_list")).content.decode()
     )
+
+
+def test_two_reviewers_never_overwrite_each_other(
+    case: Case, outsider_client: Client, auditor_client: Client
+) -> None:
+    _ask(outsider_client, case.reference)
+    grant = BreakGlassGrant.objects.get()
+    url = reverse("audit:break_glass_review", args=[grant.pk])
+    colleague = client_for(
+        personas._user(
+            "ivo.governance@demo-la.example",
+            "Ivo Governance",
+            role=User.Role.INFORMATION_GOVERNANCE,
+        )
+    )
+    assert 'name="seen"' in auditor_client.get(url).content.decode()
+    theirs = {"seen": "", "review_outcome": "APPROPRIATE", "review_note": "Fine."}
+    assert colleague.post(url, theirs).status_code == 302
+
+    mine = {"seen": "", "review_outcome": "NEEDS_FOLLOW_UP", "review_note": "Ask why."}
+    refused = auditor_client.post(url, mine)
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Someone reviewed this emergency access since you opened it" in page
+    assert "Ask why." in page  # what was typed is kept
+    grant.refresh_from_db()
+    assert grant.review_outcome == BreakGlassGrant.ReviewOutcome.APPROPRIATE
+
+    seen = grant.reviewed_at.isoformat() if grant.reviewed_at else ""
+    assert f'name="seen" value="{seen}"' in page
+    assert auditor_client.post(url, {**mine, "seen": seen}).status_code == 302
+    grant.refresh_from_db()
+    assert grant.review_outcome == BreakGlassGrant.ReviewOutcome.NEEDS_FOLLOW_UP

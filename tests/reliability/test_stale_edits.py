@@ -53,6 +53,7 @@ from meetings.models import Action, Meeting
 from meetings.services.contributions import add_contribution
 from meetings.services.plan import Owner, add_action, add_outcome
 from meetings.services.scheduling import schedule_meeting
+from notifications.services import set_notification_preference
 from tests.helpers import PASSWORD, active_leads, client_for, date_fields
 from tests.webhooks.conftest import make_partner_client
 from webhooks.services import create_subscription
@@ -351,6 +352,23 @@ def test_a_members_role(
         read=read,
         shows=(TACRole.OBSERVER.label, TACRole.NOTE_TAKER.label),
     )
+
+
+def test_moving_a_case_on_twice(
+    make_case: Callable[..., Case], lead_client: Client, manager_client: Client
+) -> None:
+    """A stage's move is named by the stage it leaves: taken once, the second is refused."""
+    case = make_case(status=Case.Status.ACTIVE)
+    url = reverse("cases:stage", args=[case.pk, Case.Status.CLOSING])
+    mine = form_on(body(lead_client.get(url)), "note")
+    theirs = form_on(body(manager_client.get(url)), "note")
+    assert manager_client.post(url, {**theirs, "note": "Agreed at the review"}).status_code == 302
+    events = case.events.count()
+    again = lead_client.post(url, {**mine, "note": "Agreed with Mum"}, follow=True)
+    assert "This case is now" in body(again)
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSING
+    assert case.events.count() == events
 
 
 def test_handing_over_the_lead(
@@ -731,6 +749,28 @@ def test_a_reply_to_an_invitation(
     assert again.status_code == 302
     invitation.refresh_from_db()
     assert invitation.response == "attending"
+
+
+def test_ones_own_email_preferences_from_two_tabs(lead: User, lead_client: Client) -> None:
+    other_tab = client_for(lead)
+
+    def read() -> tuple[str, int]:
+        chosen = lead.notification_preference
+        chosen.refresh_from_db()
+        return chosen.email_frequency, chosen.digest_hour
+
+    set_notification_preference(lead, email_frequency="immediate", digest_hour=8)
+    refused_then_saved(
+        reverse("notifications:preferences"),
+        me=lead_client,
+        them=other_tab,
+        mine={"email_frequency": "daily_digest", "digest_hour": "17"},
+        theirs={"email_frequency": "daily_digest", "digest_hour": "7"},
+        read=read,
+        key="seen",
+        shows=("07:00", "17:00"),
+    )
+    assert read() == ("daily_digest", 17)
 
 
 def test_a_webhook_subscription(early_help_agency: Agency, school_agency: Agency) -> None:
