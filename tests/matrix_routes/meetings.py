@@ -187,7 +187,10 @@ ROUTES: dict[str, Route] = {
         expect=runners(302),
     ),
     "meetings:review_action": Route(
-        "post", args=_review_action, data={"status": "done"}, expect=runners(302)
+        "post",
+        args=_review_action,
+        data={"status": "done", "version": "1"},  # a new action's version
+        expect=runners(302),
     ),
     # An empty form comes back with its errors (200); nothing is written.
     "meetings:add_action": Route("post", args=lambda o: [_meeting(o).pk], expect=runners(200)),
