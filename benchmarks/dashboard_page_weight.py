@@ -7,7 +7,8 @@ Prints the number of children, cases, teams, agencies and professionals, then th
 each dashboard page as the demo coordinator (the whole authority, unfiltered and filtered)
 and the demo manager sees it: the HTML as sent, and gzipped. ``--refresh`` rebuilds the
 summary first (otherwise the figures of the last refresh are read; with none, the page
-says the figures are being computed). The target for the authority page is under 150 kB
+says the figures are being computed). The overdue lists the dashboard links to are
+weighed too. The target for the authority page is under 150 kB
 at a million children (issue 18); the page lists at most ``FILTER_LIST_LIMIT`` teams or
 agencies and ``LONG_TABLE_ROWS`` rows of a long table, so its weight should not grow with
 the data.
@@ -61,6 +62,10 @@ def main() -> None:
         ("coordinator", f"a locality ({locality})", f"/dashboards/?locality={locality}"),
         ("coordinator", "an agency", f"/dashboards/?agency={agency}"),
         ("manager", "a manager's teams", "/dashboards/"),
+        # The drill-down lists: at most DRILLDOWN_LIMIT rows, the most overdue first.
+        ("coordinator", "overdue reviews, whole authority", "/dashboards/list/overdue-reviews/"),
+        ("coordinator", "overdue actions, whole authority", "/dashboards/list/overdue-actions/"),
+        ("manager", "overdue reviews, a manager's teams", "/dashboards/list/overdue-reviews/"),
     ]
     worst = 0
     for persona, label, url in pages:

@@ -4,7 +4,7 @@
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python benchmarks/page_weight.py
 
 Signs in (in-process, Django's test client) as the demo lead professional and prints the
-size of My work (open and closed cases), of the case page, team page and plan of the
+size of My work (open and closed cases), of the case page, team page, plan and history of the
 busiest case they lead (most chronology events, actions and team members), and of their
 notifications, as sent and gzipped. The dashboards have their own script
 (``dashboard_page_weight.py``). The target for every page is under 150 kB of HTML at a
@@ -77,6 +77,7 @@ def main() -> None:
             ("case page", reverse("cases:detail", args=[case.pk])),
             ("team page", reverse("cases:team", args=[case.pk])),
             ("plan", reverse("meetings:case_plan", args=[case.pk])),
+            ("history", reverse("cases:history", args=[case.pk])),
         ]
     client = Client(HTTP_HOST="localhost")
     client.force_login(lead)

@@ -33,5 +33,15 @@ def tracked(model: _Model | None = None, *, untracked: tuple[str, ...] = ()) -> 
         obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history"),
         append_only=True,
         exclude=list(untracked) or None,
+        # One record's history, newest first: the history page finds each change's
+        # previous version with it, instead of walking the whole table backwards.
+        meta={
+            "indexes": [
+                models.Index(
+                    fields=["pgh_obj", "-pgh_id"],
+                    name=f"{model.__name__.lower()[:20]}_hist_obj",
+                )
+            ]
+        },
     )(model)
     return model
