@@ -98,6 +98,12 @@ if DEBUG and PRODUCTION:
         "Debug a copy with TAC_ENVIRONMENT=development instead."
     )
 SECRET_KEY = _require("SECRET_KEY") or "insecure-local-development-key-not-for-production-use"
+# Earlier secret keys, comma-separated, while SECRET_KEY is being rotated: what they
+# signed or sealed (sessions, password reset links, webhook signing secrets) still
+# reads, and nothing new is made with them (docs/security.md, "Key management").
+SECRET_KEY_FALLBACKS = [
+    key.strip() for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key.strip()
+]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[]) if PRODUCTION else []
 _require("ALLOWED_HOSTS")
 if not PRODUCTION:

@@ -1,6 +1,6 @@
 """docs/security.md maps OWASP ASVS 5.0.0 to the portal: every Level 1 and Level 2
 requirement is in exactly one of its three tables, the tables are well formed, and every
-test a mapped row names exists."""
+test a mapped row names exists, as does every test docs/data-classification.md names."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "security.md"
+CLASSIFICATION = ROOT / "docs" / "data-classification.md"
 NAMED = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
 REQUIREMENT = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 SEPARATOR = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+$")
@@ -161,19 +162,30 @@ def test_every_level_1_and_2_requirement_is_in_exactly_one_row() -> None:
     assert requirement_problems(tables) == []
 
 
+def missing_tests(text: str) -> list[str]:
+    """The tests ``text`` names that do not exist."""
+    return [
+        f"{path}::{name}"
+        for path, name in NAMED.findall(text)
+        if not (ROOT / path).is_file()
+        or not re.search(rf"^(async )?def {name}\(", (ROOT / path).read_text(), re.MULTILINE)
+    ]
+
+
 def test_every_test_the_security_mapping_names_exists() -> None:
     text = DOC.read_text()
     tables, _ = read_tables(text)
     assert len(tables[MAPPED]) >= 100
     assert named_test_problems(tables) == []
     # Tests named anywhere else in the document exist too.
-    missing = [
-        f"{path}::{name}"
-        for path, name in NAMED.findall(text)
-        if not (ROOT / path).is_file()
-        or not re.search(rf"^(async )?def {name}\(", (ROOT / path).read_text(), re.MULTILINE)
-    ]
-    assert missing == []
+    assert missing_tests(text) == []
+
+
+def test_every_test_the_data_classification_names_exists() -> None:
+    # Each level's controls there name the tests that prove them (ASVS 14.2.4).
+    text = CLASSIFICATION.read_text()
+    assert len(NAMED.findall(text)) >= 40
+    assert missing_tests(text) == []
 
 
 def test_the_counts_in_the_introduction_are_the_tables() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -105,6 +106,60 @@ def test_it_collects_static_files_for_production(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "staticfiles.json").exists()
+
+
+def _run(code: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env={**_inherited(), **env, "DJANGO_SETTINGS_MODULE": "tac_portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+SHOW_FALLBACKS = (
+    "import django, json; django.setup(); from django.conf import settings; "
+    "print(json.dumps(settings.SECRET_KEY_FALLBACKS))"
+)
+OLD_KEY = PRODUCTION_ENV["SECRET_KEY"]
+NEW_KEY = "the-next-production-secret-key-for-the-rotation-test-9876543210"
+
+
+def test_earlier_secret_keys_come_from_the_environment() -> None:
+    unset = _run(SHOW_FALLBACKS, PRODUCTION_ENV)
+    assert unset.returncode == 0, unset.stderr
+    assert json.loads(unset.stdout) == []
+    given = _run(SHOW_FALLBACKS, {**PRODUCTION_ENV, "SECRET_KEY_FALLBACKS": " old-one , old-two,"})
+    assert given.returncode == 0, given.stderr
+    assert json.loads(given.stdout) == ["old-one", "old-two"]
+
+
+SIGN_AND_SEAL = (
+    "import django, json; django.setup(); from django.core import signing; "
+    "from webhooks.signing import seal; "
+    "print(json.dumps([signing.dumps('kept', salt='rotation'), seal('whsec_kept')]))"
+)
+READ_BACK = (
+    "import django, sys; django.setup(); from django.core import signing; "
+    "from webhooks.signing import unseal; "
+    "print(signing.loads(sys.argv[1], salt='rotation'), unseal(sys.argv[2]))"
+)
+
+
+def test_a_new_secret_key_reads_what_the_old_one_signed_only_while_it_is_a_fallback() -> None:
+    made = _run(SIGN_AND_SEAL, PRODUCTION_ENV)
+    assert made.returncode == 0, made.stderr
+    signed, sealed = json.loads(made.stdout)
+    rotated = {**PRODUCTION_ENV, "SECRET_KEY": NEW_KEY}
+    kept = _run(READ_BACK, {**rotated, "SECRET_KEY_FALLBACKS": OLD_KEY}, signed, sealed)
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.split() == ["kept", "whsec_kept"]
+    dropped = _run(READ_BACK, rotated, signed, sealed)
+    assert dropped.returncode != 0
+    assert "BadSignature" in dropped.stderr
 
 
 @pytest.mark.parametrize(
