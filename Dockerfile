@@ -31,6 +31,11 @@ COPY notifications ./notifications
 COPY audit ./audit
 COPY dashboards ./dashboards
 COPY imports ./imports
+COPY disclosures ./disclosures
+COPY webhooks ./webhooks
+COPY retention ./retention
+COPY documents ./documents
+COPY demo ./demo
 COPY templates ./templates
 COPY static ./static
 

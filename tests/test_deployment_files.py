@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from django.conf import settings
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -219,6 +220,15 @@ def test_the_runtime_lock_is_the_lock_less_the_development_tools() -> None:
         assert (version, hashes) == everything[name][:2], name
     assert declared() <= runtime.keys()
     assert not {"pytest", "mypy", "ruff", "semgrep", "playwright", "pre-commit"} & runtime.keys()
+
+
+def test_it_copies_every_app_of_the_portal(dockerfile: str) -> None:
+    """An installed app left out of the image fails its collectstatic, or its start."""
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", dockerfile, re.MULTILINE))
+    ours = {
+        app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()
+    }
+    assert ours - copied == set()
 
 
 def test_it_collects_static_files_and_runs_as_a_non_root_user(dockerfile: str) -> None:
