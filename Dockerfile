@@ -53,4 +53,6 @@ USER tac
 
 ENV TAC_ENVIRONMENT=production
 EXPOSE 8000
-CMD ["gunicorn", "tac_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# A request may wait up to TAC_CLAMD_TIMEOUT_SECONDS (60) for the virus scan of an upload:
+# gunicorn's own limit (30 s by default) must be longer, or the scan is cut off.
+CMD ["gunicorn", "tac_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "90", "--access-logfile", "-"]

@@ -845,14 +845,6 @@ SPECTACULAR_SETTINGS = {
         "agencies.api_auth.PartnerTokenAuthentication",
         "agencies.api_auth.BrowserSessionAuthentication",
     ],
-    # Nightly at 02:30: list the records past their retention schedule for information
-    # governance to confirm (nothing is disposed of without a confirmation). Idempotent,
-    # so a missed night is caught up by the next.
-    "list-records-due-for-disposal": {
-        "task": "retention.tasks.list_due_records",
-        "schedule": crontab(hour=2, minute=30),
-        "options": {"expires": 3 * 3600},
-    },
 }
 
 # --- Service -----------------------------------------------------------------
