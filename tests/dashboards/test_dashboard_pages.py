@@ -483,7 +483,8 @@ def test_pages_run_a_fixed_number_of_queries(
     budgets = [
         ("coordinator", reverse("dashboards:dashboard"), 12),
         ("coordinator", reverse("dashboards:dashboard") + "?period=12&level=1", 12),
-        ("manager", reverse("dashboards:dashboard"), 12),
+        # A manager's lists read the teams they manage first (cases.access).
+        ("manager", reverse("dashboards:dashboard"), 13),
         ("coordinator", reverse("dashboards:drilldown", args=["overdue-reviews"]), 14),
         ("manager", reverse("dashboards:drilldown", args=["overdue-actions"]), 14),
         ("coordinator", reverse("dashboards:export", args=["m9"]), 12),
