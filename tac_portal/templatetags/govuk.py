@@ -461,11 +461,12 @@ def render_field(field: BoundField | FieldSpec | None = None, **opts: Any) -> Sa
 def _hidden(bound: BoundField, opts: Mapping[str, Any]) -> SafeString:
     """Django's own ``<input type="hidden">``, with the row's id and, given, its value."""
     attrs: dict[str, Any] = {"id": _base_id(bound, opts)}
+    # Django's widget escapes the name, the value and the attributes it renders.
     if "value" not in opts:
-        return SafeString(bound.as_hidden(attrs=attrs))
+        return bound.as_hidden(attrs=attrs)
     widget = bound.field.hidden_widget()
     value = bound.field.prepare_value(opts["value"])
-    return SafeString(widget.render(bound.html_name, value, attrs=attrs))
+    return widget.render(bound.html_name, value, attrs=attrs)
 
 
 @register.simple_tag
