@@ -35,7 +35,6 @@ COPY disclosures ./disclosures
 COPY webhooks ./webhooks
 COPY retention ./retention
 COPY documents ./documents
-COPY demo ./demo
 COPY templates ./templates
 COPY static ./static
 

@@ -150,9 +150,11 @@ INSTALLED_APPS = [
     "retention",
     "documents",
     "imports",
-    # The fictional authority for `make run` and the benchmarks (seed_demo); nothing imports it.
-    "demo",
 ]
+if not PRODUCTION:
+    # The fictional authority for `make run` and the benchmarks (seed_demo); nothing
+    # imports it, and the production image leaves it out.
+    INSTALLED_APPS.append("demo")
 
 # Widgets render with the project's template engine, so their markup lives in templates/.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

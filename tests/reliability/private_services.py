@@ -36,6 +36,7 @@ from typing import Any
 
 import redis
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from tac_portal import embedded
 from tac_portal.celery import app as celery_app
@@ -292,11 +293,15 @@ def database_at(postgres: PrivatePostgres) -> Iterator[None]:
 
 def _forget_broker_connections() -> None:
     """Close the pools Celery keeps for the broker it connected to; the next task sent
-    opens a connection to the broker the configuration names now."""
+    opens a connection to the broker the configuration names now.
+
+    Celery's pool is kombu's shared pool for the broker's URL: closing it alone left a
+    closed pool in kombu's registry, handed back to every later test in the process
+    that sent to the same broker ("Acquire on closed pool"). ``kombu.pools.reset``
+    closes the pools and empties the registry, so new ones are made.
+    """
     app: Any = celery_app  # the pools are Celery's private attributes
-    if app._pool is not None:
-        with contextlib.suppress(Exception):
-            app._pool.force_close_all()
+    kombu_pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
