@@ -46,7 +46,7 @@ from cases.access import (
 from cases.models import AccessPurpose, BreakGlassGrant, Case, RecordAccess, Restriction
 from cases.search import open_cases_matching
 from tac_portal.csv_export import csv_lines
-from tac_portal.forms import add_service_errors
+from tac_portal.forms import add_service_errors, seen_on_page
 
 PAGE_SIZE = 50
 
@@ -247,7 +247,7 @@ def break_glass_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 by=request.user,
                 outcome=form.cleaned_data["review_outcome"],
                 note=form.cleaned_data["review_note"],
-                seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
+                seen=seen_on_page(form),
             )
         except ValidationError as error:
             add_service_errors(form, error)

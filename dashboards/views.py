@@ -25,7 +25,7 @@ from dashboards.forms import AnnexAForm, FilterForm, LateReasonForm
 from meetings.models import Action
 from meetings.services.plan import record_action_late_reason
 from tac_portal.concurrency import StaleEdit
-from tac_portal.forms import add_service_errors
+from tac_portal.forms import add_service_errors, seen_on_page
 
 DRILLDOWNS = {
     "overdue-reviews": "Overdue reviews",
@@ -225,11 +225,6 @@ def _safe_next(request: AuthenticatedHttpRequest) -> str:
     return ""
 
 
-def _seen(request: AuthenticatedHttpRequest, form: LateReasonForm) -> str | None:
-    # The page always sends it; a post without it is no editor's page.
-    return str(form.cleaned_data["seen"]) if "seen" in request.POST else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -245,7 +240,7 @@ def review_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 case,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
-                seen=_seen(request, form),
+                seen=seen_on_page(form),
             )
         except StaleEdit as error:
             add_service_errors(form, error)
@@ -283,7 +278,7 @@ def action_late_reason(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 action,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
-                seen=_seen(request, form),
+                seen=seen_on_page(form),
             )
         except StaleEdit as error:
             add_service_errors(form, error)

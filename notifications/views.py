@@ -19,7 +19,7 @@ from agencies.http import AuthenticatedHttpRequest
 from notifications import outbox, services
 from notifications.forms import PreferenceForm
 from notifications.models import EmailOutbox, Notification, NotificationPreference
-from tac_portal.forms import add_service_errors
+from tac_portal.forms import add_service_errors, seen_on_page
 
 PAGE_SIZE = 25
 
@@ -116,7 +116,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request.user,
                 email_frequency=form.cleaned_data["email_frequency"],
                 digest_hour=form.cleaned_data["digest_hour"],
-                seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
+                seen=seen_on_page(form),
             )
         except ValidationError as error:
             add_service_errors(form, error)

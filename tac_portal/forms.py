@@ -362,6 +362,13 @@ def field_for_error(form: forms.BaseForm, key: str) -> str | None:
     return None
 
 
+def seen_on_page(form: forms.BaseForm, name: str = "seen") -> str | None:
+    """What a valid form's hidden ``name`` says its page showed, for
+    ``tac_portal.concurrency.ensure_seen``; None when the post did not carry it (no
+    editor's page behind it)."""
+    return str(form.cleaned_data[name]) if name in form.data else None
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's refusal on the form: on the fields it names, the rest above the form.
 

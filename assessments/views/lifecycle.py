@@ -46,7 +46,7 @@ from assessments.views.overview import render_detail
 from assessments.views.sections import render_section
 from cases.access import get_case_for_user
 from cases.models import AccessPurpose, CaseSubject, Child
-from tac_portal.forms import ErrorSummary, add_service_errors
+from tac_portal.forms import ErrorSummary, add_service_errors, seen_on_page
 
 
 @login_required
@@ -221,7 +221,7 @@ def family_copy_given(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 assessment,
                 given_on=form.cleaned_data["given_on"],
                 by=request.user,
-                seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
+                seen=seen_on_page(form),
             )
         except ValidationError as error:
             add_service_errors(form, error)

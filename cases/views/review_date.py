@@ -25,7 +25,7 @@ from cases.access import get_case_to_run
 from cases.forms.reviews import ReviewDateForm
 from cases.models import AccessPurpose
 from cases.services.reviews import move_next_review_due
-from tac_portal.forms import add_service_errors
+from tac_portal.forms import add_service_errors, seen_on_page
 
 # --- The page --------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def review_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
                 by=request.user,
                 # The page always sends it; a post without it is no editor's page.
-                seen_due=data["seen_due"] if "seen_due" in request.POST else None,
+                seen_due=seen_on_page(form, "seen_due"),
             )
         except ValidationError as error:
             # A stale save keeps what they typed, shows the date now held beside theirs,

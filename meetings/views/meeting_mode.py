@@ -40,7 +40,7 @@ from meetings.services.meeting_mode import (
 )
 from meetings.services.plan import Owner
 from meetings.views.common import invitation_of, is_htmx, meeting_for_user, runnable_meeting, saved
-from tac_portal.forms import ErrorSummary
+from tac_portal.forms import ErrorSummary, seen_on_page
 
 
 def _run_context(
@@ -122,11 +122,6 @@ def _run_context(
         for action in previous
     ]
     return context
-
-
-def _posted(request: AuthenticatedHttpRequest, form: Any, name: str) -> str | None:
-    """What the page showed, as its hidden field posted it; None from a page without it."""
-    return str(form.cleaned_data[name]) if name in request.POST else None
 
 
 def _children(case: Case) -> list[Child]:
@@ -227,7 +222,7 @@ def attendance(request: AuthenticatedHttpRequest, pk: int, invitation_pk: int) -
                 invitation,
                 by=request.user,
                 attendance=form.cleaned_data["attendance"],
-                seen=_posted(request, form, "seen"),
+                seen=seen_on_page(form),
             )
         except ValidationError as error:
             return _section(
@@ -488,7 +483,7 @@ def agree_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             professional=data["professional"],
             family_preference=data["family_preference"],
-            seen_lead=_posted(request, form, "seen_lead"),
+            seen_lead=seen_on_page(form, "seen_lead"),
         ),
     )
 
@@ -509,7 +504,7 @@ def next_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             next_review_on=data["next_review_on"],
             beyond_guideline_reason=data["beyond_guideline_reason"],
-            seen=_posted(request, form, "seen"),
+            seen=seen_on_page(form),
         ),
     )
 
