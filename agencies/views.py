@@ -59,7 +59,16 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    """Sign-out is a POST (no state change on GET); it ends the session."""
+    """Sign-out is a POST (no state change on GET); it ends the session.
+
+    It also tells the browser to clear what the portal kept in it (meeting mode's sealed
+    drafts, the HTTP cache): nothing of a case stays on a shared device (ASVS 14.3.1).
+    """
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 def _verified(request: HttpRequest, device: Any) -> None:

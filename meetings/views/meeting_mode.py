@@ -19,6 +19,7 @@ from agencies.http import AuthenticatedHttpRequest
 from agencies.submissions import submit_once
 from cases.models import Case, Child
 from meetings import forms
+from meetings.drafts import draft_key
 from meetings.models import (
     Action,
     Decision,
@@ -74,6 +75,7 @@ def _run_context(
         "outcomes": list(case.outcomes.select_related("child").order_by("id")),
         "decisions": list(meeting.decisions.prefetch_related("dissents")),
         "lead": lead,
+        "draft_key": draft_key(request.user),
         "action_form": forms.ActionForm(case=case, memberships=memberships, children=children),
         "outcome_form": forms.OutcomeForm(children=children),
         "decision_form": forms.DecisionForm(),

@@ -16,3 +16,24 @@ function showTabHolding (hash) {
 }
 showTabHolding(window.location.hash)
 window.addEventListener('hashchange', function () { showTabHolding(window.location.hash) })
+
+// Signing out clears what the portal kept in this browser, meeting mode's unsaved notes
+// included: say so first, once, when there are some.
+function hasUnsavedDrafts () {
+  try {
+    for (let i = 0; i < window.localStorage.length; i++) {
+      if (window.localStorage.key(i).indexOf('tac-draft:') === 0) return true
+    }
+  } catch (e) {
+    return false
+  }
+  return false
+}
+document.querySelectorAll('form[data-sign-out]').forEach(function (form) {
+  form.addEventListener('submit', function (event) {
+    const warning = form.querySelector('#sign-out-warning')
+    if (!warning || !warning.hidden || !hasUnsavedDrafts()) return
+    event.preventDefault()
+    warning.hidden = false
+  })
+})

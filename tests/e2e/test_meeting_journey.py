@@ -246,6 +246,11 @@ def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
     label = "The family's views, in their own words"
 
     page.get_by_label(label).fill("Typed just before the lid closed")
+    kept = page.wait_for_function(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('tac-draft:'))"
+        ".map(k => localStorage.getItem(k))[0]"
+    ).json_value()
+    assert "lid" not in kept  # sealed: the browser's storage never holds the text
     page.reload()  # before the autosave fired
 
     expect(page.get_by_label(label)).to_have_value("Typed just before the lid closed")
@@ -253,3 +258,36 @@ def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
     meeting.refresh_from_db()
     assert meeting.family_views == "Typed just before the lid closed"
     check_page(page, "meeting-mode-restored")
+
+
+def test_signing_out_warns_of_unsaved_notes_then_clears_them_from_the_device(
+    page: Any,
+    journey_case: Case,
+    sign_in: Callable[..., None],
+) -> None:
+    case = journey_case
+    lead = User.objects.get(email="lead@demo.tac.example")
+    meeting = schedule_meeting(
+        case,
+        by=lead,
+        kind=Meeting.Kind.INITIAL,
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+        members=list(case.memberships.active()),
+    )
+    sign_in(page, "lead@demo.tac.example")
+    page.goto(f"/meetings/{meeting.pk}/run/")
+    label = "The family's views, in their own words"
+    page.context.set_offline(True)
+    page.get_by_label(label).fill("Typed with the connection down")
+    expect(page.get_by_text("Not saved: check your connection")).to_be_visible()
+    page.context.set_offline(False)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("alert").filter(has_text="have not reached the portal")).to_be_visible()
+    assert page.evaluate("() => localStorage.length") == 1
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page.evaluate("() => localStorage.length") == 0
+    meeting.refresh_from_db()
+    assert meeting.family_views == ""
