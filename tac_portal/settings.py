@@ -26,6 +26,8 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from tac_portal.encrypted_links import unencrypted_links
+
 # Lets admin and form classes be subscripted for the type checker.
 django_stubs_ext.monkeypatch()
 
@@ -684,6 +686,12 @@ EMAIL_PORT = _env_int("EMAIL_PORT", default=25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
+# TLS from the first byte (port 465), where EMAIL_USE_TLS upgrades a plain connection.
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "Set EMAIL_USE_TLS (STARTTLS, usually port 587) or EMAIL_USE_SSL (port 465), not both."
+    )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TAC Portal <no-reply@tac.example>")
 # Seconds to wait on a silent mail server before giving up (the email is retried later).
 EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", default=15, minimum=1, maximum=300)
@@ -740,6 +748,36 @@ TAC_FAMILY_CONTACT_PHONE: str = env.str("TAC_FAMILY_CONTACT_PHONE", default="030
 TAC_MEETING_TEXT_REMINDER_HOURS = _env_int(
     "TAC_MEETING_TEXT_REMINDER_HOURS", default=24, minimum=1, maximum=24 * 7
 )
+
+# --- Encrypted links to other services (docs/security.md, 12.3.1) --------------
+# Production will not start while data would cross a network in clear to PostgreSQL,
+# Redis, the mail server, ClamAV, the document store or Notify. TAC_PRIVATE_NETWORK=true
+# says those links run only on a network the authority controls (one host's container
+# network, as in docker-compose.yml); a socket or the loopback address needs no TLS.
+TAC_PRIVATE_NETWORK = _env_bool("TAC_PRIVATE_NETWORK", default=False)
+if PRODUCTION and not TAC_PRIVATE_NETWORK:
+    _in_clear = unencrypted_links(
+        database=DATABASES["default"],
+        broker_url=CELERY_BROKER_URL,
+        cache_url=CACHE_URL,
+        email_channel=TAC_EMAIL_CHANNEL,
+        email_backend=EMAIL_BACKEND,
+        email_host=EMAIL_HOST,
+        email_use_tls=EMAIL_USE_TLS,
+        email_use_ssl=EMAIL_USE_SSL,
+        notify_base_url=TAC_NOTIFY_BASE_URL,
+        clamd_address=TAC_CLAMD_ADDRESS,
+        documents_endpoint=env.str("TAC_DOCUMENTS_S3_ENDPOINT_URL", default="")
+        if TAC_DOCUMENTS_STORAGE == "s3"
+        else "",
+    )
+    if _in_clear:
+        raise ImproperlyConfigured(
+            "In production every link to another service must be encrypted: "
+            + "; ".join(_in_clear)
+            + ". If these links run only on a private network the authority controls, "
+            "set TAC_PRIVATE_NETWORK=true."
+        )
 
 # --- REST API ----------------------------------------------------------------
 

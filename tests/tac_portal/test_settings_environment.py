@@ -15,8 +15,8 @@ PRODUCTION_ENV = {
     "TAC_ENVIRONMENT": "production",
     "SECRET_KEY": "a-long-random-production-secret-key-for-the-settings-test-0123456789",
     "ALLOWED_HOSTS": "tac.example",
-    "DATABASE_URL": "postgres://tac@db.example:5432/tac",
-    "REDIS_URL": "redis://redis.example:6379/0",
+    "DATABASE_URL": "postgres://tac@db.example:5432/tac?sslmode=verify-full",
+    "REDIS_URL": "rediss://redis.example:6379/0",
 }
 
 
@@ -196,6 +196,7 @@ def test_the_cache_and_broker_use_the_database_in_redis_url(
             **_inherited(),
             **PRODUCTION_ENV,
             "REDIS_URL": url,
+            "TAC_PRIVATE_NETWORK": "true",
             "DJANGO_SETTINGS_MODULE": "tac_portal.settings",
         },
         capture_output=True,
@@ -218,6 +219,7 @@ def test_the_old_cache_variable_still_works_with_a_warning() -> None:
             **_inherited(),
             **PRODUCTION_ENV,
             "CACHE_REDIS_URL": "redis://cache.example:6379/4",
+            "TAC_PRIVATE_NETWORK": "true",
             "DJANGO_SETTINGS_MODULE": "tac_portal.settings",
         },
         capture_output=True,
