@@ -1,10 +1,11 @@
 """Which of the portal's links to other services would carry data in clear (ASVS 12.3.1).
 
 Production refuses to start while a link to PostgreSQL, Redis, the mail server, the virus
-scanner, the document store or GOV.UK Notify would cross a network unencrypted, unless
-``TAC_PRIVATE_NETWORK`` says those links run only on a network the authority controls
-(one host's container network, for example). A unix socket or the loopback address never
-leaves the machine, so it needs no TLS. Standard library only: the settings import it.
+scanner, the document store, GOV.UK Notify or the breached-password service would cross a
+network unencrypted, unless ``TAC_PRIVATE_NETWORK`` says those links run only on a network
+the authority controls (one host's container network, for example). A unix socket or the
+loopback address never leaves the machine, so it needs no TLS. Standard library only: the
+settings import it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def unencrypted_links(
     email_use_tls: bool,
     email_use_ssl: bool,
     notify_base_url: str,
+    breached_passwords_url: str,
     clamd_address: str,
     documents_endpoint: str,
 ) -> list[str]:
@@ -63,6 +65,9 @@ def unencrypted_links(
     notify = urlsplit(notify_base_url)
     if notify.scheme != "https" and not _on_this_machine(notify.hostname or ""):
         found.append("TAC_NOTIFY_BASE_URL needs https://")
+    breached = urlsplit(breached_passwords_url)
+    if breached.scheme == "http" and not _on_this_machine(breached.hostname or ""):
+        found.append("TAC_BREACHED_PASSWORDS_URL needs https://")
     clamd = urlsplit(clamd_address)
     if clamd.scheme == "tcp" and not _on_this_machine(clamd.hostname or ""):
         found.append(

@@ -519,7 +519,29 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "agencies.validators.ContextWordsValidator",
         "OPTIONS": {"words": ["TAC Portal", "team around the child", "early help"]},
     },
+    {"NAME": "agencies.validators.BreachedPasswordValidator"},
 ]
+# Breached passwords (ASVS 6.2.12): Pwned Passwords' k-anonymity range API, to which only
+# the first five characters of the password's SHA-1 are sent. On in production; empty
+# turns it off (a deployment that cannot reach it keeps Django's common passwords).
+TAC_BREACHED_PASSWORDS_URL: str = env.str(
+    "TAC_BREACHED_PASSWORDS_URL",
+    default="https://api.pwnedpasswords.com/range/" if PRODUCTION else "",
+)
+if TAC_BREACHED_PASSWORDS_URL and not TAC_BREACHED_PASSWORDS_URL.endswith("/"):
+    TAC_BREACHED_PASSWORDS_URL += "/"
+if TAC_BREACHED_PASSWORDS_URL and urlsplit(TAC_BREACHED_PASSWORDS_URL).scheme not in {
+    "http",
+    "https",
+}:
+    raise ImproperlyConfigured(
+        "TAC_BREACHED_PASSWORDS_URL must be the range API's address, like "
+        f"https://api.pwnedpasswords.com/range/ (got {TAC_BREACHED_PASSWORDS_URL!r})."
+    )
+# Seconds to wait for it before judging the password by the other rules alone.
+TAC_BREACHED_PASSWORDS_TIMEOUT = _env_int(
+    "TAC_BREACHED_PASSWORDS_TIMEOUT", default=3, minimum=1, maximum=30
+)
 
 # django-axes checks for a lockout first; ModelBackend then checks the password.
 AUTHENTICATION_BACKENDS = [
@@ -766,6 +788,7 @@ if PRODUCTION and not TAC_PRIVATE_NETWORK:
         email_use_tls=EMAIL_USE_TLS,
         email_use_ssl=EMAIL_USE_SSL,
         notify_base_url=TAC_NOTIFY_BASE_URL,
+        breached_passwords_url=TAC_BREACHED_PASSWORDS_URL,
         clamd_address=TAC_CLAMD_ADDRESS,
         documents_endpoint=env.str("TAC_DOCUMENTS_S3_ENDPOINT_URL", default="")
         if TAC_DOCUMENTS_STORAGE == "s3"
