@@ -363,6 +363,12 @@ class Action(models.Model):
                 name="action_open_owner_due_idx",
             ),
             models.Index(fields=["case", "status"], name="action_case_status_idx"),
+            # A caseload's overdue actions (a manager's drill-down), read by case.
+            models.Index(
+                fields=["case", "due_on"],
+                condition=Q(status__in=["not_started", "in_progress", "carried_forward"]),
+                name="action_open_case_due_idx",
+            ),
             # Overdue actions across the authority (dashboards).
             models.Index(
                 fields=["due_on"],

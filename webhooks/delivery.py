@@ -34,6 +34,7 @@ from webhooks.events import partner_may_see
 from webhooks.models import EventType, WebhookAttempt, WebhookMessage, WebhookSubscription
 from webhooks.outbound import UnsafeURL, post
 from webhooks.services import disable_subscription
+from webhooks.signing import SecretUnreadable
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +118,35 @@ def signing_secrets(subscription: WebhookSubscription, *, now: dt.datetime) -> l
     secrets_ = [subscription.signing_secret]
     expires = subscription.previous_secret_expires_at
     if subscription.previous_secret and expires is not None and expires > now:
-        secrets_.append(subscription.previous_signing_secret)
+        try:
+            secrets_.append(subscription.previous_signing_secret)
+        except SecretUnreadable:
+            # Rotated away from an unreadable secret: the new one alone signs.
+            logger.warning(
+                "webhook previous secret unreadable", extra={"subscription": subscription.pk}
+            )
     return secrets_
+
+
+def _hold_for_an_unreadable_secret(message: WebhookMessage, leased: Any) -> str:
+    """The subscription's secret cannot be read (its key was retired): nothing can be
+    signed, so the message waits, not counted as an attempt, and the subscription is
+    turned off with the reason, which tells its administrators to rotate the secret."""
+    with transaction.atomic():
+        leased.update(
+            status=WebhookMessage.Status.PENDING,
+            lease_until=None,
+            next_attempt_at=timezone.now(),
+            attempts=F("attempts") - 1,
+        )
+        locked = WebhookSubscription.objects.select_for_update().get(pk=message.subscription_id)
+        disable_subscription(
+            locked,
+            reason="Its signing secret can no longer be read (the key that sealed it was "
+            "retired): rotate the secret, then turn the webhook on",
+        )
+    logger.error("webhook secret unreadable", extra={"webhook_message": message.pk})
+    return WebhookMessage.Status.PENDING
 
 
 def _record(
@@ -154,10 +182,14 @@ def _deliver_one(message: WebhookMessage) -> str:
         logger.info("webhook dropped", extra={"webhook_message": message.pk})
         return WebhookMessage.Status.DROPPED
 
+    try:
+        secrets_ = signing_secrets(subscription, now=now)
+    except SecretUnreadable:
+        return _hold_for_an_unreadable_secret(message, leased)
     body = body_of(message)
     timestamp = int(now.timestamp())
     headers = signing.headers(
-        signing_secrets(subscription, now=now),
+        secrets_,
         webhook_id=message.webhook_id,
         timestamp=timestamp,
         body=body,

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from agencies.models import PartnerClient
 from tac_portal.concurrency import VersionedModel
-from webhooks.signing import unseal
+from webhooks.signing import SecretUnreadable, unseal
 
 
 class EventType(models.TextChoices):
@@ -78,6 +78,14 @@ class WebhookSubscription(VersionedModel):
     @property
     def previous_signing_secret(self) -> str:
         return unseal(self.previous_secret)
+
+    @property
+    def shown_signing_secret(self) -> str | None:
+        """The current secret for the page, or None when it can no longer be read."""
+        try:
+            return self.signing_secret
+        except SecretUnreadable:
+            return None
 
     @property
     def event_labels(self) -> list[str]:

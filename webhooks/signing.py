@@ -15,7 +15,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.utils.encoding import force_bytes
 
@@ -40,8 +40,16 @@ def seal(secret: str) -> str:
     return _fernet().encrypt(secret.encode()).decode() if secret else ""
 
 
+class SecretUnreadable(Exception):
+    """A stored secret none of the secret keys opens: the key that sealed it has been
+    taken out of ``SECRET_KEY_FALLBACKS``. Rotating the secret makes a readable one."""
+
+
 def unseal(stored: str) -> str:
-    return _fernet().decrypt(stored.encode()).decode() if stored else ""
+    try:
+        return _fernet().decrypt(stored.encode()).decode() if stored else ""
+    except InvalidToken:
+        raise SecretUnreadable from None
 
 
 def new_webhook_id() -> str:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from typing import Any
 
 import pytest
 import time_machine
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, PartnerClient, User
@@ -25,7 +27,12 @@ from tests.webhooks.receiver import InvalidSignature, Receiver, verify
 from webhooks.delivery import deliver_due_messages, retry_delay
 from webhooks.events import queue_due_date_events
 from webhooks.models import EventType, WebhookAttempt, WebhookMessage, WebhookSubscription
-from webhooks.services import create_subscription, replay_message, rotate_secret
+from webhooks.services import (
+    create_subscription,
+    enable_subscription,
+    replay_message,
+    rotate_secret,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -415,3 +422,49 @@ def test_health_reports_a_sender_that_is_not_running_but_not_a_partner_that_is_d
     message.refresh_from_db()
     with time_machine.travel(message.next_attempt_at - dt.timedelta(seconds=1)):
         assert webhook_health()["ok"]
+
+
+def test_a_secret_whose_key_was_retired_holds_its_messages_until_it_is_rotated(
+    case: Case,
+    lead: User,
+    la_admin: User,
+    school_agency: Agency,
+    subscription: WebhookSubscription,
+    receiver: Receiver,
+    settings: Any,
+    client: Client,
+) -> None:
+    # The secret was sealed under a key that is no longer the secret key or a fallback.
+    settings.SECRET_KEY = "a-new-secret-key-with-the-old-one-dropped-0123456789abcdef"
+    other = create_subscription(
+        subscription.client,
+        url=subscription.url + "second/",
+        event_types=[EventType.CASE_JOINED],
+        by=la_admin,
+    )
+    add_professional_to_team(case, professional=_teacher(school_agency), by=lead)
+    message = WebhookMessage.objects.get(subscription=subscription)
+
+    deliver_due_messages()  # does not crash, and the readable subscription still gets its own
+
+    held = WebhookMessage.objects.get(pk=message.pk)
+    assert held.status == WebhookMessage.Status.PENDING
+    assert held.attempts == 0
+    subscription.refresh_from_db()
+    assert not subscription.is_active
+    assert "can no longer be read" in subscription.disabled_reason
+    assert WebhookMessage.objects.get(subscription=other).status == WebhookMessage.Status.DELIVERED
+
+    client.force_login(la_admin)
+    page = client.get(reverse("webhooks:detail", args=[subscription.pk]))
+    assert page.status_code == 200
+    assert "can no longer be read" in page.content.decode()
+
+    rotate_secret(subscription, by=la_admin)
+    enable_subscription(subscription, by=la_admin)
+    assert deliver_due_messages() == 1
+    got = receiver.received[-1]
+    assert got.headers["webhook-id"] == message.webhook_id
+    rotated = WebhookSubscription.objects.get(pk=subscription.pk)
+    assert len(got.headers["webhook-signature"].split(" ")) == 1  # the old one cannot sign
+    verify(rotated.signing_secret, got.headers, got.body)
