@@ -95,7 +95,12 @@ def test_random_values_come_from_the_operating_system() -> None:
 
 def test_no_weak_hash_is_used() -> None:
     files = _portal_python()
-    assert _lines_matching(r"hashlib\.(md5|sha1)\(|\bMD5\b|new\(['\"](md5|sha1)", files) == []
+    found = _lines_matching(r"hashlib\.(md5|sha1)\(|\bMD5\b|new\(['\"](md5|sha1)", files)
+    # One exception: Pwned Passwords' range API is keyed by SHA-1, so the breached-password
+    # check computes one to look a password up; it is never stored or trusted for security.
+    lookup = [line for line in found if line.startswith("agencies/validators.py:")]
+    assert len(lookup) <= 1
+    assert [line for line in found if line not in lookup] == []
 
 
 def test_the_portals_scripts_never_write_markup_or_evaluate_text() -> None:
