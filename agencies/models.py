@@ -159,7 +159,8 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-otp is untyped, so the plugin cannot see BackupCodeDevice.user's reverse manager.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A professional who signs in with their work email address."""
 
     class Role(models.TextChoices):
@@ -361,7 +362,7 @@ class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     def replace_codes(self, count: int) -> list[str]:
         """Delete every code of this device and make ``count`` new ones; return them (the
         only time they are seen in the clear)."""
-        plain = []
+        plain: list[str] = []
         while len(plain) < count:
             code = b32encode(secrets.token_bytes(5)).decode().lower()
             if code not in plain:

@@ -39,7 +39,8 @@ def replace_backup_codes(user: User) -> list[str]:
     only time they are seen in the clear (the database keeps their hashes)."""
     BackupCodeDevice.objects.filter(user=user).delete()
     device = BackupCodeDevice.objects.create(user=user, name="Backup codes", confirmed=True)
-    return device.replace_codes(BACKUP_CODE_COUNT)
+    codes: list[str] = device.replace_codes(BACKUP_CODE_COUNT)
+    return codes
 
 
 def end_sessions(user: User) -> int:
