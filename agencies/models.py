@@ -378,8 +378,8 @@ class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
         """True, once, for one of the unused codes; the code is then deleted."""
         code = str(token).replace(" ", "").replace("-", "").lower()
         if not BACKUP_CODE_FORMAT.fullmatch(code):
-            # An authenticator app's 6 digits (or anything else that cannot be a backup
-            # code): nothing to check, and no wait for the next backup code.
+            # An authenticator app's 6 digits, or anything else that cannot be a backup
+            # code: nothing to hash, and it does not count as a wrong backup code.
             return False
         with transaction.atomic():
             # Lock the device row: a second submit of the same code waits here until the
