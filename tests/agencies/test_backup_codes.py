@@ -17,7 +17,7 @@ from django.urls import reverse
 from agencies.models import BackupCode, BackupCodeDevice, User
 from agencies.services import replace_backup_codes
 from tests.cases.test_races import run_together
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, client_for
 
 
 def _device(user: User) -> BackupCodeDevice:
@@ -147,3 +147,20 @@ def test_the_same_code_verified_twice_at_once_on_the_device_matches_once(lead: U
 
     assert sum(isinstance(r, BackupCodeDevice) for r in results) == 1
     assert results.count(None) == 1
+
+
+@pytest.mark.django_db
+def test_the_configuration_site_shows_backup_codes_by_person_never_the_codes(
+    lead: User, admin_user: User
+) -> None:
+    replace_backup_codes(lead)
+    hashes = list(BackupCode.objects.values_list("hashed_code", flat=True))
+    client = client_for(admin_user)
+    listing = client.get(reverse("admin:agencies_backupcodedevice_changelist"))
+    assert listing.status_code == 200
+    page = client.get(
+        reverse("admin:agencies_backupcodedevice_change", args=[_device(lead).pk])
+    ).content.decode()
+    assert not any(h in page or h.split("$")[-1] in page for h in hashes)
+    assert client.get(reverse("admin:agencies_backupcodedevice_add")).status_code == 403
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 200
