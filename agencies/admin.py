@@ -5,12 +5,20 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.forms import ModelForm
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.admin import ApplicationAdmin
 
-from agencies.models import Agency, PartnerClient, Team, User
+from agencies.models import Agency, BackupCodeDevice, PartnerClient, Team, User
 from agencies.oauth import deactivate_partner_client, revoke_agency_tokens
-from agencies.services import deactivate_user, sign_out_everywhere
+from agencies.services import (
+    TOTP_TOLERANCE,
+    deactivate_user,
+    sign_out_everywhere,
+)
 
 
 @admin.register(Agency)
@@ -127,3 +135,39 @@ class UserAdmin(DjangoUserAdmin[User]):
         if deactivating:
             by = request.user if isinstance(request.user, User) else None
             deactivate_user(obj, by=by)
+
+
+# Backup codes are BackupCodeDevices, kept hashed; django-otp's static devices (codes in
+# the clear) are no longer made, here or anywhere.
+if admin.site.is_registered(StaticDevice):
+    admin.site.unregister(StaticDevice)
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(TOTPDeviceAdmin):
+    """django-otp's page, with no clock drift allowed (ASVS 6.5.5)."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), "tolerance"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
+        obj.tolerance = TOTP_TOLERANCE
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(BackupCodeDevice)
+class BackupCodeDeviceAdmin(admin.ModelAdmin[BackupCodeDevice]):
+    """To see when a professional's backup codes were last used, or delete them (with the
+    authenticator app, to reset their two-factor sign-in). The codes themselves are never
+    shown: only their hashes are kept, and they are not listed."""
+
+    list_display = ["user", "created_at", "last_used_at", "throttling_failure_count"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from base64 import b32encode
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
+from agencies.hashers import BackupCodeHasher
 from tac_portal.fields import BoundedTextField
 
 
@@ -154,7 +159,8 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-otp is untyped, so the plugin cannot see BackupCodeDevice.user's reverse manager.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A professional who signs in with their work email address."""
 
     class Role(models.TextChoices):
@@ -331,3 +337,81 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.principal})"
+
+
+#: Eight characters of lower-case base32: 40 random bits.
+BACKUP_CODE_FORMAT = re.compile(r"[a-z2-7]{8}")
+
+
+class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A professional's single-use backup codes, for when their phone is lost. Each code
+    is shown once, when made, and kept only as a salted Argon2id hash (ASVS 6.5.2)."""
+
+    hasher = BackupCodeHasher()
+
+    codes: models.Manager[BackupCode]
+
+    def __str__(self) -> str:
+        return f"Backup codes of user {self.user_id}"  # type: ignore[attr-defined]
+
+    def get_throttle_factor(self) -> int:
+        # As django-otp's static device: after the n-th wrong code in a row, no code is
+        # checked for 2^(n-1) seconds.
+        return 1
+
+    def replace_codes(self, count: int) -> list[str]:
+        """Delete every code of this device and make ``count`` new ones; return them (the
+        only time they are seen in the clear)."""
+        plain: list[str] = []
+        while len(plain) < count:
+            code = b32encode(secrets.token_bytes(5)).decode().lower()
+            if code not in plain:
+                plain.append(code)
+        self.codes.all().delete()
+        BackupCode.objects.bulk_create(
+            BackupCode(device=self, hashed_code=self.hasher.encode(code, self.hasher.salt()))
+            for code in plain
+        )
+        return plain
+
+    def verify_token(self, token: object) -> bool:
+        """True, once, for one of the unused codes; the code is then deleted."""
+        code = str(token).replace(" ", "").replace("-", "").lower()
+        if not BACKUP_CODE_FORMAT.fullmatch(code):
+            # An authenticator app's 6 digits, or anything else that cannot be a backup
+            # code: nothing to hash, and it does not count as a wrong backup code.
+            return False
+        with transaction.atomic():
+            # Lock the device row: a second submit of the same code waits here until the
+            # first one commits, then finds the code gone (ASVS 6.5.1).
+            type(self).objects.select_for_update().get(pk=self.pk)
+            self.refresh_from_db()
+            allowed, _ = self.verify_is_allowed()
+            if not allowed:
+                return False
+            match = next(
+                (
+                    stored
+                    for stored in self.codes.select_for_update()
+                    if self.hasher.verify(code, stored.hashed_code)
+                ),
+                None,
+            )
+            if match is None:
+                self.throttle_increment()
+                return False
+            match.delete()
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+
+
+class BackupCode(models.Model):
+    """One unused backup code, as its Argon2id hash (salt and cost in the string)."""
+
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    hashed_code = models.CharField(max_length=128)
+
+    def __str__(self) -> str:
+        return f"Backup code {self.pk} of device {self.device_id}"

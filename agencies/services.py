@@ -1,5 +1,6 @@
 """Account services: deactivating a professional ends every session they have; an
-administrator can also end sessions without deactivating."""
+administrator can also end sessions without deactivating. The second factor: an
+authenticator app, and backup codes."""
 
 from __future__ import annotations
 
@@ -9,9 +10,37 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.models import User
+from agencies.models import BackupCodeDevice, User
 from agencies.security import log_event
+
+BACKUP_CODE_COUNT = 10
+
+#: Steps of clock drift either side that a TOTP device accepts. None: a code from the app
+#: works for its own 30 seconds only (ASVS 6.5.5).
+TOTP_TOLERANCE = 0
+
+
+def start_authenticator_app(user: User) -> TOTPDevice:
+    """The unconfirmed authenticator-app device that ``user`` is setting up, made if need
+    be; it counts once a code from the app confirms it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=False, tolerance=TOTP_TOLERANCE
+        )
+    return device
+
+
+@transaction.atomic
+def replace_backup_codes(user: User) -> list[str]:
+    """Give ``user`` a new set of backup codes in place of any they had; return them, the
+    only time they are seen in the clear (the database keeps their hashes)."""
+    BackupCodeDevice.objects.filter(user=user).delete()
+    device = BackupCodeDevice.objects.create(user=user, name="Backup codes", confirmed=True)
+    codes: list[str] = device.replace_codes(BACKUP_CODE_COUNT)
+    return codes
 
 
 def end_sessions(user: User) -> int:

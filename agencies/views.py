@@ -19,7 +19,6 @@ from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.forms import (
@@ -33,8 +32,7 @@ from agencies.forms import (
 from agencies.middleware import two_factor_outstanding
 from agencies.models import User
 from agencies.security import TWO_FACTOR_PENDING, log_event
-
-BACKUP_CODE_COUNT = 10
+from agencies.services import replace_backup_codes, start_authenticator_app
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -144,15 +142,13 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101  # login_required
     if django_otp.user_has_device(user, confirmed=True):
         return HttpResponseRedirect(reverse("agencies:two_factor"))
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device = start_authenticator_app(user)
     form = TwoFactorSetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            codes = _new_backup_codes(user)
+            codes = replace_backup_codes(user)
             log_event("two_factor_enrolled", request, user_id=user.pk)
             _verified(request, device)
             return render(
@@ -177,14 +173,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
     )
-
-
-def _new_backup_codes(user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    return codes
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -139,6 +139,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Nothing makes static devices (backup codes in the clear) any more: backup codes are
+    # agencies.BackupCodeDevice. Kept installed for the migration that hashed their codes.
     "django_otp.plugins.otp_static",
     "agencies",
     "cases",

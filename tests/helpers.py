@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.test import Client
+from django_otp.oath import totp
 
 from agencies.models import User
 from cases.models import Case, LeadProfessionalAssignment
 
 PASSWORD = "correct-horse-battery-staple-42"
+
+#: A TOTP code is good for its own 30-second step only (ASVS 6.5.5): a test computes one
+#: with at least this many seconds of the step left, time enough to submit it.
+TOTP_MARGIN_SECONDS = 5
 
 
 def client_for(user: User) -> Client:
@@ -39,3 +45,13 @@ def fill_date(scope: Any, legend: str, day: dt.date) -> None:
     group.get_by_label("Day").fill(str(day.day))
     group.get_by_label("Month").fill(str(day.month))
     group.get_by_label("Year").fill(str(day.year))
+
+
+def totp_code(key: bytes, *, drift: int = 0) -> str:
+    """What an authenticator app with ``key`` shows now (``drift`` steps away), after
+    waiting for the next 30-second step if fewer than TOTP_MARGIN_SECONDS of this one are
+    left. Waits once only: under a frozen clock (time_machine) the step never ends."""
+    left = 30 - time.time() % 30
+    if left < TOTP_MARGIN_SECONDS:
+        time.sleep(left + 0.05)
+    return f"{totp(key, drift=drift):06d}"

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
 
 from agencies.models import Agency, AgencyKind, User
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +47,7 @@ def test_it_enrols_an_authenticator_app_and_reaches_my_cases(
     key = base64.b32decode(secret)
     # A wrong code throttles the device for a moment; wait it out as a person would.
     page.wait_for_timeout(2_100)
-    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(f"{totp(key):06d}")
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(totp_code(key))
     page.get_by_role("button", name="Continue").click()
     assert page.get_by_role("heading", name="Two-factor sign-in is set up").is_visible()
     assert page.get_by_role("list", name="Backup codes").get_by_role("listitem").count() == 10

@@ -1,0 +1,75 @@
+"""The migrations that hash the backup codes kept in the clear by django-otp's static
+devices, and that take clock drift away from every authenticator app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import StateApps
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from agencies.models import BackupCode, BackupCodeDevice, User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE_HASHING = [("agencies", "0008_all_partner_scopes")]
+HASHED = [("agencies", "0009_hashed_backup_codes")]
+NO_DRIFT = [("agencies", "0010_totp_tolerance_zero")]
+
+
+def _migrate(targets: list[tuple[str, str]]) -> StateApps:
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def at_latest_afterwards() -> Iterator[None]:
+    yield
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_static_backup_codes_become_hashed_codes_that_still_work(
+    lead: User, member: User, at_latest_afterwards: None
+) -> None:
+    # django-otp's tables are its own: today's models write them as they were.
+    _migrate(BEFORE_HASHING)
+    device = StaticDevice.objects.create(
+        user_id=lead.pk, name="Backup codes", confirmed=True, throttling_failure_count=2
+    )
+    kept = ["abcdefgh", "stuvwxyz", "a2b3c4d5"]
+    for token in [*kept, "Typed-By-Hand"]:
+        StaticToken.objects.create(device=device, token=token)
+    StaticDevice.objects.create(user_id=member.pk, name="Backup codes", confirmed=True)
+
+    _migrate(HASHED)
+
+    assert not StaticDevice.objects.exists()
+    converted = BackupCodeDevice.objects.get(user=lead)
+    assert (converted.name, converted.confirmed) == ("Backup codes", True)
+    assert converted.throttling_failure_count == 2
+    hashes = list(BackupCode.objects.filter(device=converted).values_list("hashed_code", flat=True))
+    assert len(hashes) == 3
+    assert all(h.startswith("argon2$argon2id$") for h in hashes)
+    assert not any(code in h for h in hashes for code in kept)
+    assert BackupCodeDevice.objects.get(user=member).codes.count() == 0
+    converted.throttle_reset()
+    assert converted.verify_token("stuvwxyz")
+    assert not converted.verify_token("stuvwxyz")
+
+
+def test_every_authenticator_app_loses_its_clock_drift(
+    lead: User, at_latest_afterwards: None
+) -> None:
+    _migrate(HASHED)  # before the database refused drift
+    device = TOTPDevice.objects.create(user=lead, name="Authenticator app", tolerance=1)
+
+    _migrate(NO_DRIFT)
+
+    device.refresh_from_db()
+    assert device.tolerance == 0
