@@ -571,11 +571,12 @@ class ImportContentClass(FinishedRecordClass):
 
     def finished(self) -> models.QuerySet[Any]:
         # A dry run never confirmed counts from its upload: nobody is going to import it.
-        return (
+        batches: models.QuerySet[Any] = (
             self._batches()
             .filter(Q(status__in=self.FINISHED, finished_at__isnull=False) | Q(status=self.CHECKED))
             .annotate(event_at=Coalesce("finished_at", "uploaded_at"))
         )
+        return batches
 
     def protected_by(self, pks: list[int]) -> dict[int, tuple[set[int], set[int]]]:
         records = apps.get_model("imports", "ImportedRecord")._default_manager.filter(
