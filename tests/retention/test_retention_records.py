@@ -291,6 +291,11 @@ def test_a_leaver_is_anonymised_two_years_on_and_their_history_still_reads(
     }
     assert set(items) == {str(leaver.pk), str(returner.pk)}  # not Sam, nor anyone active
 
+    with _on(dt.date(2028, 1, 12)):
+        review = _signed_in(auditor).get(reverse("retention:item", args=[items[str(leaver.pk)].pk]))
+    assert "2 years after the account was deactivated" in review.content.decode()
+    assert "Fern Former" not in review.content.decode()
+
     returner.is_active = True  # back before the disposal was confirmed
     returner.save()
     withdrawn = _confirm(items[str(returner.pk)], auditor, dt.date(2028, 1, 12))
@@ -311,6 +316,9 @@ def test_a_leaver_is_anonymised_two_years_on_and_their_history_still_reads(
     )
     assert _personal(returner, member, lead) == before
 
+    register = _signed_in(auditor).get(reverse("retention:register")).content.decode()
+    assert f"Account {leaver.pk}" in register
+    assert "Fern Former" not in register
     history = _signed_in(auditor).get(reverse("cases:history", args=[case.pk]))
     assert history.status_code == 200
     assert f"Former professional {leaver.pk}" in history.content.decode()
