@@ -187,6 +187,9 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
     phone = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
+    #: When the account was deactivated (set and cleared by ``save``): a leaver's account
+    #: is anonymised a set time after it (retention class ``leaver_account``).
+    deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_staff = models.BooleanField(
         "admin site access",
         default=False,
@@ -213,6 +216,13 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
+        if self.is_active:
+            self.deactivated_at = None
+        elif self.deactivated_at is None:
+            self.deactivated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "is_active" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "deactivated_at"}
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:

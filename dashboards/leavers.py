@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from agencies.models import User
 from cases.access import ensure_can_reassign_caseload
@@ -29,7 +29,7 @@ from cases.services.leavers import (
 )
 from dashboards.metrics import Scope
 from meetings.models import Action
-from meetings.services.plan import hand_over_actions, open_actions_owned_by
+from meetings.services.plan import hand_over_actions, has_open_work, open_actions_owned_by
 
 #: How many leavers the dashboard lists before "and N more".
 LEAVERS_LISTED = 20
@@ -96,28 +96,10 @@ def caseload(professional: User) -> list[CaseHeld]:
     ]
 
 
-def _has_open_work() -> Q:
-    leads = LeadProfessionalAssignment.objects.active().filter(
-        professional=OuterRef("pk"), case__closed_at__isnull=True
-    )
-    places = TeamMembership.objects.active().filter(
-        professional=OuterRef("pk"), case__closed_at__isnull=True
-    )
-    actions = Action.objects.filter(
-        owner_professional=OuterRef("pk"),
-        status__in=Action.OPEN_STATUSES,
-        case__closed_at__isnull=True,
-    )
-    joins = JoinRequest.objects.filter(
-        requester=OuterRef("pk"), status=JoinRequest.Status.PENDING, case__closed_at__isnull=True
-    )
-    return Q(Exists(leads)) | Q(Exists(places)) | Q(Exists(actions)) | Q(Exists(joins))
-
-
 def leavers_in(scope: Scope) -> QuerySet[User]:
     """Deactivated accounts in ``scope`` (the authority, or a manager's teams) that still
     hold open work."""
-    users = User.objects.filter(is_active=False).filter(_has_open_work())
+    users = User.objects.filter(is_active=False).filter(has_open_work())
     if scope.team_ids is not None:
         users = users.filter(team_id__in=scope.team_ids)
     return users.select_related("agency").order_by("full_name", "pk")

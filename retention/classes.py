@@ -13,8 +13,9 @@ itself). A class answers three questions, and ``retention.services`` does the re
 - ``dispose(key, holds=..., by=...)``: destroy or anonymise it, with everything that
   hangs off it and its change history; returns the number of rows touched.
 
-The schedule (``years`` after the event) comes from ``settings.TAC_RETENTION_YEARS``,
-with each class's default from DOMAIN §6.4. ``docs/retention.md`` is the table of
+The schedule (``years`` after the event, and ``days`` for what is kept for weeks) comes
+from ``settings.TAC_RETENTION_YEARS`` and ``TAC_RETENTION_DAYS``, with each class's
+default from DOMAIN §6.4. ``docs/retention.md`` is the table of
 classes, events, defaults and what disposal does to each, and how to add a class.
 """
 
@@ -24,30 +25,42 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pgtrigger
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from cases.models import Case, CaseSubject, Child, RecordAccess
+from agencies.models import User
+from cases.models import (
+    Case,
+    CaseSubject,
+    Child,
+    LeadProfessionalAssignment,
+    RecordAccess,
+    TeamMembership,
+)
 from cases.services.common import record_event
+from disclosures.models import DisclosureItem, SubjectAccessRequest
+from documents.models import DocumentDownload
+from meetings.services.plan import has_open_work
 from notifications.models import EmailOutbox, Notification
 from retention.models import Disposal, DisposalItem
 from retention.parts import (
     CHILD_RECORDS,
     FAMILY_RECORDS,
+    IMPORT_FILE_RECORDS,
+    LEAVER_ACCOUNT_RECORDS,
+    SUBJECT_ACCESS_RECORDS,
     dispose_parts,
     parts_for,
 )
-
-if TYPE_CHECKING:
-    from agencies.models import User
 
 #: DOMAIN §6.4: early help assessment and plan records are kept until the child's 25th
 #: birthday (BathNES, Lincolnshire, Derbyshire).
@@ -93,6 +106,8 @@ class RecordClass:
     #: Why this class is destroyed or anonymised, for the review page.
     explanation: str = ""
     default_years: int = 0
+    #: Days added to the years, for a record kept for weeks (``TAC_RETENTION_DAYS``).
+    default_days: int = 0
 
     @property
     def disposal_label(self) -> str:
@@ -101,6 +116,26 @@ class RecordClass:
     @property
     def years(self) -> int:
         return int(settings.TAC_RETENTION_YEARS.get(self.code, self.default_years))
+
+    @property
+    def days(self) -> int:
+        return int(settings.TAC_RETENTION_DAYS.get(self.code, self.default_days))
+
+    @property
+    def counted_from(self) -> str:
+        """The event, with the days when the schedule counts some ("30 days after the
+        import finished"); the years, if any, are said before it."""
+        if not self.days:
+            return self.event
+        return f"{self.days} day{'' if self.days == 1 else 's'} after {self.event}"
+
+    def due_on(self, event_on: dt.date) -> dt.date:
+        """When a record whose event was on ``event_on`` falls due."""
+        return add_years(event_on, self.years) + dt.timedelta(days=self.days)
+
+    def cutoff(self, today: dt.date) -> dt.date:
+        """The latest event date of a record due ``today``."""
+        return add_years(today - dt.timedelta(days=self.days), -self.years)
 
     def candidates(self, *, today: dt.date) -> Iterable[DueRecord]:
         raise NotImplementedError
@@ -385,10 +420,248 @@ class MessagesClass(MonthlyLogClass):
         return deleted_emails + deleted
 
 
+class DocumentDownloadsClass(MonthlyLogClass):
+    code = "document_downloads"
+    label = "Document download log"
+    month_label = "Document download log"
+    at_field = "at"
+    event = "the end of the month the documents were opened in"
+    explanation = (
+        "The month's entries in the document download log (who opened which version of "
+        "a document, when) are deleted, except those about a case under a legal hold."
+    )
+    # The same evidence as the access log, which says the child's record was opened;
+    # this log says which document: kept as long (DOMAIN §6.4, six years).
+    default_years = 6
+
+    def rows(self) -> models.QuerySet[DocumentDownload]:  # type: ignore[override]
+        return DocumentDownload.objects.all()
+
+    def dispose(self, key: str, *, holds: Holds, by: User) -> int:
+        start, end = _month_bounds(key)
+        rows = DocumentDownload.objects.filter(at__gte=start, at__lt=end).exclude(
+            version__document__case_id__in=holds.case_ids
+        )
+        with pgtrigger.ignore("documents.DocumentDownload:document_download_append_only"):
+            deleted, _ = rows.delete()
+        return deleted
+
+
+# --- Records kept for a time after they are finished with -------------------------------
+
+
+def _start_of_day_after(day: dt.date) -> dt.datetime:
+    """The first moment after ``day``, in the service's time zone."""
+    return timezone.make_aware(
+        dt.datetime.combine(day + dt.timedelta(days=1), dt.time()),
+        timezone.get_current_timezone(),
+    )
+
+
+class FinishedRecordClass(RecordClass):
+    """Records of one model, each due a set time after the moment it was finished with
+    (``finished`` annotates it as ``event_at``). Subclasses say which rows may go, which
+    cases and children a legal hold protects them by, and the parts that dispose of them.
+    """
+
+    #: How the register and the page name one record: "{label} {pk}".
+    record_label = ""
+
+    def finished(self) -> models.QuerySet[Any]:
+        """The records that may go once old enough, annotated with ``event_at``."""
+        raise NotImplementedError
+
+    def protected_by(self, pks: list[int]) -> dict[int, tuple[set[int], set[int]]]:
+        """For each record, the cases and children a legal hold could keep it by."""
+        return {}
+
+    def _queryset(self, *, today: dt.date) -> models.QuerySet[Any]:
+        return (
+            self.finished()
+            .exclude(pk__in=_disposed_ids(self.code))
+            .filter(event_at__lt=_start_of_day_after(self.cutoff(today)))
+            .order_by("event_at", "pk")
+        )
+
+    def _due(self, rows: models.QuerySet[Any]) -> Iterator[DueRecord]:
+        found = list(rows.values_list("pk", "event_at"))
+        protected = self.protected_by([pk for pk, _ in found])
+        for pk, event_at in found:
+            case_ids, child_ids = protected.get(pk, (set(), set()))
+            yield DueRecord(
+                key=str(pk),
+                label=f"{self.record_label} {pk}",
+                event_on=timezone.localdate(event_at),
+                case_ids=frozenset(case_ids),
+                child_ids=frozenset(child_ids),
+            )
+
+    def candidates(self, *, today: dt.date) -> Iterator[DueRecord]:
+        return self._due(self._queryset(today=today))
+
+    def due_record(self, key: str, *, today: dt.date) -> DueRecord | None:
+        if not key.isdigit():
+            return None
+        return next(self._due(self._queryset(today=today).filter(pk=int(key))), None)
+
+    def is_held(self, key: str, holds: Holds) -> bool:
+        if not key.isdigit():
+            return False
+        case_ids, child_ids = self.protected_by([int(key)]).get(int(key), (set(), set()))
+        return bool(case_ids & holds.case_ids or child_ids & holds.child_ids)
+
+
+def _pairs(rows: models.QuerySet[Any], key: str, value: str) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = {}
+    for pk, other in rows.exclude(**{f"{value}__isnull": True}).values_list(key, value):
+        found.setdefault(pk, set()).add(other)
+    return found
+
+
+class SubjectAccessClass(FinishedRecordClass):
+    code = "subject_access"
+    label = "Subject access request"
+    record_label = "Subject access request"
+    event = "the request's last step (its answer or withdrawal)"
+    disposal = Disposal.ANONYMISE
+    explanation = (
+        "The copies the request made go: every record found for it, the redactions "
+        "flagged in them and the contents of its packages are deleted. The request stays "
+        "with its dates, status, steps and who handled it, so the requests answered and "
+        "how soon still count; the requester's name and the notes become [removed]."
+    )
+    default_years = 1  # ICO: a record of the request and the response, about a year
+
+    def finished(self) -> models.QuerySet[SubjectAccessRequest]:
+        closed = (SubjectAccessRequest.Status.DISCLOSED, SubjectAccessRequest.Status.WITHDRAWN)
+        return SubjectAccessRequest.objects.filter(status__in=closed).annotate(
+            event_at=Coalesce(Max("events__at"), "logged_at")
+        )
+
+    def protected_by(self, pks: list[int]) -> dict[int, tuple[set[int], set[int]]]:
+        cases = _pairs(DisclosureItem.objects.filter(request_id__in=pks), "request_id", "case_id")
+        children = _pairs(SubjectAccessRequest.objects.filter(pk__in=pks), "pk", "child_id")
+        return {pk: (cases.get(pk, set()), children.get(pk, set())) for pk in pks}
+
+    def dispose(self, key: str, *, holds: Holds, by: User) -> int:
+        return dispose_parts(SUBJECT_ACCESS_RECORDS, [int(key)])
+
+
+class ImportContentClass(FinishedRecordClass):
+    code = "import_content"
+    label = "Import file"
+    record_label = "Import"
+    event = "the import finished (or the file was checked, if it was never imported)"
+    disposal = Disposal.ANONYMISE
+    explanation = (
+        "The uploaded file, with every row of every sheet (children's and families' "
+        "details among them), and the dry run's row-by-row report are deleted. The "
+        "batch stays with its file name, checksum, dates and its counts per sheet, and "
+        "every imported record still says which file and row it came from."
+    )
+    default_years = 0
+    default_days = 30  # what is needed to check an import and put a failed one right
+
+    #: An import in progress is never due: the file is still being read.
+    FINISHED = ("done", "failed")
+    CHECKED = "checked"
+
+    def _batches(self) -> models.QuerySet[Any]:
+        return apps.get_model("imports", "ImportBatch")._default_manager.all()
+
+    def finished(self) -> models.QuerySet[Any]:
+        # A dry run never confirmed counts from its upload: nobody is going to import it.
+        batches: models.QuerySet[Any] = (
+            self._batches()
+            .filter(Q(status__in=self.FINISHED, finished_at__isnull=False) | Q(status=self.CHECKED))
+            .annotate(event_at=Coalesce("finished_at", "uploaded_at"))
+        )
+        return batches
+
+    def protected_by(self, pks: list[int]) -> dict[int, tuple[set[int], set[int]]]:
+        records = apps.get_model("imports", "ImportedRecord")._default_manager.filter(
+            batch_id__in=pks
+        )
+        cases, children = (
+            _pairs(records, "batch_id", "case_id"),
+            _pairs(records, "batch_id", "child_id"),
+        )
+        return {pk: (cases.get(pk, set()), children.get(pk, set())) for pk in pks}
+
+    def dispose(self, key: str, *, holds: Holds, by: User) -> int:
+        # Locked as confirming an import locks it: a dry run confirmed meanwhile is not
+        # cleared under it, and one cleared cannot be confirmed after.
+        batch = self._batches().select_for_update().get(pk=int(key))
+        if batch.status not in (*self.FINISHED, self.CHECKED):
+            raise ValidationError(MSG_IMPORT_RUNNING, code="running")
+        rows = dispose_parts(IMPORT_FILE_RECORDS, [batch.pk])
+        if batch.status == self.CHECKED:
+            self._batches().filter(pk=batch.pk).update(
+                status="failed", failure=MSG_IMPORT_FILE_DELETED, finished_at=timezone.now()
+            )
+        return rows
+
+
+MSG_IMPORT_RUNNING = (
+    "This import was confirmed after it was listed and is running: its file is needed "
+    "until it finishes."
+)
+MSG_IMPORT_FILE_DELETED = (
+    "The file was deleted under the retention schedule before it was imported. Upload it "
+    "again to import it."
+)
+
+
+class LeaverAccountClass(FinishedRecordClass):
+    code = "leaver_account"
+    label = "Leaver's account"
+    record_label = "Account"
+    event = "the account was deactivated"
+    disposal = Disposal.ANONYMISE
+    explanation = (
+        "The professional's name, email address and phone number are removed (the "
+        "account is called 'Former professional' and its number) and its password can "
+        "no longer be used. The account stays, with its role, agency and team, so the "
+        "case histories, the audit and the register that name it still work. An account "
+        "still leading a case, on a team, owning an action or waiting to join a case is "
+        "not listed until that work is handed on; an account made active again is never "
+        "anonymised."
+    )
+    # Two years after deactivation: long enough for a complaint or a case review that
+    # needs to reach the worker by name to be raised, and for their work to be handed on.
+    default_years = 2
+
+    def finished(self) -> models.QuerySet[User]:
+        return (
+            User.objects.filter(is_active=False, deactivated_at__isnull=False)
+            .exclude(has_open_work())
+            .annotate(event_at=F("deactivated_at"))
+        )
+
+    def protected_by(self, pks: list[int]) -> dict[int, tuple[set[int], set[int]]]:
+        # A hold on a case keeps the names of the people who worked on it.
+        places = _pairs(
+            TeamMembership.objects.filter(professional_id__in=pks), "professional_id", "case_id"
+        )
+        leads = _pairs(
+            LeadProfessionalAssignment.objects.filter(professional_id__in=pks),
+            "professional_id",
+            "case_id",
+        )
+        return {pk: (places.get(pk, set()) | leads.get(pk, set()), set()) for pk in pks}
+
+    def dispose(self, key: str, *, holds: Holds, by: User) -> int:
+        return dispose_parts(LEAVER_ACCOUNT_RECORDS, [int(key)])
+
+
 CASE_EPISODE = CaseEpisodeClass()
 CHILD_RECORD = ChildRecordClass()
 ACCESS_LOG = AccessLogClass()
 MESSAGES = MessagesClass()
+DOCUMENT_DOWNLOADS = DocumentDownloadsClass()
+SUBJECT_ACCESS = SubjectAccessClass()
+IMPORT_CONTENT = ImportContentClass()
+LEAVER_ACCOUNT = LeaverAccountClass()
 
 
 def record_classes() -> tuple[RecordClass, ...]:

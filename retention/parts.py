@@ -31,12 +31,13 @@ from typing import Any, Literal
 import pgtrigger
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Case as SQLCase
-from django.db.models import Q, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import F, Func, Q, Value, When
+from django.db.models.functions import Cast, Concat, TruncMonth
 from django.utils.module_loading import import_string
 
 from retention.models import Disposal
@@ -64,6 +65,12 @@ class RecordPart:
     dates: dict[str, DateRule] = field(default_factory=dict)
     #: Append-only triggers the disposal may pass ("app.Model:trigger_name").
     triggers: tuple[str, ...] = ()
+    #: Columns emptied whatever they hold (a checksum, a file's bytes): null where the
+    #: column allows it, else empty.
+    cleared: frozenset[str] = frozenset()
+    #: JSON documents that keep their summary: the keys named are removed, the rest
+    #: (counts) stays.
+    dropped_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -94,7 +101,20 @@ class RecordPart:
         updates: dict[str, Any] = {}
         for column in self.model_class._meta.concrete_fields:
             name = column.name
-            if name in self.dates:
+            if name in self.cleared:
+                updates[name] = _cleared(column)
+            elif name in self.dropped_keys:
+                updates[name] = Func(
+                    F(name),
+                    Value(
+                        list(self.dropped_keys[name]),
+                        output_field=ArrayField(models.TextField()),
+                    ),
+                    template="(%(expressions)s)",
+                    arg_joiner=" - ",
+                    output_field=column,
+                )
+            elif name in self.dates:
                 updates[name] = _generalised(column, self.dates[name])
             elif column.primary_key or column.is_relation or column.choices or name in self.keep:
                 continue
@@ -123,7 +143,6 @@ class StoredFilePart(RecordPart):
     """
 
     file_field: str = "file"
-    cleared: frozenset[str] = frozenset()
 
     def dispose(self, ids: Sequence[int]) -> int:
         field = self.model_class._meta.get_field(self.file_field)
@@ -137,8 +156,16 @@ class StoredFilePart(RecordPart):
         return rows
 
     def scrubbed(self) -> dict[str, Any]:
-        cleared = {name: Value("") for name in {self.file_field, *self.cleared}}
-        return super().scrubbed() | cleared
+        return super().scrubbed() | {self.file_field: Value("")}
+
+
+def _cleared(column: models.Field[Any, Any]) -> Any:
+    """What an emptied column holds: null where it may, else an empty value."""
+    if column.null:
+        return Value(None, output_field=column)
+    if isinstance(column, models.BinaryField):
+        return Value(b"", output_field=column)
+    return Value("")
 
 
 def _removed(column: models.Field[Any, Any]) -> Any:
@@ -298,3 +325,71 @@ FAMILY_RECORDS = (
     RecordPart("cases.DetailChange", "family", keep=frozenset({"field_name", "label"})),
     RecordPart("cases.RequestForSupport", "family"),
 )
+
+
+# --- Records with schedules of their own (retention.classes) ----------------------------
+
+#: A subject access request (app ``disclosures``): the copies it made of what was held
+#: about the person (the records found, the redactions flagged in them, the packages'
+#: contents) go; the request, its steps and its packages' rows stay, anonymised, so how
+#: many requests were answered, and how soon, still counts.
+SUBJECT_ACCESS_RECORDS = (
+    RecordPart("disclosures.Redaction", "item__request", Disposal.DESTROY),
+    RecordPart("disclosures.DisclosureItem", "request", Disposal.DESTROY),
+    RecordPart(
+        "disclosures.Disclosure",
+        "request",
+        cleared=frozenset({"package", "sha256"}),
+        dropped_keys={"summary": ("disclosed", "withheld")},
+    ),
+    RecordPart(
+        "disclosures.RequestEvent",
+        "request",
+        keep=frozenset({"code"}),
+        triggers=("disclosures.RequestEvent:sar_event_append_only",),
+    ),
+    RecordPart("disclosures.SubjectAccessRequest", "pk"),
+)
+
+#: An import batch (app ``imports``): the uploaded file and the dry run's row-by-row
+#: report go (both repeat the sheet's rows: children's names, dates of birth, addresses);
+#: the batch keeps its file name, checksum (so "this file was imported before" still
+#: works), dates and counts per sheet, and its records keep their provenance.
+IMPORT_FILE_RECORDS = (
+    RecordPart(
+        "imports.ImportBatch",
+        "pk",
+        keep=frozenset({"file_name", "file_sha256", "failure", "created"}),
+        cleared=frozenset({"content"}),
+        dropped_keys={"report": ("rows", "file_problems")},
+    ),
+)
+
+
+@dataclass(frozen=True)
+class LeaverAccountPart(RecordPart):
+    """A deactivated professional's account (``agencies.User``), anonymised: the name
+    becomes "Former professional <number>", the email address a unique address that
+    cannot receive mail, the phone number goes and the password can no longer be used.
+    The row stays, with its role, agency, team and job title, so every record that
+    names the account (a case's history, the audit, the disposal register) still
+    resolves and says what kind of professional it was. An active account is never a
+    row of this part."""
+
+    def rows(self, ids: Sequence[int]) -> models.QuerySet[Any]:
+        return super().rows(ids).filter(is_active=False)
+
+    def scrubbed(self) -> dict[str, Any]:
+        number = Cast("pk", models.CharField())
+        return {
+            "full_name": Concat(Value(FORMER_PROFESSIONAL), number),
+            "email": Concat(Value("former-professional-"), number, Value("@account.invalid")),
+            "phone": Value(""),
+            "password": Value(make_password(None)),
+        }
+
+
+#: What an anonymised account is called, followed by its number.
+FORMER_PROFESSIONAL = "Former professional "
+
+LEAVER_ACCOUNT_RECORDS = (LeaverAccountPart("agencies.User", "pk"),)

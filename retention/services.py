@@ -27,7 +27,7 @@ from agencies.models import User
 from cases.access import ensure_can_manage_retention
 from cases.models import Case, CaseSubject, Child
 from notifications.services import notify
-from retention.classes import Holds, add_years, record_class, record_classes
+from retention.classes import Holds, record_class, record_classes
 from retention.models import DisposalItem, LegalHold
 from tac_portal.concurrency import bump, ensure_current
 
@@ -90,10 +90,10 @@ def list_due_records(*, today: dt.date | None = None) -> Listing:
                 record_key=record.key,
                 label=record.label[:120],
                 disposal=record_class_.disposal,
-                schedule_event=record_class_.event,
+                schedule_event=record_class_.counted_from,
                 schedule_years=record_class_.years,
                 event_on=record.event_on,
-                due_on=add_years(record.event_on, record_class_.years),
+                due_on=record_class_.due_on(record.event_on),
                 listed_at=now,
             )
             for key, record in due.items()

@@ -957,6 +957,10 @@ TAC_RETENTION_CLASSES = [
     "retention.classes.CHILD_RECORD",
     "retention.classes.ACCESS_LOG",
     "retention.classes.MESSAGES",
+    "retention.classes.DOCUMENT_DOWNLOADS",
+    "retention.classes.SUBJECT_ACCESS",
+    "retention.classes.IMPORT_CONTENT",
+    "retention.classes.LEAVER_ACCOUNT",
 ]
 TAC_RETENTION_CASE_PARTS = [
     "retention.parts.CASE_MESSAGES",
@@ -969,18 +973,35 @@ TAC_RETENTION_CASE_PARTS = [
 # Years each class is kept after the event its schedule counts from, as
 # TAC_RETENTION_YEARS="case_episode=0,child_record=0,access_log=6,notifications=6".
 # Defaults from DOMAIN §6.4: early help records until the child's 25th birthday (+0
-# years after it), the access log and messages six years (default business records).
+# years after it), the access log, messages and the download log six years (default
+# business records); subject access requests one year after they are answered (ICO);
+# leavers' accounts two years after deactivation (docs/retention.md says why).
 TAC_RETENTION_YEARS: dict[str, int] = {
     "case_episode": 0,
     "child_record": 0,
     "access_log": 6,
     "notifications": 6,
+    "document_downloads": 6,
+    "subject_access": 1,
+    "import_content": 0,
+    "leaver_account": 2,
 }
 TAC_RETENTION_YEARS |= env.dict("TAC_RETENTION_YEARS", cast={"value": int}, default={})
 if any(years < 0 or years > 100 for years in TAC_RETENTION_YEARS.values()):
     raise ImproperlyConfigured(
         f"TAC_RETENTION_YEARS must give each record class 0 to 100 years "
         f"(got {TAC_RETENTION_YEARS!r})."
+    )
+# Days added to a class's years, for what is kept for weeks rather than years: an import
+# file's rows 30 days after the import finished (TAC_RETENTION_DAYS="import_content=30").
+TAC_RETENTION_DAYS: dict[str, int] = {
+    "import_content": 30,
+}
+TAC_RETENTION_DAYS |= env.dict("TAC_RETENTION_DAYS", cast={"value": int}, default={})
+if any(days < 0 or days > 3650 for days in TAC_RETENTION_DAYS.values()):
+    raise ImproperlyConfigured(
+        f"TAC_RETENTION_DAYS must give each record class 0 to 3650 days "
+        f"(got {TAC_RETENTION_DAYS!r})."
     )
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="tac-demo-password-2026")
 

@@ -9,13 +9,20 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import access
 from cases.access import ensure_can_run_case
-from cases.models import Case, CaseSubject, Child, TeamMembership
+from cases.models import (
+    Case,
+    CaseSubject,
+    Child,
+    JoinRequest,
+    LeadProfessionalAssignment,
+    TeamMembership,
+)
 from cases.services.common import record_event
 from cases.services.leavers import check_successor
 from cases.services.reviews import LateReasonError, clean_late_reason
@@ -561,6 +568,31 @@ def open_actions_owned_by(professional: User) -> QuerySet[Action]:
         status__in=Action.OPEN_STATUSES,
         case__closed_at__isnull=True,
     )
+
+
+def has_open_work(professional: str = "pk") -> Q:
+    """Whether the professional (``professional`` names their id, as an ``OuterRef`` of
+    the query it filters) still has a part in an open case: they lead it, are on its
+    team, own an open action in its plan or are waiting to join it. The dashboard lists
+    such leavers until their work is handed on; retention keeps their account until then.
+    """
+    leads = LeadProfessionalAssignment.objects.active().filter(
+        professional=OuterRef(professional), case__closed_at__isnull=True
+    )
+    places = TeamMembership.objects.active().filter(
+        professional=OuterRef(professional), case__closed_at__isnull=True
+    )
+    actions = Action.objects.filter(
+        owner_professional=OuterRef(professional),
+        status__in=Action.OPEN_STATUSES,
+        case__closed_at__isnull=True,
+    )
+    joins = JoinRequest.objects.filter(
+        requester=OuterRef(professional),
+        status=JoinRequest.Status.PENDING,
+        case__closed_at__isnull=True,
+    )
+    return Q(Exists(leads)) | Q(Exists(places)) | Q(Exists(actions)) | Q(Exists(joins))
 
 
 @transaction.atomic
