@@ -1,5 +1,6 @@
 """Account services: deactivating a professional ends every session they have; an
-administrator can also end sessions without deactivating."""
+administrator can also end sessions without deactivating; a professional can end their
+own other sessions."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Iterable
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from agencies.models import User
+from agencies.models import User, UserSession
 from agencies.security import log_event
 
 
@@ -60,3 +62,45 @@ def deactivate_user(user: User, *, by: User | None) -> None:
         by_user_id=getattr(by, "pk", None),
         sessions_ended=ended,
     )
+
+
+@transaction.atomic
+def end_own_session(
+    user: User, *, pk: int, current_key: str | None, request: HttpRequest | None = None
+) -> bool:
+    """End one of ``user``'s other sessions; False when there was none to end (it had
+    already ended, or it is not theirs): asking twice ends it once."""
+    key = (
+        UserSession.objects.filter(user=user, pk=pk)
+        .exclude(session_id=current_key or "")
+        .values_list("session_id", flat=True)
+        .first()
+    )
+    if key is not None:
+        Session.objects.filter(session_key=key).delete()  # its row goes with it
+    log_event(
+        "own_sessions_ended",
+        request,
+        user_id=user.pk,
+        sessions_ended=int(key is not None),
+        reason="one_chosen",
+    )
+    return key is not None
+
+
+@transaction.atomic
+def end_other_sessions(
+    user: User, *, current_key: str | None, request: HttpRequest | None = None, reason: str
+) -> int:
+    """End every session of ``user`` but ``current_key`` (all of them when it is None);
+    return how many were ended."""
+    keys = list(
+        UserSession.objects.filter(user=user)
+        .exclude(session_id=current_key or "")
+        .values_list("session_id", flat=True)
+    )
+    Session.objects.filter(session_key__in=keys).delete()  # their rows go with them
+    log_event(
+        "own_sessions_ended", request, user_id=user.pk, sessions_ended=len(keys), reason=reason
+    )
+    return len(keys)
