@@ -249,6 +249,8 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 #: Said when a session to end is not among the person's own other sessions.
 ALREADY_ENDED = "That session had already ended"
+#: Said when the session to end is the one in use: signing out ends it.
+THIS_SESSION = "That is the session you are using: to end it, sign out"
 
 
 def _other_sessions(request: HttpRequest, user: User) -> UserSessionQuerySet:
@@ -283,7 +285,9 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101  # login_required
     other = _other_sessions(request, user).filter(pk=pk).first()
     if other is None:
-        messages.info(request, ALREADY_ENDED)
+        current_key = request.session.session_key or ""
+        this = UserSession.objects.filter(user=user, pk=pk, session_id=current_key).exists()
+        messages.info(request, THIS_SESSION if this else ALREADY_ENDED)
         return redirect("agencies:sessions")
     form = ConfirmPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -177,6 +177,7 @@ def test_another_persons_session_cannot_be_ended(lead: User, member: User) -> No
     # Nor can this session be ended from its own page: signing out does that.
     this = desk.post(reverse("agencies:session_end", args=[_row(desk).pk]), {"password": PASSWORD})
     assert this.status_code == 302
+    assert "That is the session you are using: to end it, sign out" in _page(desk)
     assert _signed_in(desk)
 
 
