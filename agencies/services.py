@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -64,28 +65,26 @@ def deactivate_user(user: User, *, by: User | None) -> None:
     )
 
 
+def _end_own_sessions(
+    user: User, rows: QuerySet[UserSession], *, request: HttpRequest | None, reason: str
+) -> int:
+    """Delete the sessions of ``rows`` (their rows go with them), log it, and return how
+    many there were still to end (none, for one that another request has just ended)."""
+    keys = list(rows.values_list("session_id", flat=True))
+    _, deleted = Session.objects.filter(session_key__in=keys).delete()
+    ended = deleted.get(Session._meta.label, 0)
+    log_event("own_sessions_ended", request, user_id=user.pk, sessions_ended=ended, reason=reason)
+    return ended
+
+
 @transaction.atomic
 def end_own_session(
     user: User, *, pk: int, current_key: str | None, request: HttpRequest | None = None
 ) -> bool:
     """End one of ``user``'s other sessions; False when there was none to end (it had
     already ended, or it is not theirs): asking twice ends it once."""
-    key = (
-        UserSession.objects.filter(user=user, pk=pk)
-        .exclude(session_id=current_key or "")
-        .values_list("session_id", flat=True)
-        .first()
-    )
-    if key is not None:
-        Session.objects.filter(session_key=key).delete()  # its row goes with it
-    log_event(
-        "own_sessions_ended",
-        request,
-        user_id=user.pk,
-        sessions_ended=int(key is not None),
-        reason="one_chosen",
-    )
-    return key is not None
+    rows = UserSession.objects.filter(user=user, pk=pk).exclude(session_id=current_key or "")
+    return _end_own_sessions(user, rows, request=request, reason="one_chosen") > 0
 
 
 @transaction.atomic
@@ -94,13 +93,5 @@ def end_other_sessions(
 ) -> int:
     """End every session of ``user`` but ``current_key`` (all of them when it is None);
     return how many were ended."""
-    keys = list(
-        UserSession.objects.filter(user=user)
-        .exclude(session_id=current_key or "")
-        .values_list("session_id", flat=True)
-    )
-    Session.objects.filter(session_key__in=keys).delete()  # their rows go with them
-    log_event(
-        "own_sessions_ended", request, user_id=user.pk, sessions_ended=len(keys), reason=reason
-    )
-    return len(keys)
+    rows = UserSession.objects.filter(user=user).exclude(session_id=current_key or "")
+    return _end_own_sessions(user, rows, request=request, reason=reason)

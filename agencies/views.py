@@ -253,6 +253,15 @@ ALREADY_ENDED = "That session had already ended"
 THIS_SESSION = "That is the session you are using: to end it, sign out"
 
 
+def _password_given(request: HttpRequest, form: ConfirmPasswordForm) -> bool:
+    """The form's password is right; a wrong one is in the security log."""
+    if form.is_valid():
+        return True
+    if form.has_error("password", "password_incorrect"):
+        log_event("reauthentication_failed", request, level=logging.WARNING, user_id=form.user.pk)
+    return False
+
+
 def _other_sessions(request: HttpRequest, user: User) -> UserSessionQuerySet:
     return (
         UserSession.objects.filter(user=user)
@@ -285,12 +294,12 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101  # login_required
     other = _other_sessions(request, user).filter(pk=pk).first()
     if other is None:
-        current_key = request.session.session_key or ""
-        this = UserSession.objects.filter(user=user, pk=pk, session_id=current_key).exists()
+        this_key = request.session.session_key or ""
+        this = UserSession.objects.filter(user=user, pk=pk, session_id=this_key).exists()
         messages.info(request, THIS_SESSION if this else ALREADY_ENDED)
         return redirect("agencies:sessions")
     form = ConfirmPasswordForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _password_given(request, form):
         current_key = request.session.session_key
         if end_own_session(user, pk=pk, current_key=current_key, request=request):
             messages.success(request, f"Your session on {other.device} has been ended")
@@ -318,9 +327,11 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # noqa: S101  # login_required
     form = ConfirmPasswordForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _password_given(request, form):
         current_key = request.session.session_key
-        ended = end_other_sessions(user, current_key=current_key, request=request, reason="all")
+        ended = end_other_sessions(
+            user, current_key=current_key, request=request, reason="all_others"
+        )
         if ended:
             messages.success(request, "Your other sessions have been ended")
         else:

@@ -132,13 +132,16 @@ def test_ending_another_session_with_the_password_signs_that_browser_out(
     assert PASSWORD not in logged
 
 
-def test_a_wrong_or_missing_password_ends_nothing(lead: User) -> None:
+def test_a_wrong_or_missing_password_ends_nothing(
+    lead: User, caplog: pytest.LogCaptureFixture
+) -> None:
     desk = _signed_in_through_the_page(lead, CHROME_ON_WINDOWS)
     laptop = _signed_in_through_the_page(lead, FIREFOX_ON_LINUX)
     one = reverse("agencies:session_end", args=[_row(laptop).pk])
     every = reverse("agencies:sessions_end_others")
     for url in (one, every):
-        wrong = desk.post(url, {"password": "not my password at all"})
+        with caplog.at_level(logging.INFO, logger="tac.security"):
+            wrong = desk.post(url, {"password": "not my password at all"})
         assert wrong.status_code == 200
         assert wrong.context["form"].errors == {"password": ["Your password is not correct"]}
         missing = desk.post(url, {"password": ""})
@@ -146,6 +149,9 @@ def test_a_wrong_or_missing_password_ends_nothing(lead: User) -> None:
         assert 'href="#id_password"' in missing.content.decode()  # the error summary
     assert _signed_in(laptop)
     assert UserSession.objects.filter(user=lead).count() == 2
+    failed = [r for r in caplog.records if getattr(r, "event", "") == "reauthentication_failed"]
+    assert [r.user_id for r in failed] == [lead.pk, lead.pk]  # type: ignore[attr-defined]
+    assert not [r for r in caplog.records if getattr(r, "event", "") == "own_sessions_ended"]
 
 
 def test_ending_a_session_that_has_already_ended_says_so_and_harms_nothing(
