@@ -9,6 +9,6 @@ class AgenciesConfig(AppConfig):
 
     def ready(self) -> None:
         # Signal receivers are connected once the app registry is ready (Django's way).
-        from agencies import security
+        from agencies import security, session_store  # noqa: F401  # receivers
 
         security.connect_axes_signals()

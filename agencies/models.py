@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from base64 import b32encode
@@ -12,7 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
@@ -425,3 +426,52 @@ class BackupCode(models.Model):
 
     def __str__(self) -> str:
         return f"Backup code {self.pk} of device {self.device_id}"
+
+
+class UserSessionQuerySet(models.QuerySet["UserSession"]):
+    def live(self) -> UserSessionQuerySet:
+        """Sessions still usable: active within the idle limit, signed in within the
+        absolute limit. Each row's ``last_active_at`` comes from its session's expiry
+        (the session is saved at most once a minute while in use, and each save sets
+        the expiry SESSION_COOKIE_AGE ahead), so being active costs no write here."""
+        now = timezone.now()
+        age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        idle = dt.timedelta(seconds=settings.SESSION_IDLE_TIMEOUT)
+        return self.filter(
+            session__expire_date__gt=now + age - idle, signed_in_at__gt=now - age
+        ).annotate(
+            last_active_at=ExpressionWrapper(
+                F("session__expire_date") - age, output_field=models.DateTimeField()
+            )
+        )
+
+
+class UserSession(models.Model):
+    """Who a session belongs to, so a professional can see and end their own sessions
+    without every session in the store being decoded (ASVS 7.5.2).
+
+    The row goes with its session: ending the session (signing out, timing out, a new
+    password, deactivation, an administrator) deletes it. A new session id (after the
+    second factor, or a new password) carries the row over (``agencies.session_store``).
+    No address is kept: only a coarse description of the browser, like "Chrome on
+    Windows".
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="user_sessions")
+    session = models.OneToOneField(
+        "sessions.Session", on_delete=models.CASCADE, related_name="owner"
+    )
+    device = models.CharField(max_length=60)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+
+    objects = UserSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_in_at", "-pk"]
+        indexes = [
+            # "Your sessions": one person's sessions.
+            models.Index(fields=["user", "signed_in_at"], name="user_session_by_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device}, signed in {self.signed_in_at:%d %b %Y %H:%M}"

@@ -1,6 +1,6 @@
 """Account services: deactivating a professional ends every session they have; an
-administrator can also end sessions without deactivating. The second factor: an
-authenticator app, and backup codes."""
+administrator can also end sessions without deactivating; a professional can end their
+own other sessions. The second factor: an authenticator app, and backup codes."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.models import BackupCodeDevice, User
+from agencies.models import BackupCodeDevice, User, UserSession
 from agencies.security import log_event
 
 BACKUP_CODE_COUNT = 10
@@ -89,3 +91,35 @@ def deactivate_user(user: User, *, by: User | None) -> None:
         by_user_id=getattr(by, "pk", None),
         sessions_ended=ended,
     )
+
+
+def _end_own_sessions(
+    user: User, rows: QuerySet[UserSession], *, request: HttpRequest | None, reason: str
+) -> int:
+    """Delete the sessions of ``rows`` (their rows go with them), log it, and return how
+    many there were still to end (none, for one that another request has just ended)."""
+    keys = list(rows.values_list("session_id", flat=True))
+    _, deleted = Session.objects.filter(session_key__in=keys).delete()
+    ended = deleted.get(Session._meta.label, 0)
+    log_event("own_sessions_ended", request, user_id=user.pk, sessions_ended=ended, reason=reason)
+    return ended
+
+
+@transaction.atomic
+def end_own_session(
+    user: User, *, pk: int, current_key: str | None, request: HttpRequest | None = None
+) -> bool:
+    """End one of ``user``'s other sessions; False when there was none to end (it had
+    already ended, or it is not theirs): asking twice ends it once."""
+    rows = UserSession.objects.filter(user=user, pk=pk).exclude(session_id=current_key or "")
+    return _end_own_sessions(user, rows, request=request, reason="one_chosen") > 0
+
+
+@transaction.atomic
+def end_other_sessions(
+    user: User, *, current_key: str | None, request: HttpRequest | None = None, reason: str
+) -> int:
+    """End every session of ``user`` but ``current_key`` (all of them when it is None);
+    return how many were ended."""
+    rows = UserSession.objects.filter(user=user).exclude(session_id=current_key or "")
+    return _end_own_sessions(user, rows, request=request, reason=reason)

@@ -9,20 +9,22 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.forms import (
     ChangePasswordForm,
+    ConfirmPasswordForm,
     NewPasswordForm,
     ResetPasswordForm,
     SignInForm,
@@ -30,9 +32,14 @@ from agencies.forms import (
     TwoFactorSetupForm,
 )
 from agencies.middleware import two_factor_outstanding
-from agencies.models import User
+from agencies.models import User, UserSession, UserSessionQuerySet
 from agencies.security import TWO_FACTOR_PENDING, log_event
-from agencies.services import replace_backup_codes, start_authenticator_app
+from agencies.services import (
+    end_other_sessions,
+    end_own_session,
+    replace_backup_codes,
+    start_authenticator_app,
+)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -205,6 +212,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         log_event("password_reset_done", self.request, user_id=form.user.pk)
+        # Those sessions no longer carry the password's hash: end them now, not when
+        # each next asks for a page.
+        end_other_sessions(
+            form.user, current_key=None, request=self.request, reason="password_reset"
+        )
         return response
 
 
@@ -223,8 +235,116 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         log_event("password_changed", self.request, user_id=form.user.pk)
+        end_other_sessions(
+            form.user,
+            current_key=self.request.session.session_key,
+            request=self.request,
+            reason="password_changed",
+        )
         return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "agencies/password_change_done.html"
+
+
+#: Said when a session to end is not among the person's own other sessions.
+ALREADY_ENDED = "That session had already ended"
+#: Said when the session to end is the one in use: signing out ends it.
+THIS_SESSION = "That is the session you are using: to end it, sign out"
+
+
+def _password_given(request: HttpRequest, form: ConfirmPasswordForm) -> bool:
+    """The form's password is right; a wrong one is in the security log."""
+    if form.is_valid():
+        return True
+    if form.has_error("password", "password_incorrect"):
+        log_event("reauthentication_failed", request, level=logging.WARNING, user_id=form.user.pk)
+    return False
+
+
+def _other_sessions(request: HttpRequest, user: User) -> UserSessionQuerySet:
+    return (
+        UserSession.objects.filter(user=user)
+        .live()
+        .exclude(session_id=request.session.session_key or "")
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def sessions(request: HttpRequest) -> HttpResponse:
+    """Your sessions: where you are signed in now, and a way to end the others."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  # login_required
+    rows = list(UserSession.objects.filter(user=user).live())
+    current = next((r for r in rows if r.session_id == request.session.session_key), None)
+    others = [r for r in rows if r is not current]
+    return render(request, "agencies/sessions.html", {"current": current, "others": others})
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End one other session, giving the password again. One already ended (or not
+    the person's own) ends nothing and says it had already ended."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  # login_required
+    other = _other_sessions(request, user).filter(pk=pk).first()
+    if other is None:
+        this_key = request.session.session_key or ""
+        this = UserSession.objects.filter(user=user, pk=pk, session_id=this_key).exists()
+        messages.info(request, THIS_SESSION if this else ALREADY_ENDED)
+        return redirect("agencies:sessions")
+    form = ConfirmPasswordForm(user, request.POST or None)
+    if request.method == "POST" and _password_given(request, form):
+        current_key = request.session.session_key
+        if end_own_session(user, pk=pk, current_key=current_key, request=request):
+            messages.success(request, f"Your session on {other.device} has been ended")
+        else:
+            messages.info(request, ALREADY_ENDED)
+        return redirect("agencies:sessions")
+    return render(
+        request,
+        "agencies/session_end.html",
+        {
+            "form": form,
+            "heading": "End this session",
+            "sessions": [other],
+            "button": "End session",
+        },
+    )
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    """End every session but this one, giving the password again."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  # login_required
+    form = ConfirmPasswordForm(user, request.POST or None)
+    if request.method == "POST" and _password_given(request, form):
+        current_key = request.session.session_key
+        ended = end_other_sessions(
+            user, current_key=current_key, request=request, reason="all_others"
+        )
+        if ended:
+            messages.success(request, "Your other sessions have been ended")
+        else:
+            messages.info(request, "You had no other sessions: they had already ended")
+        return redirect("agencies:sessions")
+    return render(
+        request,
+        "agencies/session_end.html",
+        {
+            "form": form,
+            "heading": "End all your other sessions",
+            "sessions": list(_other_sessions(request, user)),
+            "button": "End all other sessions",
+        },
+    )

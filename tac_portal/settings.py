@@ -584,7 +584,8 @@ if PRODUCTION and not TAC_REQUIRE_MFA:
 
 # --- Sessions, cookies and security headers ----------------------------------
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions whose owner is recorded (agencies.UserSession: "Your sessions").
+SESSION_ENGINE = "agencies.session_store"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit: 12 hours
 SESSION_IDLE_TIMEOUT = 30 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -34,6 +34,9 @@ SHOWS_NO_CHILD = {
     "agencies:password_reset_complete",
     "agencies:password_change",
     "agencies:password_change_done",
+    "agencies:sessions",
+    "agencies:session_end",
+    "agencies:sessions_end_others",
     # Notifications carry no names; their links lead to pages that log.
     "notifications:list",
     "notifications:open",

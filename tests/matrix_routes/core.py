@@ -43,6 +43,13 @@ ROUTES: dict[str, Route] = {
     "agencies:two_factor_setup": Route("get", expect=everyone(200, anonymous=302)),
     "agencies:password_change": Route("get", expect=everyone(200, anonymous=302)),
     "agencies:password_change_done": Route("get", expect=everyone(200, anonymous=302)),
+    # One's own sessions. A session that is not one's own (here, one that never was)
+    # sends everyone back to the list: "That session had already ended".
+    "agencies:sessions": Route("get", expect=everyone(200, anonymous=302)),
+    "agencies:session_end": Route(
+        "get", args=lambda o: [999_999], expect=everyone(302, anonymous=302)
+    ),
+    "agencies:sessions_end_others": Route("get", expect=everyone(200, anonymous=302)),
     "agencies:password_reset": Route("get", expect=everyone(200, anonymous=200)),
     "agencies:password_reset_done": Route("get", expect=everyone(200, anonymous=200)),
     "agencies:password_reset_confirm": Route(

@@ -78,6 +78,7 @@ OWN_VERSION = {
 #: and refuses the step when it has already been taken, so nothing is overwritten.
 ONE_WAY_STEPS = {
     "audit.forms.RestrictionReviewForm": "reviewing a restriction",
+    "agencies.forms.ConfirmPasswordForm": "ending one's own sessions: one already ended says so",
     "cases.forms.episode.ClosureForm": "closing a case",
     "cases.forms.episode.StageForm": "a move named by the stage it leaves: refused once taken",
     "cases.forms.episode.StepUpDecisionForm": "deciding a step-up",
