@@ -226,21 +226,26 @@ def test_a_tac_meeting_from_invitation_to_review(
     assert (feedback.answer, feedback.may_quote) == ("partly", True)
 
 
+@pytest.fixture
+def meeting_in_an_hour(journey_case: Case) -> Meeting:
+    """A meeting the lead has arranged, for the tests of what meeting mode keeps on the
+    device (arranging one is the journey test above)."""
+    return schedule_meeting(
+        journey_case,
+        by=User.objects.get(email="lead@demo.tac.example"),
+        kind=Meeting.Kind.INITIAL,
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+        members=list(journey_case.memberships.active()),
+    )
+
+
 def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
     page: Any,
-    journey_case: Case,
+    meeting_in_an_hour: Meeting,
     sign_in: Callable[..., None],
     check_page: Callable[[Any, str], None],
 ) -> None:
-    case = journey_case
-    lead = User.objects.get(email="lead@demo.tac.example")
-    meeting = schedule_meeting(
-        case,
-        by=lead,
-        kind=Meeting.Kind.INITIAL,
-        starts_at=timezone.now() + dt.timedelta(hours=1),
-        members=list(case.memberships.active()),
-    )
+    meeting = meeting_in_an_hour
     sign_in(page, "lead@demo.tac.example")
     page.goto(f"/meetings/{meeting.pk}/run/")
     label = "The family's views, in their own words"
@@ -262,18 +267,10 @@ def test_text_typed_before_the_laptop_closed_is_restored_and_saved(
 
 def test_signing_out_warns_of_unsaved_notes_then_clears_them_from_the_device(
     page: Any,
-    journey_case: Case,
+    meeting_in_an_hour: Meeting,
     sign_in: Callable[..., None],
 ) -> None:
-    case = journey_case
-    lead = User.objects.get(email="lead@demo.tac.example")
-    meeting = schedule_meeting(
-        case,
-        by=lead,
-        kind=Meeting.Kind.INITIAL,
-        starts_at=timezone.now() + dt.timedelta(hours=1),
-        members=list(case.memberships.active()),
-    )
+    meeting = meeting_in_an_hour
     sign_in(page, "lead@demo.tac.example")
     page.goto(f"/meetings/{meeting.pk}/run/")
     label = "The family's views, in their own words"
