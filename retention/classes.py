@@ -165,10 +165,29 @@ def _disposed_ids(code: str) -> models.QuerySet[Any]:
     )
 
 
+class RowRecordClass(RecordClass):
+    """A record class whose records are rows of one table, keyed by their id: the
+    subclass says which rows are due (``_queryset``) and how each reads (``_due``)."""
+
+    def _queryset(self, *, today: dt.date) -> models.QuerySet[Any]:
+        raise NotImplementedError
+
+    def _due(self, rows: models.QuerySet[Any]) -> Iterator[DueRecord]:
+        raise NotImplementedError
+
+    def candidates(self, *, today: dt.date) -> Iterator[DueRecord]:
+        return self._due(self._queryset(today=today))
+
+    def due_record(self, key: str, *, today: dt.date) -> DueRecord | None:
+        if not key.isdigit():
+            return None
+        return next(self._due(self._queryset(today=today).filter(pk=int(key))), None)
+
+
 # --- A closed case and everything recorded on it ---------------------------------------
 
 
-class CaseEpisodeClass(RecordClass):
+class CaseEpisodeClass(RowRecordClass):
     code = "case_episode"
     label = "Closed case (episode)"
     event = "the youngest child's 25th birthday"
@@ -210,14 +229,6 @@ class CaseEpisodeClass(RecordClass):
                 child_ids=frozenset(subjects.get(case_id, set())),
             )
 
-    def candidates(self, *, today: dt.date) -> Iterator[DueRecord]:
-        return self._due(self._queryset(today=today))
-
-    def due_record(self, key: str, *, today: dt.date) -> DueRecord | None:
-        if not key.isdigit():
-            return None
-        return next(self._due(self._queryset(today=today).filter(pk=int(key))), None)
-
     def is_held(self, key: str, holds: Holds) -> bool:
         return key.isdigit() and int(key) in holds.case_ids
 
@@ -237,7 +248,7 @@ class CaseEpisodeClass(RecordClass):
 # --- A child's own record, and their family's --------------------------------------------
 
 
-class ChildRecordClass(RecordClass):
+class ChildRecordClass(RowRecordClass):
     code = "child_record"
     label = "Child's record"
     event = "the child's 25th birthday"
@@ -272,14 +283,6 @@ class ChildRecordClass(RecordClass):
                 event_on=add_years(born, CHILDHOOD_RECORD_AGE),
                 child_ids=frozenset({child_id}),
             )
-
-    def candidates(self, *, today: dt.date) -> Iterator[DueRecord]:
-        return self._due(self._queryset(today=today))
-
-    def due_record(self, key: str, *, today: dt.date) -> DueRecord | None:
-        if not key.isdigit():
-            return None
-        return next(self._due(self._queryset(today=today).filter(pk=int(key))), None)
 
     def is_held(self, key: str, holds: Holds) -> bool:
         return key.isdigit() and int(key) in holds.child_ids
@@ -458,7 +461,7 @@ def _start_of_day_after(day: dt.date) -> dt.datetime:
     )
 
 
-class FinishedRecordClass(RecordClass):
+class FinishedRecordClass(RowRecordClass):
     """Records of one model, each due a set time after the moment it was finished with
     (``finished`` annotates it as ``event_at``). Subclasses say which rows may go, which
     cases and children a legal hold protects them by, and the parts that dispose of them.
@@ -495,14 +498,6 @@ class FinishedRecordClass(RecordClass):
                 case_ids=frozenset(case_ids),
                 child_ids=frozenset(child_ids),
             )
-
-    def candidates(self, *, today: dt.date) -> Iterator[DueRecord]:
-        return self._due(self._queryset(today=today))
-
-    def due_record(self, key: str, *, today: dt.date) -> DueRecord | None:
-        if not key.isdigit():
-            return None
-        return next(self._due(self._queryset(today=today).filter(pk=int(key))), None)
 
     def is_held(self, key: str, holds: Holds) -> bool:
         if not key.isdigit():
