@@ -23,7 +23,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 #: Stand-ins no real request sends: negative ids inside the 32-bit range (Django
-#: drops a lookup whose value overflows its column) and instants in 1901.
+#: drops a lookup whose value overflows its column), instants in 1901, and strings no
+#: checksum or name could be.
 _INT_BASE = -1_987_654_000
 _INSTANT_BASE = dt.datetime(1901, 2, 3, 4, 5, 6, 700_000, tzinfo=dt.UTC)
 
@@ -35,6 +36,8 @@ def _stand_in(value: Any, n: int) -> Any:
         return _INT_BASE - n
     if isinstance(value, dt.datetime):
         return _INSTANT_BASE + dt.timedelta(microseconds=n)
+    if isinstance(value, str):
+        return f"tac-stand-in-{n}-{_INT_BASE}"
     raise TypeError(f"no stand-in for {type(value).__name__}: put it in the query's key")
 
 
@@ -42,7 +45,7 @@ class CompiledQuery:
     """A queryset builder whose SQL is compiled once per ``key`` and then reused.
 
     ``build(key, **values)`` must return the same SQL for the same key whatever the values
-    (only ints and aware datetimes are bound; anything that changes the SQL, such as
+    (only ints, aware datetimes and strings are bound; anything that changes the SQL, such as
     a page size or which filters apply, belongs in the key). If a stand-in does not
     come back as a parameter, the query is not kept and is compiled every time.
     Every other parameter is kept as compiled, so ``build`` must not read the clock or
