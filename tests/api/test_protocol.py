@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 from rest_framework import serializers
@@ -106,6 +107,24 @@ def test_it_throttles_each_client_with_retry_after(
     assert int(response["Retry-After"]) > 0
     # Another client has its own budget.
     assert police_api.get("/api/v1/agency-kinds/").status_code == 200
+
+
+def test_the_budget_is_a_window_that_starts_again(
+    case: Case, school_api: Client, settings: Any
+) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "2/min"},
+    }
+    start = dt.datetime(2026, 12, 7, 10, 0, 5, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        assert school_api.get("/api/v1/agency-kinds/").status_code == 200
+        assert school_api.get("/api/v1/agency-kinds/").status_code == 200
+        refused = school_api.get("/api/v1/agency-kinds/")
+        assert refused.status_code == 429
+        assert int(refused["Retry-After"]) == 55  # the rest of this minute
+    with time_machine.travel(start + dt.timedelta(seconds=55), tick=False):
+        assert school_api.get("/api/v1/agency-kinds/").status_code == 200
 
 
 def test_a_single_object_has_an_etag_and_answers_304(case: Case, school_api: Client) -> None:
