@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.exceptions import ValidationError
 
 from agencies.models import User
+from agencies.security import failed_sign_ins_from, log_event
 
 
 class SignInForm(AuthenticationForm):
@@ -42,6 +46,20 @@ class SignInForm(AuthenticationForm):
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
         return username.strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        # Many addresses tried from one place (credential stuffing): refused before any
+        # password is checked, whichever account is named. The count is axes' own, in
+        # the database, so it holds whether Redis is there or not.
+        if self.request is not None and failed_sign_ins_from(self.request) >= (
+            settings.TAC_SIGN_IN_FAILURES_PER_ADDRESS
+        ):
+            log_event("sign_in_address_throttled", self.request, level=logging.WARNING)
+            raise ValidationError(
+                "Too many sign-ins have failed from your network. Wait 15 minutes, then try again.",
+                code="address_throttled",
+            )
+        return super().clean()
 
 
 class TwoFactorCodeForm(forms.Form):

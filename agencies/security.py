@@ -13,10 +13,13 @@ import logging
 import time
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import user_has_device
 
 from tac_portal.client_ip import client_ip as trusted_client_ip
@@ -116,3 +119,13 @@ def connect_axes_signals() -> None:
 
 def _now() -> float:
     return time.time()
+
+
+def failed_sign_ins_from(request: HttpRequest) -> int:
+    """Failed sign-ins from the request's client address, for any accounts, within the
+    lockout's cool-off (axes keeps one row per account and address)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    total = AccessAttempt.objects.filter(
+        ip_address=client_ip(request), attempt_time__gte=since
+    ).aggregate(n=Sum("failures_since_start"))["n"]
+    return int(total or 0)

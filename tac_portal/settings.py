@@ -555,6 +555,12 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed sign-ins from one client address, for any accounts, within those 15 minutes,
+# before that address may try no more: a guard against trying many accounts' passwords
+# (credential stuffing), set high because an office can share one address.
+TAC_SIGN_IN_FAILURES_PER_ADDRESS = _env_int(
+    "TAC_SIGN_IN_FAILURES_PER_ADDRESS", default=100, minimum=5
+)
 AXES_USERNAME_FORM_FIELD = "username"
 # Emails are case-insensitive: "Lena@" and "lena@" count against the same lock.
 AXES_USERNAME_CALLABLE = "agencies.security.axes_username"

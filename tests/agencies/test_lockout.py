@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from typing import Any
 
 import pytest
 import time_machine
@@ -96,3 +98,24 @@ def test_lockouts_and_failures_are_logged_without_the_address_or_password(
         assert record.ip == "192.0.2.10"  # type: ignore[attr-defined]
     hashes = {getattr(r, "username_hash", None) for r in records} - {None}
     assert len(hashes) == 1
+
+
+def test_many_accounts_tried_from_one_address_stop_that_address_only(
+    client: Client, lead: User, member: User, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.TAC_SIGN_IN_FAILURES_PER_ADDRESS = 6
+    for n in range(6):  # one try each at six accounts, none of them locked by itself
+        assert _attempt(client, f"someone{n}@demo.tac.example", "not-the-password") == 200
+    with caplog.at_level(logging.WARNING, logger="tac.security"):
+        refused = client.post(
+            reverse("agencies:sign_in"),
+            {"username": lead.email, "password": PASSWORD},
+            REMOTE_ADDR="192.0.2.10",
+        )
+    assert "Too many sign-ins have failed from your network" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert any(getattr(r, "event", "") == "sign_in_address_throttled" for r in caplog.records)
+    # Another address is not held back, and the hold ends with the cool-off.
+    assert _attempt(Client(), member.email, PASSWORD, ip="198.51.100.7") == 302
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(minutes=16)):
+        assert _attempt(Client(), lead.email, PASSWORD) == 302
