@@ -6,6 +6,9 @@ import datetime as dt
 import time
 from typing import Any
 
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import StateApps
 from django.test import Client
 from django_otp.oath import totp
 
@@ -55,3 +58,11 @@ def totp_code(key: bytes, *, drift: int = 0) -> str:
     if left < TOTP_MARGIN_SECONDS:
         time.sleep(left + 0.05)
     return f"{totp(key, drift=drift):06d}"
+
+
+def migrate_to(targets: list[tuple[str, str]]) -> StateApps:
+    """Migrate the test database to ``targets``; the apps as they were there."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps

@@ -3,16 +3,12 @@ devices, and that take clock drift away from every authenticator app."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.state import StateApps
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import BackupCode, BackupCodeDevice, User
+from tests.helpers import migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,24 +17,11 @@ HASHED = [("agencies", "0009_hashed_backup_codes")]
 NO_DRIFT = [("agencies", "0010_totp_tolerance_zero")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> StateApps:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def at_latest_afterwards() -> Iterator[None]:
-    yield
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 def test_static_backup_codes_become_hashed_codes_that_still_work(
     lead: User, member: User, at_latest_afterwards: None
 ) -> None:
     # django-otp's tables are its own: today's models write them as they were.
-    _migrate(BEFORE_HASHING)
+    migrate_to(BEFORE_HASHING)
     device = StaticDevice.objects.create(
         user_id=lead.pk, name="Backup codes", confirmed=True, throttling_failure_count=2
     )
@@ -47,7 +30,7 @@ def test_static_backup_codes_become_hashed_codes_that_still_work(
         StaticToken.objects.create(device=device, token=token)
     StaticDevice.objects.create(user_id=member.pk, name="Backup codes", confirmed=True)
 
-    _migrate(HASHED)
+    migrate_to(HASHED)
 
     assert not StaticDevice.objects.exists()
     converted = BackupCodeDevice.objects.get(user=lead)
@@ -66,10 +49,10 @@ def test_static_backup_codes_become_hashed_codes_that_still_work(
 def test_every_authenticator_app_loses_its_clock_drift(
     lead: User, at_latest_afterwards: None
 ) -> None:
-    _migrate(HASHED)  # before the database refused drift
+    migrate_to(HASHED)  # before the database refused drift
     device = TOTPDevice.objects.create(user=lead, name="Authenticator app", tolerance=1)
 
-    _migrate(NO_DRIFT)
+    migrate_to(NO_DRIFT)
 
     device.refresh_from_db()
     assert device.tolerance == 0

@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.state import StateApps
 from django.utils import timezone
 
 from cases.models import TeamMembership
 from meetings.models import Meeting
 from notifications.models import EmailOutbox
+from tests.helpers import migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("meetings", "0005_outcome_reviews")]
 AFTER = [("meetings", "0007_delete_meetingemail")]
 FIELDS = ("to_address", "subject", "body_text", "message_id", "status", "attempts", "last_error")
-
-
-def _migrate(targets: list[tuple[str, str]]) -> StateApps:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def at_latest_afterwards() -> Iterator[None]:
-    yield
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 def test_it_moves_every_meeting_email_and_back(
@@ -44,7 +29,7 @@ def test_it_moves_every_meeting_email_and_back(
     assert professional is not None
     EmailOutbox.objects.all().delete()  # written by today's code; the old rows come next
 
-    old = _migrate(BEFORE).get_model("meetings", "MeetingEmail")
+    old = migrate_to(BEFORE).get_model("meetings", "MeetingEmail")
     now = timezone.now()
 
     def row(n: int, **fields: object) -> None:
@@ -67,7 +52,7 @@ def test_it_moves_every_meeting_email_and_back(
     row(4, status="sent", attempts=1, sent_at=now, ics="", ics_method="")  # the minutes
     before = sorted(old.objects.values_list(*FIELDS))
 
-    _migrate(AFTER)
+    migrate_to(AFTER)
 
     moved = {e.message_id: e for e in EmailOutbox.objects.all()}
     assert len(moved) == 4
@@ -84,7 +69,7 @@ def test_it_moves_every_meeting_email_and_back(
     assert (minutes.about_type, minutes.about_id) == ("meetings.meeting", meeting.pk)
     assert (minutes.status, minutes.sent_at) == ("sent", now)
 
-    old = _migrate(BEFORE).get_model("meetings", "MeetingEmail")
+    old = migrate_to(BEFORE).get_model("meetings", "MeetingEmail")
 
     after = sorted(old.objects.values_list(*FIELDS))
     # Everything came back; only "sending" became "pending" on the way.
