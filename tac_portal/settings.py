@@ -426,6 +426,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 900.0,
         "options": {"expires": 840},
     },
+    # Hourly: sessions past their expiry go, with their owners' rows ("Your sessions").
+    "clear-expired-sessions": {
+        "task": "agencies.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 3500},
+    },
     # Nightly at 02:30: list the records past their retention schedule for information
     # governance to confirm (nothing is disposed of without a confirmation). Idempotent,
     # so a missed night is caught up by the next.
