@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from assessments.definition import default_definition
@@ -99,9 +100,9 @@ def test_a_practitioner_completes_an_assessment_and_prints_the_family_copy(
     check_page(page, "assessment-start")
     page.get_by_role("button", name="Start the assessment").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role(
-        "heading", name="Early help assessment of Poppy Brightwater"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Early help assessment of Poppy Brightwater")
+    ).to_be_visible()
     check_page(page, "assessment-task-list")
 
     # Section K first: the family agrees to the assessment.
@@ -110,7 +111,7 @@ def test_a_practitioner_completes_an_assessment_and_prints_the_family_copy(
     page.locator('form[action$="/consent/start/"]').get_by_role(
         "button", name="Record consent"
     ).click()
-    assert page.locator(".govuk-error-summary").is_visible()  # nothing chosen: refused
+    expect(page.locator(".govuk-error-summary")).to_be_visible()  # nothing chosen: refused
     check_page(page, "assessment-consent-errors")
     record_assessment_consent(page, "start", given_by="Rose Brightwater (Mother)")
     back_to_assessment(page)
@@ -176,7 +177,7 @@ def test_a_practitioner_completes_an_assessment_and_prints_the_family_copy(
     back_to_assessment(page)
     page.get_by_role("button", name="Complete the assessment").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_text("Assessment completed.").is_visible()
+    expect(page.get_by_text("Assessment completed.")).to_be_visible()
     check_page(page, "assessment-completed")
 
     page.get_by_role("link", name="Check and print the family's copy").click()
@@ -184,11 +185,11 @@ def test_a_practitioner_completes_an_assessment_and_prints_the_family_copy(
     check_page(page, "assessment-family-copy-check")
     page.get_by_role("link", name="Open the copy to print").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_text("breakfast club from Monday").is_visible()
-    assert page.get_by_text("I want to get to school on time.").is_visible()
+    expect(page.get_by_text("breakfast club from Monday")).to_be_visible()
+    expect(page.get_by_text("I want to get to school on time.")).to_be_visible()
     check_page(page, "assessment-family-copy")
     page.emulate_media(media="print")
-    assert not page.get_by_role("link", name="Back to checking the copy").is_visible()
+    expect(page.get_by_role("link", name="Back to checking the copy")).to_be_hidden()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = ARTIFACTS / "assessment-family-copy.pdf"
     page.pdf(path=str(pdf))
@@ -262,7 +263,7 @@ def test_two_people_editing_the_same_field_lose_nothing(
         assert merged in first.locator('[data-testid="theirs"]').inner_text()
         first.get_by_role("button", name="Save the text in the box instead of theirs").click()
         first.wait_for_load_state("domcontentloaded")
-        assert first.get_by_text("Your changes have been saved.").is_visible()
+        expect(first.get_by_text("Your changes have been saved.")).to_be_visible()
         stored = AssessmentSection.objects.get(assessment=assessment, key="story").data
         assert stored["narrative"] == own
     finally:

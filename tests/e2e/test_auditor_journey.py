@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, Child, Family
@@ -70,7 +71,7 @@ def test_the_auditor_filters_the_access_report_and_downloads_it(
     # The home page is the auditor's first item; go there through the menu all the same.
     menu.get_by_role("link", name="Emergency access reviews").click()
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Access report").click()
-    assert page.get_by_role("heading", name="Access report", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Access report", level=1)).to_be_visible()
     # check_page also finds any content outside a landmark (the account bar is in the banner).
     check_page(page, "access-report")
 
@@ -84,7 +85,7 @@ def test_the_auditor_filters_the_access_report_and_downloads_it(
     page.get_by_label("Kind of access").select_option(label="Case page")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("heading", name="Accesses matching your filters").is_visible()
+    expect(page.get_by_role("heading", name="Accesses matching your filters")).to_be_visible()
     rows = page.get_by_role("region", name="Accesses").locator("tbody tr")
     assert rows.count() == 1  # one access, though it showed two children
     assert "Tariq Teacher" in rows.first.inner_text()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import BreakGlassGrant, Case, Child, Family
@@ -49,11 +50,11 @@ def test_an_officer_gets_emergency_access_to_a_case(
     sign_in(page, "officer@demo.tac.example")
     page.get_by_text("In an emergency: a case you are not part of").click()
     page.get_by_role("link", name="Ask for emergency access").click()
-    assert page.get_by_role("heading", name="Emergency access to a case").is_visible()
+    expect(page.get_by_role("heading", name="Emergency access to a case")).to_be_visible()
     check_page(page, "break-glass-request")
 
     page.get_by_role("button", name="Get emergency access").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_page(page, "break-glass-request-errors")
 
     # The officer knows the child, not the case reference: a search like "Find a child".
@@ -67,13 +68,13 @@ def test_an_officer_gets_emergency_access_to_a_case(
     page.get_by_role("button", name="Get emergency access").click()
     page.wait_for_load_state("domcontentloaded")
 
-    assert page.get_by_role("heading", name="Choose the case you need").is_visible()
+    expect(page.get_by_role("heading", name="Choose the case you need")).to_be_visible()
     assert not BreakGlassGrant.objects.exists()
     check_page(page, "break-glass-matches")
     page.get_by_role("button", name=f"Get emergency access to case {demo_case.reference}").click()
     page.wait_for_load_state("domcontentloaded")
 
-    assert page.get_by_role("heading", name="The Brightwater family").is_visible()
+    expect(page.get_by_role("heading", name="The Brightwater family")).to_be_visible()
     banner = page.get_by_role("region", name="Emergency access")
     assert "You have emergency access until" in banner.inner_text()
     assert "this is being reviewed" in banner.inner_text()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, Child, Family
@@ -69,13 +70,13 @@ def test_a_manager_reads_the_dashboard_and_explains_a_late_review(
 ) -> None:
     sign_in(page, "manager@demo.tac.example")
     page.goto("/dashboards/")
-    assert page.get_by_role("heading", name="Caseload dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Caseload dashboard")).to_be_visible()
     assert page.locator("svg[role=img]").count() >= 7
     check_page(page, "dashboard-team")
 
     page.get_by_role("link", name="List the overdue reviews and say why they are late").click()
-    assert page.get_by_role("heading", name="Overdue reviews").is_visible()
-    assert page.get_by_role("link", name=overdue_case.reference, exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Overdue reviews")).to_be_visible()
+    expect(page.get_by_role("link", name=overdue_case.reference, exact=True)).to_be_visible()
     check_page(page, "dashboard-overdue-reviews")
 
     page.get_by_role("link", name=f"Say why it is late for {overdue_case.reference}").click()
@@ -83,8 +84,8 @@ def test_a_manager_reads_the_dashboard_and_explains_a_late_review(
     check_page(page, "dashboard-late-reason")
     page.get_by_role("button", name="Save the reason").click()
 
-    assert page.get_by_role("heading", name="Overdue reviews").is_visible()
-    assert page.get_by_text("The family asked to move the meeting").is_visible()
+    expect(page.get_by_role("heading", name="Overdue reviews")).to_be_visible()
+    expect(page.get_by_text("The family asked to move the meeting")).to_be_visible()
     overdue_case.refresh_from_db()
     assert overdue_case.review_late_reason == "The family asked to move the meeting"
 
@@ -105,13 +106,13 @@ def test_the_coordinator_reads_the_authority_dashboard_and_filters_it(
     )
     sign_in(page, "coordinator@demo.tac.example")
     page.goto("/dashboards/")
-    assert page.get_by_role("heading", name="Caseload dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Caseload dashboard")).to_be_visible()
     assert page.locator("svg[role=img]").count() >= 7
-    assert page.get_by_text("We have one person to call now.").is_visible()
+    expect(page.get_by_text("We have one person to call now.")).to_be_visible()
     check_page(page, "dashboard-authority")
 
     page.get_by_role("link", name="List the overdue reviews and say why they are late").click()
-    assert page.get_by_role("link", name=overdue_case.reference, exact=True).is_visible()
+    expect(page.get_by_role("link", name=overdue_case.reference, exact=True)).to_be_visible()
     check_page(page, "dashboard-authority-overdue-reviews")
 
 
@@ -138,7 +139,7 @@ def test_charts_sit_beside_their_tables_and_stack_on_a_phone(
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "coordinator@demo.tac.example")
     page.goto("/dashboards/")
-    assert page.get_by_text("when they were last computed").is_visible()
+    expect(page.get_by_text("when they were last computed")).to_be_visible()
     pair = ".tac-dash-pair:has(svg)"
     assert page.locator(pair).count() == 7
     chart, table = _box(page, f"{pair} svg"), _box(page, f"{pair} table")

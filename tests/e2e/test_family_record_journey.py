@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from assessments.definition import default_definition
@@ -101,21 +102,21 @@ def test_a_practitioner_keeps_the_family_record_true(
     sign_in(page, "lead@demo.tac.example")
     page.get_by_role("link", name=demo_case.reference).click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("heading", name="The Meadowbank family").is_visible()
+    expect(page.get_by_role("heading", name="The Meadowbank family")).to_be_visible()
     check_page(page, "family-record-case-page")
 
     # Correct Alfie's date of birth: without a reason it is refused.
     page.get_by_role("tab", name="Family").click()  # the case page's sections
     page.get_by_role("link", name="Change Alfie Meadowbank's details").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("heading", name="Change Alfie Meadowbank's details").is_visible()
+    expect(page.get_by_role("heading", name="Change Alfie Meadowbank's details")).to_be_visible()
     check_page(page, "family-record-child-form")
     _fill_date(page, 19, 6, 2014)
     _submit(page, "Save the changes")
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert page.get_by_text(
-        "Say why the name, date of birth or address is changing"
-    ).first.is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(
+        page.get_by_text("Say why the name, date of birth or address is changing").first
+    ).to_be_visible()
     check_page(page, "family-record-child-errors")
     page.get_by_label("Why are these details changing?").fill(
         "Birth certificate seen at the home visit"
@@ -145,7 +146,7 @@ def test_a_practitioner_keeps_the_family_record_true(
     # He agrees to text reminders of meetings, but the mobile number is forgotten first.
     page.get_by_label("They agreed to get text message reminders of meetings").check()
     _submit(page, "Add this person")
-    assert page.get_by_text("Enter their mobile number, or untick the text").first.is_visible()
+    expect(page.get_by_text("Enter their mobile number, or untick the text").first).to_be_visible()
     check_page(page, "family-record-adult-errors")
     page.get_by_label("Mobile number for text messages (optional)").fill("07700 900456")
     check_page(page, "family-record-adult-form")
@@ -168,7 +169,7 @@ def test_a_practitioner_keeps_the_family_record_true(
     page.get_by_label("Male", exact=True).check()
     check_page(page, "family-record-sibling-form")
     _submit(page, "Add the child")
-    assert page.locator(".govuk-summary-card__title", has_text="Noah Meadowbank").is_visible()
+    expect(page.locator(".govuk-summary-card__title", has_text="Noah Meadowbank")).to_be_visible()
     check_page(page, "family-record-sibling-added")
 
     noah = Child.objects.get(given_names="Noah")
@@ -205,9 +206,9 @@ def test_a_practitioner_keeps_the_family_record_true(
     check_page(page, "family-record-facts-saved")
     page.get_by_role("button", name="Continue the assessment of Alfie Meadowbank").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role(
-        "heading", name="Early help assessment of Alfie Meadowbank"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Early help assessment of Alfie Meadowbank")
+    ).to_be_visible()
     banner = page.locator("#missing-facts")
     assert "ethnicity" not in banner.inner_text()  # first language is still to ask about
     assert "special educational needs" not in banner.inner_text()

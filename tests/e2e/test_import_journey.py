@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from agencies.models import Team, User
 from cases.models import Child
@@ -40,20 +41,20 @@ def test_the_administrator_checks_a_file_then_imports_the_corrected_one(
 ) -> None:
     sign_in(page, authority.email)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Import records").click()
-    assert page.get_by_role("heading", name="Import records", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Import records", level=1)).to_be_visible()
     check_page(page, "import-records")
 
     page.get_by_role("link", name="Upload a file").click()
     check_page(page, "import-upload")
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_role("link", name="Choose a CSV or XLSX file to upload").is_visible()
+    expect(page.get_by_role("link", name="Choose a CSV or XLSX file to upload")).to_be_visible()
     check_page(page, "import-upload-error")
 
     with_problems = tmp_path / "caseload.xlsx"
     with_problems.write_bytes(mixed_file())
     page.get_by_label("Upload a file").set_input_files(str(with_problems))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_role("heading", name="Dry run").is_visible()
+    expect(page.get_by_role("heading", name="Dry run")).to_be_visible()
     table = page.get_by_role("table", name="Row by row")
     assert (
         table.get_by_role("row")
@@ -77,12 +78,12 @@ def test_the_administrator_checks_a_file_then_imports_the_corrected_one(
     corrected.write_bytes(good_file())
     page.get_by_label("Upload a file").set_input_files(str(corrected))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("10 records will be created").is_visible()
+    expect(page.get_by_text("10 records will be created")).to_be_visible()
     check_page(page, "import-dry-run")
     assert not ImportedRecord.objects.exists()
 
     page.get_by_role("button", name="Confirm and import").click()
-    assert page.get_by_role("heading", name="Import complete").is_visible()
+    expect(page.get_by_role("heading", name="Import complete")).to_be_visible()
     check_page(page, "import-complete")
     batch = ImportBatch.objects.get(file_name="caseload-corrected.xlsx")
     assert batch.status == ImportBatch.Status.DONE
@@ -90,4 +91,4 @@ def test_the_administrator_checks_a_file_then_imports_the_corrected_one(
     assert Child.objects.filter(family_name="Okafor").count() == 2
 
     page.get_by_role("link", name="Back to import records").click()
-    assert page.get_by_role("link", name="caseload-corrected.xlsx").is_visible()
+    expect(page.get_by_role("link", name="caseload-corrected.xlsx")).to_be_visible()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, Child, ChildRecordCheck, ConsentRecord, Family, SafeguardingConcern
@@ -57,14 +58,14 @@ def test_a_practitioner_journey_from_search_to_safeguarding_concern(
 ) -> None:
     sign_in(page, "practitioner@demo.tac.example")
     page.goto("/cases/")
-    assert page.get_by_role("heading", name="My work").is_visible()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
     check_page(page, "journey-my-work")
 
     # Find a child: a sound-alike spelling of a child in a case she cannot see.
     page.get_by_role("button", name="Find a child").click()
     check_page(page, "journey-find-child")
     page.get_by_role("button", name="Search").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_page(page, "journey-find-child-errors")
     page.get_by_label("Given names").fill("Rowen")
     page.get_by_label("Family name").fill("Ashdowne")
@@ -73,7 +74,7 @@ def test_a_practitioner_journey_from_search_to_safeguarding_concern(
     page.get_by_label("Year").fill("2017")
     page.get_by_role("button", name="Search").click()
     known = page.get_by_text("Known to early help: contact Eastfield Family Hub, 0300 000 2223")
-    assert known.is_visible()
+    expect(known).to_be_visible()
     assert page.get_by_text("Rowan Ashdown").count() == 0
     check_page(page, "journey-find-child-results")
 
@@ -89,18 +90,18 @@ def test_a_practitioner_journey_from_search_to_safeguarding_concern(
     page.get_by_label("Yes", exact=True).check()
     page.get_by_label("Start early help myself").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("This child may already have a record").is_visible()
+    expect(page.get_by_text("This child may already have a record")).to_be_visible()
     check_page(page, "journey-add-child-possible-matches")
 
     page.get_by_role("button", name="Add a new record anyway").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_page(page, "journey-add-child-errors")
     page.get_by_label("I have looked at the possible matches").check()
     page.get_by_label("Why are you adding a new record?").fill(
         "Different child: Rowen lives with her mother at a new address; checked with her."
     )
     page.get_by_role("button", name="Add a new record anyway").click()
-    assert page.get_by_text("You are the interim lead").is_visible()
+    expect(page.get_by_text("You are the interim lead")).to_be_visible()
     check_page(page, "journey-case-started")
     child = Child.objects.get(given_names="Rowen")
     case = Case.objects.get(subjects__child=child)
@@ -117,14 +118,14 @@ def test_a_practitioner_journey_from_search_to_safeguarding_concern(
     page.get_by_label("Adult", exact=True).check()
     page.get_by_label("In writing").check()
     page.get_by_role("button", name="Save").click()
-    assert page.locator(".govuk-error-summary").is_visible()  # the date is missing
+    expect(page.locator(".govuk-error-summary")).to_be_visible()  # the date is missing
     check_page(page, "journey-consent-errors")
     today = timezone.localdate()
     page.get_by_label("Day").fill(str(today.day))
     page.get_by_label("Month").fill(str(today.month))
     page.get_by_label("Year").fill(str(today.year))
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="Agreement to early help").is_visible()
+    expect(page.get_by_role("heading", name="Agreement to early help")).to_be_visible()
 
     page.get_by_role("tab", name="Family").click()  # the case page's sections
     page.get_by_role("link", name="Record agreement or sharing preferences").click()
@@ -137,22 +138,22 @@ def test_a_practitioner_journey_from_search_to_safeguarding_concern(
     page.get_by_label("Year").fill(str(today.year))
     page.get_by_label("Additional information").check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="Sharing preference").is_visible()
+    expect(page.get_by_role("heading", name="Sharing preference")).to_be_visible()
     check_page(page, "journey-case-with-consent")
     assert ConsentRecord.objects.filter(case=case).count() == 2
 
     # A safeguarding concern: recorded at once, with the MASH contact.
     page.get_by_role("button", name="Raise a safeguarding concern").click()
     # It asks what was seen or heard before anything is recorded.
-    assert page.get_by_role("heading", name="Raise a safeguarding concern").is_visible()
+    expect(page.get_by_role("heading", name="Raise a safeguarding concern")).to_be_visible()
     assert not SafeguardingConcern.objects.filter(case=case).exists()
     check_page(page, "journey-safeguarding-concern-question")
     page.get_by_label("What did you see or hear?").fill(
         "Rowen said she was frightened to go home tonight."
     )
     page.get_by_role("button", name="Record the concern and show the MASH contact").click()
-    assert page.get_by_role("heading", name="Contact the MASH now").is_visible()
-    assert page.get_by_text(settings.TAC_MASH_CONTACT).first.is_visible()
+    expect(page.get_by_role("heading", name="Contact the MASH now")).to_be_visible()
+    expect(page.get_by_text(settings.TAC_MASH_CONTACT).first).to_be_visible()
     check_page(page, "journey-safeguarding-concern")
     concern = SafeguardingConcern.objects.get(case=case)
     assert concern.raised_by == health_visitor

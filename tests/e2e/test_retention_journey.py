@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, CaseSubject, Child, Family
@@ -73,14 +74,14 @@ def due_for_disposal() -> tuple[Case, Case]:
 
 def _open_retention(page: Any) -> None:
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Retention").click()
-    assert page.get_by_role("heading", name="Records due for disposal", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Records due for disposal", level=1)).to_be_visible()
 
 
 def _confirm(page: Any, reference: str, check_page: Callable[[Any, str], None]) -> None:
     page.get_by_role("link", name=f"Review {reference}").click()
     page.get_by_label(CONFIRM_LABEL).check()
     page.get_by_role("button", name="Confirm disposal").click()
-    assert page.get_by_text(f"{reference}: anonymised.").is_visible()
+    expect(page.get_by_text(f"{reference}: anonymised.")).to_be_visible()
 
 
 def test_governance_reviews_holds_and_confirms_disposal(
@@ -93,8 +94,8 @@ def test_governance_reviews_holds_and_confirms_disposal(
     sign_in(page, "auditor@demo.tac.example")
     _open_retention(page)
     due = page.get_by_role("table", name="Due for disposal, earliest first")
-    assert due.get_by_role("cell", name=first.reference, exact=True).is_visible()
-    assert due.get_by_role("cell", name=second.reference, exact=True).is_visible()
+    expect(due.get_by_role("cell", name=first.reference, exact=True)).to_be_visible()
+    expect(due.get_by_role("cell", name=second.reference, exact=True)).to_be_visible()
     check_page(page, "retention-due")
 
     # A legal hold on the second case.
@@ -102,31 +103,33 @@ def test_governance_reviews_holds_and_confirms_disposal(
     check_page(page, "retention-holds-empty")
     page.get_by_role("link", name="Place a legal hold").click()
     page.get_by_role("button", name="Place the hold").click()
-    assert page.get_by_role("link", name="Enter the case reference").is_visible()
+    expect(page.get_by_role("link", name="Enter the case reference")).to_be_visible()
     check_page(page, "retention-place-hold-errors")
     page.get_by_label("Case reference").fill(second.reference)
     page.get_by_label("This case and everything recorded on it").check()
     page.get_by_label("Why must these records be kept?").fill("A claim against the council")
     page.get_by_role("button", name="Place the hold").click()
-    assert page.get_by_text(f"Legal hold placed on {second.reference}.").is_visible()
-    assert page.get_by_role("cell", name=f"Case {second.reference}").is_visible()
+    expect(page.get_by_text(f"Legal hold placed on {second.reference}.")).to_be_visible()
+    expect(page.get_by_role("cell", name=f"Case {second.reference}")).to_be_visible()
 
     # The held case cannot be confirmed; the other can, once the box is ticked.
     _open_retention(page)
-    assert page.get_by_text("Legal hold", exact=True).is_visible()
+    expect(page.get_by_text("Legal hold", exact=True)).to_be_visible()
     page.get_by_role("link", name=f"Review {second.reference}").click()
-    assert page.get_by_text("A legal hold covers this record").is_visible()
+    expect(page.get_by_text("A legal hold covers this record")).to_be_visible()
     assert page.get_by_role("button", name="Confirm disposal").count() == 0
     check_page(page, "retention-held-item")
     page.get_by_role("link", name="Back to records due for disposal").click()
     page.get_by_role("link", name=f"Review {first.reference}").click()
     check_page(page, "retention-item")
     page.get_by_role("button", name="Confirm disposal").click()
-    assert page.get_by_role("link", name="Confirm that this record may be disposed of").is_visible()
+    expect(
+        page.get_by_role("link", name="Confirm that this record may be disposed of")
+    ).to_be_visible()
     check_page(page, "retention-item-error")
     page.get_by_label(CONFIRM_LABEL).check()
     page.get_by_role("button", name="Confirm disposal").click()
-    assert page.get_by_text(f"{first.reference}: anonymised.").is_visible()
+    expect(page.get_by_text(f"{first.reference}: anonymised.")).to_be_visible()
     assert Review.objects.get(case=first).child_views == REMOVED
     assert Review.objects.get(case=second).child_views == "Ashby likes the youth club"
 
@@ -136,14 +139,14 @@ def test_governance_reviews_holds_and_confirms_disposal(
     check_page(page, "retention-lift-hold")
     page.get_by_label("Why can the hold be lifted?").fill("The claim was settled")
     page.get_by_role("button", name="Lift the hold").click()
-    assert page.get_by_text("Legal hold lifted.").is_visible()
+    expect(page.get_by_text("Legal hold lifted.")).to_be_visible()
     _open_retention(page)
     _confirm(page, second.reference, check_page)
-    assert page.get_by_text("No records are due for disposal.").is_visible()
+    expect(page.get_by_text("No records are due for disposal.")).to_be_visible()
 
     page.get_by_role("link", name="Disposal register").click()
     register = page.get_by_role("table", name="Disposals, newest first")
-    assert register.get_by_role("cell", name=first.reference, exact=True).is_visible()
-    assert register.get_by_role("cell", name=second.reference, exact=True).is_visible()
+    expect(register.get_by_role("cell", name=first.reference, exact=True)).to_be_visible()
+    expect(register.get_by_role("cell", name=second.reference, exact=True)).to_be_visible()
     assert "Wren" not in page.content()
     check_page(page, "retention-register")

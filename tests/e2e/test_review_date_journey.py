@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, Child, Family
@@ -48,19 +49,19 @@ def test_the_lead_moves_the_review_date(
     new = timezone.localdate() + dt.timedelta(days=30)
     sign_in(page, "lead@demo.tac.example")
     page.goto(f"/cases/{demo_case.pk}/")
-    assert page.get_by_role("heading", name="In their own words").is_visible()
+    expect(page.get_by_role("heading", name="In their own words")).to_be_visible()
     check_page(page, "review-date-case-page")
 
     page.get_by_role("link", name="Change the next review date").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("heading", name="Change the next review date").is_visible()
+    expect(page.get_by_role("heading", name="Change the next review date")).to_be_visible()
     check_page(page, "review-date-form")
 
     # Nothing entered: the error summary, and nothing changes.
     page.get_by_role("button", name="Change the review date").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert page.get_by_text("Enter the new review date").first.is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_text("Enter the new review date").first).to_be_visible()
     check_page(page, "review-date-errors")
 
     page.get_by_label("Day").fill(str(new.day))

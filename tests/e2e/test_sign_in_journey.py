@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, Child, Family
@@ -50,23 +51,23 @@ def test_it_signs_in_and_lists_the_leads_cases(
     check_page(page, "sign-in")
 
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_page(page, "sign-in-error")
 
     sign_in(page, "lead@demo.tac.example")
-    assert page.get_by_role("heading", name="My work").is_visible()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=demo_case.reference)
     assert "Poppy Brightwater" in row.inner_text()
     assert "Leah Leadworth" in row.inner_text()
     check_page(page, "my-cases")
 
     page.get_by_role("link", name=demo_case.reference).click()
-    assert page.get_by_role("heading", name="The Brightwater family").is_visible()
+    expect(page.get_by_role("heading", name="The Brightwater family")).to_be_visible()
     check_page(page, "case-page")
 
     page.get_by_role("link", name="Notifications").click()
-    assert page.get_by_role("heading", name="Notifications").is_visible()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
     check_page(page, "notifications")
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("heading", name="Sign in to TAC Portal").is_visible()
+    expect(page.get_by_role("heading", name="Sign in to TAC Portal")).to_be_visible()

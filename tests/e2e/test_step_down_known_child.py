@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Child, Family, StepDownIn
@@ -83,18 +84,18 @@ def test_the_coordinator_chooses_the_known_child(
     )
     page.get_by_role("button", name="Open the case").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_text("may already be known to early help").first.is_visible()
+    expect(page.get_by_text("may already be known to early help").first).to_be_visible()
     check_page(page, "step-down-matches")
 
     page.get_by_role("button", name="Open the case").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_page(page, "step-down-matches-errors")
 
     page.get_by_label("Poppy Brightwater").check()
     page.get_by_role("button", name="Open the case").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("heading", name="The Brightwater family").is_visible()
+    expect(page.get_by_role("heading", name="The Brightwater family")).to_be_visible()
     case = StepDownIn.objects.get().case
     assert list(case.children.all()) == [known_child]
     assert Family.objects.count() == 1

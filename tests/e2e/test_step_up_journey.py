@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, Child, Family, StepUpReferral
@@ -44,20 +45,20 @@ def test_the_lead_steps_a_case_up_and_social_care_accept(
 ) -> None:
     sign_in(page, "lead@demo.tac.example")
     page.goto(f"/cases/{demo_case.pk}/")
-    assert page.get_by_role("heading", name="The Brightwater family").is_visible()
+    expect(page.get_by_role("heading", name="The Brightwater family")).to_be_visible()
     check_page(page, "step-up-case-page-active")
 
     page.get_by_role("tab", name="Team").click()  # the case page's sections
     page.get_by_role("link", name="Record a step-up to children's social care").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role(
-        "heading", name="Record a step-up to children's social care"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Record a step-up to children's social care")
+    ).to_be_visible()
     check_page(page, "step-up-request")
 
     page.get_by_role("button", name="Record the step-up").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_page(page, "step-up-request-errors")
 
     today = timezone.localdate()
@@ -75,8 +76,8 @@ def test_the_lead_steps_a_case_up_and_social_care_accept(
     page.get_by_role("button", name="Record the step-up").click()
     page.wait_for_load_state("domcontentloaded")
 
-    assert page.get_by_text("Step-up recorded.").is_visible()
-    assert page.locator(".govuk-tag", has_text="Step-up requested").is_visible()
+    expect(page.get_by_text("Step-up recorded.")).to_be_visible()
+    expect(page.locator(".govuk-tag", has_text="Step-up requested")).to_be_visible()
     check_page(page, "step-up-case-page-waiting")
 
     page.get_by_role("tab", name="Team").click()  # the case page's sections
@@ -92,11 +93,11 @@ def test_the_lead_steps_a_case_up_and_social_care_accept(
     page.get_by_role("button", name="Record the decision").click()
     page.wait_for_load_state("domcontentloaded")
 
-    assert page.get_by_role("heading", name="The Brightwater family").is_visible()
-    assert page.locator(".govuk-tag", has_text="Closed: stepped up").is_visible()
-    assert page.get_by_text("Stepped up to children's social care").first.is_visible()
+    expect(page.get_by_role("heading", name="The Brightwater family")).to_be_visible()
+    expect(page.locator(".govuk-tag", has_text="Closed: stepped up")).to_be_visible()
+    expect(page.get_by_text("Stepped up to children's social care").first).to_be_visible()
     page.get_by_role("tab", name="Team").click()  # the case page's sections
-    assert page.get_by_role("cell", name="Sasha Socialworker").is_visible()
+    expect(page.get_by_role("cell", name="Sasha Socialworker")).to_be_visible()
     check_page(page, "step-up-case-page-closed")
 
     demo_case.refresh_from_db()
@@ -137,7 +138,7 @@ def test_the_other_episode_pages_pass_axe_with_and_without_errors(
         check_page(page, name)
         page.get_by_role("button", name=button).click()
         page.wait_for_load_state("domcontentloaded")
-        assert page.locator(".govuk-error-summary").is_visible()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
         check_page(page, f"{name}-errors")
     demo_case.refresh_from_db()
     assert demo_case.status == Case.Status.ACTIVE

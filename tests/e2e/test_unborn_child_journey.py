@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, CaseSubject, Child, DetailChange
@@ -59,13 +60,13 @@ def test_an_unborn_child_is_recorded_and_then_the_birth(
     page.wait_for_load_state("domcontentloaded")
     page.get_by_role("link", name="Record an unborn child").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("heading", name="Record an unborn child").is_visible()
+    expect(page.get_by_role("heading", name="Record an unborn child")).to_be_visible()
     check_page(page, "unborn-form")
 
     # Without the mother's names it is refused, with the reasons on the fields.
     _fill_date(page, "Expected date of delivery", edd)
     _submit(page, "Record the unborn child")
-    assert page.get_by_text("Enter the expectant mother's given names").first.is_visible()
+    expect(page.get_by_text("Enter the expectant mother's given names").first).to_be_visible()
     check_page(page, "unborn-form-errors")
     page.get_by_label("Expectant mother's given names").fill("Rosa")
     page.get_by_label("Expectant mother's family name").fill("Lindqvist")
@@ -75,8 +76,8 @@ def test_an_unborn_child_is_recorded_and_then_the_birth(
 
     # Early help starts: the case page shows the unborn child and the expected date.
     page.get_by_role("tab", name="Family").click()  # the case page's sections
-    assert page.get_by_role("heading", name="Unborn baby Lindqvist").is_visible()
-    assert page.get_by_text(f"{edd:%-d %B %Y}").first.is_visible()
+    expect(page.get_by_role("heading", name="Unborn baby Lindqvist")).to_be_visible()
+    expect(page.get_by_text(f"{edd:%-d %B %Y}").first).to_be_visible()
     check_page(page, "unborn-case-page")
     child = Child.objects.get(family_name="Lindqvist")
     case = Case.objects.get(subjects__child=child)
@@ -93,8 +94,8 @@ def test_an_unborn_child_is_recorded_and_then_the_birth(
     page.get_by_label("Female").check()
     _submit(page, "Record the birth")
 
-    assert page.get_by_role("heading", name="Ada Lindqvist").is_visible()
-    assert page.get_by_text("The birth of Ada Lindqvist was recorded.").is_visible()
+    expect(page.get_by_role("heading", name="Ada Lindqvist")).to_be_visible()
+    expect(page.get_by_text("The birth of Ada Lindqvist was recorded.")).to_be_visible()
     check_page(page, "born-case-page")
     child.refresh_from_db()
     assert not child.is_unborn

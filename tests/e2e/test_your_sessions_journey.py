@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from agencies.models import Agency, AgencyKind, User
 from tests.helpers import PASSWORD
@@ -42,36 +43,38 @@ def test_it_ends_the_other_browsers_session_giving_the_password(
     try:
         laptop = laptop_context.new_page()
         sign_in(laptop, professional.email)
-        assert laptop.get_by_role("heading", name="My work").is_visible()
+        expect(laptop.get_by_role("heading", name="My work")).to_be_visible()
 
         sign_in(page, professional.email)
         page.goto("/")
         page.get_by_role("link", name="Your sessions").click()
-        assert page.get_by_role("heading", name="Your sessions").is_visible()
+        expect(page.get_by_role("heading", name="Your sessions")).to_be_visible()
         rows = page.get_by_role("row")
         assert rows.filter(has_text="This session").count() == 1
         assert rows.filter(has_text="Firefox on Windows").count() == 1
         check_page(page, "your-sessions")
 
         rows.filter(has_text="Firefox on Windows").get_by_role("link").click()
-        assert page.get_by_role("heading", name="End this session").is_visible()
+        expect(page.get_by_role("heading", name="End this session")).to_be_visible()
         page.get_by_label("Your password").fill("not the password")
         page.get_by_role("button", name="End session").click()
-        assert page.locator(".govuk-error-summary").is_visible()
-        assert page.get_by_text("Your password is not correct").first.is_visible()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+        expect(page.get_by_text("Your password is not correct").first).to_be_visible()
         check_page(page, "end-session-error")
 
         page.get_by_label("Your password").fill(PASSWORD)
         page.get_by_role("button", name="End session").click()
-        assert page.get_by_role("heading", name="Your sessions").is_visible()
-        assert page.get_by_text("Your session on Firefox on Windows has been ended").is_visible()
+        expect(page.get_by_role("heading", name="Your sessions")).to_be_visible()
+        expect(
+            page.get_by_text("Your session on Firefox on Windows has been ended")
+        ).to_be_visible()
         assert page.get_by_role("row").filter(has_text="Firefox on Windows").count() == 0
-        assert page.get_by_text("You are not signed in anywhere else").is_visible()
+        expect(page.get_by_text("You are not signed in anywhere else")).to_be_visible()
 
         laptop.reload()
-        assert laptop.get_by_role("heading", name="Sign in to TAC Portal").is_visible()
+        expect(laptop.get_by_role("heading", name="Sign in to TAC Portal")).to_be_visible()
 
         page.get_by_role("link", name="TAC Portal").first.click()
-        assert page.get_by_role("heading", name="My work").is_visible()
+        expect(page.get_by_role("heading", name="My work")).to_be_visible()
     finally:
         laptop_context.close()
