@@ -12,9 +12,10 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from agencies.models import User
-from agencies.security import failed_sign_ins_from, log_event
+from agencies.security import failed_sign_ins_from, log_event, password_given_again
 
 
 class SignInForm(AuthenticationForm):
@@ -129,14 +130,26 @@ class ChangePasswordForm(PasswordChangeForm):
         "password_incorrect": "Your current password is not correct",
     }
 
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, user: User, *args: Any, request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(user, *args, **kwargs)
+        self.request = request
         self.fields["old_password"].label = "Current password"
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.fields["new_password1"].label = "New password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+    def clean_old_password(self) -> str:
+        """Checked as a sign-in is: wrong ones count towards the lockout."""
+        old_password: str = self.cleaned_data["old_password"]
+        if not password_given_again(self.request, self.user, old_password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class ConfirmPasswordForm(forms.Form):
@@ -151,12 +164,16 @@ class ConfirmPasswordForm(forms.Form):
         error_messages={"required": "Enter your password"},
     )
 
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, user: User, *args: Any, request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
+        """Checked as a sign-in is: wrong ones count towards the lockout."""
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_given_again(self.request, self.user, password):
             raise forms.ValidationError("Your password is not correct", code="password_incorrect")
         return password

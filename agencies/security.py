@@ -15,6 +15,7 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Sum
 from django.dispatch import receiver
@@ -129,3 +130,23 @@ def failed_sign_ins_from(request: HttpRequest) -> int:
         ip_address=client_ip(request), attempt_time__gte=since
     ).aggregate(n=Sum("failures_since_start"))["n"]
     return int(total or 0)
+
+
+def password_given_again(request: HttpRequest | None, user: Any, password: str) -> bool:
+    """``user``'s password, asked again while signed in (before ending their other
+    sessions or setting a new password): True when it is right.
+
+    It is checked the way a sign-in is, so a wrong one counts towards the same lockout
+    (five for one account from one address in 15 minutes) and one locked out is refused
+    whatever is typed: a taken session cannot be used to guess the password. At the
+    lockout the session asking is ended, and the lockout page is shown in its place."""
+    if request is None:
+        return bool(user.check_password(password))
+    confirmed = authenticate(request, username=user.get_username(), password=password)
+    if confirmed is not None and confirmed.pk == user.pk:
+        return True
+    log_event("reauthentication_failed", request, level=logging.WARNING, user_id=user.pk)
+    if getattr(request, "axes_locked_out", False):
+        log_event("reauthentication_locked_out", request, level=logging.WARNING, user_id=user.pk)
+        logout(request)
+    return False

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import BackupCodeDevice, User, UserSession
 from agencies.security import log_event
+from agencies.session_store import stored_key
 
 BACKUP_CODE_COUNT = 10
 
@@ -111,7 +112,7 @@ def end_own_session(
 ) -> bool:
     """End one of ``user``'s other sessions; False when there was none to end (it had
     already ended, or it is not theirs): asking twice ends it once."""
-    rows = UserSession.objects.filter(user=user, pk=pk).exclude(session_id=current_key or "")
+    rows = UserSession.objects.filter(user=user, pk=pk).exclude(session_id=stored_key(current_key))
     return _end_own_sessions(user, rows, request=request, reason="one_chosen") > 0
 
 
@@ -121,5 +122,5 @@ def end_other_sessions(
 ) -> int:
     """End every session of ``user`` but ``current_key`` (all of them when it is None);
     return how many were ended."""
-    rows = UserSession.objects.filter(user=user).exclude(session_id=current_key or "")
+    rows = UserSession.objects.filter(user=user).exclude(session_id=stored_key(current_key))
     return _end_own_sessions(user, rows, request=request, reason=reason)

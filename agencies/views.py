@@ -40,6 +40,7 @@ from agencies.services import (
     replace_backup_codes,
     start_authenticator_app,
 )
+from agencies.session_store import stored_key
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -232,6 +233,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "agencies/password_change.html"
     success_url = reverse_lazy("agencies:password_change_done")
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         log_event("password_changed", self.request, user_id=form.user.pk)
@@ -255,19 +259,16 @@ THIS_SESSION = "That is the session you are using: to end it, sign out"
 
 
 def _password_given(request: HttpRequest, form: ConfirmPasswordForm) -> bool:
-    """The form's password is right; a wrong one is in the security log."""
-    if form.is_valid():
-        return True
-    if form.has_error("password", "password_incorrect"):
-        log_event("reauthentication_failed", request, level=logging.WARNING, user_id=form.user.pk)
-    return False
+    """The form's password is right (a wrong one is logged and counts towards the
+    lockout: ``agencies.security.password_given_again``)."""
+    return request.method == "POST" and form.is_valid()
 
 
 def _other_sessions(request: HttpRequest, user: User) -> UserSessionQuerySet:
     return (
         UserSession.objects.filter(user=user)
         .live()
-        .exclude(session_id=request.session.session_key or "")
+        .exclude(session_id=stored_key(request.session.session_key))
     )
 
 
@@ -279,7 +280,8 @@ def sessions(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # noqa: S101  # login_required
     rows = list(UserSession.objects.filter(user=user).live())
-    current = next((r for r in rows if r.session_id == request.session.session_key), None)
+    this_key = stored_key(request.session.session_key)
+    current = next((r for r in rows if r.session_id == this_key), None)
     others = [r for r in rows if r is not current]
     return render(request, "agencies/sessions.html", {"current": current, "others": others})
 
@@ -295,12 +297,12 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101  # login_required
     other = _other_sessions(request, user).filter(pk=pk).first()
     if other is None:
-        this_key = request.session.session_key or ""
+        this_key = stored_key(request.session.session_key)
         this = UserSession.objects.filter(user=user, pk=pk, session_id=this_key).exists()
         messages.info(request, THIS_SESSION if this else ALREADY_ENDED)
         return redirect("agencies:sessions")
-    form = ConfirmPasswordForm(user, request.POST or None)
-    if request.method == "POST" and _password_given(request, form):
+    form = ConfirmPasswordForm(user, request.POST or None, request=request)
+    if _password_given(request, form):
         current_key = request.session.session_key
         if end_own_session(user, pk=pk, current_key=current_key, request=request):
             messages.success(request, f"Your session on {other.device} has been ended")
@@ -327,8 +329,8 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
     """End every session but this one, giving the password again."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101  # login_required
-    form = ConfirmPasswordForm(user, request.POST or None)
-    if request.method == "POST" and _password_given(request, form):
+    form = ConfirmPasswordForm(user, request.POST or None, request=request)
+    if _password_given(request, form):
         current_key = request.session.session_key
         ended = end_other_sessions(
             user, current_key=current_key, request=request, reason="all_others"

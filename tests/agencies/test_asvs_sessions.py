@@ -11,7 +11,6 @@ import string
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
@@ -19,6 +18,7 @@ from django.urls import reverse
 
 from agencies.models import User
 from agencies.services import sign_out_everywhere
+from agencies.session_store import SessionStore, stored_key
 from cases.models import Case
 from tests.helpers import PASSWORD, client_for
 
@@ -49,7 +49,8 @@ def test_signing_in_issues_a_new_session_id_and_kills_the_old_one(lead: User) ->
     assert _sign_in(client, lead) == 302
     after = _session_key(client)
     assert after != before.session_key
-    assert not Session.objects.filter(session_key=before.session_key).exists()
+    assert Session.objects.filter(session_key=stored_key(after)).exists()
+    assert not Session.objects.filter(session_key=stored_key(before.session_key)).exists()
     # Someone who planted the old id learns nothing from it.
     planted = Client()
     planted.cookies[settings.SESSION_COOKIE_NAME] = str(before.session_key)
@@ -66,7 +67,7 @@ def test_signing_out_makes_the_old_session_id_useless(lead: User) -> None:
     replay = Client()
     replay.cookies[settings.SESSION_COOKIE_NAME] = old
     assert not _signed_in(replay)
-    assert not Session.objects.filter(session_key=old).exists()
+    assert not Session.objects.filter(session_key=stored_key(old)).exists()
 
 
 def test_a_session_id_the_server_did_not_issue_signs_nobody_in(lead: User) -> None:
@@ -81,6 +82,21 @@ def test_a_session_id_the_server_did_not_issue_signs_nobody_in(lead: User) -> No
     forged_client = Client()
     forged_client.cookies[settings.SESSION_COOKIE_NAME] = str(forged.session_key)
     assert not _signed_in(forged_client)
+
+
+def test_the_store_keeps_only_a_hash_of_each_session_id(lead: User) -> None:
+    client = Client()
+    assert _sign_in(client, lead) == 302
+    key = _session_key(client)
+    stored = Session.objects.get(session_key=stored_key(key))
+    assert stored.session_key != key
+    assert not Session.objects.filter(session_key=key).exists()
+    assert len(stored.session_key) == 40
+    # What the table holds, given as the cookie, signs nobody in.
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = stored.session_key
+    assert not _signed_in(stolen)
+    assert _signed_in(client)
 
 
 def test_session_ids_are_long_random_and_never_repeat(lead: User) -> None:

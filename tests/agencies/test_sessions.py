@@ -14,6 +14,7 @@ from django.urls import reverse
 from agencies.admin import UserAdmin
 from agencies.models import User
 from agencies.services import deactivate_user
+from agencies.session_store import stored_key
 from tests.helpers import client_for
 
 START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
@@ -89,4 +90,4 @@ def test_signing_out_deletes_the_session(lead: User) -> None:
     client = client_for(lead)
     key = client.session.session_key
     client.post(reverse("agencies:sign_out"))
-    assert not Session.objects.filter(session_key=key).exists()
+    assert not Session.objects.filter(session_key=stored_key(key)).exists()

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from agencies.models import User, UserSession
 from agencies.services import sign_out_everywhere
-from agencies.session_store import describe_device
+from agencies.session_store import describe_device, stored_key
 from tests.helpers import PASSWORD
 
 CHROME_ON_WINDOWS = (
@@ -49,7 +49,9 @@ def _signed_in(client: Client) -> bool:
 
 
 def _row(client: Client) -> UserSession:
-    return UserSession.objects.get(session_id=client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return UserSession.objects.get(
+        session_id=stored_key(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    )
 
 
 def _page(client: Client) -> str:
