@@ -231,6 +231,10 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The partner API's busiest reads are prepared once per database session
+# (tac_portal/api/compiled.py). Turn this off behind a pooler that shares one session
+# among connections (PgBouncer's transaction mode).
+TAC_DATABASE_PREPARED_STATEMENTS = _env_bool("TAC_DATABASE_PREPARED_STATEMENTS", default=True)
 # No JIT compilation for the portal's queries. PostgreSQL compiles a query whose estimated
 # cost passes jit_above_cost, and at a million children the planner's estimates for the
 # dashboard's and the lists' correlated EXISTS pass it even when the query reads a few

@@ -6,6 +6,14 @@ every request. ``CompiledQuery`` compiles its queryset once per shape (``key``),
 stand-in values, notes which parameters are the stand-ins, and from then on runs the
 same SQL with the request's own values.
 
+On each database connection the compiled SQL is also prepared (``PREPARE``) the first
+time it runs there, and run with ``EXECUTE`` from then on, so PostgreSQL stops planning
+it afresh too: planning the one-case read, with its access rules, took 0.8 ms of its
+1.0 ms. A connection made anew (after ``CONN_MAX_AGE``, or a lost one) prepares again.
+Prepared statements belong to a database session, so a pooler between the portal and
+PostgreSQL must keep each connection to one session (PgBouncer's session mode); with a
+transaction-mode pooler set ``TAC_DATABASE_PREPARED_STATEMENTS=false``.
+
 Only SQL text is kept, never rows or answers: every request still reads the database,
 so a case that leaves an agency's reach, a withdrawn sharing preference or a revoked
 token takes effect on the next request. The queryset is built by the same functions
@@ -16,9 +24,12 @@ and a restarted process compiles afresh.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -41,6 +52,58 @@ def _stand_in(value: Any, n: int) -> Any:
     raise TypeError(f"no stand-in for {type(value).__name__}: put it in the query's key")
 
 
+#: What is prepared on a connection: Django's wrapper for it keeps the database
+#: connection the names were prepared on, and the names. A connection made anew (a new
+#: database session) has none prepared, whatever the wrapper kept before.
+_PREPARED = "_tac_prepared_statements"
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _numbered(sql: str) -> str:
+    """The SQL with the driver's ``%s`` placeholders as PostgreSQL's ``$1``, ``$2``…"""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(0) == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql)
+
+
+def _prepared(cursor: Any, name: str, sql: str) -> bool:
+    """``sql`` is prepared as ``name`` in this database session, now or before; False
+    when PostgreSQL will not prepare it (the query then runs as it is)."""
+    session = connection.connection  # the database connection itself, once the cursor is open
+    kept = getattr(connection, _PREPARED, None)
+    if kept is None or kept[0] is not session:
+        kept = (session, set())
+        setattr(connection, _PREPARED, kept)
+    done: set[str] = kept[1]
+    if name in done:
+        return True
+    # On the driver's own cursor: preparing is bookkeeping, not one of the request's
+    # queries (a page's query count is the same whether or not it prepared). In a
+    # savepoint when inside a transaction, so that a refusal leaves it usable.
+    driver = cursor.cursor
+    in_transaction = connection.in_atomic_block
+    if in_transaction:
+        driver.execute("SAVEPOINT tac_prepare")
+    try:
+        driver.execute(f"PREPARE {name} AS {_numbered(sql)}")
+    except connection.Database.Error:
+        if in_transaction:
+            driver.execute("ROLLBACK TO SAVEPOINT tac_prepare")
+            driver.execute("RELEASE SAVEPOINT tac_prepare")
+        return False
+    if in_transaction:
+        driver.execute("RELEASE SAVEPOINT tac_prepare")
+    done.add(name)
+    return True
+
+
 class CompiledQuery:
     """A queryset builder whose SQL is compiled once per ``key`` and then reused.
 
@@ -55,6 +118,8 @@ class CompiledQuery:
     def __init__(self, build: Callable[..., QuerySet[Any]]) -> None:
         self.build = build
         self._compiled: dict[Hashable, tuple[str, list[tuple[bool, Any]]] | None] = {}
+        #: The statement name each compiled query is prepared under.
+        self._names: dict[Hashable, str] = {}
 
     def rows(self, key: Hashable, **values: Any) -> list[tuple[Any, ...]]:
         """Run the query for ``values``; the rows as the database cursor gives them."""
@@ -67,6 +132,12 @@ class CompiledQuery:
             sql, slots = compiled
             params = tuple(values[v] if named else v for named, v in slots)
         with connection.cursor() as cursor:
+            name = self._names.get(key) if compiled is not None else None
+            if name is not None and settings.TAC_DATABASE_PREPARED_STATEMENTS:
+                if _prepared(cursor, name, sql):
+                    sql = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
+                else:
+                    del self._names[key]  # not preparable: run as it is from now on
             cursor.execute(sql, params)
             rows: list[tuple[Any, ...]] = cursor.fetchall()
             return rows
@@ -90,4 +161,5 @@ class CompiledQuery:
         inlined = any(str(v) in sql for v in stand_ins.values())
         if found != set(stand_ins) or inlined:
             return None
+        self._names[key] = "tac_" + hashlib.sha256(sql.encode()).hexdigest()[:32]
         return sql, slots

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import AccessToken
@@ -20,7 +21,7 @@ from cases.api.resources import CaseSerializer
 from cases.models import Case, LevelOfNeed, RecordAccess, TeamMembership
 from cases.services.teams import add_professional_to_team, remove_from_team
 from cases.sharing import information_levels
-from tac_portal.api.compiled import CompiledQuery
+from tac_portal.api.compiled import _PREPARED, CompiledQuery
 from tests.api.conftest import Partner, bearer_client, get_token
 
 
@@ -165,6 +166,79 @@ def test_a_query_whose_values_are_not_parameters_is_compiled_every_time(case: Ca
     assert query.rows(("one",), pk=1) == [(case.pk,)]
     assert query.rows(("one",), pk=2) == [(case.pk,)]
     assert len(built) == 3  # the stand-in compile, then each call builds its own
+
+
+def _statements(query: CompiledQuery, key: Any, **values: Any) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        query.rows(key, **values)
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def _by_pk() -> CompiledQuery:
+    return CompiledQuery(lambda key, *, pk: Case.objects.filter(pk=pk).values_list("pk", "status"))
+
+
+def _prepared_here() -> tuple[Any, set[str]]:
+    kept: tuple[Any, set[str]] = getattr(connection, _PREPARED)
+    return kept
+
+
+def test_compiled_sql_is_prepared_once_per_database_session(
+    case: Case, make_case: Callable[..., Case]
+) -> None:
+    other = make_case()
+    query = _by_pk()
+    first = _statements(query, ("one",), pk=case.pk)
+    # Preparing is not one of the queries: a count of them does not change with it.
+    assert len(first) == 1
+    assert first[0].startswith("EXECUTE tac_")
+    assert set(query._names.values()) <= _prepared_here()[1]
+    assert _statements(query, ("one",), pk=other.pk) == [
+        first[0].replace(f"({case.pk})", f"({other.pk})")
+    ]
+    assert query.rows(("one",), pk=other.pk) == [(other.pk, other.status)]
+    assert query.rows(("one",), pk=-5) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_session_prepares_again(case: Case) -> None:
+    query = _by_pk()
+    assert query.rows(("one",), pk=case.pk) == [(case.pk, case.status)]
+    before = connection.connection
+    connection.close()  # as after CONN_MAX_AGE, or a lost connection
+
+    assert query.rows(("one",), pk=case.pk) == [(case.pk, case.status)]
+
+    session, prepared = _prepared_here()
+    assert session is connection.connection is not before
+    assert prepared == set(query._names.values())
+
+
+def test_a_query_postgresql_will_not_prepare_runs_as_it_is(case: Case) -> None:
+    # A parameter tested only for NULL has no type PostgreSQL can infer.
+    query = CompiledQuery(
+        lambda key, *, word: (
+            Case.objects.filter(pk=case.pk)
+            .annotate(said=RawSQL("%s IS NULL", [word]))
+            .values_list("pk", "said")
+        )
+    )
+    assert query.rows(("one",), word="hello") == [(case.pk, False)]
+    assert query.rows(("one",), word="again") == [(case.pk, False)]
+    statements = _statements(query, ("one",), word="third")
+    assert len(statements) == 1
+    assert statements[0].startswith("SELECT")
+    # The refusal left the test's transaction usable.
+    assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_prepared_statements_can_be_turned_off(case: Case, settings: Any) -> None:
+    settings.TAC_DATABASE_PREPARED_STATEMENTS = False
+    query = _by_pk()
+    assert query.rows(("one",), pk=case.pk) == [(case.pk, case.status)]
+    statements = _statements(query, ("one",), pk=case.pk)
+    assert len(statements) == 1
+    assert statements[0].startswith("SELECT")
 
 
 def test_cursor_pages_keep_cases_changed_at_the_same_instant(
