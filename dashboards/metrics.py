@@ -19,7 +19,20 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Case, DateField, F, Q, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -61,6 +74,15 @@ LONG_TABLE_ROWS = 25
 #: thousands: past this, the team list waits for an agency or a locality to be chosen
 #: (and the agency list for a locality), so the page's weight does not grow with them.
 FILTER_LIST_LIMIT = 60
+
+
+#: The agencies the open-episodes breakdown names, those leading the most; the others
+#: are one row (the CSV lists every agency).
+TOP_AGENCIES = 15
+
+
+#: The most agencies a typed agency filter offers to choose from when several match.
+AGENCY_MATCH_LIMIT = 10
 
 
 FLOW_METRICS = ("M2", "M3", "M4", "M9", "M11D", "M12", "M15", "M15F", "M15A", "E2", "E9")
@@ -359,6 +381,24 @@ def render_options(choices: Iterable[tuple[Any, str]]) -> SafeString:
     return format_html_join("", '<option value="{}">{}</option>', choices)
 
 
+def agencies_matching(agencies: Sequence[AgencyChoice], typed: str) -> list[AgencyChoice]:
+    """The agencies whose name has ``typed`` in it (any case, spaces collapsed): the one
+    so named first, then names that start with it, then the rest, each by name.
+
+    Matched against the directory in memory, as the figures know it (no query).
+    """
+    wanted = " ".join(typed.split()).casefold()
+    if not wanted:
+        return []
+    ranked = []
+    for agency in agencies:
+        name = agency.name.casefold()
+        if wanted in name:
+            ranked.append((0 if name == wanted else 1 if name.startswith(wanted) else 2, agency))
+    ranked.sort(key=lambda pair: pair[0])  # stable: the directory is in name order
+    return [agency for _rank, agency in ranked]
+
+
 @dataclass(frozen=True)
 class Directory:
     """The teams and agencies as at a refresh, with the authority's options rendered."""
@@ -368,6 +408,7 @@ class Directory:
     localities: tuple[str, ...]
     team_options: SafeString
     agency_options: SafeString
+    agency_by_id: Mapping[int, AgencyChoice] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, teams: Iterable[TeamChoice], agencies: Iterable[AgencyChoice]) -> Directory:
@@ -380,6 +421,7 @@ class Directory:
             tuple(sorted(localities)),
             render_options((t.pk, str(t)) for t in all_teams),
             render_options((a.pk, a.name) for a in all_agencies),
+            {a.pk: a for a in all_agencies},
         )
 
 
@@ -396,6 +438,8 @@ class Choices:
     #: The teams' and agencies' ``<option>`` elements, rendered once per refresh.
     team_options: SafeString | None = None
     agency_options: SafeString | None = None
+    #: The agencies by id, built once per refresh.
+    agency_by_id: Mapping[int, AgencyChoice] = field(default_factory=dict)
 
 
 #: The latest refresh's directory, rendered: ``(refresh id, finished at, directory id)``
@@ -481,12 +525,20 @@ def dashboard_choices(scope: Scope, refresh: SummaryRefresh | None = None) -> Ch
             refresh,
             directory.team_options,
             directory.agency_options,
+            directory.agency_by_id,
         )
     # A manager's teams only; the agencies still name the tables' rows.
     in_scope = set(scope.team_ids)
     teams = [t for t in directory.teams if t.pk in in_scope]
     localities = sorted({t.locality for t in teams if t.locality})
-    return Choices(teams, list(directory.agencies), levels, localities, refresh)
+    return Choices(
+        teams,
+        list(directory.agencies),
+        levels,
+        localities,
+        refresh,
+        agency_by_id=directory.agency_by_id,
+    )
 
 
 def months_filter(period: list[dt.date], trend: list[dt.date], now: dt.date) -> Q:
@@ -503,10 +555,66 @@ def _summed_months(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{**row, "month": row["summed_month"]} for row in rows]
 
 
+#: The breakdowns of open episodes now (``dashboards.models.MetricTotal``).
+OPEN_NOW_BREAKDOWNS = ("M1L", "M1P", "M1A", "M1N")
+
+
+@dataclass
+class OpenNow:
+    """Open episodes now, broken down one way at a time: by level, by locality, and the
+    agencies leading the most (largest first), with how many agencies lead any."""
+
+    by_level: dict[int | None, int] = field(default_factory=dict)
+    by_locality: dict[str, int] = field(default_factory=dict)
+    top_agencies: list[tuple[int | None, int]] = field(default_factory=list)
+    agency_count: int = 0
+
+    @classmethod
+    def of(cls, rows: Iterable[Mapping[str, Any]]) -> OpenNow:
+        """From rows of ``metric`` (``M1L``, ``M1P``, ``M1A``, ``M1N``) and ``v``, the
+        agencies' rows largest first."""
+        found = cls()
+        for row in rows:
+            v = int(row["v"] or 0)
+            if row["metric"] == "M1L":
+                found.by_level[row["level_id"]] = v
+            elif row["metric"] == "M1P":
+                found.by_locality[row["locality"]] = v
+            elif row["metric"] == "M1A":
+                found.top_agencies.append((row["agency_id"], v))
+            elif row["metric"] == "M1N":
+                found.agency_count = v
+        # Largest first (a UNION keeps no order), then by id: a few rows.
+        found.top_agencies.sort(key=lambda pair: (-pair[1], pair[0] or 0))
+        return found
+
+
+def _breakdown(rows: QuerySet[MetricCell], metric: str, by: str = "", value: Any = None) -> Any:
+    """Open episodes now summed ``by`` one of level, agency or locality (or over all),
+    shaped like the other breakdowns, for one UNION."""
+    nothing = Cast(Value(None), BigIntegerField())  # NULL::bigint, as the UNION needs
+    return (
+        rows.annotate(
+            m=Value(metric, output_field=CharField()),
+            level=F("level_id") if by == "level_id" else nothing,
+            agency=F("agency_id") if by == "agency_id" else nothing,
+            place=F("locality") if by == "locality" else Value("", output_field=CharField()),
+        )
+        .values("m", "level", "agency", "place")
+        .annotate(v=value if value is not None else Sum("value"))
+    )
+
+
 def read_cells(
-    scope: Scope, filters: Filters, months: Q, period_start: dt.date, now: dt.date
-) -> tuple[Cells, list[Mapping[str, Any]]]:
-    """The cells the page sums, and open episodes now by level, agency and locality.
+    scope: Scope,
+    filters: Filters,
+    months: Q,
+    period_start: dt.date,
+    now: dt.date,
+    agency_limit: int | None = TOP_AGENCIES,
+) -> tuple[Cells, OpenNow]:
+    """The cells the page sums, and open episodes now by level, locality and agency
+    (the ``agency_limit`` leading the most; ``None`` for every one).
 
     Flow metrics read over the period only are summed over it here (their rows carry
     the period's first month), so the rows read do not grow with the period.
@@ -517,16 +625,25 @@ def read_cells(
         output_field=DateField(),
     )
     if uses_totals(scope, filters):
-        # One read of the authority's totals; open episodes now are kept broken down.
-        rows = _summed_months(
-            MetricTotal.objects.filter(months)
-            .values(
-                "metric", "key", "key2", "level_id", "agency_id", "locality", summed_month=month
-            )
+        # One read of the authority's totals and the breakdowns of open episodes now:
+        # the agencies leading the most come first from an index, and only those.
+        columns = ("metric", "key", "key2", "level_id", "agency_id", "locality")
+        breakdowns = Q(metric__in=("M1L", "M1P", "M1N"), month=now)
+        totals = (
+            MetricTotal.objects.filter(months | breakdowns)
+            .values(*columns, summed_month=month)
             .annotate(v=Sum("value"))
             .order_by()
         )
-        return Cells(rows), [r for r in rows if r["metric"] == "M1" and r["month"] == now]
+        agencies = (
+            MetricTotal.objects.filter(metric="M1A", month=now)
+            .values(*columns, summed_month=month)
+            .annotate(v=Sum("value"))
+            .order_by("-v", "agency_id")[:agency_limit]
+        )
+        rows = _summed_months(totals.union(agencies, all=True))
+        open_now = OpenNow.of(r for r in rows if r["metric"] in OPEN_NOW_BREAKDOWNS)
+        return Cells(r for r in rows if r["metric"] not in OPEN_NOW_BREAKDOWNS), open_now
     cells = MetricCell.objects.filter(slice_filter(scope, filters))
     summed = _summed_months(
         cells.filter(months)
@@ -534,10 +651,15 @@ def read_cells(
         .annotate(v=Sum("value"))
         .order_by()
     )
-    by_slice: list[Mapping[str, Any]] = list(
-        cells.filter(metric="M1", month=now)
-        .values("level_id", "agency_id", "locality")
-        .annotate(v=Sum("value"))
-        .order_by()
-    )
-    return Cells(summed), by_slice
+    # The same breakdowns, summed over the slice's cells in one query.
+    now_cells = cells.filter(metric="M1", month=now)
+    by_level = _breakdown(now_cells, "M1L", "level_id").order_by()
+    by_locality = _breakdown(now_cells, "M1P", "locality").order_by()
+    top = _breakdown(now_cells, "M1A", "agency_id").order_by("-v", "agency")[:agency_limit]
+    count = _breakdown(now_cells, "M1N", value=Count("agency_id", distinct=True)).order_by()
+    names = {"m": "metric", "level": "level_id", "agency": "agency_id", "place": "locality"}
+    rows = [
+        {names.get(k, k): v for k, v in r.items()}
+        for r in by_level.union(by_locality, top, count, all=True)
+    ]
+    return Cells(summed), OpenNow.of(rows)
