@@ -208,6 +208,8 @@ class Table:
     note: str = ""
     #: Long tables (one row per agency) show their largest rows; the CSV has them all.
     display_limit: int | None = None
+    #: Rows not even read (the totals give the largest only); the CSV has them.
+    unlisted: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -219,7 +221,7 @@ class Table:
 
     @property
     def hidden_count(self) -> int:
-        return len(self.rows) - len(self.shown_rows)
+        return len(self.rows) - len(self.shown_rows) + self.unlisted
 
 
 @dataclass
@@ -612,9 +614,12 @@ def read_cells(
     period_start: dt.date,
     now: dt.date,
     agency_limit: int | None = TOP_AGENCIES,
+    owner_limit: int | None = LONG_TABLE_ROWS,
 ) -> tuple[Cells, OpenNow]:
     """The cells the page sums, and open episodes now by level, locality and agency
-    (the ``agency_limit`` leading the most; ``None`` for every one).
+    (the ``agency_limit`` leading the most; ``None`` for every one). Overdue actions
+    by owner are cells ``M6A``, of the ``owner_limit`` owning the most (``None``: all),
+    with the number of owners (``M6N``).
 
     Flow metrics read over the period only are summed over it here (their rows carry
     the period's first month), so the rows read do not grow with the period.
@@ -625,25 +630,42 @@ def read_cells(
         output_field=DateField(),
     )
     if uses_totals(scope, filters):
-        # One read of the authority's totals and the breakdowns of open episodes now:
-        # the agencies leading the most come first from an index, and only those.
+        # One read of the authority's totals and the breakdowns by agency: the agencies
+        # leading the most open episodes and owning the most overdue actions come first
+        # from an index (``ORDER BY value DESC LIMIT n``), and only those.
         columns = ("metric", "key", "key2", "level_id", "agency_id", "locality")
-        breakdowns = Q(metric__in=("M1L", "M1P", "M1N"), month=now)
+        breakdowns = Q(metric__in=("M1L", "M1P", "M1N", "M6N"), month=now)
         totals = (
             MetricTotal.objects.filter(months | breakdowns)
             .values(*columns, summed_month=month)
             .annotate(v=Sum("value"))
             .order_by()
         )
-        agencies = (
-            MetricTotal.objects.filter(metric="M1A", month=now)
-            .values(*columns, summed_month=month)
-            .annotate(v=Sum("value"))
-            .order_by("-v", "agency_id")[:agency_limit]
+
+        def largest(metric: str, limit: int | None, **more: Any) -> Any:
+            ranked = MetricTotal.objects.filter(metric=metric, month=now, **more)
+            return (
+                ranked.values(*columns, summed_month=month)
+                .annotate(v=F("value"))
+                .order_by("-value", "agency_id", "key")[:limit]
+            )
+
+        owner_keys = (
+            MetricTotal.objects.filter(metric="M6A", month=now)
+            .order_by("-value", "key")
+            .values("key")[:owner_limit]
         )
-        rows = _summed_months(totals.union(agencies, all=True))
+        rows = _summed_months(
+            totals.union(
+                largest("M1A", agency_limit),
+                largest("M6A", owner_limit),
+                largest("M6R", None, key__in=owner_keys),
+                all=True,
+            )
+        )
         open_now = OpenNow.of(r for r in rows if r["metric"] in OPEN_NOW_BREAKDOWNS)
-        return Cells(r for r in rows if r["metric"] not in OPEN_NOW_BREAKDOWNS), open_now
+        kept = [r for r in rows if r["metric"] not in (*OPEN_NOW_BREAKDOWNS, "M6A", "M6R")]
+        return Cells([*kept, *_overdue_by_owner(rows, now)]), open_now
     cells = MetricCell.objects.filter(slice_filter(scope, filters))
     summed = _summed_months(
         cells.filter(months)
@@ -662,4 +684,27 @@ def read_cells(
         {names.get(k, k): v for k, v in r.items()}
         for r in by_level.union(by_locality, top, count, all=True)
     ]
-    return Cells(summed), OpenNow.of(rows)
+    # Overdue actions by owner, as the totals give them (``_overdue_by_owner``).
+    owners = [{**r, "metric": "M6A"} for r in summed if r["metric"] == "M6"]
+    counted = {"metric": "M6N", "month": now, "key": "", "key2": ""}
+    owners.append({**counted, "v": len({r["key"] for r in owners})})
+    return Cells([*summed, *owners]), OpenNow.of(rows)
+
+
+def _overdue_by_owner(rows: Iterable[Mapping[str, Any]], now: dt.date) -> list[dict[str, Any]]:
+    """Cells ``M6A`` (an owner's overdue actions, ``key2`` "reason" or "none") from the
+    totals' rows ``M6A`` (every one) and ``M6R`` (those with a reason given)."""
+    every: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    for row in rows:
+        if row["metric"] == "M6A":
+            every[row["key"]] = int(row["v"])
+        elif row["metric"] == "M6R":
+            reasons[row["key"]] = int(row["v"])
+    out = []
+    for key, count in every.items():
+        given = reasons.get(key, 0)
+        cell = {"metric": "M6A", "month": now, "key": key}
+        out.append({**cell, "key2": "reason", "v": given})
+        out.append({**cell, "key2": "none", "v": count - given})
+    return out

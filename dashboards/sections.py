@@ -86,6 +86,7 @@ def build_dashboard(
             period_months[0],
             as_of_month,
             agency_limit,
+            LONG_TABLE_ROWS if agency_limit is not None else None,
         )
     )
     agency_by_id = choices.agency_by_id or {a.pk: a for a in agencies}
@@ -268,7 +269,7 @@ def _overdue(
         note="Recorded from the month the dashboards started; empty months were not recorded.",
     )
     per_agency: dict[str, dict[str, int]] = defaultdict(lambda: {"reason": 0, "none": 0})
-    for row in cells.select("M6", months=[month]):
+    for row in cells.select("M6A", months=[month]):
         per_agency[row["key"]][row["key2"]] += int(row["v"])
 
     def agency_name(key: str) -> str:
@@ -290,9 +291,10 @@ def _overdue(
         ["Owner agency", "Overdue actions", "With a reason given", "No reason given"],
         rows,
         display_limit=LONG_TABLE_ROWS,
+        unlisted=max(0, cells.total("M6N", months=[month]) - len(rows)),
     )
-    total = sum(int(r[1] or 0) for r in rows)
-    reasons = sum(int(r[2] or 0) for r in rows)
+    reasons = cells.total("M6", months=[month], key2="reason")
+    total = reasons + cells.total("M6", months=[month], key2="none")
     figures["m6"] = [
         Figure("Overdue actions", f"{total:,}"),
         Figure("With a reason given", f"{reasons:,}"),

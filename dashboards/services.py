@@ -358,13 +358,15 @@ def _statements() -> list[tuple[str, str]]:
 
 #: Authority-wide totals of the cells just written, in one statement (so the rows sit
 #: together): every figure summed to its metric, month and keys. (Open episodes now
-#: are keyed by who leads them; their breakdowns follow.)
+#: are keyed by who leads them, and overdue actions summed over their owners: the
+#: breakdowns by agency follow.)
 _TOTALS = f"""
 INSERT INTO {MetricTotal._meta.db_table}
     (metric, month, level_id, agency_id, locality, key, key2, value)
 SELECT metric, month, NULL, NULL, '', key, key2, sum(value)
-FROM {MetricCell._meta.db_table} c
-WHERE NOT (c.metric = ANY(%(kept)s) AND c.month < %(month)s)
+FROM (SELECT metric, month, CASE WHEN metric = 'M6' THEN '' ELSE key END AS key, key2, value
+      FROM {MetricCell._meta.db_table} c
+      WHERE NOT (c.metric = ANY(%(kept)s) AND c.month < %(month)s)) cells
 GROUP BY metric, month, key, key2
 ORDER BY metric, month
 """  # noqa: S608 (models' tables)  # nosec B608
@@ -372,7 +374,9 @@ ORDER BY metric, month
 #: Open episodes now, broken down one way at a time for the authority page: by level
 #: (``M1L``), by locality (``M1P``) and by agency (``M1A``, which the page reads largest
 #: first and only the first few of), and the number of agencies leading any (``M1N``).
-#: So the page reads a few rows however many agencies there are.
+#: Overdue actions now by owner: every one (``M6A``), those with a reason given
+#: (``M6R``), and the number of owners (``M6N``). So the page reads a few rows however
+#: many agencies there are.
 _OPEN_NOW_BREAKDOWNS = f"""
 INSERT INTO {MetricTotal._meta.db_table}
     (metric, month, level_id, agency_id, locality, key, key2, value)
@@ -386,6 +390,17 @@ UNION ALL
 SELECT 'M1N', %(month)s, NULL, NULL, '', '', '', count(DISTINCT agency_id)
 FROM {MetricCell._meta.db_table}
 WHERE metric = 'M1' AND month = %(month)s
+UNION ALL
+SELECT CASE WHEN GROUPING(key2) = 1 THEN 'M6A' ELSE 'M6R' END, %(month)s, NULL, NULL, '',
+       key, COALESCE(key2, ''), sum(value)
+FROM {MetricCell._meta.db_table}
+WHERE metric = 'M6' AND month = %(month)s
+GROUP BY GROUPING SETS ((key), (key, key2))
+HAVING GROUPING(key2) = 1 OR key2 = 'reason'
+UNION ALL
+SELECT 'M6N', %(month)s, NULL, NULL, '', '', '', count(DISTINCT key)
+FROM {MetricCell._meta.db_table}
+WHERE metric = 'M6' AND month = %(month)s
 """  # noqa: S608 (models' tables)  # nosec B608
 
 #: The teams and agencies as at this refresh, for the filters (``FilterDirectory``).

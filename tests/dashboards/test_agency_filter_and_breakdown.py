@@ -5,6 +5,7 @@ breakdown, in the same number of queries however many agencies there are."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Team, User
 from cases.models import Case, LevelOfNeed
@@ -242,11 +244,44 @@ def test_the_csv_lists_every_agency(coordinator: User, build_case: Callable[...,
     _open_cases(build_case, _leads(agencies))
     refresh_summaries()
 
-    response = client_for(coordinator).get(reverse("dashboards:export", args=["m1_agency"]))
+    response: Any = client_for(coordinator).get(reverse("dashboards:export", args=["m1_agency"]))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
     assert len(rows) == 1 + metrics.TOP_AGENCIES + 5
     assert not any("other agencies" in row[0] for row in rows)
+
+
+def test_overdue_actions_by_owner_read_the_largest_owners_only_and_count_the_rest(
+    coordinator: User,
+    build_case: Callable[..., Case],
+    action: Callable[..., Any],
+    level_universal: LevelOfNeed,
+) -> None:
+    owners = _agencies(metrics.LONG_TABLE_ROWS + 5)
+    case = build_case(lead_by=None, level=level_universal)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    for owner in owners:
+        action(case, due=yesterday, owner_name="Someone", owner_agency=owner)
+    action(case, due=yesterday, owner_name="Someone", owner_agency=owners[7], late_reason="Ill")
+    action(case, due=yesterday, owner_name="Someone", owner_agency=owners[7])
+    refresh_summaries()
+
+    # From the totals, and summed from the slices (a level every case is at).
+    for query in ({}, {"level": level_universal.pk}):
+        board = _get(coordinator, **query).context["board"]
+        table = board.tables["m6"]
+        assert table.shown_rows[0] == ["Weight test school 0007", 3, 1, 2]
+        assert len(table.shown_rows) == metrics.LONG_TABLE_ROWS
+        assert table.hidden_count == 5
+        assert [f.value for f in board.figures["m6"]] == [
+            str(len(owners) + 2),
+            "1",
+            str(len(owners) + 1),
+        ]
+
+    response: Any = client_for(coordinator).get(reverse("dashboards:export", args=["m6"]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1 + len(owners)
 
 
 # --- Queries and weight ------------------------------------------------------------------------
