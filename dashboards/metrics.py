@@ -417,12 +417,17 @@ class Directory:
         all_teams, all_agencies = tuple(teams), tuple(agencies)
         localities = {t.locality for t in all_teams if t.locality}
         localities |= {a.locality for a in all_agencies if a.locality}
+        # Past FILTER_LIST_LIMIT a list is never offered whole: nothing to render.
         return cls(
             all_teams,
             all_agencies,
             tuple(sorted(localities)),
-            render_options((t.pk, str(t)) for t in all_teams),
-            render_options((a.pk, a.name) for a in all_agencies),
+            render_options(
+                (t.pk, str(t)) for t in all_teams if len(all_teams) <= FILTER_LIST_LIMIT
+            ),
+            render_options(
+                (a.pk, a.name) for a in all_agencies if len(all_agencies) <= FILTER_LIST_LIMIT
+            ),
             {a.pk: a for a in all_agencies},
         )
 
