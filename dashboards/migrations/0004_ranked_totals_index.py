@@ -2,6 +2,12 @@
 
 from django.db import migrations, models
 
+# The totals written before this change hold open episodes now by level, agency and
+# locality at once, which the page no longer reads: until a refresh rewrites them, it
+# would show no open episodes. Forgetting the refreshes makes it say "The figures are
+# being computed" instead; the worker queues a refresh as it starts.
+FORGET_REFRESHES = "DELETE FROM dashboards_filterdirectory; DELETE FROM dashboards_summaryrefresh"
+
 
 class Migration(migrations.Migration):
 
@@ -18,4 +24,5 @@ class Migration(migrations.Migration):
             model_name='metrictotal',
             index=models.Index(fields=['metric', 'month', '-value'], name='dash_total_ranked_idx'),
         ),
+        migrations.RunSQL(FORGET_REFRESHES, reverse_sql=migrations.RunSQL.noop),
     ]
