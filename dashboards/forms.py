@@ -22,6 +22,7 @@ from dashboards.metrics import (
     Choices,
     Filters,
     Scope,
+    TeamChoice,
     agencies_matching,
     render_options,
 )
@@ -99,9 +100,14 @@ class FilterForm(forms.Form):
         chosen_agency = self._raw("agency") if scope.is_authority else ""
         if self._typed_agency is not None:
             chosen_agency = str(self._typed_agency.pk)
-        teams = choices.teams
-        if len(teams) > FILTER_LIST_LIMIT:
+        teams: Sequence[TeamChoice] = choices.teams
+        by = choices.teams_by
+        if len(teams) > FILTER_LIST_LIMIT and by is not None:
             # Thousands of teams: list those of the chosen agency or locality only.
+            teams = by.agency.get(_as_id(chosen_agency), ()) if chosen_agency else ()
+            if not chosen_agency and chosen_locality:
+                teams = by.locality.get(chosen_locality, ())
+        elif len(teams) > FILTER_LIST_LIMIT:
             teams = [
                 t
                 for t in teams
@@ -110,7 +116,7 @@ class FilterForm(forms.Form):
             ]
         self._choose_id(
             "team",
-            {t.pk for t in choices.teams},
+            by.id if by is not None else {t.pk: t for t in choices.teams},
             self._bounded(
                 "team",
                 teams,
@@ -131,7 +137,7 @@ class FilterForm(forms.Form):
         elif scope.is_authority:
             self._choose_id(
                 "agency",
-                {a.pk for a in choices.agencies},
+                choices.agency_by_id or {a.pk: a for a in choices.agencies},
                 choices.agency_options or render_options((a.pk, a.name) for a in choices.agencies),
             )
             del self.fields["agency_name"]
@@ -232,9 +238,9 @@ class FilterForm(forms.Form):
         if isinstance(field, forms.ChoiceField):
             field.choices = choices
 
-    def _choose_id(self, name: str, ids: set[int], options: SafeString) -> None:
+    def _choose_id(self, name: str, by_id: Mapping[int, Any], options: SafeString) -> None:
         field = cast(IdChoiceField, self.fields[name])
-        field.known = frozenset(str(pk) for pk in ids)
+        field.known = KnownIds(by_id)
         self.rendered[name] = options
 
     def selects(self) -> list[tuple[forms.BoundField, SafeString]]:

@@ -402,6 +402,29 @@ def agencies_matching(agencies: Sequence[AgencyChoice], typed: str) -> list[Agen
 
 
 @dataclass(frozen=True)
+class TeamsBy:
+    """A directory's teams by id, by agency and by locality, built once per refresh."""
+
+    id: Mapping[int, TeamChoice]
+    agency: Mapping[int, tuple[TeamChoice, ...]]
+    locality: Mapping[str, tuple[TeamChoice, ...]]
+
+    @classmethod
+    def of(cls, teams: Sequence[TeamChoice]) -> TeamsBy:
+        by_agency: dict[int, list[TeamChoice]] = defaultdict(list)
+        by_locality: dict[str, list[TeamChoice]] = defaultdict(list)
+        for team in teams:
+            if team.agency_pk is not None:
+                by_agency[team.agency_pk].append(team)
+            by_locality[team.locality].append(team)
+        return cls(
+            {t.pk: t for t in teams},
+            {k: tuple(v) for k, v in by_agency.items()},
+            {k: tuple(v) for k, v in by_locality.items()},
+        )
+
+
+@dataclass(frozen=True)
 class Directory:
     """The teams and agencies as at a refresh, with the authority's options rendered."""
 
@@ -411,6 +434,8 @@ class Directory:
     team_options: SafeString
     agency_options: SafeString
     agency_by_id: Mapping[int, AgencyChoice] = field(default_factory=dict, compare=False)
+    #: The teams by id, by agency and by locality (to narrow the list without a scan).
+    teams_by: TeamsBy | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, teams: Iterable[TeamChoice], agencies: Iterable[AgencyChoice]) -> Directory:
@@ -429,6 +454,7 @@ class Directory:
                 (a.pk, a.name) for a in all_agencies if len(all_agencies) <= FILTER_LIST_LIMIT
             ),
             {a.pk: a for a in all_agencies},
+            TeamsBy.of(all_teams),
         )
 
 
@@ -445,8 +471,10 @@ class Choices:
     #: The teams' and agencies' ``<option>`` elements, rendered once per refresh.
     team_options: SafeString | None = None
     agency_options: SafeString | None = None
-    #: The agencies by id, built once per refresh.
+    #: The agencies by id, and the teams by id, agency and locality, built once per
+    #: refresh (the authority's; ``None`` for a manager's few teams).
     agency_by_id: Mapping[int, AgencyChoice] = field(default_factory=dict)
+    teams_by: TeamsBy | None = None
 
 
 #: The latest refresh's directory, rendered: ``(refresh id, finished at, directory id)``
@@ -533,6 +561,7 @@ def dashboard_choices(scope: Scope, refresh: SummaryRefresh | None = None) -> Ch
             directory.team_options,
             directory.agency_options,
             directory.agency_by_id,
+            directory.teams_by,
         )
     # A manager's teams only; the agencies still name the tables' rows.
     in_scope = set(scope.team_ids)
