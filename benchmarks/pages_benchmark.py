@@ -70,6 +70,17 @@ DASHBOARD_PAGES = [
 PAGE_SETS = {"pages": PAGES, "dashboards": DASHBOARD_PAGES}
 
 
+def chosen_pages(page_set: str, only: list[str] | None) -> list[tuple[str, str, str]]:
+    """The set's pages, or those whose label is one of ``only`` (to time a few quickly)."""
+    pages = PAGE_SETS[page_set]
+    if not only:
+        return pages
+    chosen = [page for page in pages if page[1] in only]
+    if not chosen:
+        raise SystemExit(f"no page of {page_set!r} is labelled {only}")
+    return chosen
+
+
 # --- The worker: one process per database -----------------------------------------------
 
 
@@ -176,10 +187,11 @@ def worker(database: str, pages: list[tuple[str, str, str]]) -> None:
 
 
 class Worker:
-    def __init__(self, database: str, page_set: str) -> None:
+    def __init__(self, database: str, page_set: str, only: list[str] | None = None) -> None:
         self.database = database
+        chosen = [arg for label in only or () for arg in ("--only", label)]
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker", database, "--pages", page_set],
+            [sys.executable, __file__, "--worker", database, "--pages", page_set, *chosen],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -213,11 +225,17 @@ def quartiles(values: list[float]) -> tuple[float, float]:
     return q[0], q[2]
 
 
-def compare(small_db: str, large_db: str, repeat: int, page_set: str = "pages") -> int:
+def compare(
+    small_db: str,
+    large_db: str,
+    repeat: int,
+    page_set: str = "pages",
+    only: list[str] | None = None,
+) -> int:
     """Run the interleaved comparison and print it; the number of pages over target."""
-    pages = PAGE_SETS[page_set]
+    pages = chosen_pages(page_set, only)
     started = time.monotonic()
-    small, large = Worker(small_db, page_set), Worker(large_db, page_set)
+    small, large = Worker(small_db, page_set, only), Worker(large_db, page_set, only)
     for w in (small, large):
         ready = w.read()
         sizes = ", ".join(f"{k} {v:,}" for k, v in ready["sizes"].items())
@@ -283,12 +301,18 @@ def main() -> None:
     parser.add_argument("--large", default="tac_pages_1m")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--pages", choices=sorted(PAGE_SETS), default="pages")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="LABEL",
+        help='time only the page with this label (e.g. "dashboard, authority"); repeatable',
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, PAGE_SETS[args.pages])
+        worker(args.worker, chosen_pages(args.pages, args.only))
         return
-    compare(args.small, args.large, args.repeat, args.pages)
+    compare(args.small, args.large, args.repeat, args.pages, args.only)
 
 
 if __name__ == "__main__":

@@ -1,26 +1,46 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import User
 from dashboards.leavers import CaseHeld
 from dashboards.metrics import (
+    AGENCY_MATCH_LIMIT,
     DEFAULT_PERIOD,
     FILTER_LIST_LIMIT,
     PERIOD_CHOICES,
+    AgencyChoice,
     Choices,
     Filters,
     Scope,
+    TeamChoice,
+    agencies_matching,
     render_options,
 )
 from tac_portal.forms import GovUKDateField
+
+
+def _as_id(raw: str) -> int:
+    return int(raw) if raw.isdigit() else 0
+
+
+class KnownIds(Container[str]):
+    """The ids (as submitted, text) of a mapping by id: checked without a set of them."""
+
+    def __init__(self, by_id: Mapping[int, Any]) -> None:
+        self.by_id = by_id
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and value.isdigit() and int(value) in self.by_id
 
 
 class IdChoiceField(forms.TypedChoiceField):
@@ -29,7 +49,7 @@ class IdChoiceField(forms.TypedChoiceField):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, coerce=int, required=False, empty_value=None, **kwargs)
-        self.known: frozenset[str] = frozenset()
+        self.known: Container[str] = frozenset()
 
     def valid_value(self, value: Any) -> bool:
         return str(value) in self.known
@@ -47,7 +67,17 @@ class FilterForm(forms.Form):
         initial=DEFAULT_PERIOD,
     )
     team = IdChoiceField(label="Team")
-    agency = IdChoiceField(label="Lead professional's agency")
+    agency = IdChoiceField(
+        label="Lead professional's agency",
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
+    # A large authority's agencies are not listed: the coordinator types part of a name.
+    agency_name = forms.CharField(
+        label="Lead professional's agency",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": False}),
+    )
     locality = forms.ChoiceField(label="Locality", required=False)
     level = forms.TypedChoiceField(
         label="Level of need", coerce=int, required=False, empty_value=None
@@ -59,10 +89,25 @@ class FilterForm(forms.Form):
         self.rendered: dict[str, SafeString] = {}
         every: list[tuple[Any, str]] = [("", "All")]
         chosen_locality = self._raw("locality")
+        #: A large authority's agency filter is typed (``agency_name``), not listed.
+        self.agency_typed = scope.is_authority and len(choices.agencies) > FILTER_LIST_LIMIT
+        #: Several agencies matched what was typed: the first few, to choose one from.
+        self.agency_matches: list[AgencyChoice] = []
+        self.more_agency_matches = 0
+        self._typed_agency: AgencyChoice | None = None
+        if self.agency_typed:
+            self._find_typed_agency(choices)
         chosen_agency = self._raw("agency") if scope.is_authority else ""
-        teams = choices.teams
-        if len(teams) > FILTER_LIST_LIMIT:
+        if self._typed_agency is not None:
+            chosen_agency = str(self._typed_agency.pk)
+        teams: Sequence[TeamChoice] = choices.teams
+        by = choices.teams_by
+        if len(teams) > FILTER_LIST_LIMIT and by is not None:
             # Thousands of teams: list those of the chosen agency or locality only.
+            teams = by.agency.get(_as_id(chosen_agency), ()) if chosen_agency else ()
+            if not chosen_agency and chosen_locality:
+                teams = by.locality.get(chosen_locality, ())
+        elif len(teams) > FILTER_LIST_LIMIT:
             teams = [
                 t
                 for t in teams
@@ -71,7 +116,7 @@ class FilterForm(forms.Form):
             ]
         self._choose_id(
             "team",
-            {t.pk for t in choices.teams},
+            by.id if by is not None else {t.pk: t for t in choices.teams},
             self._bounded(
                 "team",
                 teams,
@@ -84,27 +129,79 @@ class FilterForm(forms.Form):
         )
         self._choose("level", every + [(lv.pk, lv.label) for lv in choices.levels])
         self._choose("locality", every + [(name, name) for name in choices.localities])
-        if scope.is_authority:
-            agencies = choices.agencies
-            if len(agencies) > FILTER_LIST_LIMIT:
-                in_locality = [a for a in agencies if a.locality == chosen_locality]
-                agencies = in_locality if chosen_locality else []
+        if self.agency_typed:
+            # Hundreds of agencies: typed, matched in ``clean``; the id is still checked.
+            cast(IdChoiceField, self.fields["agency"]).known = KnownIds(choices.agency_by_id)
+            how_many = f"{len(choices.agencies):,} agencies in all"
+            self.fields["agency_name"].help_text = f"{how_many}. Type part of the agency's name."
+        elif scope.is_authority:
             self._choose_id(
                 "agency",
-                {a.pk for a in choices.agencies},
-                self._bounded(
-                    "agency",
-                    agencies,
-                    choices.agencies,
-                    choices.agency_options if agencies is choices.agencies else None,
-                    lambda a: (a.pk, a.name),
-                    "agencies",
-                    "a locality",
-                ),
+                choices.agency_by_id or {a.pk: a for a in choices.agencies},
+                choices.agency_options or render_options((a.pk, a.name) for a in choices.agencies),
             )
+            del self.fields["agency_name"]
         else:
             # A manager's view is already their teams: the agency filter adds nothing.
             del self.fields["agency"]
+            del self.fields["agency_name"]
+
+    def _find_typed_agency(self, choices: Choices) -> None:
+        """The agency typed (or, from a link, chosen by id and shown by name in the box)."""
+        if not self.is_bound:
+            return
+        if "agency_name" not in self.data:
+            chosen = choices.agency_by_id.get(_as_id(self._raw("agency")))
+            if chosen is not None:
+                self._show_name(chosen)
+            return  # none chosen, or an id ``clean`` refuses
+        typed = self._raw("agency_name")
+        matches = agencies_matching(choices.agencies, typed)
+        exact = " ".join(typed.split()).casefold()
+        if matches and (len(matches) == 1 or matches[0].name.casefold() == exact):
+            self._show_name(matches[0])
+            return
+        self.agency_matches = matches[:AGENCY_MATCH_LIMIT]
+        self.more_agency_matches = len(matches) - len(self.agency_matches)
+
+    def _show_name(self, agency: AgencyChoice) -> None:
+        """Choose ``agency``, and show its whole name in the box."""
+        self._typed_agency = agency
+        shown = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        shown["agency_name"] = agency.name
+        self.data = shown
+
+    @property
+    def agency_match_count(self) -> int:
+        return len(self.agency_matches) + self.more_agency_matches
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.agency_typed:
+            return data
+        typed = str(data.get("agency_name") or "")
+        if "agency" in self.errors:
+            # An id from an old link or bookmark: said at the box the page shows.
+            del self.errors["agency"]
+            if not typed:
+                self.add_error("agency_name", "Type part of the agency's name again")
+        data["agency"] = self._typed_agency.pk if self._typed_agency is not None else None
+        if typed and self._typed_agency is None and not self.agency_matches:
+            self.add_error(
+                "agency_name",
+                f'No agency has "{typed}" in its name: check the spelling, or type less of it',
+            )
+        return data
+
+    def agency_match_links(self) -> list[tuple[str, str]]:
+        """Each agency that matched, with the query that chooses it (the other filters
+        kept)."""
+        kept = {
+            name: self.data[name]
+            for name in ("period", "team", "locality", "level")
+            if self.is_bound and self.data.get(name)
+        }
+        return [(a.name, urlencode({**kept, "agency": a.pk})) for a in self.agency_matches]
 
     def _raw(self, name: str) -> str:
         """A filter's submitted value, before validation (to narrow the long lists)."""
@@ -141,15 +238,20 @@ class FilterForm(forms.Form):
         if isinstance(field, forms.ChoiceField):
             field.choices = choices
 
-    def _choose_id(self, name: str, ids: set[int], options: SafeString) -> None:
+    def _choose_id(self, name: str, by_id: Mapping[int, Any], options: SafeString) -> None:
         field = cast(IdChoiceField, self.fields[name])
-        field.known = frozenset(str(pk) for pk in ids)
+        field.known = KnownIds(by_id)
         self.rendered[name] = options
 
     def selects(self) -> list[tuple[forms.BoundField, SafeString]]:
         """Each filter with its options as HTML, built here: a team list runs to thousands."""
         out = []
         for bound in self:
+            if bound.name == "agency" and self.agency_typed:
+                continue  # typed in ``agency_name``
+            if bound.name == "agency_name":
+                out.append((bound, SafeString("")))  # a text box: no options
+                continue
             chosen = "" if bound.value() is None else str(bound.value())
             if bound.name in self.rendered:
                 out.append((bound, self._mark_chosen(bound, chosen)))

@@ -19,7 +19,20 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Case, DateField, F, Q, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -61,6 +74,15 @@ LONG_TABLE_ROWS = 25
 #: thousands: past this, the team list waits for an agency or a locality to be chosen
 #: (and the agency list for a locality), so the page's weight does not grow with them.
 FILTER_LIST_LIMIT = 60
+
+
+#: The agencies the open-episodes breakdown names, those leading the most; the others
+#: are one row (the CSV lists every agency).
+TOP_AGENCIES = 15
+
+
+#: The most agencies a typed agency filter offers to choose from when several match.
+AGENCY_MATCH_LIMIT = 10
 
 
 FLOW_METRICS = ("M2", "M3", "M4", "M9", "M11D", "M12", "M15", "M15F", "M15A", "E2", "E9")
@@ -186,6 +208,8 @@ class Table:
     note: str = ""
     #: Long tables (one row per agency) show their largest rows; the CSV has them all.
     display_limit: int | None = None
+    #: Rows not even read (the totals give the largest only); the CSV has them.
+    unlisted: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -197,7 +221,7 @@ class Table:
 
     @property
     def hidden_count(self) -> int:
-        return len(self.rows) - len(self.shown_rows)
+        return len(self.rows) - len(self.shown_rows) + self.unlisted
 
 
 @dataclass
@@ -359,6 +383,47 @@ def render_options(choices: Iterable[tuple[Any, str]]) -> SafeString:
     return format_html_join("", '<option value="{}">{}</option>', choices)
 
 
+def agencies_matching(agencies: Sequence[AgencyChoice], typed: str) -> list[AgencyChoice]:
+    """The agencies whose name has ``typed`` in it (any case, spaces collapsed): the one
+    so named first, then names that start with it, then the rest, each by name.
+
+    Matched against the directory in memory, as the figures know it (no query).
+    """
+    wanted = " ".join(typed.split()).casefold()
+    if not wanted:
+        return []
+    ranked = []
+    for agency in agencies:
+        name = agency.name.casefold()
+        if wanted in name:
+            ranked.append((0 if name == wanted else 1 if name.startswith(wanted) else 2, agency))
+    ranked.sort(key=lambda pair: pair[0])  # stable: the directory is in name order
+    return [agency for _rank, agency in ranked]
+
+
+@dataclass(frozen=True)
+class TeamsBy:
+    """A directory's teams by id, by agency and by locality, built once per refresh."""
+
+    id: Mapping[int, TeamChoice]
+    agency: Mapping[int, tuple[TeamChoice, ...]]
+    locality: Mapping[str, tuple[TeamChoice, ...]]
+
+    @classmethod
+    def of(cls, teams: Sequence[TeamChoice]) -> TeamsBy:
+        by_agency: dict[int, list[TeamChoice]] = defaultdict(list)
+        by_locality: dict[str, list[TeamChoice]] = defaultdict(list)
+        for team in teams:
+            if team.agency_pk is not None:
+                by_agency[team.agency_pk].append(team)
+            by_locality[team.locality].append(team)
+        return cls(
+            {t.pk: t for t in teams},
+            {k: tuple(v) for k, v in by_agency.items()},
+            {k: tuple(v) for k, v in by_locality.items()},
+        )
+
+
 @dataclass(frozen=True)
 class Directory:
     """The teams and agencies as at a refresh, with the authority's options rendered."""
@@ -368,18 +433,28 @@ class Directory:
     localities: tuple[str, ...]
     team_options: SafeString
     agency_options: SafeString
+    agency_by_id: Mapping[int, AgencyChoice] = field(default_factory=dict, compare=False)
+    #: The teams by id, by agency and by locality (to narrow the list without a scan).
+    teams_by: TeamsBy | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, teams: Iterable[TeamChoice], agencies: Iterable[AgencyChoice]) -> Directory:
         all_teams, all_agencies = tuple(teams), tuple(agencies)
         localities = {t.locality for t in all_teams if t.locality}
         localities |= {a.locality for a in all_agencies if a.locality}
+        # Past FILTER_LIST_LIMIT a list is never offered whole: nothing to render.
         return cls(
             all_teams,
             all_agencies,
             tuple(sorted(localities)),
-            render_options((t.pk, str(t)) for t in all_teams),
-            render_options((a.pk, a.name) for a in all_agencies),
+            render_options(
+                (t.pk, str(t)) for t in all_teams if len(all_teams) <= FILTER_LIST_LIMIT
+            ),
+            render_options(
+                (a.pk, a.name) for a in all_agencies if len(all_agencies) <= FILTER_LIST_LIMIT
+            ),
+            {a.pk: a for a in all_agencies},
+            TeamsBy.of(all_teams),
         )
 
 
@@ -396,6 +471,10 @@ class Choices:
     #: The teams' and agencies' ``<option>`` elements, rendered once per refresh.
     team_options: SafeString | None = None
     agency_options: SafeString | None = None
+    #: The agencies by id, and the teams by id, agency and locality, built once per
+    #: refresh (the authority's; ``None`` for a manager's few teams).
+    agency_by_id: Mapping[int, AgencyChoice] = field(default_factory=dict)
+    teams_by: TeamsBy | None = None
 
 
 #: The latest refresh's directory, rendered: ``(refresh id, finished at, directory id)``
@@ -481,12 +560,21 @@ def dashboard_choices(scope: Scope, refresh: SummaryRefresh | None = None) -> Ch
             refresh,
             directory.team_options,
             directory.agency_options,
+            directory.agency_by_id,
+            directory.teams_by,
         )
     # A manager's teams only; the agencies still name the tables' rows.
     in_scope = set(scope.team_ids)
     teams = [t for t in directory.teams if t.pk in in_scope]
     localities = sorted({t.locality for t in teams if t.locality})
-    return Choices(teams, list(directory.agencies), levels, localities, refresh)
+    return Choices(
+        teams,
+        list(directory.agencies),
+        levels,
+        localities,
+        refresh,
+        agency_by_id=directory.agency_by_id,
+    )
 
 
 def months_filter(period: list[dt.date], trend: list[dt.date], now: dt.date) -> Q:
@@ -503,10 +591,69 @@ def _summed_months(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{**row, "month": row["summed_month"]} for row in rows]
 
 
+#: The breakdowns of open episodes now (``dashboards.models.MetricTotal``).
+OPEN_NOW_BREAKDOWNS = ("M1L", "M1P", "M1A", "M1N")
+
+
+@dataclass
+class OpenNow:
+    """Open episodes now, broken down one way at a time: by level, by locality, and the
+    agencies leading the most (largest first), with how many agencies lead any."""
+
+    by_level: dict[int | None, int] = field(default_factory=dict)
+    by_locality: dict[str, int] = field(default_factory=dict)
+    top_agencies: list[tuple[int | None, int]] = field(default_factory=list)
+    agency_count: int = 0
+
+    @classmethod
+    def of(cls, rows: Iterable[Mapping[str, Any]]) -> OpenNow:
+        """From rows of ``metric`` (``M1L``, ``M1P``, ``M1A``, ``M1N``) and ``v``, the
+        agencies' rows largest first."""
+        found = cls()
+        for row in rows:
+            v = int(row["v"] or 0)
+            if row["metric"] == "M1L":
+                found.by_level[row["level_id"]] = v
+            elif row["metric"] == "M1P":
+                found.by_locality[row["locality"]] = v
+            elif row["metric"] == "M1A":
+                found.top_agencies.append((row["agency_id"], v))
+            elif row["metric"] == "M1N":
+                found.agency_count = v
+        # Largest first (a UNION keeps no order), then by id: a few rows.
+        found.top_agencies.sort(key=lambda pair: (-pair[1], pair[0] or 0))
+        return found
+
+
+def _breakdown(rows: QuerySet[MetricCell], metric: str, by: str = "", value: Any = None) -> Any:
+    """Open episodes now summed ``by`` one of level, agency or locality (or over all),
+    shaped like the other breakdowns, for one UNION."""
+    nothing = Cast(Value(None), BigIntegerField())  # NULL::bigint, as the UNION needs
+    return (
+        rows.annotate(
+            m=Value(metric, output_field=CharField()),
+            level=F("level_id") if by == "level_id" else nothing,
+            agency=F("agency_id") if by == "agency_id" else nothing,
+            place=F("locality") if by == "locality" else Value("", output_field=CharField()),
+        )
+        .values("m", "level", "agency", "place")
+        .annotate(v=value if value is not None else Sum("value"))
+    )
+
+
 def read_cells(
-    scope: Scope, filters: Filters, months: Q, period_start: dt.date, now: dt.date
-) -> tuple[Cells, list[Mapping[str, Any]]]:
-    """The cells the page sums, and open episodes now by level, agency and locality.
+    scope: Scope,
+    filters: Filters,
+    months: Q,
+    period_start: dt.date,
+    now: dt.date,
+    agency_limit: int | None = TOP_AGENCIES,
+    owner_limit: int | None = LONG_TABLE_ROWS,
+) -> tuple[Cells, OpenNow]:
+    """The cells the page sums, and open episodes now by level, locality and agency
+    (the ``agency_limit`` leading the most; ``None`` for every one). Overdue actions
+    by owner are cells ``M6A``, of the ``owner_limit`` owning the most (``None``: all),
+    with the number of owners (``M6N``).
 
     Flow metrics read over the period only are summed over it here (their rows carry
     the period's first month), so the rows read do not grow with the period.
@@ -517,16 +664,42 @@ def read_cells(
         output_field=DateField(),
     )
     if uses_totals(scope, filters):
-        # One read of the authority's totals; open episodes now are kept broken down.
-        rows = _summed_months(
-            MetricTotal.objects.filter(months)
-            .values(
-                "metric", "key", "key2", "level_id", "agency_id", "locality", summed_month=month
-            )
+        # One read of the authority's totals and the breakdowns by agency: the agencies
+        # leading the most open episodes and owning the most overdue actions come first
+        # from an index (``ORDER BY value DESC LIMIT n``), and only those.
+        columns = ("metric", "key", "key2", "level_id", "agency_id", "locality")
+        breakdowns = Q(metric__in=("M1L", "M1P", "M1N", "M6N"), month=now)
+        totals = (
+            MetricTotal.objects.filter(months | breakdowns)
+            .values(*columns, summed_month=month)
             .annotate(v=Sum("value"))
             .order_by()
         )
-        return Cells(rows), [r for r in rows if r["metric"] == "M1" and r["month"] == now]
+
+        def largest(metric: str, limit: int | None, **more: Any) -> Any:
+            ranked = MetricTotal.objects.filter(metric=metric, month=now, **more)
+            return (
+                ranked.values(*columns, summed_month=month)
+                .annotate(v=F("value"))
+                .order_by("-value", "agency_id", "key")[:limit]
+            )
+
+        owner_keys = (
+            MetricTotal.objects.filter(metric="M6A", month=now)
+            .order_by("-value", "key")
+            .values("key")[:owner_limit]
+        )
+        rows = _summed_months(
+            totals.union(
+                largest("M1A", agency_limit),
+                largest("M6A", owner_limit),
+                largest("M6R", None, key__in=owner_keys),
+                all=True,
+            )
+        )
+        open_now = OpenNow.of(r for r in rows if r["metric"] in OPEN_NOW_BREAKDOWNS)
+        kept = [r for r in rows if r["metric"] not in (*OPEN_NOW_BREAKDOWNS, "M6A", "M6R")]
+        return Cells([*kept, *_overdue_by_owner(rows, now)]), open_now
     cells = MetricCell.objects.filter(slice_filter(scope, filters))
     summed = _summed_months(
         cells.filter(months)
@@ -534,10 +707,38 @@ def read_cells(
         .annotate(v=Sum("value"))
         .order_by()
     )
-    by_slice: list[Mapping[str, Any]] = list(
-        cells.filter(metric="M1", month=now)
-        .values("level_id", "agency_id", "locality")
-        .annotate(v=Sum("value"))
-        .order_by()
-    )
-    return Cells(summed), by_slice
+    # The same breakdowns, summed over the slice's cells in one query.
+    now_cells = cells.filter(metric="M1", month=now)
+    by_level = _breakdown(now_cells, "M1L", "level_id").order_by()
+    by_locality = _breakdown(now_cells, "M1P", "locality").order_by()
+    top = _breakdown(now_cells, "M1A", "agency_id").order_by("-v", "agency")[:agency_limit]
+    count = _breakdown(now_cells, "M1N", value=Count("agency_id", distinct=True)).order_by()
+    names = {"m": "metric", "level": "level_id", "agency": "agency_id", "place": "locality"}
+    rows = [
+        {names.get(k, k): v for k, v in r.items()}
+        for r in by_level.union(by_locality, top, count, all=True)
+    ]
+    # Overdue actions by owner, as the totals give them (``_overdue_by_owner``).
+    owners = [{**r, "metric": "M6A"} for r in summed if r["metric"] == "M6"]
+    counted = {"metric": "M6N", "month": now, "key": "", "key2": ""}
+    owners.append({**counted, "v": len({r["key"] for r in owners})})
+    return Cells([*summed, *owners]), OpenNow.of(rows)
+
+
+def _overdue_by_owner(rows: Iterable[Mapping[str, Any]], now: dt.date) -> list[dict[str, Any]]:
+    """Cells ``M6A`` (an owner's overdue actions, ``key2`` "reason" or "none") from the
+    totals' rows ``M6A`` (every one) and ``M6R`` (those with a reason given)."""
+    every: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    for row in rows:
+        if row["metric"] == "M6A":
+            every[row["key"]] = int(row["v"])
+        elif row["metric"] == "M6R":
+            reasons[row["key"]] = int(row["v"])
+    out = []
+    for key, count in every.items():
+        given = reasons.get(key, 0)
+        cell = {"metric": "M6A", "month": now, "key": key}
+        out.append({**cell, "key2": "reason", "v": given})
+        out.append({**cell, "key2": "none", "v": count - given})
+    return out

@@ -78,9 +78,11 @@ class MetricTotal(models.Model):
     """An authority-wide figure: the cells of one metric, month and keys summed over
     every team, agency and locality and the level of need.
 
-    Open episodes now (M1 in the refresh's month) keep their level, agency and
-    locality, which the authority page breaks them down by. Written by the refresh
-    in one statement, so a page reads a few thousand neighbouring rows.
+    Open episodes now (M1 in the refresh's month) are also kept broken down one way
+    at a time, which the authority page shows: by level (``M1L``), by locality
+    (``M1P``) and by agency (``M1A``, read largest first, a few rows), with the number
+    of agencies leading any (``M1N``). Written by the refresh in two statements, so a
+    page reads a few hundred neighbouring rows however many agencies there are.
     """
 
     metric = models.CharField(max_length=8)
@@ -94,8 +96,9 @@ class MetricTotal(models.Model):
 
     class Meta:
         indexes = [
-            # The unfiltered authority dashboard: a set of metrics over a range of months.
-            models.Index(fields=["metric", "month"], name="dash_total_metric_month_idx"),
+            # The unfiltered authority dashboard: a set of metrics over a range of months;
+            # and the agencies leading the most open episodes now (``M1A``), largest first.
+            models.Index(fields=["metric", "month", "-value"], name="dash_total_ranked_idx"),
         ]
 
     def __str__(self) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from agencies.models import LOCAL_AUTHORITY_KINDS
 from cases.models import (
     ClosureReason,
     DisabilityStatus,
@@ -27,6 +26,7 @@ from dashboards.metrics import (
     EQUALITY_DIMENSIONS,
     LONG_TABLE_ROWS,
     NO_FIGURE,
+    TOP_AGENCIES,
     TREND_MONTHS,
     WAIT_BANDS,
     AgencyChoice,
@@ -36,6 +36,7 @@ from dashboards.metrics import (
     Dashboard,
     Figure,
     Filters,
+    OpenNow,
     Scope,
     Table,
     assessment_target_working_days,
@@ -56,8 +57,11 @@ if TYPE_CHECKING:
     pass
 
 
-def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboard:
-    """Every table and figure of the dashboard, in a fixed number of queries."""
+def build_dashboard(
+    scope: Scope, filters: Filters, choices: Choices, agency_limit: int | None = TOP_AGENCIES
+) -> Dashboard:
+    """Every table and figure of the dashboard, in a fixed number of queries; the
+    open episodes of the ``agency_limit`` agencies leading the most (``None``: all)."""
     refresh = choices.refresh
     teams, agencies, levels, localities = (
         choices.teams,
@@ -73,7 +77,7 @@ def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboa
     period_months = [add_months(as_of_month, -i) for i in range(filters.period - 1, -1, -1)]
     trend_months = [add_months(as_of_month, -i) for i in range(TREND_MONTHS - 1, -1, -1)]
     cells, open_now = (
-        (Cells([]), [])
+        (Cells([]), OpenNow())
         if refresh is None
         else read_cells(
             scope,
@@ -81,12 +85,24 @@ def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboa
             months_filter(period_months, trend_months, as_of_month),
             period_months[0],
             as_of_month,
+            agency_limit,
+            LONG_TABLE_ROWS if agency_limit is not None else None,
         )
     )
-    agency_by_id = {a.pk: a for a in agencies}
+    agency_by_id = choices.agency_by_id or {a.pk: a for a in agencies}
     level_by_id = {lv.pk: lv for lv in levels}
 
-    _open_episodes(tables, figures, open_now, agency_by_id, level_by_id, cells, trend_months)
+    _open_episodes(
+        tables,
+        figures,
+        open_now,
+        agency_by_id,
+        level_by_id,
+        cells,
+        as_of_month,
+        trend_months,
+        agency_limit,
+    )
     _caseloads(tables, figures, cells, as_of_month)
     _overdue(tables, figures, cells, agency_by_id, as_of_month, trend_months)
     _requests(tables, figures, cells, period_months)
@@ -112,29 +128,18 @@ def build_dashboard(scope: Scope, filters: Filters, choices: Choices) -> Dashboa
 def _open_episodes(
     tables: dict[str, Table],
     figures: dict[str, list[Figure]],
-    open_now: Sequence[Mapping[str, Any]],
-    agency_by_id: dict[int, AgencyChoice],
+    open_now: OpenNow,
+    agency_by_id: Mapping[int, AgencyChoice],
     level_by_id: dict[int, LevelOfNeed],
     cells: Cells,
+    month: dt.date,
     trend_months: list[dt.date],
+    agency_limit: int | None,
 ) -> None:
-    total = sum(int(r["v"]) for r in open_now)
-    by_level: dict[int | None, int] = defaultdict(int)
-    by_locality: dict[str, int] = defaultdict(int)
-    by_agency: dict[int | None, int] = defaultdict(int)
-    led = {"partner": 0, "la": 0, "none": 0}
-    for row in open_now:
-        v = int(row["v"])
-        by_level[row["level_id"]] += v
-        by_locality[row["locality"] or "Not recorded"] += v
-        by_agency[row["agency_id"]] += v
-        agency = agency_by_id.get(row["agency_id"]) if row["agency_id"] else None
-        if agency is None:
-            led["none"] += v
-        elif agency.kind in LOCAL_AUTHORITY_KINDS:
-            led["la"] += v
-        else:
-            led["partner"] += v
+    by_level = open_now.by_level
+    total = sum(by_level.values())
+    # Who leads (M8): the cells of open episodes now are keyed by it.
+    led = cells.by("M1", "key", months=[month])
     level_rows: list[list[Cell]] = [
         [level.label, by_level.get(pk, 0)] for pk, level in level_by_id.items()
     ]
@@ -143,6 +148,9 @@ def _open_episodes(
     tables["m1_level"] = Table(
         "m1_level", "Open episodes by level of need", ["Level of need", "Open episodes"], level_rows
     )
+    by_locality: dict[str, int] = defaultdict(int)
+    for name, v in open_now.by_locality.items():
+        by_locality[name or "Not recorded"] += v
     tables["m1_locality"] = Table(
         "m1_locality",
         "Open episodes by locality",
@@ -150,20 +158,7 @@ def _open_episodes(
         [[name, v] for name, v in sorted(by_locality.items())],
         display_limit=LONG_TABLE_ROWS,
     )
-    agency_rows: list[list[Cell]] = sorted(
-        (
-            [agency_by_id[pk].name if pk in agency_by_id else "No lead professional", v]
-            for pk, v in by_agency.items()
-        ),
-        key=lambda r: (-int(r[1] or 0), str(r[0])),
-    )
-    tables["m1_agency"] = Table(
-        "m1_agency",
-        "Open episodes by the lead professional's agency",
-        ["Lead professional's agency", "Open episodes"],
-        agency_rows,
-        display_limit=LONG_TABLE_ROWS,
-    )
+    tables["m1_agency"] = _open_by_agency(open_now, agency_by_id, total, agency_limit)
     trend = cells.by("M1", "month", months=trend_months)
     tables["m1_trend"] = Table(
         "m1_trend",
@@ -172,20 +167,48 @@ def _open_episodes(
         [[month_label(m), trend.get(m, 0)] for m in trend_months],
         note="Earlier months are counted from opening and closing dates.",
     )
+    partner, la, none = led.get("partner", 0), led.get("la", 0), led.get("none", 0)
     tables["m8"] = Table(
         "m8",
         "Who leads open episodes",
         ["Lead professional from", "Open episodes", "Share"],
         [
-            ["A partner agency", led["partner"], percent(led["partner"], total)],
-            ["The local authority", led["la"], percent(led["la"], total)],
-            ["No lead professional yet", led["none"], percent(led["none"], total)],
+            ["A partner agency", partner, percent(partner, total)],
+            ["The local authority", la, percent(la, total)],
+            ["No lead professional yet", none, percent(none, total)],
         ],
     )
     figures["m1"] = [Figure("Open episodes", f"{total:,}")]
-    figures["m8"] = [
-        Figure("Led by a partner agency", percent(led["partner"], total), f"{led['partner']:,}")
-    ]
+    figures["m8"] = [Figure("Led by a partner agency", percent(partner, total), f"{partner:,}")]
+
+
+def _open_by_agency(
+    open_now: OpenNow,
+    agency_by_id: Mapping[int, AgencyChoice],
+    total: int,
+    agency_limit: int | None,
+) -> Table:
+    """The agencies leading the most open episodes, and the others in one row (on the
+    page; the CSV, read with no limit, lists every agency)."""
+    rows: list[list[Cell]] = []
+    for pk, v in open_now.top_agencies:
+        agency = agency_by_id.get(pk) if pk is not None else None
+        name = agency.name if agency else "Agency no longer listed"
+        rows.append(["No lead professional" if pk is None else name, v])
+    named = sum(1 for pk, _v in open_now.top_agencies if pk is not None)
+    others = open_now.agency_count - named
+    note = ""
+    if agency_limit is not None and others > 0:
+        shown = sum(v for _pk, v in open_now.top_agencies)
+        rows.append([f"{others:,} other agenc{'y' if others == 1 else 'ies'}", total - shown])
+        note = f"The {named:,} agencies leading the most open episodes; the CSV lists every agency."
+    return Table(
+        "m1_agency",
+        "Open episodes by the lead professional's agency",
+        ["Lead professional's agency", "Open episodes"],
+        rows,
+        note=note,
+    )
 
 
 def _caseloads(
@@ -218,7 +241,7 @@ def _overdue(
     tables: dict[str, Table],
     figures: dict[str, list[Figure]],
     cells: Cells,
-    agency_by_id: dict[int, AgencyChoice],
+    agency_by_id: Mapping[int, AgencyChoice],
     month: dt.date,
     trend_months: list[dt.date],
 ) -> None:
@@ -246,7 +269,7 @@ def _overdue(
         note="Recorded from the month the dashboards started; empty months were not recorded.",
     )
     per_agency: dict[str, dict[str, int]] = defaultdict(lambda: {"reason": 0, "none": 0})
-    for row in cells.select("M6", months=[month]):
+    for row in cells.select("M6A", months=[month]):
         per_agency[row["key"]][row["key2"]] += int(row["v"])
 
     def agency_name(key: str) -> str:
@@ -268,9 +291,10 @@ def _overdue(
         ["Owner agency", "Overdue actions", "With a reason given", "No reason given"],
         rows,
         display_limit=LONG_TABLE_ROWS,
+        unlisted=max(0, cells.total("M6N", months=[month]) - len(rows)),
     )
-    total = sum(int(r[1] or 0) for r in rows)
-    reasons = sum(int(r[2] or 0) for r in rows)
+    reasons = cells.total("M6", months=[month], key2="reason")
+    total = reasons + cells.total("M6", months=[month], key2="none")
     figures["m6"] = [
         Figure("Overdue actions", f"{total:,}"),
         Figure("With a reason given", f"{reasons:,}"),

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from agencies.models import Agency, Team
+from agencies.models import LOCAL_AUTHORITY_KINDS, Agency, Team
 from cases.models import Case
 from dashboards.models import FilterDirectory, MetricCell, MetricTotal, SummaryRefresh, WorkingDay
 from meetings.models import Action
@@ -127,13 +127,17 @@ def _statements() -> list[tuple[str, str]]:
     """(metric, SQL) pairs, run in order after the ``dash_dim`` temporary table exists."""
     wd = WorkingDay._meta.db_table
     return [
-        # M1 now: open episodes by level, team, agency and locality.
+        # M1 now: open episodes by level, team, agency and locality, keyed by who leads
+        # them (M8: 'la', 'partner' or 'none').
         (
             "M1",
             f"""{_INSERT}
-            SELECT 'M1', %(month)s, {_DIMS}, '', '', count(*)
+            SELECT 'M1', %(month)s, {_DIMS},
+                   CASE WHEN d.agency_kind IS NULL THEN 'none'
+                        WHEN d.agency_kind = ANY(%(la_kinds)s) THEN 'la'
+                        ELSE 'partner' END, '', count(*)
             FROM dash_dim d WHERE d.status = ANY(%(episode)s)
-            GROUP BY {_DIMS}""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
+            GROUP BY {_DIMS}, 7""",  # noqa: S608 (constants only; values are parameters)  # nosec B608
         ),
         # M1 trend: episodes open at the end of each earlier month, from opening and
         # closing dates (the status history is not replayed; see the page's note).
@@ -353,21 +357,50 @@ def _statements() -> list[tuple[str, str]]:
 
 
 #: Authority-wide totals of the cells just written, in one statement (so the rows sit
-#: together). Open episodes now keep the level, agency and locality the page breaks
-#: them down by; every other figure is summed to its metric, month and keys.
+#: together): every figure summed to its metric, month and keys. (Open episodes now
+#: are keyed by who leads them, and overdue actions summed over their owners: the
+#: breakdowns by agency follow.)
 _TOTALS = f"""
 INSERT INTO {MetricTotal._meta.db_table}
     (metric, month, level_id, agency_id, locality, key, key2, value)
-SELECT metric, month, level_id, agency_id, locality, key, key2, sum(value)
-FROM (SELECT metric, month, key, key2, value,
-             CASE WHEN now_m1 THEN level_id END AS level_id,
-             CASE WHEN now_m1 THEN agency_id END AS agency_id,
-             CASE WHEN now_m1 THEN locality ELSE '' END AS locality
-      FROM (SELECT c.*, (c.metric = 'M1' AND c.month = %(month)s) AS now_m1
-            FROM {MetricCell._meta.db_table} c
-            WHERE NOT (c.metric = ANY(%(kept)s) AND c.month < %(month)s)) cells) summed
-GROUP BY metric, month, level_id, agency_id, locality, key, key2
+SELECT metric, month, NULL, NULL, '', key, key2, sum(value)
+FROM (SELECT metric, month, CASE WHEN metric = 'M6' THEN '' ELSE key END AS key, key2, value
+      FROM {MetricCell._meta.db_table} c
+      WHERE NOT (c.metric = ANY(%(kept)s) AND c.month < %(month)s)) cells
+GROUP BY metric, month, key, key2
 ORDER BY metric, month
+"""  # noqa: S608 (models' tables)  # nosec B608
+
+#: Open episodes now, broken down one way at a time for the authority page: by level
+#: (``M1L``), by locality (``M1P``) and by agency (``M1A``, which the page reads largest
+#: first and only the first few of), and the number of agencies leading any (``M1N``).
+#: Overdue actions now by owner: every one (``M6A``), those with a reason given
+#: (``M6R``), and the number of owners (``M6N``). So the page reads a few rows however
+#: many agencies there are.
+_OPEN_NOW_BREAKDOWNS = f"""
+INSERT INTO {MetricTotal._meta.db_table}
+    (metric, month, level_id, agency_id, locality, key, key2, value)
+SELECT CASE WHEN GROUPING(level_id) = 0 THEN 'M1L'
+            WHEN GROUPING(locality) = 0 THEN 'M1P' ELSE 'M1A' END,
+       %(month)s, level_id, agency_id, COALESCE(locality, ''), '', '', sum(value)
+FROM {MetricCell._meta.db_table}
+WHERE metric = 'M1' AND month = %(month)s
+GROUP BY GROUPING SETS ((level_id), (locality), (agency_id))
+UNION ALL
+SELECT 'M1N', %(month)s, NULL, NULL, '', '', '', count(DISTINCT agency_id)
+FROM {MetricCell._meta.db_table}
+WHERE metric = 'M1' AND month = %(month)s
+UNION ALL
+SELECT CASE WHEN GROUPING(key2) = 1 THEN 'M6A' ELSE 'M6R' END, %(month)s, NULL, NULL, '',
+       key, COALESCE(key2, ''), sum(value)
+FROM {MetricCell._meta.db_table}
+WHERE metric = 'M6' AND month = %(month)s
+GROUP BY GROUPING SETS ((key), (key, key2))
+HAVING GROUPING(key2) = 1 OR key2 = 'reason'
+UNION ALL
+SELECT 'M6N', %(month)s, NULL, NULL, '', '', '', count(DISTINCT key)
+FROM {MetricCell._meta.db_table}
+WHERE metric = 'M6' AND month = %(month)s
 """  # noqa: S608 (models' tables)  # nosec B608
 
 #: The teams and agencies as at this refresh, for the filters (``FilterDirectory``).
@@ -388,7 +421,8 @@ SELECT c.id AS case_id, c.status, c.opened_at, c.closed_at, c.closure_reason,
        c.next_review_due, c.review_late_reason, c.current_level_id AS level_id,
        l.professional_id AS lead_id, u.team_id,
        COALESCE(l.agency_id, u.agency_id) AS agency_id,
-       COALESCE(NULLIF(t.locality, ''), a.locality, '') AS locality
+       COALESCE(NULLIF(t.locality, ''), a.locality, '') AS locality,
+       a.kind AS agency_kind
 FROM cases_case c
 LEFT JOIN (
     -- The lead whose team and agency a case counts under: the active lead of an
@@ -430,6 +464,7 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
         "open_actions": list(OPEN_ACTION_STATUSES),
         "max_wd": MAX_WORKING_DAYS,
         "stepped_down_in": STEPPED_DOWN_IN_EVENT,
+        "la_kinds": sorted(str(kind) for kind in LOCAL_AUTHORITY_KINDS),
     }
     with transaction.atomic():
         ensure_working_day_calendar()
@@ -453,6 +488,8 @@ def refresh_summaries(*, today: dt.date | None = None) -> SummaryRefresh:
                 cells += cursor.rowcount
             # Authority-wide totals of everything just written.
             cursor.execute(_TOTALS, {"kept": list(KEPT_SNAPSHOTS), "month": this_month})
+            cells += cursor.rowcount
+            cursor.execute(_OPEN_NOW_BREAKDOWNS, {"month": this_month})
             cells += cursor.rowcount
             # Fresh statistics: stale ones make the page's small queries look big
             # (and, past the JIT threshold, pay for compiling them).

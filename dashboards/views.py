@@ -100,7 +100,8 @@ def export_table(request: AuthenticatedHttpRequest, table: str) -> StreamingHttp
     """One dashboard table as CSV, with the same filters as the page. Counts only."""
     scope = metrics.dashboard_scope(request.user)
     form, choices = _filter_form(request, scope)
-    board = sections.build_dashboard(scope, _filters(form), choices)
+    # The CSV lists every agency (the page, those leading the most).
+    board = sections.build_dashboard(scope, _filters(form), choices, agency_limit=None)
     found = board.tables.get(table)
     if found is None:
         raise Http404("No such table")

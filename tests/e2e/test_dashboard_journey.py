@@ -1,5 +1,6 @@
 """A team manager opens the caseload dashboard, follows an overdue figure to its list
-and records why a review is late."""
+and records why a review is late; the coordinator of a large authority types the agency
+to filter by."""
 
 from __future__ import annotations
 
@@ -71,6 +72,7 @@ def test_a_manager_reads_the_dashboard_and_explains_a_late_review(
     sign_in(page, "manager@demo.tac.example")
     page.goto("/dashboards/")
     expect(page.get_by_role("heading", name="Caseload dashboard")).to_be_visible()
+    expect(page.locator("svg[role=img]").first).to_be_visible()
     assert page.locator("svg[role=img]").count() >= 7
     check_page(page, "dashboard-team")
 
@@ -107,6 +109,7 @@ def test_the_coordinator_reads_the_authority_dashboard_and_filters_it(
     sign_in(page, "coordinator@demo.tac.example")
     page.goto("/dashboards/")
     expect(page.get_by_role("heading", name="Caseload dashboard")).to_be_visible()
+    expect(page.locator("svg[role=img]").first).to_be_visible()
     assert page.locator("svg[role=img]").count() >= 7
     expect(page.get_by_text("We have one person to call now.")).to_be_visible()
     check_page(page, "dashboard-authority")
@@ -114,6 +117,70 @@ def test_the_coordinator_reads_the_authority_dashboard_and_filters_it(
     page.get_by_role("link", name="List the overdue reviews and say why they are late").click()
     expect(page.get_by_role("link", name=overdue_case.reference, exact=True)).to_be_visible()
     check_page(page, "dashboard-authority-overdue-reviews")
+
+
+def test_the_coordinator_of_a_large_authority_types_the_agency_to_filter_by(
+    page: Any,
+    overdue_case: Case,
+    sign_in: Callable[..., None],
+    check_page: Callable[[Any, str], None],
+) -> None:
+    hub = Agency.objects.get(name="Eastfield Family Hub")
+    User.objects.create_user(
+        "coordinator@demo.tac.example",
+        PASSWORD,
+        full_name="Cora Coordinator",
+        agency=hub,
+        role=User.Role.COORDINATOR,
+    )
+    for i in range(70):  # too many to list
+        Agency.objects.create(name=f"Northgate primary school {i:02d}", kind=AgencyKind.SCHOOL)
+    refresh_summaries()
+    sign_in(page, "coordinator@demo.tac.example")
+    page.goto("/dashboards/")
+    box = page.get_by_role("textbox", name="Lead professional's agency")
+    expect(box).to_be_visible()
+    expect(page.get_by_text("agencies in all. Type part of the agency's name.")).to_be_visible()
+    open_episodes = page.locator("#open-episodes + .tac-tiles .tac-tile__value")
+    expect(open_episodes).to_have_text("1")
+
+    # Several match: choose one from the list.
+    box.fill("primary school 1")
+    page.get_by_role("button", name="Show").click()
+    expect(
+        page.get_by_role("heading", name="10 agencies have “primary school 1” in their name")
+    ).to_be_visible()
+    check_page(page, "dashboard-agency-matches")
+    page.get_by_role("link", name="Northgate primary school 12").click()
+    expect(box).to_have_value("Northgate primary school 12")
+    expect(open_episodes).to_have_text("0")
+    expect(page.locator("#agency-matches")).to_have_count(0)
+
+    # One matches: applied at once; its overdue reviews are a link away, by id.
+    box.fill("eastfield")
+    page.get_by_role("button", name="Show").click()
+    expect(box).to_have_value("Eastfield Family Hub")
+    expect(open_episodes).to_have_text("1")
+    page.get_by_role("link", name="List the overdue reviews and say why they are late").click()
+    expect(page.get_by_role("link", name=overdue_case.reference, exact=True)).to_be_visible()
+    expect(box).to_have_value("Eastfield Family Hub")
+    page.go_back()
+
+    # None: said at the box, which keeps what was typed.
+    box.fill("Westmoor academy")
+    page.get_by_role("button", name="Show").click()
+    error = page.get_by_role("link", name='No agency has "Westmoor academy" in its name')
+    expect(error).to_be_visible()
+    error.click()
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Westmoor academy")
+    check_page(page, "dashboard-agency-not-found")
+
+    # Emptied: every agency again.
+    box.fill("")
+    page.get_by_role("button", name="Show").click()
+    expect(open_episodes).to_have_text("1")
+    expect(page.get_by_role("heading", name="There is a problem")).to_have_count(0)
 
 
 def _box(page: Any, selector: str) -> dict[str, float]:
