@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import psycopg2  # type: ignore[import-untyped]
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
@@ -92,8 +93,9 @@ def _prepared(cursor: Any, name: str, sql: str) -> bool:
     if in_transaction:
         driver.execute("SAVEPOINT tac_prepare")
     try:
-        driver.execute(f"PREPARE {name} AS {_numbered(sql)}")
-    except connection.Database.Error:
+        # The name is a hash and the SQL the ORM's own, its values left as $n parameters.
+        driver.execute(f"PREPARE {name} AS {_numbered(sql)}")  # nosemgrep
+    except psycopg2.Error:
         if in_transaction:
             driver.execute("ROLLBACK TO SAVEPOINT tac_prepare")
             driver.execute("RELEASE SAVEPOINT tac_prepare")
