@@ -23,12 +23,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    F,
     Model,
     OuterRef,
     Q,
@@ -40,6 +42,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from agencies.models import PartnerClient, User
+from cases.expressions import AnyOf
 from cases.models import (
     AccessPurpose,
     BreakGlassGrant,
@@ -170,7 +173,10 @@ def visible_cases_set_filter(user: User | AnonymousUser) -> Q:
             members.filter(professional__team__in=managed_teams).values("case_id"),
             leads.filter(professional__team__in=managed_teams).values("case_id"),
         ]
-    return Q(pk__in=rule_member.union(*rules))
+    # The ids are gathered once and the cases fetched by primary key: as ``pk IN
+    # (…)``, a manager's team with 1,400 cases was guessed at 10,000 and every open case
+    # in the authority was scanned to find them (94 ms at a million children, 10 at 10k).
+    return Q(AnyOf(F("pk"), ArraySubquery(rule_member.union(*rules))))
 
 
 #: Where a case fetched for a page that changes nothing (GET) keeps the answers to the

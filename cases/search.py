@@ -20,10 +20,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, F, Func, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from rapidfuzz import fuzz
 
 from cases import phonetics
+from cases.expressions import AnyOf
 from cases.models import Case, CaseSubject, Child, KnownName, LeadProfessionalAssignment
 from cases.validators import normalise_postcode
 
@@ -83,17 +84,6 @@ def _dates(query: ChildQuery) -> list[date]:
     return [query.date_of_birth] if other is None else [query.date_of_birth, other]
 
 
-class _AnyOf(Func):
-    """``value = ANY(ARRAY(subquery))``: the subquery runs once, before the scan, and its
-    ids are looked up in the primary key index like any other branch of the ``OR``. (An
-    ``id IN (subquery)`` branch is a subplan checked row by row, which turns the whole
-    ``OR`` into a scan of the children table.)"""
-
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
-
-
 def candidate_filter(query: ChildQuery) -> Q:
     """An ``OR`` of index lookups on ``Child`` that every likely match satisfies."""
     family_meta = phonetics.metaphone(query.family_name)
@@ -150,7 +140,7 @@ def candidate_filter(query: ChildQuery) -> Q:
     if known is not None:
         branches.append(
             Q(
-                _AnyOf(
+                AnyOf(
                     F("pk"),
                     ArraySubquery(KnownName.objects.filter(known).order_by().values("child_id")),
                 )

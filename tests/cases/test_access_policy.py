@@ -59,6 +59,14 @@ def test_rule_2_a_manager_of_the_leads_team_sees_the_case(case: Case, manager: U
     assert visible(manager) == {case}
 
 
+def test_lists_gather_the_ids_once_and_fetch_the_cases_by_key(manager: User) -> None:
+    # ``pk IN (UNION …)`` let PostgreSQL hash a large team's caseload and scan every
+    # open case past it; the ids are gathered first (an InitPlan) instead.
+    sql = str(Case.objects.listed_for(manager).query)
+    assert '"cases_case"."id" = ANY(ARRAY(' in sql
+    assert " UNION " in sql
+
+
 def test_rule_2_the_lead_alone_grants_the_manager_sight(
     case: Case, lead: User, manager: User
 ) -> None:
