@@ -52,7 +52,7 @@ def my_work_context(user: User) -> dict[str, Any]:
         Assessment.objects.filter(
             assessor=user,
             status__in=OPEN_STATUSES,
-            case__in=Case.objects.listed_for(user),
+            case__in=Case.objects.listed_for(user, by_key=False),
         )
         .select_related("case")
         .order_by("started_at", "id")[:MY_DRAFTS_LIMIT]

@@ -103,16 +103,24 @@ def overdue_actions(
 ) -> tuple[list[ActionRow], bool]:
     """Open actions past their due date on open, visible cases (M6)."""
     visible = scoped_cases(user, scope, filters).filter(status__in=OPEN_STATUSES)
-    cases: Any = visible.values("pk")
-    if not user.is_coordinator:
-        # A caseload, not the authority: its case ids first (a few thousand at most), so
-        # the actions are read by case. As one statement PostgreSQL guessed the caseload
-        # at one case and read every overdue action in the authority instead.
+    overdue = Action.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=today)
+    if user.is_coordinator:
+        shown: Any = overdue.filter(case__in=visible.values("pk")).order_by("due_on", "pk")
+    else:
+        # A caseload, not the authority: its case ids first (a few thousand at most), then
+        # its overdue actions' ids and dates read case by case (the open actions' index by
+        # case and due date), the most overdue chosen here, and only those loaded. As one
+        # statement with the order and limit, PostgreSQL walked every overdue action in
+        # the authority by due date and kept the caseload's (48,000 read for 158 at 1M).
         cases = list(visible.values_list("pk", flat=True))
+        dated = sorted(overdue.filter(case__in=cases).order_by().values_list("due_on", "pk"))
+        shown = Action.objects.filter(pk__in=[pk for _, pk in dated[: limit + 1]]).order_by(
+            "due_on", "pk"
+        )
     actions = list(
-        Action.objects.filter(case__in=cases, status__in=OPEN_ACTION_STATUSES, due_on__lt=today)
-        .select_related("case", "owner_agency", "owner_professional", "owner_family_member")
-        .order_by("due_on", "pk")[: limit + 1]
+        shown.select_related("case", "owner_agency", "owner_professional", "owner_family_member")[
+            : limit + 1
+        ]
     )
     subjects: dict[int, list[CaseSubject]] = {}
     for subject in (

@@ -136,7 +136,9 @@ def my_work(user: User) -> Mapping[str, Any]:
     case one has left does not keep the case visible.
     """
     today = timezone.localdate()
-    visible = Case.objects.listed_for(user).open().values("pk")
+    # The user's own actions and invitations, each read by its own index, are checked
+    # against the caseload as a set (not the caseload read case by case).
+    visible = Case.objects.listed_for(user, by_key=False).open().values("pk")
     actions = list(
         Action.objects.filter(
             owner_professional=user,

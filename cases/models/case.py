@@ -69,12 +69,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
         return self.filter(visible_cases_filter(user))
 
-    def listed_for(self, user: User) -> CaseQuerySet:
+    def listed_for(self, user: User, *, by_key: bool = True) -> CaseQuerySet:
         """``visible_to`` for lists: the same cases, found from the user's caseload
-        (``cases.access.visible_cases_set_filter``) instead of by probing every case."""
+        (``cases.access.visible_cases_set_filter``) instead of by probing every case.
+        ``by_key=False`` where the rows filtered are the user's own (actions, drafts)."""
         from cases.access import visible_cases_set_filter
 
-        return self.filter(visible_cases_set_filter(user))
+        return self.filter(visible_cases_set_filter(user, by_key=by_key))
 
     def with_list_details(self) -> CaseQuerySet:
         """Columns for case lists ("My cases", dashboards) in a fixed number of queries."""
