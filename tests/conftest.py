@@ -39,7 +39,7 @@ from agencies.models import Agency, Team, User
 from cases.models import Case, Child, Family, FamilyMember, LevelOfNeed
 from notifications.models import Notification
 from tests import chromium, databases, personas
-from tests.helpers import PASSWORD, client_for, migrate_to
+from tests.helpers import PASSWORD, client_for
 from tests.matrix import Objects
 
 
@@ -610,4 +610,5 @@ def at_latest_afterwards() -> Iterator[None]:
     """For a test that migrates backwards: the database is at the latest migration again
     afterwards, whatever the test did."""
     yield
-    migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.state import StateApps
 from django.test import Client
 from django_otp.oath import totp
@@ -60,9 +61,23 @@ def totp_code(key: bytes, *, drift: int = 0) -> str:
     return f"{totp(key, drift=drift):06d}"
 
 
+class _WrittenHistoryLoader(MigrationLoader):
+    """The migrations as they were written, one by one: without the squashed migrations
+    that replace them on a new database, so that a test can go back to any of them. (A
+    database that ran a squashed migration is recorded as having run each it replaces.)"""
+
+    def load_disk(self) -> None:
+        super().load_disk()
+        for key, migration in list(self.disk_migrations.items()):
+            if migration.replaces:
+                del self.disk_migrations[key]
+
+
 def migrate_to(targets: list[tuple[str, str]]) -> StateApps:
-    """Migrate the test database to ``targets``; the apps as they were there."""
+    """Migrate the test database to ``targets`` of the written history; the apps as they
+    were there."""
     executor = MigrationExecutor(connection)
+    executor.loader = _WrittenHistoryLoader(connection)
     executor.migrate(targets)
     executor.loader.build_graph()
     return executor.loader.project_state(targets).apps

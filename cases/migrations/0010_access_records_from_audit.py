@@ -14,14 +14,27 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def audit_tables_made(apps, schema_editor):
+    """This migration once depended on audit 0003 as well. The squashed migrations that a
+    new database runs cannot depend on each other both ways, so the dependency went. Every
+    database that ran ``migrate`` since audit 0003 (2026-11-23) has its tables; one that
+    did not is told how to go on rather than failing half-way."""
+    tables = schema_editor.connection.introspection.table_names()
+    if not {"audit_recordaccess", "audit_restriction", "audit_unmasking"} <= set(tables):
+        raise RuntimeError(
+            "This database predates audit migration 0003. Run `manage.py migrate` with "
+            "TAC Portal as of commit feaad25 first, then with this version."
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0003_restrictions"),
         ("cases", "0009_partner_added_children"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.RunPython(audit_tables_made, migrations.RunPython.noop),
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
