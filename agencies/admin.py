@@ -5,20 +5,21 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
-from django.forms import ModelForm
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.admin import ApplicationAdmin
 
-from agencies.models import Agency, BackupCodeDevice, PartnerClient, Team, User
-from agencies.oauth import deactivate_partner_client, revoke_agency_tokens
-from agencies.services import (
-    TOTP_TOLERANCE,
-    deactivate_user,
-    sign_out_everywhere,
+from agencies.models import (
+    Agency,
+    AuthenticatorApp,
+    BackupCodeDevice,
+    PartnerClient,
+    Team,
+    User,
 )
+from agencies.oauth import deactivate_partner_client, revoke_agency_tokens
+from agencies.services import deactivate_user, sign_out_everywhere
 
 
 @admin.register(Agency)
@@ -137,26 +138,27 @@ class UserAdmin(DjangoUserAdmin[User]):
             deactivate_user(obj, by=by)
 
 
-# Backup codes are BackupCodeDevices, kept hashed; django-otp's static devices (codes in
-# the clear) are no longer made, here or anywhere.
-if admin.site.is_registered(StaticDevice):
-    admin.site.unregister(StaticDevice)
-if admin.site.is_registered(TOTPDevice):
-    admin.site.unregister(TOTPDevice)
+# Backup codes are BackupCodeDevices, kept hashed, and authenticator apps are
+# AuthenticatorApps, their keys sealed: django-otp's static and TOTP devices (codes and
+# keys in the clear) are no longer made, here or anywhere.
+for _clear in (StaticDevice, TOTPDevice):
+    if admin.site.is_registered(_clear):
+        admin.site.unregister(_clear)
 
 
-@admin.register(TOTPDevice)
-class AuthenticatorAppAdmin(TOTPDeviceAdmin):
-    """django-otp's page, with no clock drift allowed (ASVS 6.5.5)."""
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(admin.ModelAdmin[AuthenticatorApp]):
+    """To see when a professional's authenticator app was last used, or delete it (with
+    the backup codes, to reset their two-factor sign-in: they set up a new one at their
+    next sign-in). The key is never shown; a professional sets up their own app."""
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [*super().get_readonly_fields(request, obj), "tolerance"]
+    list_display = ["user", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    search_fields = ["user__email"]
 
-    def save_model(
-        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
-    ) -> None:
-        obj.tolerance = TOTP_TOLERANCE
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(BackupCodeDevice)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 from base64 import b32encode
 from typing import Any, ClassVar
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -17,8 +19,10 @@ from django.db.models import ExpressionWrapper, F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 
 from agencies.hashers import BackupCodeHasher
+from tac_portal import sealing
 from tac_portal.fields import BoundedTextField
 
 
@@ -357,6 +361,96 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.principal})"
+
+
+#: The sealing purpose of authenticator-app keys (and so their own derived key).
+AUTHENTICATOR_KEY_SEALED_AS = "tac-authenticator-keys"
+
+
+def _new_sealed_authenticator_key() -> str:
+    return sealing.seal(secrets.token_bytes(20), purpose=AUTHENTICATOR_KEY_SEALED_AS)
+
+
+class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
+    """A professional's authenticator app: TOTP (RFC 6238) with a 160-bit key.
+
+    The key is kept sealed (``tac_portal.sealing``), so a copy of the database alone
+    cannot make codes. A code works for its own 30-second step only (no clock drift
+    either side, ASVS 6.5.5), and once only: the step of the last code accepted is
+    stored, and a code is accepted only by the one request that moves it on (6.5.1).
+    """
+
+    sealed_key = models.CharField(
+        max_length=200,
+        default=_new_sealed_authenticator_key,
+        editable=False,
+        help_text="The 160-bit TOTP key, sealed under the secret key.",
+    )
+    step = models.PositiveSmallIntegerField(default=30, help_text="Seconds each code lasts.")
+    t0 = models.BigIntegerField(default=0, help_text="Unix time of step 0.")
+    digits = models.PositiveSmallIntegerField(default=6)
+    last_t = models.BigIntegerField(
+        default=-1, help_text="The step of the last code accepted; the next must be later."
+    )
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator app"
+
+    def __str__(self) -> str:
+        return f"Authenticator app of user {self.user_id}"  # type: ignore[attr-defined]
+
+    @property
+    def bin_key(self) -> bytes:
+        return sealing.unseal(self.sealed_key, purpose=AUTHENTICATOR_KEY_SEALED_AS)
+
+    @property
+    def config_url(self) -> str:
+        """The ``otpauth://`` URI an authenticator app scans (Key Uri Format)."""
+        issuer = settings.OTP_TOTP_ISSUER.replace(":", "")
+        label = quote(f"{issuer}:{self.user.get_username()}")  # type: ignore[attr-defined]
+        query = urlencode(
+            {
+                "secret": b32encode(self.bin_key).decode(),
+                "algorithm": "SHA1",
+                "digits": self.digits,
+                "period": self.step,
+            }
+        )
+        return f"otpauth://totp/{label}?{query}&issuer={quote(issuer)}"
+
+    def get_throttle_factor(self) -> int:
+        # After the n-th wrong code in a row, no code is checked for 2^(n-1) seconds.
+        return 1
+
+    def verify_token(self, token: object) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        code = str(token).strip()
+        if not allowed or not (code.isascii() and code.isdigit() and len(code) == self.digits):
+            return False
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, 0)
+        totp.time = time.time()
+        step = totp.t()
+        # Tolerance 0: the current step's code only. The conditional update lets one
+        # request only move last_t on to this step, however many carry the same code.
+        accepted = totp.verify(int(code), 0, self.last_t + 1) and bool(
+            type(self).objects.filter(pk=self.pk, last_t__lt=step).update(last_t=step)
+        )
+        if accepted:
+            self.last_t = step
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+        else:
+            self.throttle_increment(commit=False)
+        # Never last_t: a stale copy must not move it back.
+        self.save(update_fields=[*self._THROTTLING_FIELDS, "last_used_at"])
+        return accepted
+
+    _THROTTLING_FIELDS = ("throttling_failure_count", "throttling_failure_timestamp")
+
+
+sealing.sealed_column(
+    "agencies.AuthenticatorApp", "sealed_key", purpose=AUTHENTICATOR_KEY_SEALED_AS
+)
 
 
 #: Eight characters of lower-case base32: 40 random bits.

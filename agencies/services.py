@@ -12,26 +12,23 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.models import BackupCodeDevice, User, UserSession
+from agencies.models import AuthenticatorApp, BackupCodeDevice, User, UserSession
 from agencies.security import log_event
 from agencies.session_store import stored_key
 
 BACKUP_CODE_COUNT = 10
 
-#: Steps of clock drift either side that a TOTP device accepts. None: a code from the app
-#: works for its own 30 seconds only (ASVS 6.5.5).
-TOTP_TOLERANCE = 0
 
-
-def start_authenticator_app(user: User) -> TOTPDevice:
-    """The unconfirmed authenticator-app device that ``user`` is setting up, made if need
-    be; it counts once a code from the app confirms it."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+def start_authenticator_app(user: User) -> AuthenticatorApp:
+    """The unconfirmed authenticator app that ``user`` is setting up, made if need be; it
+    counts once a code from the app confirms it."""
+    device: AuthenticatorApp | None = AuthenticatorApp.objects.filter(
+        user=user, confirmed=False
+    ).first()
     if device is None:
-        device = TOTPDevice.objects.create(
-            user=user, name="Authenticator app", confirmed=False, tolerance=TOTP_TOLERANCE
+        device = AuthenticatorApp.objects.create(
+            user=user, name="Authenticator app", confirmed=False
         )
     return device
 

@@ -20,7 +20,6 @@ from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.forms import (
     ChangePasswordForm,
@@ -32,7 +31,7 @@ from agencies.forms import (
     TwoFactorSetupForm,
 )
 from agencies.middleware import two_factor_outstanding
-from agencies.models import User, UserSession, UserSessionQuerySet
+from agencies.models import AuthenticatorApp, User, UserSession, UserSessionQuerySet
 from agencies.security import TWO_FACTOR_PENDING, log_event
 from agencies.services import (
     end_other_sessions,
@@ -135,7 +134,7 @@ def qr_code_svg(data: str) -> SafeString:
     return SafeString(svg)  # nosec B703
 
 
-def _grouped_secret(device: TOTPDevice) -> str:
+def _grouped_secret(device: AuthenticatorApp) -> str:
     secret = base64.b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 

@@ -101,8 +101,9 @@ if DEBUG and PRODUCTION:
     )
 SECRET_KEY = _require("SECRET_KEY") or "insecure-local-development-key-not-for-production-use"
 # Earlier secret keys, comma-separated, while SECRET_KEY is being rotated: what they
-# signed or sealed (sessions, password reset links, webhook signing secrets) still
-# reads, and nothing new is made with them (docs/security.md, "Key management").
+# signed or sealed (sessions, password reset links, authenticator-app keys, webhook
+# secrets) still reads, and nothing new is made with them; `manage.py reseal_secrets`
+# seals again with the new key (docs/security.md, "Key management").
 SECRET_KEY_FALLBACKS = [
     key.strip() for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key.strip()
 ]

@@ -29,8 +29,7 @@ import pytest
 import redis
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
-from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +38,7 @@ from agencies.models import Agency, Team, User
 from cases.models import Case, Child, Family, FamilyMember, LevelOfNeed
 from notifications.models import Notification
 from tests import chromium, databases, personas
-from tests.helpers import PASSWORD, client_for
+from tests.helpers import PASSWORD, client_for, migrate_to_latest
 from tests.matrix import Objects
 
 
@@ -610,5 +609,4 @@ def at_latest_afterwards() -> Iterator[None]:
     """For a test that migrates backwards: the database is at the latest migration again
     afterwards, whatever the test did."""
     yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()

@@ -81,3 +81,9 @@ def migrate_to(targets: list[tuple[str, str]]) -> StateApps:
     executor.migrate(targets)
     executor.loader.build_graph()
     return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest() -> None:
+    """Migrate the test database to the latest migrations again."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

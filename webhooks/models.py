@@ -15,8 +15,12 @@ from django.db import models
 from django.db.models import Q
 
 from agencies.models import PartnerClient
+from tac_portal import sealing
 from tac_portal.concurrency import VersionedModel
-from webhooks.signing import SecretUnreadable, unseal
+from webhooks.signing import SEALED_AS, SecretUnreadable, unseal
+
+for _field in ("secret", "previous_secret"):
+    sealing.sealed_column("webhooks.WebhookSubscription", _field, purpose=SEALED_AS)
 
 
 class EventType(models.TextChoices):

@@ -15,9 +15,7 @@ import secrets
 import uuid
 from collections.abc import Iterable
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
-from django.utils.encoding import force_bytes
+from tac_portal import sealing
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix Standard Webhooks gives secrets
 
@@ -26,18 +24,14 @@ def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _fernet() -> MultiFernet:
-    # One key per Django secret key, the current first: rotating SECRET_KEY (with the old
-    # one in SECRET_KEY_FALLBACKS) leaves stored webhook secrets readable.
-    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    derived = [hashlib.sha256(b"tac-webhooks:" + force_bytes(k)).digest() for k in keys]
-    return MultiFernet([Fernet(base64.urlsafe_b64encode(key)) for key in derived])
+#: The sealing purpose of webhook signing secrets (and so their own derived key).
+SEALED_AS = "tac-webhooks"
 
 
 def seal(secret: str) -> str:
     """A signing secret as stored: encrypted with a key derived from the Django secret key,
     so that a copy of the database alone cannot forge webhooks."""
-    return _fernet().encrypt(secret.encode()).decode() if secret else ""
+    return sealing.seal(secret.encode(), purpose=SEALED_AS) if secret else ""
 
 
 class SecretUnreadable(Exception):
@@ -47,8 +41,8 @@ class SecretUnreadable(Exception):
 
 def unseal(stored: str) -> str:
     try:
-        return _fernet().decrypt(stored.encode()).decode() if stored else ""
-    except InvalidToken:
+        return sealing.unseal(stored, purpose=SEALED_AS).decode() if stored else ""
+    except sealing.Unreadable:
         raise SecretUnreadable from None
 
 

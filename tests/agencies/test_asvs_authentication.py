@@ -18,10 +18,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import tac_portal.settings as production
-from agencies.models import User
+from agencies.models import AuthenticatorApp, User
 from agencies.services import replace_backup_codes
 from tests.helpers import PASSWORD, totp_code
 
@@ -31,7 +30,7 @@ def _sign_in(client: Client, email: str, password: str) -> int:
     return int(response.status_code)
 
 
-def _code(device: TOTPDevice, drift: int = 0) -> str:
+def _code(device: AuthenticatorApp, drift: int = 0) -> str:
     return totp_code(device.bin_key, drift=drift)
 
 
@@ -130,9 +129,7 @@ def test_a_code_from_the_authenticator_app_works_once(
     client: Client, lead: User, settings: Any
 ) -> None:
     settings.TAC_REQUIRE_MFA = True
-    device = TOTPDevice.objects.create(
-        user=lead, name="Authenticator app", confirmed=True, tolerance=0
-    )
+    device = AuthenticatorApp.objects.create(user=lead, name="Authenticator app", confirmed=True)
     code = _code(device)
     assert _sign_in(client, lead.email, PASSWORD) == 302
     half_signed_in = client.cookies[django_settings.SESSION_COOKIE_NAME].value
@@ -149,9 +146,7 @@ def test_a_code_from_the_authenticator_app_works_once(
 
 def test_a_wrong_code_slows_down_the_next_tries(client: Client, lead: User, settings: Any) -> None:
     settings.TAC_REQUIRE_MFA = True
-    device = TOTPDevice.objects.create(
-        user=lead, name="Authenticator app", confirmed=True, tolerance=0
-    )
+    device = AuthenticatorApp.objects.create(user=lead, name="Authenticator app", confirmed=True)
     start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as traveller:
         assert _sign_in(client, lead.email, PASSWORD) == 302
@@ -169,12 +164,8 @@ def test_a_wrong_code_slows_down_the_next_tries(client: Client, lead: User, sett
 
 
 def test_second_factor_secrets_are_long_and_random(lead: User) -> None:
-    first = TOTPDevice.objects.create(
-        user=lead, name="Authenticator app", confirmed=False, tolerance=0
-    )
-    second = TOTPDevice.objects.create(
-        user=lead, name="Authenticator app", confirmed=False, tolerance=0
-    )
+    first = AuthenticatorApp.objects.create(user=lead, name="Authenticator app", confirmed=False)
+    second = AuthenticatorApp.objects.create(user=lead, name="Authenticator app", confirmed=False)
     assert len(first.bin_key) == 20  # 160 bits
     assert first.bin_key != second.bin_key
     assert (first.step, first.digits) == (30, 6)
@@ -204,9 +195,7 @@ def test_every_step_of_signing_in_and_out_is_logged(
     client: Client, lead: User, settings: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings.TAC_REQUIRE_MFA = True
-    device = TOTPDevice.objects.create(
-        user=lead, name="Authenticator app", confirmed=True, tolerance=0
-    )
+    device = AuthenticatorApp.objects.create(user=lead, name="Authenticator app", confirmed=True)
     with caplog.at_level(logging.INFO, logger="tac.security"):
         _sign_in(Client(), lead.email, "not the password")
         _sign_in(client, lead.email, PASSWORD)

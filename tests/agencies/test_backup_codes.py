@@ -163,4 +163,4 @@ def test_the_configuration_site_shows_backup_codes_by_person_never_the_codes(
     ).content.decode()
     assert not any(h in page or h.split("$")[-1] in page for h in hashes)
     assert client.get(reverse("admin:agencies_backupcodedevice_add")).status_code == 403
-    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 200
+    assert client.get(reverse("admin:agencies_authenticatorapp_add")).status_code == 403

@@ -11,9 +11,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.models import User
+from agencies.models import AuthenticatorApp, User
 
 NEW_PASSWORD = "a brand new long passphrase 2026"
 
@@ -65,7 +64,7 @@ def test_reset_then_sign_in_still_asks_for_the_code(
     client: Client, lead: User, settings: Any
 ) -> None:
     settings.TAC_REQUIRE_MFA = True
-    TOTPDevice.objects.create(user=lead, name="Authenticator app", confirmed=True, tolerance=0)
+    AuthenticatorApp.objects.create(user=lead, name="Authenticator app", confirmed=True)
     _request_reset(client, lead.email)
     set_password_url = _follow_reset_link(client)
     weak = client.post(set_password_url, {"new_password1": "short", "new_password2": "short"})

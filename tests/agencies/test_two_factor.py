@@ -8,21 +8,21 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.models import BackupCode, User
+from agencies.models import AuthenticatorApp, BackupCode, User
 from agencies.services import replace_backup_codes
 from tests.helpers import PASSWORD, client_for, totp_code
 
 
-def code_for(device: TOTPDevice) -> str:
+def code_for(device: AuthenticatorApp) -> str:
     return totp_code(device.bin_key)
 
 
-def confirmed_device(user: User) -> TOTPDevice:
-    return TOTPDevice.objects.create(
-        user=user, name="Authenticator app", confirmed=True, tolerance=0
+def confirmed_device(user: User) -> AuthenticatorApp:
+    device: AuthenticatorApp = AuthenticatorApp.objects.create(
+        user=user, name="Authenticator app", confirmed=True
     )
+    return device
 
 
 def sign_in(client: Client, user: User) -> str:
@@ -58,7 +58,7 @@ def test_enrolment_with_a_local_qr_code_then_backup_codes(
     assert "http" not in page.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
         "http://www.w3.org/2000/svg", ""
     )
-    device = TOTPDevice.objects.get(user=lead, confirmed=False)
+    device = AuthenticatorApp.objects.get(user=lead, confirmed=False)
     shown_key = re.search(r'id="setup-key">([A-Z2-7 ]+)<', page)
     assert shown_key is not None
     assert len(shown_key.group(1).replace(" ", "")) == 32
