@@ -68,9 +68,19 @@ class _WrittenHistoryLoader(MigrationLoader):
 
     def load_disk(self) -> None:
         super().load_disk()
+        last_replaced: dict[tuple[str, str], tuple[str, str]] = {}
         for key, migration in list(self.disk_migrations.items()):
             if migration.replaces:
+                app_label, name = migration.replaces[-1]
+                last_replaced[key] = (app_label, name)
                 del self.disk_migrations[key]
+        # A migration written after a squash depends on it: here, on what it replaced.
+        for migration in self.disk_migrations.values():
+            # Each loaded migration has its own list (Migration.__init__ copies it).
+            migration.dependencies = [  # type: ignore[misc]
+                last_replaced.get((parent[0], parent[1]), parent)
+                for parent in migration.dependencies
+            ]
 
 
 def migrate_to(targets: list[tuple[str, str]]) -> StateApps:

@@ -308,7 +308,10 @@ class CaseSubject(models.Model):
     "a child is the subject of at most one open case" (DOMAIN §1 invariant 2).
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
+    # No index of its own: the case_subject_unique constraint's (case, child) leads with it.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="subjects", db_index=False
+    )
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_subjects")
     is_open = models.BooleanField(default=True)
     added_at = models.DateTimeField(auto_now_add=True)
@@ -702,7 +705,8 @@ class LeadProfessionalAssignment(models.Model):
 class CaseEvent(models.Model):
     """The case chronology: significant events with dotted codes (``case.opened``)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: caseevent_case_at_idx (case, -at) leads with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     code = models.CharField(max_length=60)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -30,7 +30,10 @@ def tracked(model: _Model | None = None, *, untracked: tuple[str, ...] = ()) -> 
         pghistory.DeleteEvent(),
         model_name=f"{model.__name__}History",
         # ``Case.events`` is the case chronology; the history is ``<record>.history``.
-        obj_field=pghistory.ObjForeignKey(related_name="history", related_query_name="history"),
+        # No index on pgh_obj alone: the one below leads with it.
+        obj_field=pghistory.ObjForeignKey(
+            related_name="history", related_query_name="history", db_index=False
+        ),
         append_only=True,
         exclude=list(untracked) or None,
         # One record's history, newest first: the history page finds each change's

@@ -1,0 +1,23 @@
+"""Indexes that only repeat the first column of another index go: each change history's
+index on ``pgh_obj`` alone (its ``*_hist_obj`` index on ``pgh_obj, -pgh_id`` serves)
+so that every write keeps one index fewer. A database made from the squashed migration
+never had them."""
+
+from django.db import migrations
+
+REDUNDANT = [
+    "disclosures_disclosureitemhistory_pgh_obj_id_7e27f51e",
+    "disclosures_redactionhistory_pgh_obj_id_84772d4d",
+    "disclosures_subjectaccessrequesthistory_pgh_obj_id_1399c877",
+]
+
+
+class Migration(migrations.Migration):
+    dependencies = [("disclosures", "0001_squashed_0003")]
+
+    operations = [
+        migrations.RunSQL(
+            [f'DROP INDEX IF EXISTS "{name}"' for name in REDUNDANT],
+            reverse_sql=migrations.RunSQL.noop,
+        ),
+    ]
