@@ -33,9 +33,11 @@ def seal(value: bytes, *, purpose: str) -> str:
     return _fernet(purpose).encrypt(value).decode()
 
 
-def unseal(sealed: str, *, purpose: str) -> bytes:
+def unseal(sealed: str, *, purpose: str, max_age: int | None = None) -> bytes:
+    """What ``sealed`` holds; ``Unreadable`` if no secret key opens it, it was changed, or
+    it was sealed more than ``max_age`` seconds ago."""
     try:
-        return _fernet(purpose).decrypt(sealed.encode())
+        return _fernet(purpose).decrypt(sealed.encode(), ttl=max_age)
     except InvalidToken:
         raise Unreadable from None
 

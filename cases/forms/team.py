@@ -167,10 +167,11 @@ class EndMembershipForm(forms.Form):
 
 
 class AskToJoinForm(forms.Form):
-    # Posted back unchanged from the page; missing only if the page was tampered with.
+    # Posted back unchanged from the page (sealed: about 140 characters); missing only if
+    # the page was tampered with.
     offer = forms.CharField(
         widget=forms.HiddenInput,
-        max_length=64,
+        max_length=300,
         error_messages={"required": "Something went wrong: go back to Find a child and try again"},
     )
     reason = forms.CharField(

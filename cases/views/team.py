@@ -8,9 +8,9 @@ leave. The rules live in ``cases.services.teams``.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,12 +54,11 @@ from cases.models import (
 from cases.search import KnownElsewhere
 from cases.services import invitations, joining
 from cases.services import teams as team_services
+from tac_portal import sealing
 from tac_portal.forms import add_service_errors
 
-#: The session key of the join offers "find a child" made: opaque token → case id.
-OFFERS_KEY = "tac_join_offers"
-#: At most this many offers are remembered (the latest searches').
-OFFERS_KEPT = 50
+#: The sealing purpose of the join offers "find a child" makes (and so their own key).
+OFFER_SEALED_AS = "tac-join-offers"
 
 
 def _memberships(case: Case) -> Any:
@@ -409,21 +408,24 @@ def end_membership(request: AuthenticatedHttpRequest, pk: int, membership_pk: in
 
 def offer_to_join(request: AuthenticatedHttpRequest, found: list[KnownElsewhere]) -> None:
     """Give each child "find a child" found in a case the user cannot see an opaque offer
-    to ask to join that case's team. The case's id stays in the session, never the page."""
-    if not any(entry.case_id is not None for entry in found):
-        return
-    offers: dict[str, int] = dict(request.session.get(OFFERS_KEY, {}))
+    to ask to join that case's team: the case's id and the user's, sealed (encrypted and
+    signed, ``tac_portal.sealing``). The page shows no case id, an offer works for the
+    user it was made for only and for as long as a session lasts, and making one writes
+    nothing (no session save per search)."""
     for entry in found:
-        if entry.case_id is None:
-            continue
-        entry.offer = secrets.token_urlsafe(16)
-        offers[entry.offer] = entry.case_id
-    request.session[OFFERS_KEY] = dict(list(offers.items())[-OFFERS_KEPT:])
+        if entry.case_id is not None:
+            entry.offer = sealing.seal(
+                f"{request.user.pk}:{entry.case_id}".encode(), purpose=OFFER_SEALED_AS
+            )
 
 
 def _offered_case(request: AuthenticatedHttpRequest, offer: str) -> Case:
-    case_id = request.session.get(OFFERS_KEY, {}).get(offer)
-    if case_id is None:
+    try:
+        opened = sealing.unseal(offer, purpose=OFFER_SEALED_AS, max_age=settings.SESSION_COOKIE_AGE)
+        user_id, case_id = (int(part) for part in opened.decode().split(":"))
+    except (sealing.Unreadable, ValueError):
+        raise Http404("Nothing found") from None
+    if user_id != request.user.pk:
         raise Http404("Nothing found")
     case = Case.objects.filter(pk=case_id).first()
     if case is None:

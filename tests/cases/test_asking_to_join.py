@@ -3,18 +3,25 @@ help, and the lead's decision."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import User
 from cases.models import Case, CaseEvent, JoinRequest, TACRole
 from cases.services import joining
 from cases.services.common import CaseError
+from cases.views.team import OFFER_SEALED_AS
 from notifications.models import Notification
+from tac_portal import sealing
 from tac_portal.concurrency import StaleEdit
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +90,7 @@ def test_a_professional_who_found_the_child_asks_and_the_lead_approves(
     assert {"team.join_requested", "team.join_approved", "team.member_added"} <= codes
 
 
-def test_an_offer_from_someone_elses_session_leads_nowhere(
+def test_an_offer_made_for_someone_else_leads_nowhere(
     case: Case, outsider_client: Client, member_manager_client: Client
 ) -> None:
     offer = _offer(outsider_client)
@@ -92,6 +99,35 @@ def test_an_offer_from_someone_elses_session_leads_nowhere(
     assert (
         outsider_client.post(reverse("cases:ask_to_join"), {"offer": "made-up"}).status_code == 404
     )
+
+
+def test_an_offer_hides_the_case_and_lasts_as_long_as_a_session(
+    case: Case, outsider: User, outsider_client: Client, settings: Any
+) -> None:
+    offer = _offer(outsider_client)
+    # Sealed: the case's id is in no readable form on the page.
+    assert offer.startswith("gAAAAA")
+    opened = sealing.unseal(offer, purpose=OFFER_SEALED_AS).decode()
+    assert opened == f"{outsider.pk}:{case.pk}"
+    tampered = offer[:-6] + ("A" if offer[-6] != "A" else "B") + offer[-5:]
+    assert (
+        outsider_client.post(reverse("cases:ask_to_join"), {"offer": tampered}).status_code == 404
+    )
+    later = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    with time_machine.travel(later, tick=False), pytest.raises(sealing.Unreadable):
+        sealing.unseal(offer, purpose=OFFER_SEALED_AS, max_age=settings.SESSION_COOKIE_AGE)
+
+
+def test_finding_a_child_known_elsewhere_writes_nothing_to_the_session(
+    case: Case, outsider_client: Client
+) -> None:
+    _offer(outsider_client)  # the session is saved once, as any first request saves it
+    with CaptureQueriesContext(connection) as queries:
+        _offer(outsider_client)
+    writes = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))
+    ]
+    assert not [sql for sql in writes if "django_session" in sql]
 
 
 def test_a_member_sees_the_child_and_is_offered_nothing(case: Case, member_client: Client) -> None:
