@@ -404,6 +404,14 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
         return sealing.unseal(self.sealed_key, purpose=AUTHENTICATOR_KEY_SEALED_AS)
 
     @property
+    def key_readable(self) -> bool:
+        try:
+            self.bin_key  # noqa: B018
+        except sealing.Unreadable:
+            return False
+        return True
+
+    @property
     def config_url(self) -> str:
         """The ``otpauth://`` URI an authenticator app scans (Key Uri Format)."""
         issuer = settings.OTP_TOTP_ISSUER.replace(":", "")
@@ -427,7 +435,13 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
         code = str(token).strip()
         if not allowed or not (code.isascii() and code.isdigit() and len(code) == self.digits):
             return False
-        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, 0)
+        try:
+            key = self.bin_key
+        except sealing.Unreadable:
+            # Sealed under a secret key no longer given: no code can be checked. An
+            # administrator removes the app and its owner sets up a new one.
+            return False
+        totp = TOTP(key, self.step, self.t0, self.digits, 0)
         totp.time = time.time()
         step = totp.t()
         # Tolerance 0: the current step's code only. The conditional update lets one

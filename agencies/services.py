@@ -26,6 +26,9 @@ def start_authenticator_app(user: User) -> AuthenticatorApp:
     device: AuthenticatorApp | None = AuthenticatorApp.objects.filter(
         user=user, confirmed=False
     ).first()
+    if device is not None and not device.key_readable:
+        device.delete()  # sealed under a secret key no longer given: start again
+        device = None
     if device is None:
         device = AuthenticatorApp.objects.create(
             user=user, name="Authenticator app", confirmed=False

@@ -369,11 +369,13 @@ class Action(models.Model):
                 condition=Q(status__in=["not_started", "in_progress", "carried_forward"]),
                 name="action_open_case_due_idx",
             ),
-            # Overdue actions across the authority (dashboards).
+            # Overdue actions across the authority (dashboards), in the list's order (due
+            # date, then id): the first page is read straight off it, however many actions
+            # share the oldest due date.
             models.Index(
-                fields=["due_on"],
+                fields=["due_on", "id"],
                 condition=Q(status__in=["not_started", "in_progress", "carried_forward"]),
-                name="action_open_due_idx",
+                name="action_open_due_id_idx",
             ),
         ]
 

@@ -50,8 +50,12 @@ def test_another_secret_key_reads_it_only_while_the_old_one_is_a_fallback(
     settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = NEW_KEY, [OLD_KEY]
     assert AuthenticatorApp.objects.get(pk=device.pk).bin_key == key
     settings.SECRET_KEY_FALLBACKS = []
+    unreadable = AuthenticatorApp.objects.get(pk=device.pk)
     with pytest.raises(sealing.Unreadable):
-        AuthenticatorApp.objects.get(pk=device.pk).bin_key  # noqa: B018
+        unreadable.bin_key  # noqa: B018
+    # No code can be checked, and none is accepted; setting up again starts afresh.
+    assert not unreadable.verify_token("123456")
+    assert start_authenticator_app(lead).key_readable
 
 
 def test_resealing_moves_every_key_onto_the_new_secret_key(lead: User, settings: Any) -> None:
