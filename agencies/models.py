@@ -432,7 +432,10 @@ class AuthenticatorApp(TimestampMixin, ThrottlingMixin, Device):
 
     def verify_token(self, token: object) -> bool:
         allowed, _ = self.verify_is_allowed()
-        code = str(token).strip()
+        if isinstance(token, int) and not isinstance(token, bool):
+            code = f"{token:0{self.digits}d}"  # a code as a number has lost its leading 0s
+        else:
+            code = str(token).strip()
         if not allowed or not (code.isascii() and code.isdigit() and len(code) == self.digits):
             return False
         try:

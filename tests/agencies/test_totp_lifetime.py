@@ -7,10 +7,11 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django_otp.oath import totp
+from django_otp.oath import TOTP, totp
 
-from agencies.models import AuthenticatorApp, User
+from agencies.models import AUTHENTICATOR_KEY_SEALED_AS, AuthenticatorApp, User
 from agencies.services import start_authenticator_app
+from tac_portal import sealing
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +43,23 @@ def test_a_code_is_refused_once_its_30_seconds_are_over(
         code = _code(device)
         traveller.shift(dt.timedelta(seconds=seconds_later))
         assert device.verify_token(code) is accepted
+
+
+def _code_at(key: bytes, when: dt.datetime) -> int:
+    code = TOTP(key)
+    code.time = when.timestamp()
+    return int(code.token())
+
+
+def test_a_code_given_as_a_number_keeps_its_leading_zeros(lead: User) -> None:
+    key = bytes(range(20))
+    device = AuthenticatorApp.objects.create(
+        user=lead,
+        name="Authenticator app",
+        sealed_key=sealing.seal(key, purpose=AUTHENTICATOR_KEY_SEALED_AS),
+    )
+    # The first 30-second step from MID_STEP on whose code starts with a 0.
+    steps = (MID_STEP + dt.timedelta(seconds=30 * n) for n in range(1000))
+    when = next(moment for moment in steps if _code_at(key, moment) < 100_000)
+    with time_machine.travel(when, tick=False):
+        assert device.verify_token(_code_at(key, when))
