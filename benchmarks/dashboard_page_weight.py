@@ -62,7 +62,7 @@ def main() -> None:
         ("coordinator", f"a locality ({locality})", f"/dashboards/?locality={locality}"),
         ("coordinator", "an agency", f"/dashboards/?agency={agency}"),
         ("manager", "a manager's teams", "/dashboards/"),
-        # The drill-down lists: at most DRILLDOWN_LIMIT rows, the most overdue first.
+        # The drill-down lists: a page of PAGE_SIZE rows, the most overdue first.
         ("coordinator", "overdue reviews, whole authority", "/dashboards/list/overdue-reviews/"),
         ("coordinator", "overdue actions, whole authority", "/dashboards/list/overdue-actions/"),
         ("manager", "overdue reviews, a manager's teams", "/dashboards/list/overdue-reviews/"),

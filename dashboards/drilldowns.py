@@ -1,15 +1,18 @@
 """Drill-down lists behind the dashboard figures: the cases and actions themselves.
 
 These are live queries, always through ``Case.objects.visible_to``: a row the
-viewer may not see is never listed. They run a fixed number of queries and
-stop at ``DRILLDOWN_LIMIT`` rows (ordered most overdue first).
+viewer may not see is never listed. They list the most overdue first, in pages of
+``PAGE_SIZE`` rows, and a page costs a fixed number of queries however deep it is:
+each page starts from where the page before it ended (its last row's due date and
+id, in the address), not from an offset, so the 400th page is read as the first is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -21,9 +24,12 @@ from meetings.models import Action, FamilyFeedback, Review
 if TYPE_CHECKING:
     from agencies.models import User
 
-#: The most overdue rows a list shows: 150 keeps the authority's list, at a million
-#: children, under 150 kB of HTML (200 rows were 157 kB); the filters narrow it.
-DRILLDOWN_LIMIT = 150
+#: Rows a page of a list shows. A page of 50 is about 45 kB of HTML; a manager sees
+#: the same amount of work on the page whether their teams have 60 overdue reviews or
+#: 6,000, and every row is reachable by "Next".
+PAGE_SIZE = 50
+#: The most rows a CSV download holds (the filters narrow a longer list).
+CSV_LIMIT = 5000
 #: How many of the family's own words the dashboard shows beside the closure figures.
 FEEDBACK_SAMPLE = 3
 
@@ -75,9 +81,105 @@ class ActionRow:
     days_overdue: int
 
 
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where a row sits in a list: its due date, then its id."""
+
+    due: dt.date
+    pk: int
+
+    def as_param(self) -> str:
+        return f"{self.due.isoformat()}.{self.pk}"
+
+    @classmethod
+    def from_param(cls, raw: str | None) -> Position | None:
+        """The position in a "Next" or "Previous" link; None for anything else."""
+        due, _, pk = (raw or "").partition(".")
+        try:
+            position = cls(dt.date.fromisoformat(due), int(pk))
+        except ValueError:
+            return None
+        return position if 0 < position.pk < 2**63 else None
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """The page asked for: the first, the one after ``after``, or the one before ``before``."""
+
+    after: Position | None = None
+    before: Position | None = None
+    size: int = PAGE_SIZE
+
+    @classmethod
+    def from_query(cls, query: Any) -> PageRequest:
+        after = Position.from_param(query.get("after"))
+        before = None if after else Position.from_param(query.get("before"))
+        return cls(after=after, before=before, size=PAGE_SIZE)
+
+    @property
+    def is_first(self) -> bool:
+        return self.after is None and self.before is None
+
+
+Row = TypeVar("Row")
+
+
+@dataclass
+class Page(Generic[Row]):
+    rows: list[Row]
+    #: The positions for the "Previous" (``before=``) and "Next" (``after=``) links.
+    previous: Position | None
+    next: Position | None
+    #: Asked for a page past the list's end (the rows on it were dealt with since).
+    past_the_end: bool = False
+
+
+def _page_of(
+    items: Sequence[Row], request: PageRequest, position_of: Callable[[Row], Position]
+) -> Page[Row]:
+    """A page from ``items``, read in the request's direction with one row to spare."""
+    extra = len(items) > request.size
+    rows = list(items[: request.size])
+    if request.before is not None:
+        rows.reverse()
+        has_previous, has_next = extra, True
+    else:
+        has_previous, has_next = request.after is not None, extra
+    return Page(
+        rows,
+        previous=position_of(rows[0]) if rows and has_previous else None,
+        next=position_of(rows[-1]) if rows and has_next else None,
+        past_the_end=not rows and not request.is_first,
+    )
+
+
+def _keyset(queryset: Any, due: str, request: PageRequest) -> Any:
+    """``queryset`` from the requested position on, in (due date, id) order or its
+    reverse, one row more than a page. ``due >= at`` is spelt out beside the tie-break
+    so that the (due date, id) index is entered at the position."""
+    if request.before is not None:
+        at = request.before
+        queryset = queryset.filter(
+            Q(**{f"{due}__lte": at.due}) & (Q(**{f"{due}__lt": at.due}) | Q(pk__lt=at.pk))
+        ).order_by(f"-{due}", "-pk")
+    else:
+        if request.after is not None:
+            at = request.after
+            queryset = queryset.filter(
+                Q(**{f"{due}__gte": at.due}) & (Q(**{f"{due}__gt": at.due}) | Q(pk__gt=at.pk))
+            )
+        queryset = queryset.order_by(due, "pk")
+    return queryset[: request.size + 1]
+
+
 def overdue_reviews(
-    user: User, scope: Scope, filters: Filters, *, today: dt.date, limit: int = DRILLDOWN_LIMIT
-) -> tuple[list[ReviewRow], bool]:
+    user: User,
+    scope: Scope,
+    filters: Filters,
+    *,
+    today: dt.date,
+    page: PageRequest = PageRequest(),
+) -> Page[ReviewRow]:
     """Open cases whose review date has passed with no review held since (M5)."""
     reviewed_since = Review.objects.filter(
         case=OuterRef("pk"), reviewed_at__date__gte=OuterRef("next_review_due")
@@ -87,57 +189,69 @@ def overdue_reviews(
         .filter(closed_at__isnull=True, status__in=OPEN_STATUSES, next_review_due__lt=today)
         .exclude(Exists(reviewed_since))
         .with_list_details()
-        .order_by("next_review_due", "reference")
     )
-    page = list(cases[: limit + 1])
-    rows = [
-        ReviewRow(case, (today - case.next_review_due).days)
-        for case in page[:limit]
-        if case.next_review_due is not None
-    ]
-    return rows, len(page) > limit
+    found = _page_of(
+        list(_keyset(cases, "next_review_due", page)),
+        page,
+        lambda case: Position(case.next_review_due, case.pk),
+    )
+    return Page(
+        [ReviewRow(case, (today - case.next_review_due).days) for case in found.rows],
+        previous=found.previous,
+        next=found.next,
+        past_the_end=found.past_the_end,
+    )
 
 
 def overdue_actions(
-    user: User, scope: Scope, filters: Filters, *, today: dt.date, limit: int = DRILLDOWN_LIMIT
-) -> tuple[list[ActionRow], bool]:
+    user: User,
+    scope: Scope,
+    filters: Filters,
+    *,
+    today: dt.date,
+    page: PageRequest = PageRequest(),
+) -> Page[ActionRow]:
     """Open actions past their due date on open, visible cases (M6)."""
     visible = scoped_cases(user, scope, filters).filter(status__in=OPEN_STATUSES)
     overdue = Action.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=today)
+    related = ("case", "owner_agency", "owner_professional", "owner_family_member")
     if user.is_coordinator:
-        shown: Any = overdue.filter(case__in=visible.values("pk")).order_by("due_on", "pk")
+        shown = overdue.filter(case__in=visible.values("pk")).select_related(*related)
+        actions = list(_keyset(shown, "due_on", page))
     else:
         # A caseload, not the authority: its case ids first (a few thousand at most), then
         # its overdue actions' ids and dates read case by case (the open actions' index by
-        # case and due date), the most overdue chosen here, and only those loaded. As one
+        # case and due date), the page chosen here, and only its rows loaded. As one
         # statement with the order and limit, PostgreSQL walked every overdue action in
         # the authority by due date and kept the caseload's (48,000 read for 158 at 1M).
         cases = list(visible.values_list("pk", flat=True))
-        dated = sorted(overdue.filter(case__in=cases).order_by().values_list("due_on", "pk"))
-        shown = Action.objects.filter(pk__in=[pk for _, pk in dated[: limit + 1]]).order_by(
-            "due_on", "pk"
+        dated = sorted(
+            Position(due_on, pk)
+            for due_on, pk in overdue.filter(case__in=cases).order_by().values_list("due_on", "pk")
         )
-    actions = list(
-        shown.select_related("case", "owner_agency", "owner_professional", "owner_family_member")[
-            : limit + 1
-        ]
-    )
+        if page.before is not None:
+            chosen = [p for p in reversed(dated) if p < page.before][: page.size + 1]
+        else:
+            chosen = [p for p in dated if page.after is None or p > page.after][: page.size + 1]
+        loaded = Action.objects.select_related(*related).in_bulk([p.pk for p in chosen])
+        actions = [loaded[p.pk] for p in chosen if p.pk in loaded]
+    found = _page_of(actions, page, lambda action: Position(action.due_on, action.pk))
     subjects: dict[int, list[CaseSubject]] = {}
     for subject in (
-        CaseSubject.objects.filter(case__in={a.case_id for a in actions[:limit]})
+        CaseSubject.objects.filter(case__in={a.case_id for a in found.rows})
         .select_related("child")
         .order_by("child_id")
     ):
         subjects.setdefault(subject.case_id, []).append(subject)
-    rows = [
-        ActionRow(
-            action,
-            subjects.get(action.case_id, []),
-            (today - action.due_on).days,
-        )
-        for action in actions[:limit]
-    ]
-    return rows, len(actions) > limit
+    return Page(
+        [
+            ActionRow(action, subjects.get(action.case_id, []), (today - action.due_on).days)
+            for action in found.rows
+        ],
+        previous=found.previous,
+        next=found.next,
+        past_the_end=found.past_the_end,
+    )
 
 
 def shown_in_reviews(rows: list[ReviewRow]) -> list[tuple[int, int | None]]:

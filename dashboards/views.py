@@ -111,35 +111,43 @@ def export_table(request: AuthenticatedHttpRequest, table: str) -> StreamingHttp
     )
 
 
-def _drilldown_rows(
-    request: AuthenticatedHttpRequest, kind: str
-) -> tuple[metrics.Scope, FilterForm, list[drilldowns.ReviewRow], list[drilldowns.ActionRow], bool]:
+def _drilldown_page(
+    request: AuthenticatedHttpRequest, kind: str, page: drilldowns.PageRequest
+) -> tuple[
+    metrics.Scope,
+    FilterForm,
+    drilldowns.Page[drilldowns.ReviewRow] | None,
+    drilldowns.Page[drilldowns.ActionRow] | None,
+]:
+    """One page of an overdue list, its records logged as shown."""
     if kind not in DRILLDOWNS:
         raise Http404("No such list")
     scope = metrics.dashboard_scope(request.user)
     form, _choices = _filter_form(request, scope)
     filters = _filters(form)
     today = timezone.localdate()
-    reviews: list[drilldowns.ReviewRow] = []
-    actions: list[drilldowns.ActionRow] = []
     if kind == "overdue-reviews":
-        reviews, truncated = drilldowns.overdue_reviews(request.user, scope, filters, today=today)
+        reviews = drilldowns.overdue_reviews(request.user, scope, filters, today=today, page=page)
         record_records_shown(
-            request, drilldowns.shown_in_reviews(reviews), purpose=AccessPurpose.DASHBOARD
+            request, drilldowns.shown_in_reviews(reviews.rows), purpose=AccessPurpose.DASHBOARD
         )
-    else:
-        actions, truncated = drilldowns.overdue_actions(request.user, scope, filters, today=today)
-        record_records_shown(
-            request, drilldowns.shown_in_actions(actions), purpose=AccessPurpose.DASHBOARD
-        )
-    return scope, form, reviews, actions, truncated
+        return scope, form, reviews, None
+    actions = drilldowns.overdue_actions(request.user, scope, filters, today=today, page=page)
+    record_records_shown(
+        request, drilldowns.shown_in_actions(actions.rows), purpose=AccessPurpose.DASHBOARD
+    )
+    return scope, form, None, actions
 
 
 @login_required
 @require_GET
 def drilldown(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
-    """The cases or actions behind an overdue figure, each with its "why late"."""
-    scope, form, reviews, actions, truncated = _drilldown_rows(request, kind)
+    """The cases or actions behind an overdue figure, each with its "why late", a page
+    at a time."""
+    page = drilldowns.PageRequest.from_query(request.GET)
+    scope, form, reviews, actions = _drilldown_page(request, kind, page)
+    shown = reviews or actions
+    assert shown is not None  # noqa: S101  (one of the two kinds)
     return render(
         request,
         "dashboards/drilldown.html",
@@ -148,10 +156,11 @@ def drilldown(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
             "title": DRILLDOWNS[kind],
             "scope": scope,
             "form": form,
-            "reviews": reviews,
-            "actions": actions,
-            "truncated": truncated,
-            "limit": drilldowns.DRILLDOWN_LIMIT,
+            "reviews": reviews.rows if reviews else [],
+            "actions": actions.rows if actions else [],
+            "page": shown,
+            "first_page": page.is_first,
+            "csv_limit": drilldowns.CSV_LIMIT,
             "query": _filters(form).as_query(),
             "next": request.get_full_path(),
         },
@@ -161,12 +170,15 @@ def drilldown(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 def drilldown_csv(request: AuthenticatedHttpRequest, kind: str) -> StreamingHttpResponse:
-    _scope, _form, reviews, actions, _truncated = _drilldown_rows(request, kind)
-    if kind == "overdue-reviews":
+    """The whole list, most overdue first, up to ``CSV_LIMIT`` rows."""
+    _scope, _form, reviews, actions = _drilldown_page(
+        request, kind, drilldowns.PageRequest(size=drilldowns.CSV_LIMIT)
+    )
+    if reviews is not None:
         header = ["Case", "Children", "Level of need", "Lead professional", "Lead's agency",
                   "Review due", "Days overdue", "Why late"]  # fmt: skip
         rows = []
-        for r in reviews:
+        for r in reviews.rows:
             lead = r.case.lead_assignment
             rows.append(
                 [
@@ -181,6 +193,7 @@ def drilldown_csv(request: AuthenticatedHttpRequest, kind: str) -> StreamingHttp
                 ]
             )
     else:
+        assert actions is not None  # noqa: S101  (one of the two kinds)
         header = ["Case", "Children", "Action", "Owner", "Owner agency", "Due",
                   "Days overdue", "Why late"]  # fmt: skip
         rows = [
@@ -194,7 +207,7 @@ def drilldown_csv(request: AuthenticatedHttpRequest, kind: str) -> StreamingHttp
                 a.days_overdue,
                 a.action.late_reason,
             ]
-            for a in actions
+            for a in actions.rows
         ]
     stamp = timezone.localdate().isoformat()
     return _csv_response(f"{kind}-{stamp}.csv", exports.csv_lines(header, rows))

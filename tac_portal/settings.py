@@ -215,7 +215,10 @@ TEMPLATES = [
                 "tac_portal.context_processors.navigation",
             ],
             # The GOV.UK field templates' tags: {% load govuk %}.
-            "libraries": {"govuk": "tac_portal.templatetags.govuk"},
+            "libraries": {
+                "govuk": "tac_portal.templatetags.govuk",
+                "links": "tac_portal.templatetags.links",
+            },
         },
     },
 ]

@@ -238,10 +238,11 @@ class Case(models.Model):
         indexes = [
             # Partner API incremental sync: ?updated_since=
             models.Index(fields=["updated_at", "id"], name="case_updated_idx"),
-            # Overdue reviews (dashboards, reminders): open cases by review date.
+            # Overdue reviews (dashboards, reminders): open cases by review date, then id,
+            # the order the overdue list pages in.
             models.Index(
-                fields=["next_review_due"],
-                name="case_open_review_idx",
+                fields=["next_review_due", "id"],
+                name="case_open_review_id_idx",
                 condition=Q(closed_at__isnull=True),
             ),
             models.Index(fields=["status"], name="case_status_idx"),
