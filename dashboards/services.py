@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import LOCAL_AUTHORITY_KINDS, Agency, Team
-from cases.models import Case
+from cases.models import Case, CaseEvent
 from dashboards.models import FilterDirectory, MetricCell, MetricTotal, SummaryRefresh, WorkingDay
 from meetings.models import Action
 from notifications.working_days import is_working_day
@@ -57,7 +57,7 @@ KEPT_SNAPSHOTS = ("M5",)
 #: Working days are counted exactly up to this many; longer waits share one bucket.
 MAX_WORKING_DAYS = 250
 #: The event another feature writes when a case arrives by step-down from social care.
-STEPPED_DOWN_IN_EVENT = "case.stepped_down_in"
+STEPPED_DOWN_IN_EVENT = CaseEvent.STEPPED_DOWN_IN
 #: The working-day calendar covers these years.
 CALENDAR_YEARS = (2000, 2045)
 REFRESH_LOCK = 7_212_001  # pg_advisory_xact_lock key: one refresh at a time

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.access import can_open_stepped_down_case
 from cases.models import (
     Case,
+    CaseEvent,
     Child,
     ChildRecordCheck,
     ConsentRecord,
@@ -302,7 +303,7 @@ def open_stepped_down_case(
     )
     record_event(
         case,
-        "case.stepped_down_in",
+        CaseEvent.STEPPED_DOWN_IN,
         by=by,
         at=now,
         summary=f"Stepped down from children's social care; {lead} agreed as lead professional",
