@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 _LOOPBACK = {"", "localhost", "127.0.0.1", "::1", "[::1]"}
 _SAFE_SSLMODES = {"require", "verify-ca", "verify-full"}
-_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_SMTP_BACKENDS = {"django.core.mail.backends.smtp.EmailBackend", "tac_portal.mail.EmailBackend"}
 
 
 def _on_this_machine(host: str) -> bool:
@@ -57,7 +57,7 @@ def unencrypted_links(
         found.append("CACHE_URL (or REDIS_URL) needs rediss://")
     if (
         email_channel == "smtp"
-        and email_backend == _SMTP_BACKEND
+        and email_backend in _SMTP_BACKENDS
         and not (email_use_tls or email_use_ssl)
         and not _on_this_machine(email_host)
     ):

@@ -26,6 +26,11 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from tac_portal.backend_credentials import (
+    REDIS_PROVIDER_PATH,
+    RedisPasswordFile,
+    refuse_password_and_file,
+)
 from tac_portal.encrypted_links import unencrypted_links
 
 # Lets admin and form classes be subscripted for the type checker.
@@ -233,6 +238,22 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured(
         "TAC Portal runs on PostgreSQL only: DATABASE_URL must be postgres://"
     )
+# Two ways to sign in without a password that never changes (ASVS 13.2.1; docs/security.md,
+# "Credentials for the database, Redis and the mail server"), usable together:
+# - a client certificate, with libpq's own parameters in DATABASE_URL's query string
+#   (?sslmode=verify-full&sslrootcert=...&sslcert=...&sslkey=...), which django-environ
+#   puts in OPTIONS and Django hands to psycopg2 as they are;
+# - DATABASE_PASSWORD_FILE: a file holding a short-lived password (an IAM token, say) that
+#   the platform rewrites; tac_portal/postgresql reads it at every new connection.
+DATABASE_PASSWORD_FILE: str = env.str("DATABASE_PASSWORD_FILE", default="")
+if DATABASE_PASSWORD_FILE:
+    refuse_password_and_file(
+        "DATABASE_PASSWORD_FILE",
+        url_name="DATABASE_URL",
+        has_password=bool(DATABASES["default"].get("PASSWORD")),
+    )
+    DATABASES["default"]["ENGINE"] = "tac_portal.postgresql"
+    DATABASES["default"]["PASSWORD_FILE"] = DATABASE_PASSWORD_FILE
 DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The partner API's busiest reads are prepared once per database session
@@ -337,6 +358,53 @@ if not _cache_url and env.str("CACHE_REDIS_URL", default=""):
 CELERY_BROKER_URL, CACHE_URL = redis_service_urls(
     REDIS_URL, broker_url=env.str("CELERY_BROKER_URL", default=""), cache_url=_cache_url
 )
+
+
+def _without_user(url: str) -> str:
+    """``url`` without its user name: redis-py takes it from the credential provider instead."""
+    netloc = urlsplit(url).netloc
+    return url.replace(netloc, netloc.rpartition("@")[2], 1) if "@" in netloc else url
+
+
+# Redis is reached the same two ways as the database (ASVS 13.2.1), usable together:
+# - a client certificate, in the rediss:// URL's query string (?ssl_certfile=...&
+#   ssl_keyfile=...&ssl_ca_certs=...&ssl_cert_reqs=required), which redis-py (the cache)
+#   and Kombu (the broker) both read as they are;
+# - REDIS_PASSWORD_FILE: a file holding a short-lived password, read at every new
+#   connection by a redis-py credential provider (tac_portal/backend_credentials.py),
+#   for the user named in the URLs (an ACL user) or the default user.
+REDIS_PASSWORD_FILE: str = env.str("REDIS_PASSWORD_FILE", default="")
+REDIS_USERNAME = ""
+_cache_options: dict[str, Any] = {}
+if REDIS_PASSWORD_FILE:
+    _broker_from_env = env.str("CELERY_BROKER_URL", default="")
+    for _name, _urls in (
+        ("REDIS_URL", REDIS_URL),
+        ("CACHE_URL", _cache_url),
+        ("CELERY_BROKER_URL", _broker_from_env),
+    ):
+        for _server in filter(None, re.split("[;,]", _urls)):
+            refuse_password_and_file(
+                "REDIS_PASSWORD_FILE", url_name=_name, has_password=bool(urlsplit(_server).password)
+            )
+    # Celery reads CELERY_BROKER_URL from the environment itself, so a broker URL given
+    # there must name the provider itself; one made from REDIS_URL gets it here.
+    if _broker_from_env and REDIS_PROVIDER_PATH not in _broker_from_env:
+        raise ImproperlyConfigured(
+            "REDIS_PASSWORD_FILE is set, so CELERY_BROKER_URL must end with "
+            f"?credential_provider={REDIS_PROVIDER_PATH} (Celery reads it as it is)."
+        )
+    if not _broker_from_env:
+        CELERY_BROKER_URL += (
+            f"{'&' if '?' in CELERY_BROKER_URL else '?'}credential_provider={REDIS_PROVIDER_PATH}"
+        )
+    # Kombu drops the broker URL's user name when there is a provider; the provider gives it.
+    REDIS_USERNAME = urlsplit(CELERY_BROKER_URL).username or ""
+    _cache_servers = [server for server in re.split("[;,]", CACHE_URL) if server]
+    _cache_options["credential_provider"] = RedisPasswordFile(
+        REDIS_PASSWORD_FILE, username=urlsplit(_cache_servers[0]).username or ""
+    )
+    CACHE_URL = ",".join(_without_user(server) for server in _cache_servers)
 CACHE_KEY_PREFIX: str = env.str("CACHE_KEY_PREFIX", default="tac-cache")
 if not CACHE_KEY_PREFIX:
     raise ImproperlyConfigured(
@@ -350,7 +418,7 @@ CACHES = {
         "KEY_PREFIX": CACHE_KEY_PREFIX,
         # A Redis that has gone away costs a request two seconds at most, never a hang:
         # the API's throttle then lets requests through (agencies.api_auth).
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, **_cache_options},
     }
 }
 
@@ -719,9 +787,11 @@ TAC_CLAMD_TIMEOUT_SECONDS = _env_int("TAC_CLAMD_TIMEOUT_SECONDS", default=60, mi
 
 # --- Email -------------------------------------------------------------------
 
+# tac_portal.mail.EmailBackend is Django's SMTP backend with the password file and a
+# client certificate that still checks the server (ASVS 13.2.1).
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.smtp.EmailBackend"
+    default="tac_portal.mail.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.filebased.EmailBackend",
 )
@@ -730,6 +800,33 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = _env_int("EMAIL_PORT", default=25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+# A file holding a short-lived password, read at each new connection to the mail server.
+EMAIL_HOST_PASSWORD_FILE: str = env.str("EMAIL_HOST_PASSWORD_FILE", default="")
+if EMAIL_HOST_PASSWORD_FILE:
+    refuse_password_and_file(
+        "EMAIL_HOST_PASSWORD_FILE",
+        url_name="EMAIL_HOST_PASSWORD",
+        has_password=bool(EMAIL_HOST_PASSWORD),
+    )
+# The portal's client certificate and its key (PEM files), for a mail server that
+# authenticates it by certificate over EMAIL_USE_TLS or EMAIL_USE_SSL; and the authority
+# the mail server's own certificate is checked against, when it is not a public one.
+EMAIL_SSL_CERTFILE: str | None = env.str("EMAIL_SSL_CERTFILE", default="") or None
+EMAIL_SSL_KEYFILE: str | None = env.str("EMAIL_SSL_KEYFILE", default="") or None
+EMAIL_SSL_CAFILE: str = env.str("EMAIL_SSL_CAFILE", default="")
+if bool(EMAIL_SSL_CERTFILE) != bool(EMAIL_SSL_KEYFILE):
+    raise ImproperlyConfigured(
+        "Set both EMAIL_SSL_CERTFILE and EMAIL_SSL_KEYFILE (the client certificate and its "
+        "key), or neither."
+    )
+if (EMAIL_HOST_PASSWORD_FILE or EMAIL_SSL_CAFILE) and EMAIL_BACKEND == (
+    "django.core.mail.backends.smtp.EmailBackend"
+):
+    raise ImproperlyConfigured(
+        "EMAIL_HOST_PASSWORD_FILE and EMAIL_SSL_CAFILE need EMAIL_BACKEND="
+        "tac_portal.mail.EmailBackend (the default in production): Django's own SMTP "
+        "backend does not read them."
+    )
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
 # TLS from the first byte (port 465), where EMAIL_USE_TLS upgrades a plain connection.
 EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", default=False)

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, with the password read from a file at each connection."""
