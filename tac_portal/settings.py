@@ -233,27 +233,36 @@ TEMPLATES = [
 # Outside production an unset URL means a local server; `make run` and
 # `make test` set both to embedded servers instead.
 DATABASE_URL = _require("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/tac_portal"
-DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    raise ImproperlyConfigured(
-        "TAC Portal runs on PostgreSQL only: DATABASE_URL must be postgres://"
-    )
-# Two ways to sign in without a password that never changes (ASVS 13.2.1; docs/security.md,
-# "Credentials for the database, Redis and the mail server"), usable together:
-# - a client certificate, with libpq's own parameters in DATABASE_URL's query string
-#   (?sslmode=verify-full&sslrootcert=...&sslcert=...&sslkey=...), which django-environ
-#   puts in OPTIONS and Django hands to psycopg2 as they are;
-# - DATABASE_PASSWORD_FILE: a file holding a short-lived password (an IAM token, say) that
-#   the platform rewrites; tac_portal/postgresql reads it at every new connection.
+
+
+def database_config(url: str, *, password_file: str = "") -> dict[str, Any]:
+    """The ``DATABASES`` entry for a postgres:// URL, and a password file if one is given.
+
+    Two ways to sign in without a password that never changes (ASVS 13.2.1;
+    docs/security.md, "Credentials for the database, Redis and the mail server"),
+    usable together:
+
+    - a client certificate, with libpq's own parameters in the URL's query string
+      (``?sslmode=verify-full&sslrootcert=...&sslcert=...&sslkey=...``), which
+      django-environ puts in OPTIONS and Django hands to psycopg2 as they are;
+    - a file holding a short-lived password (an IAM token, say) that the platform
+      rewrites: tac_portal/postgresql reads it at every new connection."""
+    config: dict[str, Any] = env.db_url_config(url)
+    if not config["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "TAC Portal runs on PostgreSQL only: DATABASE_URL must be postgres://"
+        )
+    if password_file:
+        refuse_password_and_file(
+            "DATABASE_PASSWORD_FILE", url_name="DATABASE_URL", has_password=bool(config["PASSWORD"])
+        )
+        config["ENGINE"] = "tac_portal.postgresql"
+        config["PASSWORD_FILE"] = password_file
+    return config
+
+
 DATABASE_PASSWORD_FILE: str = env.str("DATABASE_PASSWORD_FILE", default="")
-if DATABASE_PASSWORD_FILE:
-    refuse_password_and_file(
-        "DATABASE_PASSWORD_FILE",
-        url_name="DATABASE_URL",
-        has_password=bool(DATABASES["default"].get("PASSWORD")),
-    )
-    DATABASES["default"]["ENGINE"] = "tac_portal.postgresql"
-    DATABASES["default"]["PASSWORD_FILE"] = DATABASE_PASSWORD_FILE
+DATABASES = {"default": database_config(DATABASE_URL, password_file=DATABASE_PASSWORD_FILE)}
 DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", default=60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The partner API's busiest reads are prepared once per database session
@@ -355,9 +364,6 @@ if not _cache_url and env.str("CACHE_REDIS_URL", default=""):
         stacklevel=1,
     )
     _cache_url = env.str("CACHE_REDIS_URL")
-CELERY_BROKER_URL, CACHE_URL = redis_service_urls(
-    REDIS_URL, broker_url=env.str("CELERY_BROKER_URL", default=""), cache_url=_cache_url
-)
 
 
 def _without_user(url: str) -> str:
@@ -366,45 +372,59 @@ def _without_user(url: str) -> str:
     return url.replace(netloc, netloc.rpartition("@")[2], 1) if "@" in netloc else url
 
 
-# Redis is reached the same two ways as the database (ASVS 13.2.1), usable together:
-# - a client certificate, in the rediss:// URL's query string (?ssl_certfile=...&
-#   ssl_keyfile=...&ssl_ca_certs=...&ssl_cert_reqs=required), which redis-py (the cache)
-#   and Kombu (the broker) both read as they are;
-# - REDIS_PASSWORD_FILE: a file holding a short-lived password, read at every new
-#   connection by a redis-py credential provider (tac_portal/backend_credentials.py),
-#   for the user named in the URLs (an ACL user) or the default user.
-REDIS_PASSWORD_FILE: str = env.str("REDIS_PASSWORD_FILE", default="")
-REDIS_USERNAME = ""
-_cache_options: dict[str, Any] = {}
-if REDIS_PASSWORD_FILE:
-    _broker_from_env = env.str("CELERY_BROKER_URL", default="")
-    for _name, _urls in (
-        ("REDIS_URL", REDIS_URL),
-        ("CACHE_URL", _cache_url),
-        ("CELERY_BROKER_URL", _broker_from_env),
+def redis_connections(
+    redis_url: str, *, broker_url: str = "", cache_url: str = "", password_file: str = ""
+) -> tuple[str, str, dict[str, Any], str]:
+    """The broker URL, the cache URL, the cache's extra OPTIONS and the Redis user name.
+
+    Redis is reached the same two ways as the database (ASVS 13.2.1), usable together:
+
+    - a client certificate, in the rediss:// URL's query string (``?ssl_certfile=...&
+      ssl_keyfile=...&ssl_ca_certs=...&ssl_cert_reqs=required``), which redis-py (the
+      cache) and Kombu (the broker) both read as they are;
+    - a password file (``REDIS_PASSWORD_FILE``) holding a short-lived password, read at
+      every new connection by a redis-py credential provider, for the user the URL
+      names (an ACL user) or else the default user."""
+    broker, cache = redis_service_urls(redis_url, broker_url=broker_url, cache_url=cache_url)
+    if not password_file:
+        return broker, cache, {}, ""
+    for name, urls in (
+        ("REDIS_URL", redis_url),
+        ("CACHE_URL", cache_url),
+        ("CELERY_BROKER_URL", broker_url),
     ):
-        for _server in filter(None, re.split("[;,]", _urls)):
+        for server in filter(None, re.split("[;,]", urls)):
             refuse_password_and_file(
-                "REDIS_PASSWORD_FILE", url_name=_name, has_password=bool(urlsplit(_server).password)
+                "REDIS_PASSWORD_FILE", url_name=name, has_password=bool(urlsplit(server).password)
             )
     # Celery reads CELERY_BROKER_URL from the environment itself, so a broker URL given
     # there must name the provider itself; one made from REDIS_URL gets it here.
-    if _broker_from_env and REDIS_PROVIDER_PATH not in _broker_from_env:
+    if broker_url and REDIS_PROVIDER_PATH not in broker_url:
         raise ImproperlyConfigured(
             "REDIS_PASSWORD_FILE is set, so CELERY_BROKER_URL must end with "
             f"?credential_provider={REDIS_PROVIDER_PATH} (Celery reads it as it is)."
         )
-    if not _broker_from_env:
-        CELERY_BROKER_URL += (
-            f"{'&' if '?' in CELERY_BROKER_URL else '?'}credential_provider={REDIS_PROVIDER_PATH}"
-        )
-    # Kombu drops the broker URL's user name when there is a provider; the provider gives it.
-    REDIS_USERNAME = urlsplit(CELERY_BROKER_URL).username or ""
-    _cache_servers = [server for server in re.split("[;,]", CACHE_URL) if server]
-    _cache_options["credential_provider"] = RedisPasswordFile(
-        REDIS_PASSWORD_FILE, username=urlsplit(_cache_servers[0]).username or ""
+    if not broker_url:
+        broker += f"{'&' if '?' in broker else '?'}credential_provider={REDIS_PROVIDER_PATH}"
+    # Kombu leaves out the broker URL's user name when there is a provider, which then
+    # gives it (from the REDIS_USERNAME setting).
+    servers = [server for server in re.split("[;,]", cache) if server]
+    provider = RedisPasswordFile(password_file, username=urlsplit(servers[0]).username or "")
+    return (
+        broker,
+        ",".join(_without_user(server) for server in servers),
+        {"credential_provider": provider},
+        urlsplit(broker).username or "",
     )
-    CACHE_URL = ",".join(_without_user(server) for server in _cache_servers)
+
+
+REDIS_PASSWORD_FILE: str = env.str("REDIS_PASSWORD_FILE", default="")
+CELERY_BROKER_URL, CACHE_URL, _cache_options, REDIS_USERNAME = redis_connections(
+    REDIS_URL,
+    broker_url=env.str("CELERY_BROKER_URL", default=""),
+    cache_url=_cache_url,
+    password_file=REDIS_PASSWORD_FILE,
+)
 CACHE_KEY_PREFIX: str = env.str("CACHE_KEY_PREFIX", default="tac-cache")
 if not CACHE_KEY_PREFIX:
     raise ImproperlyConfigured(
