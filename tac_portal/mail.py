@@ -36,6 +36,6 @@ class EmailBackend(smtp.EmailBackend):
     @cached_property
     def ssl_context(self) -> ssl.SSLContext:
         context = ssl.create_default_context(cafile=settings.EMAIL_SSL_CAFILE or None)
-        if self.ssl_certfile or self.ssl_keyfile:
+        if self.ssl_certfile:  # the settings refuse a key without its certificate
             context.load_cert_chain(self.ssl_certfile, self.ssl_keyfile)
         return context

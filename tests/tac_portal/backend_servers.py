@@ -244,6 +244,15 @@ def postgres_server(
         )
     try:
         _wait_for_port(port, process, log)
+        # Listening is not yet accepting: the server may still be starting up.
+        deadline = time.monotonic() + 20
+        while subprocess.run(
+            [str(POSTGRES_BIN / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(port)],
+            check=False,
+        ).returncode:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"PostgreSQL did not start:\n{log.read_text()[-2000:]}")
+            time.sleep(0.05)
         yield PostgresServer(port=port, admin=admin)
     finally:
         # SIGINT: PostgreSQL's fast shutdown, which does not wait for clients to leave.

@@ -12,11 +12,11 @@ import shutil
 import smtplib
 import ssl
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 import pytest
 import redis
 from django.core.cache.backends.redis import RedisCache
@@ -60,29 +60,36 @@ def certificates(scratch: Path) -> Certificates:
 
 
 @pytest.fixture(scope="module")
-def postgres(scratch: Path, certificates: Certificates) -> Iterator[PostgresServer]:
+def postgres(
+    scratch: Path, certificates: Certificates, django_db_blocker: Any
+) -> Iterator[PostgresServer]:
     hba = [
         f"hostssl all {CERT_ROLE} 127.0.0.1/32 cert",
         f"hostssl all {TOKEN_ROLE} 127.0.0.1/32 scram-sha-256",
     ]
     with postgres_server(scratch / "postgres", certificates, hba) as server:
-        with _admin(server, certificates) as admin, admin.cursor() as cursor:
-            cursor.execute(f"CREATE ROLE {CERT_ROLE} LOGIN")
-            cursor.execute(f"CREATE ROLE {TOKEN_ROLE} LOGIN PASSWORD 'first-token-0001'")
+        _as_admin(
+            server,
+            certificates,
+            django_db_blocker,
+            f"CREATE ROLE {CERT_ROLE} LOGIN",
+            f"CREATE ROLE {TOKEN_ROLE} LOGIN PASSWORD 'first-token-0001'",
+        )
         yield server
 
 
-def _admin(server: PostgresServer, certificates: Certificates) -> Any:
-    connection = psycopg2.connect(
-        host="127.0.0.1",
-        port=server.port,
-        user=server.admin,
-        dbname="postgres",
-        sslmode="verify-full",
-        sslrootcert=str(certificates.ca),
-    )
-    connection.autocommit = True
-    return connection
+def _as_admin(
+    server: PostgresServer, certificates: Certificates, django_db_blocker: Any, *sql: str
+) -> None:
+    url = _database_url(server, certificates, server.admin)
+    connection = ConnectionHandler({"default": database_config(url)})["default"]
+    with django_db_blocker.unblock():
+        try:
+            with connection.cursor() as cursor:
+                for statement in sql:
+                    cursor.execute(statement)
+        finally:
+            connection.close()
 
 
 @pytest.fixture
@@ -145,7 +152,11 @@ def test_without_its_client_certificate_the_database_refuses(
 
 
 def test_a_rewritten_database_password_file_is_used_by_the_next_connection(
-    postgres: PostgresServer, certificates: Certificates, database: Any, scratch: Path
+    postgres: PostgresServer,
+    certificates: Certificates,
+    database: Any,
+    scratch: Path,
+    django_db_blocker: Any,
 ) -> None:
     token = scratch / "database-token"
     token.write_text("first-token-0001\n")
@@ -157,8 +168,12 @@ def test_a_rewritten_database_password_file_is_used_by_the_next_connection(
     connection.close()
 
     # The platform issues a new token and rewrites the file; the old one stops working.
-    with _admin(postgres, certificates) as admin, admin.cursor() as cursor:
-        cursor.execute(f"ALTER ROLE {TOKEN_ROLE} PASSWORD 'second-token-0002'")
+    _as_admin(
+        postgres,
+        certificates,
+        django_db_blocker,
+        f"ALTER ROLE {TOKEN_ROLE} PASSWORD 'second-token-0002'",
+    )
     token.write_text("second-token-0002\n")
     assert _who_and_how(connection)[:2] == (TOKEN_ROLE, True)
     connection.close()
@@ -249,8 +264,8 @@ def test_a_rewritten_redis_password_file_is_used_by_the_next_connection(
     assert admin.client_list()[-1]["user"] in {"portal", "default"}
 
     def drop_connections() -> None:
+        # As a restarted or failed-over server would: redis-py connects again.
         admin.execute_command("CLIENT", "KILL", "USER", "portal")
-        cache._cache._pools.clear()  # the next command opens a new connection
 
     admin.execute_command("ACL", "SETUSER", "portal", "resetpass", ">second-token-0002")
     token.write_text("second-token-0002\n")
@@ -342,4 +357,8 @@ def test_without_its_client_certificate_the_mail_server_refuses(
 
     with pytest.raises((ssl.SSLError, smtplib.SMTPServerDisconnected, ConnectionError)):
         _send(backend)
+    # The server's side of the refusal, recorded by its own thread.
+    deadline = time.monotonic() + 5
+    while smtp_server.handshake_failures == failures and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert smtp_server.handshake_failures == failures + 1
