@@ -195,7 +195,7 @@ def test_the_counts_in_the_introduction_are_the_tables() -> None:
     expected = (
         f"Today: {len(tables[MAPPED])} mapped ({beyond} of them beyond L2), "
         f"{len(tables[NOT_APPLICABLE])} not applicable or not testable,\n"
-        f"{len(tables[GAPS])} gaps."
+        f"{len(tables[GAPS])} gap{'' if len(tables[GAPS]) == 1 else 's'}."
     )
     assert expected in text
 
