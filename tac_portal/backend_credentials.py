@@ -1,7 +1,7 @@
 """Short-lived passwords for PostgreSQL, Redis and the mail server, read from files (ASVS 13.2.1).
 
 A platform that issues short-lived credentials (a cloud database's IAM token, a secret
-store's agent) writes the current one to a file and rewrites it before it expires. The
+store's sidecar) writes the current one to a file and rewrites it before it expires. The
 portal reads that file each time it opens a new connection, so a new token is used
 without a restart: ``DATABASE_PASSWORD_FILE`` (tac_portal/postgresql),
 ``REDIS_PASSWORD_FILE`` (the cache and the Celery broker, through redis-py's credential

@@ -338,10 +338,10 @@ class SmtpServer:
                 continue
             except OSError:
                 return
-            threading.Thread(target=self._session, args=(raw,), daemon=True).start()
+            threading.Thread(target=self._serve_client, args=(raw,), daemon=True).start()
 
-    def _session(self, raw: socket.socket) -> None:
-        # A client that goes away mid-conversation ends its session, nothing more.
+    def _serve_client(self, raw: socket.socket) -> None:
+        # A client that goes away mid-conversation ends that conversation, nothing more.
         with contextlib.suppress(OSError, ValueError):
             self._converse(raw)
 
