@@ -121,6 +121,11 @@ def test_a_page_past_the_end_says_so(coordinator: User, build_case: Callable[...
 
     assert page.rows == []
     assert page.past_the_end
+    url = reverse("dashboards:drilldown", args=["overdue-reviews"])
+    html = client_for(coordinator).get(f"{url}?after={position(case).as_param()}").content
+    assert b"Nothing is left on this page" in html
+    assert b"Back to the most overdue" in html
+    assert b"No review is overdue" not in html
 
 
 @pytest.mark.parametrize(
