@@ -95,10 +95,17 @@ NULL = r"\N"
 HISTORY_COLUMNS = ("pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id")
 
 
+#: Held while a row builder takes a block of ids, so that each block is one run of
+#: numbers even with two builders taking them from the same sequences.
+ID_BLOCK_LOCK = 0x7AC_1D5
+
+
 class IdBlocks:
     """Primary keys taken from each table's identity sequence, a block at a time.
 
-    ``nextval`` over ``generate_series`` is safe alongside other writers.
+    ``nextval`` over ``generate_series`` is safe alongside other writers. The ids a
+    chunk used are kept as runs of consecutive numbers (``take_spans``): with two row
+    builders, one chunk's ids are never a single range that the other's do not cross.
     """
 
     BLOCK = 50_000
@@ -107,7 +114,7 @@ class IdBlocks:
         self.cursor = cursor
         self.free: dict[str, deque[int]] = {}
         self.sequences: dict[str, str] = dict(sequences or {})
-        self.spans: dict[str, list[int]] = {}
+        self.spans: dict[str, list[list[int]]] = {}
 
     def _sequence(self, table: str) -> str:
         if table not in self.sequences:
@@ -131,23 +138,29 @@ class IdBlocks:
         if len(free) >= n:
             return
         want = max(n - len(free), self.BLOCK)
-        self.cursor.execute(
-            "SELECT nextval(%s) FROM generate_series(1, %s)", [self._sequence(table), want]
-        )
-        free.extend(row[0] for row in self.cursor.fetchall())
+        self.cursor.execute("SELECT pg_advisory_lock(%s)", [ID_BLOCK_LOCK])
+        try:
+            self.cursor.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", [self._sequence(table), want]
+            )
+            free.extend(row[0] for row in self.cursor.fetchall())
+        finally:
+            self.cursor.execute("SELECT pg_advisory_unlock(%s)", [ID_BLOCK_LOCK])
 
     def take(self, table: str) -> int:
         value = self.free[table].popleft()
-        span = self.spans.get(table)
-        if span is None:
-            self.spans[table] = [value, value]
+        runs = self.spans.get(table)
+        if runs is None:
+            self.spans[table] = [[value, value]]
+        elif runs[-1][1] + 1 == value:
+            runs[-1][1] = value
         else:
-            span[1] = value
+            runs.append([value, value])
         return value
 
-    def take_spans(self) -> dict[str, tuple[int, int]]:
-        """The lowest and highest id taken per table since the last call."""
-        spans = {table: (lo, hi) for table, (lo, hi) in self.spans.items()}
+    def take_spans(self) -> dict[str, list[tuple[int, int]]]:
+        """The runs of consecutive ids taken per table since the last call, lowest first."""
+        spans = {table: [(lo, hi) for lo, hi in runs] for table, runs in self.spans.items()}
         self.spans.clear()
         return spans
 
@@ -419,7 +432,7 @@ class Chunk:
 
     data: dict[str, bytes]  # table -> COPY text
     counts: dict[str, int]  # table -> rows
-    spans: dict[str, tuple[int, int]]  # table -> (lowest id, highest id) taken this round
+    spans: dict[str, list[tuple[int, int]]]  # table -> runs of ids (lowest, highest) taken
     families: int = 0
     children: int = 0
 
@@ -447,10 +460,14 @@ def _build_rows(
     families_per_chunk: int,
     connect: Callable[[], Any],
     sequences: dict[str, str],
+    share: int = 0,
+    shares: int = 1,
 ) -> None:
-    """The row builder: plan families and cases and turn them into COPY data, a chunk
-    at a time, while the database loads the chunk before (run in its own process)."""
+    """A row builder: plan its share of the families and their cases and turn them into
+    COPY data, a chunk at a time, while the database loads chunks already built (run in
+    its own process)."""
     try:
+        planner.take_share(share, shares)
         db = connect()
         db.autocommit = True  # only nextval, which no transaction undoes anyway
         ids = IdBlocks(db.cursor(), sequences)
@@ -486,13 +503,28 @@ def _build_rows(
         out.put(_BuilderFailed(traceback.format_exc()))
 
 
-def _chunks_built_alongside(
-    planner: Planner, n_children: int, families_per_chunk: int, sequences: dict[str, str]
-) -> Iterator[Chunk]:
-    """Chunks from a row-builder process started now, one chunk ahead of the loader.
+#: Row builders working side by side. Building rows is the longest part of the load
+#: (Python, about twice PostgreSQL's time for the same rows), so two builders keep
+#: both cores busy: each plans half the families, with a random stream of its own.
+ROW_BUILDERS = 2
 
-    The builder is forked, so it carries on with the planner's random state exactly as
-    the loader would have; it takes ids from the sequences over its own connection.
+
+def _share_of(n_children: int, share: int, shares: int) -> int:
+    return n_children // shares + (1 if share < n_children % shares else 0)
+
+
+def _chunks_built_alongside(
+    planner: Planner,
+    n_children: int,
+    families_per_chunk: int,
+    sequences: dict[str, str],
+    builders: int = ROW_BUILDERS,
+) -> Iterator[Chunk]:
+    """Chunks from row-builder processes started now, each a chunk or two ahead of the
+    loader, taken from them in turn (so the same seed loads the same rows).
+
+    The builders are forked with the planner as it is; each then takes its share
+    (``Planner.take_share``) and takes ids from the sequences over its own connection.
     """
     params = connection.get_connection_params()
 
@@ -500,37 +532,64 @@ def _chunks_built_alongside(
         return psycopg2.connect(**params)
 
     context = multiprocessing.get_context("fork")
-    chunks = context.Queue(maxsize=2)
-    builder = context.Process(
-        target=_build_rows,
-        args=(chunks, planner, n_children, families_per_chunk, connect, sequences),
-        name="seed-demo-rows",
-        daemon=True,
-    )
-    builder.start()
+    started: list[tuple[Any, Any]] = []
     try:
-        while True:
+        for share in range(builders):
+            chunks = context.Queue(maxsize=2)
+            own = _share_of(n_children, share, builders)
+            builder = context.Process(
+                target=_build_rows,
+                args=(
+                    chunks,
+                    planner,
+                    own,
+                    families_per_chunk,
+                    connect,
+                    sequences,
+                    share,
+                    builders,
+                ),
+                name=f"seed-demo-rows-{share + 1}",
+                daemon=True,
+            )
+            builder.start()
+            started.append((builder, chunks))
+        working = list(started)
+        while working:
+            for builder, chunks in list(working):
+                item = _next_from(builder, chunks)
+                if item is None:
+                    builder.join()
+                    working.remove((builder, chunks))
+                    continue
+                yield item
+    finally:
+        for builder, _chunks in started:
+            if builder.is_alive():
+                builder.terminate()
+                builder.join()
+
+
+def _next_from(builder: Any, chunks: Any) -> Chunk | None:
+    """The builder's next chunk, or None when it has finished."""
+    while True:
+        try:
+            item = chunks.get(timeout=1.0)
+            break
+        except queue.Empty:
+            if builder.is_alive():
+                continue
             try:
                 item = chunks.get(timeout=1.0)
-            except queue.Empty:
-                if builder.is_alive():
-                    continue
-                try:
-                    item = chunks.get(timeout=1.0)
-                except queue.Empty:
-                    raise RuntimeError(
-                        f"The row builder stopped unexpectedly (exit code {builder.exitcode})."
-                    ) from None
-            if item is None:
                 break
-            if isinstance(item, _BuilderFailed):
-                raise RuntimeError(f"The row builder failed:\n{item.detail}")
-            yield item
-        builder.join()
-    finally:
-        if builder.is_alive():
-            builder.terminate()
-            builder.join()
+            except queue.Empty:
+                raise RuntimeError(
+                    f"The row builder stopped unexpectedly (exit code {builder.exitcode})."
+                ) from None
+    if isinstance(item, _BuilderFailed):
+        raise RuntimeError(f"The row builder failed:\n{item.detail}")
+    chunk: Chunk | None = item
+    return chunk
 
 
 class Loader:
@@ -651,8 +710,9 @@ class Loader:
                 size=1 << 20,
             )
             self.counts[table] += chunk.counts[table]
-            if table in self.history and table in chunk.spans:
-                self._write_history(table, *chunk.spans[table])
+            if table in self.history:
+                for low, high in chunk.spans.get(table, ()):
+                    self._write_history(table, low, high)
 
     def _write_history(self, table: str, low: int, high: int) -> None:
         if self.context is None:
@@ -703,7 +763,7 @@ def seed_bulk(
 ) -> SeedSummary:
     """Seed with COPY, in chunks of families, in one transaction.
 
-    One process builds the rows of the next chunk while PostgreSQL loads this one.
+    Two processes build the rows of the next chunks while PostgreSQL loads this one.
     """
     started = time.monotonic()
     rng = random.Random(seed)  # noqa: S311 - demo data, not security

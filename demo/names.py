@@ -41,11 +41,17 @@ class NhsNumbers:
                 break
         self._b = rng.randrange(1_000_000)
         self._i = 0
+        self._step = 1
+
+    def take_share(self, share: int, shares: int) -> None:
+        """Give out only every ``shares``-th number from the ``share``-th on, so that
+        planners working side by side never give out the same one."""
+        self._i, self._step = share, shares
 
     def next(self) -> str:
         while self._i < 1_000_000:
             middle = (self._a * self._i + self._b) % 1_000_000
-            self._i += 1
+            self._i += self._step
             digits = f"999{middle:06d}"
             total = 243 + sum(int(d) * (7 - i) for i, d in enumerate(digits[3:]))
             check = 11 - total % 11

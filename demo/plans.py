@@ -371,6 +371,17 @@ class Planner(FamilyPlanner):
             )
         return plan
 
+    def take_share(self, share: int, shares: int) -> None:
+        """Plan one of ``shares`` parts of the families, side by side with the others.
+
+        Each part gets a random stream of its own, drawn from the one it was given, and
+        every ``shares``-th NHS number; only the first part makes the demo sign-ins'
+        own cases (ARCHITECTURE §9), so they are made once."""
+        self.rng.seed(self.rng.getrandbits(64) * shares + share)
+        self.nhs.take_share(share, shares)
+        if share:
+            self.force_lead = self.force_hv = self.force_school = 0
+
     def random_status(self) -> str:
         return self.rng.choice(self.statuses)
 
