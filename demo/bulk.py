@@ -227,15 +227,24 @@ class BulkWriter:
         self.rows: dict[str, list[str]] = {t: [] for t in TABLE_ORDER}
         self.counts: Counter[str] = Counter()
         self.level_ids = {code: level.pk for code, level in directory.levels.items()}
+        self._last_at: datetime | None = None
+        self._last_iso = ""
 
     def _row(self, table: str, *values: object) -> None:
         self.rows[table].append("\t".join(map(str, values)))
+
+    def _iso(self, at: datetime) -> str:
+        """``at.isoformat()``, kept for the moment last asked: a case's row, its event and
+        the next events often share one."""
+        if at is not self._last_at:
+            self._last_at, self._last_iso = at, at.isoformat()
+        return self._last_iso
 
     def _event(
         self, case_id: int, code: str, actor: int | None, at: datetime, summary: str, data: str
     ) -> None:
         self.rows["cases_caseevent"].append(
-            f"{case_id}\t{code}\t{NULL if actor is None else actor}\t{at.isoformat()}\t"
+            f"{case_id}\t{code}\t{NULL if actor is None else actor}\t{self._iso(at)}\t"
             f"{_esc(summary)}\t{_esc(data)}"
         )
 
@@ -281,6 +290,7 @@ class BulkWriter:
         opener = plan.opener
         terminal = plan.status in Case.TERMINAL_STATUSES
         event = self._event
+        iso = self._iso
 
         child_ids = [c.id for c in fam.children]
         for child_id in child_ids:
@@ -306,7 +316,7 @@ class BulkWriter:
             mid = members[prof.id] = ids.take("cases_teammembership")
             self._row(
                 "cases_teammembership", mid, case_id, "professional", prof.id, NULL, "", "", "",
-                role, at.isoformat(), NULL, by.id,
+                role, iso(at), NULL, by.id,
             )  # fmt: skip
             event(case_id, "team.member_added", by.id, at, f"{prof.label} joined the TAC",
                   f'{{"membership": {mid}, "role": "{role}"}}')  # fmt: skip
@@ -315,13 +325,13 @@ class BulkWriter:
             nonlocal lead_row, lead_prof
             previous = lead_prof
             if lead_row is not None:
-                lead_row[10] = at.isoformat()
+                lead_row[10] = iso(at)
                 lead_row[11] = EndReason.REPLACED
                 self._flush_lead(lead_row)
             aid = ids.take("cases_leadprofessionalassignment")
             lead_row = [
                 aid, case_id, prof.id, NULL if prof.agency_id is None else prof.agency_id,
-                basis, _b(basis == Basis.FAMILY_CHOICE), "", reason, "", at.isoformat(), NULL,
+                basis, _b(basis == Basis.FAMILY_CHOICE), "", reason, "", iso(at), NULL,
                 "", by.id,
             ]  # fmt: skip
             lead_prof = prof
@@ -357,7 +367,7 @@ class BulkWriter:
                 if closing:
                     closed_at = at
                     if lead_row is not None:
-                        lead_row[10] = at.isoformat()
+                        lead_row[10] = iso(at)
                         lead_row[11] = (
                             EndReason.CSC_LEAD
                             if reason == ClosureReason.STEPPED_UP
@@ -373,7 +383,7 @@ class BulkWriter:
                     mid = ids.take("cases_teammembership")
                     self._row(
                         "cases_teammembership", mid, case_id, "family", NULL, m.id, "", "", "",
-                        TACRole.FAMILY_MEMBER, at.isoformat(), NULL, actor.id,
+                        TACRole.FAMILY_MEMBER, iso(at), NULL, actor.id,
                     )  # fmt: skip
                     event(case_id, "team.member_added", actor.id, at,
                           f"{m.given_names} {m.family_name} joined the TAC",
@@ -382,7 +392,7 @@ class BulkWriter:
                 mid = ids.take("cases_teammembership")
                 self._row(
                     "cases_teammembership", mid, case_id, "external", NULL, NULL,
-                    _esc(action.text), _esc(action.note), "", action.role, at.isoformat(), NULL,
+                    _esc(action.text), _esc(action.note), "", action.role, iso(at), NULL,
                     actor.id,
                 )  # fmt: skip
                 event(case_id, "team.member_added", actor.id, at,
@@ -393,7 +403,7 @@ class BulkWriter:
                 level_id = self.level_ids[action.level]
                 self._row(
                     "cases_levelofneedjudgement", jid, case_id, level_id, _esc(action.text), "t",
-                    action.prof.id, at.isoformat(),
+                    action.prof.id, iso(at),
                 )  # fmt: skip
                 level = self.d.levels[action.level]
                 event(case_id, "level.judged", action.prof.id, at, str(level),
@@ -402,11 +412,11 @@ class BulkWriter:
             self._flush_lead(lead_row)
 
         self._row(
-            "cases_case", case_id, reference, fam.id, status, opened_at.isoformat(), _ts(closed_at),
+            "cases_case", case_id, reference, fam.id, status, iso(opened_at), _ts(closed_at),
             plan.closure_reason, _esc(plan.closure_detail),
             NULL if previous_id is None else previous_id, _b(previous_id is not None),
             _d(plan.next_review_due), NULL if level_id is None else level_id, opener.id,
-            opened_at.isoformat(), updated.isoformat(),
+            iso(opened_at), updated.isoformat(),
         )  # fmt: skip
 
     def _flush_lead(self, row: list[Any]) -> None:
@@ -801,11 +811,11 @@ def seed_bulk(
             report("indexing")
             loader.finish()
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    # Fresh statistics for every bulk-loaded table, so the planner's first plans are good.
-    for table in TABLE_ORDER:
-        with connection.cursor() as cursor:
-            statement = sql.SQL("ANALYZE {}").format(sql.Identifier(table))
-            cursor.execute(statement.as_string(connection.connection))
+            # Fresh statistics for every bulk-loaded table, so the planner's first plans
+            # are good. Taken before the commit: after it, autovacuum may be analysing
+            # the same tables, and each ANALYZE here would wait a second for it to yield.
+            for table in TABLE_ORDER:
+                cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
     summary = summarise("bulk", started, n_children)
     report("done")
     return summary

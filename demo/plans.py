@@ -157,6 +157,8 @@ class Planner(FamilyPlanner):
             k for k, w in OTHER_MEMBER_KINDS for _ in range(w) if k in self.d.by_kind
         ]
         demo = directory.demo
+        self._eight_today = self.now.replace(hour=8, minute=0, second=0)
+        self._latest = self.now - timedelta(minutes=5)
         self.lead_demo = directory.profs[demo[LEAD_EMAIL].pk]
         self.hv_demo = directory.profs[demo[PRACTITIONER_EMAIL].pk]
         self.school_demo = directory.profs[demo[SCHOOL_EMAIL].pk]
@@ -166,12 +168,12 @@ class Planner(FamilyPlanner):
         self.force_school = 3
 
     def _at(self, days_ago: float) -> datetime:
-        """A working-hours moment ``days_ago`` days before today."""
-        day = self.now - timedelta(days=int(days_ago))
-        moment = day.replace(hour=8, minute=0, second=0) + timedelta(
-            seconds=self.rng.randrange(0, 9 * 3600)
+        """A working-hours moment ``days_ago`` days before today (in UTC, so every day
+        starts at 08:00 the same way)."""
+        moment = self._eight_today - timedelta(
+            days=int(days_ago), seconds=-self.rng.randrange(0, 9 * 3600)
         )
-        return min(moment, self.now - timedelta(minutes=5))
+        return min(moment, self._latest)
 
     def _path(self, target: str) -> list[str]:
         if target == S.CSC_REFERRAL and self.rng.random() < 0.5:
