@@ -40,8 +40,9 @@ from demo.summary import SeedSummary, summarise
 
 #: More children than this are written with COPY unless the caller says otherwise.
 BULK_THRESHOLD = 5000
-#: Families written per COPY round on the bulk path.
-BULK_FAMILIES_PER_CHUNK = 10_000
+#: Families written per COPY round on the bulk path: small enough that PostgreSQL starts
+#: loading soon after the builders start, and waits little for the last round.
+BULK_FAMILIES_PER_CHUNK = 5_000
 
 S = Case.Status
 STATUS_LABELS: dict[str, str] = {str(value): str(label) for value, label in S.choices}
