@@ -257,6 +257,10 @@ def test_bulk_seed_keeps_the_invariants() -> None:
 
     assert "bulk path" in output
     assert Child.objects.count() == 2000
+    # Two row builders plan side by side; they never give out the same NHS number.
+    numbers = list(Child.objects.exclude(nhs_number="").values_list("nhs_number", flat=True))
+    assert len(numbers) > 1500
+    assert len(set(numbers)) == len(numbers)
     families = Family.objects.annotate(n=Count("children"))
     assert not families.filter(n__gt=4).exists()
     assert not families.filter(n__lt=1).exists()
