@@ -20,6 +20,7 @@ from cases.models import Case, CaseQuerySet, CaseSubject, LeadProfessionalAssign
 from dashboards.metrics import Filters, Scope
 from dashboards.services import OPEN_ACTION_STATUSES, OPEN_STATUSES
 from meetings.models import Action, FamilyFeedback, Review
+from tac_portal.keyset import rows_from
 
 if TYPE_CHECKING:
     from agencies.models import User
@@ -155,21 +156,15 @@ def _page_of(
 
 def _keyset(queryset: Any, due: str, request: PageRequest) -> Any:
     """``queryset`` from the requested position on, in (due date, id) order or its
-    reverse, one row more than a page. ``due >= at`` is spelt out beside the tie-break
-    so that the (due date, id) index is entered at the position."""
-    if request.before is not None:
-        at = request.before
-        queryset = queryset.filter(
-            Q(**{f"{due}__lte": at.due}) & (Q(**{f"{due}__lt": at.due}) | Q(pk__lt=at.pk))
-        ).order_by(f"-{due}", "-pk")
-    else:
-        if request.after is not None:
-            at = request.after
-            queryset = queryset.filter(
-                Q(**{f"{due}__gte": at.due}) & (Q(**{f"{due}__gt": at.due}) | Q(pk__gt=at.pk))
-            )
-        queryset = queryset.order_by(due, "pk")
-    return queryset[: request.size + 1]
+    reverse, one row more than a page."""
+    at = request.before or request.after
+    return rows_from(
+        queryset,
+        due,
+        request.size,
+        (at.due, at.pk) if at else None,
+        backwards=request.before is not None,
+    )
 
 
 def overdue_reviews(

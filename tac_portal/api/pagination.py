@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tac_portal.api.problems import InvalidParameters
+from tac_portal.keyset import rows_from
 
 MAX_PAGE_SIZE = 100
 
@@ -121,14 +122,7 @@ class KeysetPagination(BasePagination):
         queryset: QuerySet[Any], field: str, size: int, position: tuple[dt.datetime, int] | None
     ) -> QuerySet[Any]:
         """The rows after ``position`` in (``field``, id) order, one more than a page."""
-        if position is not None:
-            at, pk = position
-            # (field, id) > (at, pk), with ``field >= at`` spelt out so that the
-            # (field, id) index is entered at the position instead of read from its start.
-            queryset = queryset.filter(
-                Q(**{f"{field}__gte": at}) & (Q(**{f"{field}__gt": at}) | Q(pk__gt=pk))
-            )
-        return queryset.order_by(field, "pk")[: size + 1]
+        return rows_from(queryset, field, size, position)
 
     def keep_page(
         self, rows: list[Any], size: int, position_of: Callable[[Any], tuple[dt.datetime, int]]
